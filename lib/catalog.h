@@ -1,0 +1,60 @@
+/* catalog.h: the shop's catalog of SKUs, their variant options and prices. */
+#ifndef CATALOG_H
+#define CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct catalog_price {
+	char		currency[4];
+	int64_t		amount;		/* minor units */
+};
+
+struct catalog_sku {
+	char			*sku;
+	char			*product;	/* groups the variants */
+	char			*name;
+	int			 active;
+	size_t			 seq;		/* its place in the file */
+	char			**options;	/* values by catalog option index */
+	size_t			 noptions;	/* beyond it, and where NULL, the
+						 * SKU has no such option */
+	struct catalog_price	*prices;
+	size_t			 nprices;
+};
+
+struct catalog {
+	struct catalog_sku	*skus;		/* sorted by sku */
+	size_t			 nskus;
+	char			**optnames;	/* "color", "size", in file order */
+	size_t			 noptnames;
+};
+
+/* Load the catalog file path: CSV with a header naming at least sku,
+ * product, name, price and currency, option.NAME columns for variant
+ * options and an optional active column (the delimiter, ',' ';' or tab, is
+ * taken from the header); or JSON lines with the same keys and "options" as
+ * an object.  Prices are decimal amounts as shops write them ("1299.00"),
+ * read exactly in the currency's minor units.  A SKU may have one row per
+ * currency.  Returns 0; EX_NOINPUT when the file cannot be read and
+ * EX_DATAERR when a row is wrong, with the reason in err (of size len). */
+int	 catalog_load(struct catalog *, const char *path, char *err,
+	    size_t len);
+
+/* The SKU, or NULL. */
+const struct catalog_sku *catalog_find(const struct catalog *,
+	    const char *sku);
+
+/* The price of sku in currency, or NULL. */
+const struct catalog_price *catalog_price(const struct catalog_sku *,
+	    const char *currency);
+
+/* The value of option i of the SKU, or NULL when it has none. */
+const char *catalog_sku_option(const struct catalog_sku *, size_t i);
+
+/* The index of option name in optnames, or -1. */
+int	 catalog_option(const struct catalog *, const char *name);
+
+void	 catalog_release(struct catalog *);
+
+#endif

@@ -1,0 +1,408 @@
+/* jsonl.c: JSON Lines reader and a fast compact writer. */
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <jansson.h>
+
+#include "jsonl.h"
+#include "reject.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+void
+jsonl_open(struct jsonl_reader *r, int argc, char **argv)
+{
+	memset(r, 0, sizeof(*r));
+	r->paths = argv;
+	r->npaths = argc;
+}
+
+/* Open the next operand; 0 when there is none left. */
+static int
+next_file(struct jsonl_reader *r)
+{
+	const char *path;
+
+	for (;;) {
+		if (r->npaths == 0 && r->next == 0)
+			path = "-";
+		else if (r->next < r->npaths)
+			path = r->paths[r->next];
+		else
+			return 0;
+		r->next++;
+		if (r->npaths == 0)
+			r->npaths = -1;		/* stdin read once */
+		r->lineno = 0;
+		if (strcmp(path, "-") == 0) {
+			r->fp = stdin;
+			r->name = "<stdin>";
+			return 1;
+		}
+		if ((r->fp = fopen(path, "r")) != NULL) {
+			r->name = path;
+			return 1;
+		}
+		warn("cannot open '%s'", path);
+		r->status = EX_NOINPUT;
+	}
+}
+
+static void
+close_file(struct jsonl_reader *r)
+{
+	if (ferror(r->fp)) {
+		warn("cannot read '%s'", r->name);
+		if (r->status == 0)
+			r->status = EX_IOERR;
+	}
+	if (r->fp != stdin)
+		fclose(r->fp);
+	else
+		clearerr(stdin);
+	r->fp = NULL;
+}
+
+static int
+blank(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+char *
+jsonl_line(struct jsonl_reader *r, size_t *lenp)
+{
+	ssize_t n;
+	char *s;
+
+	for (;;) {
+		if (r->fp == NULL && !next_file(r))
+			return NULL;
+		errno = 0;
+		if ((n = getline(&r->buf, &r->cap, r->fp)) == -1) {
+			if (errno == ENOMEM)
+				xnomem();
+			close_file(r);
+			continue;
+		}
+		r->lineno++;
+		s = r->buf;
+		if (n > 0 && s[n - 1] == '\n')
+			s[--n] = '\0';
+		if (n > 0 && s[n - 1] == '\r')
+			s[--n] = '\0';
+		if (r->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			memmove(s, s + 3, n - 2);
+			n -= 3;
+		}
+		if (blank(s, n)) {
+			r->nblank++;
+			continue;
+		}
+		r->nlines++;
+		r->len = n;
+		*lenp = n;
+		return s;
+	}
+}
+
+static const char *
+kind_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_ARRAY:	return "an array";
+	case JSON_STRING:	return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:	return "a boolean";
+	case JSON_NULL:		return "null";
+	default:		return "an object";
+	}
+}
+
+json_t *
+jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
+{
+	json_error_t error;
+	json_t *v;
+	char msg[JSON_ERROR_TEXT_LENGTH + 64];
+	char *line;
+	size_t len;
+
+	while ((line = jsonl_line(r, &len)) != NULL) {
+		v = json_loadb(line, len, JSON_REJECT_DUPLICATES, &error);
+		if (v != NULL && json_is_object(v))
+			return v;
+		if (v != NULL) {
+			snprintf(msg, sizeof(msg),
+			    "not a JSON object but %s", kind_name(v));
+			json_decref(v);
+		} else if (json_error_code(&error) == json_error_out_of_memory)
+			xnomem();
+		else
+			snprintf(msg, sizeof(msg), "not JSON: %s at column %d",
+			    error.text, error.column);
+		reject_line(rejects, r->npaths > 1 ? r->name : NULL,
+		    r->lineno, line, len, "bad_json", msg);
+	}
+	return NULL;
+}
+
+int
+jsonl_close(struct jsonl_reader *r)
+{
+	if (r->fp != NULL)
+		close_file(r);
+	free(r->buf);
+	r->buf = NULL;
+	return r->status;
+}
+
+/* The writer.  jansson's json_dumpf() goes through a strbuffer and
+ * snprintf() per number; writing into one reused buffer with our own
+ * integer formatting halves the cost of output, which is most of a
+ * pass-through program's time. */
+
+static void
+grow(char **bufp, size_t *capp, size_t len, size_t need)
+{
+	size_t cap = *capp;
+
+	if (len + need <= cap)
+		return;
+	if (cap < 256)
+		cap = 256;
+	while (cap < len + need) {
+		if (cap > SIZE_MAX / 2)
+			xnomem();
+		cap *= 2;
+	}
+	*bufp = xrealloc(*bufp, cap);
+	*capp = cap;
+}
+
+/* Bytes that a JSON string cannot hold as they are: controls, '"', '\\'. */
+static const unsigned char needs_escape[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+static void
+encode_string(char **bufp, size_t *capp, size_t *lenp, const char *s,
+    size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *run;
+	char *out;
+	size_t len = *lenp;
+
+	/* At worst every byte becomes \u00XX. */
+	grow(bufp, capp, len, n * 6 + 2);
+	out = *bufp;
+	out[len++] = '"';
+	while (p < end) {
+		run = p;
+		while (p < end && !needs_escape[*p])
+			p++;
+		memcpy(out + len, run, p - run);
+		len += p - run;
+		if (p == end)
+			break;
+		out[len++] = '\\';
+		switch (*p) {
+		case '"':  out[len++] = '"'; break;
+		case '\\': out[len++] = '\\'; break;
+		case '\n': out[len++] = 'n'; break;
+		case '\r': out[len++] = 'r'; break;
+		case '\t': out[len++] = 't'; break;
+		case '\b': out[len++] = 'b'; break;
+		case '\f': out[len++] = 'f'; break;
+		default:
+			out[len++] = 'u';
+			out[len++] = '0';
+			out[len++] = '0';
+			out[len++] = hex[*p >> 4];
+			out[len++] = hex[*p & 15];
+		}
+		p++;
+	}
+	out[len++] = '"';
+	*lenp = len;
+}
+
+static void
+encode_integer(char **bufp, size_t *capp, size_t *lenp, json_int_t v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	uint64_t u;
+
+	u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--t = '0' + u % 10;
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--t = '-';
+	grow(bufp, capp, *lenp, sizeof(tmp));
+	memcpy(*bufp + *lenp, t, tmp + sizeof(tmp) - t);
+	*lenp += tmp + sizeof(tmp) - t;
+}
+
+/* The shortest text that reads back as the same double, as a JSON number
+ * (with ".0" when it would look like an integer).  Only values that came in
+ * as reals pass here; amounts never do. */
+static void
+encode_real(char **bufp, size_t *capp, size_t *lenp, double v)
+{
+	char tmp[40];
+	int prec, n;
+
+	for (prec = 15; prec <= 17; prec++) {
+		n = snprintf(tmp, sizeof(tmp) - 2, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	if (strpbrk(tmp, ".eEn") == NULL) {	/* n: nan, inf */
+		tmp[n++] = '.';
+		tmp[n++] = '0';
+		tmp[n] = '\0';
+	}
+	grow(bufp, capp, *lenp, n);
+	memcpy(*bufp + *lenp, tmp, n);
+	*lenp += n;
+}
+
+static void
+put(char **bufp, size_t *capp, size_t *lenp, const char *s, size_t n)
+{
+	grow(bufp, capp, *lenp, n);
+	memcpy(*bufp + *lenp, s, n);
+	*lenp += n;
+}
+
+void
+jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
+{
+	const char *key;
+	json_t *elem;
+	size_t i, n;
+	void *iter;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		put(bufp, capp, lenp, "{", 1);
+		n = 0;
+		for (iter = json_object_iter((json_t *)v); iter != NULL;
+		    iter = json_object_iter_next((json_t *)v, iter)) {
+			if (n++ > 0)
+				put(bufp, capp, lenp, ",", 1);
+			key = json_object_iter_key(iter);
+			encode_string(bufp, capp, lenp, key,
+			    json_object_iter_key_len(iter));
+			put(bufp, capp, lenp, ":", 1);
+			jsonl_encode(bufp, capp, lenp,
+			    json_object_iter_value(iter));
+		}
+		put(bufp, capp, lenp, "}", 1);
+		break;
+	case JSON_ARRAY:
+		put(bufp, capp, lenp, "[", 1);
+		json_array_foreach(v, i, elem) {
+			if (i > 0)
+				put(bufp, capp, lenp, ",", 1);
+			jsonl_encode(bufp, capp, lenp, elem);
+		}
+		put(bufp, capp, lenp, "]", 1);
+		break;
+	case JSON_STRING:
+		encode_string(bufp, capp, lenp, json_string_value(v),
+		    json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		encode_integer(bufp, capp, lenp, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		encode_real(bufp, capp, lenp, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		put(bufp, capp, lenp, "true", 4);
+		break;
+	case JSON_FALSE:
+		put(bufp, capp, lenp, "false", 5);
+		break;
+	case JSON_NULL:
+		put(bufp, capp, lenp, "null", 4);
+		break;
+	}
+}
+
+/* One buffer for all writes: records are written one at a time. */
+static char	*wbuf;
+static size_t	 wcap;
+
+static void
+free_wbuf(void)
+{
+	free(wbuf);
+	wbuf = NULL;
+}
+
+int
+jsonl_write(FILE *fp, const json_t *value)
+{
+	size_t len = 0;
+
+	if (wbuf == NULL)
+		atexit(free_wbuf);
+	jsonl_encode(&wbuf, &wcap, &len, value);
+	put(&wbuf, &wcap, &len, "\n", 1);
+	if (fwrite(wbuf, 1, len, fp) != len)
+		return -1;
+	return 0;
+}
+
+int
+jsonl_finish(FILE *fp, const char *name)
+{
+	int bad;
+
+	bad = fflush(fp) == EOF || ferror(fp);
+	if (fclose(fp) == EOF)
+		bad = 1;
+	if (bad) {
+		warn("cannot write '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+json_t *
+jsonl_string_lossy(const char *s, size_t len)
+{
+	char *clean;
+	size_t n;
+	json_t *v;
+
+	clean = utf8_sanitize(s, len, &n);
+	if ((v = json_stringn_nocheck(clean, n)) == NULL)
+		xnomem();
+	free(clean);
+	return v;
+}

@@ -1,0 +1,41 @@
+/* money.h: exact amounts in minor units and the ISO 4217 currencies. */
+#ifndef MONEY_H
+#define MONEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct money_currency {
+	char	code[4];	/* "RUB" */
+	int	exponent;	/* digits of the minor unit: 2, 0 (JPY), 3 (KWD) */
+};
+
+/* Errors of money_parse(). */
+#define MONEY_OK	 0
+#define MONEY_ESYNTAX	-1	/* not an amount */
+#define MONEY_EPREC	-2	/* more decimals than the currency has */
+#define MONEY_ERANGE	-3	/* does not fit in int64_t minor units */
+
+/* The currency with the upper-case ISO 4217 code, or NULL.  The obsolete
+ * "RUR" that Russian marketplaces still send is found as "RUB". */
+const struct money_currency *money_currency(const char *code);
+
+/* Read the decimal amount text (an optional sign; digits grouped by spaces,
+ * no-break spaces, apostrophes, commas or dots; a decimal comma or point)
+ * into *minor, in units of 10^-exponent, digit by digit, never through
+ * floating point.  "1 299,50", "1,299.50", "1.299,50" and "1299.5" with
+ * exponent 2 are all 129950.  A lone separator followed by exactly three
+ * digits ("1,299") groups thousands unless the currency has three decimals.
+ * Decimals beyond the exponent must be zeros ("1390.000000").  Leading and
+ * trailing white space is allowed.  Returns MONEY_OK or an error above. */
+int	money_parse(const char *text, int exponent, int64_t *minor);
+
+/* *sum = a + b, *product = a * b: 0, or -1 on overflow (result unset). */
+int	money_add(int64_t a, int64_t b, int64_t *sum);
+int	money_mul(int64_t a, int64_t b, int64_t *product);
+
+/* Write amount as a decimal with exponent digits after the point
+ * ("-12.50") into buf of size len (40 always suffices); returns buf. */
+char	*money_format(int64_t amount, int exponent, char *buf, size_t len);
+
+#endif

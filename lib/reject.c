@@ -1,0 +1,106 @@
+/* reject.c: the reject stream. */
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <jansson.h>
+
+#include "jsonl.h"
+#include "reject.h"
+#include "xalloc.h"
+
+void
+reject_open(struct reject_stream *rs, const char *path)
+{
+	rs->count = 0;
+	if (path == NULL || *path == '\0') {
+		rs->fp = stderr;
+		rs->path = "<stderr>";
+		return;
+	}
+	if ((rs->fp = fopen(path, "a")) == NULL)
+		err(EX_CANTCREAT, "cannot open '%s'", path);
+	rs->path = path;
+}
+
+void
+reject_add(json_t *errors, const char *code, const char *field,
+    const char *message)
+{
+	json_t *e;
+
+	if ((e = json_object()) == NULL ||
+	    json_object_set_new(e, "code", json_string(code)) == -1 ||
+	    (field != NULL &&
+	    json_object_set_new(e, "field", json_string(field)) == -1) ||
+	    json_object_set_new(e, "message",
+	    jsonl_string_lossy(message, strlen(message))) == -1 ||
+	    json_array_append_new(errors, e) == -1)
+		xnomem();
+}
+
+void
+reject_addf(json_t *errors, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		xnomem();
+	msg = xmalloc(n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, n + 1, fmt, ap);
+	va_end(ap);
+	reject_add(errors, code, field, msg);
+	free(msg);
+}
+
+void
+reject_write(struct reject_stream *rs, json_t *record, json_t *errors)
+{
+	if (json_object_set(record, "errors", errors) == -1)
+		xnomem();
+	jsonl_write(rs->fp, record);
+	if (rs->fp == stderr)
+		fflush(stderr);
+	rs->count++;
+}
+
+void
+reject_line(struct reject_stream *rs, const char *file, unsigned long line,
+    const char *raw, size_t len, const char *code, const char *message)
+{
+	json_t *rec, *errors;
+
+	if ((rec = json_object()) == NULL || (errors = json_array()) == NULL)
+		xnomem();
+	if ((file != NULL &&
+	    json_object_set_new(rec, "file",
+	    jsonl_string_lossy(file, strlen(file))) == -1) ||
+	    json_object_set_new(rec, "line", json_integer(line)) == -1 ||
+	    json_object_set_new(rec, "raw", jsonl_string_lossy(raw, len)) == -1)
+		xnomem();
+	reject_add(errors, code, NULL, message);
+	reject_write(rs, rec, errors);
+	json_decref(errors);
+	json_decref(rec);
+}
+
+int
+reject_close(struct reject_stream *rs)
+{
+	if (rs->fp == stderr) {
+		if (fflush(stderr) == EOF)
+			return -1;
+		return 0;
+	}
+	return jsonl_finish(rs->fp, rs->path);
+}

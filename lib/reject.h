@@ -1,0 +1,44 @@
+/* reject.h: the reject stream and the error records in it. */
+#ifndef REJECT_H
+#define REJECT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+struct reject_stream {
+	FILE		*fp;		/* the file, or stderr */
+	const char	*path;		/* its name for messages */
+	unsigned long	 count;		/* records written */
+};
+
+/* Open path for appending (created 0666 & ~umask), or use standard error
+ * when path is NULL.  A file that cannot be opened is fatal: message and
+ * exit 73 (EX_CANTCREAT), before any record is read. */
+void	 reject_open(struct reject_stream *, const char *path);
+
+/* Append {"code":code,"field":field,"message":message} to the array errors.
+ * field may be NULL (the record as a whole): the key is then left out. */
+void	 reject_add(json_t *errors, const char *code, const char *field,
+	    const char *message);
+
+/* reject_add() with a printf(3) message. */
+void	 reject_addf(json_t *errors, const char *code, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Write record with its "errors" set to errors (record is changed: it gets
+ * a new reference to errors) to the stream. */
+void	 reject_write(struct reject_stream *, json_t *record, json_t *errors);
+
+/* Write a reject for a line that is no record: {"line":N,"raw":"...",
+ * "errors":[{"code":code,"message":message}]}, with "file" when file is
+ * not NULL.  raw may hold any bytes. */
+void	 reject_line(struct reject_stream *, const char *file,
+	    unsigned long line, const char *raw, size_t len, const char *code,
+	    const char *message);
+
+/* Close the stream (or flush stderr).  Returns 0, or -1 after warning
+ * "cannot write 'PATH'". */
+int	 reject_close(struct reject_stream *);
+
+#endif
