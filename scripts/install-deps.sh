@@ -1,0 +1,38 @@
+#!/bin/sh
+# install-deps.sh: install the Debian packages orderkit's build, tests and
+# benchmarks need; does nothing when they are all there.
+set -eu
+
+PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libcurl4-openssl-dev
+libsqlite3-dev libpq-dev sqlite3 postgresql bats bats-support bats-assert
+jq mandoc shellcheck valgrind time miller python3 python3-aiosmtpd"
+
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+	for p in $PACKAGES; do
+		status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+		case $status in
+		*" installed") ;;
+		*) missing="$missing $p" ;;
+		esac
+	done
+else
+	echo "install-deps.sh: no dpkg here; install by hand: $PACKAGES" >&2
+	exit 0
+fi
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	echo "install-deps.sh: need root or sudo to install:$missing" >&2
+	exit 1
+fi
+echo "install-deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086 # word splitting of the package list is meant
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
