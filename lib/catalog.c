@@ -366,9 +366,8 @@ catalog_load(struct catalog *c, const char *path, char *err, size_t len)
 const struct catalog_sku *
 catalog_find(const struct catalog *c, const char *sku)
 {
-	struct catalog_sku key;
+	struct catalog_sku key = { .sku = (char *)sku };
 
-	key.sku = (char *)sku;
 	return bsearch(&key, c->skus, c->nskus, sizeof(*c->skus), cmp_sku);
 }
 

@@ -346,11 +346,10 @@ phone_normalize(const char *in, const char *country, char *out,
 			seen_digit = 1;
 		} else if (*p == '+' && !seen_digit && !plus) {
 			plus = 1;
-		} else if (strchr(" \t.-/()", *p) == NULL &&
-		    memcmp(p, "\xc2\xa0", 2) != 0) {
+		} else if (memcmp(p, "\xc2\xa0", 2) == 0) {
+			p++;			/* a no-break space */
+		} else if (strchr(" \t.-/()", *p) == NULL) {
 			return PHONE_CHARS;
-		} else if (*p == '\xc2') {
-			p++;
 		}
 	}
 	digits[n] = '\0';

@@ -17,10 +17,10 @@ struct strset {
 
 void	strset_init(struct strset *);
 
-/* Add s[0..len-1] with value.  Returns 1 when it was added, 0 when it was
+/* Add p[0..len-1] with value.  Returns 1 when it was added, 0 when it was
  * already there; then *old (when not NULL) gets the value it was added
  * with. */
-int	strset_add(struct strset *, const char *s, size_t len,
+int	strset_add(struct strset *, const char *p, size_t len,
 	    unsigned long value, unsigned long *old);
 
 void	strset_release(struct strset *);
