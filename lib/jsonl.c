@@ -142,6 +142,15 @@ jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
 	size_t len;
 
 	while ((line = jsonl_line(r, &len)) != NULL) {
+		const char *nul = memchr(line, '\0', len);
+
+		if (nul != NULL) {
+			snprintf(msg, sizeof(msg), "not JSON: a NUL byte at "
+			    "column %zu", (size_t)(nul - line) + 1);
+			reject_line(rejects, r->npaths > 1 ? r->name : NULL,
+			    r->lineno, line, len, "bad_json", msg);
+			continue;
+		}
 		v = json_loadb(line, len, JSON_REJECT_DUPLICATES, &error);
 		if (v != NULL && json_is_object(v))
 			return v;
