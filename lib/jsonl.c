@@ -151,7 +151,10 @@ jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
 			    r->lineno, line, len, "bad_json", msg);
 			continue;
 		}
-		v = json_loadb(line, len, JSON_REJECT_DUPLICATES, &error);
+		/* Any JSON value, so that a number or a string is named as
+		 * such rather than called "not JSON". */
+		v = json_loadb(line, len, JSON_REJECT_DUPLICATES |
+		    JSON_DECODE_ANY, &error);
 		if (v != NULL && json_is_object(v))
 			return v;
 		if (v != NULL) {
