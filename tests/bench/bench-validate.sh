@@ -90,7 +90,7 @@ bench() {
 	echo "| tool | orders | seconds | orders/s | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
 	if [[ -x "$validate" ]]; then
-		measure order-validate "$n" "$validate" --catalog "$catalog" \
+		measure order-validate "$n" "$validate" --country RU --catalog "$catalog" \
 		    --rejects /dev/null "$orders" || true
 	else
 		printf '| order-validate | %s | not built (%s missing) | | |\n' \
