@@ -25,7 +25,8 @@ static const char *genuine[] = {
 	"mail.com", "gmx.com", "gmx.at", "gmx.ch", "ya.ru", "email.com",
 	"mail.ua", "live.ru", "yahoo.fr", "yahoo.de", "hotmail.fr",
 	"hotmail.de", "hotmail.co.uk", "live.de", "live.fr", "me.com",
-	"mac.com", "bk.com", "web.com", "ukr.com",
+	"mac.com", "bk.com", "web.com", "ukr.com", "ymail.com", "hotmail.ca",
+	"hotmail.it", "hotmail.es", "yahoo.co.jp", "interia.eu", "rambler.ua",
 };
 
 /* Misspellings too far for the distance rule but common in practice. */
@@ -214,7 +215,9 @@ email_check(const char *in, char **norm, char *suggest, size_t len)
 
 /* Telephone numbering plans: the calling code, the national trunk prefix
  * dialled before a national number, the lengths of the national
- * significant number (NSN), and the digits it may start with ("" any).
+ * significant number (NSN), and the prefixes it may start with, separated
+ * by spaces ("" any): one digit mostly, two where a first digit is shared
+ * by codes in use and codes that are not (RU 81x-87x but no 88x, 89x).
  * From the ITU-T E.164 assignments and the national plans. */
 struct plan {
 	char		 cc[3];
@@ -225,52 +228,52 @@ struct plan {
 };
 
 static const struct plan plans[] = {
-	{"RU", "7",   "8",  10, 10, "3489"},
-	{"KZ", "7",   "8",  10, 10, "67"},
-	{"US", "1",   "1",  10, 10, "23456789"},
-	{"CA", "1",   "1",  10, 10, "23456789"},
-	{"UA", "380", "0",  9,  9,  "3456789"},
-	{"BY", "375", "80", 9,  9,  "12345"},
-	{"GB", "44",  "0",  9,  10, "12357"},
-	{"DE", "49",  "0",  6,  13, "123456789"},
-	{"PL", "48",  "",   9,  9,  "123456789"},
-	{"FR", "33",  "0",  9,  9,  "123456789"},
-	{"IT", "39",  "",   6,  11, "03"},
-	{"ES", "34",  "",   9,  9,  "6789"},
-	{"NL", "31",  "0",  9,  9,  "123456789"},
-	{"BE", "32",  "0",  8,  9,  "123456789"},
-	{"AT", "43",  "0",  4,  13, "123456789"},
-	{"CH", "41",  "0",  9,  9,  "123456789"},
-	{"CZ", "420", "",   9,  9,  "2345679"},
-	{"SK", "421", "0",  9,  9,  "2345689"},
-	{"LT", "370", "8",  8,  8,  "3456789"},
-	{"LV", "371", "",   8,  8,  "2678"},
-	{"EE", "372", "",   7,  8,  "3456789"},
-	{"MD", "373", "0",  8,  8,  "235678"},
-	{"AM", "374", "0",  8,  8,  "1234579"},
-	{"GE", "995", "0",  9,  9,  "345789"},
-	{"AZ", "994", "0",  9,  9,  "1245679"},
-	{"UZ", "998", "",   9,  9,  "3456789"},
-	{"KG", "996", "0",  9,  9,  "2345789"},
-	{"TJ", "992", "",   9,  9,  "345789"},
-	{"TR", "90",  "0",  10, 10, "2345589"},
-	{"IL", "972", "0",  8,  9,  "23456789"},
-	{"CN", "86",  "0",  9,  11, "123456789"},
-	{"IN", "91",  "0",  10, 10, "123456789"},
-	{"JP", "81",  "0",  9,  10, "123456789"},
-	{"BR", "55",  "0",  10, 11, "123456789"},
-	{"AU", "61",  "0",  9,  9,  "234578"},
-	{"SE", "46",  "0",  7,  9,  "123456789"},
-	{"NO", "47",  "",   8,  8,  "2345679"},
-	{"DK", "45",  "",   8,  8,  "2345678"},
-	{"FI", "358", "0",  5,  12, "123456789"},
-	{"PT", "351", "",   9,  9,  "2789"},
-	{"GR", "30",  "",   10, 10, "2689"},
-	{"HU", "36",  "06", 8,  9,  "123456789"},
-	{"RO", "40",  "0",  9,  9,  "23789"},
-	{"BG", "359", "0",  8,  9,  "123456789"},
-	{"IE", "353", "0",  7,  9,  "1245679"},
-	{"MX", "52",  "",   10, 10, "123456789"},
+	{"RU", "7",   "8",  10, 10, "3 4 80 81 82 83 84 85 86 87 9"},
+	{"KZ", "7",   "8",  10, 10, "6 7"},
+	{"US", "1",   "1",  10, 10, "2 3 4 5 6 7 8 9"},
+	{"CA", "1",   "1",  10, 10, "2 3 4 5 6 7 8 9"},
+	{"UA", "380", "0",  9,  9,  "3 4 5 6 7 8 9"},
+	{"BY", "375", "80", 9,  9,  "1 2 3 4 5"},
+	{"GB", "44",  "0",  9,  10, "1 2 3 5 7"},
+	{"DE", "49",  "0",  6,  13, "1 2 3 4 5 6 7 8 9"},
+	{"PL", "48",  "",   9,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"FR", "33",  "0",  9,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"IT", "39",  "",   6,  11, "0 3"},
+	{"ES", "34",  "",   9,  9,  "6 7 8 9"},
+	{"NL", "31",  "0",  9,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"BE", "32",  "0",  8,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"AT", "43",  "0",  4,  13, "1 2 3 4 5 6 7 8 9"},
+	{"CH", "41",  "0",  9,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"CZ", "420", "",   9,  9,  "2 3 4 5 6 7 9"},
+	{"SK", "421", "0",  9,  9,  "2 3 4 5 6 8 9"},
+	{"LT", "370", "8",  8,  8,  "3 4 5 6 7 8 9"},
+	{"LV", "371", "",   8,  8,  "2 6 7 8"},
+	{"EE", "372", "",   7,  8,  "3 4 5 6 7 8 9"},
+	{"MD", "373", "0",  8,  8,  "2 3 5 6 7 8"},
+	{"AM", "374", "0",  8,  8,  "1 2 3 4 5 7 9"},
+	{"GE", "995", "0",  9,  9,  "3 4 5 7 8 9"},
+	{"AZ", "994", "0",  9,  9,  "1 2 4 5 6 7 9"},
+	{"UZ", "998", "",   9,  9,  "3 4 5 6 7 8 9"},
+	{"KG", "996", "0",  9,  9,  "2 3 4 5 7 8 9"},
+	{"TJ", "992", "",   9,  9,  "3 4 5 7 8 9"},
+	{"TR", "90",  "0",  10, 10, "2 3 4 5 8 9"},
+	{"IL", "972", "0",  8,  9,  "2 3 4 5 6 7 8 9"},
+	{"CN", "86",  "0",  9,  11, "1 2 3 4 5 6 7 8 9"},
+	{"IN", "91",  "0",  10, 10, "1 2 3 4 5 6 7 8 9"},
+	{"JP", "81",  "0",  9,  10, "1 2 3 4 5 6 7 8 9"},
+	{"BR", "55",  "0",  10, 11, "1 2 3 4 5 6 7 8 9"},
+	{"AU", "61",  "0",  9,  9,  "2 3 4 5 7 8"},
+	{"SE", "46",  "0",  7,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"NO", "47",  "",   8,  8,  "2 3 4 5 6 7 9"},
+	{"DK", "45",  "",   8,  8,  "2 3 4 5 6 7 8"},
+	{"FI", "358", "0",  5,  12, "1 2 3 4 5 6 7 8 9"},
+	{"PT", "351", "",   9,  9,  "2 7 8 9"},
+	{"GR", "30",  "",   10, 10, "2 6 8 9"},
+	{"HU", "36",  "06", 8,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"RO", "40",  "0",  9,  9,  "2 3 7 8 9"},
+	{"BG", "359", "0",  8,  9,  "1 2 3 4 5 6 7 8 9"},
+	{"IE", "353", "0",  7,  9,  "1 2 4 5 6 7 9"},
+	{"MX", "52",  "",   10, 10, "1 2 3 4 5 6 7 8 9"},
 };
 
 static const struct plan *
@@ -286,9 +289,26 @@ plan_of(const char *cc)
 	return NULL;
 }
 
+/* Whether nsn starts with one of the space-separated prefixes of list. */
+static int
+starts_with_one(const char *list, const char *nsn)
+{
+	size_t n;
+
+	if (*list == '\0')
+		return 1;
+	for (; *list != '\0'; list += strspn(list, " ")) {
+		n = strcspn(list, " ");
+		if (strncmp(nsn, list, n) == 0)
+			return 1;
+		list += n;
+	}
+	return 0;
+}
+
 /* The plan whose calling code starts digits, the longest one first; for
  * codes shared by several countries (+1, +7) the one whose first digits
- * fit. */
+ * fit, else the first listed. */
 static const struct plan *
 plan_by_calling(const char *digits)
 {
@@ -300,7 +320,8 @@ plan_by_calling(const char *digits)
 		if (strncmp(digits, plans[i].calling, n) != 0 || n < bestn)
 			continue;
 		if (n == bestn && best != NULL &&
-		    strchr(best->first, digits[n]) != NULL)
+		    (starts_with_one(best->first, digits + n) ||
+		    !starts_with_one(plans[i].first, digits + n)))
 			continue;
 		best = &plans[i];
 		bestn = n;
@@ -317,8 +338,13 @@ check_nsn(const struct plan *pl, const char *nsn, char *out)
 		return PHONE_SHORT;
 	if (n > pl->max)
 		return PHONE_LONG;
-	if (pl->first[0] != '\0' && (nsn[0] == '\0' ||
-	    strchr(pl->first, nsn[0]) == NULL))
+	/* GB: only some 01 areas have 9 digits; 07911 12345 lacks one. */
+	if (strcmp(pl->cc, "GB") == 0 && n == 9 && nsn[0] != '1')
+		return PHONE_SHORT;
+	if (!starts_with_one(pl->first, nsn))
+		return PHONE_PREFIX;
+	/* NANP: the exchange code, like the area code, starts with 2-9. */
+	if (strcmp(pl->calling, "1") == 0 && (nsn[3] < '2' || nsn[3] > '9'))
 		return PHONE_PREFIX;
 	out[0] = '+';
 	strcpy(out + 1, pl->calling);
@@ -394,9 +420,15 @@ phone_normalize(const char *in, const char *country, char *out,
 	t = strlen(pl->trunk);
 	/* The trunk prefix ("8 916 ...", "0 67 ..."), the calling code
 	 * without "+" ("7 916 ...", "380 67 ..."), or the bare NSN. */
-	if (t > 0 && strncmp(digits, pl->trunk, t) == 0 &&
-	    (int)(n - t) >= pl->min && (int)(n - t) <= pl->max)
+	if (t > 0 && strncmp(digits, pl->trunk, t) == 0) {
+		if ((int)(n - t) >= pl->min && (int)(n - t) <= pl->max)
+			return check_nsn(pl, digits + t, out);
+		/* A digit too few or too many after the trunk prefix ("8 916
+		 * 123-45-6") is that, unless the whole is a valid NSN. */
+		if (check_nsn(pl, digits, out) == PHONE_OK)
+			return PHONE_OK;
 		return check_nsn(pl, digits + t, out);
+	}
 	t = strlen(pl->calling);
 	if (n > t && strncmp(digits, pl->calling, t) == 0 &&
 	    (int)(n - t) >= pl->min && (int)(n - t) <= pl->max &&
