@@ -39,6 +39,7 @@ static const struct postal_rule rules[] = {
 	{"GR", "999 99", "105 57"},
 	{"HR", "99999", "10000"},
 	{"HU", "9999", "1011"},
+	{"IE", "A99 XXXX|D6W XXXX", "D02 X285"},
 	{"IL", "9999999", "6100000"},
 	{"IN", "999999", "110001"},
 	{"IS", "999", "101"},
@@ -148,7 +149,8 @@ match_alt(const char *pat, size_t plen, const char *code, char *out,
 }
 
 /* GB and the Crown dependencies: outward code (A9, A99, AA9, AA99, A9A,
- * AA9A), a space, inward code (9AA). */
+ * AA9A), a space, inward code (9AA).  Royal Mail never uses Q, V or X
+ * first, I, J or Z second, nor C, I, K, M, O or V in the inward code. */
 static int
 check_gb(const char *code, char *out, size_t outlen)
 {
@@ -163,6 +165,11 @@ check_gb(const char *code, char *out, size_t outlen)
 	}
 	if (n < 5 || n > 7 || n + 2 > outlen || !isdigit((unsigned char)code[n - 3]) ||
 	    !isupper((unsigned char)code[n - 2]) || !isupper((unsigned char)code[n - 1]))
+		return 0;
+	if (strchr("QVX", code[0]) != NULL ||
+	    (isupper((unsigned char)code[1]) && strchr("IJZ", code[1]) != NULL) ||
+	    strchr("CIKMOV", code[n - 2]) != NULL ||
+	    strchr("CIKMOV", code[n - 1]) != NULL)
 		return 0;
 	for (i = 0; i < sizeof(outward) / sizeof(outward[0]); i++) {
 		if (strlen(outward[i]) != n - 3)
@@ -213,6 +220,10 @@ postal_check(const char *country, const char *code, char *out, size_t outlen,
 		return POSTAL_OK;
 	}
 	*example = rule->example;
+	/* Canada Post leaves out D, F, I, O, Q and U, and W and Z first. */
+	if (strcmp(country, "CA") == 0 && (strpbrk(compact, "DFIOQU") != NULL ||
+	    compact[0] == 'W' || compact[0] == 'Z'))
+		return POSTAL_BAD;
 	for (alt = rule->pattern; ; alt = bar + 1) {
 		bar = strchr(alt, '|');
 		if (match_alt(alt, bar ? (size_t)(bar - alt) : strlen(alt),
