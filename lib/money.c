@@ -62,16 +62,17 @@ money_currency(const char *code)
 }
 
 /* The length of a white space or grouping space at s: ASCII space, tab,
- * U+00A0, U+202F, U+2009; 0 if none. */
+ * U+00A0, U+202F, U+2009; 0 if none.  strncmp(), not memcmp(): s may end
+ * before the sequence would. */
 static size_t
 space_len(const char *s)
 {
 	if (*s == ' ' || *s == '\t')
 		return 1;
-	if (memcmp(s, "\xc2\xa0", 2) == 0)
+	if (strncmp(s, "\xc2\xa0", 2) == 0)
 		return 2;
-	if (memcmp(s, "\xe2\x80\xaf", 3) == 0 ||
-	    memcmp(s, "\xe2\x80\x89", 3) == 0)
+	if (strncmp(s, "\xe2\x80\xaf", 3) == 0 ||
+	    strncmp(s, "\xe2\x80\x89", 3) == 0)
 		return 3;
 	return 0;
 }
@@ -82,7 +83,7 @@ apos_len(const char *s)
 {
 	if (*s == '\'')
 		return 1;
-	if (memcmp(s, "\xe2\x80\x99", 3) == 0)
+	if (strncmp(s, "\xe2\x80\x99", 3) == 0)
 		return 3;
 	return 0;
 }
