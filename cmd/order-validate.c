@@ -618,23 +618,31 @@ check_currency(struct validator *v, json_t *order)
 	return cur;
 }
 
-/* A "currency" beside amounts (in an item or totals) must be the order's. */
+/* A "currency" beside amounts (in an item or totals) must be the order's;
+ * it is upper-cased as the order's is. */
 static void
-check_same_currency(struct validator *v, const json_t *object,
-    const char *path, const struct money_currency *cur)
+check_same_currency(struct validator *v, json_t *object, const char *path,
+    const struct money_currency *cur)
 {
 	const json_t *c = json_object_get(object, "currency");
 	const struct money_currency *other;
-	char field[64];
+	const char *code;
+	char field[64], up[4];
+	size_t i;
 
 	if (c == NULL || cur == NULL || !json_is_string(c))
 		return;
-	other = money_currency(json_string_value(c));
+	code = json_string_value(c);
+	for (i = 0; i < 3 && code[i] != '\0'; i++)
+		up[i] = code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i];
+	up[i] = '\0';
+	other = strlen(code) == 3 ? money_currency(up) : NULL;
 	if (other == NULL || strcmp(other->code, cur->code) != 0) {
 		snprintf(field, sizeof(field), "%s.currency", path);
 		problem(v, "currency_mismatch", field, "currency_mismatch",
-		    path, json_string_value(c), cur->code);
-	}
+		    path, code, cur->code);
+	} else if (strcmp(other->code, code) != 0)
+		change(v, object, "currency", json_string(other->code));
 }
 
 /* An amount at object.key: 0 and *amount set, or -1 after a problem (or
