@@ -134,7 +134,7 @@ money_parse(const char *text, int exponent, int64_t *minor)
 			return MONEY_ESYNTAX;
 	}
 	while (p < end) {
-		if (ngroups > MAXGROUPS)
+		if (ngroups >= MAXGROUPS)	/* one more for "12." */
 			return MONEY_ESYNTAX;
 		group[ngroups] = p;
 		while (p < end && *p >= '0' && *p <= '9')
