@@ -242,16 +242,28 @@ money_parse(const char *text, int exponent, int64_t *minor)
 	return MONEY_OK;
 }
 
+/* The builtins store the wrapped result even on overflow: keep it from
+ * *sum and *product, which often hold an operand. */
 int
 money_add(int64_t a, int64_t b, int64_t *sum)
 {
-	return __builtin_add_overflow(a, b, sum) ? -1 : 0;
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return -1;
+	*sum = r;
+	return 0;
 }
 
 int
 money_mul(int64_t a, int64_t b, int64_t *product)
 {
-	return __builtin_mul_overflow(a, b, product) ? -1 : 0;
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return -1;
+	*product = r;
+	return 0;
 }
 
 char *
