@@ -1,0 +1,689 @@
+/* stock-load: set or adjust on-hand stock per SKU and warehouse from CSV or
+ * JSON lines, in one transaction, and print the levels it leaves. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <jansson.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "csvread.h"
+#include "jsonl.h"
+#include "reject.h"
+#include "store.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+static const char usage_text[] =
+    "usage: stock-load [--catalog FILE] [--db PATH|URL] [--mode set|add]\n"
+    "                  [--rejects FILE] [--stats] [--strict]\n"
+    "                  [--warehouse ID] [FILE ...]\n";
+
+#define OPT_CATALOG	'c'
+#define OPT_DB		'd'
+#define OPT_MODE	'm'
+#define OPT_WAREHOUSE	'w'
+
+static const struct option longopts[] = {
+	{ "catalog",	required_argument, NULL, OPT_CATALOG },
+	{ "db",		required_argument, NULL, OPT_DB },
+	CLI_OPT_HELP,
+	{ "mode",	required_argument, NULL, OPT_MODE },
+	CLI_OPT_REJECTS,
+	CLI_OPT_STATS,
+	CLI_OPT_STRICT,
+	CLI_OPT_VERSION,
+	{ "warehouse",	required_argument, NULL, OPT_WAREHOUSE },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A row that passed the checks, to be loaded. */
+struct row {
+	char	*sku, *warehouse;
+	int64_t	 qty;
+	char	*priority;	/* decimal text or NULL: leave as it is */
+	char	*regions;	/* "A;B" or NULL: leave as it is */
+	size_t	 seq;		/* input order, for a stable sort */
+	json_t	*source;	/* the row as a record, for a reject */
+};
+
+struct loader {
+	int		 add;		/* --mode add */
+	const char	*warehouse;	/* --warehouse */
+	struct catalog	 catalog;
+	int		 have_catalog;
+	struct reject_stream rejects;
+	struct row	*rows;
+	size_t		 nrows, cap;
+	unsigned long	 nin;
+};
+
+/* Text fit for a key: UTF-8, no control characters, 1 to 200 bytes. */
+static int
+good_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), k;
+
+	if (n == 0 || n > 200)
+		return 0;
+	while (*p != '\0') {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if ((k = utf8_seqlen(p, n - (p - (const unsigned char *)s))) ==
+		    0)
+			return 0;
+		p += k;
+	}
+	return 1;
+}
+
+/* A whole number, "+5" and "-3" too; 0 or -1. */
+static int
+parse_int(const char *s, int64_t *v)
+{
+	char *end;
+	long long n;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (errno != 0 || *end != '\0' || n < -1000000000000LL ||
+	    n > 1000000000000LL)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* Regions "A; B;C" to "A;B;C"; NULL when one is empty or bad. */
+static char *
+clean_regions(const char *s)
+{
+	char *out, *copy, *tok, *p, *save = NULL;
+	size_t len;
+
+	copy = xstrdup(s);
+	out = xcalloc(1, strlen(s) + 1);
+	for (tok = strtok_r(copy, ";", &save); tok != NULL;
+	    tok = strtok_r(NULL, ";", &save)) {
+		while (*tok == ' ')
+			tok++;
+		len = strlen(tok);
+		while (len > 0 && tok[len - 1] == ' ')
+			tok[--len] = '\0';
+		if (!good_text(tok)) {
+			free(copy);
+			free(out);
+			return NULL;
+		}
+		p = out + strlen(out);
+		if (p != out)
+			*p++ = ';';
+		memcpy(p, tok, len + 1);
+	}
+	free(copy);
+	return out;
+}
+
+/* Check the fields of one row (any may be NULL: absent) and queue it, or
+ * reject source (whose reference is taken). */
+static void
+take_row(struct loader *ld, json_t *source, const char *sku,
+    const char *warehouse, const char *qty, const char *priority,
+    const char *regions)
+{
+	json_t *errors;
+	struct row r;
+	int64_t v;
+
+	memset(&r, 0, sizeof(r));
+	if ((errors = json_array()) == NULL)
+		xnomem();
+	if (sku == NULL || *sku == '\0')
+		reject_add(errors, "missing_field", "sku", "no sku");
+	else if (!good_text(sku))
+		reject_add(errors, "bad_sku", "sku", "sku must be 1 to 200 "
+		    "bytes of UTF-8 text without control characters");
+	else if (ld->have_catalog && catalog_find(&ld->catalog, sku) == NULL)
+		reject_addf(errors, "unknown_sku", "sku",
+		    "there is no product with SKU '%s' in the catalog", sku);
+	if (warehouse == NULL || *warehouse == '\0')
+		warehouse = ld->warehouse;
+	if (warehouse == NULL)
+		reject_add(errors, "missing_field", "warehouse", "no warehouse "
+		    "(give a warehouse column or --warehouse)");
+	else if (!good_text(warehouse))
+		reject_add(errors, "bad_warehouse", "warehouse", "warehouse "
+		    "must be 1 to 200 bytes of UTF-8 text without control "
+		    "characters");
+	if (qty == NULL || *qty == '\0')
+		reject_add(errors, "missing_field", "qty", "no qty");
+	else if (parse_int(qty, &v) == -1)
+		reject_addf(errors, "bad_qty", "qty", "qty '%s' is not a whole "
+		    "number", qty);
+	else if (v < 0 && !ld->add)
+		reject_addf(errors, "negative_qty", "qty", "qty %" PRId64
+		    " is below zero", v);
+	else
+		r.qty = v;
+	if (priority != NULL && *priority != '\0' &&
+	    parse_int(priority, &v) == -1)
+		reject_addf(errors, "bad_priority", "priority", "priority '%s' "
+		    "is not a whole number", priority);
+	if (regions != NULL && *regions != '\0' &&
+	    (r.regions = clean_regions(regions)) == NULL)
+		reject_add(errors, "bad_regions", "regions", "regions must be "
+		    "texts separated by ';'");
+	if (json_array_size(errors) > 0) {
+		reject_write(&ld->rejects, source, errors);
+		json_decref(errors);
+		json_decref(source);
+		free(r.regions);
+		return;
+	}
+	json_decref(errors);
+	r.sku = xstrdup(sku);
+	r.warehouse = xstrdup(warehouse);
+	if (priority != NULL && *priority != '\0') {
+		char num[24];
+
+		snprintf(num, sizeof(num), "%" PRId64, v);
+		r.priority = xstrdup(num);
+	}
+	r.seq = ld->nrows;
+	r.source = source;
+	if (ld->nrows == ld->cap) {
+		ld->cap = ld->cap ? ld->cap * 2 : 64;
+		ld->rows = xrealloc(ld->rows, ld->cap * sizeof(*ld->rows));
+	}
+	ld->rows[ld->nrows++] = r;
+}
+
+/* A JSON field as text: strings as they are, integers in decimal. */
+static const char *
+field_text(const json_t *rec, const char *key, char *buf, size_t len,
+    json_t *errors)
+{
+	const json_t *v = json_object_get(rec, key);
+	const json_t *e;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return buf;
+	}
+	if (json_is_array(v) && strcmp(key, "regions") == 0) {
+		buf[0] = '\0';
+		json_array_foreach(v, i, e) {
+			if (!json_is_string(e) || strchr(json_string_value(e),
+			    ';') != NULL || strlen(buf) +
+			    json_string_length(e) + 2 > len)
+				break;
+			if (i > 0)
+				strcat(buf, ";");
+			strcat(buf, json_string_value(e));
+		}
+		if (i == json_array_size(v))
+			return buf;
+	}
+	reject_addf(errors, "bad_field", key, "%s has the wrong type", key);
+	return "";
+}
+
+static void
+load_jsonl(struct loader *ld, const char *name, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl, *s[5];
+	static const char *const keys[5] = { "sku", "warehouse", "qty",
+	    "priority", "regions" };
+	char bufs[5][1024];
+	json_error_t error;
+	json_t *rec, *errors;
+	unsigned long lineno = 0;
+	size_t n, i;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		lineno++;
+		n = nl - p;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (lineno == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+			p += 3;
+			n -= 3;
+		}
+		if (strspn(p, " \t") >= n)
+			continue;
+		ld->nin++;
+		rec = json_loadb(p, n, JSON_REJECT_DUPLICATES, &error);
+		if (rec == NULL || !json_is_object(rec)) {
+			reject_line(&ld->rejects, name, lineno, p, n, "bad_json",
+			    rec == NULL ? error.text : "not a JSON object");
+			json_decref(rec);
+			continue;
+		}
+		if ((errors = json_array()) == NULL)
+			xnomem();
+		for (i = 0; i < 5; i++)
+			s[i] = field_text(rec, keys[i], bufs[i],
+			    sizeof(bufs[i]), errors);
+		if (json_array_size(errors) > 0) {
+			reject_write(&ld->rejects, rec, errors);
+			json_decref(rec);
+		} else
+			take_row(ld, rec, s[0], s[1], s[2], s[3], s[4]);
+		json_decref(errors);
+	}
+}
+
+static char
+sniff_delim(const char *data, size_t len)
+{
+	const char *nl = memchr(data, '\n', len);
+	size_t n = nl != NULL ? (size_t)(nl - data) : len, i;
+	int comma = 0, semi = 0, tab = 0;
+
+	for (i = 0; i < n; i++) {
+		comma += data[i] == ',';
+		semi += data[i] == ';';
+		tab += data[i] == '\t';
+	}
+	if (tab > comma && tab > semi)
+		return '\t';
+	if (semi > comma)
+		return ';';
+	return ',';
+}
+
+/* The row as it was, fields joined again, for a reject. */
+static json_t *
+csv_source(const struct csvread_row *row, char delim, const char *name)
+{
+	char *raw = NULL;
+	size_t cap = 0, len = 0, i, k;
+	json_t *rec;
+
+	for (i = 0; i < row->nfields; i++) {
+		raw = xrealloc(raw, cap += row->lens[i] * 2 + 4);
+		if (i > 0)
+			raw[len++] = delim;
+		if (memchr(row->fields[i], delim, row->lens[i]) != NULL ||
+		    memchr(row->fields[i], '"', row->lens[i]) != NULL) {
+			raw[len++] = '"';
+			for (k = 0; k < row->lens[i]; k++) {
+				if (row->fields[i][k] == '"')
+					raw[len++] = '"';
+				raw[len++] = row->fields[i][k];
+			}
+			raw[len++] = '"';
+		} else {
+			memcpy(raw + len, row->fields[i], row->lens[i]);
+			len += row->lens[i];
+		}
+	}
+	rec = json_object();
+	if (rec == NULL || json_object_set_new(rec, "file",
+	    jsonl_string_lossy(name, strlen(name))) == -1 ||
+	    json_object_set_new(rec, "line", json_integer(row->line)) == -1 ||
+	    json_object_set_new(rec, "raw", jsonl_string_lossy(raw ? raw : "",
+	    len)) == -1)
+		xnomem();
+	free(raw);
+	return rec;
+}
+
+static void
+load_csv(struct loader *ld, const char *name, const char *data, size_t len)
+{
+	static const char *const names[5] = { "sku", "warehouse", "qty",
+	    "priority", "regions" };
+	struct csvread in;
+	struct csvread_row *row;
+	const char *s[5];
+	json_t *src, *errors;
+	int col[5], ok;
+	size_t i, k;
+	char delim;
+	FILE *fp;
+
+	delim = sniff_delim(data, len);
+	if ((fp = fmemopen((void *)data, len, "r")) == NULL)
+		err(EX_OSERR, "fmemopen");
+	csvread_init(&in, fp, name, delim);
+	if ((row = csvread_next(&in)) == NULL) {
+		csvread_release(&in);
+		fclose(fp);
+		return;
+	}
+	ld->nin++;
+	for (i = 0; i < 5; i++) {
+		col[i] = -1;
+		for (k = 0; k < row->nfields; k++)
+			if (utf8_casecmp(row->fields[k], names[i]) == 0)
+				col[i] = (int)k;
+	}
+	if (col[0] == -1 || col[2] == -1 ||
+	    (col[1] == -1 && ld->warehouse == NULL)) {
+		if ((errors = json_array()) == NULL)
+			xnomem();
+		reject_add(errors, "bad_header", NULL, "the first row must name "
+		    "the columns: sku, warehouse (unless --warehouse is given) "
+		    "and qty; priority and regions are optional");
+		src = csv_source(row, delim, name);
+		reject_write(&ld->rejects, src, errors);
+		json_decref(src);
+		json_decref(errors);
+		/* Count the rows not read, so lines in = out + rejects. */
+		while ((row = csvread_next(&in)) != NULL) {
+			ld->nin++;
+			if ((errors = json_array()) == NULL)
+				xnomem();
+			reject_add(errors, "bad_header", NULL,
+			    "the file has no usable header");
+			src = csv_source(row, delim, name);
+			reject_write(&ld->rejects, src, errors);
+			json_decref(src);
+			json_decref(errors);
+		}
+		csvread_release(&in);
+		fclose(fp);
+		return;
+	}
+	while ((row = csvread_next(&in)) != NULL) {
+		ld->nin++;
+		ok = 1;
+		for (i = 0; i < 5; i++) {
+			s[i] = col[i] >= 0 && (size_t)col[i] < row->nfields ?
+			    row->fields[col[i]] : NULL;
+			if (s[i] != NULL && strlen(s[i]) !=
+			    row->lens[col[i]])
+				ok = 0;
+		}
+		src = csv_source(row, delim, name);
+		if (!ok) {
+			if ((errors = json_array()) == NULL)
+				xnomem();
+			reject_add(errors, "bad_csv", NULL,
+			    "the row holds a NUL byte");
+			reject_write(&ld->rejects, src, errors);
+			json_decref(src);
+			json_decref(errors);
+			continue;
+		}
+		take_row(ld, src, s[0], s[1], s[2], s[3], s[4]);
+	}
+	csvread_release(&in);
+	fclose(fp);
+}
+
+/* Read the whole of path ("-": standard input); NULL when it cannot be. */
+static char *
+slurp(const char *path, size_t *lenp)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
+		warn("cannot open '%s'", path);
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 65536)
+			buf = xrealloc(buf, cap = cap ? cap * 2 : 65536);
+		if ((n = fread(buf + len, 1, cap - len - 1, fp)) == 0)
+			break;
+		len += n;
+	}
+	if (ferror(fp)) {
+		warn("cannot read '%s'", path);
+		if (fp != stdin)
+			fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+static int
+load_file(struct loader *ld, const char *path)
+{
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	char *data;
+	size_t len, i;
+
+	if ((data = slurp(path, &len)) == NULL)
+		return -1;
+	i = 0;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	i += strspn(data + i, " \t\r\n");
+	if (i < len && (data[i] == '{' || data[i] == '['))
+		load_jsonl(ld, name, data, len);
+	else if (len > 0)
+		load_csv(ld, name, data, len);
+	free(data);
+	return 0;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->sku, y->sku)) != 0)
+		return c;
+	if ((c = strcmp(x->warehouse, y->warehouse)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+print_level(struct store_stmt *level, const char *sku, const char *wh)
+{
+	int64_t on_hand, reserved;
+	json_t *out;
+
+	store_query(level, "ss", sku, wh);
+	if (!store_next(level))
+		errx(EX_SOFTWARE, "stock of '%s' in '%s' vanished", sku, wh);
+	on_hand = store_int(level, 0);
+	reserved = store_int(level, 1);
+	store_done(level);
+	out = json_pack("{s:s,s:s,s:I,s:I,s:I}", "sku", sku, "warehouse", wh,
+	    "on_hand", (json_int_t)on_hand, "reserved", (json_int_t)reserved,
+	    "available", (json_int_t)(on_hand - reserved));
+	if (out == NULL)
+		xnomem();
+	jsonl_write(stdout, out);
+	json_decref(out);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli cli = { .usage = usage_text };
+	struct loader ld;
+	struct store *st;
+	struct store_stmt *wh, *set, *add, *sub, *level;
+	const char *db = NULL, *catalog_path = NULL;
+	char errbuf[512], *where;
+	json_t *errors;
+	unsigned long nout = 0;
+	struct row *r;
+	long changed;
+	int ch, status = 0, i;
+	size_t k;
+
+	memset(&ld, 0, sizeof(ld));
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (cli_option(&cli, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_CATALOG:
+			catalog_path = optarg;
+			break;
+		case OPT_DB:
+			db = optarg;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "set") == 0)
+				ld.add = 0;
+			else if (strcmp(optarg, "add") == 0)
+				ld.add = 1;
+			else
+				cli_usage_error(&cli, "--mode '%s' is not set "
+				    "or add", optarg);
+			break;
+		case OPT_WAREHOUSE:
+			if (!good_text(optarg))
+				cli_usage_error(&cli, "--warehouse '%s' is not "
+				    "a warehouse id", optarg);
+			ld.warehouse = optarg;
+			break;
+		default:
+			cli_usage_error(&cli, NULL);
+		}
+	}
+	if (catalog_path != NULL) {
+		if ((status = catalog_load(&ld.catalog, catalog_path, errbuf,
+		    sizeof(errbuf))) != 0)
+			errx(status, "%s", errbuf);
+		ld.have_catalog = 1;
+	}
+	reject_open(&ld.rejects, cli.rejects_path);
+	where = store_locate(db);
+	st = store_open(where, store_stock_migrations,
+	    store_stock_nmigrations);
+	free(where);
+
+	if (optind == argc && load_file(&ld, "-") == -1)
+		status = EX_IOERR;
+	for (i = optind; i < argc; i++)
+		if (load_file(&ld, argv[i]) == -1 && status == 0)
+			status = EX_NOINPUT;
+
+	wh = store_prepare(st,
+	    "INSERT INTO warehouses (id, priority, regions) VALUES ($1,"
+	    " COALESCE(CAST($2 AS BIGINT), 0), COALESCE($3, ''))"
+	    " ON CONFLICT (id) DO UPDATE SET"
+	    " priority = COALESCE(CAST($2 AS BIGINT), warehouses.priority),"
+	    " regions = COALESCE($3, warehouses.regions)", NULL);
+	set = store_prepare(st,
+	    "INSERT INTO stock (sku, warehouse, on_hand) VALUES ($1, $2, $3)"
+	    " ON CONFLICT (sku, warehouse) DO UPDATE"
+	    " SET on_hand = excluded.on_hand"
+	    " WHERE stock.reserved <= excluded.on_hand", NULL);
+	add = store_prepare(st,
+	    "INSERT INTO stock (sku, warehouse, on_hand) VALUES ($1, $2, $3)"
+	    " ON CONFLICT (sku, warehouse) DO UPDATE"
+	    " SET on_hand = stock.on_hand + excluded.on_hand", NULL);
+	sub = store_prepare(st,
+	    "UPDATE stock SET on_hand = on_hand + $3"
+	    " WHERE sku = $1 AND warehouse = $2 AND on_hand + $3 >= reserved",
+	    NULL);
+	level = store_prepare(st, "SELECT on_hand, reserved FROM stock"
+	    " WHERE sku = $1 AND warehouse = $2", NULL);
+
+	/* Sorted, so that rows are locked in the order order-reserve locks
+	 * them: two programs at once cannot deadlock on PostgreSQL. */
+	qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
+	if ((errors = json_array()) == NULL)
+		xnomem();
+	store_begin(st);
+	for (k = 0; k < ld.nrows; k++) {
+		r = &ld.rows[k];
+		if (store_exec(wh, "sss", r->warehouse, r->priority,
+		    r->regions) == -1)
+			errx(EX_SOFTWARE, "cannot add warehouse '%s': %s",
+			    r->warehouse, store_error(st));
+		if (ld.add)
+			changed = store_exec(r->qty >= 0 ? add : sub, "ssi",
+			    r->sku, r->warehouse, r->qty);
+		else
+			changed = store_exec(set, "ssi", r->sku, r->warehouse,
+			    r->qty);
+		if (changed == -1)
+			errx(EX_SOFTWARE, "cannot load '%s': %s", r->sku,
+			    store_error(st));
+		if (changed == 0) {
+			int64_t on_hand = 0, reserved = 0;
+
+			store_query(level, "ss", r->sku, r->warehouse);
+			if (store_next(level)) {
+				on_hand = store_int(level, 0);
+				reserved = store_int(level, 1);
+			}
+			store_done(level);
+			if (ld.add && on_hand + r->qty < 0)
+				reject_addf(errors, "below_zero", "qty",
+				    "%" PRId64 " would leave %" PRId64 " on "
+				    "hand of '%s' in '%s'", r->qty,
+				    on_hand + r->qty, r->sku, r->warehouse);
+			else
+				reject_addf(errors, "below_reserved", "qty",
+				    "%" PRId64 " on hand of '%s' in '%s' would "
+				    "be fewer than the %" PRId64 " reserved; "
+				    "release or commit reservations first",
+				    ld.add ? on_hand + r->qty : r->qty,
+				    r->sku, r->warehouse, reserved);
+			reject_write(&ld.rejects, r->source, errors);
+			json_array_clear(errors);
+			json_decref(r->source);
+			r->source = NULL;
+		}
+	}
+	store_commit(st);
+	json_decref(errors);
+
+	/* Each row loaded, once per SKU and warehouse, as it now stands. */
+	for (k = 0; k < ld.nrows; k++) {
+		r = &ld.rows[k];
+		if (r->source != NULL) {
+			print_level(level, r->sku, r->warehouse);
+			nout++;
+		}
+		json_decref(r->source);
+		free(r->sku);
+		free(r->warehouse);
+		free(r->priority);
+		free(r->regions);
+	}
+	free(ld.rows);
+	store_close(st);
+	if (ld.have_catalog)
+		catalog_release(&ld.catalog);
+	if (cli.stats)
+		fprintf(stderr, "stock-load: %lu read, %lu loaded, %lu "
+		    "rejected\n", ld.nin, nout, ld.rejects.count);
+	if (reject_close(&ld.rejects) == -1 && status == 0)
+		status = EX_IOERR;
+	if (jsonl_finish(stdout, "<stdout>") == -1)
+		status = EX_IOERR;
+	return cli_status(&cli, status, ld.rejects.count);
+}
