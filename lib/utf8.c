@@ -63,7 +63,9 @@ utf8_sanitize(const char *s, size_t len, size_t *outlen)
 	return out;
 }
 
-/* The lower-case code point of the character at *sp, which is advanced. */
+/* The lower-case code point of the character at *sp, which is advanced.
+ * A byte that starts no character is 0x110000 and up, beyond them all:
+ * "\xe9" is not "\xc3\xa9" (U+00E9). */
 static uint32_t
 fold(const unsigned char **sp)
 {
@@ -74,6 +76,8 @@ fold(const unsigned char **sp)
 	if ((n = utf8_seqlen(s, strnlen((const char *)s, 4))) <= 1) {
 		*sp = s + 1;
 		c = s[0];
+		if (n == 0)
+			return 0x110000 + c;
 		return c >= 'A' && c <= 'Z' ? c + 32 : c;
 	}
 	if (n == 2)
