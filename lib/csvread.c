@@ -47,9 +47,16 @@ static void
 on_field(void *s, size_t len, void *data)
 {
 	struct csvread *r = data;
+	size_t i;
 
-	if (r->cur.nfields == 0)
+	/* The field ends on line r->line + 1, where it is passed on; a
+	 * quoted one began as many lines before as it holds newlines. */
+	if (r->cur.nfields == 0) {
 		r->cur.line = r->line + 1;
+		for (i = 0; s != NULL && i < len; i++)
+			if (((const char *)s)[i] == '\n')
+				r->cur.line--;
+	}
 	row_add(&r->cur, s ? s : "", s ? len : 0);
 }
 
