@@ -75,6 +75,22 @@ unit_expect_mem(const char *file, int line, const char *what,
 	}
 	unit_failed++;
 	fprintf(stderr, "%s:%d: %s: got ", file, line, what);
+	if (got != NULL && want != NULL && (gotlen > 200 || wantlen > 200)) {
+		/* Long: show where they part, with a little before. */
+		size_t at = 0, from;
+
+		while (at < gotlen && at < wantlen && got[at] == want[at])
+			at++;
+		from = at > 60 ? at - 60 : 0;
+		fprintf(stderr, "%zu bytes, want %zu; from byte %zu got ",
+		    gotlen, wantlen, from);
+		unit_show(got + from, gotlen - from < 160 ? gotlen - from : 160);
+		fputs(", want ", stderr);
+		unit_show(want + from,
+		    wantlen - from < 160 ? wantlen - from : 160);
+		putc('\n', stderr);
+		return 0;
+	}
 	unit_show(got, gotlen);
 	fputs(", want ", stderr);
 	unit_show(want, wantlen);
