@@ -14,8 +14,7 @@ static int unit_passed, unit_failed;
 #define expect_int(what, got, want) \
 	unit_expect_int(__FILE__, __LINE__, (what), (got), (want))
 #define expect_str(what, got, want) \
-	unit_expect_mem(__FILE__, __LINE__, (what), (got), \
-	    (got) ? strlen(got) : 0, (want), (want) ? strlen(want) : 0)
+	unit_expect_str(__FILE__, __LINE__, (what), (got), (want))
 #define expect_mem(what, got, gotlen, want, wantlen) \
 	unit_expect_mem(__FILE__, __LINE__, (what), (got), (gotlen), \
 	    (want), (wantlen))
@@ -96,6 +95,14 @@ unit_expect_mem(const char *file, int line, const char *what,
 	unit_show(want, wantlen);
 	putc('\n', stderr);
 	return 0;
+}
+
+static inline int
+unit_expect_str(const char *file, int line, const char *what,
+    const char *got, const char *want)
+{
+	return unit_expect_mem(file, line, what, got, got ? strlen(got) : 0,
+	    want, want ? strlen(want) : 0);
 }
 
 /* Print "NAME: P passed, F failed" and return the exit status: 1 on any
