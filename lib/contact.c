@@ -372,6 +372,9 @@ phone_normalize(const char *in, const char *country, char *out,
 			seen_digit = 1;
 		} else if (*p == '+' && !seen_digit && !plus) {
 			plus = 1;
+		} else if (strncmp(p, "(0)", 3) == 0 && (plus ||
+		    (n >= 2 && digits[0] == '0' && digits[1] == '0'))) {
+			p += 2;		/* "+44 (0)20 ...": the trunk, not dialled */
 		} else if (memcmp(p, "\xc2\xa0", 2) == 0) {
 			p++;			/* a no-break space */
 		} else if (strchr(" \t.-/()", *p) == NULL) {
