@@ -45,7 +45,7 @@ $(O)/bin/%: cmd/%.c $(LIB) $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(O)/tests/unit/%: tests/unit/%.c $(LIB) $(HDR)
+$(O)/tests/unit/%: tests/unit/%.c $(LIB) $(HDR) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
