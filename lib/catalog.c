@@ -353,14 +353,17 @@ catalog_load(struct catalog *c, const char *path, char *err, size_t len)
 	else
 		rc = load_csv(c, fp, path, first, err, len);
 	fclose(fp);
+	if (rc == 0) {
+		qsort(c->skus, c->nskus, sizeof(*c->skus), cmp_sku);
+		for (i = 1; i < c->nskus && rc == 0; i++)
+			if (strcmp(c->skus[i].sku, c->skus[i - 1].sku) == 0)
+				rc = fail(err, len, "%s: sku '%s' is listed "
+				    "twice with other rows between", path,
+				    c->skus[i].sku);
+	}
 	if (rc != 0)
-		return rc;
-	qsort(c->skus, c->nskus, sizeof(*c->skus), cmp_sku);
-	for (i = 1; i < c->nskus; i++)
-		if (strcmp(c->skus[i].sku, c->skus[i - 1].sku) == 0)
-			return fail(err, len, "%s: sku '%s' is listed twice "
-			    "with other rows between", path, c->skus[i].sku);
-	return 0;
+		catalog_release(c);	/* a failed load leaves nothing */
+	return rc;
 }
 
 const struct catalog_sku *
