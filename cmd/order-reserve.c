@@ -497,9 +497,17 @@ allocate(struct reserver *rs, struct job *j)
 	}
 	complete = 1;
 	if (rs->split) {
-		/* Each SKU from the preferred warehouses in turn. */
+		/* Each SKU whole from the preferred warehouse that has it
+		 * all, else from the preferred warehouses in turn. */
 		for (k = 0; k < j->nneeds; k++) {
 			rem = j->needs[k].qty;
+			for (w = 0; w < rs->nwhs; w++)
+				if (avail(rs, j->needs[k].sku, order[w]) >= rem)
+					break;
+			if (w < rs->nwhs) {
+				take_from(rs, j, &j->needs[k], order[w], rem);
+				continue;
+			}
 			for (w = 0; w < rs->nwhs && rem > 0; w++) {
 				if ((a = avail(rs, j->needs[k].sku,
 				    order[w])) <= 0)

@@ -610,18 +610,22 @@ main(int argc, char *argv[])
 	level = store_prepare(st, "SELECT on_hand, reserved FROM stock"
 	    " WHERE sku = $1 AND warehouse = $2", NULL);
 
-	/* Sorted, so that rows are locked in the order order-reserve locks
-	 * them: two programs at once cannot deadlock on PostgreSQL. */
-	qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
 	if ((errors = json_array()) == NULL)
 		xnomem();
 	store_begin(st);
+	/* Warehouses in file order: a later priority or region list wins. */
 	for (k = 0; k < ld.nrows; k++) {
 		r = &ld.rows[k];
 		if (store_exec(wh, "sss", r->warehouse, r->priority,
 		    r->regions) == -1)
 			errx(EX_SOFTWARE, "cannot add warehouse '%s': %s",
 			    r->warehouse, store_error(st));
+	}
+	/* Stock sorted, so that rows are locked in the order order-reserve
+	 * locks them: two programs at once cannot deadlock on PostgreSQL. */
+	qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
+	for (k = 0; k < ld.nrows; k++) {
+		r = &ld.rows[k];
 		if (ld.add)
 			changed = store_exec(r->qty >= 0 ? add : sub, "ssi",
 			    r->sku, r->warehouse, r->qty);

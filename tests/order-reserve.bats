@@ -1,0 +1,393 @@
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/store
+	pg_start
+}
+
+teardown_file() {
+	load test_helper/store
+	pg_stop
+}
+
+setup() {
+	load test_helper/common
+	load test_helper/store
+}
+
+# stocked BACKEND: a new store holding the fixture's stock.
+stocked() {
+	use_backend "$1"
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+}
+
+# reserve ARGS...: order-reserve, the reservation (or the reject's
+# errors and backorder) of each record, compact.
+reservation() {
+	jq -c 'if .errors then {status, backorder, errors: [.errors[].code]}
+	    else {status, reservation} end'
+}
+
+# consistent: what reservation lines hold is what stock says is reserved.
+consistent() {
+	run -0 sql "SELECT s.sku, s.warehouse, s.reserved, COALESCE(SUM(l.qty), 0)
+	    FROM stock s LEFT JOIN reservation_lines l ON l.sku = s.sku
+	    AND l.warehouse = s.warehouse AND l.order_id IN
+	    (SELECT order_id FROM reservations WHERE state = 'active')
+	    GROUP BY s.sku, s.warehouse, s.reserved
+	    HAVING s.reserved <> COALESCE(SUM(l.qty), 0)"
+	assert_output ''
+}
+
+# --- allocation ------------------------------------------------------------
+
+t_one_parcel() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
+	assert_stderr ''
+	run -0 reservation <<<"$output"
+	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}]}}'
+	consistent
+}
+@test "sqlite: one warehouse that has the whole order is preferred to a higher priority" { t_one_parcel sqlite; }
+@test "postgres: one warehouse that has the whole order is preferred to a higher priority" { t_one_parcel postgres; }
+
+t_priority() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/priority.jsonl"
+	run -0 reservation <<<"$output"
+	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":2}]}}'
+}
+@test "sqlite: the highest priority warehouse ships when none serves the region" { t_priority sqlite; }
+@test "postgres: the highest priority warehouse ships when none serves the region" { t_priority postgres; }
+
+t_region() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/region.jsonl"
+	run -0 reservation <<<"$output"
+	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}]}}'
+}
+@test "sqlite: the warehouse serving the order's region ships first" { t_region sqlite; }
+@test "postgres: the warehouse serving the order's region ships first" { t_region postgres; }
+
+t_split() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/r" \
+	    "$FIXTURES/split.jsonl"
+	assert_output ''
+	run -0 reservation <"$BATS_TEST_TMPDIR/r"
+	assert_output '{"status":"backorder","backorder":[{"sku":"TSHIRT-RED-M","qty":12,"missing":0,"available":[{"warehouse":"SPB","qty":3},{"warehouse":"MSK","qty":5},{"warehouse":"EKB","qty":10}]}],"errors":["split_needed"]}'
+	run -0 --separate-stderr order-reserve --split "$FIXTURES/split.jsonl"
+	run -0 reservation <<<"$output"
+	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":3},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":5},{"sku":"TSHIRT-RED-M","warehouse":"EKB","qty":4}]}}'
+	consistent
+}
+@test "sqlite: an order no one warehouse can ship is split only with --split" { t_split sqlite; }
+@test "postgres: an order no one warehouse can ship is split only with --split" { t_split postgres; }
+
+t_partial() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve --partial "$FIXTURES/partial.jsonl"
+	run -0 reservation <<<"$output"
+	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":2}],"backorder":[{"sku":"MUG-WHITE","qty":5}]}}'
+	run -0 --separate-stderr order-reserve --partial --split \
+	    "$FIXTURES/partial-split.jsonl"
+	run -0 reservation <<<"$output"
+	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":5},{"sku":"TSHIRT-RED-M","warehouse":"EKB","qty":10}],"backorder":[{"sku":"TSHIRT-RED-M","qty":4}]}}'
+	consistent
+}
+@test "sqlite: --partial reserves what there is and backorders the rest" { t_partial sqlite; }
+@test "postgres: --partial reserves what there is and backorders the rest" { t_partial postgres; }
+
+t_backorder() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/backorder.jsonl"
+	assert_output ''
+	run -0 reservation <<<"$stderr"
+	assert_output '{"status":"backorder","backorder":[{"sku":"MUG-WHITE","qty":5,"missing":3,"available":[{"warehouse":"MSK","qty":2}]}],"errors":["backorder"]}'
+	run -0 sql "SELECT COUNT(*) FROM reservations"
+	assert_output 0
+	run -65 --separate-stderr order-reserve --strict "$FIXTURES/backorder.jsonl"
+}
+@test "sqlite: an order without stock is a backorder reject saying what is missing and where" { t_backorder sqlite; }
+@test "postgres: an order without stock is a backorder reject saying what is missing and where" { t_backorder postgres; }
+
+t_bad_items() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/unknown-sku.jsonl" \
+	    "$FIXTURES/negative-qty.jsonl"
+	assert_output ''
+	run -0 jq -sc 'sort_by(.id) | .[] | [.id, .errors[].code, .errors[].field]' <<<"$stderr"
+	assert_output $'["SHOP-8","unknown_sku","items[0].sku"]\n["SHOP-9","bad_qty","items[0].qty"]'
+	run -0 stock-levels --sku MUG-WHITE --warehouse MSK
+	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":2,"reserved":0,"available":2}'
+}
+@test "sqlite: an unknown SKU or a negative qty is rejected and takes nothing" { t_bad_items sqlite; }
+@test "postgres: an unknown SKU or a negative qty is rejected and takes nothing" { t_bad_items postgres; }
+
+# --- idempotency -----------------------------------------------------------
+
+t_twice() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/three.jsonl"
+	first=$output
+	run -0 stock-levels
+	levels=$output
+	run -0 --separate-stderr order-reserve "$FIXTURES/three.jsonl"
+	assert_output "$first"
+	assert_stderr ''
+	run -0 stock-levels
+	assert_output "$levels"
+	consistent
+}
+@test "sqlite: the same orders twice reserve nothing twice" { t_twice sqlite; }
+@test "postgres: the same orders twice reserve nothing twice" { t_twice postgres; }
+
+t_changed() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
+	run -0 --separate-stderr order-reserve "$FIXTURES/changed.jsonl"
+	assert_output ''
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["order_changed"]'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 3
+}
+@test "sqlite: an order changed since its reservation is rejected as order_changed" { t_changed sqlite; }
+@test "postgres: an order changed since its reservation is rejected as order_changed" { t_changed postgres; }
+
+# --- closing ---------------------------------------------------------------
+
+t_release() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
+	for i in 1 2; do
+		run -0 --separate-stderr order-reserve --release \
+		    "$FIXTURES/id-1.jsonl"
+		assert_output '{"id":"SHOP-1","status":"cancelled","reservation":{"state":"released","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}]}}'
+		run -0 sql "SELECT SUM(reserved), SUM(on_hand) FROM stock"
+		assert_output '0|24'
+	done
+	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["reservation_closed"]'
+	run -0 --separate-stderr order-reserve --release "$FIXTURES/id-404.jsonl"
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["not_reserved"]'
+}
+@test "sqlite: --release gives the stock back, once" { t_release sqlite; }
+@test "postgres: --release gives the stock back, once" { t_release postgres; }
+
+t_commit() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
+	for i in 1 2; do
+		run -0 --separate-stderr order-reserve --commit \
+		    "$FIXTURES/id-1.jsonl"
+		assert_output '{"id":"SHOP-1","reservation":{"state":"committed","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}]}}'
+		run -0 stock-levels --warehouse MSK
+		assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":1,"reserved":0,"available":1}
+{"sku":"TSHIRT-RED-M","warehouse":"MSK","on_hand":3,"reserved":0,"available":3}'
+	done
+	run -0 --separate-stderr order-reserve --release "$FIXTURES/id-1.jsonl"
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["already_committed"]'
+}
+@test "sqlite: --commit takes shipped stock off the shelf, once" { t_commit sqlite; }
+@test "postgres: --commit takes shipped stock off the shelf, once" { t_commit postgres; }
+
+t_expire() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve --ttl 30m \
+	    --now 2026-11-20T10:15:00+03:00 "$FIXTURES/one-parcel.jsonl"
+	run -0 jq -c .reservation <<<"$output"
+	assert_output '{"state":"active","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}],"expires_at":"2026-11-20T10:45:00+03:00"}'
+	run -0 --separate-stderr order-reserve --ttl 2h \
+	    --now 2026-11-20T10:20:00+03:00 "$FIXTURES/priority.jsonl"
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T10:44:59+03:00
+	assert_output ''
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T07:45:00Z
+	run -0 jq -c '[.id, .status, .reservation.state, .items[0].sku]' <<<"$output"
+	assert_output '["SHOP-1","expired","expired","TSHIRT-RED-M"]'
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T07:45:00Z
+	assert_output ''
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 2
+	consistent
+}
+@test "sqlite: --expire releases reservations past their time and writes the orders out" { t_expire sqlite; }
+@test "postgres: --expire releases reservations past their time and writes the orders out" { t_expire postgres; }
+
+@test "times do not depend on the machine's time zone" {
+	stocked sqlite
+	run -0 --separate-stderr env TZ=Pacific/Kiritimati order-reserve \
+	    --ttl 1d --now 2026-11-20T10:15:00+03:00 "$FIXTURES/region.jsonl"
+	run -0 jq -r .reservation.expires_at <<<"$output"
+	assert_output '2026-11-21T10:15:00+03:00'
+	run -0 --separate-stderr env TZ=America/Adak order-reserve --expire \
+	    --now 2026-11-21T07:15:00Z
+	run -0 jq -r .status <<<"$output"
+	assert_output expired
+}
+
+# --- concurrency and crashes -----------------------------------------------
+
+# Eight processes at once on 400 orders wanting twice the stock there is.
+t_concurrent() {
+	use_backend "$1"
+	printf 'sku,warehouse,qty\nA,W1,100\nA,W2,50\nB,W1,60\nB,W2,40\n' |
+	    stock-load >/dev/null
+	awk 'BEGIN { for (i = 1; i <= 400; i++)
+		printf("{\"id\":\"C-%d\",\"items\":[{\"sku\":\"A\",\"qty\":%d},{\"sku\":\"B\",\"qty\":1}]}\n",
+		    i, 1 + i % 2) }' >"$BATS_TEST_TMPDIR/orders"
+	split -n l/8 "$BATS_TEST_TMPDIR/orders" "$BATS_TEST_TMPDIR/part."
+	for p in "$BATS_TEST_TMPDIR"/part.*; do
+		order-reserve --batch 7 --split --rejects "$p.rej" "$p" >"$p.out" &
+	done
+	wait
+	cat "$BATS_TEST_TMPDIR"/part.*.out >"$BATS_TEST_TMPDIR/out"
+	cat "$BATS_TEST_TMPDIR"/part.*.rej >"$BATS_TEST_TMPDIR/rej"
+	# every order is reserved or rejected, exactly once
+	run -0 sh -c 'cat "$1/out" "$1/rej" | jq -r .id | sort | uniq -d' sh \
+	    "$BATS_TEST_TMPDIR"
+	assert_output ''
+	assert_equal "$(($(count_lines "$BATS_TEST_TMPDIR/out") + \
+	    $(count_lines "$BATS_TEST_TMPDIR/rej")))" 400
+	# nothing oversold, nothing half reserved, output = store
+	run -0 sql "SELECT COUNT(*) FROM stock WHERE reserved > on_hand"
+	assert_output 0
+	run -0 sql "SELECT SUM(reserved) FROM stock WHERE sku = 'B'"
+	assert_equal "$output" "$(count_lines "$BATS_TEST_TMPDIR/out")"
+	run -0 sql "SELECT COUNT(*) FROM reservations"
+	assert_equal "$output" "$(count_lines "$BATS_TEST_TMPDIR/out")"
+	run -0 jq -s '[.[] | select(([.reservation.lines[] | select(.sku == "A") | .qty] | add) != .items[0].qty)] | length' "$BATS_TEST_TMPDIR/out"
+	assert_output 0
+	run -0 sql "SELECT SUM(reserved) FROM stock WHERE sku = 'A'"
+	assert_equal "$output" "$(jq -s '[.[].items[0].qty] | add' "$BATS_TEST_TMPDIR/out")"
+	consistent
+}
+@test "sqlite: eight processes at once never oversell scarce stock" { t_concurrent sqlite; }
+@test "postgres: eight processes at once never oversell scarce stock" { t_concurrent postgres; }
+
+# SIGKILL at random points of a large run, then the run again to the end.
+t_crash() {
+	use_backend "$1"
+	awk 'BEGIN { for (s = 0; s < 200; s++)
+		printf("S%d,W1,1000\nS%d,W2,1000\n", s, s) }' |
+	    stock-load --warehouse W1 /dev/stdin >/dev/null 2>&1 || true
+	printf 'sku,warehouse,qty\n' >"$BATS_TEST_TMPDIR/stock.csv"
+	awk 'BEGIN { for (s = 0; s < 200; s++)
+		printf("S%d,W1,100\nS%d,W2,100\n", s, s) }' \
+	    >>"$BATS_TEST_TMPDIR/stock.csv"
+	stock-load "$BATS_TEST_TMPDIR/stock.csv" >/dev/null
+	awk 'BEGIN { srand(5); for (i = 1; i <= 20000; i++)
+		printf("{\"id\":\"K-%d\",\"items\":[{\"sku\":\"S%d\",\"qty\":1},{\"sku\":\"S%d\",\"qty\":2}]}\n",
+		    i, i % 200, (i * 7) % 200) }' >"$BATS_TEST_TMPDIR/orders"
+	for delay in 0.05 0.2 0.4; do
+		order-reserve --batch 50 --rejects /dev/null \
+		    "$BATS_TEST_TMPDIR/orders" >/dev/null &
+		pid=$!
+		sleep "$delay"
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		consistent
+	done
+	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$BATS_TEST_TMPDIR/orders"
+	out_lines=$(wc -l <<<"$output")
+	assert_equal "$((out_lines + $(count_lines "$BATS_TEST_TMPDIR/rej")))" 20000
+	consistent
+	run -0 sql "SELECT COUNT(*) FROM reservations"
+	assert_equal "$output" "$out_lines"
+	run -0 sql "SELECT SUM(qty) FROM reservation_lines"
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_equal "$output" "$(jq -s '[.[].reservation.lines[].qty] | add' <<<"$(order-reserve "$BATS_TEST_TMPDIR/orders" 2>/dev/null)")"
+}
+@test "sqlite: a run killed at random points and run again reserves nothing twice" { t_crash sqlite; }
+@test "postgres: a run killed at random points and run again reserves nothing twice" { t_crash postgres; }
+
+# --- the command line and broken input ------------------------------------
+
+@test "--help prints the usage on standard output" {
+	run -0 --separate-stderr order-reserve --help
+	assert_line --index 0 --partial 'usage: order-reserve [--batch N]'
+	assert_stderr ''
+}
+
+@test "a bad option or a bad --ttl is a usage error" {
+	run -64 --separate-stderr order-reserve --bogus
+	assert_stderr --partial 'usage: order-reserve'
+	run -64 --separate-stderr order-reserve --ttl 5x
+	assert_stderr --partial "--ttl '5x' is not a duration"
+	run -64 --separate-stderr order-reserve --release --expire
+}
+
+@test "an unreadable operand exits 66 after the others are read" {
+	stocked sqlite
+	run -66 --separate-stderr order-reserve "$BATS_TEST_TMPDIR/none" \
+	    "$FIXTURES/region.jsonl"
+	assert_stderr --partial "cannot open '$BATS_TEST_TMPDIR/none'"
+	run -0 jq -r .status <<<"$output"
+	assert_output reserved
+}
+
+@test "a --rejects file that cannot be created exits 73" {
+	stocked sqlite
+	run -73 --separate-stderr order-reserve --rejects /nonexistent/r \
+	    "$FIXTURES/region.jsonl"
+	assert_output ''
+	assert_stderr --partial "cannot open '/nonexistent/r'"
+}
+
+@test "a write error on standard output exits 74" {
+	stocked sqlite
+	run -74 --separate-stderr sh -c 'order-reserve "$1" >/dev/full' sh \
+	    "$FIXTURES/region.jsonl"
+	assert_stderr --partial "cannot write '<stdout>': No space left"
+}
+
+@test "broken lines are rejects, and every line is out or rejected" {
+	stocked sqlite
+	printf '{"id":"B-1","items":[{"sku":"CAP-BLACK","qty":1}]}\nnot json\n[1,2]\n\xff\xfe{}\n{"id":"B-2"\n{"id":[],"items":[]}\n' \
+	    >"$BATS_TEST_TMPDIR/broken"
+	: >"$BATS_TEST_TMPDIR/empty"
+	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/r" \
+	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty"
+	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 5
+	run -0 jq -r .id <<<"$output"
+	assert_output B-1
+	run -0 jq -r '.errors[].code' "$BATS_TEST_TMPDIR/r"
+	assert_output $'bad_json\nbad_json\nbad_json\nbad_json\nbad_id\nno_items'
+}
+
+@test "a store locked past its timeout exits 75" {
+	stocked sqlite
+	printf 'BEGIN IMMEDIATE;\n.shell sleep 3\n' | sqlite3 "$ORDERKIT_DB" &
+	sleep 0.5
+	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr order-reserve \
+	    "$FIXTURES/region.jsonl"
+	assert_output ''
+	assert_stderr --partial "is locked"
+	wait
+}
+
+@test "an unreachable server exits 75, a bad URL 78" {
+	run -75 --separate-stderr order-reserve \
+	    --db postgresql://orderkit@127.0.0.1:1/x "$FIXTURES/region.jsonl"
+	assert_stderr --partial "cannot connect to store"
+	run -78 --separate-stderr order-reserve --db 'mysql://shop/x' \
+	    "$FIXTURES/region.jsonl"
+	assert_stderr --partial "bad store URL"
+}
+
+@test "without --db or ORDERKIT_DB the store is under XDG_STATE_HOME" {
+	XDG_STATE_HOME="$BATS_TEST_TMPDIR/state" run -0 --separate-stderr \
+	    stock-load "$FIXTURES/stock.csv"
+	[[ -f $BATS_TEST_TMPDIR/state/orderkit/orderkit.db ]]
+	HOME="$BATS_TEST_TMPDIR/home" run -0 --separate-stderr \
+	    order-reserve "$FIXTURES/region.jsonl"
+	[[ -f $BATS_TEST_TMPDIR/home/.local/state/orderkit/orderkit.db ]]
+}

@@ -1,0 +1,45 @@
+# tests/test_helper/store.bash: the same store tests on SQLite and on a
+# throwaway PostgreSQL server (scripts/pg-test.sh), one server per file.
+# shellcheck disable=SC2154 # BATS_* come from bats
+
+# pg_start: in setup_file.  A missing PostgreSQL fails, never skips.
+pg_start() {
+	PGTEST_DIR="$BATS_FILE_TMPDIR/pg"
+	PGTEST_URL=$("$BATS_TEST_DIRNAME/../scripts/pg-test.sh" start \
+	    "$PGTEST_DIR")
+	export PGTEST_DIR PGTEST_URL
+}
+
+# pg_stop: in teardown_file.
+pg_stop() {
+	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$PGTEST_DIR"
+}
+
+# use_backend sqlite|postgres: ORDERKIT_DB names a new, empty store: a
+# file in the test's directory, or a schema of its own on the server.
+use_backend() {
+	local schema
+
+	BACKEND=$1
+	case $1 in
+	sqlite)
+		ORDERKIT_DB="$BATS_TEST_TMPDIR/orderkit.db"
+		;;
+	postgres)
+		schema="t${BATS_TEST_NUMBER}_$$"
+		psql -q -v ON_ERROR_STOP=1 "$PGTEST_URL" \
+		    -c "CREATE SCHEMA $schema" >/dev/null
+		ORDERKIT_DB="$PGTEST_URL?options=-csearch_path%3D$schema"
+		;;
+	esac
+	export ORDERKIT_DB BACKEND
+}
+
+# sql QUERY: run QUERY on the current store, print rows as a|b|c.
+sql() {
+	if [[ $BACKEND == sqlite ]]; then
+		sqlite3 "$ORDERKIT_DB" "$1"
+	else
+		psql -qAtX -v ON_ERROR_STOP=1 "$ORDERKIT_DB" -c "$1"
+	fi
+}
