@@ -163,6 +163,9 @@ static const struct msg messages[] = {
 	{ "variant_other_sku", { "SKU '%s' is %s, not %s; that is SKU '%s'",
 	    "артикул '%s' — это %s, а не %s; нужный артикул '%s'",
 	    "артикул '%s' — це %s, а не %s; потрібний артикул '%s'" } },
+	{ "variant_other_skus", { "SKU '%s' is %s, not %s; that would be one of %s",
+	    "артикул '%s' — это %s, а не %s; подходят артикулы: %s",
+	    "артикул '%s' — це %s, а не %s; підходять артикули: %s" } },
 	{ "price_mismatch", { "price %s %s differs from the catalog price %s %s",
 	    "цена %s %s не совпадает с ценой каталога %s %s",
 	    "ціна %s %s не збігається з ціною каталогу %s %s" } },
@@ -793,8 +796,17 @@ explain_variant(struct validator *v, const struct catalog_sku *sku,
 		}
 	}
 	snprintf(field, sizeof(field), "%s.variant", path);
-	problem(v, "variant_mismatch", field, "variant_other_sku", sku->sku,
-	    have, want, nset > 0 ? set[0]->sku : "?");
+	if (nset > 1) {
+		/* A partial variant ("blue") fits several SKUs: name them all
+		 * rather than pick one. */
+		values[0] = '\0';
+		for (k = 0; k < nset; k++)
+			list_add(values, sizeof(values), set[k]->sku);
+		problem(v, "variant_mismatch", field, "variant_other_skus",
+		    sku->sku, have, want, values);
+	} else
+		problem(v, "variant_mismatch", field, "variant_other_sku",
+		    sku->sku, have, want, nset > 0 ? set[0]->sku : "?");
 	free(set);
 }
 
