@@ -739,6 +739,17 @@ EOF
 	done
 }
 
+@test "a partial variant that fits other SKUs names them all" {
+	check '.items[0].variant = {"color": "blue"}' --catalog "$FIXTURES/catalog.csv"
+	rejected_as "variant_mismatch items[0].variant"
+	message_is "SKU 'TSHIRT-RED-M' is red M, not blue; that would be one of TSHIRT-BLUE-M, TSHIRT-BLUE-XL"
+	check '.items[0].variant = {"size": "XL"}' --catalog "$FIXTURES/catalog.csv"
+	rejected_as "variant_mismatch items[0].variant"
+	message_is "SKU 'TSHIRT-RED-M' is red M, not XL; that is SKU 'TSHIRT-BLUE-XL'"
+	check '.items[0].variant = {"size": "M"}' --catalog "$FIXTURES/catalog.csv"
+	accepted .items[0].variant '{"size":"M"}'
+}
+
 @test "a price that differs from the catalog is price_mismatch" {
 	check "$(priced 2 100000)" --catalog "$FIXTURES/catalog.csv"
 	rejected_as "price_mismatch items[0].unit_price"
