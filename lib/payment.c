@@ -1744,6 +1744,10 @@ stripe_balance_row(struct payment_reader *r, struct csvread_row *row,
 	t->intent = field(r, row, C_INTENT);
 	t->email = field(r, row, C_EMAIL);
 	set_country(t->card_country, field(r, row, C_CARD_COUNTRY));
+	if (t->amount < 0)		/* a refund's gross is negative */
+		t->amount = -t->amount;
+	if (t->fee < 0)
+		t->fee = -t->fee;
 	return 0;
 }
 

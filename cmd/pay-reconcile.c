@@ -1,0 +1,1280 @@
+/* pay-reconcile: match orders to the transactions payment providers
+ * report, pass on the paid and cash-on-delivery ones, reject the rest. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "jsonl.h"
+#include "money.h"
+#include "payment.h"
+#include "paystore.h"
+#include "reject.h"
+#include "rfc3339.h"
+#include "store.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+static const char usage_text[] =
+    "usage: pay-reconcile --payments FILE [--payments FILE ...]\n"
+    "                     [--provider NAME] [--map FILE] [--db URL]\n"
+    "                     [--report FILE] [--rejects FILE] [--hold-risk SCORE]\n"
+    "                     [--now TIME] [--stats] [--strict] [FILE ...]\n";
+
+#define OPT_DB		'd'
+#define OPT_HOLD	'H'
+#define OPT_MAP		'm'
+#define OPT_NOW		'n'
+#define OPT_PAYMENTS	'p'
+#define OPT_PROVIDER	'P'
+#define OPT_REPORT	'R'
+
+static const struct option longopts[] = {
+	{ "db",		required_argument, NULL, OPT_DB },
+	CLI_OPT_HELP,
+	{ "hold-risk",	required_argument, NULL, OPT_HOLD },
+	{ "map",	required_argument, NULL, OPT_MAP },
+	{ "now",	required_argument, NULL, OPT_NOW },
+	{ "payments",	required_argument, NULL, OPT_PAYMENTS },
+	{ "provider",	required_argument, NULL, OPT_PROVIDER },
+	CLI_OPT_REJECTS,
+	{ "report",	required_argument, NULL, OPT_REPORT },
+	CLI_OPT_STATS,
+	CLI_OPT_STRICT,
+	CLI_OPT_VERSION,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The classes of an order, in the order of the summary's counts. */
+enum class {
+	PAID, UNDERPAID, OVERPAID, UNPAID, PENDING, DUPLICATE,
+	CURRENCY_MISMATCH, REFUNDED, PARTIALLY_REFUNDED, COD, NCLASSES
+};
+
+static const char *const class_names[NCLASSES] = {
+	"paid", "underpaid", "overpaid", "unpaid", "pending", "duplicate",
+	"currency_mismatch", "refunded", "partially_refunded", "cod"
+};
+
+/* Risk signals: a code and its weight in the score (at most 100). */
+enum signal {
+	SIG_CARD_COUNTRY, SIG_IP_COUNTRY, SIG_EMAIL_VELOCITY,
+	SIG_PHONE_VELOCITY, SIG_CARD_VELOCITY, SIG_HIGH_AMOUNT,
+	SIG_FAILED_ATTEMPTS, SIG_PAYER_EMAIL, SIG_PROVIDER, NSIGNALS
+};
+
+static const struct {
+	const char	*code;
+	int		 weight;
+} signals[NSIGNALS] = {
+	{ "card_country_mismatch", 40 },
+	{ "ip_country_mismatch", 20 },
+	{ "email_velocity", 25 },
+	{ "phone_velocity", 20 },
+	{ "card_velocity", 30 },
+	{ "high_amount", 25 },
+	{ "failed_attempts", 20 },
+	{ "payer_email_mismatch", 10 },
+	{ "provider_risk", 30 },
+};
+
+#define VELOCITY_WINDOW	(24 * 3600)	/* seconds */
+#define VELOCITY_COUNT	3		/* orders in the window */
+#define RING		4		/* times kept per key */
+#define HIGH_FACTOR	5		/* times the mean so far */
+#define HIGH_MIN_ORDERS	20		/* before the mean means anything */
+
+/* Strings that live as long as the run, packed in blocks. */
+struct arena {
+	char	**blocks;
+	size_t	  nblocks;
+	char	 *next;
+	size_t	  left;
+};
+
+/* A transaction in memory: read this run, or kept in the store. */
+struct txn {
+	const char	*provider, *id, *parent, *order_ref, *alt_ref;
+	const char	*intent, *email, *card, *file;
+	const char	*matched;	/* order it paid for, or NULL */
+	char		 card_country[3], ip_country[3], currency[4];
+	unsigned char	 kind, state, risky;
+	unsigned char	 in_file;	/* read this run */
+	unsigned char	 dirty;		/* to be written to the store */
+	unsigned char	 stored;	/* in the store before the run */
+	unsigned char	 matched_now;	/* matched this run */
+	int64_t		 amount, refunded, fee, created;
+	int64_t		 linked;	/* refund objects that point to it */
+	uint32_t	 parent_idx;	/* charge of a refund, +1; 0 none */
+	uint32_t	 first_child;	/* first refund of a charge, +1 */
+	uint32_t	 next_sibling;	/* next refund of the same charge, +1 */
+	uint32_t	 mark;		/* last order that collected it */
+	unsigned long	 line;
+};
+
+/* A hash index from a key (a string that outlives it) to a chain of
+ * values: the hash join of orders and transactions. */
+struct index {
+	struct slot {
+		const char	*key;
+		uint32_t	 hash;
+		uint32_t	 head;		/* posting + 1 */
+	}		*slots;
+	size_t		 cap, n;
+	struct posting {
+		uint32_t	 value, next;	/* next: posting + 1 */
+	}		*posts;
+	size_t		 nposts, capposts;
+};
+
+struct ring {
+	int64_t	 t[RING];
+	int	 n;
+};
+
+struct summary {
+	char	 currency[4];
+	char	 day[11];
+	int64_t	 gross, fees, refunds;
+	unsigned long ntxns, counts[NCLASSES];
+};
+
+struct mean {
+	char	 currency[4];
+	int64_t	 sum;
+	unsigned long n;
+};
+
+struct run {
+	struct arena	 arena;
+	struct txn	*txns;
+	size_t		 ntxns, captxns;
+	struct index	 by_key;	/* provider\x1fid: each transaction */
+	struct index	 by_ref;	/* order id: transactions naming it */
+	struct index	 by_tid;	/* id and intent: the order's own */
+	struct index	 velocity;	/* "e:email", "p:phone", "c:card" */
+	struct ring	*rings;
+	size_t		 nrings, caprings;
+	struct index	 sumidx;
+	struct summary	*sums;
+	size_t		 nsums, capsums;
+	struct mean	*means;
+	size_t		 nmeans;
+	uint32_t	*found;		/* the current order's transactions */
+	size_t		 nfound, capfound;
+	uint32_t	 mark;
+	FILE		*report;
+	const char	*report_path;
+	int64_t		 now;
+	char		 now_text[32];
+	long		 hold;		/* --hold-risk, -1 none */
+	unsigned long	 nread, nnew, norphans, nconflicts;
+	unsigned long	 nout[NCLASSES];
+};
+
+/* Arena. */
+
+static const char *
+save(struct arena *a, const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (n > a->left) {
+		size_t size = n > 65536 ? n : 65536;
+
+		a->blocks = xrealloc(a->blocks, (a->nblocks + 1) *
+		    sizeof(*a->blocks));
+		a->next = a->blocks[a->nblocks++] = xmalloc(size);
+		a->left = size;
+	}
+	p = a->next;
+	memcpy(p, s, n);
+	a->next += n;
+	a->left -= n;
+	return p;
+}
+
+static void
+arena_release(struct arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Index. */
+
+static uint32_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static struct slot *
+index_slot(const struct index *ix, const char *key, uint32_t h)
+{
+	size_t j;
+
+	if (ix->cap == 0)
+		return NULL;
+	for (j = h & (ix->cap - 1); ix->slots[j].key != NULL;
+	    j = (j + 1) & (ix->cap - 1))
+		if (ix->slots[j].hash == h && strcmp(ix->slots[j].key,
+		    key) == 0)
+			return &ix->slots[j];
+	return &ix->slots[j];
+}
+
+static void
+index_grow(struct index *ix)
+{
+	struct slot *old = ix->slots, *s;
+	size_t oldcap = ix->cap, i;
+
+	ix->cap = oldcap ? oldcap * 2 : 1024;
+	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
+	for (i = 0; i < oldcap; i++)
+		if (old[i].key != NULL) {
+			s = index_slot(ix, old[i].key, old[i].hash);
+			*s = old[i];
+		}
+	free(old);
+}
+
+/* Add value under key; key must outlive the index. */
+static void
+index_add(struct index *ix, const char *key, uint32_t value)
+{
+	struct slot *s;
+	uint32_t h = hash(key);
+
+	if ((ix->n + 1) * 2 > ix->cap)
+		index_grow(ix);
+	s = index_slot(ix, key, h);
+	if (s->key == NULL) {
+		s->key = key;
+		s->hash = h;
+		s->head = 0;
+		ix->n++;
+	}
+	if (ix->nposts == ix->capposts) {
+		ix->capposts = ix->capposts ? ix->capposts * 2 : 1024;
+		ix->posts = xrealloc(ix->posts, ix->capposts *
+		    sizeof(*ix->posts));
+	}
+	ix->posts[ix->nposts].value = value;
+	ix->posts[ix->nposts].next = s->head;
+	s->head = ++ix->nposts;
+}
+
+/* The first posting under key, +1; 0 when there is none. */
+static uint32_t
+index_first(const struct index *ix, const char *key)
+{
+	const struct slot *s = index_slot(ix, key, hash(key));
+
+	return s != NULL && s->key != NULL ? s->head : 0;
+}
+
+static void
+index_release(struct index *ix)
+{
+	free(ix->slots);
+	free(ix->posts);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* The key of a transaction: provider, US, id, in buf. */
+static const char *
+txn_key(const char *provider, const char *id, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s\x1f%s", provider, id);
+	return buf;
+}
+
+/* Transactions in. */
+
+/* How far along a payment's life a state is: a later report never takes
+ * it back (a captured charge that is refunded stays captured). */
+static int
+state_rank(int state)
+{
+	switch (state) {
+	case PAYMENT_PENDING:		return 0;
+	case PAYMENT_AUTHORIZED:	return 1;
+	case PAYMENT_FAILED:		return 2;
+	default:			return 3;
+	}
+}
+
+static void
+report_line(struct run *r, json_t *line)
+{
+	if (line == NULL)
+		xnomem();
+	if (r->report != NULL)
+		jsonl_write(r->report, line);
+	json_decref(line);
+}
+
+/* Merge what a report says of a transaction already known into it. */
+static void
+merge(struct run *r, struct txn *t, const struct payment_txn *p,
+    int from_store)
+{
+	int changed = 0;
+
+	if (strcmp(t->currency, p->currency) != 0 || (t->in_file &&
+	    (t->kind != p->kind || (t->state == p->state &&
+	    t->amount != p->amount)))) {
+		const struct money_currency *c1 = money_currency(t->currency);
+		const struct money_currency *c2 = money_currency(p->currency);
+		char a[40], b[40], msg[160];
+
+		snprintf(msg, sizeof(msg), "reported as %s %s %s and as %s %s "
+		    "%s; the first one counts", payment_kind_name(t->kind),
+		    money_format(t->amount, c1 ? c1->exponent : 2, a,
+		    sizeof(a)), t->currency, payment_kind_name(p->kind),
+		    money_format(p->amount, c2 ? c2->exponent : 2, b,
+		    sizeof(b)), p->currency);
+		r->nconflicts++;
+		report_line(r, json_pack("{s:s, s:s, s:s, s:s}", "type",
+		    "conflict", "provider", t->provider, "transaction_id",
+		    t->id, "message", msg));
+		return;
+	}
+	if (state_rank(p->state) > state_rank(t->state) ||
+	    (p->state == PAYMENT_SUCCEEDED && t->state != p->state)) {
+		t->state = p->state;
+		t->amount = p->amount;
+		changed = 1;
+	}
+	if (p->refunded > t->refunded) {
+		t->refunded = p->refunded;
+		changed = 1;
+	}
+	if (p->fee > t->fee) {
+		t->fee = p->fee;
+		changed = 1;
+	}
+#define FILL(f) do { if (t->f == NULL && p->f != NULL) { \
+	t->f = save(&r->arena, p->f); changed = 1; } } while (0)
+	FILL(parent);
+	FILL(order_ref);
+	FILL(alt_ref);
+	FILL(intent);
+	FILL(email);
+	FILL(card);
+#undef FILL
+	if (t->card_country[0] == '\0' && p->card_country[0] != '\0') {
+		memcpy(t->card_country, p->card_country, 3);
+		changed = 1;
+	}
+	if (t->ip_country[0] == '\0' && p->ip_country[0] != '\0') {
+		memcpy(t->ip_country, p->ip_country, 3);
+		changed = 1;
+	}
+	if (t->created == 0 && p->created != 0) {
+		t->created = p->created;
+		changed = 1;
+	}
+	if (p->risky && !t->risky) {
+		t->risky = 1;
+		changed = 1;
+	}
+	if (changed && !from_store)
+		t->dirty = 1;
+}
+
+static struct txn *
+add_txn(struct run *r, const struct payment_txn *p, const char *file,
+    int from_store, const char *matched)
+{
+	struct txn *t;
+	char kbuf[512];
+	const char *key;
+	uint32_t post;
+
+	key = txn_key(p->provider, p->id, kbuf, sizeof(kbuf));
+	if ((post = index_first(&r->by_key, key)) != 0) {
+		t = &r->txns[r->by_key.posts[post - 1].value];
+		merge(r, t, p, from_store);
+		if (!from_store && !t->in_file) {
+			t->in_file = 1;
+			t->file = file;
+			t->line = p->line;
+		}
+		return t;
+	}
+	if (r->ntxns == r->captxns) {
+		r->captxns = r->captxns ? r->captxns * 2 : 1024;
+		r->txns = xrealloc(r->txns, r->captxns * sizeof(*r->txns));
+	}
+	t = &r->txns[r->ntxns];
+	memset(t, 0, sizeof(*t));
+	t->provider = save(&r->arena, p->provider);
+	t->id = save(&r->arena, p->id);
+	t->parent = save(&r->arena, p->parent);
+	t->order_ref = save(&r->arena, p->order_ref);
+	t->alt_ref = save(&r->arena, p->alt_ref);
+	t->intent = save(&r->arena, p->intent);
+	t->email = save(&r->arena, p->email);
+	t->card = save(&r->arena, p->card);
+	t->matched = save(&r->arena, matched);
+	memcpy(t->card_country, p->card_country, 3);
+	memcpy(t->ip_country, p->ip_country, 3);
+	memcpy(t->currency, p->currency, 4);
+	t->kind = p->kind;
+	t->state = p->state;
+	t->risky = p->risky;
+	t->amount = p->amount;
+	t->refunded = p->refunded;
+	t->fee = p->fee;
+	t->created = p->created;
+	t->stored = from_store;
+	t->in_file = !from_store;
+	t->dirty = !from_store;
+	t->file = file;
+	t->line = p->line;
+	index_add(&r->by_key, save(&r->arena, key), r->ntxns);
+	if (!from_store)
+		r->nnew++;
+	r->ntxns++;
+	return t;
+}
+
+static void
+load_stored(void *arg, const struct payment_txn *p, const char *matched)
+{
+	add_txn(arg, p, NULL, 1, matched);
+}
+
+/* Link refunds to their charges and index what orders look up. */
+static void
+build_indexes(struct run *r)
+{
+	struct txn *t, *c;
+	char kbuf[512];
+	uint32_t post;
+	size_t i;
+
+	for (i = 0; i < r->ntxns; i++) {
+		t = &r->txns[i];
+		if (t->order_ref != NULL)
+			index_add(&r->by_ref, t->order_ref, i);
+		if (t->alt_ref != NULL && (t->order_ref == NULL ||
+		    strcmp(t->alt_ref, t->order_ref) != 0))
+			index_add(&r->by_ref, t->alt_ref, i);
+		index_add(&r->by_tid, t->id, i);
+		if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
+			index_add(&r->by_tid, t->intent, i);
+		if (t->kind != PAYMENT_REFUND || t->parent == NULL)
+			continue;
+		post = index_first(&r->by_key, txn_key(t->provider,
+		    t->parent, kbuf, sizeof(kbuf)));
+		if (post == 0)
+			continue;
+		c = &r->txns[r->by_key.posts[post - 1].value];
+		if (c->kind != PAYMENT_CHARGE)
+			continue;
+		t->parent_idx = r->by_key.posts[post - 1].value + 1;
+		t->next_sibling = c->first_child;
+		c->first_child = i + 1;
+		if (t->state == PAYMENT_SUCCEEDED &&
+		    strcmp(t->currency, c->currency) == 0)
+			c->linked += t->amount;
+	}
+}
+
+/* Orders. */
+
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) && json_string_length(v) > 0 ?
+	    json_string_value(v) : NULL;
+}
+
+static void
+collect(struct run *r, uint32_t idx)
+{
+	struct txn *t = &r->txns[idx];
+	uint32_t c;
+
+	if (t->mark == r->mark)
+		return;
+	t->mark = r->mark;
+	if (r->nfound == r->capfound) {
+		r->capfound = r->capfound ? r->capfound * 2 : 16;
+		r->found = xrealloc(r->found, r->capfound * sizeof(*r->found));
+	}
+	r->found[r->nfound++] = idx;
+	if (t->kind == PAYMENT_CHARGE)
+		for (c = t->first_child; c != 0;
+		    c = r->txns[c - 1].next_sibling)
+			collect(r, c - 1);
+}
+
+/* The transactions of the order with id (cleaned) and payment.transaction_id
+ * tid into r->found. */
+static void
+find_txns(struct run *r, const char *id, const char *tid)
+{
+	uint32_t p;
+
+	r->nfound = 0;
+	r->mark++;
+	if (id != NULL)
+		for (p = index_first(&r->by_ref, id); p != 0;
+		    p = r->by_ref.posts[p - 1].next)
+			collect(r, r->by_ref.posts[p - 1].value);
+	if (tid != NULL)
+		for (p = index_first(&r->by_tid, tid); p != 0;
+		    p = r->by_tid.posts[p - 1].next)
+			collect(r, r->by_tid.posts[p - 1].value);
+}
+
+struct tally {
+	int64_t		 captured, refunded, fees, net, total;
+	unsigned	 ncaptured, nauthorized, npending, nfailed;
+	int		 other_currency;
+	const char	*currency;
+	int		 exponent;
+};
+
+static enum class
+classify(struct run *r, int cod, struct tally *tl)
+{
+	struct txn *t;
+	size_t i;
+	int64_t extra;
+
+	for (i = 0; i < r->nfound; i++) {
+		t = &r->txns[r->found[i]];
+		if (t->kind == PAYMENT_OTHER)
+			continue;
+		if (t->state == PAYMENT_FAILED) {
+			tl->nfailed += t->kind == PAYMENT_CHARGE;
+			continue;
+		}
+		if (strcmp(t->currency, tl->currency) != 0) {
+			tl->other_currency = 1;
+			continue;
+		}
+		if (t->kind == PAYMENT_REFUND) {
+			if (t->state == PAYMENT_SUCCEEDED &&
+			    money_add(tl->refunded, t->amount,
+			    &tl->refunded) == -1)
+				tl->refunded = INT64_MAX / 2;
+			continue;
+		}
+		if (t->state == PAYMENT_AUTHORIZED) {
+			tl->nauthorized++;
+			continue;
+		}
+		if (t->state == PAYMENT_PENDING) {
+			tl->npending++;
+			continue;
+		}
+		tl->ncaptured++;
+		/* a refund the charge reports and no refund object shows */
+		extra = t->refunded - t->linked;
+		if (money_add(tl->captured, t->amount, &tl->captured) == -1 ||
+		    money_add(tl->fees, t->fee, &tl->fees) == -1 ||
+		    (extra > 0 && money_add(tl->refunded, extra,
+		    &tl->refunded) == -1))
+			tl->captured = INT64_MAX / 2;
+	}
+	tl->net = tl->captured - tl->refunded;
+	if (tl->other_currency)
+		return CURRENCY_MISMATCH;
+	if (tl->ncaptured == 0) {
+		if (tl->nauthorized > 0 || tl->npending > 0)
+			return PENDING;
+		if (cod && tl->refunded == 0)
+			return COD;
+		return tl->refunded > 0 ? REFUNDED : UNPAID;
+	}
+	if (tl->refunded > 0 && tl->net <= 0)
+		return REFUNDED;
+	if (tl->net == tl->total)
+		return PAID;
+	if (tl->ncaptured > 1 && tl->net > tl->total)
+		return DUPLICATE;
+	if (tl->refunded > 0 && tl->net < tl->total)
+		return PARTIALLY_REFUNDED;
+	return tl->net < tl->total ? UNDERPAID : OVERPAID;
+}
+
+static json_t *
+txn_ids(struct run *r, int charges_only)
+{
+	json_t *a;
+	struct txn *t;
+	size_t i;
+
+	if ((a = json_array()) == NULL)
+		xnomem();
+	for (i = 0; i < r->nfound; i++) {
+		t = &r->txns[r->found[i]];
+		if (charges_only && (t->kind != PAYMENT_CHARGE ||
+		    t->state != PAYMENT_SUCCEEDED))
+			continue;
+		if (json_array_append_new(a, json_string(t->id)) == -1)
+			xnomem();
+	}
+	return a;
+}
+
+static void
+set(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, v) == -1)
+		xnomem();
+}
+
+/* Risk. */
+
+/* Count key's orders in the window before t, this one added. */
+static int
+velocity(struct run *r, const char *prefix, const char *value, int64_t t)
+{
+	char buf[512], *lower;
+	struct ring *ring;
+	uint32_t p;
+	int i, n = 1;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	lower = utf8_lower(value);
+	snprintf(buf, sizeof(buf), "%s:%s", prefix, lower);
+	free(lower);
+	if ((p = index_first(&r->velocity, buf)) == 0) {
+		if (r->nrings == r->caprings) {
+			r->caprings = r->caprings ? r->caprings * 2 : 1024;
+			r->rings = xrealloc(r->rings, r->caprings *
+			    sizeof(*r->rings));
+		}
+		memset(&r->rings[r->nrings], 0, sizeof(*r->rings));
+		index_add(&r->velocity, save(&r->arena, buf), r->nrings++);
+		p = r->velocity.nposts;
+	}
+	ring = &r->rings[r->velocity.posts[p - 1].value];
+	for (i = 0; i < ring->n && i < RING; i++)
+		if (ring->t[i] <= t && t - ring->t[i] < VELOCITY_WINDOW)
+			n++;
+	ring->t[ring->n++ % RING] = t;
+	return n;
+}
+
+static int
+high_amount(struct run *r, const char *currency, int64_t total)
+{
+	struct mean *m = NULL;
+	size_t i;
+	int high = 0;
+	int64_t bar;
+
+	for (i = 0; i < r->nmeans; i++)
+		if (strcmp(r->means[i].currency, currency) == 0)
+			m = &r->means[i];
+	if (m == NULL) {
+		r->means = xrealloc(r->means, (r->nmeans + 1) *
+		    sizeof(*r->means));
+		m = &r->means[r->nmeans++];
+		memset(m, 0, sizeof(*m));
+		memcpy(m->currency, currency, 4);
+	}
+	/* total > HIGH_FACTOR * sum / n, in integers */
+	if (m->n >= HIGH_MIN_ORDERS && money_mul(total, m->n, &bar) == 0 &&
+	    bar / HIGH_FACTOR > m->sum)
+		high = 1;
+	if (money_add(m->sum, total, &m->sum) == 0)
+		m->n++;
+	return high;
+}
+
+static json_t *
+assess_risk(struct run *r, const json_t *order, const char *currency,
+    int64_t total, int *scorep)
+{
+	const json_t *customer = json_object_get(order, "customer");
+	const char *country, *email, *phone, *created;
+	int on[NSIGNALS] = { 0 }, offset, i, score = 0;
+	unsigned nfailed = 0;
+	int64_t t = 0;
+	struct txn *x;
+	size_t k;
+	json_t *reasons, *risk;
+
+	country = jstr(json_object_get(json_object_get(order, "shipping"),
+	    "address"), "country");
+	email = jstr(customer, "email");
+	phone = jstr(customer, "phone");
+	created = jstr(order, "created_at");
+	for (k = 0; k < r->nfound; k++) {
+		x = &r->txns[r->found[k]];
+		if (x->kind != PAYMENT_CHARGE)
+			continue;
+		if (x->state == PAYMENT_FAILED)
+			nfailed++;
+		if (country != NULL && x->card_country[0] != '\0' &&
+		    strcmp(x->card_country, country) != 0)
+			on[SIG_CARD_COUNTRY] = 1;
+		if (country != NULL && x->ip_country[0] != '\0' &&
+		    strcmp(x->ip_country, country) != 0)
+			on[SIG_IP_COUNTRY] = 1;
+		if (email != NULL && x->email != NULL &&
+		    utf8_casecmp(email, x->email) != 0)
+			on[SIG_PAYER_EMAIL] = 1;
+		if (x->risky)
+			on[SIG_PROVIDER] = 1;
+	}
+	on[SIG_FAILED_ATTEMPTS] = nfailed >= 2;
+	if (created != NULL && rfc3339_parse(created, &t, &offset) == 0) {
+		on[SIG_EMAIL_VELOCITY] = velocity(r, "e", email, t) >=
+		    VELOCITY_COUNT;
+		on[SIG_PHONE_VELOCITY] = velocity(r, "p", phone, t) >=
+		    VELOCITY_COUNT;
+		for (k = 0; k < r->nfound; k++) {
+			x = &r->txns[r->found[k]];
+			if (x->kind == PAYMENT_CHARGE && x->card != NULL) {
+				on[SIG_CARD_VELOCITY] = velocity(r, "c",
+				    x->card, t) >= VELOCITY_COUNT;
+				break;
+			}
+		}
+	}
+	on[SIG_HIGH_AMOUNT] = high_amount(r, currency, total);
+	if ((reasons = json_array()) == NULL)
+		xnomem();
+	for (i = 0; i < NSIGNALS; i++)
+		if (on[i]) {
+			score += signals[i].weight;
+			if (json_array_append_new(reasons,
+			    json_string(signals[i].code)) == -1)
+				xnomem();
+		}
+	if (score > 100)
+		score = 100;
+	*scorep = score;
+	if ((risk = json_pack("{s:i, s:o}", "score", score, "reasons",
+	    reasons)) == NULL)
+		xnomem();
+	return risk;
+}
+
+/* Summaries per currency and day. */
+
+static void
+day_of(int64_t epoch, char day[11])
+{
+	char buf[32];
+
+	rfc3339_format(epoch, 0, buf, sizeof(buf));
+	memcpy(day, buf, 10);
+	day[10] = '\0';
+}
+
+static struct summary *
+summary_for(struct run *r, const char *currency, int64_t epoch)
+{
+	char key[32], day[11];
+	uint32_t p;
+	struct summary *s;
+
+	day_of(epoch != 0 ? epoch : r->now, day);
+	snprintf(key, sizeof(key), "%s %s", currency, day);
+	if ((p = index_first(&r->sumidx, key)) != 0)
+		return &r->sums[r->sumidx.posts[p - 1].value];
+	if (r->nsums == r->capsums) {
+		r->capsums = r->capsums ? r->capsums * 2 : 64;
+		r->sums = xrealloc(r->sums, r->capsums * sizeof(*r->sums));
+	}
+	s = &r->sums[r->nsums];
+	memset(s, 0, sizeof(*s));
+	memcpy(s->currency, currency, 4);
+	memcpy(s->day, day, 11);
+	index_add(&r->sumidx, save(&r->arena, key), r->nsums++);
+	return s;
+}
+
+static int
+cmp_summary(const void *a, const void *b)
+{
+	const struct summary *x = a, *y = b;
+	int c = strcmp(x->currency, y->currency);
+
+	return c != 0 ? c : strcmp(x->day, y->day);
+}
+
+static void
+sum_transactions(struct run *r)
+{
+	struct summary *s;
+	struct txn *t;
+	size_t i;
+	int64_t extra;
+
+	for (i = 0; i < r->ntxns; i++) {
+		t = &r->txns[i];
+		if (!t->in_file)
+			continue;
+		s = summary_for(r, t->currency, t->created);
+		s->ntxns++;
+		if (t->state != PAYMENT_SUCCEEDED)
+			continue;
+		money_add(s->fees, t->fee, &s->fees);
+		if (t->kind == PAYMENT_CHARGE) {
+			money_add(s->gross, t->amount, &s->gross);
+			extra = t->refunded - t->linked;
+			if (extra > 0)
+				money_add(s->refunds, extra, &s->refunds);
+		} else if (t->kind == PAYMENT_REFUND)
+			money_add(s->refunds, t->amount, &s->refunds);
+	}
+}
+
+static void
+write_summaries(struct run *r)
+{
+	struct summary *s;
+	json_t *counts, *line;
+	size_t i;
+	int c;
+
+	qsort(r->sums, r->nsums, sizeof(*r->sums), cmp_summary);
+	for (i = 0; i < r->nsums; i++) {
+		s = &r->sums[i];
+		if ((counts = json_object()) == NULL)
+			xnomem();
+		for (c = 0; c < NCLASSES; c++)
+			set(counts, class_names[c], json_integer(s->counts[c]));
+		line = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, "
+		    "s:o}", "type", "summary", "currency", s->currency, "day",
+		    s->day, "transactions", (json_int_t)s->ntxns, "gross",
+		    (json_int_t)s->gross, "fees", (json_int_t)s->fees,
+		    "refunds", (json_int_t)s->refunds, "net",
+		    (json_int_t)(s->gross - s->refunds - s->fees), "orders",
+		    counts);
+		report_line(r, line);
+	}
+}
+
+static void
+write_orphans(struct run *r)
+{
+	struct txn *t, *c;
+	json_t *line;
+	char when[32];
+	size_t i;
+
+	for (i = 0; i < r->ntxns; i++) {
+		t = &r->txns[i];
+		if (!t->in_file || t->matched_now || t->kind == PAYMENT_OTHER ||
+		    t->state == PAYMENT_FAILED)
+			continue;
+		c = t->parent_idx ? &r->txns[t->parent_idx - 1] : NULL;
+		if (t->matched == NULL && c != NULL && c->matched != NULL)
+			t->matched = c->matched;   /* a refund of an order
+						    * settled before */
+		if (t->matched != NULL)
+			continue;
+		r->norphans++;
+		line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
+		    "type", "orphan", "provider", t->provider,
+		    "transaction_id", t->id, "kind",
+		    payment_kind_name(t->kind), "status",
+		    payment_state_name(t->state), "amount",
+		    (json_int_t)t->amount, "currency", t->currency);
+		if (line == NULL)
+			xnomem();
+		if (t->created != 0)
+			set(line, "created", json_string(rfc3339_format(
+			    t->created, 0, when, sizeof(when))));
+		if (t->order_ref != NULL || t->alt_ref != NULL)
+			set(line, "order_ref", json_string(t->order_ref ?
+			    t->order_ref : t->alt_ref));
+		if (t->parent != NULL)
+			set(line, "parent_id", json_string(t->parent));
+		if (t->file != NULL) {
+			set(line, "file", jsonl_string_lossy(t->file,
+			    strlen(t->file)));
+			set(line, "line", json_integer(t->line));
+		}
+		set(line, "reason", json_string(t->order_ref == NULL &&
+		    t->alt_ref == NULL ? "names no order and no order has "
+		    "its id" : "no order read has the id it names"));
+		report_line(r, line);
+	}
+}
+
+/* Write what changed to the store, in one transaction. */
+static void
+save_store(struct run *r, struct paystore *ps)
+{
+	struct payment_txn p;
+	struct txn *t;
+	size_t i;
+
+	store_begin(ps->store);
+	for (i = 0; i < r->ntxns; i++) {
+		t = &r->txns[i];
+		if (!t->dirty)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.provider = t->provider;
+		p.id = t->id;
+		p.parent = t->parent;
+		p.order_ref = t->order_ref;
+		p.alt_ref = t->alt_ref;
+		p.intent = t->intent;
+		p.email = t->email;
+		p.card = t->card;
+		memcpy(p.card_country, t->card_country, 3);
+		memcpy(p.ip_country, t->ip_country, 3);
+		memcpy(p.currency, t->currency, 4);
+		p.kind = t->kind;
+		p.state = t->state;
+		p.amount = t->amount;
+		p.refunded = t->refunded;
+		p.fee = t->fee;
+		p.created = t->created;
+		p.risky = t->risky;
+		paystore_save(ps, &p, t->matched, r->now);
+	}
+	store_commit(ps->store);
+}
+
+/* One order: classify, set its payment and risk, and write it out. */
+static void
+reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
+    json_t *errors)
+{
+	const json_t *totals, *total_v;
+	json_t *payment, *ids, *risk;
+	const struct money_currency *cur;
+	const char *id_text, *method, *tid, *matched = NULL;
+	char idbuf[128], idnum[32], a[40], b[40];
+	struct tally tl;
+	enum class cls;
+	int score, offset;
+	int64_t created = 0;
+	size_t i;
+	struct txn *t;
+
+	memset(&tl, 0, sizeof(tl));
+	if (json_is_integer(json_object_get(order, "id"))) {
+		snprintf(idnum, sizeof(idnum), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(json_object_get(order, "id")));
+		id_text = idnum;
+	} else
+		id_text = jstr(order, "id");
+	totals = json_object_get(order, "totals");
+	total_v = json_object_get(totals, "total");
+	tl.currency = jstr(order, "currency");
+	if (id_text == NULL)
+		reject_add(errors, "missing_field", "id", "the order has no id");
+	if (!json_is_integer(total_v))
+		reject_add(errors, total_v == NULL ? "missing_field" :
+		    "bad_amount", "totals.total", "totals.total must be a "
+		    "whole number of minor units");
+	if (tl.currency == NULL || (cur = money_currency(tl.currency)) ==
+	    NULL) {
+		reject_add(errors, tl.currency == NULL ? "missing_field" :
+		    "bad_currency", "currency", "the order's currency is not "
+		    "an ISO 4217 code");
+		cur = NULL;
+	}
+	if (json_array_size(errors) > 0) {
+		reject_write(rejects, order, errors);
+		return;
+	}
+	tl.currency = cur->code;
+	tl.exponent = cur->exponent;
+	tl.total = json_integer_value(total_v);
+	if ((payment = json_object_get(order, "payment")) == NULL ||
+	    !json_is_object(payment)) {
+		set(order, "payment", json_object());
+		payment = json_object_get(order, "payment");
+	}
+	method = jstr(payment, "method");
+	tid = jstr(payment, "transaction_id");
+	find_txns(r, payment_ref_clean(id_text, idbuf, sizeof(idbuf)), tid);
+	cls = classify(r, method != NULL && strcmp(method, "cod") == 0, &tl);
+
+	/* the payment section: the class and the numbers */
+	ids = txn_ids(r, 0);
+	set(payment, "status", json_string(class_names[cls]));
+	set(payment, "paid", json_integer(tl.net));
+	set(payment, "captured", json_integer(tl.captured));
+	set(payment, "refunded", json_integer(tl.refunded));
+	set(payment, "fees", json_integer(tl.fees));
+	set(payment, "transactions", ids);
+	set(payment, "checked_at", json_string(r->now_text));
+	risk = assess_risk(r, order, tl.currency, tl.total, &score);
+	set(order, "risk", risk);
+
+	matched = NULL;
+	for (i = 0; i < r->nfound; i++) {
+		t = &r->txns[r->found[i]];
+		if (matched == NULL)
+			matched = save(&r->arena, id_text);
+		t->matched_now = 1;
+		if (t->matched == NULL || strcmp(t->matched, matched) != 0) {
+			t->matched = matched;
+			t->dirty = 1;
+		}
+	}
+	if (jstr(order, "created_at") == NULL ||
+	    rfc3339_parse(jstr(order, "created_at"), &created, &offset) == -1)
+		created = 0;
+	summary_for(r, tl.currency, created)->counts[cls]++;
+	r->nout[cls]++;
+
+	money_format(tl.net, tl.exponent, a, sizeof(a));
+	money_format(tl.total, tl.exponent, b, sizeof(b));
+	switch (cls) {
+	case PAID:
+	case COD:
+		break;
+	case UNPAID:
+		reject_addf(errors, "unpaid", "payment", "no payment was "
+		    "captured for %s %s", b, tl.currency);
+		break;
+	case PENDING:
+		reject_addf(errors, "pending", "payment", "the payment is "
+		    "authorised or in progress, not captured");
+		break;
+	case UNDERPAID:
+		reject_addf(errors, "underpaid", "payment", "paid %s of %s %s",
+		    a, b, tl.currency);
+		break;
+	case OVERPAID:
+		reject_addf(errors, "overpaid", "payment", "paid %s for %s %s",
+		    a, b, tl.currency);
+		break;
+	case DUPLICATE:
+		reject_addf(errors, "duplicate", "payment", "captured %u times,"
+		    " %s for %s %s", tl.ncaptured, money_format(tl.captured,
+		    tl.exponent, a, sizeof(a)), b, tl.currency);
+		break;
+	case CURRENCY_MISMATCH:
+		reject_addf(errors, "currency_mismatch", "payment", "a "
+		    "payment is in another currency than the order's %s",
+		    tl.currency);
+		break;
+	case REFUNDED:
+		reject_addf(errors, "refunded", "payment", "all that was paid "
+		    "was refunded");
+		break;
+	case PARTIALLY_REFUNDED:
+		reject_addf(errors, "partially_refunded", "payment", "%s of %s "
+		    "%s kept after refunds", a, b, tl.currency);
+		break;
+	default:
+		break;
+	}
+	if (cls == DUPLICATE)
+		report_line(r, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}",
+		    "type", "duplicate", "order_id", id_text, "currency",
+		    tl.currency, "expected", (json_int_t)tl.total, "captured",
+		    (json_int_t)tl.captured, "paid", (json_int_t)tl.net,
+		    "transactions", txn_ids(r, 1)));
+	else if (cls == UNDERPAID || cls == OVERPAID ||
+	    cls == CURRENCY_MISMATCH)
+		report_line(r, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
+		    "s:I, s:O}", "type", "mismatch", "order_id", id_text,
+		    "class", class_names[cls], "currency", tl.currency,
+		    "expected", (json_int_t)tl.total, "paid",
+		    (json_int_t)tl.net, "captured", (json_int_t)tl.captured,
+		    "refunded", (json_int_t)tl.refunded, "transactions", ids));
+	if (json_array_size(errors) == 0 && r->hold >= 0 && score >= r->hold)
+		reject_addf(errors, "risk_hold", "risk", "risk score %d is at "
+		    "or above --hold-risk %ld: check the order by hand", score,
+		    r->hold);
+	if (json_array_size(errors) == 0) {
+		set(order, "status", json_string(cls == COD ? "cod" : "paid"));
+		jsonl_write(stdout, order);
+	} else
+		reject_write(rejects, order, errors);
+}
+
+static void
+run_release(struct run *r)
+{
+	arena_release(&r->arena);
+	free(r->txns);
+	index_release(&r->by_key);
+	index_release(&r->by_ref);
+	index_release(&r->by_tid);
+	index_release(&r->velocity);
+	index_release(&r->sumidx);
+	free(r->rings);
+	free(r->sums);
+	free(r->means);
+	free(r->found);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli cli = { .usage = usage_text };
+	struct jsonl_reader in;
+	struct reject_stream rejects;
+	struct payment_reader pr;
+	struct payment_txn p;
+	struct payment_map *map = NULL;
+	struct paystore ps;
+	struct run r;
+	const char *provider = NULL, *map_path = NULL, *db = NULL;
+	const char **payments = NULL;
+	char errbuf[512], *end;
+	size_t npayments = 0, i;
+	unsigned long nin = 0;
+	json_t *order, *errors;
+	int ch, status = 0, st, offset;
+
+	memset(&r, 0, sizeof(r));
+	r.hold = -1;
+	r.now = time(NULL);
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (cli_option(&cli, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_DB:
+			db = optarg;
+			break;
+		case OPT_HOLD:
+			errno = 0;
+			r.hold = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    r.hold < 0 || r.hold > 100)
+				cli_usage_error(&cli, "--hold-risk '%s' is not "
+				    "a score from 0 to 100", optarg);
+			break;
+		case OPT_MAP:
+			map_path = optarg;
+			break;
+		case OPT_NOW:
+			if (rfc3339_parse(optarg, &r.now, &offset) == -1)
+				cli_usage_error(&cli, "--now '%s' is not an "
+				    "RFC 3339 time with an offset", optarg);
+			break;
+		case OPT_PAYMENTS:
+			payments = xrealloc(payments, (npayments + 1) *
+			    sizeof(*payments));
+			payments[npayments++] = optarg;
+			break;
+		case OPT_PROVIDER:
+			if (!payment_provider_valid(optarg))
+				cli_usage_error(&cli, "--provider '%s' is not "
+				    "stripe, yookassa, paypal, cloudpayments "
+				    "or generic", optarg);
+			provider = optarg;
+			break;
+		case OPT_REPORT:
+			r.report_path = optarg;
+			break;
+		default:
+			cli_usage_error(&cli, NULL);
+		}
+	}
+	if (npayments == 0)
+		cli_usage_error(&cli, "--payments FILE is required");
+	if (provider != NULL && strcmp(provider, "generic") == 0 &&
+	    map_path == NULL)
+		cli_usage_error(&cli, "--provider generic needs --map FILE");
+	if (map_path != NULL && provider == NULL)
+		provider = "generic";
+	rfc3339_format(r.now, 0, r.now_text, sizeof(r.now_text));
+
+	/* Everything is opened before the first record is read. */
+	if (map_path != NULL && (map = payment_map_load(map_path, errbuf,
+	    sizeof(errbuf), &st)) == NULL)
+		errx(st, "%s", errbuf);
+	for (i = 0; i < npayments; i++)
+		if (strcmp(payments[i], "-") == 0)
+			cli_usage_error(&cli, "--payments cannot be standard "
+			    "input: orders come from there");
+	reject_open(&rejects, cli.rejects_path);
+	if (r.report_path != NULL &&
+	    (r.report = fopen(r.report_path, "w")) == NULL)
+		err(EX_CANTCREAT, "cannot open '%s'", r.report_path);
+	paystore_open(&ps, db);
+	paystore_load(&ps, load_stored, &r);
+	for (i = 0; i < npayments; i++) {
+		if ((st = payment_open(&pr, payments[i], provider, map)) != 0) {
+			payment_close(&pr);
+			paystore_close(&ps);
+			exit(st);
+		}
+		while (payment_next(&pr, &p, &rejects)) {
+			r.nread++;
+			add_txn(&r, &p, payments[i], 0, NULL);
+		}
+		if ((st = payment_close(&pr)) != 0 && status == 0)
+			status = st;
+	}
+	build_indexes(&r);
+
+	jsonl_open(&in, argc - optind, argv + optind);
+	if ((errors = json_array()) == NULL)
+		xnomem();
+	while ((order = jsonl_read(&in, &rejects)) != NULL) {
+		nin++;
+		reconcile(&r, order, &rejects, errors);
+		json_array_clear(errors);
+		json_decref(order);
+	}
+	json_decref(errors);
+	if ((st = jsonl_close(&in)) != 0 && status == 0)
+		status = st;
+
+	write_orphans(&r);
+	sum_transactions(&r);
+	write_summaries(&r);
+	save_store(&r, &ps);
+	paystore_close(&ps);
+	if (cli.stats)
+		fprintf(stderr, "pay-reconcile: %lu orders: %lu paid, %lu cod, "
+		    "%lu rejected; %lu transactions read, %lu new, %lu "
+		    "orphans, %lu conflicts\n", in.nlines, r.nout[PAID],
+		    r.nout[COD], rejects.count, r.nread, r.nnew, r.norphans,
+		    r.nconflicts);
+	(void)nin;
+	run_release(&r);
+	payment_map_free(map);
+	free(payments);
+	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
+		status = EX_IOERR;
+	if (reject_close(&rejects) == -1 && status == 0)
+		status = EX_IOERR;
+	if (jsonl_finish(stdout, "<stdout>") == -1)
+		status = EX_IOERR;
+	return cli_status(&cli, status, rejects.count);
+}
