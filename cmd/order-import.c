@@ -1,0 +1,1535 @@
+/* order-import: turn shop and marketplace exports (Shopify, Amazon, Etsy,
+ * eBay, WooCommerce, Ozon, Yandex Market, Wildberries, any CSV with a map)
+ * into order records. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+#include <csv.h>
+#include <jansson.h>
+
+#include "charset.h"
+#include "cli.h"
+#include "csvread.h"
+#include "import.h"
+#include "jsonl.h"
+#include "money.h"
+#include "reject.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+static const char usage_text[] =
+    "usage: order-import [--format NAME|auto] [--map FILE]\n"
+    "                    [--encoding auto|utf-8|cp1251|cp1252|cp932|...]\n"
+    "                    [--delimiter C] [--tz ZONE] [--currency CODE]\n"
+    "                    [--country CC] [--ship-method courier|post|pickup]\n"
+    "                    [--rejects FILE] [--strict] [--stats]\n"
+    "                    [--list-formats] [FILE ...]\n";
+
+#define OPT_COUNTRY	'C'
+#define OPT_CURRENCY	'c'
+#define OPT_DELIMITER	'd'
+#define OPT_ENCODING	'e'
+#define OPT_FORMAT	'f'
+#define OPT_LIST	'l'
+#define OPT_MAP		'm'
+#define OPT_SHIP	's'
+#define OPT_TZ		'z'
+
+static const struct option longopts[] = {
+	{ "country",	  required_argument, NULL, OPT_COUNTRY },
+	{ "currency",	  required_argument, NULL, OPT_CURRENCY },
+	{ "delimiter",	  required_argument, NULL, OPT_DELIMITER },
+	{ "encoding",	  required_argument, NULL, OPT_ENCODING },
+	{ "format",	  required_argument, NULL, OPT_FORMAT },
+	CLI_OPT_HELP,
+	{ "list-formats", no_argument,	     NULL, OPT_LIST },
+	{ "map",	  required_argument, NULL, OPT_MAP },
+	CLI_OPT_REJECTS,
+	{ "ship-method",  required_argument, NULL, OPT_SHIP },
+	CLI_OPT_STATS,
+	CLI_OPT_STRICT,
+	{ "tz",		  required_argument, NULL, OPT_TZ },
+	CLI_OPT_VERSION,
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct {
+	const char	*name;
+	const char	*about;
+} format_list[] = {
+	{ "shopify", "Shopify admin orders_export.csv, one row per line item" },
+	{ "amazon", "Amazon Seller Central order reports: All Orders, "
+	    "unshipped/new orders (tab-separated), FBA shipments" },
+	{ "etsy", "Etsy EtsySoldOrderItems and EtsySoldOrders CSV" },
+	{ "ebay", "eBay Seller Hub orders report, English or German "
+	    "(also the older Sales History)" },
+	{ "woocommerce", "WooCommerce REST API v3 orders: a JSON array or "
+	    "JSON lines" },
+	{ "ozon", "Ozon Seller API posting/fbs/list: the response or JSON "
+	    "lines of postings" },
+	{ "yandex-market", "Yandex Market partner API orders: {\"orders\":"
+	    "[...]}, {\"order\":{...}} or JSON lines" },
+	{ "wildberries", "Wildberries statistics API orders (grouped by "
+	    "gNumber) and marketplace API orders" },
+	{ "generic", "any CSV, with a --map file naming its columns" },
+};
+
+struct options {
+	const char	*format;	/* NULL: auto */
+	const char	*map_path;
+	struct import_map user_map;
+	int		 has_map;
+	const char	*encoding;	/* NULL: auto */
+	char		 delimiter;	/* 0: sniffed */
+	int		 tz, has_tz;
+	const char	*currency;
+	const char	*country;
+	const char	*ship_method;
+};
+
+struct totals {
+	unsigned long	 rows;		/* data rows read */
+	unsigned long	 written, rejected;	/* orders */
+	unsigned long	 rows_written, rows_rejected;
+	unsigned long	 skipped;	/* footer lines */
+};
+
+/* ---- the current input ---- */
+
+struct input {
+	FILE		*fp;
+	const char	*name;		/* for messages: the operand */
+	char		*sniff;		/* its first bytes */
+	size_t		 nsniff;
+};
+
+#define SNIFF_SIZE	65536
+
+/* Open path (or standard input for "-"), as a seekable stream: a pipe is
+ * copied to a temporary file first, since a CSV is read more than once. */
+static int
+input_open(struct input *in, const char *path)
+{
+	struct stat st;
+	FILE *fp, *tmp;
+	char buf[65536];
+	size_t n;
+
+	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") == 0) {
+		fp = stdin;
+		in->name = "<stdin>";
+	} else if ((fp = fopen(path, "r")) == NULL) {
+		warn("cannot open '%s'", path);
+		return EX_NOINPUT;
+	} else
+		in->name = path;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		warnx("cannot read '%s': Is a directory", path);
+		if (fp != stdin)
+			fclose(fp);
+		return EX_NOINPUT;
+	}
+	if (!S_ISREG(st.st_mode) || fseeko(fp, 0, SEEK_SET) == -1) {
+		if ((tmp = tmpfile()) == NULL)
+			err(EX_CANTCREAT, "cannot create a temporary file");
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			if (fwrite(buf, 1, n, tmp) != n)
+				err(EX_IOERR, "cannot write a temporary file");
+		if (ferror(fp)) {
+			warn("cannot read '%s'", in->name);
+			fclose(tmp);
+			if (fp != stdin)
+				fclose(fp);
+			return EX_IOERR;
+		}
+		if (fp != stdin)
+			fclose(fp);
+		fp = tmp;
+		rewind(fp);
+	}
+	in->fp = fp;
+	in->sniff = xmalloc(SNIFF_SIZE + 1);
+	in->nsniff = fread(in->sniff, 1, SNIFF_SIZE, fp);
+	in->sniff[in->nsniff] = '\0';
+	if (ferror(fp)) {
+		warn("cannot read '%s'", in->name);
+		return EX_IOERR;
+	}
+	rewind(fp);
+	return 0;
+}
+
+static int
+input_close(struct input *in)
+{
+	int bad = ferror(in->fp);
+
+	if (bad)
+		warn("cannot read '%s'", in->name);
+	if (in->fp != stdin)
+		fclose(in->fp);
+	free(in->sniff);
+	in->fp = NULL;
+	return bad ? EX_IOERR : 0;
+}
+
+/* The first byte of the input that is not white space or a BOM. */
+static int
+first_byte(const struct input *in)
+{
+	size_t i = 0;
+
+	if (in->nsniff >= 3 && memcmp(in->sniff, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < in->nsniff; i++)
+		if (strchr(" \t\r\n", in->sniff[i]) == NULL)
+			return (unsigned char)in->sniff[i];
+	return -1;
+}
+
+/* The delimiter of the first line with a letter or digit in it: the one of
+ * ',', ';' and tab it holds most of outside quotes. */
+static char
+sniff_delimiter(const struct input *in)
+{
+	const char *p = in->sniff, *end = in->sniff + in->nsniff;
+	int counts[3], text, quoted;
+
+	while (p < end) {
+		counts[0] = counts[1] = counts[2] = 0;
+		text = quoted = 0;
+		for (; p < end && (quoted || *p != '\n'); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (quoted)
+				continue;
+			else if (*p == ',')
+				counts[0]++;
+			else if (*p == ';')
+				counts[1]++;
+			else if (*p == '\t')
+				counts[2]++;
+			else if ((unsigned char)*p >= 0x80 ||
+			    (*p >= '0' && *p <= '9') ||
+			    ((*p | 32) >= 'a' && (*p | 32) <= 'z'))
+				text = 1;
+		}
+		p++;
+		if (!text)
+			continue;
+		if (counts[2] > counts[0] && counts[2] >= counts[1])
+			return '\t';
+		if (counts[1] > counts[0])
+			return ';';
+		return ',';
+	}
+	return ',';
+}
+
+/* ---- CSV rows ---- */
+
+/* A row's fields decoded to UTF-8 and trimmed. */
+struct row {
+	char		**fields;
+	size_t		 nfields, cap;
+	char		*arena;		/* decoded copies */
+	size_t		 arenacap;
+	int		 bad_encoding;	/* a field was not in the encoding */
+};
+
+static char *
+trim_field(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n'))
+		*--end = '\0';
+	return s;
+}
+
+/* Make each byte of s that is not part of valid UTF-8 (and each NUL) a
+ * '?', so that the text is valid. */
+static void
+mask_bad_utf8(char *s, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (s[i] == '\0') {
+			s[i++] = '?';
+			continue;
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_seqlen((unsigned char *)s + i, len - i)) == 0)
+			s[i++] = '?';
+		else
+			i += n;
+	}
+}
+
+static void
+decode_row(struct row *r, struct csvread_row *raw, struct charset *cs)
+{
+	const char *d;
+	size_t i, n, need = 0;
+	size_t *offs;
+
+	r->bad_encoding = 0;
+	if (r->cap < raw->nfields) {
+		r->cap = raw->nfields;
+		r->fields = xrealloc(r->fields, r->cap * sizeof(*r->fields));
+	}
+	r->nfields = raw->nfields;
+	if (cs->utf8) {
+		/* The common case: validated in place, no copy. */
+		for (i = 0; i < raw->nfields; i++) {
+			if (charset_decode(cs, raw->fields[i], raw->lens[i],
+			    &n) == NULL || strlen(raw->fields[i]) !=
+			    raw->lens[i]) {
+				/* The order is rejected; what it holds must
+				 * still be UTF-8. */
+				r->bad_encoding = 1;
+				mask_bad_utf8(raw->fields[i], raw->lens[i]);
+			}
+			r->fields[i] = trim_field(raw->fields[i]);
+		}
+		return;
+	}
+	offs = xmalloc((raw->nfields + 1) * sizeof(*offs));
+	for (i = 0; i < raw->nfields; i++) {
+		if ((d = charset_decode(cs, raw->fields[i], raw->lens[i],
+		    &n)) == NULL) {
+			r->bad_encoding = 1;
+			d = "";
+			n = 0;
+		}
+		if (r->arenacap < need + n + 1) {
+			r->arenacap = (need + n + 1) * 2;
+			r->arena = xrealloc(r->arena, r->arenacap);
+		}
+		memcpy(r->arena + need, d, n + 1);
+		offs[i] = need;
+		need += n + 1;
+	}
+	for (i = 0; i < raw->nfields; i++)
+		r->fields[i] = trim_field(r->arena + offs[i]);
+	free(offs);
+}
+
+static void
+row_release(struct row *r)
+{
+	free(r->fields);
+	free(r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The raw row as CSV text again, for rejects. */
+static char *
+raw_text(const struct csvread_row *raw, char delim, size_t *lenp)
+{
+	size_t i, j, n = 1;
+	char *s, *w;
+	int quote;
+
+	for (i = 0; i < raw->nfields; i++)
+		n += raw->lens[i] * 2 + 3;
+	s = w = xmalloc(n);
+	for (i = 0; i < raw->nfields; i++) {
+		if (i > 0)
+			*w++ = delim;
+		quote = memchr(raw->fields[i], delim, raw->lens[i]) != NULL ||
+		    memchr(raw->fields[i], '"', raw->lens[i]) != NULL ||
+		    memchr(raw->fields[i], '\n', raw->lens[i]) != NULL;
+		if (quote)
+			*w++ = '"';
+		for (j = 0; j < raw->lens[i]; j++) {
+			if (raw->fields[i][j] == '"')
+				*w++ = '"';
+			*w++ = raw->fields[i][j];
+		}
+		if (quote)
+			*w++ = '"';
+	}
+	*w = '\0';
+	*lenp = w - s;
+	return s;
+}
+
+static int
+blank_row(const struct csvread_row *raw)
+{
+	size_t i, j;
+
+	for (i = 0; i < raw->nfields; i++)
+		for (j = 0; j < raw->lens[i]; j++)
+			if (strchr(" \t\r\n", raw->fields[i][j]) == NULL)
+				return 0;
+	return 1;
+}
+
+/* eBay's "4 record(s) downloaded" and "Seller ID: ..." lines. */
+static int
+footer_row(const struct row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (strstr(r->fields[i], "record(s) downloaded") != NULL ||
+		    strstr(r->fields[i], "Datensätze heruntergeladen") != NULL ||
+		    strstr(r->fields[i], "Datensatz heruntergeladen") != NULL ||
+		    strncmp(r->fields[i], "Seller ID:", 10) == 0 ||
+		    strncmp(r->fields[i], "Verkäufer-ID:", 14) == 0 ||
+		    strncmp(r->fields[i], "Verkäufername:", 15) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- grouping: which orders' rows are not adjacent ---- */
+
+static uint64_t
+hash_key(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h | 1;		/* 0 marks an empty slot */
+}
+
+/* The keys seen in more than one run of rows, with the row each one's last
+ * run ends on.  A fixed Bloom filter finds them in one pass, so memory
+ * grows only with orders whose rows are apart. */
+#define BLOOM_BITS	(1UL << 24)
+
+struct scatter {
+	unsigned char	*bloom;
+	uint64_t	*keys;		/* open addressing by hash */
+	unsigned long	*last;
+	size_t		 cap, n;
+};
+
+static void
+scatter_init(struct scatter *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->bloom = xcalloc(BLOOM_BITS / 8, 1);
+}
+
+static void
+scatter_release(struct scatter *s)
+{
+	free(s->bloom);
+	free(s->keys);
+	free(s->last);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+bloom_test_set(struct scatter *s, uint64_t h)
+{
+	uint64_t bits[3] = { h, h >> 21, (h >> 42) ^ (h * 31) };
+	int i, seen = 1;
+
+	for (i = 0; i < 3; i++) {
+		uint64_t b = bits[i] & (BLOOM_BITS - 1);
+
+		if (!(s->bloom[b / 8] & (1 << (b % 8)))) {
+			seen = 0;
+			s->bloom[b / 8] |= 1 << (b % 8);
+		}
+	}
+	return seen;
+}
+
+static unsigned long *
+scatter_slot(struct scatter *s, uint64_t h, int add)
+{
+	size_t i, j, oldcap;
+	uint64_t *oldkeys;
+	unsigned long *oldlast;
+
+	if (add && (s->n + 1) * 2 > s->cap) {
+		oldcap = s->cap;
+		oldkeys = s->keys;
+		oldlast = s->last;
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->keys = xcalloc(s->cap, sizeof(*s->keys));
+		s->last = xcalloc(s->cap, sizeof(*s->last));
+		for (i = 0; i < oldcap; i++) {
+			if (oldkeys[i] == 0)
+				continue;
+			for (j = oldkeys[i] & (s->cap - 1); s->keys[j] != 0;
+			    j = (j + 1) & (s->cap - 1))
+				;
+			s->keys[j] = oldkeys[i];
+			s->last[j] = oldlast[i];
+		}
+		free(oldkeys);
+		free(oldlast);
+	}
+	if (s->cap == 0)
+		return NULL;
+	for (i = h & (s->cap - 1); s->keys[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->keys[i] == h)
+			return &s->last[i];
+	if (!add)
+		return NULL;
+	s->keys[i] = h;
+	s->n++;
+	return &s->last[i];
+}
+
+/* The pre-pass: libcsv over the raw bytes, keeping only the group key. */
+struct prepass {
+	struct scatter	*scatter;
+	struct charset_guess *guess;
+	const long	*group_col;
+	size_t		 ngroup;
+	unsigned long	 header_row;	/* rows up to it are not data */
+	unsigned long	 row;		/* rows so far, as csvread counts */
+	size_t		 field;		/* fields so far in this row */
+	int		 empty;		/* the row is one empty field */
+	uint64_t	 key[4];	/* per group column, 0: empty */
+	uint64_t	 prev;		/* the previous row's key */
+	int		 flagged;	/* the current run is scattered */
+};
+
+static void
+pre_field(void *s, size_t len, void *data)
+{
+	struct prepass *p = data;
+	const char *f = s ? s : "";
+	size_t i;
+
+	if (!s)
+		len = 0;
+	p->empty = p->field == 0 && len == 0;
+	for (i = 0; i < p->ngroup && i < 4; i++) {
+		if (p->group_col[i] != (long)p->field)
+			continue;
+		while (len > 0 && (*f == ' ' || *f == '\t')) {
+			f++;
+			len--;
+		}
+		while (len > 0 && (f[len - 1] == ' ' || f[len - 1] == '\t' ||
+		    f[len - 1] == '\r'))
+			len--;
+		p->key[i] = len > 0 ? hash_key(f, len) : 0;
+	}
+	p->field++;
+}
+
+static void
+pre_row(int c, void *data)
+{
+	struct prepass *p = data;
+	unsigned long *last;
+	uint64_t h = 0;
+	size_t i;
+
+	(void)c;
+	if (p->field == 1 && p->empty) {
+		p->field = 0;
+		return;
+	}
+	p->row++;
+	for (i = 0; i < p->ngroup && i < 4 && h == 0; i++)
+		h = p->key[i];
+	memset(p->key, 0, sizeof(p->key));
+	p->field = 0;
+	if (p->row <= p->header_row || h == 0)
+		return;
+	if (h != p->prev) {
+		p->prev = h;
+		p->flagged = bloom_test_set(p->scatter, h);
+	}
+	if (p->flagged && (last = scatter_slot(p->scatter, h, 1)) != NULL)
+		*last = p->row;
+}
+
+static int
+prepass(FILE *fp, char delim, struct prepass *p)
+{
+	struct csv_parser parser;
+	char buf[65536];
+	size_t n, off;
+	int first = 1;
+
+	rewind(fp);
+	if (csv_init(&parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
+		xnomem();
+	csv_set_delim(&parser, delim);
+	csv_set_realloc_func(&parser, xrealloc);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		off = first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ?
+		    3 : 0;
+		first = 0;
+		if (p->guess != NULL)
+			charset_guess_feed(p->guess, buf + off, n - off);
+		if (csv_parse(&parser, buf + off, n - off, pre_field, pre_row,
+		    p) != n - off)
+			xnomem();
+	}
+	csv_fini(&parser, pre_field, pre_row, p);
+	csv_free(&parser);
+	rewind(fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+/* ---- the run over one input ---- */
+
+struct run {
+	struct options	*opt;
+	struct cli	*cli;
+	struct reject_stream *rejects;
+	struct totals	*totals;
+	struct import_ctx ctx;
+	int		 status;
+	/* orders waiting for rows further down */
+	struct import_order **held;
+	size_t		 nheld, capheld;
+};
+
+static void
+emit(struct run *r, struct import_order *o)
+{
+	json_t *rec, *reject;
+
+	if ((rec = import_order_finish(o, &reject)) != NULL) {
+		jsonl_write(stdout, rec);
+		json_decref(rec);
+		r->totals->written++;
+		r->totals->rows_written += o->nrows;
+	} else {
+		reject_write(r->rejects, reject, o->errors);
+		json_decref(reject);
+		r->totals->rejected++;
+		r->totals->rows_rejected += o->nrows;
+	}
+	import_order_free(o);
+}
+
+static struct import_order *
+held_take(struct run *r, const char *key)
+{
+	struct import_order *o;
+	size_t i;
+
+	for (i = 0; i < r->nheld; i++)
+		if (strcmp(r->held[i]->key, key) == 0) {
+			o = r->held[i];
+			r->held[i] = r->held[--r->nheld];
+			return o;
+		}
+	return NULL;
+}
+
+static void
+held_put(struct run *r, struct import_order *o)
+{
+	if (r->nheld == r->capheld) {
+		r->capheld = r->capheld ? r->capheld * 2 : 16;
+		r->held = xrealloc(r->held, r->capheld * sizeof(*r->held));
+	}
+	r->held[r->nheld++] = o;
+}
+
+static int
+by_last_line(const void *a, const void *b)
+{
+	const struct import_order *x = *(struct import_order *const *)a;
+	const struct import_order *y = *(struct import_order *const *)b;
+
+	return x->last < y->last ? -1 : x->last > y->last;
+}
+
+static void
+held_flush(struct run *r)
+{
+	size_t i;
+
+	qsort(r->held, r->nheld, sizeof(*r->held), by_last_line);
+	for (i = 0; i < r->nheld; i++)
+		emit(r, r->held[i]);
+	r->nheld = 0;
+}
+
+/* Find the header in the first rows and the layout it fits.  Returns the
+ * header's row number (counted as csvread counts), 0 when none fits. */
+#define HEADER_ROWS	30
+
+struct layout_choice {
+	struct import_map	 maps[16];
+	size_t			 nmaps;
+	struct import_map	*chosen;
+	char			 closest[64];	/* for the message */
+	char			 missing[1024];
+	int			 nmissing;
+};
+
+static unsigned long
+find_header(FILE *fp, const char *name, char delim, struct charset *cs,
+    struct layout_choice *lc)
+{
+	struct csvread reader;
+	struct csvread_row *raw;
+	struct row row = { 0 };
+	char missing[1024];
+	unsigned long n = 0, found = 0;
+	size_t i, nonempty, k;
+	int m;
+
+	lc->nmissing = -1;
+	rewind(fp);
+	csvread_init(&reader, fp, name, delim);
+	while (found == 0 && n < HEADER_ROWS &&
+	    (raw = csvread_next(&reader)) != NULL) {
+		n++;
+		decode_row(&row, raw, cs);
+		for (i = nonempty = 0; i < row.nfields; i++)
+			if (row.fields[i][0] != '\0')
+				nonempty++;
+		if (nonempty < 2)
+			continue;
+		for (k = 0; k < lc->nmaps; k++) {
+			m = import_map_bind(&lc->maps[k], row.fields,
+			    row.nfields, missing, sizeof(missing));
+			if (m == 0) {
+				lc->chosen = &lc->maps[k];
+				found = n;
+				break;
+			}
+			if (lc->nmissing < 0 || m < lc->nmissing) {
+				lc->nmissing = m;
+				snprintf(lc->closest, sizeof(lc->closest),
+				    "%s", lc->maps[k].source);
+				snprintf(lc->missing, sizeof(lc->missing),
+				    "%s", missing);
+			}
+		}
+	}
+	csvread_release(&reader);
+	row_release(&row);
+	rewind(fp);
+	return found;
+}
+
+static void
+load_layouts(struct layout_choice *lc, const struct options *opt)
+{
+	const char *text;
+	char errbuf[256];
+	size_t i;
+
+	memset(lc, 0, sizeof(*lc));
+	if (opt->has_map) {
+		lc->maps[0] = opt->user_map;	/* a shallow copy: not freed */
+		lc->maps[0].used = NULL;
+		lc->nmaps = 1;
+		return;
+	}
+	for (i = 0; (text = import_builtin(i)) != NULL; i++) {
+		if (import_map_parse(&lc->maps[lc->nmaps], text, "builtin",
+		    errbuf, sizeof(errbuf)) == -1)
+			errx(EX_SOFTWARE, "%s", errbuf);
+		if (opt->format != NULL &&
+		    strcmp(lc->maps[lc->nmaps].source, opt->format) != 0) {
+			import_map_release(&lc->maps[lc->nmaps]);
+			continue;
+		}
+		lc->nmaps++;
+	}
+}
+
+static void
+release_layouts(struct layout_choice *lc, const struct options *opt)
+{
+	size_t i;
+
+	if (opt->has_map) {
+		free(lc->maps[0].used);
+		return;
+	}
+	for (i = 0; i < lc->nmaps; i++)
+		import_map_release(&lc->maps[i]);
+}
+
+/* Apply the map to one decoded row of order o. */
+static void
+apply_row(struct import_order *o, const struct import_map *map,
+    struct row *row, char *const *header, unsigned long line)
+{
+	const struct import_rule *rule;
+	struct import_item *it = NULL;
+	const char *val;
+	json_t *old;
+	size_t i;
+	int has_item = 0, named = 0;
+
+	for (i = 0; i < map->nrules; i++) {
+		rule = &map->rules[i];
+		if (rule->field != IMPORT_ITEM_SKU &&
+		    rule->field != IMPORT_ITEM_NAME)
+			continue;
+		if (rule->col >= 0 || rule->op == IMPORT_CONST)
+			named = 1;
+		if (rule->col >= 0 && (size_t)rule->col < row->nfields &&
+		    row->fields[rule->col][0] != '\0')
+			has_item = 1;
+	}
+	for (i = 0; !named && i < map->nrules; i++) {
+		rule = &map->rules[i];
+		if (rule->field >= IMPORT_ITEM_ID &&
+		    rule->field < IMPORT_ITEM_OPTION && rule->col >= 0 &&
+		    (size_t)rule->col < row->nfields &&
+		    row->fields[rule->col][0] != '\0')
+			has_item = 1;
+	}
+	if (has_item)
+		it = import_item_add(o, line);
+	for (i = 0; i < map->nrules; i++) {
+		rule = &map->rules[i];
+		if (rule->op == IMPORT_CONST)
+			val = rule->column;
+		else if (rule->col >= 0 && (size_t)rule->col < row->nfields)
+			val = row->fields[rule->col];
+		else
+			continue;
+		if (*val == '\0')
+			continue;
+		if (rule->field < IMPORT_NORDER)
+			import_order_set(o, rule->field, rule->op, val, line);
+		else if (rule->field == IMPORT_ITEM_OPTION) {
+			if (it != NULL)
+				import_item_option(it, rule->name, val);
+		} else if (rule->field == IMPORT_ITEM_EXTRA) {
+			if (it != NULL)
+				import_item_extra(it, rule->name,
+				    jsonl_string_lossy(val, strlen(val)));
+		} else if (rule->field == IMPORT_EXTRA) {
+			if (o->extra == NULL ||
+			    json_object_get(o->extra, rule->name) == NULL)
+				import_order_extra(o, rule->name,
+				    jsonl_string_lossy(val, strlen(val)));
+		} else if (rule->field < IMPORT_ITEM_OPTION) {
+			if (it != NULL)
+				import_item_set(it, rule->field, val, line);
+		}
+	}
+	/* The columns no rule names: under extra, the order's first value,
+	 * an item's own when it differs. */
+	for (i = 0; i < row->nfields && i < (size_t)map->ncolumns; i++) {
+		if (map->used[i] || row->fields[i][0] == '\0' ||
+		    header[i][0] == '\0')
+			continue;
+		old = o->extra ? json_object_get(o->extra, header[i]) : NULL;
+		if (old == NULL)
+			import_order_extra(o, header[i],
+			    jsonl_string_lossy(row->fields[i],
+			    strlen(row->fields[i])));
+		else if (it != NULL && strcmp(json_string_value(old),
+		    row->fields[i]) != 0)
+			import_item_extra(it, header[i],
+			    jsonl_string_lossy(row->fields[i],
+			    strlen(row->fields[i])));
+	}
+}
+
+static void
+stats_line(const struct run *r, const char *name, const char *format,
+    const char *encoding, char delim, const struct totals *t)
+{
+	if (!r->cli->stats)
+		return;
+	fprintf(stderr, "order-import: '%s': format %s, encoding %s, "
+	    "delimiter %s; %lu rows read; %lu orders written (%lu rows), "
+	    "%lu orders rejected (%lu rows)", name, format, encoding,
+	    delim == '\t' ? "tab" : delim == ',' ? "','" : delim == ';' ?
+	    "';'" : delim == 0 ? "none" : "other", t->rows, t->written,
+	    t->rows_written, t->rejected, t->rows_rejected);
+	if (t->skipped > 0)
+		fprintf(stderr, "; %lu footer lines skipped", t->skipped);
+	fputc('\n', stderr);
+}
+
+static int
+import_csv(struct run *r, struct input *in)
+{
+	struct options *opt = r->opt;
+	struct layout_choice lc;
+	struct charset cs;
+	struct charset_guess guess;
+	struct scatter scatter;
+	struct prepass pp;
+	struct csvread reader;
+	struct csvread_row *raw;
+	struct row row = { 0 }, header = { 0 };
+	struct import_map *map;
+	struct import_order *cur = NULL;
+	struct totals before = *r->totals, t;
+	const char *encoding;
+	char **names = NULL, *rawtext;
+	char delim;
+	unsigned long hrow, n = 0, *last;
+	size_t i, len;
+	uint64_t h, cur_h = 0;
+	int status = 0, tries;
+	const char *key;
+
+	load_layouts(&lc, opt);
+	delim = opt->delimiter ? opt->delimiter :
+	    opt->has_map && opt->user_map.delimiter ? opt->user_map.delimiter :
+	    sniff_delimiter(in);
+	encoding = opt->encoding ? opt->encoding :
+	    opt->has_map && opt->user_map.encoding ? opt->user_map.encoding :
+	    NULL;
+	if (encoding == NULL) {
+		charset_guess_init(&guess);
+		charset_guess_feed(&guess, in->sniff, in->nsniff);
+		encoding = charset_guess_result(&guess);
+	}
+	scatter_init(&scatter);
+	for (tries = 0; ; tries++) {
+		if (charset_open(&cs, encoding) == -1) {
+			warnx("unknown encoding '%s'", encoding);
+			status = EX_USAGE;
+			goto out;
+		}
+		hrow = find_header(in->fp, in->name, delim, &cs, &lc);
+		if (hrow == 0) {
+			if (first_byte(in) == -1)
+				warnx("'%s' is empty: no header line", in->name);
+			else if (opt->has_map)
+				warnx("'%s' does not fit the map '%s': the "
+				    "header lacks %s", in->name, opt->map_path,
+				    lc.missing);
+			else if (opt->format != NULL)
+				warnx("'%s' is not a %s export: the header "
+				    "lacks %s", in->name, opt->format,
+				    lc.missing);
+			else if (lc.nmissing >= 0)
+				warnx("'%s': no known format fits; the closest "
+				    "is %s, whose columns %s are missing",
+				    in->name, lc.closest, lc.missing);
+			else
+				warnx("'%s': no known format fits: no header "
+				    "line found", in->name);
+			charset_close(&cs);
+			status = EX_DATAERR;
+			goto out;
+		}
+		map = lc.chosen;
+		memset(&pp, 0, sizeof(pp));
+		pp.scatter = &scatter;
+		pp.group_col = map->group_col;
+		pp.ngroup = map->ngroup;
+		pp.header_row = hrow;
+		charset_guess_init(&guess);
+		pp.guess = opt->encoding || (opt->has_map &&
+		    opt->user_map.encoding) ? NULL : &guess;
+		if (prepass(in->fp, delim, &pp) == -1) {
+			charset_close(&cs);
+			status = EX_IOERR;
+			goto out;
+		}
+		if (pp.guess == NULL || tries > 0 ||
+		    strcmp(charset_guess_result(&guess), cs.name) == 0)
+			break;
+		/* The file's later bytes tell another encoding. */
+		encoding = charset_guess_result(&guess);
+		charset_close(&cs);
+		scatter_release(&scatter);
+		scatter_init(&scatter);
+	}
+	r->ctx.source = map->source;
+	r->ctx.dates = map->dates;
+	r->ctx.ndates = map->ndates;
+	r->ctx.decimal = map->decimal;
+	r->ctx.zone = map->zone;
+	r->ctx.has_zone = map->has_zone;
+
+	csvread_init(&reader, in->fp, in->name, delim);
+	while ((raw = csvread_next(&reader)) != NULL) {
+		n++;
+		if (n < hrow)
+			continue;
+		if (n == hrow) {
+			decode_row(&header, raw, &cs);
+			names = xcalloc(header.nfields + 1, sizeof(*names));
+			for (i = 0; i < header.nfields; i++)
+				names[i] = xstrdup(header.fields[i]);
+			continue;
+		}
+		if (blank_row(raw))
+			continue;
+		decode_row(&row, raw, &cs);
+		if (map->footers && footer_row(&row)) {
+			r->totals->skipped++;
+			continue;
+		}
+		r->totals->rows++;
+		/* The key: the first group column with a value. */
+		key = "";
+		h = 0;
+		for (i = 0; i < map->ngroup && h == 0; i++) {
+			long c = map->group_col[i];
+			char *f;
+			size_t fl;
+
+			if (c < 0 || (size_t)c >= raw->nfields)
+				continue;
+			f = raw->fields[c];
+			fl = raw->lens[c];
+			while (fl > 0 && (*f == ' ' || *f == '\t')) {
+				f++;
+				fl--;
+			}
+			while (fl > 0 && (f[fl - 1] == ' ' ||
+			    f[fl - 1] == '\t' || f[fl - 1] == '\r'))
+				fl--;
+			if (fl > 0) {
+				h = hash_key(f, fl);
+				key = row.fields[c];
+			}
+		}
+		if (cur == NULL || h == 0 || h != cur_h ||
+		    strcmp(cur->key, key) != 0) {
+			if (cur != NULL) {
+				last = cur_h ? scatter_slot(&scatter, cur_h,
+				    0) : NULL;
+				if (last != NULL && *last > n - 1)
+					held_put(r, cur);
+				else
+					emit(r, cur);
+			}
+			cur = h ? held_take(r, key) : NULL;
+			if (cur == NULL)
+				cur = import_order_new(&r->ctx, key,
+				    strlen(key));
+			cur_h = h;
+		}
+		rawtext = raw_text(raw, delim, &len);
+		import_order_row(cur, raw->line, rawtext, len);
+		free(rawtext);
+		cur->last = n;
+		if (row.bad_encoding)
+			import_order_error(cur, "bad_encoding", NULL,
+			    "line %lu: text that is not %s (try --encoding)",
+			    raw->line, cs.name);
+		if (raw->nfields < header.nfields)
+			import_order_error(cur, "bad_row", NULL, "line %lu: "
+			    "%zu fields where the header has %zu (a row cut "
+			    "short?)", raw->line, raw->nfields,
+			    header.nfields);
+		else if (raw->nfields > header.nfields) {
+			for (i = header.nfields; i < raw->nfields; i++)
+				if (row.fields[i][0] != '\0')
+					break;
+			if (i < raw->nfields)
+				import_order_error(cur, "bad_row", NULL,
+				    "line %lu: %zu fields where the header "
+				    "has %zu", raw->line, raw->nfields,
+				    header.nfields);
+		}
+		apply_row(cur, map, &row, names, raw->line);
+	}
+	if (cur != NULL)
+		emit(r, cur);
+	held_flush(r);
+	if (reader.error)
+		status = EX_IOERR;
+	csvread_release(&reader);
+	t = *r->totals;
+	t.rows -= before.rows;
+	t.written -= before.written;
+	t.rejected -= before.rejected;
+	t.rows_written -= before.rows_written;
+	t.rows_rejected -= before.rows_rejected;
+	t.skipped -= before.skipped;
+	stats_line(r, in->name, map->layout, cs.name, delim, &t);
+	charset_close(&cs);
+	if (names != NULL)
+		for (i = 0; i < header.nfields; i++)
+			free(names[i]);
+	free(names);
+out:
+	row_release(&row);
+	row_release(&header);
+	scatter_release(&scatter);
+	release_layouts(&lc, opt);
+	return status;
+}
+
+/* ---- JSON ---- */
+
+/* The next top-level JSON value of fp: the elements of a top-level array,
+ * or the values one after another (JSON lines).  Its text in *bufp (of
+ * *capp bytes), its length in *lenp, its first line in *linep; 0 at the
+ * end. */
+struct jsonsplit {
+	FILE		*fp;
+	unsigned long	 line;		/* lines seen */
+	int		 in_array;
+	int		 started;	/* past a BOM */
+};
+
+static int
+json_next(struct jsonsplit *js, char **bufp, size_t *capp, size_t *lenp,
+    unsigned long *linep)
+{
+	size_t len = 0;
+	int c, depth = 0, in_string = 0, escape = 0, scalar = 0;
+
+	if (!js->started) {
+		js->started = 1;
+		if ((c = getc(js->fp)) == 0xef) {
+			if (getc(js->fp) != 0xbb || getc(js->fp) != 0xbf)
+				rewind(js->fp);
+		} else if (c != EOF)
+			ungetc(c, js->fp);
+	}
+	for (;;) {
+		if ((c = getc(js->fp)) == EOF)
+			break;
+		if (c == '\n')
+			js->line++;
+		if (len == 0 && depth == 0 && !scalar) {
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+			    (js->in_array && c == ','))
+				continue;
+			if (c == '[' && !js->in_array) {
+				js->in_array = 1;
+				continue;
+			}
+			if (c == ']' && js->in_array) {
+				js->in_array = 0;
+				continue;
+			}
+			*linep = js->line + 1 - (c == '\n');
+			if (c != '{' && c != '[')
+				scalar = 1;
+		}
+		if (len + 2 > *capp) {
+			*capp = *capp ? *capp * 2 : 4096;
+			*bufp = xrealloc(*bufp, *capp);
+		}
+		if (scalar && !in_string && (c == '\n' || (js->in_array &&
+		    (c == ',' || c == ']')))) {
+			if (c == ']')
+				js->in_array = 0;
+			break;
+		}
+		(*bufp)[len++] = c;
+		if (in_string) {
+			if (escape)
+				escape = 0;
+			else if (c == '\\')
+				escape = 1;
+			else if (c == '"')
+				in_string = 0;
+			continue;
+		}
+		if (c == '"')
+			in_string = 1;
+		else if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && --depth == 0 && !scalar)
+			break;
+	}
+	if (len == 0)
+		return 0;
+	(*bufp)[len] = '\0';
+	*lenp = len;
+	return 1;
+}
+
+static void
+json_object_to_order(struct run *r, const json_t *v, int kind,
+    unsigned long line, const char *raw, size_t rawlen)
+{
+	struct import_order *o;
+	char keybuf[64];
+	const char *key;
+
+	key = import_json_key(kind, v, keybuf, sizeof(keybuf));
+	if (key == NULL)
+		key = "";
+	r->totals->rows++;
+	if (kind == IMPORT_WB_STATS && *key != '\0' &&
+	    (o = held_take(r, key)) != NULL) {
+		/* positions of one order: held until the end */
+	} else
+		o = import_order_new(&r->ctx, key, strlen(key));
+	import_order_row(o, line, raw, rawlen);
+	o->last = line;
+	import_json_order(o, kind, v, line);
+	if (kind == IMPORT_WB_STATS)
+		held_put(r, o);
+	else
+		emit(r, o);
+}
+
+static int
+json_format_kind(const char *format)
+{
+	int k;
+
+	for (k = IMPORT_WOOCOMMERCE; k <= IMPORT_WB_MARKET; k++)
+		if (strcmp(import_json_format(k), format) == 0)
+			return k;
+	return IMPORT_JSON_NONE;
+}
+
+static void
+json_reject(struct run *r, unsigned long line, const char *raw, size_t len,
+    const char *code, const char *message)
+{
+	reject_line(r->rejects, r->ctx.file, line, raw, len, code, message);
+	r->totals->rows++;
+	r->totals->rejected++;
+	r->totals->rows_rejected++;
+}
+
+static int
+import_json(struct run *r, struct input *in)
+{
+	struct jsonsplit js = { in->fp, 0, 0, 0 };
+	struct totals before = *r->totals, t;
+	json_error_t error;
+	json_t *v, *list, *elem;
+	char *buf = NULL, msg[256];
+	size_t cap = 0, len, i;
+	unsigned long line = 0;
+	int kind = IMPORT_JSON_NONE, k, want = IMPORT_JSON_NONE, status = 0;
+	int seen = 0;
+
+	if (r->opt->format != NULL)
+		want = json_format_kind(r->opt->format);
+	while (json_next(&js, &buf, &cap, &len, &line)) {
+		if ((v = json_loadb(buf, len, JSON_DECODE_ANY, &error)) == NULL) {
+			snprintf(msg, sizeof(msg), "not JSON: %s", error.text);
+			json_reject(r, line, buf, len, "bad_json", msg);
+			continue;
+		}
+		list = import_json_unwrap(v);
+		if (list == NULL)
+			list = v;
+		for (i = 0; i < (json_is_array(list) ? json_array_size(list) :
+		    1); i++) {
+			elem = json_is_array(list) ? json_array_get(list, i) :
+			    list;
+			k = import_json_kind(elem);
+			if (kind == IMPORT_JSON_NONE && k != IMPORT_JSON_NONE &&
+			    (want == IMPORT_JSON_NONE ||
+			    strcmp(import_json_format(k),
+			    import_json_format(want)) == 0)) {
+				kind = k;
+				import_json_ctx(kind, &r->ctx);
+			}
+			seen++;
+			if (k == IMPORT_JSON_NONE || kind == IMPORT_JSON_NONE ||
+			    strcmp(import_json_format(k),
+			    import_json_format(kind)) != 0) {
+				snprintf(msg, sizeof(msg), "not %s %s order",
+				    kind == IMPORT_JSON_NONE && want ==
+				    IMPORT_JSON_NONE ? "any known" :
+				    import_json_format(kind !=
+				    IMPORT_JSON_NONE ? kind : want),
+				    "JSON");
+				if (json_is_array(list)) {
+					char *text = json_dumps(elem,
+					    JSON_COMPACT | JSON_ENCODE_ANY);
+
+					json_reject(r, line, text ? text : "",
+					    text ? strlen(text) : 0,
+					    "unknown_object", msg);
+					free(text);
+				} else
+					json_reject(r, line, buf, len,
+					    "unknown_object", msg);
+				continue;
+			}
+			if (json_is_array(list)) {
+				char *text = json_dumps(elem, JSON_COMPACT);
+
+				json_object_to_order(r, elem, kind, line,
+				    text ? text : "", text ? strlen(text) : 0);
+				free(text);
+			} else
+				json_object_to_order(r, elem, kind, line, buf,
+				    len);
+		}
+		json_decref(v);
+	}
+	held_flush(r);
+	free(buf);
+	if (seen > 0 && kind == IMPORT_JSON_NONE) {
+		if (want != IMPORT_JSON_NONE)
+			warnx("'%s' is not a %s export: no object has its "
+			    "keys", in->name, r->opt->format);
+		else
+			warnx("'%s': no known format fits: the JSON holds no "
+			    "WooCommerce (line_items, number), Ozon "
+			    "(posting_number), Yandex Market (items, "
+			    "itemsTotal) or Wildberries (gNumber, rid) order",
+			    in->name);
+		status = EX_DATAERR;
+	}
+	t = *r->totals;
+	t.rows -= before.rows;
+	t.written -= before.written;
+	t.rejected -= before.rejected;
+	t.rows_written -= before.rows_written;
+	t.rows_rejected -= before.rows_rejected;
+	t.skipped = 0;
+	stats_line(r, in->name, kind == IMPORT_JSON_NONE ? "none" :
+	    import_json_format(kind), "utf-8", 0, &t);
+	return status;
+}
+
+/* ---- main ---- */
+
+static int
+import_file(struct run *r, const char *path)
+{
+	struct input in;
+	int status, fb, json_format;
+
+	if ((status = input_open(&in, path)) != 0)
+		return status;
+	r->ctx.file = in.name;
+	r->ctx.source = NULL;
+	r->ctx.dates = NULL;
+	r->ctx.ndates = 0;
+	r->ctx.decimal = 0;
+	r->ctx.has_zone = 0;
+	fb = first_byte(&in);
+	json_format = r->opt->format != NULL &&
+	    json_format_kind(r->opt->format) != IMPORT_JSON_NONE;
+	if (json_format && fb != '{' && fb != '[') {
+		warnx("'%s' is not a %s export: it is not JSON", in.name,
+		    r->opt->format);
+		status = EX_DATAERR;
+	} else if (!r->opt->has_map && (fb == '{' || fb == '[') &&
+	    (r->opt->format == NULL || json_format))
+		status = import_json(r, &in);
+	else
+		status = import_csv(r, &in);
+	if (input_close(&in) != 0 && status == 0)
+		status = EX_IOERR;
+	return status;
+}
+
+static void
+list_formats(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(format_list) / sizeof(format_list[0]); i++)
+		printf("%-14s %s\n", format_list[i].name, format_list[i].about);
+}
+
+static int
+known_format(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(format_list) / sizeof(format_list[0]); i++)
+		if (strcmp(format_list[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+read_map(struct options *opt, const struct cli *cli)
+{
+	FILE *fp;
+	char *text = NULL, errbuf[512];
+	size_t cap = 0, len = 0, n;
+
+	if ((fp = fopen(opt->map_path, "r")) == NULL)
+		err(EX_NOINPUT, "cannot open '%s'", opt->map_path);
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = (len + 4096 + 1) * 2;
+			text = xrealloc(text, cap);
+		}
+		if ((n = fread(text + len, 1, cap - len - 1, fp)) == 0)
+			break;
+		len += n;
+	}
+	if (ferror(fp))
+		err(EX_IOERR, "cannot read '%s'", opt->map_path);
+	fclose(fp);
+	text[len] = '\0';
+	if (import_map_parse(&opt->user_map, text, opt->map_path, errbuf,
+	    sizeof(errbuf)) == -1) {
+		free(text);
+		warnx("%s", errbuf);
+		(void)cli;
+		exit(EX_CONFIG);
+	}
+	free(text);
+	opt->user_map.user = 1;
+	opt->has_map = 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli cli = { usage_text, NULL, 0, 0 };
+	struct options opt;
+	struct reject_stream rejects;
+	struct totals totals;
+	struct run run;
+	int ch, i, status = 0, s, list = 0, minutes;
+	char up[4];
+
+	memset(&opt, 0, sizeof(opt));
+	memset(&totals, 0, sizeof(totals));
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_option(&cli, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_COUNTRY:
+			if (strlen(optarg) != 2)
+				cli_usage_error(&cli, "'%s' is not a country "
+				    "code such as RU or DE", optarg);
+			up[0] = optarg[0] & ~32;
+			up[1] = optarg[1] & ~32;
+			up[2] = '\0';
+			opt.country = xstrdup(up);
+			break;
+		case OPT_CURRENCY:
+			for (i = 0; i < 3 && optarg[i] != '\0'; i++)
+				up[i] = optarg[i] & ~32;
+			up[i] = '\0';
+			if (strlen(optarg) != 3 || money_currency(up) == NULL)
+				cli_usage_error(&cli, "'%s' is not an ISO 4217 "
+				    "currency code", optarg);
+			opt.currency = money_currency(up)->code;
+			break;
+		case OPT_DELIMITER:
+			if (strcmp(optarg, "tab") == 0 ||
+			    strcmp(optarg, "\\t") == 0)
+				opt.delimiter = '\t';
+			else if (strlen(optarg) == 1 && optarg[0] != '"')
+				opt.delimiter = optarg[0];
+			else
+				cli_usage_error(&cli, "'%s' is not a delimiter: "
+				    "give one character or 'tab'", optarg);
+			break;
+		case OPT_ENCODING:
+			opt.encoding = strcmp(optarg, "auto") == 0 ? NULL :
+			    optarg;
+			if (opt.encoding != NULL) {
+				struct charset cs;
+
+				if (charset_open(&cs, optarg) == -1)
+					cli_usage_error(&cli, "unknown encoding "
+					    "'%s'", optarg);
+				charset_close(&cs);
+			}
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "auto") == 0) {
+				opt.format = NULL;
+				break;
+			}
+			if (!known_format(optarg))
+				cli_usage_error(&cli, "unknown format '%s' "
+				    "(see --list-formats)", optarg);
+			opt.format = optarg;
+			break;
+		case OPT_LIST:
+			list = 1;
+			break;
+		case OPT_MAP:
+			opt.map_path = optarg;
+			break;
+		case OPT_SHIP:
+			if (strcmp(optarg, "courier") != 0 &&
+			    strcmp(optarg, "post") != 0 &&
+			    strcmp(optarg, "pickup") != 0)
+				cli_usage_error(&cli, "'%s' is not a shipping "
+				    "method: courier, post or pickup", optarg);
+			opt.ship_method = optarg;
+			break;
+		case OPT_TZ:
+			if (import_zone(optarg, &minutes) == -1)
+				cli_usage_error(&cli, "unknown or daylight-saving "
+				    "zone '%s': give +HH:MM", optarg);
+			opt.tz = minutes;
+			opt.has_tz = 1;
+			break;
+		default:
+			cli_option(&cli, '?', NULL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (list) {
+		list_formats();
+		return jsonl_finish(stdout, "<stdout>") == -1 ? EX_IOERR : EX_OK;
+	}
+	if (opt.format != NULL && strcmp(opt.format, "generic") == 0) {
+		if (opt.map_path == NULL)
+			cli_usage_error(&cli, "the generic format needs --map");
+		opt.format = NULL;
+	}
+	if (opt.map_path != NULL) {
+		if (opt.format != NULL)
+			cli_usage_error(&cli, "--map is for the generic "
+			    "format, not '%s'", opt.format);
+		read_map(&opt, &cli);
+	}
+	reject_open(&rejects, cli.rejects_path);
+	memset(&run, 0, sizeof(run));
+	run.opt = &opt;
+	run.cli = &cli;
+	run.rejects = &rejects;
+	run.totals = &totals;
+	run.ctx.currency = opt.currency;
+	run.ctx.country = opt.country;
+	run.ctx.ship_method = opt.ship_method;
+	run.ctx.tz = opt.tz;
+	run.ctx.has_tz = opt.has_tz;
+	if (argc == 0)
+		status = import_file(&run, "-");
+	for (i = 0; i < argc; i++) {
+		s = import_file(&run, argv[i]);
+		if (s != 0 && (status == 0 || status == EX_DATAERR))
+			status = s;
+	}
+	if (cli.stats && argc > 1)
+		fprintf(stderr, "order-import: all: %lu rows read; %lu orders "
+		    "written (%lu rows), %lu orders rejected (%lu rows)\n",
+		    totals.rows, totals.written, totals.rows_written,
+		    totals.rejected, totals.rows_rejected);
+	free(run.held);
+	if (opt.has_map)
+		import_map_release(&opt.user_map);
+	free((char *)opt.country);
+	if (reject_close(&rejects) == -1 ||
+	    jsonl_finish(stdout, "<stdout>") == -1)
+		status = EX_IOERR;
+	return cli_status(&cli, status, totals.rejected);
+}

@@ -1,0 +1,1140 @@
+/* import.c: maps, time, money and the assembly of one order's record. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "countryname.h"
+#include "import.h"
+#include "jsonl.h"
+#include "money.h"
+#include "reject.h"
+#include "rfc3339.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+static const char *const field_names[IMPORT_NFIELDS] = {
+	"id", "source_id", "created_at", "paid_at", "cancelled_at", "currency",
+	"customer.name", "customer.first_name", "customer.last_name",
+	"customer.email", "customer.phone",
+	"shipping.name", "shipping.phone", "shipping.method",
+	"shipping.service", "shipping.carrier", "shipping.tracking",
+	"shipping.pickup_point", "shipping.address.country",
+	"shipping.address.region", "shipping.address.city",
+	"shipping.address.postal_code", "shipping.address.line1",
+	"shipping.address.line2",
+	"payment.method", "payment.provider", "payment.transaction_id",
+	"payment.status", "source_status.order", "source_status.payment",
+	"source_status.fulfillment", "note",
+	"totals.subtotal", "totals.shipping", "totals.discount", "totals.tax",
+	"totals.total",
+	"items.id", "items.sku", "items.name", "items.variant", "items.qty",
+	"items.unit_price", "items.line_total", "items.discount", "items.tax",
+	"items.status",
+	"items.variant.", "items.extra.", "extra.", "ignore"
+};
+
+const char *
+import_field_name(int field)
+{
+	return field >= 0 && field < IMPORT_NFIELDS ? field_names[field] : "?";
+}
+
+static int
+is_money_field(int f)
+{
+	return (f >= IMPORT_SUBTOTAL && f <= IMPORT_TOTAL) ||
+	    f == IMPORT_ITEM_PRICE || f == IMPORT_ITEM_LINE_TOTAL ||
+	    f == IMPORT_ITEM_DISCOUNT || f == IMPORT_ITEM_TAX;
+}
+
+/* ---- maps ---- */
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static void
+push(char ***list, size_t *n, const char *s)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[(*n)++] = xstrdup(s);
+}
+
+static int
+parse_field(const char *s, int *field, char **name)
+{
+	int f;
+	size_t n;
+
+	*name = NULL;
+	for (f = 0; f < IMPORT_NFIELDS; f++) {
+		n = strlen(field_names[f]);
+		if (field_names[f][n - 1] == '.') {
+			if (strncmp(s, field_names[f], n) == 0 && s[n] != '\0') {
+				*field = f;
+				*name = xstrdup(s + n);
+				return 0;
+			}
+		} else if (strcmp(s, field_names[f]) == 0) {
+			*field = f;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+import_map_parse(struct import_map *map, const char *text, const char *name,
+    char *err, size_t errlen)
+{
+	char *copy, *line, *next, *word, *rest, *op;
+	struct import_rule *r;
+	unsigned long lineno = 0;
+	int field, minutes;
+	char *optname;
+
+	memset(map, 0, sizeof(*map));
+	copy = xstrdup(text);
+	for (line = copy; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line = trim(line);
+		if (lineno == 1 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+			line += 3;
+		if (*line == '\0' || *line == '#')
+			continue;
+		word = line;
+		rest = line + strcspn(line, " \t");
+		if (*rest != '\0')
+			*rest++ = '\0';
+		rest = trim(rest);
+		if (strncmp(rest, "+=", 2) == 0 || strncmp(rest, ":=", 2) == 0 ||
+		    rest[0] == '=') {
+			op = rest;
+			rest = trim(rest + (rest[0] == '=' ? 1 : 2));
+			if (parse_field(word, &field, &optname) == -1) {
+				snprintf(err, errlen, "%s:%lu: unknown field '%s'",
+				    name, lineno, word);
+				goto fail;
+			}
+			if (*rest == '\0') {
+				snprintf(err, errlen, "%s:%lu: no column after "
+				    "'%s'", name, lineno, word);
+				free(optname);
+				goto fail;
+			}
+			map->rules = xrealloc(map->rules,
+			    (map->nrules + 1) * sizeof(*map->rules));
+			r = &map->rules[map->nrules++];
+			r->field = field;
+			r->op = op[0] == '+' ? IMPORT_ADD :
+			    op[0] == ':' ? IMPORT_CONST : IMPORT_SET;
+			r->column = xstrdup(rest);
+			r->name = optname;
+			r->col = -1;
+			continue;
+		}
+		if (strcmp(word, "source") == 0 && *rest != '\0') {
+			free(map->source);
+			map->source = xstrdup(rest);
+		} else if (strcmp(word, "layout") == 0 && *rest != '\0') {
+			free(map->layout);
+			map->layout = xstrdup(rest);
+		} else if (strcmp(word, "about") == 0) {
+			free(map->about);
+			map->about = xstrdup(rest);
+		} else if (strcmp(word, "delimiter") == 0) {
+			if (strcmp(rest, "tab") == 0)
+				map->delimiter = '\t';
+			else if (strcmp(rest, "comma") == 0)
+				map->delimiter = ',';
+			else if (strcmp(rest, "semicolon") == 0)
+				map->delimiter = ';';
+			else if (strlen(rest) == 1 && rest[0] != '"')
+				map->delimiter = rest[0];
+			else {
+				snprintf(err, errlen, "%s:%lu: bad delimiter '%s'",
+				    name, lineno, rest);
+				goto fail;
+			}
+		} else if (strcmp(word, "encoding") == 0 && *rest != '\0') {
+			free(map->encoding);
+			map->encoding = xstrdup(rest);
+		} else if (strcmp(word, "decimal") == 0 &&
+		    (strcmp(rest, ",") == 0 || strcmp(rest, ".") == 0)) {
+			map->decimal = rest[0];
+		} else if (strcmp(word, "zone") == 0) {
+			if (import_zone(rest, &minutes) == -1) {
+				snprintf(err, errlen, "%s:%lu: unknown zone '%s' "
+				    "(use +HH:MM)", name, lineno, rest);
+				goto fail;
+			}
+			map->zone = minutes;
+			map->has_zone = 1;
+		} else if (strcmp(word, "date") == 0 && *rest != '\0') {
+			push(&map->dates, &map->ndates, rest);
+		} else if (strcmp(word, "group") == 0 && *rest != '\0') {
+			push(&map->group, &map->ngroup, rest);
+		} else if (strcmp(word, "require") == 0 && *rest != '\0') {
+			push(&map->require, &map->nrequire, rest);
+		} else if (strcmp(word, "footers") == 0) {
+			map->footers = 1;
+		} else {
+			snprintf(err, errlen, "%s:%lu: cannot read '%s%s%s'", name,
+			    lineno, word, *rest ? " " : "", rest);
+			goto fail;
+		}
+	}
+	free(copy);
+	if (map->source == NULL)
+		map->source = xstrdup("generic");
+	if (map->layout == NULL)
+		map->layout = xstrdup(map->source);
+	if (map->about == NULL)
+		map->about = xstrdup("");
+	if (map->ngroup == 0) {
+		size_t i;
+
+		for (i = 0; i < map->nrules; i++)
+			if (map->rules[i].field == IMPORT_ID &&
+			    map->rules[i].op != IMPORT_CONST)
+				push(&map->group, &map->ngroup,
+				    map->rules[i].column);
+	}
+	if (map->ngroup == 0) {
+		snprintf(err, errlen, "%s: no 'id = COLUMN' or 'group COLUMN' "
+		    "line", name);
+		import_map_release(map);
+		return -1;
+	}
+	map->group_col = xcalloc(map->ngroup, sizeof(*map->group_col));
+	return 0;
+fail:
+	free(copy);
+	import_map_release(map);
+	return -1;
+}
+
+static void
+free_list(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void
+import_map_release(struct import_map *map)
+{
+	size_t i;
+
+	free(map->source);
+	free(map->layout);
+	free(map->about);
+	free(map->encoding);
+	free_list(map->dates, map->ndates);
+	free_list(map->group, map->ngroup);
+	free(map->group_col);
+	free_list(map->require, map->nrequire);
+	for (i = 0; i < map->nrules; i++) {
+		free(map->rules[i].column);
+		free(map->rules[i].name);
+	}
+	free(map->rules);
+	free(map->used);
+	memset(map, 0, sizeof(*map));
+}
+
+static long
+find_column(char *const *header, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (utf8_casecmp(header[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+note_missing(char *missing, size_t len, int *nmissing, const char *name)
+{
+	size_t used = strlen(missing);
+
+	if (used + 1 < len)
+		snprintf(missing + used, len - used, "%s'%s'",
+		    *nmissing > 0 ? ", " : "", name);
+	(*nmissing)++;
+}
+
+int
+import_map_bind(struct import_map *map, char *const *header, size_t n,
+    char *missing, size_t len)
+{
+	size_t i, j;
+	int nmissing = 0, found;
+	char *alt, *p, *save;
+
+	missing[0] = '\0';
+	free(map->used);
+	map->used = xcalloc(n + 1, 1);
+	map->ncolumns = n;
+	for (i = 0; i < map->nrules; i++) {
+		struct import_rule *r = &map->rules[i];
+
+		r->col = r->op == IMPORT_CONST ? -1 :
+		    find_column(header, n, r->column);
+		if (r->col >= 0)
+			map->used[r->col] = 1;
+	}
+	for (i = 0; i < map->ngroup; i++) {
+		map->group_col[i] = find_column(header, n, map->group[i]);
+		if (map->group_col[i] >= 0)
+			map->used[map->group_col[i]] = 1;
+	}
+	for (i = 0; i < map->nrequire; i++) {
+		alt = xstrdup(map->require[i]);
+		found = 0;
+		for (p = strtok_r(alt, "|", &save); p != NULL;
+		    p = strtok_r(NULL, "|", &save))
+			if (find_column(header, n, trim(p)) >= 0)
+				found = 1;
+		free(alt);
+		if (!found)
+			note_missing(missing, len, &nmissing, map->require[i]);
+	}
+	if (!map->user)
+		return nmissing;
+	/* A map file's column must be there, unless another line for the
+	 * same field names one that is. */
+	for (i = 0; i < map->nrules; i++) {
+		const struct import_rule *r = &map->rules[i];
+
+		if (r->op == IMPORT_CONST || r->col >= 0)
+			continue;
+		found = 0;
+		for (j = 0; j < map->nrules; j++)
+			if (map->rules[j].field == r->field &&
+			    map->rules[j].col >= 0 &&
+			    (r->name == NULL || (map->rules[j].name != NULL &&
+			    strcmp(r->name, map->rules[j].name) == 0)))
+				found = 1;
+		if (!found)
+			note_missing(missing, len, &nmissing, r->column);
+	}
+	found = 0;
+	for (i = 0; i < map->ngroup; i++)
+		if (map->group_col[i] >= 0)
+			found = 1;
+	if (!found)
+		note_missing(missing, len, &nmissing, map->group[0]);
+	return nmissing;
+}
+
+/* ---- the built-in layouts, in the --map file format ---- */
+
+static const char *const builtins[] = {
+	/* Shopify: Admin > Orders > Export, one row per line item. */
+	"source shopify\n"
+	"layout shopify\n"
+	"about Shopify admin orders_export.csv (one row per line item)\n"
+	"require Name\nrequire Lineitem quantity\nrequire Lineitem name\n"
+	"require Lineitem price\n"
+	"group Name\n"
+	"id = Name\nsource_id = Id\n"
+	"created_at = Created at\npaid_at = Paid at\n"
+	"cancelled_at = Cancelled at\ncurrency = Currency\n"
+	"customer.email = Email\ncustomer.name = Billing Name\n"
+	"customer.name = Shipping Name\ncustomer.phone = Phone\n"
+	"customer.phone = Billing Phone\ncustomer.phone = Shipping Phone\n"
+	"shipping.name = Shipping Name\nshipping.phone = Shipping Phone\n"
+	"shipping.address.line1 = Shipping Address1\n"
+	"shipping.address.line1 = Shipping Street\n"
+	"shipping.address.line2 = Shipping Address2\n"
+	"shipping.address.city = Shipping City\n"
+	"shipping.address.postal_code = Shipping Zip\n"
+	"shipping.address.region = Shipping Province Name\n"
+	"shipping.address.region = Shipping Province\n"
+	"shipping.address.country = Shipping Country\n"
+	"shipping.service = Shipping Method\n"
+	"payment.method = Payment Method\n"
+	"payment.transaction_id = Payment Reference\n"
+	"payment.transaction_id = Payment ID\n"
+	"payment.status = Financial Status\n"
+	"source_status.payment = Financial Status\n"
+	"source_status.fulfillment = Fulfillment Status\n"
+	"note = Notes\n"
+	"totals.subtotal = Subtotal\ntotals.shipping = Shipping\n"
+	"totals.tax = Taxes\ntotals.discount = Discount Amount\n"
+	"totals.total = Total\n"
+	"items.qty = Lineitem quantity\nitems.name = Lineitem name\n"
+	"items.unit_price = Lineitem price\nitems.sku = Lineitem sku\n"
+	"items.discount = Lineitem discount\n"
+	"items.status = Lineitem fulfillment status\n"
+	"items.extra.compare_at_price = Lineitem compare at price\n"
+	"items.extra.requires_shipping = Lineitem requires shipping\n"
+	"items.extra.taxable = Lineitem taxable\n"
+	"items.extra.vendor = Vendor\n"
+	"date %Y-%m-%d %H:%M:%S %z\ndate %m/%d/%y %H:%M\n"
+	"date %m/%d/%Y %H:%M\ndate %m/%d/%y %H:%M:%S\n",
+
+	/* Amazon Seller Central order reports: "All Orders", the
+	 * unshipped / new orders report, and FBA shipments. */
+	"source amazon\n"
+	"layout amazon\n"
+	"about Amazon Seller Central order reports (All Orders, unshipped, "
+	"new orders, FBA shipments)\n"
+	"require amazon-order-id|order-id\nrequire purchase-date\n"
+	"require sku\nrequire item-price\n"
+	"require quantity|quantity-purchased|quantity-shipped\n"
+	"group amazon-order-id\ngroup order-id\n"
+	"id = amazon-order-id\nid = order-id\n"
+	"created_at = purchase-date\npaid_at = payments-date\n"
+	"currency = currency\n"
+	"customer.email = buyer-email\ncustomer.name = buyer-name\n"
+	"customer.name = recipient-name\n"
+	"customer.phone = buyer-phone-number\n"
+	"customer.phone = ship-phone-number\n"
+	"shipping.name = recipient-name\nshipping.phone = ship-phone-number\n"
+	"shipping.address.line1 = ship-address-1\n"
+	"shipping.address.line2 = ship-address-2\n"
+	"shipping.address.line2 += ship-address-3\n"
+	"shipping.address.city = ship-city\n"
+	"shipping.address.region = ship-state\n"
+	"shipping.address.postal_code = ship-postal-code\n"
+	"shipping.address.country = ship-country\n"
+	"shipping.service = ship-service-level\n"
+	"shipping.carrier = carrier\nshipping.tracking = tracking-number\n"
+	"source_status.order = order-status\n"
+	"items.id = order-item-id\nitems.id = amazon-order-item-id\n"
+	"items.sku = sku\nitems.name = product-name\n"
+	"items.qty = quantity-purchased\nitems.qty = quantity\n"
+	"items.qty = quantity-shipped\n"
+	"items.line_total = item-price\nitems.status = item-status\n"
+	"totals.shipping += shipping-price\n"
+	"totals.tax += item-tax\ntotals.tax += shipping-tax\n"
+	"totals.discount += item-promotion-discount\n"
+	"totals.discount += ship-promotion-discount\n"
+	"date %Y-%m-%dT%H:%M:%S%z\ndate %Y-%m-%d %H:%M:%S %z\n",
+
+	/* Etsy: Shop Manager > Settings > Options > Download Data. */
+	"source etsy\n"
+	"layout etsy-items\n"
+	"about Etsy EtsySoldOrderItems CSV (one row per item)\n"
+	"require Order ID\nrequire Item Name\nrequire Quantity\n"
+	"require Price\n"
+	"group Order ID\nid = Order ID\n"
+	"created_at = Sale Date\npaid_at = Date Paid\ncurrency = Currency\n"
+	"customer.name = Ship Name\nshipping.name = Ship Name\n"
+	"shipping.address.line1 = Ship Address1\n"
+	"shipping.address.line2 = Ship Address2\n"
+	"shipping.address.city = Ship City\n"
+	"shipping.address.region = Ship State\n"
+	"shipping.address.postal_code = Ship Zipcode\n"
+	"shipping.address.country = Ship Country\n"
+	"payment.method = Payment Type\n"
+	"totals.shipping = Order Shipping\ntotals.tax = Order Sales Tax\n"
+	"items.id = Transaction ID\nitems.sku = SKU\nitems.name = Item Name\n"
+	"items.variant = Variations\nitems.qty = Quantity\n"
+	"items.unit_price = Price\nitems.discount = Discount Amount\n"
+	"ignore = Item Total\n"
+	"date %m/%d/%y\ndate %m/%d/%Y\n",
+
+	"source etsy\n"
+	"layout etsy-orders\n"
+	"about Etsy EtsySoldOrders CSV (one row per order, no items)\n"
+	"require Order ID\nrequire Order Total\nrequire Number of Items\n"
+	"group Order ID\nid = Order ID\n"
+	"created_at = Sale Date\ncurrency = Currency\n"
+	"customer.name = Full Name\ncustomer.first_name = First Name\n"
+	"customer.last_name = Last Name\nshipping.name = Full Name\n"
+	"shipping.address.line1 = Street 1\n"
+	"shipping.address.line2 = Street 2\n"
+	"shipping.address.city = Ship City\n"
+	"shipping.address.region = Ship State\n"
+	"shipping.address.postal_code = Ship Zipcode\n"
+	"shipping.address.country = Ship Country\n"
+	"payment.method = Payment Method\n"
+	"source_status.order = Status\n"
+	"totals.subtotal = Order Value\ntotals.discount = Discount Amount\n"
+	"totals.shipping = Shipping\ntotals.tax = Sales Tax\n"
+	"totals.total = Order Total\n"
+	"date %m/%d/%y\ndate %m/%d/%Y\n",
+
+	/* eBay Seller Hub > Orders > Download report (English), also the
+	 * older Selling Manager "Sales History" file. */
+	"source ebay\n"
+	"layout ebay\n"
+	"about eBay Seller Hub orders report (English; also the older "
+	"Sales History)\n"
+	"footers\n"
+	"require Sales Record Number\nrequire Quantity\n"
+	"require Sold For|Sale Price\nrequire Total Price\n"
+	"group Order Number\ngroup Order ID\ngroup Sales Record Number\n"
+	"id = Order Number\nid = Order ID\nid = Sales Record Number\n"
+	"created_at = Sale Date\npaid_at = Paid On Date\n"
+	"customer.name = Buyer Name\ncustomer.name = Buyer Fullname\n"
+	"customer.name = Ship To Name\n"
+	"customer.email = Buyer Email\n"
+	"customer.phone = Buyer Phone Number\ncustomer.phone = Ship To Phone\n"
+	"shipping.name = Ship To Name\nshipping.phone = Ship To Phone\n"
+	"shipping.address.line1 = Ship To Address 1\n"
+	"shipping.address.line1 = Buyer Address 1\n"
+	"shipping.address.line2 = Ship To Address 2\n"
+	"shipping.address.line2 = Buyer Address 2\n"
+	"shipping.address.city = Ship To City\n"
+	"shipping.address.city = Buyer City\nshipping.address.city = City\n"
+	"shipping.address.region = Ship To State\n"
+	"shipping.address.region = Buyer State\n"
+	"shipping.address.region = State\n"
+	"shipping.address.postal_code = Ship To Zip\n"
+	"shipping.address.postal_code = Buyer Zip\n"
+	"shipping.address.postal_code = Zip Code\n"
+	"shipping.address.country = Ship To Country\n"
+	"shipping.address.country = Buyer Country\n"
+	"shipping.address.country = Country\n"
+	"shipping.service = Shipping Service\n"
+	"shipping.tracking = Tracking Number\n"
+	"payment.method = Payment Method\n"
+	"payment.transaction_id = PayPal Transaction ID\n"
+	"items.id = Transaction ID\nitems.sku = Custom Label\n"
+	"items.name = Item Title\nitems.variant = Variation Details\n"
+	"items.qty = Quantity\nitems.unit_price = Sold For\n"
+	"items.unit_price = Sale Price\n"
+	"totals.shipping = Shipping And Handling\n"
+	"totals.tax = eBay Collected Tax\ntotals.tax = Seller Collected Tax\n"
+	"totals.tax = US Tax\n"
+	"totals.total = Total Price\n"
+	"date %b-%d-%y\ndate %b-%d-%Y\ndate %b %d, %Y\ndate %d-%b-%y\n",
+
+	/* eBay.de Seller Hub > Bestellungen > Bericht herunterladen. */
+	"source ebay\n"
+	"layout ebay-de\n"
+	"about eBay Seller Hub orders report in German (';', '116,99 €', "
+	"'10-Dez-25')\n"
+	"footers\n"
+	"decimal ,\n"
+	"require Verkaufsprotokollnummer\n"
+	"require Anzahl|Stückzahl\n"
+	"require Verkauft für|Verkaufspreis|Gesamtbetrag|Gesamtpreis\n"
+	"group Bestellnummer\ngroup Verkaufsprotokollnummer\n"
+	"id = Bestellnummer\nid = Verkaufsprotokollnummer\n"
+	"created_at = Verkauft am\ncreated_at = Verkaufsdatum\n"
+	"paid_at = Bezahlt am\npaid_at = Bezahldatum\n"
+	"customer.name = Name des Käufers\n"
+	"customer.name = Vollständiger Name des Käufers\n"
+	"customer.name = Name des Empfängers\n"
+	"customer.email = E-Mail des Käufers\n"
+	"customer.phone = Telefonnummer des Empfängers\n"
+	"customer.phone = Telefon des Empfängers\n"
+	"shipping.name = Name des Empfängers\n"
+	"shipping.phone = Telefonnummer des Empfängers\n"
+	"shipping.address.line1 = Adresse 1 des Empfängers\n"
+	"shipping.address.line1 = Empfängeradresse 1\n"
+	"shipping.address.line1 = Adresse 1 des Käufers\n"
+	"shipping.address.line1 = Käuferadresse 1\n"
+	"shipping.address.line2 = Adresse 2 des Empfängers\n"
+	"shipping.address.line2 = Empfängeradresse 2\n"
+	"shipping.address.line2 = Adresse 2 des Käufers\n"
+	"shipping.address.line2 = Käuferadresse 2\n"
+	"shipping.address.city = Ort des Empfängers\n"
+	"shipping.address.city = Ort des Käufers\n"
+	"shipping.address.region = Bundesland des Empfängers\n"
+	"shipping.address.region = Bundesland des Käufers\n"
+	"shipping.address.region = Staat des Käufers\n"
+	"shipping.address.postal_code = PLZ des Empfängers\n"
+	"shipping.address.postal_code = Postleitzahl des Empfängers\n"
+	"shipping.address.postal_code = PLZ des Käufers\n"
+	"shipping.address.postal_code = Postleitzahl des Käufers\n"
+	"shipping.address.country = Land des Empfängers\n"
+	"shipping.address.country = Land des Käufers\n"
+	"shipping.service = Versandservice\n"
+	"shipping.tracking = Sendungsnummer\n"
+	"payment.method = Zahlungsmethode\n"
+	"payment.transaction_id = PayPal Transaktions-ID\n"
+	"items.id = Transaktions-ID\nitems.sku = Bestandseinheit\n"
+	"items.sku = Benutzerdefiniertes Label\n"
+	"items.name = Angebotstitel\nitems.name = Artikelbezeichnung\n"
+	"items.variant = Variantendetails\nitems.variant = Details zur Variante\n"
+	"items.qty = Anzahl\nitems.qty = Stückzahl\n"
+	"items.unit_price = Verkauft für\nitems.unit_price = Verkaufspreis\n"
+	"totals.shipping = Verpackung und Versand\n"
+	"totals.tax = Von eBay einbehaltene Steuer\n"
+	"totals.total = Gesamtbetrag\ntotals.total = Gesamtpreis\n"
+	"date %d-%b-%y\ndate %d.%m.%Y\ndate %d.%m.%y\ndate %d-%b-%Y\n",
+	NULL
+};
+
+const char *
+import_builtin(size_t i)
+{
+	if (i >= sizeof(builtins) / sizeof(builtins[0]))
+		return NULL;
+	return builtins[i];
+}
+
+/* ---- time ---- */
+
+static const struct {
+	const char	*name;
+	int		 minutes;
+} zones[] = {
+	{ "UTC", 0 }, { "GMT", 0 }, { "Z", 0 }, { "Etc/UTC", 0 },
+	{ "Europe/Moscow", 180 }, { "MSK", 180 }, { "Europe/Minsk", 180 },
+	{ "Europe/Istanbul", 180 }, { "Europe/Simferopol", 180 },
+	{ "Europe/Kaliningrad", 120 }, { "Europe/Samara", 240 },
+	{ "Asia/Yekaterinburg", 300 }, { "Asia/Omsk", 360 },
+	{ "Asia/Novosibirsk", 420 }, { "Asia/Krasnoyarsk", 420 },
+	{ "Asia/Irkutsk", 480 }, { "Asia/Yakutsk", 540 },
+	{ "Asia/Vladivostok", 600 }, { "Asia/Magadan", 660 },
+	{ "Asia/Kamchatka", 720 }, { "Asia/Almaty", 300 },
+	{ "Asia/Tashkent", 300 }, { "Asia/Bishkek", 360 },
+	{ "Asia/Tbilisi", 240 }, { "Asia/Yerevan", 240 }, { "Asia/Baku", 240 },
+	{ "Asia/Dubai", 240 }, { "Asia/Kolkata", 330 }, { "Asia/Calcutta", 330 },
+	{ "IST", 330 }, { "Asia/Shanghai", 480 }, { "Asia/Hong_Kong", 480 },
+	{ "Asia/Singapore", 480 }, { "Asia/Tokyo", 540 }, { "JST", 540 },
+	{ "Asia/Seoul", 540 }, { "Pacific/Honolulu", -600 }, { "HST", -600 },
+	{ "America/Phoenix", -420 }, { "Australia/Brisbane", 600 },
+};
+
+int
+import_zone(const char *s, int *minutes)
+{
+	size_t i;
+	int h, m, sign;
+
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strcasecmp(s, zones[i].name) == 0) {
+			*minutes = zones[i].minutes;
+			return 0;
+		}
+	if ((s[0] != '+' && s[0] != '-') || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[2]))
+		return -1;
+	sign = s[0] == '-' ? -1 : 1;
+	h = (s[1] - '0') * 10 + (s[2] - '0');
+	s += 3;
+	m = 0;
+	if (*s == ':')
+		s++;
+	if (*s != '\0') {
+		if (!isdigit((unsigned char)s[0]) ||
+		    !isdigit((unsigned char)s[1]) || s[2] != '\0')
+			return -1;
+		m = (s[0] - '0') * 10 + (s[1] - '0');
+	}
+	if (h > 23 || m > 59)
+		return -1;
+	*minutes = sign * (h * 60 + m);
+	return 0;
+}
+
+struct when {
+	int	year, month, day, hour, min, sec, offset, has_offset, pm, has_pm;
+	int	has_date;
+};
+
+static int
+digits(const char **sp, int min, int max, int *v)
+{
+	const char *s = *sp;
+	int n = 0;
+
+	*v = 0;
+	while (n < max && isdigit((unsigned char)s[n])) {
+		*v = *v * 10 + (s[n] - '0');
+		n++;
+	}
+	if (n < min)
+		return -1;
+	*sp = s + n;
+	return 0;
+}
+
+static const struct {
+	const char	*prefix;
+	int		 month;
+} months[] = {
+	{ "jan", 1 }, { "feb", 2 }, { "mar", 3 }, { "mär", 3 }, { "mrz", 3 },
+	{ "apr", 4 }, { "may", 5 }, { "mai", 5 }, { "jun", 6 }, { "jul", 7 },
+	{ "aug", 8 }, { "sep", 9 }, { "oct", 10 }, { "okt", 10 },
+	{ "nov", 11 }, { "dec", 12 }, { "dez", 12 },
+	{ "янв", 1 }, { "фев", 2 }, { "мар", 3 }, { "апр", 4 }, { "май", 5 },
+	{ "мая", 5 }, { "июн", 6 }, { "июл", 7 }, { "авг", 8 }, { "сен", 9 },
+	{ "окт", 10 }, { "ноя", 11 }, { "дек", 12 },
+};
+
+static int
+month_name(const char **sp, int *month)
+{
+	const char *s = *sp;
+	char word[64], *lower;
+	size_t n = 0, i;
+
+	while (s[n] != '\0' && (isalpha((unsigned char)s[n]) ||
+	    (unsigned char)s[n] >= 0x80) && n < sizeof(word) - 1) {
+		word[n] = s[n];
+		n++;
+	}
+	if (n < 3)
+		return -1;
+	word[n] = '\0';
+	lower = utf8_lower(word);
+	/* Latin-1 Ä (as in MÄR) is not lowered by utf8_lower. */
+	if (strncmp(lower, "m\xc3\x84r", 4) == 0)
+		lower[2] = '\xa4';
+	for (i = 0; i < sizeof(months) / sizeof(months[0]); i++)
+		if (strncmp(lower, months[i].prefix,
+		    strlen(months[i].prefix)) == 0) {
+			*month = months[i].month;
+			free(lower);
+			s += n;
+			if (*s == '.')
+				s++;
+			*sp = s;
+			return 0;
+		}
+	free(lower);
+	return -1;
+}
+
+static int
+zone_text(const char **sp, int *offset)
+{
+	const char *s = *sp;
+	int h, m = 0, sign;
+
+	while (*s == ' ')
+		s++;
+	if (*s == 'Z' || *s == 'z') {
+		*offset = 0;
+		*sp = s + 1;
+		return 0;
+	}
+	if (strncasecmp(s, "UTC", 3) == 0 || strncasecmp(s, "GMT", 3) == 0) {
+		s += 3;
+		if (*s != '+' && *s != '-') {
+			*offset = 0;
+			*sp = s;
+			return 0;
+		}
+	}
+	if (*s != '+' && *s != '-')
+		return -1;
+	sign = *s++ == '-' ? -1 : 1;
+	if (digits(&s, 2, 2, &h) == -1)
+		return -1;
+	if (*s == ':')
+		s++;
+	if (isdigit((unsigned char)*s) && digits(&s, 2, 2, &m) == -1)
+		return -1;
+	if (h > 23 || m > 59)
+		return -1;
+	*offset = sign * (h * 60 + m);
+	*sp = s;
+	return 0;
+}
+
+/* Only time fields (and separators) are left in the pattern. */
+static int
+only_time_left(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		if (*p == '%') {
+			p++;
+			if (strchr("HMSIpz", *p) == NULL)
+				return 0;
+		} else if (strchr(" T:.,", *p) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+match(const char *s, const char *p, struct when *w)
+{
+	int v;
+
+	memset(w, 0, sizeof(*w));
+	while (*s == ' ')
+		s++;
+	while (*p != '\0') {
+		if (*s == '\0' && w->has_date && only_time_left(p))
+			return 0;
+		if (*p == ' ') {
+			if (*s != ' ')
+				return -1;
+			while (*s == ' ')
+				s++;
+			p++;
+			continue;
+		}
+		if (*p != '%') {
+			if (tolower((unsigned char)*s) !=
+			    tolower((unsigned char)*p))
+				return -1;
+			s++;
+			p++;
+			continue;
+		}
+		p++;
+		switch (*p++) {
+		case 'Y':
+			if (digits(&s, 4, 4, &w->year) == -1)
+				return -1;
+			break;
+		case 'y':
+			if (digits(&s, 2, 2, &v) == -1)
+				return -1;
+			w->year = v < 70 ? 2000 + v : 1900 + v;
+			break;
+		case 'm':
+			if (digits(&s, 1, 2, &w->month) == -1)
+				return -1;
+			break;
+		case 'b':
+			if (month_name(&s, &w->month) == -1)
+				return -1;
+			break;
+		case 'd':
+			if (digits(&s, 1, 2, &w->day) == -1)
+				return -1;
+			w->has_date = 1;
+			break;
+		case 'H':
+		case 'I':
+			if (digits(&s, 1, 2, &w->hour) == -1)
+				return -1;
+			break;
+		case 'M':
+			if (digits(&s, 2, 2, &w->min) == -1)
+				return -1;
+			break;
+		case 'S':
+			if (digits(&s, 2, 2, &w->sec) == -1)
+				return -1;
+			if ((*s == '.' || *s == ',') &&
+			    isdigit((unsigned char)s[1]))
+				for (s++; isdigit((unsigned char)*s); s++)
+					;
+			break;
+		case 'p':
+			while (*s == ' ')
+				s++;
+			if (strncasecmp(s, "AM", 2) == 0)
+				w->pm = 0;
+			else if (strncasecmp(s, "PM", 2) == 0)
+				w->pm = 1;
+			else
+				return -1;
+			w->has_pm = 1;
+			s += 2;
+			break;
+		case 'z':
+			if (zone_text(&s, &w->offset) == -1)
+				return -1;
+			w->has_offset = 1;
+			break;
+		case '%':
+			if (*s++ != '%')
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	while (*s == ' ')
+		s++;
+	return *s == '\0' ? 0 : -1;
+}
+
+static const char *const common_dates[] = {
+	"%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S%z",
+	"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+	"%Y-%m-%d %H:%M", "%Y-%m-%d",
+};
+
+static int
+month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+int
+import_time(const struct import_ctx *ctx, const char *s, char *out)
+{
+	struct when w;
+	size_t i, n = ctx->ndates + sizeof(common_dates) /
+	    sizeof(common_dates[0]);
+	const char *pat;
+	int64_t epoch;
+	int offset;
+
+	for (i = 0; i < n; i++) {
+		pat = i < ctx->ndates ? ctx->dates[i] :
+		    common_dates[i - ctx->ndates];
+		if (match(s, pat, &w) == -1)
+			continue;
+		if (w.has_pm) {
+			if (w.hour < 1 || w.hour > 12)
+				continue;
+			w.hour = w.hour % 12 + (w.pm ? 12 : 0);
+		}
+		if (w.year < 1 || w.month < 1 || w.month > 12 || w.day < 1 ||
+		    w.day > month_days(w.year, w.month) || w.hour > 23 ||
+		    w.min > 59 || w.sec > 60)
+			continue;
+		if (w.sec == 60)
+			w.sec = 59;
+		offset = w.has_offset ? w.offset : ctx->has_zone ? ctx->zone :
+		    ctx->has_tz ? ctx->tz : 0;
+		epoch = rfc3339_days(w.year, w.month, w.day) * 86400 +
+		    w.hour * 3600 + w.min * 60 + w.sec - (int64_t)offset * 60;
+		rfc3339_format(epoch, offset, out, 32);
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- the order ---- */
+
+struct import_order *
+import_order_new(const struct import_ctx *ctx, const char *key, size_t len)
+{
+	struct import_order *o;
+
+	o = xcalloc(1, sizeof(*o));
+	o->ctx = ctx;
+	o->key = xstrndup(key, len);
+	return o;
+}
+
+static void
+value_set(struct import_value *v, const char *text, unsigned long line)
+{
+	free(v->text);
+	v->text = xstrdup(text);
+	v->line = line;
+}
+
+void
+import_order_free(struct import_order *o)
+{
+	size_t i, j;
+
+	if (o == NULL)
+		return;
+	free(o->key);
+	for (i = 0; i < IMPORT_NORDER; i++)
+		free(o->v[i].text);
+	for (i = 0; i < o->nadds; i++)
+		free(o->adds[i].value.text);
+	free(o->adds);
+	for (i = 0; i < o->nitems; i++) {
+		for (j = 0; j < IMPORT_NITEM; j++)
+			free(o->items[i].v[j].text);
+		json_decref(o->items[i].variant);
+		json_decref(o->items[i].extra);
+	}
+	free(o->items);
+	json_decref(o->extra);
+	json_decref(o->errors);
+	for (i = 0; i < o->nrows; i++)
+		free(o->raws[i]);
+	free(o->raws);
+	free(o->lines);
+	free(o);
+}
+
+void
+import_order_row(struct import_order *o, unsigned long line, const char *raw,
+    size_t len)
+{
+	if (o->nrows == o->caprows) {
+		o->caprows = o->caprows ? o->caprows * 2 : 4;
+		o->lines = xrealloc(o->lines, o->caprows * sizeof(*o->lines));
+		o->raws = xrealloc(o->raws, o->caprows * sizeof(*o->raws));
+	}
+	o->lines[o->nrows] = line;
+	o->raws[o->nrows++] = xstrndup(raw, len);
+	o->last = line;
+}
+
+void
+import_order_set(struct import_order *o, int field, int op, const char *text,
+    unsigned long line)
+{
+	struct import_value *v;
+	char *joined;
+	size_t n;
+
+	if (text == NULL || *text == '\0' || field < 0 ||
+	    field >= IMPORT_NORDER)
+		return;
+	v = &o->v[field];
+	if (op != IMPORT_ADD) {
+		if (v->text == NULL)
+			value_set(v, text, line);
+		return;
+	}
+	if (is_money_field(field)) {
+		if (o->nadds == o->capadds) {
+			o->capadds = o->capadds ? o->capadds * 2 : 8;
+			o->adds = xrealloc(o->adds,
+			    o->capadds * sizeof(*o->adds));
+		}
+		o->adds[o->nadds].field = field;
+		o->adds[o->nadds].value.text = xstrdup(text);
+		o->adds[o->nadds++].value.line = line;
+		return;
+	}
+	if (v->text == NULL) {
+		value_set(v, text, line);
+	} else if (v->line == line) {
+		n = strlen(v->text) + strlen(text) + 3;
+		joined = xmalloc(n);
+		snprintf(joined, n, "%s, %s", v->text, text);
+		free(v->text);
+		v->text = joined;
+	}
+}
+
+struct import_item *
+import_item_add(struct import_order *o, unsigned long line)
+{
+	struct import_item *it;
+
+	if (o->nitems == o->capitems) {
+		o->capitems = o->capitems ? o->capitems * 2 : 4;
+		o->items = xrealloc(o->items, o->capitems * sizeof(*o->items));
+	}
+	it = &o->items[o->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->line = line;
+	return it;
+}
+
+void
+import_item_set(struct import_item *it, int field, const char *text,
+    unsigned long line)
+{
+	struct import_value *v;
+
+	if (text == NULL || *text == '\0' || field < IMPORT_ITEM_ID ||
+	    field >= IMPORT_ITEM_OPTION)
+		return;
+	v = &it->v[field - IMPORT_ITEM_ID];
+	if (v->text == NULL)
+		value_set(v, text, line);
+}
+
+void
+import_item_option(struct import_item *it, const char *name,
+    const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	if (it->variant == NULL && (it->variant = json_object()) == NULL)
+		xnomem();
+	if (json_object_get(it->variant, name) == NULL &&
+	    json_object_set_new(it->variant, name,
+	    jsonl_string_lossy(value, strlen(value))) == -1)
+		xnomem();
+}
+
+static void
+extra_set(json_t **objp, const char *key, json_t *value)
+{
+	if (value == NULL)
+		xnomem();
+	if (*objp == NULL && (*objp = json_object()) == NULL)
+		xnomem();
+	if (json_object_set_new(*objp, key, value) == -1)
+		xnomem();
+}
+
+void
+import_order_extra(struct import_order *o, const char *key, json_t *value)
+{
+	extra_set(&o->extra, key, value);
+}
+
+void
+import_item_extra(struct import_item *it, const char *key, json_t *value)
+{
+	extra_set(&it->extra, key, value);
+}
+
+void
+import_order_error(struct import_order *o, const char *code,
+    const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o->errors == NULL && (o->errors = json_array()) == NULL)
+		xnomem();
+	reject_add(o->errors, code, field, msg);
+}
+
+const char *
+import_json_text(const json_t *v, char *buf, size_t len)
+{
+	int prec;
+
+	if (v == NULL)
+		return NULL;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return json_string_value(v);
+	case JSON_INTEGER:
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return buf;
+	case JSON_REAL:
+		/* jansson has read the number into a double already: the
+		 * shortest text that reads back the same is what the source
+		 * wrote, for any amount of up to 15 digits. */
+		for (prec = 1; prec <= 17; prec++) {
+			snprintf(buf, len, "%.*g", prec, json_real_value(v));
+			if (strtod(buf, NULL) == json_real_value(v))
+				break;
+		}
+		if (strpbrk(buf, "eE") != NULL)
+			snprintf(buf, len, "%.*f", 6, json_real_value(v));
+		return buf;
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	default:
+		return NULL;
+	}
+}

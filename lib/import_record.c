@@ -1,0 +1,873 @@
+/* import_record.c: an assembled order checked and written as a record. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "countryname.h"
+#include "import.h"
+#include "jsonl.h"
+#include "money.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+/* Currency signs and words seen beside amounts. */
+static const struct {
+	const char	*mark;
+	const char	*code;
+} marks[] = {
+	{ "$", "USD" }, { "US$", "USD" }, { "US $", "USD" }, { "USD $", "USD" },
+	{ "C$", "CAD" }, { "CA$", "CAD" }, { "CA $", "CAD" }, { "CAD $", "CAD" },
+	{ "A$", "AUD" }, { "AU$", "AUD" }, { "AU $", "AUD" },
+	{ "NZ$", "NZD" }, { "HK$", "HKD" }, { "S$", "SGD" }, { "R$", "BRL" },
+	{ "€", "EUR" }, { "EUR €", "EUR" }, { "£", "GBP" }, { "GBP £", "GBP" },
+	{ "¥", "JPY" }, { "￥", "JPY" }, { "円", "JPY" }, { "₽", "RUB" },
+	{ "руб", "RUB" }, { "руб.", "RUB" }, { "р.", "RUB" }, { "р", "RUB" },
+	{ "₴", "UAH" }, { "грн", "UAH" }, { "грн.", "UAH" }, { "₸", "KZT" },
+	{ "тг", "KZT" }, { "zł", "PLN" }, { "Kč", "CZK" }, { "₹", "INR" },
+	{ "Rs", "INR" }, { "Rs.", "INR" }, { "Fr.", "CHF" }, { "₺", "TRY" },
+	{ "₩", "KRW" }, { "Br", "BYN" },
+};
+
+/* Bytes that may stand in an amount: digits, signs, separators and the
+ * grouping spaces money_parse() reads. */
+static size_t
+amount_char(const char *s)
+{
+	if (isdigit((unsigned char)*s) || strchr(".,-+' \t", *s) != NULL)
+		return 1;
+	if (memcmp(s, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (memcmp(s, "\xe2\x80\xaf", 3) == 0 ||
+	    memcmp(s, "\xe2\x80\x89", 3) == 0 ||
+	    memcmp(s, "\xe2\x88\x92", 3) == 0 ||
+	    memcmp(s, "\xe2\x80\x99", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Split text into the amount (in num, with the decimal separator made a
+ * point when the format names one) and the currency its sign or code
+ * names (in code, "" when none).  -1 when text holds anything else. */
+static int
+split_amount(const char *text, char decimal, char *num, size_t numlen,
+    char *code)
+{
+	char mark[64], up[4];
+	size_t n, nn = 0, nm = 0, i;
+	const char *s = text;
+	char *m;
+
+	code[0] = '\0';
+	while (*s != '\0') {
+		if ((n = amount_char(s)) > 0 && !(*s == '.' && nm > 0 &&
+		    mark[nm - 1] != ' ' && s[1] == '\0') &&
+		    !(*s == '.' && nm > 0 && mark[nm - 1] != ' ' &&
+		    !isdigit((unsigned char)s[1]))) {
+			if (nn + n >= numlen)
+				return -1;
+			if (*s == ' ' && nm > 0 && nn == 0)
+				mark[nm++] = ' ';
+			memcpy(num + nn, s, n);
+			nn += n;
+			s += n;
+			continue;
+		}
+		if (nm + 1 >= sizeof(mark))
+			return -1;
+		mark[nm++] = *s++;
+	}
+	num[nn] = '\0';
+	mark[nm] = '\0';
+	m = mark;
+	while (*m == ' ')
+		m++;
+	for (i = strlen(m); i > 0 && m[i - 1] == ' '; i--)
+		m[i - 1] = '\0';
+	if (*m != '\0') {
+		for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+			if (strcasecmp(m, marks[i].mark) == 0)
+				break;
+		if (i < sizeof(marks) / sizeof(marks[0]))
+			strcpy(code, marks[i].code);
+		else if (strlen(m) == 3 && isalpha((unsigned char)m[0]) &&
+		    isalpha((unsigned char)m[1]) &&
+		    isalpha((unsigned char)m[2])) {
+			for (i = 0; i < 3; i++)
+				up[i] = toupper((unsigned char)m[i]);
+			up[3] = '\0';
+			if (money_currency(up) == NULL)
+				return -1;
+			strcpy(code, money_currency(up)->code);
+		} else
+			return -1;
+	}
+	if (decimal == ',' || decimal == '.') {
+		char *r = num, *w = num;
+
+		for (; *r != '\0'; r++) {
+			if (*r == (decimal == ',' ? '.' : ','))
+				continue;
+			*w++ = *r == ',' ? '.' : *r;
+		}
+		*w = '\0';
+	}
+	return 0;
+}
+
+/* The currency a value's sign names, "" when none. */
+static void
+amount_code(const struct import_value *v, char decimal, char *code)
+{
+	char num[128];
+
+	code[0] = '\0';
+	if (v->text != NULL &&
+	    split_amount(v->text, decimal, num, sizeof(num), code) == -1)
+		code[0] = '\0';
+}
+
+struct money_ctx {
+	struct import_order		*o;
+	const struct money_currency	*cur;
+	char				 decimal;
+};
+
+/* Read the amount of v into *out; problems go to the order's errors. */
+static int
+amount(struct money_ctx *mc, const struct import_value *v, const char *field,
+    int64_t *out)
+{
+	char num[128], code[4];
+	int r;
+
+	if (split_amount(v->text, mc->decimal, num, sizeof(num), code) == -1 ||
+	    num[strspn(num, " \t")] == '\0') {
+		import_order_error(mc->o, "bad_amount", field,
+		    "line %lu: '%s' is not an amount", v->line, v->text);
+		return -1;
+	}
+	if (mc->cur == NULL)
+		return -1;
+	if (code[0] != '\0' && strcmp(code, mc->cur->code) != 0) {
+		import_order_error(mc->o, "currency_mismatch", field,
+		    "line %lu: '%s' is in %s, but the order is in %s", v->line,
+		    v->text, code, mc->cur->code);
+		return -1;
+	}
+	switch ((r = money_parse(num, mc->cur->exponent, out))) {
+	case MONEY_OK:
+		return 0;
+	case MONEY_EPREC:
+		import_order_error(mc->o, "bad_precision", field,
+		    "line %lu: '%s' has more decimals than %s has (%d)",
+		    v->line, v->text, mc->cur->code, mc->cur->exponent);
+		return -1;
+	case MONEY_ERANGE:
+		import_order_error(mc->o, "bad_amount", field,
+		    "line %lu: '%s' is too large", v->line, v->text);
+		return -1;
+	default:
+		import_order_error(mc->o, "bad_amount", field,
+		    "line %lu: '%s' is not an amount", v->line, v->text);
+		return -1;
+	}
+}
+
+/* A count of units: "2", "+2", "2.0", "2,00". */
+static int
+parse_qty(const char *s, int64_t *qty)
+{
+	int64_t v = 0;
+	int n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '+')
+		s++;
+	for (; isdigit((unsigned char)*s); s++, n++) {
+		if (v > 1000000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (n == 0)
+		return -1;
+	if ((*s == '.' || *s == ',') && s[1] == '0') {
+		for (s++; *s == '0'; s++)
+			;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '\0')
+		return -1;
+	*qty = v;
+	return 0;
+}
+
+/* Does the lower-case text hold word: as a whole word when it is short,
+ * anywhere when it is long enough not to hide in other words. */
+static int
+has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = text;
+
+	if (n > 4)
+		return strstr(text, word) != NULL;
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == text || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+static const char *
+classify(const char *text, const char *const (*table)[2])
+{
+	char *lower;
+	const char *word = NULL;
+
+	if (text == NULL)
+		return NULL;
+	lower = utf8_lower(text);
+	for (; (*table)[0] != NULL; table++)
+		if (has_word(lower, (*table)[0])) {
+			word = (*table)[1];
+			break;
+		}
+	free(lower);
+	return word;
+}
+
+/* What the source's words for a delivery mean; the first match wins. */
+static const char *const ship_words[][2] = {
+	{ "courier", "courier" }, { "pickup", "pickup" },
+	{ "pick up", "pickup" }, { "pick-up", "pickup" },
+	{ "click and collect", "pickup" }, { "click & collect", "pickup" },
+	{ "самовывоз", "pickup" }, { "пвз", "pickup" },
+	{ "пункт выдачи", "pickup" }, { "постамат", "pickup" },
+	{ "postamat", "pickup" }, { "packstation", "pickup" },
+	{ "abholung", "pickup" }, { "in store", "pickup" },
+	{ "post", "post" }, { "почт", "post" }, { "пошт", "post" },
+	{ "usps", "post" }, { "royal mail", "post" }, { "mail", "post" },
+	{ "brief", "post" }, { "курьер", "courier" }, { "кур'єр", "courier" },
+	{ "express", "courier" }, { "expedited", "courier" },
+	{ "next day", "courier" }, { "same day", "courier" },
+	{ "ups", "courier" }, { "fedex", "courier" }, { "dhl", "courier" },
+	{ "dpd", "courier" }, { "gls", "courier" }, { "hermes", "courier" },
+	{ "сдэк", "courier" }, { "cdek", "courier" }, { "delivery", "courier" },
+	{ "доставка", "courier" }, { "pickup", "pickup" },
+	{ NULL, NULL }
+};
+
+static const char *const pay_words[][2] = {
+	{ "cash on delivery", "cod" }, { "cash_on_delivery", "cod" },
+	{ "cod", "cod" }, { "наложенн", "cod" }, { "при получении", "cod" },
+	{ "накладен", "cod" }, { "nachnahme", "cod" }, { "cash", "cod" },
+	{ "installment", "installment" }, { "рассрочк", "installment" },
+	{ "розстрочк", "installment" }, { "klarna", "installment" },
+	{ "afterpay", "installment" }, { "affirm", "installment" },
+	{ "сплит", "installment" }, { "долями", "installment" },
+	{ "paypal", "wallet" }, { "wallet", "wallet" }, { "apple pay", "wallet" },
+	{ "apple_pay", "wallet" }, { "google pay", "wallet" },
+	{ "google_pay", "wallet" }, { "amazon pay", "wallet" },
+	{ "yoomoney", "wallet" }, { "юmoney", "wallet" }, { "qiwi", "wallet" },
+	{ "кошел", "wallet" }, { "гаманець", "wallet" },
+	{ "bank", "bank" }, { "bacs", "bank" }, { "wire", "bank" },
+	{ "transfer", "bank" }, { "überweisung", "bank" }, { "invoice", "bank" },
+	{ "счет", "bank" }, { "счёт", "bank" }, { "сбп", "bank" },
+	{ "sbp", "bank" }, { "cheque", "bank" },
+	{ "card", "card" }, { "credit", "card" }, { "debit", "card" },
+	{ "visa", "card" }, { "mastercard", "card" }, { "stripe", "card" },
+	{ "shopify payments", "card" }, { "shopify_payments", "card" },
+	{ "bogus", "card" }, { "online_cc", "card" }, { "cc", "card" },
+	{ "карт", "card" }, { "kreditkarte", "card" },
+	{ NULL, NULL }
+};
+
+/* The delivery method a source's text names ("courier", "post",
+ * "pickup"), or NULL. */
+static const char *
+ship_method(const char *text)
+{
+	if (text == NULL)
+		return NULL;
+	if (strcasecmp(text, "courier") == 0 || strcasecmp(text, "post") == 0 ||
+	    strcasecmp(text, "pickup") == 0)
+		return strcasecmp(text, "post") == 0 ? "post" :
+		    strcasecmp(text, "pickup") == 0 ? "pickup" : "courier";
+	return classify(text, ship_words);
+}
+
+static const char *
+pay_method(const char *text)
+{
+	static const char *const words[] = { "card", "wallet", "bank", "cod",
+	    "installment" };
+	size_t i;
+
+	if (text == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(text, words[i]) == 0)
+			return words[i];
+	return classify(text, pay_words);
+}
+
+static void
+put(json_t *obj, const char *key, json_t *value)
+{
+	if (value == NULL || json_object_set_new(obj, key, value) == -1)
+		xnomem();
+}
+
+static void
+put_text(json_t *obj, const char *key, const char *text)
+{
+	if (text != NULL && *text != '\0')
+		put(obj, key, jsonl_string_lossy(text, strlen(text)));
+}
+
+/* Put child under key when it has anything, else drop it. */
+static void
+put_object(json_t *obj, const char *key, json_t *child)
+{
+	if (child == NULL)
+		xnomem();
+	if (json_object_size(child) > 0)
+		put(obj, key, child);
+	else
+		json_decref(child);
+}
+
+/* Text without the apostrophe Excel's users type to keep zeros. */
+static const char *
+unquote(const char *s)
+{
+	if (s != NULL && *s == '\'')
+		s++;
+	return s;
+}
+
+/* "Color:Gray,Size:M", "[Size Type:Regular,Size (Men's):M]", "Color =
+ * red; Size = M": options with lower-case names.  A part without a colon
+ * belongs to the value before it. */
+static json_t *
+parse_variant(const char *text)
+{
+	json_t *v, *old;
+	char *copy, *p, *part, *sep, *name, *value, *joined, *lname;
+	size_t n;
+	char *save = NULL;
+
+	if ((v = json_object()) == NULL)
+		xnomem();
+	copy = xstrdup(text);
+	p = copy;
+	while (*p == ' ')
+		p++;
+	if (*p == '[' && p[strlen(p) - 1] == ']') {
+		p[strlen(p) - 1] = '\0';
+		p++;
+	}
+	lname = NULL;
+	for (part = strtok_r(p, ",;|\n", &save); part != NULL;
+	    part = strtok_r(NULL, ",;|\n", &save)) {
+		sep = strpbrk(part, ":=");
+		if (sep == NULL) {
+			if (lname != NULL &&
+			    (old = json_object_get(v, lname)) != NULL) {
+				while (*part == ' ')
+					part++;
+				n = json_string_length(old) + strlen(part) + 3;
+				joined = xmalloc(n);
+				snprintf(joined, n, "%s, %s",
+				    json_string_value(old), part);
+				put(v, lname, jsonl_string_lossy(joined,
+				    strlen(joined)));
+				free(joined);
+			}
+			continue;
+		}
+		*sep = '\0';
+		name = part;
+		value = sep + 1;
+		while (*name == ' ')
+			name++;
+		for (n = strlen(name); n > 0 && name[n - 1] == ' '; n--)
+			name[n - 1] = '\0';
+		while (*value == ' ')
+			value++;
+		for (n = strlen(value); n > 0 && value[n - 1] == ' '; n--)
+			value[n - 1] = '\0';
+		if (*name == '\0')
+			continue;
+		free(lname);
+		lname = utf8_lower(name);
+		put(v, lname, jsonl_string_lossy(value, strlen(value)));
+	}
+	free(lname);
+	free(copy);
+	if (json_object_size(v) == 0)
+		put(v, "title", jsonl_string_lossy(text, strlen(text)));
+	return v;
+}
+
+/* "5.27763E+12": a long number after Excel rounded it. */
+static int
+excel_number(const char *s)
+{
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return 0;
+	while (isdigit((unsigned char)*s) || *s == '.' || *s == ',')
+		s++;
+	if (*s != 'E' && *s != 'e')
+		return 0;
+	s++;
+	if (*s == '+')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	while (isdigit((unsigned char)*s))
+		s++;
+	return *s == '\0';
+}
+
+static json_t *
+reject_record(struct import_order *o)
+{
+	json_t *rec, *rows, *row;
+	const char *id = o->v[IMPORT_ID].text ? o->v[IMPORT_ID].text : o->key;
+	size_t i;
+
+	if ((rec = json_object()) == NULL || (rows = json_array()) == NULL)
+		xnomem();
+	put_text(rec, "source", o->ctx->source);
+	put_text(rec, "file", o->ctx->file);
+	put_text(rec, "id", id);
+	for (i = 0; i < o->nrows; i++) {
+		if ((row = json_object()) == NULL)
+			xnomem();
+		put(row, "line", json_integer(o->lines[i]));
+		put(row, "raw", jsonl_string_lossy(o->raws[i],
+		    strlen(o->raws[i])));
+		if (json_array_append_new(rows, row) == -1)
+			xnomem();
+	}
+	put(rec, "rows", rows);
+	return rec;
+}
+
+/* The order's currency, from its currency field, a sign beside its
+ * amounts, or --currency. */
+static const struct money_currency *
+order_currency(struct import_order *o, char decimal)
+{
+	const struct money_currency *cur;
+	const struct import_value *v = &o->v[IMPORT_CURRENCY];
+	char up[8], code[4], num[64];
+	size_t i, j;
+
+	if (v->text != NULL) {
+		for (i = 0; i < sizeof(up) - 1 && v->text[i] != '\0'; i++)
+			up[i] = toupper((unsigned char)v->text[i]);
+		up[i] = '\0';
+		while (i > 0 && up[i - 1] == ' ')
+			up[--i] = '\0';
+		if (strlen(v->text) < sizeof(up) &&
+		    (cur = money_currency(up)) != NULL)
+			return cur;
+		if (split_amount(v->text, 0, num, sizeof(num), code) == 0 &&
+		    code[0] != '\0')
+			return money_currency(code);
+		import_order_error(o, "bad_currency", "currency",
+		    "line %lu: '%s' is not an ISO 4217 currency code", v->line,
+		    v->text);
+		return NULL;
+	}
+	for (i = IMPORT_SUBTOTAL; i <= IMPORT_TOTAL; i++) {
+		amount_code(&o->v[i], decimal, code);
+		if (code[0] != '\0')
+			return money_currency(code);
+	}
+	for (i = 0; i < o->nadds; i++) {
+		amount_code(&o->adds[i].value, decimal, code);
+		if (code[0] != '\0')
+			return money_currency(code);
+	}
+	for (i = 0; i < o->nitems; i++)
+		for (j = IMPORT_ITEM_PRICE; j <= IMPORT_ITEM_TAX; j++) {
+			amount_code(&o->items[i].v[j - IMPORT_ITEM_ID],
+			    decimal, code);
+			if (code[0] != '\0')
+				return money_currency(code);
+		}
+	if (o->ctx->currency != NULL)
+		return money_currency(o->ctx->currency);
+	import_order_error(o, "no_currency", "currency", "the order names "
+	    "no currency and has no currency sign; give --currency");
+	return NULL;
+}
+
+/* The value of item field f. */
+#define IV(it, f)	(&(it)->v[(f) - IMPORT_ITEM_ID])
+
+/* Append the item i to items: one, or two when a line total does not
+ * split into equal unit prices (1.29 for 2: one at 0.65, one at 0.64), so
+ * that the quantity and the money both stay exact. */
+static void
+make_item(struct money_ctx *mc, struct import_item *it, size_t i,
+    int64_t *line_sum, json_t *items)
+{
+	struct import_order *o = mc->o;
+	json_t *item, *second = NULL;
+	char field[48];
+	int64_t qty = -1, price = 0, total, discount, tax, rest = 0;
+	int ok = 1, has_price = 0;
+
+	if ((item = json_object()) == NULL)
+		xnomem();
+	put_text(item, "id", IV(it, IMPORT_ITEM_ID)->text);
+	put_text(item, "sku", IV(it, IMPORT_ITEM_SKU)->text);
+	put_text(item, "name", IV(it, IMPORT_ITEM_NAME)->text);
+	if (IV(it, IMPORT_ITEM_VARIANT)->text != NULL)
+		put(item, "variant",
+		    parse_variant(IV(it, IMPORT_ITEM_VARIANT)->text));
+	else if (it->variant != NULL)
+		put(item, "variant", json_incref(it->variant));
+	snprintf(field, sizeof(field), "items[%zu].qty", i);
+	if (IV(it, IMPORT_ITEM_QTY)->text == NULL) {
+		import_order_error(o, "bad_qty", field, "line %lu: no quantity",
+		    it->line);
+		ok = 0;
+	} else if (parse_qty(IV(it, IMPORT_ITEM_QTY)->text, &qty) == -1) {
+		import_order_error(o, "bad_qty", field, "line %lu: quantity "
+		    "'%s' is not a whole number", IV(it, IMPORT_ITEM_QTY)->line,
+		    IV(it, IMPORT_ITEM_QTY)->text);
+		ok = 0;
+	} else
+		put(item, "qty", json_integer(qty));
+	snprintf(field, sizeof(field), "items[%zu].unit_price", i);
+	if (IV(it, IMPORT_ITEM_PRICE)->text != NULL) {
+		if (amount(mc, IV(it, IMPORT_ITEM_PRICE), field, &price) == 0)
+			has_price = 1;
+		else
+			ok = 0;
+	} else if (IV(it, IMPORT_ITEM_LINE_TOTAL)->text != NULL) {
+		if (amount(mc, IV(it, IMPORT_ITEM_LINE_TOTAL), field,
+		    &total) == -1)
+			ok = 0;
+		else if (qty == 0 && total != 0) {
+			import_order_error(o, "bad_amount", field, "line %lu: "
+			    "line total '%s' for a quantity of 0",
+			    IV(it, IMPORT_ITEM_LINE_TOTAL)->line,
+			    IV(it, IMPORT_ITEM_LINE_TOTAL)->text);
+			ok = 0;
+		} else if (total < 0) {
+			import_order_error(o, "bad_amount", field, "line %lu: "
+			    "line total '%s' is negative",
+			    IV(it, IMPORT_ITEM_LINE_TOTAL)->line,
+			    IV(it, IMPORT_ITEM_LINE_TOTAL)->text);
+			ok = 0;
+		} else if (qty >= 0) {
+			price = qty > 0 ? total / qty : 0;
+			rest = qty > 0 ? total % qty : 0;
+			has_price = 1;
+		}
+	} else if (qty == 0) {
+		has_price = 1;		/* a cancelled line: nothing to pay */
+	} else {
+		import_order_error(o, "bad_amount", field,
+		    "line %lu: no price", it->line);
+		ok = 0;
+	}
+	if (has_price)
+		put(item, "unit_price", json_integer(price));
+	snprintf(field, sizeof(field), "items[%zu].discount", i);
+	if (IV(it, IMPORT_ITEM_DISCOUNT)->text != NULL) {
+		if (amount(mc, IV(it, IMPORT_ITEM_DISCOUNT), field,
+		    &discount) == 0)
+			put(item, "discount", json_integer(discount < 0 ?
+			    -discount : discount));
+		else
+			ok = 0;
+	}
+	snprintf(field, sizeof(field), "items[%zu].tax", i);
+	if (IV(it, IMPORT_ITEM_TAX)->text != NULL) {
+		if (amount(mc, IV(it, IMPORT_ITEM_TAX), field, &tax) == 0)
+			put(item, "tax", json_integer(tax));
+		else
+			ok = 0;
+	}
+	put_text(item, "status", IV(it, IMPORT_ITEM_STATUS)->text);
+	if (it->extra != NULL)
+		put(item, "extra", json_incref(it->extra));
+	if (ok && has_price && qty >= 0 &&
+	    (money_mul(price, qty, &total) == -1 ||
+	    money_add(total, rest, &total) == -1 ||
+	    money_add(*line_sum, total, line_sum) == -1)) {
+		import_order_error(o, "amount_overflow", field,
+		    "the amounts are too large to add up");
+		ok = 0;
+	}
+	if (!ok)
+		*line_sum = INT64_MIN;
+	if (ok && rest > 0) {
+		/* rest units one minor unit dearer: a second item. */
+		if ((second = json_deep_copy(item)) == NULL)
+			xnomem();
+		put(item, "qty", json_integer(qty - rest));
+		put(second, "qty", json_integer(rest));
+		put(second, "unit_price", json_integer(price + 1));
+		put(item, "line_total", json_integer(price * qty + rest));
+		put(second, "line_total", json_integer(price * qty + rest));
+	}
+	if (json_array_append_new(items, item) == -1 ||
+	    (second != NULL && json_array_append_new(items, second) == -1))
+		xnomem();
+}
+
+/* An order total from its field or the sum of its += values; 0 when
+ * absent (*has 0), -1 after an error. */
+static int
+order_amount(struct money_ctx *mc, int f, int64_t *out, int *has)
+{
+	struct import_order *o = mc->o;
+	int64_t v;
+	size_t i;
+	int bad = 0;
+
+	*out = 0;
+	*has = 0;
+	if (o->v[f].text != NULL) {
+		*has = 1;
+		return amount(mc, &o->v[f], import_field_name(f), out);
+	}
+	for (i = 0; i < o->nadds; i++) {
+		if (o->adds[i].field != f)
+			continue;
+		if (amount(mc, &o->adds[i].value, import_field_name(f),
+		    &v) == -1) {
+			bad = 1;
+			continue;
+		}
+		if (f == IMPORT_DISCOUNT && v < 0)
+			v = -v;
+		if (money_add(*out, v, out) == -1) {
+			import_order_error(o, "amount_overflow",
+			    import_field_name(f),
+			    "the amounts are too large to add up");
+			return -1;
+		}
+		*has = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+static json_t *
+make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems)
+{
+	json_t *totals;
+	int64_t sub, ship, disc, tax, total, want, net;
+	int hsub, hship, hdisc, htax, htotal, bad = 0;
+
+	bad |= order_amount(mc, IMPORT_SUBTOTAL, &sub, &hsub);
+	bad |= order_amount(mc, IMPORT_SHIPPING, &ship, &hship);
+	bad |= order_amount(mc, IMPORT_DISCOUNT, &disc, &hdisc);
+	bad |= order_amount(mc, IMPORT_TAX, &tax, &htax);
+	bad |= order_amount(mc, IMPORT_TOTAL, &total, &htotal);
+	if (bad || items_sum == INT64_MIN)
+		return NULL;
+	if (disc < 0)
+		disc = -disc;
+	if (!hsub && nitems > 0) {
+		sub = items_sum;
+		hsub = 1;
+	} else if (hsub && nitems > 0 && sub != items_sum &&
+	    money_add(items_sum, -disc, &net) == 0 && net == sub)
+		sub = items_sum;	/* a subtotal net of the discount */
+	if ((totals = json_object()) == NULL)
+		xnomem();
+	if (hsub)
+		put(totals, "subtotal", json_integer(sub));
+	put(totals, "shipping", json_integer(ship));
+	put(totals, "discount", json_integer(disc));
+	if (money_add(sub, ship, &want) == -1 ||
+	    money_add(want, -disc, &want) == -1) {
+		import_order_error(mc->o, "amount_overflow", "totals",
+		    "the amounts are too large to add up");
+		json_decref(totals);
+		return NULL;
+	}
+	if (htotal && htax && tax != 0 && want == total) {
+		/* Prices that include the tax: it is part of the total. */
+		put(totals, "tax", json_integer(0));
+		put(totals, "tax_included", json_integer(tax));
+	} else {
+		put(totals, "tax", json_integer(tax));
+		if (!htotal && money_add(want, tax, &total) == -1) {
+			import_order_error(mc->o, "amount_overflow", "totals",
+			    "the amounts are too large to add up");
+			json_decref(totals);
+			return NULL;
+		}
+	}
+	put(totals, "total", json_integer(total));
+	return totals;
+}
+
+json_t *
+import_order_finish(struct import_order *o, json_t **reject)
+{
+	const struct import_ctx *ctx = o->ctx;
+	struct money_ctx mc;
+	json_t *rec, *customer, *shipping, *address, *payment, *items, *status;
+	json_t *totals = NULL;
+	const struct import_value *v = o->v;
+	const char *method, *text, *cc = NULL;
+	char when[32], name[512];
+	int64_t items_sum = 0;
+	size_t i;
+	int f;
+
+	*reject = NULL;
+	mc.o = o;
+	mc.decimal = ctx->decimal;
+	if (v[IMPORT_ID].text == NULL)
+		import_order_error(o, "missing_id", "id", "line %lu: no order "
+		    "number", o->nrows > 0 ? o->lines[0] : 0UL);
+	mc.cur = order_currency(o, ctx->decimal);
+	if ((rec = json_object()) == NULL || (items = json_array()) == NULL)
+		xnomem();
+	put_text(rec, "id", v[IMPORT_ID].text);
+	put_text(rec, "source", ctx->source);
+	if (excel_number(v[IMPORT_SOURCE_ID].text))
+		/* Excel made "5277630000000" of the id: no longer one. */
+		import_order_extra(o, "source_id",
+		    json_string(v[IMPORT_SOURCE_ID].text));
+	else
+		put_text(rec, "source_id", v[IMPORT_SOURCE_ID].text);
+	for (f = IMPORT_CREATED_AT; f <= IMPORT_CANCELLED_AT; f++) {
+		if (v[f].text == NULL)
+			continue;
+		if (import_time(ctx, v[f].text, when) == -1)
+			import_order_error(o, "bad_date", import_field_name(f),
+			    "line %lu: '%s' is a date in no known form",
+			    v[f].line, v[f].text);
+		else if (f == IMPORT_CREATED_AT)
+			put_text(rec, "created_at", when);
+	}
+	put_text(rec, "status", "new");
+	if (mc.cur != NULL)
+		put_text(rec, "currency", mc.cur->code);
+
+	if ((customer = json_object()) == NULL)
+		xnomem();
+	text = v[IMPORT_CUSTOMER_NAME].text;
+	if (text == NULL && (v[IMPORT_CUSTOMER_FIRST].text != NULL ||
+	    v[IMPORT_CUSTOMER_LAST].text != NULL)) {
+		snprintf(name, sizeof(name), "%s%s%s",
+		    v[IMPORT_CUSTOMER_FIRST].text ?
+		    v[IMPORT_CUSTOMER_FIRST].text : "",
+		    v[IMPORT_CUSTOMER_FIRST].text &&
+		    v[IMPORT_CUSTOMER_LAST].text ? " " : "",
+		    v[IMPORT_CUSTOMER_LAST].text ?
+		    v[IMPORT_CUSTOMER_LAST].text : "");
+		text = name;
+	}
+	put_text(customer, "name", text);
+	put_text(customer, "email", v[IMPORT_CUSTOMER_EMAIL].text);
+	put_text(customer, "phone", unquote(v[IMPORT_CUSTOMER_PHONE].text ?
+	    v[IMPORT_CUSTOMER_PHONE].text : v[IMPORT_SHIP_PHONE].text));
+	put_object(rec, "customer", customer);
+
+	if ((shipping = json_object()) == NULL ||
+	    (address = json_object()) == NULL)
+		xnomem();
+	method = ship_method(v[IMPORT_SHIP_METHOD].text);
+	if (method == NULL)
+		method = ship_method(v[IMPORT_SHIP_SERVICE].text);
+	if (method == NULL && v[IMPORT_PICKUP_POINT].text != NULL)
+		method = "pickup";
+	if (method == NULL)
+		method = ctx->ship_method;
+	put_text(shipping, "method", method);
+	put_text(shipping, "service", v[IMPORT_SHIP_SERVICE].text ?
+	    v[IMPORT_SHIP_SERVICE].text : (v[IMPORT_SHIP_METHOD].text &&
+	    ship_method(v[IMPORT_SHIP_METHOD].text) != NULL &&
+	    strcasecmp(v[IMPORT_SHIP_METHOD].text, method) != 0 ?
+	    v[IMPORT_SHIP_METHOD].text : NULL));
+	put_text(shipping, "carrier", v[IMPORT_SHIP_CARRIER].text);
+	put_text(shipping, "tracking", v[IMPORT_SHIP_TRACKING].text);
+	put_text(shipping, "pickup_point", v[IMPORT_PICKUP_POINT].text);
+	put_text(shipping, "name", v[IMPORT_SHIP_NAME].text);
+	put_text(shipping, "phone", unquote(v[IMPORT_SHIP_PHONE].text));
+	if (v[IMPORT_COUNTRY].text != NULL) {
+		if ((cc = countryname_code(v[IMPORT_COUNTRY].text)) == NULL)
+			import_order_error(o, "bad_country",
+			    "shipping.address.country", "line %lu: '%s' is "
+			    "no country this program knows; give an ISO code",
+			    v[IMPORT_COUNTRY].line, v[IMPORT_COUNTRY].text);
+	} else
+		cc = ctx->country;
+	put_text(address, "country", cc);
+	put_text(address, "region", v[IMPORT_REGION].text);
+	put_text(address, "city", v[IMPORT_CITY].text);
+	put_text(address, "postal_code", unquote(v[IMPORT_POSTAL_CODE].text));
+	put_text(address, "line1", v[IMPORT_LINE1].text);
+	put_text(address, "line2", v[IMPORT_LINE2].text);
+	if (json_object_size(address) == 1 && v[IMPORT_COUNTRY].text == NULL)
+		json_object_clear(address);	/* --country alone */
+	put_object(shipping, "address", address);
+	put_object(rec, "shipping", shipping);
+
+	if ((payment = json_object()) == NULL)
+		xnomem();
+	method = pay_method(v[IMPORT_PAY_METHOD].text);
+	put_text(payment, "method", method);
+	text = v[IMPORT_PAY_PROVIDER].text;
+	if (text == NULL && v[IMPORT_PAY_METHOD].text != NULL &&
+	    (method == NULL ||
+	    strcasecmp(method, v[IMPORT_PAY_METHOD].text) != 0))
+		text = v[IMPORT_PAY_METHOD].text;
+	put_text(payment, "provider", text);
+	put_text(payment, "transaction_id", v[IMPORT_PAY_TXN].text);
+	put_text(payment, "status", v[IMPORT_PAY_STATUS].text);
+	if (v[IMPORT_PAID_AT].text != NULL &&
+	    import_time(ctx, v[IMPORT_PAID_AT].text, when) == 0)
+		put_text(payment, "paid_at", when);
+	put_object(rec, "payment", payment);
+
+	for (i = 0; i < o->nitems; i++)
+		make_item(&mc, &o->items[i], i, &items_sum, items);
+	put(rec, "items", items);
+	if (mc.cur != NULL &&
+	    (totals = make_totals(&mc, items_sum, o->nitems)) != NULL)
+		put(rec, "totals", totals);
+
+	if ((status = json_object()) == NULL)
+		xnomem();
+	put_text(status, "order", v[IMPORT_STATUS_ORDER].text);
+	put_text(status, "payment", v[IMPORT_STATUS_PAYMENT].text);
+	put_text(status, "fulfillment", v[IMPORT_STATUS_FULFILLMENT].text);
+	put_object(rec, "source_status", status);
+	if (v[IMPORT_CANCELLED_AT].text != NULL &&
+	    import_time(ctx, v[IMPORT_CANCELLED_AT].text, when) == 0)
+		put_text(rec, "cancelled_at", when);
+	put_text(rec, "note", v[IMPORT_NOTE].text);
+	if (o->extra != NULL)
+		put(rec, "extra", json_incref(o->extra));
+
+	if (o->errors != NULL && json_array_size(o->errors) > 0) {
+		json_decref(rec);
+		*reject = reject_record(o);
+		return NULL;
+	}
+	return rec;
+}
