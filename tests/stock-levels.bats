@@ -1,0 +1,65 @@
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/store
+	pg_start
+}
+
+teardown_file() {
+	load test_helper/store
+	pg_stop
+}
+
+setup() {
+	load test_helper/common
+	load test_helper/store
+}
+
+t_levels() {
+	use_backend "$1"
+	run -0 --separate-stderr stock-levels
+	assert_output ''
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	printf '{"id":"L-1","items":[{"sku":"TSHIRT-RED-M","qty":2}]}\n' |
+	    order-reserve >/dev/null
+	run -0 --separate-stderr stock-levels
+	assert_stderr ''
+	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":2,"reserved":0,"available":2}
+{"sku":"TSHIRT-RED-M","warehouse":"MSK","on_hand":5,"reserved":0,"available":5}
+{"sku":"TSHIRT-RED-M","warehouse":"SPB","on_hand":3,"reserved":2,"available":1}'
+	run -0 --separate-stderr stock-levels --sku TSHIRT-RED-M --warehouse SPB
+	assert_output '{"sku":"TSHIRT-RED-M","warehouse":"SPB","on_hand":3,"reserved":2,"available":1}'
+	run -0 --separate-stderr stock-levels --sku NONE
+	assert_output ''
+}
+@test "sqlite: levels per SKU and warehouse, reserved and available" { t_levels sqlite; }
+@test "postgres: levels per SKU and warehouse, reserved and available" { t_levels postgres; }
+
+@test "example: stock-levels --sku TSHIRT-RED-M" {
+	use_backend sqlite
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	run -0 --separate-stderr stock-levels --sku TSHIRT-RED-M
+	assert_equal "$(wc -l <<<"$output")" 2
+}
+
+@test "--help prints the usage; a bad option or an operand is 64" {
+	run -0 --separate-stderr stock-levels --help
+	assert_output --partial 'usage: stock-levels'
+	run -64 --separate-stderr stock-levels --bogus
+	run -64 --separate-stderr stock-levels file
+}
+
+@test "a write error on standard output exits 74" {
+	use_backend sqlite
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	run -74 --separate-stderr sh -c 'stock-levels >/dev/full'
+	assert_stderr --partial "cannot write '<stdout>': No space left"
+}
+
+@test "an unreachable server exits 75, a bad URL 78" {
+	run -75 --separate-stderr stock-levels \
+	    --db postgresql://orderkit@127.0.0.1:1/x
+	run -78 --separate-stderr stock-levels --db 'postgresql://u:secret@[x'
+	refute_output --partial secret
+	[[ $stderr != *secret* ]]
+}

@@ -1,0 +1,156 @@
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/store
+	pg_start
+}
+
+teardown_file() {
+	load test_helper/store
+	pg_stop
+}
+
+setup() {
+	load test_helper/common
+	load test_helper/store
+}
+
+t_set() {
+	use_backend "$1"
+	run -0 --separate-stderr stock-load "$FIXTURES/stock.csv"
+	assert_stderr ''
+	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":2,"reserved":0,"available":2}
+{"sku":"TSHIRT-RED-M","warehouse":"MSK","on_hand":5,"reserved":0,"available":5}
+{"sku":"TSHIRT-RED-M","warehouse":"SPB","on_hand":3,"reserved":0,"available":3}'
+	run -0 sql "SELECT id, priority, regions FROM warehouses ORDER BY id"
+	assert_output $'MSK|10|RU-MOW;Москва\nSPB|20|'
+	# set again: the same levels, not twice as much
+	run -0 --separate-stderr stock-load "$FIXTURES/stock.csv"
+	run -0 sql "SELECT SUM(on_hand) FROM stock"
+	assert_output 10
+}
+@test "sqlite: CSV rows set on-hand stock and the warehouses' priority and regions" { t_set sqlite; }
+@test "postgres: CSV rows set on-hand stock and the warehouses' priority and regions" { t_set postgres; }
+
+t_add() {
+	use_backend "$1"
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	run -0 --separate-stderr stock-load --mode add "$FIXTURES/adjust.jsonl"
+	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":5,"reserved":0,"available":5}
+{"sku":"TSHIRT-RED-M","warehouse":"MSK","on_hand":3,"reserved":0,"available":3}'
+	run -0 jq -c '[.qty, .errors[].code]' <<<"$stderr"
+	assert_output '[-10,"below_zero"]'
+}
+@test "sqlite: --mode add adjusts stock from JSON lines and never below zero" { t_add sqlite; }
+@test "postgres: --mode add adjusts stock from JSON lines and never below zero" { t_add postgres; }
+
+t_reserved() {
+	use_backend "$1"
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	printf '{"id":"R-1","items":[{"sku":"MUG-WHITE","qty":2}]}\n' |
+	    order-reserve >/dev/null
+	run -0 --separate-stderr stock-load <<<$'sku,warehouse,qty\nMUG-WHITE,MSK,1'
+	assert_output ''
+	run -0 jq -r '.errors[].code' <<<"$stderr"
+	assert_output below_reserved
+	run -0 stock-levels --sku MUG-WHITE
+	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":2,"reserved":2,"available":0}'
+}
+@test "sqlite: stock cannot be set below what is reserved" { t_reserved sqlite; }
+@test "postgres: stock cannot be set below what is reserved" { t_reserved postgres; }
+
+t_bad_rows() {
+	use_backend "$1"
+	run -0 --separate-stderr stock-load --rejects "$BATS_TEST_TMPDIR/r" \
+	    "$FIXTURES/bad-rows.csv"
+	assert_output '{"sku":"CAP-BLACK","warehouse":"SPB","on_hand":3,"reserved":0,"available":3}'
+	run -0 jq -c '[.line, .raw, .errors[].code]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[2,"TSHIRT-RED-M,MSK,-1","negative_qty"]
+[3,",MSK,4","missing_field"]
+[4,"MUG-WHITE,MSK,two","bad_qty"]
+[5,"CAP-BLACK,,3","missing_field"]'
+}
+@test "sqlite: bad rows are rejects with their line and raw text; good rows load" { t_bad_rows sqlite; }
+@test "postgres: bad rows are rejects with their line and raw text; good rows load" { t_bad_rows postgres; }
+
+@test "--warehouse names the warehouse of a file without one" {
+	use_backend sqlite
+	run -0 --separate-stderr stock-load --warehouse EKB \
+	    "$FIXTURES/no-warehouse.csv"
+	run -0 sql "SELECT sku, warehouse, on_hand FROM stock ORDER BY sku"
+	assert_output $'MUG-WHITE|EKB|1\nTSHIRT-RED-M|EKB|7'
+	run -0 --separate-stderr stock-load "$FIXTURES/no-warehouse.csv"
+	assert_output ''
+	run -0 jq -r '.errors[].code' <<<"$stderr"
+	assert_output $'bad_header\nbad_header\nbad_header'
+}
+
+@test "with --catalog a SKU the catalog lacks is rejected as unknown_sku" {
+	use_backend sqlite
+	run -0 --separate-stderr stock-load --catalog "$FIXTURES/catalog.csv" \
+	    "$FIXTURES/stock.csv"
+	assert_equal "$(wc -l <<<"$output")" 2
+	run -0 jq -r '.errors[].code' <<<"$stderr"
+	assert_output unknown_sku
+}
+
+@test "broken lines are rejects, and every line is out or rejected" {
+	use_backend sqlite
+	printf '{"sku":"A","warehouse":"W","qty":1}\nnot json\n[1]\n\xff{}\n{"sku":1.5,"warehouse":"W","qty":1}\n{"sku":"B","warehouse":"W","qty":1.5}\n' \
+	    >"$BATS_TEST_TMPDIR/broken"
+	: >"$BATS_TEST_TMPDIR/empty"
+	run -0 --separate-stderr stock-load --rejects "$BATS_TEST_TMPDIR/r" \
+	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty"
+	assert_equal "$(wc -l <<<"$output")" 1
+	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 5
+}
+
+@test "--help, a bad option, a bad --mode" {
+	run -0 --separate-stderr stock-load --help
+	assert_line --index 0 --partial 'usage: stock-load'
+	run -64 --separate-stderr stock-load --bogus
+	run -64 --separate-stderr stock-load --mode replace
+	assert_stderr --partial "--mode 'replace' is not set or add"
+}
+
+@test "an unreadable operand exits 66, an uncreatable --rejects 73" {
+	use_backend sqlite
+	run -66 --separate-stderr stock-load "$BATS_TEST_TMPDIR/none" \
+	    "$FIXTURES/stock.csv"
+	assert_stderr --partial "cannot open '$BATS_TEST_TMPDIR/none'"
+	assert_equal "$(wc -l <<<"$output")" 3
+	run -73 --separate-stderr stock-load --rejects /nonexistent/r \
+	    "$FIXTURES/stock.csv"
+}
+
+@test "a write error on standard output exits 74" {
+	use_backend sqlite
+	run -74 --separate-stderr sh -c 'stock-load "$1" >/dev/full' sh \
+	    "$FIXTURES/stock.csv"
+	assert_stderr --partial "cannot write '<stdout>': No space left"
+}
+
+@test "a store that cannot be created exits 73, a file that is no store 78" {
+	run -73 --separate-stderr stock-load --db /nonexistent/dir/x.db \
+	    "$FIXTURES/stock.csv"
+	assert_stderr --partial "cannot open store '/nonexistent/dir/x.db'"
+	echo 'not a database, just text that is long enough to matter.....' \
+	    >"$BATS_TEST_TMPDIR/text"
+	run -78 --separate-stderr stock-load --db "$BATS_TEST_TMPDIR/text" \
+	    "$FIXTURES/stock.csv"
+	assert_stderr --partial "is not an orderkit store"
+}
+
+@test "example: stock-load --warehouse MSK stock.csv" {
+	use_backend sqlite
+	run -0 --separate-stderr stock-load --warehouse MSK \
+	    "$FIXTURES/no-warehouse.csv"
+	assert_equal "$(wc -l <<<"$output")" 2
+}
+
+@test "example: stock-load --mode add received.jsonl" {
+	use_backend sqlite
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	run -0 --separate-stderr stock-load --mode add <<<'{"sku":"MUG-WHITE","warehouse":"MSK","qty":10}'
+	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":12,"reserved":0,"available":12}'
+}
