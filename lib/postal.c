@@ -6,8 +6,9 @@
 
 #include "postal.h"
 
-/* In a pattern '9' is a digit, 'A' a letter, 'X' either; '|' separates
- * alternatives, the first being the form written out. */
+/* In a pattern '9' is a digit, '@' a letter, '*' either, anything else
+ * itself ("LT-99999"); '|' separates alternatives, the first being the form
+ * written out. */
 struct postal_rule {
 	char		 cc[3];
 	const char	*pattern;
@@ -16,7 +17,7 @@ struct postal_rule {
 
 static const struct postal_rule rules[] = {
 	{"AM", "9999", "0010"},
-	{"AR", "A9999AAA|9999", "C1425DKA"},
+	{"AR", "@9999@@@|9999", "C1425DKA"},
 	{"AT", "9999", "1010"},
 	{"AU", "9999", "2000"},
 	{"AZ", "AZ 9999", "AZ 1000"},
@@ -24,7 +25,7 @@ static const struct postal_rule rules[] = {
 	{"BG", "9999", "1000"},
 	{"BR", "99999-999", "01310-100"},
 	{"BY", "999999", "220030"},
-	{"CA", "A9A 9A9", "K1A 0B1"},
+	{"CA", "@9@ 9@9", "K1A 0B1"},
 	{"CH", "9999", "8001"},
 	{"CN", "999999", "100000"},
 	{"CY", "9999", "1010"},
@@ -39,7 +40,7 @@ static const struct postal_rule rules[] = {
 	{"GR", "999 99", "105 57"},
 	{"HR", "99999", "10000"},
 	{"HU", "9999", "1011"},
-	{"IE", "A99 XXXX|D6W XXXX", "D02 X285"},
+	{"IE", "@99 ****|D6W ****", "D02 X285"},
 	{"IL", "9999999", "6100000"},
 	{"IN", "999999", "110001"},
 	{"IS", "999", "101"},
@@ -47,14 +48,14 @@ static const struct postal_rule rules[] = {
 	{"JP", "999-9999", "100-0001"},
 	{"KG", "999999", "720000"},
 	{"KR", "99999", "03187"},
-	{"KZ", "999999|A99A9A9", "050000"},
+	{"KZ", "999999|@99@9@9", "050000"},
 	{"LI", "9999", "9490"},
 	{"LT", "LT-99999", "LT-01100"},
 	{"LU", "9999", "1009"},
 	{"LV", "LV-9999", "LV-1050"},
 	{"MD", "MD-9999", "MD-2001"},
 	{"MX", "99999", "06000"},
-	{"NL", "9999 AA", "1012 AB"},
+	{"NL", "9999 @@", "1012 AB"},
 	{"NO", "9999", "0150"},
 	{"NZ", "9999", "6011"},
 	{"PL", "99-999", "00-950"},
@@ -110,8 +111,8 @@ fits(char p, char c)
 {
 	switch (p) {
 	case '9': return isdigit((unsigned char)c);
-	case 'A': return isupper((unsigned char)c);
-	case 'X': return isdigit((unsigned char)c) || isupper((unsigned char)c);
+	case '@': return isupper((unsigned char)c);
+	case '*': return isdigit((unsigned char)c) || isupper((unsigned char)c);
 	default:  return p == c;
 	}
 }
@@ -155,7 +156,7 @@ static int
 check_gb(const char *code, char *out, size_t outlen)
 {
 	static const char *outward[] = {
-		"A9", "A99", "AA9", "AA99", "A9A", "AA9A"
+		"@9", "@99", "@@9", "@@99", "@9@", "@@9@"
 	};
 	size_t n = strlen(code), i, k;
 
@@ -198,6 +199,11 @@ postal_check(const char *country, const char *code, char *out, size_t outlen,
 	*example = NULL;
 	if (postal_none(country))
 		return POSTAL_NONE;
+	if ((rule = find_rule(country)) != NULL)
+		*example = rule->example;
+	else if (strcmp(country, "GB") == 0 || strcmp(country, "GG") == 0 ||
+	    strcmp(country, "JE") == 0 || strcmp(country, "IM") == 0)
+		*example = "SW1A 1AA";
 	/* Upper-case, drop spaces and hyphens: "sw1a 1aa" is "SW1A1AA". */
 	for (; *code != '\0'; code++) {
 		if (is_sep(*code) || *code == '\t')
@@ -209,17 +215,14 @@ postal_check(const char *country, const char *code, char *out, size_t outlen,
 	}
 	compact[n] = '\0';
 	if (strcmp(country, "GB") == 0 || strcmp(country, "GG") == 0 ||
-	    strcmp(country, "JE") == 0 || strcmp(country, "IM") == 0) {
-		*example = "SW1A 1AA";
+	    strcmp(country, "JE") == 0 || strcmp(country, "IM") == 0)
 		return check_gb(compact, out, outlen) ? POSTAL_OK : POSTAL_BAD;
-	}
-	if ((rule = find_rule(country)) == NULL) {
+	if (rule == NULL) {
 		if (n < 2 || n > 10 || n + 1 > outlen)
 			return POSTAL_BAD;
 		memcpy(out, compact, n + 1);
 		return POSTAL_OK;
 	}
-	*example = rule->example;
 	/* Canada Post leaves out D, F, I, O, Q and U, and W and Z first. */
 	if (strcmp(country, "CA") == 0 && (strpbrk(compact, "DFIOQU") != NULL ||
 	    compact[0] == 'W' || compact[0] == 'Z'))
