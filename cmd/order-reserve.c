@@ -731,7 +731,8 @@ load_batch_state(struct reserver *rs, struct job *jobs, size_t n)
 		rs->stock[rs->nstock].avail = store_int(rs->q_stock, 2);
 		rs->stock[rs->nstock++].taken = 0;
 	}
-	qsort(rs->stock, rs->nstock, sizeof(*rs->stock), stock_cmp);
+	if (rs->nstock > 0)
+		qsort(rs->stock, rs->nstock, sizeof(*rs->stock), stock_cmp);
 
 	store_query(rs->q_warehouses, "");
 	cap = 0;
@@ -760,7 +761,8 @@ load_batch_state(struct reserver *rs, struct job *jobs, size_t n)
 		    xstrdup(store_text(rs->q_found, 3));
 		rs->found[rs->nfound++].record = NULL;
 	}
-	qsort(rs->found, rs->nfound, sizeof(*rs->found), found_cmp);
+	if (rs->nfound > 0)
+		qsort(rs->found, rs->nfound, sizeof(*rs->found), found_cmp);
 	free(skus);
 	free(ids);
 }
@@ -770,6 +772,8 @@ find_found(struct reserver *rs, const char *id)
 {
 	struct found key = { .id = (char *)id };
 
+	if (rs->nfound == 0)
+		return NULL;
 	return bsearch(&key, rs->found, rs->nfound, sizeof(*rs->found),
 	    found_cmp);
 }
@@ -930,7 +934,8 @@ apply_deltas(struct reserver *rs, struct delta *d, size_t n, int commit)
 	size_t i, k;
 	int64_t sum;
 
-	qsort(d, n, sizeof(*d), delta_cmp);
+	if (n > 0)
+		qsort(d, n, sizeof(*d), delta_cmp);
 	for (i = 0; i < n; i = k) {
 		for (k = i, sum = 0; k < n && delta_cmp(&d[i], &d[k]) == 0; k++)
 			sum += d[k].qty;
@@ -973,7 +978,8 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 		f->section = xstrdup(store_text(rs->q_found_lock, 3));
 		f->record = NULL;
 	}
-	qsort(rs->found, rs->nfound, sizeof(*rs->found), found_cmp);
+	if (rs->nfound > 0)
+		qsort(rs->found, rs->nfound, sizeof(*rs->found), found_cmp);
 	for (i = 0; i < rs->nfound; i++) {
 		f = &rs->found[i];
 		if (strcmp(f->state, "active") != 0)

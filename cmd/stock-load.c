@@ -623,7 +623,8 @@ main(int argc, char *argv[])
 	}
 	/* Stock sorted, so that rows are locked in the order order-reserve
 	 * locks them: two programs at once cannot deadlock on PostgreSQL. */
-	qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
+	if (ld.nrows > 0)
+		qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
 	for (k = 0; k < ld.nrows; k++) {
 		r = &ld.rows[k];
 		if (ld.add)

@@ -391,3 +391,34 @@ t_crash() {
 	    order-reserve "$FIXTURES/region.jsonl"
 	[[ -f $BATS_TEST_TMPDIR/home/.local/state/orderkit/orderkit.db ]]
 }
+
+@test "example: order-reserve --split --ttl 2h --rejects backorder.jsonl validated.jsonl" {
+	stocked sqlite
+	cat "$FIXTURES/split.jsonl" "$FIXTURES/backorder.jsonl" \
+	    >"$BATS_TEST_TMPDIR/validated.jsonl"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr order-reserve --split --ttl 2h \
+	    --rejects backorder.jsonl validated.jsonl
+	run -0 jq -r '[.id, .status, (.reservation.expires_at != null)] | @tsv' <<<"$output"
+	assert_output $'SHOP-4\treserved\ttrue'
+	run -0 jq -r .id backorder.jsonl
+	assert_output SHOP-7
+}
+
+@test "example: order-reserve --release cancelled.jsonl" {
+	stocked sqlite
+	order-reserve "$FIXTURES/one-parcel.jsonl" >/dev/null
+	run -0 --separate-stderr order-reserve --release "$FIXTURES/id-1.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output cancelled
+}
+
+@test "example: order-reserve --expire >>expired.jsonl" {
+	stocked sqlite
+	order-reserve --ttl 1m --now 2026-01-01T00:00:00Z \
+	    "$FIXTURES/one-parcel.jsonl" >/dev/null
+	run -0 --separate-stderr sh -c 'order-reserve --expire >>"$1"' sh \
+	    "$BATS_TEST_TMPDIR/expired.jsonl"
+	run -0 jq -r .status "$BATS_TEST_TMPDIR/expired.jsonl"
+	assert_output expired
+}
