@@ -346,9 +346,8 @@ merge(struct run *r, struct txn *t, const struct payment_txn *p,
 {
 	int changed = 0;
 
-	if (strcmp(t->currency, p->currency) != 0 || (t->in_file &&
-	    (t->kind != p->kind || (t->state == p->state &&
-	    t->amount != p->amount)))) {
+	if (strcmp(t->currency, p->currency) != 0 || t->kind != p->kind ||
+	    (t->state == p->state && t->amount != p->amount)) {
 		const struct money_currency *c1 = money_currency(t->currency);
 		const struct money_currency *c2 = money_currency(p->currency);
 		char a[40], b[40], msg[160];

@@ -109,6 +109,7 @@ struct payment_map {
 	char	*cols[C_NCOLS];
 	char	*refund_types, *charge_types, *other_types;
 	char	*pending, *failed, *authorized;
+	char	*zone;			/* of times without an offset */
 };
 
 /* What a wrapper tells of the object it holds. */
@@ -496,6 +497,7 @@ payment_map_free(struct payment_map *m)
 	free(m->pending);
 	free(m->failed);
 	free(m->authorized);
+	free(m->zone);
 	free(m);
 }
 
@@ -545,6 +547,13 @@ payment_map_load(const char *path, char *errbuf, size_t errlen, int *status)
 			slot = &m->failed;
 		else if (strcmp(key, "authorized_statuses") == 0)
 			slot = &m->authorized;
+		else if (strcmp(key, "time_zone") == 0) {
+			int off;
+
+			if (zone_offset(value, &off) == -1)
+				goto bad;
+			slot = &m->zone;
+		}
 		else if (strcmp(key, "delimiter") == 0) {
 			if (strcmp(value, "tab") == 0 ||
 			    strcmp(value, "\\t") == 0)
@@ -844,7 +853,10 @@ set_currency(struct payment_txn *t, const char *code, struct problem *pb,
 	return 0;
 }
 
-/* A decimal amount text in major units into minor units, signed. */
+/* A decimal amount as people's exports write it ("$1,234.56",
+ * "1.234,56", "12.00 USD") in major units into minor units, signed.  A
+ * currency sign or code is dropped only when white space or nothing but
+ * the sign separates it from the number: "12.0O" is no amount. */
 static int
 parse_major(const char *text, int exponent, int64_t *minor,
     struct problem *pb, const char *what)
@@ -856,13 +868,22 @@ parse_major(const char *text, int exponent, int64_t *minor,
 
 	if (text == NULL || *text == '\0')
 		return fail(pb, "bad_amount", "the %s is missing", what);
-	/* "$1,234.56", "12.00 USD": symbols and codes around are dropped */
-	while (*p != '\0' && !isdigit((unsigned char)*p) && *p != '-' &&
-	    *p != '.' && *p != ',' && strncmp(p, "\xe2\x88\x92", 3) != 0)
-		p++;
+	if (strlen(p) > 3 && isalpha((unsigned char)p[0]) &&
+	    isalpha((unsigned char)p[1]) && isalpha((unsigned char)p[2]) &&
+	    p[3] == ' ')
+		p += 4;				/* "USD 12.00" */
+	while (*p != '\0' && (*p == '$' || (unsigned char)*p >= 0x80) &&
+	    strncmp(p, "\xe2\x88\x92", 3) != 0 &&
+	    strncmp(p, "\xc2\xa0", 2) != 0)
+		p++;				/* "$", "€", "£" */
 	n = strlen(p);
-	while (n > 0 && isalpha((unsigned char)p[n - 1]))
-		n--;
+	if (n > 4 && p[n - 4] == ' ' && isalpha((unsigned char)p[n - 1]) &&
+	    isalpha((unsigned char)p[n - 2]) &&
+	    isalpha((unsigned char)p[n - 3]))
+		n -= 4;				/* "12.00 USD" */
+	while (n > 0 && (unsigned char)p[n - 1] >= 0x80 &&
+	    (n < 2 || memcmp(p + n - 2, "\xc2\xa0", 2) != 0))
+		n--;				/* "12,00 ₽", "12,00 €" */
 	if (n >= sizeof(buf))
 		return fail(pb, "bad_amount", "%s '%.40s' is too long", what,
 		    text);
@@ -875,6 +896,52 @@ parse_major(const char *text, int exponent, int64_t *minor,
 	if (r != MONEY_OK)
 		return fail(pb, "bad_amount", "%s '%.40s' is not an amount",
 		    what, text);
+	return 0;
+}
+
+/* A decimal as APIs write it: an optional '-', digits, '.' and digits,
+ * never grouped ("12.345" RUB has too many decimals, it is not 12345). */
+static int
+parse_api_decimal(const char *text, int exponent, int64_t *minor,
+    struct problem *pb, const char *what)
+{
+	const char *p = text;
+	int neg = 0, frac = -1;
+	int64_t v = 0;
+
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (!isdigit((unsigned char)*p))
+		return fail(pb, "bad_amount", "%s '%.40s' is not an amount",
+		    what, text);
+	for (; *p != '\0'; p++) {
+		if (*p == '.' && frac == -1) {
+			frac = 0;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p))
+			return fail(pb, "bad_amount", "%s '%.40s' is not an "
+			    "amount", what, text);
+		if (frac >= 0 && ++frac > exponent) {
+			if (*p != '0')
+				return fail(pb, "bad_amount", "%s '%.40s' has "
+				    "more decimals than the currency", what,
+				    text);
+			continue;
+		}
+		if (money_mul(v, 10, &v) == -1 ||
+		    money_add(v, *p - '0', &v) == -1)
+			return fail(pb, "bad_amount", "%s '%.40s' is too "
+			    "large", what, text);
+	}
+	for (frac = frac < 0 ? 0 : frac > exponent ? exponent : frac;
+	    frac < exponent; frac++)
+		if (money_mul(v, 10, &v) == -1)
+			return fail(pb, "bad_amount", "%s '%.40s' is too "
+			    "large", what, text);
+	*minor = neg ? -v : v;
 	return 0;
 }
 
@@ -915,8 +982,8 @@ json_amount(const json_t *v, int minor, int exponent, int64_t *out,
 			return fail(pb, "bad_amount", "%s '%.40s' is not a "
 			    "whole number of minor units", what, s);
 		}
-		return parse_major(json_string_value(v), exponent, out, pb,
-		    what);
+		return parse_api_decimal(json_string_value(v), exponent, out,
+		    pb, what);
 	}
 	if (v == NULL || json_is_null(v))
 		return fail(pb, "bad_amount", "the %s is missing", what);
@@ -1227,8 +1294,7 @@ paypal_search(struct payment_reader *r, const json_t *o,
 	    json_amount(json_object_get(fee, "value"), 0, exponent, &t->fee,
 	    pb, "fee_amount") == -1)
 		return -1;
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	t->fee = t->fee < 0 ? -t->fee : 0;	/* as in the download */
 	if (time_of(jstr(ti, "transaction_initiation_date"), &t->created, pb,
 	    "transaction_initiation_date") == -1)
 		return -1;
@@ -1822,8 +1888,9 @@ paypal_row(struct payment_reader *r, struct csvread_row *row,
 	if (field(r, row, C_FEE) != NULL && parse_major(field(r, row, C_FEE),
 	    exponent, &t->fee, pb, "Fee") == -1)
 		return -1;
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	/* PayPal writes fees negative; a refund's positive fee is one it
+	 * gave back, no cost */
+	t->fee = t->fee < 0 ? -t->fee : 0;
 	if (date_time_zone(field(r, row, C_DATE), field(r, row, C_TIME),
 	    field(r, row, C_TZ), &t->created) == -1)
 		return fail(pb, "bad_time", "Date '%.20s' Time '%.20s' is not "
@@ -1874,6 +1941,29 @@ paypal_row(struct payment_reader *r, struct csvread_row *row,
 	return 0;
 }
 
+/* A registry's time: with its own offset, or in the map's zone (UTC
+ * without one); "2026-11-20 10:15", "20.11.2026 10:15:00". */
+static int
+generic_time(const char *text, const char *zone, int64_t *epoch)
+{
+	char date[32];
+	const char *sp;
+	size_t n;
+	int offset;
+
+	if (rfc3339_parse(text, epoch, &offset) == 0)
+		return 0;
+	if (zone == NULL && payment_time_parse(text, epoch) == 0)
+		return 0;
+	sp = text + strcspn(text, " T");
+	n = sp - text;
+	if (n >= sizeof(date))
+		return -1;
+	memcpy(date, text, n);
+	date[n] = '\0';
+	return date_time_zone(date, *sp != '\0' ? sp + 1 : NULL, zone, epoch);
+}
+
 static int
 generic_row(struct payment_reader *r, struct csvread_row *row,
     struct payment_txn *t, struct problem *pb)
@@ -1920,12 +2010,9 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	}
 	if (t->fee < 0)
 		t->fee = -t->fee;
-	if (field(r, row, C_CREATED) != NULL &&
-	    payment_time_parse(field(r, row, C_CREATED), &t->created) == -1 &&
-	    date_time_zone(field(r, row, C_CREATED), strchr(field(r, row,
-	    C_CREATED), ' '), NULL, &t->created) == -1)
-		return fail(pb, "bad_time", "'%.40s' is not a time",
-		    field(r, row, C_CREATED));
+	if ((cur = field(r, row, C_CREATED)) != NULL &&
+	    generic_time(cur, m->zone, &t->created) == -1)
+		return fail(pb, "bad_time", "'%.40s' is not a time", cur);
 	v = t->amount;
 	if (in_list(m->refund_types, type) || (type == NULL && v < 0))
 		t->kind = PAYMENT_REFUND;
