@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "contact.h"
+#include "country.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -71,6 +72,49 @@ distance(const char *a, const char *b)
 	return d[n][m];
 }
 
+/* 1 when suffix (".com", ".co.uk") is made of labels that are top-level
+ * domains in use: a country code, or a common generic one. */
+static int
+real_suffix(const char *suffix)
+{
+	static const char *generic[] = {
+		"com", "net", "org", "info", "biz", "edu", "gov", "me", "io",
+		"eu", "uk", "su", "co", "ac", "app", "dev", "online", "email",
+	};
+	char label[8];
+	size_t n, i;
+	int ok;
+
+	if (*suffix++ != '.')
+		return 0;
+	for (;;) {
+		n = strcspn(suffix, ".");
+		ok = 0;
+		if (n == 2) {
+			label[0] = toupper((unsigned char)suffix[0]);
+			label[1] = toupper((unsigned char)suffix[1]);
+			label[2] = '\0';
+			ok = country_find(label) != NULL;
+		}
+		for (i = 0; !ok && i < sizeof(generic) / sizeof(generic[0]); i++)
+			ok = strlen(generic[i]) == n &&
+			    strncmp(suffix, generic[i], n) == 0;
+		if (!ok)
+			return 0;
+		if (suffix[n] == '\0')
+			return 1;
+		suffix += n + 1;
+	}
+}
+
+/* Country codes that are mostly ".com" mistyped: Colombia, Cameroon, Oman. */
+static int
+com_slip(const char *suffix)
+{
+	return strcmp(suffix, ".co") == 0 || strcmp(suffix, ".cm") == 0 ||
+	    strcmp(suffix, ".om") == 0;
+}
+
 static const char *
 typo_of(const char *domain)
 {
@@ -87,8 +131,18 @@ typo_of(const char *domain)
 			return NULL;
 	for (i = 0; i < sizeof(popular) / sizeof(popular[0]); i++) {
 		/* One slip in a name of 7 or more; two in one of 10 or more. */
-		int dist = distance(domain, popular[i]);
-		size_t len = strlen(popular[i]);
+		int dist;
+		size_t len = strlen(popular[i]), name = strcspn(domain, ".");
+
+		/* The provider's domain in another country (protonmail.ch,
+		 * yahoo.co.in) is no slip. */
+		if (name == strcspn(popular[i], ".") &&
+		    strncmp(domain, popular[i], name) == 0 &&
+		    real_suffix(domain + name) &&
+		    !(strcmp(popular[i] + name, ".com") == 0 &&
+		    com_slip(domain + name)))
+			continue;
+		dist = distance(domain, popular[i]);
 
 		if ((dist == 1 && len >= 7) || (dist == 2 && len >= 10))
 			return popular[i];
