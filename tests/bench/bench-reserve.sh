@@ -31,6 +31,7 @@ for p in order-reserve stock-load; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-reserve.XXXXXX")
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	scripts/pg-test.sh stop "$tmp/pg" 2>/dev/null || true
 	rm -rf "$tmp"
