@@ -1,0 +1,482 @@
+bats_require_minimum_version 1.5.0
+setup() {
+	load test_helper/common
+	export ORDERKIT_DB="$BATS_TEST_TMPDIR/pay.db"
+	NOW=2026-11-21T06:00:00Z
+	MAPS="$BATS_TEST_DIRNAME/../scripts/maps"
+}
+
+# reconcile PAYMENTS ORDERS [OPTION ...]: run with the report and rejects
+# in the test's directory, stdout in $output.
+reconcile() {
+	local payments=$1 orders=$2
+	shift 2
+	run --separate-stderr pay-reconcile --payments "$FIXTURES/$payments" \
+	    --now "$NOW" --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" "$@" \
+	    "$FIXTURES/$orders"
+}
+
+# class ID: the payment.status and first error code of order ID, from
+# stdout or the rejects.
+class() {
+	{ printf '%s\n' "$output"; cat "$BATS_TEST_TMPDIR/rejects.jsonl"; } |
+	    jq -r --arg id "$1" 'select(.id == $id) |
+		"\(.payment.status) \(.errors[0].code // "-") \(.payment.paid)"'
+}
+
+report() {
+	jq -c "select(.type == \"$1\")${2:+ | $2}" "$BATS_TEST_TMPDIR/report.jsonl"
+}
+
+@test "--help prints the usage on stdout and exits 0" {
+	run -0 --separate-stderr pay-reconcile --help
+	assert_output --partial "usage: pay-reconcile --payments FILE"
+	assert_stderr ''
+}
+
+@test "a bad option exits 64 with the usage" {
+	run -64 --separate-stderr pay-reconcile --payments x --frobnicate
+	assert_output ''
+	assert_stderr --partial "usage: pay-reconcile"
+}
+
+@test "no --payments is a usage error, 64" {
+	run -64 --separate-stderr pay-reconcile </dev/null
+	assert_stderr --partial "--payments FILE is required"
+}
+
+@test "an unknown --provider and a bad --hold-risk are usage errors" {
+	run -64 --separate-stderr pay-reconcile --payments x --provider klarna
+	assert_stderr --partial "--provider 'klarna' is not"
+	run -64 --separate-stderr pay-reconcile --payments x --hold-risk 101
+	assert_stderr --partial "--hold-risk '101' is not a score"
+}
+
+@test "an unreadable --payments file exits 66 before any order is read" {
+	run -66 --separate-stderr pay-reconcile --payments /nonexistent.csv \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr "pay-reconcile: cannot open '/nonexistent.csv': No such file or directory"
+}
+
+@test "an unreadable order operand is 66, and the others are read" {
+	run -66 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --rejects /dev/null --now "$NOW" \
+	    /nonexistent.jsonl "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr --partial "cannot open '/nonexistent.jsonl'"
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 3
+}
+
+@test "an uncreatable --rejects or --report exits 73" {
+	run -73 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --rejects /nonexistent/r.jsonl \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr --partial "cannot open '/nonexistent/r.jsonl'"
+	run -73 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --report /nonexistent/x.jsonl \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr --partial "cannot open '/nonexistent/x.jsonl'"
+}
+
+@test "a write error on standard output exits 74" {
+	run -74 --separate-stderr sh -c 'pay-reconcile --payments "$1" \
+	    --rejects /dev/null "$2" >/dev/full' sh \
+	    "$FIXTURES/stripe-charges.jsonl" "$FIXTURES/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr --partial "cannot write '<stdout>': No space left"
+}
+
+@test "a write error on the report exits 74" {
+	run -74 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --report /dev/full \
+	    --rejects /dev/null "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr --partial "cannot write '/dev/full'"
+}
+
+@test "a CSV of no provider known is 65 and names --map" {
+	printf 'a,b\n1,2\n' >"$BATS_TEST_TMPDIR/x.csv"
+	run -65 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/x.csv" </dev/null
+	assert_stderr --partial "is no payment report known"
+}
+
+@test "stripe: paid, cod and paid-by-intent orders pass with their payment section" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	assert_success
+	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
+}
+
+@test "stripe: every other class goes to the rejects with its code" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	assert_success
+	assert_equal "$(class SHOP-1001)" "paid - 12000"
+	assert_equal "$(class SHOP-1002)" "underpaid underpaid 4500"
+	assert_equal "$(class SHOP-1003)" "overpaid overpaid 3500"
+	assert_equal "$(class SHOP-1004)" "unpaid unpaid 0"
+	assert_equal "$(class SHOP-1005)" "pending pending 0"
+	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
+	assert_equal "$(class SHOP-1007)" "currency_mismatch currency_mismatch 0"
+	assert_equal "$(class SHOP-1008)" "refunded refunded 0"
+	assert_equal "$(class SHOP-1009)" "partially_refunded partially_refunded 7500"
+	assert_equal "$(class SHOP-1010)" "cod - 0"
+}
+
+@test "stripe: every order line ends up in exactly one stream" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	assert_success
+	assert_equal "$(($(printf '%s\n' "$output" | wc -l) + \
+	    $(jq -c 'select(.id)' "$BATS_TEST_TMPDIR/rejects.jsonl" | wc -l)))" \
+	    "$(wc -l <"$FIXTURES/stripe-orders.jsonl")"
+}
+
+@test "stripe: an underpaid order's reject says by how much" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	run -0 jq -c 'select(.id == "SHOP-1002") | .errors' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[{"code":"underpaid","field":"payment","message":"paid 45.00 of 50.00 USD"}]'
+}
+
+@test "stripe: the report names the orphan, the duplicate and the mismatches" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	run -0 report orphan '[.transaction_id, .order_ref, .amount, .line]'
+	assert_output '["ch_3QK9999","SHOP-9999",990,14]'
+	run -0 report duplicate
+	assert_output '{"type":"duplicate","order_id":"SHOP-1006","currency":"USD","expected":4000,"captured":8000,"paid":8000,"transactions":["ch_3QK1006b","ch_3QK1006a"]}'
+	run -0 report mismatch '[.order_id, .class, .expected, .paid]'
+	assert_output '["SHOP-1002","underpaid",5000,4500]
+["SHOP-1003","overpaid",3000,3500]
+["SHOP-1007","currency_mismatch",6000,0]'
+}
+
+@test "stripe: the summary per currency and day adds up, classes counted" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	run -0 report summary
+	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0}}
+{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1}}'
+}
+
+@test "stripe: broken payment lines are rejected with their line, the run goes on" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	assert_success
+	run -0 jq -c 'select(.line) | [.line, .errors[0].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[17,"bad_json"]
+[18,"bad_amount"]'
+}
+
+@test "stripe: an amount with a fraction in minor units is bad_amount, not rounded" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	run -0 jq -r 'select(.line == 18) | .errors[0].message' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output "amount '12.5' is not a whole number of minor units"
+}
+
+@test "stripe balance report: fees, a refund by charge_id, \"1,250.00\", a broken gross" {
+	reconcile stripe-balance.csv stripe-balance-orders.jsonl
+	assert_success
+	assert_equal "$(class SHOP-2001)" "paid - 12000"
+	assert_equal "$(class SHOP-2002)" "partially_refunded partially_refunded 100000"
+	run -0 jq -c 'select(.id == "SHOP-2001") | .payment.fees' <<<"$output"
+	assert_output 378
+	run -0 jq -c 'select(.line) | [.line, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[6,"gross '"'12.0O'"' is not an amount"]'
+}
+
+@test "stripe payments export: uncaptured is pending, failed is unpaid, refunds kept" {
+	reconcile stripe-payments.csv stripe-payments-orders.jsonl
+	assert_success
+	assert_equal "$(class SHOP-3001)" "paid - 4990"
+	assert_equal "$(class SHOP-3002)" "pending pending 0"
+	assert_equal "$(class SHOP-3003)" "partially_refunded partially_refunded 5000"
+	assert_equal "$(class SHOP-3004)" "unpaid unpaid 0"
+}
+
+@test "yookassa: notifications, fees from income_amount, a refund found by payment_id" {
+	reconcile yookassa-events.jsonl yookassa-orders.jsonl
+	assert_success
+	assert_equal "$(class RU-5001)" "paid - 249000"
+	assert_equal "$(class RU-5002)" "pending pending 0"
+	assert_equal "$(class RU-5003)" "unpaid unpaid 0"
+	assert_equal "$(class RU-5004)" "partially_refunded partially_refunded 350000"
+	assert_equal "$(class RU-5005)" "currency_mismatch currency_mismatch 0"
+	run -0 jq -c 'select(.id == "RU-5001") | .payment.fees' <<<"$output"
+	assert_output 8615
+}
+
+@test "yookassa: \"12.345\" RUB has too many decimals, it is not twelve thousand" {
+	reconcile yookassa-events.jsonl yookassa-orders.jsonl
+	run -0 jq -r 'select(.line == 7) | .errors[0] | "\(.code): \(.message)"' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output "bad_amount: amount '12.345' has more decimals than the currency"
+}
+
+@test "yookassa: a pretty-printed GET /payments list is read whole" {
+	reconcile yookassa-list.json yookassa-orders.jsonl
+	assert_success
+	assert_equal "$(class RU-5001)" "paid - 249000"
+	run -0 report orphan '[.transaction_id, .order_ref]'
+	assert_output '["2d8e1f3a-000f-5000-9000-1a2b3c4d0007","RU-5007"]'
+}
+
+@test "paypal activity: \"1,234.56\", a refund by Reference Txn ID, funding rows no orphans" {
+	reconcile paypal-activity.csv paypal-orders.jsonl
+	assert_success
+	assert_equal "$(class PP-6001)" "paid - 123456"
+	assert_equal "$(class PP-6002)" "refunded refunded 0"
+	assert_equal "$(class PP-6003)" "pending pending 0"
+	assert_equal "$(class PP-6004)" "paid - 1999"
+	run -0 report orphan
+	assert_output ''
+	run -0 jq -c 'select(.line) | [.line, .errors[0].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[10,"bad_amount"]'
+}
+
+@test "paypal activity in German: decimal commas \"1.234,56\" and a Rückzahlung" {
+	reconcile paypal-activity-de.csv paypal-de-orders.jsonl
+	assert_success
+	assert_equal "$(class DE-7001)" "paid - 123456"
+	assert_equal "$(class DE-7002)" "partially_refunded partially_refunded 4000"
+	run -0 jq -c 'select(.id == "DE-7001") | .payment.fees' <<<"$output"
+	assert_output 2376
+}
+
+@test "paypal transaction search: T0006 paid, T1107 refund, T0400 ignored" {
+	reconcile paypal-search.json paypal-search-orders.jsonl
+	assert_success
+	assert_equal "$(class PP-6101)" "partially_refunded partially_refunded 40000"
+	assert_equal "$(class PP-6102)" "pending pending 0"
+	run -0 report orphan
+	assert_output ''
+}
+
+@test "paypal webhooks: a capture matched by order id, its refund by the up link" {
+	reconcile paypal-webhooks.jsonl paypal-webhook-orders.jsonl
+	assert_success
+	assert_equal "$(class PP-6201)" "partially_refunded partially_refunded 10000"
+}
+
+@test "cloudpayments: Amount 19.99 as a JSON number is exactly 1999 kopecks" {
+	reconcile cloudpayments.jsonl cloudpayments-orders.jsonl
+	assert_success
+	assert_equal "$(class CP-8001)" "paid - 123456"
+	assert_equal "$(class CP-8002)" "paid - 1999"
+	assert_equal "$(class CP-8003)" "pending pending 0"
+	assert_equal "$(class CP-8004)" "unpaid unpaid 0"
+	assert_equal "$(class CP-8005)" "refunded refunded 0"
+	assert_equal "$(class CP-8006)" "paid - 700000"
+}
+
+@test "generic: a bank registry through a map, semicolons and decimal commas" {
+	reconcile registry.csv registry-orders.jsonl \
+	    --map "$MAPS/pay-acquiring-registry.map"
+	assert_success
+	assert_equal "$(class G-9001)" "paid - 123450"
+	assert_equal "$(class G-9002)" "partially_refunded partially_refunded 1250000"
+	assert_equal "$(class G-9003)" "unpaid unpaid 0"
+	run -0 jq -c 'select(.line) | [.line, .errors[0].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[6,"bad_amount"]
+[7,"bad_currency"]'
+}
+
+@test "generic: a map that lacks the amount is a configuration error, 78" {
+	printf 'id = ID\ncurrency = Cur\n' >"$BATS_TEST_TMPDIR/bad.map"
+	run -78 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/registry.csv" --map "$BATS_TEST_TMPDIR/bad.map" </dev/null
+	assert_stderr --partial "lacks id, amount"
+}
+
+@test "mixed currencies and providers in one run: each order in its own" {
+	run --separate-stderr pay-reconcile --now "$NOW" \
+	    --payments "$FIXTURES/stripe-charges.jsonl" \
+	    --payments "$FIXTURES/yookassa-events.jsonl" \
+	    --payments "$FIXTURES/cloudpayments.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    "$FIXTURES/stripe-orders.jsonl" "$FIXTURES/yookassa-orders.jsonl" \
+	    "$FIXTURES/cloudpayments-orders.jsonl"
+	assert_success
+	assert_equal "$(class SHOP-1001)" "paid - 12000"
+	assert_equal "$(class RU-5001)" "paid - 249000"
+	assert_equal "$(class CP-8002)" "paid - 1999"
+	run -0 report summary '[.currency, .day, .gross]'
+	assert_output '["EUR","2026-11-20",0]
+["RUB","2026-11-20",1624455]
+["USD","2026-11-20",63990]'
+}
+
+@test "a payment that arrives a day later is matched on the second run" {
+	printf '' >"$BATS_TEST_TMPDIR/day1.jsonl"
+	grep SHOP-1001 "$FIXTURES/stripe-orders.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/day1.jsonl" --rejects "$BATS_TEST_TMPDIR/r1" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_output ''
+	run -0 jq -r '.errors[0].code' "$BATS_TEST_TMPDIR/r1"
+	assert_output unpaid
+	grep ch_3QK1001 "$FIXTURES/stripe-charges.jsonl" >"$BATS_TEST_TMPDIR/day2.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/day2.jsonl" --rejects "$BATS_TEST_TMPDIR/r2" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -r '.payment.status' <<<"$output"
+	assert_output paid
+}
+
+@test "a payment seen before its order is kept, and matched when the order comes" {
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --rejects /dev/null \
+	    --report "$BATS_TEST_TMPDIR/rep1" </dev/null
+	run -0 jq -r 'select(.type == "orphan") | .order_ref' "$BATS_TEST_TMPDIR/rep1"
+	assert_output --partial SHOP-1001
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	grep SHOP-1001 "$FIXTURES/stripe-orders.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" --report "$BATS_TEST_TMPDIR/rep2" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -r '.payment.status' <<<"$output"
+	assert_output paid
+	run -0 jq -c 'select(.type == "summary") | .transactions' \
+	    "$BATS_TEST_TMPDIR/rep2"
+	assert_output 0
+}
+
+@test "the same report loaded twice counts nothing twice" {
+	run -0 --separate-stderr pay-reconcile --stats --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --now "$NOW" --rejects /dev/null \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
+	assert_stderr --partial "30 transactions read, 14 new, 1 orphans, 0 conflicts"
+	first=$(sqlite3 "$ORDERKIT_DB" 'SELECT count(*), sum(amount) FROM pay_transactions')
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
+	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
+	assert_stderr --partial "15 transactions read, 0 new"
+	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
+	assert_equal "$(class SHOP-1009)" "partially_refunded partially_refunded 7500"
+	assert_equal "$(sqlite3 "$ORDERKIT_DB" \
+	    'SELECT count(*), sum(amount) FROM pay_transactions')" "$first"
+	assert_equal "$first" "14|73990"
+}
+
+@test "the store remembers the order each transaction paid for" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT txn_id, matched_order FROM pay_transactions WHERE provider = 'stripe' AND txn_id LIKE 'ch_3QK1006%' ORDER BY 1"
+	assert_output 'ch_3QK1006a|SHOP-1006
+ch_3QK1006b|SHOP-1006'
+}
+
+@test "a transaction reported again with another amount is a conflict; the first counts" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	sed 's/"amount":12000,"amount_captured":12000/"amount":11000,"amount_captured":11000/' \
+	    "$FIXTURES/stripe-charges.jsonl" >"$BATS_TEST_TMPDIR/changed.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/changed.jsonl" --rejects /dev/null \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    "$FIXTURES/stripe-orders.jsonl"
+	run -0 report conflict '.transaction_id'
+	assert_output '"ch_3QK1001"'
+}
+
+@test "risk: card and IP country against the shipping country" {
+	reconcile cloudpayments.jsonl cloudpayments-orders.jsonl
+	run -0 jq -c 'select(.id == "CP-8006") | .risk' <<<"$output"
+	assert_output '{"score":60,"reasons":["card_country_mismatch","ip_country_mismatch"]}'
+}
+
+@test "risk: --hold-risk sends a paid order at or above it to the rejects" {
+	reconcile cloudpayments.jsonl cloudpayments-orders.jsonl --hold-risk 60
+	assert_equal "$(class CP-8006)" "paid risk_hold 700000"
+	rm "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile cloudpayments.jsonl cloudpayments-orders.jsonl --hold-risk 61
+	assert_equal "$(class CP-8006)" "paid - 700000"
+}
+
+@test "risk: three orders from one e-mail in a day, and an amount far above usual" {
+	for i in $(seq 1 21); do
+		printf '{"id":"V-%d","created_at":"2026-11-20T%02d:00:00+03:00","currency":"RUB","customer":{"email":"v%d@example.ru"},"payment":{"method":"cod"},"totals":{"total":100000}}\n' "$i" "$i" "$i"
+	done >"$BATS_TEST_TMPDIR/o.jsonl"
+	for i in 1 2 3; do
+		printf '{"id":"W-%d","created_at":"2026-11-21T1%d:00:00+03:00","currency":"RUB","customer":{"email":"Same@Example.ru"},"payment":{"method":"cod"},"totals":{"total":%d}}\n' "$i" "$i" "$((i == 3 ? 600000 : 100000))"
+	done >>"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -c 'select(.id | startswith("W")) | [.id, .risk.reasons]' <<<"$output"
+	assert_output '["W-1",[]]
+["W-2",[]]
+["W-3",["email_velocity","high_amount"]]'
+}
+
+@test "an order without a total or with a bad currency is rejected, the run goes on" {
+	printf '%s\n' '{"id":"X-1","currency":"RUB"}' \
+	    '{"id":"X-2","currency":"ZZZ","totals":{"total":100}}' \
+	    '{"id":"X-3","currency":"RUB","totals":{"total":1.5}}' \
+	    '{"id":"X-4","currency":"RUB","payment":{"method":"cod"},"totals":{"total":100}}' \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects "$BATS_TEST_TMPDIR/r" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -r '.status' <<<"$output"
+	assert_output cod
+	run -0 jq -c '[.id, [.errors[].code]]' "$BATS_TEST_TMPDIR/r"
+	assert_output '["X-1",["missing_field"]]
+["X-2",["bad_currency"]]
+["X-3",["bad_amount"]]'
+}
+
+@test "broken inputs: no crash, every line in one of the two streams" {
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	for f in "$BROKEN"/*; do
+		run --separate-stderr pay-reconcile --payments \
+		    "$BATS_TEST_TMPDIR/none.jsonl" --rejects \
+		    "$BATS_TEST_TMPDIR/r" "$f"
+		assert_success
+		rejected=$(count_lines "$BATS_TEST_TMPDIR/r")
+		passed=$(printf '%s' "$output" | grep -c . || true)
+		nonblank=$(grep -c '[^[:space:]]' "$f" || true)
+		assert_equal "$((passed + rejected))" "$nonblank"
+		rm -f "$BATS_TEST_TMPDIR/r"
+	done
+}
+
+@test "the same results under a distant time zone" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	cp "$BATS_TEST_TMPDIR/report.jsonl" "$BATS_TEST_TMPDIR/utc.jsonl"
+	rm -f "$ORDERKIT_DB"*
+	TZ=Pacific/Kiritimati reconcile stripe-charges.jsonl stripe-orders.jsonl
+	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/report.jsonl")" \
+	    "$(cat "$BATS_TEST_TMPDIR/utc.jsonl")"
+}
+
+@test "--strict makes rejects exit 65" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --strict
+	assert_failure 65
+}
+
+@test "postgresql: a late payment and a report loaded twice, as on SQLite" {
+	pgdir="$BATS_TEST_TMPDIR/pg"
+	url=$("$BATS_TEST_DIRNAME/../scripts/pg-test.sh" start "$pgdir")
+	export ORDERKIT_DB="$url"
+	grep SHOP-1001 "$FIXTURES/stripe-orders.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	run --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	status1=$status out1=$output
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
+	status2=$status err2=$stderr
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
+	status3=$status out3=$output err3=$stderr
+	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$pgdir"
+	assert_equal "$status1 $status2 $status3" "0 0 0"
+	assert_equal "$out1" ''
+	assert_equal "$out3" "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
+	[[ $err2 == *"15 transactions read, 14 new"* ]] || fail "$err2"
+	[[ $err3 == *"15 transactions read, 0 new"* ]] || fail "$err3"
+	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
+}
