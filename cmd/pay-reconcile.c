@@ -866,7 +866,8 @@ write_summaries(struct run *r)
 	size_t i;
 	int c;
 
-	qsort(r->sums, r->nsums, sizeof(*r->sums), cmp_summary);
+	if (r->nsums > 1)
+		qsort(r->sums, r->nsums, sizeof(*r->sums), cmp_summary);
 	for (i = 0; i < r->nsums; i++) {
 		s = &r->sums[i];
 		if ((counts = json_object()) == NULL)

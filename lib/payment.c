@@ -745,6 +745,7 @@ payment_open(struct payment_reader *r, const char *path,
 	}
 	/* A CSV file: the header names it. */
 	csvread_init(&r->csv, r->fp, path, delim);
+	r->have_csv = 1;
 	if ((hdr = csvread_next(&r->csv)) == NULL) {
 		r->format = FMT_JSON;		/* nothing in it */
 		return 0;
@@ -800,7 +801,7 @@ payment_close(struct payment_reader *r)
 		warn("cannot read '%s'", r->path);
 		status = EX_IOERR;
 	}
-	if (r->format != FMT_JSON)
+	if (r->have_csv)
 		csvread_release(&r->csv);
 	if (r->fp != NULL && r->fp != stdin)
 		fclose(r->fp);

@@ -83,8 +83,8 @@ struct payment_reader {
 	int			 status;	/* 0, EX_IOERR */
 	/* CSV */
 	struct csvread		 csv;
+	int			 have_csv;	/* csv is to be released */
 	int			 col[40];	/* column of each field, or -1 */
-	char			**meta_cols;	/* unused */
 	char			 delim;
 	/* JSON */
 	char			*line;

@@ -470,6 +470,7 @@ ch_3QK1006b|SHOP-1006'
 	status1=$status out1=$output
 	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
 	status2=$status err2=$stderr
+	rm "$BATS_TEST_TMPDIR/rejects.jsonl"
 	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
 	status3=$status out3=$output err3=$stderr
 	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$pgdir"
