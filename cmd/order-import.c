@@ -235,6 +235,171 @@ sniff_delimiter(const struct input *in)
 	return ',';
 }
 
+
+/* ---- a CSV pull reader that packs each row's fields in one buffer ---- */
+
+/* csvread(3)'s reader copies every field into its own allocation; a large
+ * export has tens of millions of fields, so these rows share one arena that
+ * is reused chunk after chunk.  A row is as csvread gives it. */
+struct rows {
+	FILE		*fp;
+	struct csv_parser parser;
+	char		*arena;		/* field bytes, each NUL-terminated */
+	size_t		 used, cap;
+	size_t		*offs, *lens;	/* per field queued */
+	size_t		 nfields, capfields;
+	size_t		*rowfirst;	/* per row: its first field */
+	unsigned long	*rowline;
+	size_t		 nrows, caprows, next;
+	size_t		 curfirst;	/* the first field of the row in progress */
+	unsigned long	 curline;
+	unsigned long	 line;		/* newlines seen */
+	int		 eof, first, error;
+	struct csvread_row out;		/* what the caller sees */
+	size_t		 outcap;
+};
+
+static void
+rows_field(void *s, size_t len, void *data)
+{
+	struct rows *r = data;
+
+	if (s == NULL)
+		len = 0;
+	if (r->nfields == r->curfirst)
+		r->curline = r->line + 1;
+	if (r->used + len + 1 > r->cap) {
+		r->cap = (r->used + len + 1) * 2;
+		r->arena = xrealloc(r->arena, r->cap);
+	}
+	if (len > 0)
+		memcpy(r->arena + r->used, s, len);
+	r->arena[r->used + len] = '\0';
+	if (r->nfields == r->capfields) {
+		r->capfields = r->capfields ? r->capfields * 2 : 256;
+		r->offs = xrealloc(r->offs, r->capfields * sizeof(*r->offs));
+		r->lens = xrealloc(r->lens, r->capfields * sizeof(*r->lens));
+	}
+	r->offs[r->nfields] = r->used;
+	r->lens[r->nfields++] = len;
+	r->used += len + 1;
+}
+
+static void
+rows_end(int c, void *data)
+{
+	struct rows *r = data;
+
+	(void)c;
+	if (r->nfields - r->curfirst == 1 && r->lens[r->curfirst] == 0) {
+		r->used = r->offs[r->curfirst];	/* an empty line */
+		r->nfields = r->curfirst;
+		return;
+	}
+	if (r->nrows == r->caprows) {
+		r->caprows = r->caprows ? r->caprows * 2 : 64;
+		r->rowfirst = xrealloc(r->rowfirst,
+		    r->caprows * sizeof(*r->rowfirst));
+		r->rowline = xrealloc(r->rowline,
+		    r->caprows * sizeof(*r->rowline));
+	}
+	r->rowfirst[r->nrows] = r->curfirst;
+	r->rowline[r->nrows++] = r->curline;
+	r->curfirst = r->nfields;
+}
+
+static void
+rows_init(struct rows *r, FILE *fp, char delim)
+{
+	memset(r, 0, sizeof(*r));
+	r->fp = fp;
+	r->first = 1;
+	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
+		xnomem();
+	csv_set_delim(&r->parser, delim);
+	csv_set_realloc_func(&r->parser, xrealloc);
+}
+
+/* Drop the rows handed out; keep the row in progress. */
+static void
+rows_compact(struct rows *r)
+{
+	size_t i, base, nkeep = r->nfields - r->curfirst;
+
+	base = nkeep > 0 ? r->offs[r->curfirst] : r->used;
+	memmove(r->arena, r->arena + base, r->used - base);
+	for (i = 0; i < nkeep; i++) {
+		r->offs[i] = r->offs[r->curfirst + i] - base;
+		r->lens[i] = r->lens[r->curfirst + i];
+	}
+	r->used -= base;
+	r->nfields = nkeep;
+	r->curfirst = 0;
+	r->nrows = r->next = 0;
+}
+
+static struct csvread_row *
+rows_next(struct rows *r)
+{
+	char buf[65536];
+	const char *p, *end, *nl;
+	size_t n, off, i, first, count;
+
+	while (r->next == r->nrows && !r->eof) {
+		rows_compact(r);
+		n = fread(buf, 1, sizeof(buf), r->fp);
+		off = r->first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ?
+		    3 : 0;
+		r->first = 0;
+		if (n == 0) {
+			if (ferror(r->fp))
+				r->error = EX_IOERR;
+			csv_fini(&r->parser, rows_field, rows_end, r);
+			r->eof = 1;
+			break;
+		}
+		/* Line by line, so that a row knows the line it starts on. */
+		for (p = buf + off, end = buf + n; p < end; p = nl + 1) {
+			if ((nl = memchr(p, '\n', end - p)) == NULL)
+				nl = end - 1;
+			if (csv_parse(&r->parser, p, nl - p + 1, rows_field,
+			    rows_end, r) != (size_t)(nl - p + 1))
+				xnomem();
+			if (*nl == '\n')
+				r->line++;
+		}
+	}
+	if (r->next == r->nrows)
+		return NULL;
+	first = r->rowfirst[r->next];
+	count = (r->next + 1 < r->nrows ? r->rowfirst[r->next + 1] :
+	    r->curfirst) - first;
+	if (r->outcap < count) {
+		r->outcap = count * 2;
+		r->out.fields = xrealloc(r->out.fields,
+		    r->outcap * sizeof(*r->out.fields));
+	}
+	for (i = 0; i < count; i++)
+		r->out.fields[i] = r->arena + r->offs[first + i];
+	r->out.lens = r->lens + first;
+	r->out.nfields = count;
+	r->out.line = r->rowline[r->next++];
+	return &r->out;
+}
+
+static void
+rows_release(struct rows *r)
+{
+	csv_free(&r->parser);
+	free(r->arena);
+	free(r->offs);
+	free(r->lens);
+	free(r->rowfirst);
+	free(r->rowline);
+	free(r->out.fields);
+	memset(r, 0, sizeof(*r));
+}
+
 /* ---- CSV rows ---- */
 
 /* A row's fields decoded to UTF-8 and trimmed. */
@@ -300,8 +465,8 @@ decode_row(struct row *r, struct csvread_row *raw, struct charset *cs)
 		/* The common case: validated in place, no copy. */
 		for (i = 0; i < raw->nfields; i++) {
 			if (charset_decode(cs, raw->fields[i], raw->lens[i],
-			    &n) == NULL || strlen(raw->fields[i]) !=
-			    raw->lens[i]) {
+			    &n) == NULL || memchr(raw->fields[i], '\0',
+			    raw->lens[i]) != NULL) {
 				/* The order is rejected; what it holds must
 				 * still be UTF-8. */
 				r->bad_encoding = 1;
@@ -340,9 +505,10 @@ row_release(struct row *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* The raw row as CSV text again, for rejects. */
+/* The raw row as CSV text again, for rejects, in *bufp (of *capp). */
 static char *
-raw_text(const struct csvread_row *raw, char delim, size_t *lenp)
+raw_text(const struct csvread_row *raw, char delim, size_t *lenp,
+    char **bufp, size_t *capp)
 {
 	size_t i, j, n = 1;
 	char *s, *w;
@@ -350,13 +516,19 @@ raw_text(const struct csvread_row *raw, char delim, size_t *lenp)
 
 	for (i = 0; i < raw->nfields; i++)
 		n += raw->lens[i] * 2 + 3;
-	s = w = xmalloc(n);
+	if (*capp < n) {
+		*capp = n * 2;
+		*bufp = xrealloc(*bufp, *capp);
+	}
+	s = w = *bufp;
 	for (i = 0; i < raw->nfields; i++) {
+		const char *f = raw->fields[i];
+
 		if (i > 0)
 			*w++ = delim;
-		quote = memchr(raw->fields[i], delim, raw->lens[i]) != NULL ||
-		    memchr(raw->fields[i], '"', raw->lens[i]) != NULL ||
-		    memchr(raw->fields[i], '\n', raw->lens[i]) != NULL;
+		for (quote = 0, j = 0; j < raw->lens[i] && !quote; j++)
+			quote = f[j] == delim || f[j] == '"' || f[j] == '\n' ||
+			    f[j] == '\r';
 		if (quote)
 			*w++ = '"';
 		for (j = 0; j < raw->lens[i]; j++) {
@@ -689,7 +861,7 @@ static unsigned long
 find_header(FILE *fp, const char *name, char delim, struct charset *cs,
     struct layout_choice *lc)
 {
-	struct csvread reader;
+	struct rows reader;
 	struct csvread_row *raw;
 	struct row row = { 0 };
 	char missing[1024];
@@ -699,9 +871,9 @@ find_header(FILE *fp, const char *name, char delim, struct charset *cs,
 
 	lc->nmissing = -1;
 	rewind(fp);
-	csvread_init(&reader, fp, name, delim);
+	rows_init(&reader, fp, delim);
 	while (found == 0 && n < HEADER_ROWS &&
-	    (raw = csvread_next(&reader)) != NULL) {
+	    (raw = rows_next(&reader)) != NULL) {
 		n++;
 		decode_row(&row, raw, cs);
 		for (i = nonempty = 0; i < row.nfields; i++)
@@ -726,9 +898,10 @@ find_header(FILE *fp, const char *name, char delim, struct charset *cs,
 			}
 		}
 	}
-	csvread_release(&reader);
+	rows_release(&reader);
 	row_release(&row);
 	rewind(fp);
+	(void)name;
 	return found;
 }
 
@@ -843,12 +1016,12 @@ apply_row(struct import_order *o, const struct import_map *map,
 		old = o->extra ? json_object_get(o->extra, header[i]) : NULL;
 		if (old == NULL)
 			import_order_extra(o, header[i],
-			    jsonl_string_lossy(row->fields[i],
+			    json_stringn_nocheck(row->fields[i],
 			    strlen(row->fields[i])));
 		else if (it != NULL && strcmp(json_string_value(old),
 		    row->fields[i]) != 0)
 			import_item_extra(it, header[i],
-			    jsonl_string_lossy(row->fields[i],
+			    json_stringn_nocheck(row->fields[i],
 			    strlen(row->fields[i])));
 	}
 }
@@ -879,14 +1052,15 @@ import_csv(struct run *r, struct input *in)
 	struct charset_guess guess;
 	struct scatter scatter;
 	struct prepass pp;
-	struct csvread reader;
+	struct rows reader;
 	struct csvread_row *raw;
 	struct row row = { 0 }, header = { 0 };
 	struct import_map *map;
 	struct import_order *cur = NULL;
 	struct totals before = *r->totals, t;
 	const char *encoding;
-	char **names = NULL, *rawtext;
+	char **names = NULL, *rawtext, *rawbuf = NULL;
+	size_t rawcap = 0;
 	char delim;
 	unsigned long hrow, n = 0, *last;
 	size_t i, len;
@@ -966,8 +1140,8 @@ import_csv(struct run *r, struct input *in)
 	r->ctx.zone = map->zone;
 	r->ctx.has_zone = map->has_zone;
 
-	csvread_init(&reader, in->fp, in->name, delim);
-	while ((raw = csvread_next(&reader)) != NULL) {
+	rows_init(&reader, in->fp, delim);
+	while ((raw = rows_next(&reader)) != NULL) {
 		n++;
 		if (n < hrow)
 			continue;
@@ -1026,9 +1200,8 @@ import_csv(struct run *r, struct input *in)
 				    strlen(key));
 			cur_h = h;
 		}
-		rawtext = raw_text(raw, delim, &len);
+		rawtext = raw_text(raw, delim, &len, &rawbuf, &rawcap);
 		import_order_row(cur, raw->line, rawtext, len);
-		free(rawtext);
 		cur->last = n;
 		if (row.bad_encoding)
 			import_order_error(cur, "bad_encoding", NULL,
@@ -1056,7 +1229,7 @@ import_csv(struct run *r, struct input *in)
 	held_flush(r);
 	if (reader.error)
 		status = EX_IOERR;
-	csvread_release(&reader);
+	rows_release(&reader);
 	t = *r->totals;
 	t.rows -= before.rows;
 	t.written -= before.written;
@@ -1071,6 +1244,7 @@ import_csv(struct run *r, struct input *in)
 			free(names[i]);
 	free(names);
 out:
+	free(rawbuf);
 	row_release(&row);
 	row_release(&header);
 	scatter_release(&scatter);

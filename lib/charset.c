@@ -1,6 +1,7 @@
 /* charset.c: decoding input text to UTF-8 through iconv(3). */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,9 +63,15 @@ charset_open(struct charset *cs, const char *name)
 static int
 ascii(const char *s, size_t len)
 {
-	size_t i;
+	size_t i = 0;
+	uint64_t w;
 
-	for (i = 0; i < len; i++)
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			return 0;
+	}
+	for (; i < len; i++)
 		if ((unsigned char)s[i] & 0x80)
 			return 0;
 	return 1;
@@ -206,6 +213,17 @@ charset_guess_feed(struct charset_guess *g, const char *buf, size_t len)
 	if (!g->not_utf8)
 		check_utf8(g, p, len);
 	for (i = 0; i < len; i++) {
+		/* Most bytes are ASCII: skip them eight at a time. */
+		while (i + 8 <= len && !g->last_high) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		if (p[i] >= 0xc0) {
 			g->high++;
 			g->nonascii = 1;

@@ -884,6 +884,15 @@ month_days(int y, int m)
 	return days[m - 1];
 }
 
+static void
+put_digits(char *out, int v, int n)
+{
+	while (n-- > 0) {
+		out[n] = '0' + v % 10;
+		v /= 10;
+	}
+}
+
 int
 import_time(const struct import_ctx *ctx, const char *s, char *out)
 {
@@ -891,7 +900,6 @@ import_time(const struct import_ctx *ctx, const char *s, char *out)
 	size_t i, n = ctx->ndates + sizeof(common_dates) /
 	    sizeof(common_dates[0]);
 	const char *pat;
-	int64_t epoch;
 	int offset;
 
 	for (i = 0; i < n; i++) {
@@ -912,9 +920,31 @@ import_time(const struct import_ctx *ctx, const char *s, char *out)
 			w.sec = 59;
 		offset = w.has_offset ? w.offset : ctx->has_zone ? ctx->zone :
 		    ctx->has_tz ? ctx->tz : 0;
-		epoch = rfc3339_days(w.year, w.month, w.day) * 86400 +
-		    w.hour * 3600 + w.min * 60 + w.sec - (int64_t)offset * 60;
-		rfc3339_format(epoch, offset, out, 32);
+		if (w.year > 9999)
+			continue;
+		/* The wall time as read, with its offset: what rfc3339_format()
+		 * would write for that instant, without snprintf() per order. */
+		put_digits(out, w.year, 4);
+		out[4] = '-';
+		put_digits(out + 5, w.month, 2);
+		out[7] = '-';
+		put_digits(out + 8, w.day, 2);
+		out[10] = 'T';
+		put_digits(out + 11, w.hour, 2);
+		out[13] = ':';
+		put_digits(out + 14, w.min, 2);
+		out[16] = ':';
+		put_digits(out + 17, w.sec, 2);
+		if (offset == 0) {
+			out[19] = 'Z';
+			out[20] = '\0';
+		} else {
+			out[19] = offset < 0 ? '-' : '+';
+			put_digits(out + 20, abs(offset) / 60, 2);
+			out[22] = ':';
+			put_digits(out + 23, abs(offset) % 60, 2);
+			out[25] = '\0';
+		}
 		return 0;
 	}
 	return -1;
@@ -933,40 +963,63 @@ import_order_new(const struct import_ctx *ctx, const char *key, size_t len)
 	return o;
 }
 
-static void
-value_set(struct import_value *v, const char *text, unsigned long line)
+/* Blocks small enough for malloc's per-thread cache: larger ones make
+ * free() consolidate the heap over and over. */
+#define ARENA_BLOCK	(1000 - sizeof(struct import_block))
+
+static char *
+arena_copy(struct import_order *o, const char *s, size_t n)
 {
-	free(v->text);
-	v->text = xstrdup(text);
+	struct import_block *b = o->blocks;
+	size_t cap;
+	char *p;
+
+	if (b == NULL || b->used + n + 1 > b->cap) {
+		cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
+		b = xmalloc(sizeof(*b) + cap);
+		b->next = o->blocks;
+		b->used = 0;
+		b->cap = cap;
+		o->blocks = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+static void
+value_set(struct import_order *o, struct import_value *v, const char *text,
+    unsigned long line)
+{
+	v->text = arena_copy(o, text, strlen(text));
 	v->line = line;
 }
 
 void
 import_order_free(struct import_order *o)
 {
-	size_t i, j;
+	struct import_block *b, *next;
+	size_t i;
 
 	if (o == NULL)
 		return;
 	free(o->key);
-	for (i = 0; i < IMPORT_NORDER; i++)
-		free(o->v[i].text);
-	for (i = 0; i < o->nadds; i++)
-		free(o->adds[i].value.text);
 	free(o->adds);
 	for (i = 0; i < o->nitems; i++) {
-		for (j = 0; j < IMPORT_NITEM; j++)
-			free(o->items[i].v[j].text);
 		json_decref(o->items[i].variant);
 		json_decref(o->items[i].extra);
 	}
 	free(o->items);
 	json_decref(o->extra);
 	json_decref(o->errors);
-	for (i = 0; i < o->nrows; i++)
-		free(o->raws[i]);
 	free(o->raws);
 	free(o->lines);
+	for (b = o->blocks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
 	free(o);
 }
 
@@ -980,7 +1033,7 @@ import_order_row(struct import_order *o, unsigned long line, const char *raw,
 		o->raws = xrealloc(o->raws, o->caprows * sizeof(*o->raws));
 	}
 	o->lines[o->nrows] = line;
-	o->raws[o->nrows++] = xstrndup(raw, len);
+	o->raws[o->nrows++] = arena_copy(o, raw, len);
 	o->last = line;
 }
 
@@ -998,7 +1051,7 @@ import_order_set(struct import_order *o, int field, int op, const char *text,
 	v = &o->v[field];
 	if (op != IMPORT_ADD) {
 		if (v->text == NULL)
-			value_set(v, text, line);
+			value_set(o, v, text, line);
 		return;
 	}
 	if (is_money_field(field)) {
@@ -1008,18 +1061,19 @@ import_order_set(struct import_order *o, int field, int op, const char *text,
 			    o->capadds * sizeof(*o->adds));
 		}
 		o->adds[o->nadds].field = field;
-		o->adds[o->nadds].value.text = xstrdup(text);
+		o->adds[o->nadds].value.text = arena_copy(o, text,
+		    strlen(text));
 		o->adds[o->nadds++].value.line = line;
 		return;
 	}
 	if (v->text == NULL) {
-		value_set(v, text, line);
+		value_set(o, v, text, line);
 	} else if (v->line == line) {
 		n = strlen(v->text) + strlen(text) + 3;
 		joined = xmalloc(n);
 		snprintf(joined, n, "%s, %s", v->text, text);
-		free(v->text);
-		v->text = joined;
+		v->text = arena_copy(o, joined, n - 1);
+		free(joined);
 	}
 }
 
@@ -1034,6 +1088,7 @@ import_item_add(struct import_order *o, unsigned long line)
 	}
 	it = &o->items[o->nitems++];
 	memset(it, 0, sizeof(*it));
+	it->order = o;
 	it->line = line;
 	return it;
 }
@@ -1049,7 +1104,7 @@ import_item_set(struct import_item *it, int field, const char *text,
 		return;
 	v = &it->v[field - IMPORT_ITEM_ID];
 	if (v->text == NULL)
-		value_set(v, text, line);
+		value_set(it->order, v, text, line);
 }
 
 void

@@ -122,7 +122,10 @@ struct import_value {
 	unsigned long	 line;
 };
 
+struct import_order;
+
 struct import_item {
+	struct import_order *order;	/* whose arena holds the texts */
 	struct import_value v[IMPORT_NITEM];
 	json_t		*variant;	/* items.variant.NAME values, or NULL */
 	json_t		*extra;		/* or NULL */
@@ -134,8 +137,17 @@ struct import_add {
 	struct import_value value;
 };
 
+/* Texts of an order, freed together: an export has tens of fields per
+ * row, and one allocation each would cost more than reading them. */
+struct import_block {
+	struct import_block *next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
 /* An order being assembled from its rows. */
 struct import_order {
+	struct import_block *blocks;
 	char		*key;		/* what groups its rows */
 	const struct import_ctx *ctx;
 	struct import_value v[IMPORT_NORDER];

@@ -137,24 +137,38 @@ struct money_ctx {
 	char				 decimal;
 };
 
-/* Read the amount of v into *out; problems go to the order's errors. */
-static int
-amount(struct money_ctx *mc, const struct import_value *v, const char *field,
-    int64_t *out)
+/* The path of field name of item (-1: of the order) in buf. */
+static const char *
+field_path(char *buf, size_t len, long item, const char *name)
 {
-	char num[128], code[4];
+	if (item >= 0)
+		snprintf(buf, len, "items[%ld].%s", item, name);
+	else
+		snprintf(buf, len, "%s", name);
+	return buf;
+}
+
+/* Read the amount of v into *out; problems go to the order's errors,
+ * for field name of item (-1: of the order). */
+static int
+amount(struct money_ctx *mc, const struct import_value *v, long item,
+    const char *name, int64_t *out)
+{
+	char num[128], code[4], f[64];
 	int r;
 
 	if (split_amount(v->text, mc->decimal, num, sizeof(num), code) == -1 ||
 	    num[strspn(num, " \t")] == '\0') {
-		import_order_error(mc->o, "bad_amount", field,
+		import_order_error(mc->o, "bad_amount",
+		    field_path(f, sizeof(f), item, name),
 		    "line %lu: '%s' is not an amount", v->line, v->text);
 		return -1;
 	}
 	if (mc->cur == NULL)
 		return -1;
 	if (code[0] != '\0' && strcmp(code, mc->cur->code) != 0) {
-		import_order_error(mc->o, "currency_mismatch", field,
+		import_order_error(mc->o, "currency_mismatch",
+		    field_path(f, sizeof(f), item, name),
 		    "line %lu: '%s' is in %s, but the order is in %s", v->line,
 		    v->text, code, mc->cur->code);
 		return -1;
@@ -163,16 +177,19 @@ amount(struct money_ctx *mc, const struct import_value *v, const char *field,
 	case MONEY_OK:
 		return 0;
 	case MONEY_EPREC:
-		import_order_error(mc->o, "bad_precision", field,
+		import_order_error(mc->o, "bad_precision",
+		    field_path(f, sizeof(f), item, name),
 		    "line %lu: '%s' has more decimals than %s has (%d)",
 		    v->line, v->text, mc->cur->code, mc->cur->exponent);
 		return -1;
 	case MONEY_ERANGE:
-		import_order_error(mc->o, "bad_amount", field,
+		import_order_error(mc->o, "bad_amount",
+		    field_path(f, sizeof(f), item, name),
 		    "line %lu: '%s' is too large", v->line, v->text);
 		return -1;
 	default:
-		import_order_error(mc->o, "bad_amount", field,
+		import_order_error(mc->o, "bad_amount",
+		    field_path(f, sizeof(f), item, name),
 		    "line %lu: '%s' is not an amount", v->line, v->text);
 		return -1;
 	}
@@ -227,24 +244,6 @@ has_word(const char *text, const char *word)
 	return 0;
 }
 
-static const char *
-classify(const char *text, const char *const (*table)[2])
-{
-	char *lower;
-	const char *word = NULL;
-
-	if (text == NULL)
-		return NULL;
-	lower = utf8_lower(text);
-	for (; (*table)[0] != NULL; table++)
-		if (has_word(lower, (*table)[0])) {
-			word = (*table)[1];
-			break;
-		}
-	free(lower);
-	return word;
-}
-
 /* What the source's words for a delivery mean; the first match wins. */
 static const char *const ship_words[][2] = {
 	{ "courier", "courier" }, { "pickup", "pickup" },
@@ -291,6 +290,39 @@ static const char *const pay_words[][2] = {
 	{ NULL, NULL }
 };
 
+static const char *
+classify(const char *text, const char *const (*table)[2])
+{
+	/* Exports repeat the same few words order after order: one entry
+	 * per table remembers the last answer. */
+	static struct {
+		const char *const (*table)[2];
+		char		 text[64];
+		const char	*word;
+	} cache[2];
+	char *lower;
+	const char *word = NULL;
+	int c = table == ship_words ? 0 : 1;
+
+	if (text == NULL)
+		return NULL;
+	if (cache[c].table == table && strcmp(text, cache[c].text) == 0)
+		return cache[c].word;
+	lower = utf8_lower(text);
+	for (const char *const (*t)[2] = table; (*t)[0] != NULL; t++)
+		if (has_word(lower, (*t)[0])) {
+			word = (*t)[1];
+			break;
+		}
+	free(lower);
+	if (strlen(text) < sizeof(cache[c].text)) {
+		cache[c].table = table;
+		strcpy(cache[c].text, text);
+		cache[c].word = word;
+	}
+	return word;
+}
+
 /* The delivery method a source's text names ("courier", "post",
  * "pickup"), or NULL. */
 static const char *
@@ -327,11 +359,13 @@ put(json_t *obj, const char *key, json_t *value)
 		xnomem();
 }
 
+/* Text of the order: valid UTF-8 already (decoded and checked on the way
+ * in), so not checked again. */
 static void
 put_text(json_t *obj, const char *key, const char *text)
 {
 	if (text != NULL && *text != '\0')
-		put(obj, key, jsonl_string_lossy(text, strlen(text)));
+		put(obj, key, json_stringn_nocheck(text, strlen(text)));
 }
 
 /* Put child under key when it has anything, else drop it. */
@@ -541,36 +575,39 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		    parse_variant(IV(it, IMPORT_ITEM_VARIANT)->text));
 	else if (it->variant != NULL)
 		put(item, "variant", json_incref(it->variant));
-	snprintf(field, sizeof(field), "items[%zu].qty", i);
 	if (IV(it, IMPORT_ITEM_QTY)->text == NULL) {
-		import_order_error(o, "bad_qty", field, "line %lu: no quantity",
+		import_order_error(o, "bad_qty", field_path(field,
+		    sizeof(field), i, "qty"), "line %lu: no quantity",
 		    it->line);
 		ok = 0;
 	} else if (parse_qty(IV(it, IMPORT_ITEM_QTY)->text, &qty) == -1) {
-		import_order_error(o, "bad_qty", field, "line %lu: quantity "
+		import_order_error(o, "bad_qty", field_path(field,
+		    sizeof(field), i, "qty"), "line %lu: quantity "
 		    "'%s' is not a whole number", IV(it, IMPORT_ITEM_QTY)->line,
 		    IV(it, IMPORT_ITEM_QTY)->text);
 		ok = 0;
 	} else
 		put(item, "qty", json_integer(qty));
-	snprintf(field, sizeof(field), "items[%zu].unit_price", i);
 	if (IV(it, IMPORT_ITEM_PRICE)->text != NULL) {
-		if (amount(mc, IV(it, IMPORT_ITEM_PRICE), field, &price) == 0)
+		if (amount(mc, IV(it, IMPORT_ITEM_PRICE), i, "unit_price",
+		    &price) == 0)
 			has_price = 1;
 		else
 			ok = 0;
 	} else if (IV(it, IMPORT_ITEM_LINE_TOTAL)->text != NULL) {
-		if (amount(mc, IV(it, IMPORT_ITEM_LINE_TOTAL), field,
+		if (amount(mc, IV(it, IMPORT_ITEM_LINE_TOTAL), i, "unit_price",
 		    &total) == -1)
 			ok = 0;
 		else if (qty == 0 && total != 0) {
-			import_order_error(o, "bad_amount", field, "line %lu: "
+			import_order_error(o, "bad_amount", field_path(field,
+			    sizeof(field), i, "unit_price"), "line %lu: "
 			    "line total '%s' for a quantity of 0",
 			    IV(it, IMPORT_ITEM_LINE_TOTAL)->line,
 			    IV(it, IMPORT_ITEM_LINE_TOTAL)->text);
 			ok = 0;
 		} else if (total < 0) {
-			import_order_error(o, "bad_amount", field, "line %lu: "
+			import_order_error(o, "bad_amount", field_path(field,
+			    sizeof(field), i, "unit_price"), "line %lu: "
 			    "line total '%s' is negative",
 			    IV(it, IMPORT_ITEM_LINE_TOTAL)->line,
 			    IV(it, IMPORT_ITEM_LINE_TOTAL)->text);
@@ -583,24 +620,23 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 	} else if (qty == 0) {
 		has_price = 1;		/* a cancelled line: nothing to pay */
 	} else {
-		import_order_error(o, "bad_amount", field,
-		    "line %lu: no price", it->line);
+		import_order_error(o, "bad_amount", field_path(field,
+		    sizeof(field), i, "unit_price"), "line %lu: no price",
+		    it->line);
 		ok = 0;
 	}
 	if (has_price)
 		put(item, "unit_price", json_integer(price));
-	snprintf(field, sizeof(field), "items[%zu].discount", i);
 	if (IV(it, IMPORT_ITEM_DISCOUNT)->text != NULL) {
-		if (amount(mc, IV(it, IMPORT_ITEM_DISCOUNT), field,
+		if (amount(mc, IV(it, IMPORT_ITEM_DISCOUNT), i, "discount",
 		    &discount) == 0)
 			put(item, "discount", json_integer(discount < 0 ?
 			    -discount : discount));
 		else
 			ok = 0;
 	}
-	snprintf(field, sizeof(field), "items[%zu].tax", i);
 	if (IV(it, IMPORT_ITEM_TAX)->text != NULL) {
-		if (amount(mc, IV(it, IMPORT_ITEM_TAX), field, &tax) == 0)
+		if (amount(mc, IV(it, IMPORT_ITEM_TAX), i, "tax", &tax) == 0)
 			put(item, "tax", json_integer(tax));
 		else
 			ok = 0;
@@ -612,7 +648,8 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 	    (money_mul(price, qty, &total) == -1 ||
 	    money_add(total, rest, &total) == -1 ||
 	    money_add(*line_sum, total, line_sum) == -1)) {
-		import_order_error(o, "amount_overflow", field,
+		import_order_error(o, "amount_overflow", field_path(field,
+		    sizeof(field), i, "unit_price"),
 		    "the amounts are too large to add up");
 		ok = 0;
 	}
@@ -647,12 +684,12 @@ order_amount(struct money_ctx *mc, int f, int64_t *out, int *has)
 	*has = 0;
 	if (o->v[f].text != NULL) {
 		*has = 1;
-		return amount(mc, &o->v[f], import_field_name(f), out);
+		return amount(mc, &o->v[f], -1, import_field_name(f), out);
 	}
 	for (i = 0; i < o->nadds; i++) {
 		if (o->adds[i].field != f)
 			continue;
-		if (amount(mc, &o->adds[i].value, import_field_name(f),
+		if (amount(mc, &o->adds[i].value, -1, import_field_name(f),
 		    &v) == -1) {
 			bad = 1;
 			continue;
