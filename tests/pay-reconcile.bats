@@ -481,3 +481,62 @@ ch_3QK1006b|SHOP-1006'
 	[[ $err3 == *"15 transactions read, 0 new"* ]] || fail "$err3"
 	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
 }
+
+# example_dir: the fixtures under the names the manual's EXAMPLES use.
+example_dir() {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$FIXTURES/stripe-balance.csv" stripe_balance.csv
+	cp "$FIXTURES/registry.csv" registry.csv
+	cp "$FIXTURES/yookassa-events.jsonl" yookassa.jsonl
+	cp "$FIXTURES/cloudpayments.jsonl" cloudpayments.jsonl
+	mkdir -p scripts/maps
+	cp "$MAPS/pay-acquiring-registry.map" scripts/maps/
+}
+
+@test "example: reconcile the day's orders against Stripe's balance report" {
+	example_dir
+	cp "$FIXTURES/stripe-balance-orders.jsonl" orders.jsonl
+	run -0 --separate-stderr sh -c 'pay-reconcile --payments stripe_balance.csv --rejects unpaid.jsonl \
+	    --report payments-report.jsonl <orders.jsonl >paid.jsonl'
+	run -0 jq -r '.id' paid.jsonl
+	assert_output SHOP-2001
+	run -0 jq -r 'select(.id) | .errors[0].code' unpaid.jsonl
+	assert_output partially_refunded
+	run -0 jq -r 'select(.type == "orphan") | .order_ref' payments-report.jsonl
+	assert_output ''
+}
+
+@test "example: a bank's registry through a map" {
+	example_dir
+	cp "$FIXTURES/registry-orders.jsonl" orders.jsonl
+	run -0 --separate-stderr sh -c 'pay-reconcile --map scripts/maps/pay-acquiring-registry.map \
+	    --payments registry.csv orders.jsonl >paid.jsonl'
+	run -0 jq -r '.id' paid.jsonl
+	assert_output G-9001
+}
+
+@test "example: several providers at once, holding risky orders" {
+	example_dir
+	cat "$FIXTURES/yookassa-orders.jsonl" \
+	    "$FIXTURES/cloudpayments-orders.jsonl" >orders.jsonl
+	run -0 --separate-stderr sh -c 'pay-reconcile --payments yookassa.jsonl --payments cloudpayments.jsonl \
+	    --hold-risk 50 orders.jsonl >paid.jsonl'
+	run -0 jq -r '.id' paid.jsonl
+	assert_output 'RU-5001
+CP-8001
+CP-8002'
+	[[ $stderr == *'"code":"risk_hold"'* ]] || fail "no risk_hold in $stderr"
+}
+
+@test "example: the orphans of a report, as a person reads them" {
+	example_dir
+	cp "$FIXTURES/stripe-balance-orders.jsonl" orders.jsonl
+	run -0 --separate-stderr pay-reconcile --payments stripe_balance.csv \
+	    --rejects /dev/null --report payments-report.jsonl orders.jsonl
+	rm -f "$ORDERKIT_DB"*
+	run -0 --separate-stderr pay-reconcile --payments stripe_balance.csv \
+	    --rejects /dev/null --report payments-report.jsonl </dev/null
+	run -0 jq -r 'select(.type == "orphan") | [.provider, .transaction_id,
+	    .amount, .currency, .order_ref // "-"] | @tsv' payments-report.jsonl
+	assert_output "$(printf 'stripe\tch_3QL2001\t12000\tUSD\tSHOP-2001\nstripe\tch_3QL2002\t125000\tUSD\tSHOP-2002\nstripe\tre_3QL2003\t25000\tUSD\tSHOP-2002')"
+}
