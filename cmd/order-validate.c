@@ -109,12 +109,12 @@ static const struct msg messages[] = {
 	{ "phone_country", { "phone '%s' has no country code; write it as +CC...",
 	    "у телефона '%s' нет кода страны; укажите его в виде +7...",
 	    "у телефона '%s' немає коду країни; вкажіть його у вигляді +380..." } },
-	{ "phone_short", { "phone '%s' is too short for %s (%d to %d digits after the country code)",
-	    "телефон '%s' слишком короткий для %s (%d–%d цифр после кода страны)",
-	    "телефон '%s' закороткий для %s (%d–%d цифр після коду країни)" } },
-	{ "phone_long", { "phone '%s' is too long for %s (%d to %d digits after the country code)",
-	    "телефон '%s' слишком длинный для %s (%d–%d цифр после кода страны)",
-	    "телефон '%s' задовгий для %s (%d–%d цифр після коду країни)" } },
+	{ "phone_short", { "phone '%s' is too short for %s (%s digits after the country code)",
+	    "телефон '%s' слишком короткий для %s (%s цифр после кода страны)",
+	    "телефон '%s' закороткий для %s (%s цифр після коду країни)" } },
+	{ "phone_long", { "phone '%s' is too long for %s (%s digits after the country code)",
+	    "телефон '%s' слишком длинный для %s (%s цифр после кода страны)",
+	    "телефон '%s' задовгий для %s (%s цифр після коду країни)" } },
 	{ "phone_prefix", { "phone '%s' cannot be a number in %s",
 	    "телефон '%s' не может быть номером в %s",
 	    "телефон '%s' не може бути номером у %s" } },
@@ -371,7 +371,7 @@ check_phone(struct validator *v, json_t *customer, const char *phone,
 {
 	const struct country *c;
 	const char *region;
-	char e164[40];
+	char e164[40], range[32];
 	int min, max;
 	enum phone_result r;
 
@@ -398,8 +398,12 @@ check_phone(struct validator *v, json_t *customer, const char *phone,
 			min = 7;
 			max = 14;
 		}
+		if (min == max)
+			snprintf(range, sizeof(range), "%d", min);
+		else
+			snprintf(range, sizeof(range), "%d–%d", min, max);
 		problem(v, "bad_phone", "customer.phone", r == PHONE_SHORT ?
-		    "phone_short" : "phone_long", phone, region, min, max);
+		    "phone_short" : "phone_long", phone, region, range);
 		break;
 	case PHONE_PREFIX:
 		c = region ? country_find(region) : NULL;
@@ -1015,6 +1019,11 @@ validate_order(struct validator *v, json_t *order)
 	check_time(v, order, "created_at");
 	cur = check_currency(v, order);
 	check_shipping(v, order, &country, cc);
+	/* A pickup order may carry no address: a national phone number is
+	 * then read in the country of the order's currency, when only one
+	 * country uses it (RUB, UAH, PLN; not EUR or USD). */
+	if (country == NULL && cur != NULL)
+		country = country_of_currency(cur->code);
 	check_customer(v, order, country);
 	check_payment(v, order);
 	known = check_items(v, order, cur, &items_sum);

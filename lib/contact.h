@@ -46,9 +46,10 @@ enum phone_result {
  * size at least 17).  A number without "+" or "00" is read as a national
  * number of country (ISO 3166 alpha-2, may be NULL), trunk prefix and all
  * ("8 (916) 123-45-67" in RU).  Spaces, dots, hyphens, slashes and
- * parentheses are ignored.  *region is set to the country the number was
- * checked against ("RU"), or NULL; *nsn_min and *nsn_max to the national
- * number lengths of that country, for messages. */
+ * parentheses are ignored, and so is a "(0)" after the calling code.
+ * *region is set to the country the number was checked against ("RU"), or
+ * NULL; *nsn_min and *nsn_max to the national number lengths of that
+ * country, for messages. */
 enum phone_result phone_normalize(const char *in, const char *country,
 	    char *out, const char **region, int *nsn_min, int *nsn_max);
 

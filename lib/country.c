@@ -271,3 +271,28 @@ country_find(const char *code)
 	return bsearch(code, countries, sizeof(countries) /
 	    sizeof(countries[0]), sizeof(countries[0]), cmp_country);
 }
+
+/* Currencies that are the currency of one country alone. */
+static const struct {
+	char currency[4], country[3];
+} own_currency[] = {
+	{"AMD", "AM"}, {"AZN", "AZ"}, {"BGN", "BG"}, {"BRL", "BR"},
+	{"BYN", "BY"}, {"CAD", "CA"}, {"CNY", "CN"}, {"CZK", "CZ"},
+	{"DKK", "DK"}, {"GBP", "GB"}, {"GEL", "GE"}, {"HUF", "HU"},
+	{"ILS", "IL"}, {"INR", "IN"}, {"JPY", "JP"}, {"KGS", "KG"},
+	{"KRW", "KR"}, {"KZT", "KZ"}, {"MDL", "MD"}, {"MXN", "MX"},
+	{"NOK", "NO"}, {"PLN", "PL"}, {"RON", "RO"}, {"RUB", "RU"},
+	{"SEK", "SE"}, {"TJS", "TJ"}, {"TRY", "TR"}, {"UAH", "UA"},
+	{"UZS", "UZ"},
+};
+
+const char *
+country_of_currency(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(own_currency) / sizeof(own_currency[0]); i++)
+		if (strcmp(own_currency[i].currency, code) == 0)
+			return own_currency[i].country;
+	return NULL;
+}

@@ -10,4 +10,9 @@ struct country {
 /* The country with the upper-case alpha-2 code, or NULL. */
 const struct country *country_find(const char *code);
 
+/* The country whose own currency code is the upper-case ISO 4217 code
+ * (RUB: RU, UAH: UA), or NULL for a currency several countries use as
+ * their own (EUR, USD, XOF) or that this table lacks. */
+const char *country_of_currency(const char *code);
+
 #endif

@@ -94,8 +94,12 @@ rfc3339_parse(const char *s, int64_t *epoch, int *offset)
 		*offset = sign * (oh * 60 + om);
 	} else
 		return -1;
-	if (sec == 60)
-		sec = 59;	/* a leap second is the second before */
+	if (sec == 60) {
+		/* Leap seconds are inserted at 23:59:60 UTC only. */
+		if (((h * 60 + mi - *offset) % 1440 + 1440) % 1440 != 1439)
+			return -1;
+		sec = 59;	/* and counted as the second before */
+	}
 	*epoch = rfc3339_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 	    (int64_t)*offset * 60;
 	return 0;

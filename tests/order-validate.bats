@@ -397,13 +397,18 @@ EOF
 	accepted .customer.phone '"+12125550123"'
 	check "$(address US 10001) | $(phone '8 (916) 123-45-67')" --country RU
 	rejected_as "bad_phone customer.phone"
-	message_is "phone '8 (916) 123-45-67' is too long for US (10 to 10 digits after the country code)"
+	message_is "phone '8 (916) 123-45-67' is too long for US (10 digits after the country code)"
 }
 
 @test "phone: a national number with no country to read it in is rejected" {
-	check "$(phone '8 (916) 123-45-67') | .shipping.method = \"pickup\" | del(.shipping.address) | .shipping.pickup_point = \"P\""
+	check "$(phone '8 (916) 123-45-67') | .shipping.method = \"pickup\" | del(.shipping.address) | .shipping.pickup_point = \"P\" | .currency = \"EUR\""
 	rejected_as "bad_phone customer.phone"
 	message_is "phone '8 (916) 123-45-67' has no country code; write it as +CC..."
+}
+
+@test "phone: without an address, the country of a one-country currency reads it" {
+	check "$(phone '8 (916) 123-45-67') | .shipping.method = \"pickup\" | del(.shipping.address) | .shipping.pickup_point = \"P\""
+	accepted .customer.phone '"+79161234567"'
 }
 
 @test "phone: too short, too long and impossible first digits are rejected" {
@@ -413,30 +418,30 @@ EOF
 		rejected_as "bad_phone customer.phone"
 		message_is "phone '$number' $msg"
 	done <<'EOF'
-RU|101000|8 (916) 123-45-6|is too short for RU (10 to 10 digits after the country code)
-RU|101000|8 (916) 123-45-678|is too long for RU (10 to 10 digits after the country code)
-RU|101000|+7 916 123 45 6|is too short for RU (10 to 10 digits after the country code)
+RU|101000|8 (916) 123-45-6|is too short for RU (10 digits after the country code)
+RU|101000|8 (916) 123-45-678|is too long for RU (10 digits after the country code)
+RU|101000|+7 916 123 45 6|is too short for RU (10 digits after the country code)
 RU|101000|8 (116) 123-45-67|cannot be a number in Russian Federation
 RU|101000|+7 (891) 123-45-67|cannot be a number in Russian Federation
-RU|101000|123|is too short for RU (10 to 10 digits after the country code)
-UA|01001|+380 67 123 45 6|is too short for UA (9 to 9 digits after the country code)
-UA|01001|+380 67 123 45 678|is too long for UA (9 to 9 digits after the country code)
+RU|101000|123|is too short for RU (10 digits after the country code)
+UA|01001|+380 67 123 45 6|is too short for UA (9 digits after the country code)
+UA|01001|+380 67 123 45 678|is too long for UA (9 digits after the country code)
 UA|01001|+380 27 123 45 67|cannot be a number in Ukraine
 BY|220030|+375 99 123 45 67|cannot be a number in Belarus
-BY|220030|+375 29 123 45 6|is too short for BY (9 to 9 digits after the country code)
-KZ|050000|+7 701 123 45 6|is too short for KZ (10 to 10 digits after the country code)
-US|10001|+1 212 555 012|is too short for US (10 to 10 digits after the country code)
-US|10001|+1 212 555 01234|is too long for US (10 to 10 digits after the country code)
+BY|220030|+375 29 123 45 6|is too short for BY (9 digits after the country code)
+KZ|050000|+7 701 123 45 6|is too short for KZ (10 digits after the country code)
+US|10001|+1 212 555 012|is too short for US (10 digits after the country code)
+US|10001|+1 212 555 01234|is too long for US (10 digits after the country code)
 US|10001|+1 112 555 0123|cannot be a number in United States of America
 US|10001|+1 212 155 0123|cannot be a number in United States of America
-GB|SW1A 1AA|+44 7911 12345|is too short for GB (9 to 10 digits after the country code)
-GB|SW1A 1AA|+44 7911 1234567|is too long for GB (9 to 10 digits after the country code)
+GB|SW1A 1AA|+44 7911 12345|is too short for GB (9–10 digits after the country code)
+GB|SW1A 1AA|+44 7911 1234567|is too long for GB (9–10 digits after the country code)
 GB|SW1A 1AA|+44 0911 123456|cannot be a number in United Kingdom
-DE|10115|+49 30 123|is too short for DE (6 to 13 digits after the country code)
+DE|10115|+49 30 123|is too short for DE (6–13 digits after the country code)
 PL|00-950|+48 012 345 678|cannot be a number in Poland
-PL|00-950|+48 512 345 67|is too short for PL (9 to 9 digits after the country code)
+PL|00-950|+48 512 345 67|is too short for PL (9 digits after the country code)
 FR|75001|+33 0 12 34 56 78|cannot be a number in France
-FR|75001|+33 6 12 34 56|is too short for FR (9 to 9 digits after the country code)
+FR|75001|+33 6 12 34 56|is too short for FR (9 digits after the country code)
 EOF
 }
 
