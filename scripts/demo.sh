@@ -21,3 +21,17 @@ jq -r '"  \(.id)  \(.customer.phone // .customer.email)  total \(.totals.total) 
 echo "rejected, and why:"
 jq -r '"  \(.id // "line \(.line)"): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))' \
     "$out/invalid.jsonl"
+
+echo
+echo "== order-reserve: load the sample stock, reserve the valid orders"
+stock-load --db "$out/orderkit.db" "$data/stock.csv" >/dev/null
+order-reserve --db "$out/orderkit.db" --split --ttl 2h \
+    --rejects "$out/backorder.jsonl" "$out/valid.jsonl" >"$out/reserved.jsonl"
+echo "reserved:"
+jq -r '"  \(.id)  " + ([.reservation.lines[] | "\(.qty) x \(.sku) from \(.warehouse)"] | join(", "))' \
+    "$out/reserved.jsonl"
+echo "backordered:"
+jq -r '"  \(.id): " + ([.errors[].message] | join("; "))' "$out/backorder.jsonl"
+echo "stock now:"
+stock-levels --db "$out/orderkit.db" | jq -r \
+    '"  \(.sku) at \(.warehouse): \(.on_hand) on hand, \(.reserved) reserved, \(.available) available"'
