@@ -566,7 +566,7 @@ footer_row(const struct row *r)
 		if (strstr(r->fields[i], "record(s) downloaded") != NULL ||
 		    strstr(r->fields[i], "Datensätze heruntergeladen") != NULL ||
 		    strstr(r->fields[i], "Datensatz heruntergeladen") != NULL ||
-		    strncmp(r->fields[i], "Seller ID:", 10) == 0 ||
+		    strncasecmp(r->fields[i], "Seller ID", 9) == 0 ||
 		    strncmp(r->fields[i], "Verkäufer-ID:", 14) == 0 ||
 		    strncmp(r->fields[i], "Verkäufername:", 15) == 0)
 			return 1;
@@ -1060,7 +1060,8 @@ import_csv(struct run *r, struct input *in)
 	struct totals before = *r->totals, t;
 	const char *encoding;
 	char **names = NULL, *rawtext, *rawbuf = NULL;
-	size_t rawcap = 0;
+	const char *decoded;
+	size_t rawcap = 0, dlen;
 	char delim;
 	unsigned long hrow, n = 0, *last;
 	size_t i, len;
@@ -1139,6 +1140,13 @@ import_csv(struct run *r, struct input *in)
 	r->ctx.decimal = map->decimal;
 	r->ctx.zone = map->zone;
 	r->ctx.has_zone = map->has_zone;
+	r->ctx.tax_added_in = map->tax_added_in;
+	r->ctx.no_prices = 1;
+	for (i = 0; i < map->nrules; i++)
+		if ((map->rules[i].field == IMPORT_ITEM_PRICE ||
+		    map->rules[i].field == IMPORT_ITEM_LINE_TOTAL) &&
+		    (map->rules[i].col >= 0 || map->rules[i].op == IMPORT_CONST))
+			r->ctx.no_prices = 0;
 
 	rows_init(&reader, in->fp, delim);
 	while ((raw = rows_next(&reader)) != NULL) {
@@ -1201,6 +1209,11 @@ import_csv(struct run *r, struct input *in)
 			cur_h = h;
 		}
 		rawtext = raw_text(raw, delim, &len, &rawbuf, &rawcap);
+		if (!cs.utf8 && (decoded = charset_decode(&cs, rawtext, len,
+		    &dlen)) != NULL) {
+			rawtext = (char *)decoded;
+			len = dlen;
+		}
 		import_order_row(cur, raw->line, rawtext, len);
 		cur->last = n;
 		if (row.bad_encoding)
@@ -1263,6 +1276,7 @@ struct jsonsplit {
 	unsigned long	 line;		/* lines seen */
 	int		 in_array;
 	int		 started;	/* past a BOM */
+	int		 lines;		/* JSON lines: -1 not known yet */
 };
 
 static int
@@ -1270,7 +1284,7 @@ json_next(struct jsonsplit *js, char **bufp, size_t *capp, size_t *lenp,
     unsigned long *linep)
 {
 	size_t len = 0;
-	int c, depth = 0, in_string = 0, escape = 0, scalar = 0;
+	int c, depth = 0, in_string = 0, escape = 0, scalar = 0, newline = 0;
 
 	if (!js->started) {
 		js->started = 1;
@@ -1311,6 +1325,13 @@ json_next(struct jsonsplit *js, char **bufp, size_t *capp, size_t *lenp,
 				js->in_array = 0;
 			break;
 		}
+		if (c == '\n') {
+			/* In JSON lines a line is a value, whole or not: a
+			 * broken one must not swallow the lines after it. */
+			if (js->lines == 1 && !js->in_array)
+				break;
+			newline = 1;
+		}
 		(*bufp)[len++] = c;
 		if (in_string) {
 			if (escape)
@@ -1330,6 +1351,8 @@ json_next(struct jsonsplit *js, char **bufp, size_t *capp, size_t *lenp,
 	}
 	if (len == 0)
 		return 0;
+	if (js->lines == -1 && !js->in_array)
+		js->lines = !newline;
 	(*bufp)[len] = '\0';
 	*lenp = len;
 	return 1;
@@ -1385,7 +1408,7 @@ json_reject(struct run *r, unsigned long line, const char *raw, size_t len,
 static int
 import_json(struct run *r, struct input *in)
 {
-	struct jsonsplit js = { in->fp, 0, 0, 0 };
+	struct jsonsplit js = { in->fp, 0, 0, 0, -1 };
 	struct totals before = *r->totals, t;
 	json_error_t error;
 	json_t *v, *list, *elem;
@@ -1495,6 +1518,8 @@ import_file(struct run *r, const char *path)
 	r->ctx.ndates = 0;
 	r->ctx.decimal = 0;
 	r->ctx.has_zone = 0;
+	r->ctx.no_prices = 0;
+	r->ctx.tax_added_in = NULL;
 	fb = first_byte(&in);
 	json_format = r->opt->format != NULL &&
 	    json_format_kind(r->opt->format) != IMPORT_JSON_NONE;

@@ -196,6 +196,9 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 			push(&map->require, &map->nrequire, rest);
 		} else if (strcmp(word, "footers") == 0) {
 			map->footers = 1;
+		} else if (strcmp(word, "tax-added-in") == 0 && *rest != '\0') {
+			free(map->tax_added_in);
+			map->tax_added_in = xstrdup(rest);
 		} else {
 			snprintf(err, errlen, "%s:%lu: cannot read '%s%s%s'", name,
 			    lineno, word, *rest ? " " : "", rest);
@@ -251,6 +254,7 @@ import_map_release(struct import_map *map)
 	free(map->layout);
 	free(map->about);
 	free(map->encoding);
+	free(map->tax_added_in);
 	free_list(map->dates, map->ndates);
 	free_list(map->group, map->ngroup);
 	free(map->group_col);
@@ -356,6 +360,7 @@ static const char *const builtins[] = {
 	/* Shopify: Admin > Orders > Export, one row per line item. */
 	"source shopify\n"
 	"layout shopify\n"
+	"decimal .\n"
 	"about Shopify admin orders_export.csv (one row per line item)\n"
 	"require Name\nrequire Lineitem quantity\nrequire Lineitem name\n"
 	"require Lineitem price\n"
@@ -394,6 +399,7 @@ static const char *const builtins[] = {
 	"items.extra.requires_shipping = Lineitem requires shipping\n"
 	"items.extra.taxable = Lineitem taxable\n"
 	"items.extra.vendor = Vendor\n"
+	"shipping.pickup_point = Location\n"
 	"date %Y-%m-%d %H:%M:%S %z\ndate %m/%d/%y %H:%M\n"
 	"date %m/%d/%Y %H:%M\ndate %m/%d/%y %H:%M:%S\n",
 
@@ -401,10 +407,11 @@ static const char *const builtins[] = {
 	 * unshipped / new orders report, and FBA shipments. */
 	"source amazon\n"
 	"layout amazon\n"
+	"decimal .\n"
 	"about Amazon Seller Central order reports (All Orders, unshipped, "
 	"new orders, FBA shipments)\n"
 	"require amazon-order-id|order-id\nrequire purchase-date\n"
-	"require sku\nrequire item-price\n"
+	"require sku\n"
 	"require quantity|quantity-purchased|quantity-shipped\n"
 	"group amazon-order-id\ngroup order-id\n"
 	"id = amazon-order-id\nid = order-id\n"
@@ -434,11 +441,15 @@ static const char *const builtins[] = {
 	"totals.tax += item-tax\ntotals.tax += shipping-tax\n"
 	"totals.discount += item-promotion-discount\n"
 	"totals.discount += ship-promotion-discount\n"
+	"items.extra.asin = asin\n"
+	"items.extra.quantity-to-ship = quantity-to-ship\n"
+	"tax-added-in USD CAD\n"
 	"date %Y-%m-%dT%H:%M:%S%z\ndate %Y-%m-%d %H:%M:%S %z\n",
 
 	/* Etsy: Shop Manager > Settings > Options > Download Data. */
 	"source etsy\n"
 	"layout etsy-items\n"
+	"decimal .\n"
 	"about Etsy EtsySoldOrderItems CSV (one row per item)\n"
 	"require Order ID\nrequire Item Name\nrequire Quantity\n"
 	"require Price\n"
@@ -457,10 +468,12 @@ static const char *const builtins[] = {
 	"items.variant = Variations\nitems.qty = Quantity\n"
 	"items.unit_price = Price\nitems.discount = Discount Amount\n"
 	"ignore = Item Total\n"
+	"items.extra.listing_id = Listing ID\n"
 	"date %m/%d/%y\ndate %m/%d/%Y\n",
 
 	"source etsy\n"
 	"layout etsy-orders\n"
+	"decimal .\n"
 	"about Etsy EtsySoldOrders CSV (one row per order, no items)\n"
 	"require Order ID\nrequire Order Total\nrequire Number of Items\n"
 	"group Order ID\nid = Order ID\n"
@@ -484,6 +497,7 @@ static const char *const builtins[] = {
 	 * older Selling Manager "Sales History" file. */
 	"source ebay\n"
 	"layout ebay\n"
+	"decimal .\n"
 	"about eBay Seller Hub orders report (English; also the older "
 	"Sales History)\n"
 	"footers\n"
@@ -517,6 +531,7 @@ static const char *const builtins[] = {
 	"payment.method = Payment Method\n"
 	"payment.transaction_id = PayPal Transaction ID\n"
 	"items.id = Transaction ID\nitems.sku = Custom Label\n"
+	"items.extra.item_number = Item Number\n"
 	"items.name = Item Title\nitems.variant = Variation Details\n"
 	"items.qty = Quantity\nitems.unit_price = Sold For\n"
 	"items.unit_price = Sale Price\n"
@@ -572,6 +587,7 @@ static const char *const builtins[] = {
 	"payment.method = Zahlungsmethode\n"
 	"payment.transaction_id = PayPal Transaktions-ID\n"
 	"items.id = Transaktions-ID\nitems.sku = Bestandseinheit\n"
+	"items.extra.item_number = Artikelnummer\n"
 	"items.sku = Benutzerdefiniertes Label\n"
 	"items.name = Angebotstitel\nitems.name = Artikelbezeichnung\n"
 	"items.variant = Variantendetails\nitems.variant = Details zur Variante\n"

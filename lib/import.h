@@ -64,6 +64,7 @@ struct import_map {
 	int		 has_zone;
 	int		 user;		/* a --map file: named columns must exist */
 	int		 footers;	/* skip "N record(s) downloaded" lines */
+	char		*tax_added_in;	/* currencies whose prices exclude tax */
 	char		**dates;	/* date patterns, strptime-like */
 	size_t		 ndates;
 	char		**group;	/* columns that make rows one order */
@@ -105,6 +106,9 @@ struct import_ctx {
 	char		*const *dates;	/* the format's date patterns */
 	size_t		 ndates;
 	char		 decimal;	/* the format's decimal separator */
+	int		 no_prices;	/* the file has no price column at all */
+	const char	*tax_added_in;	/* "USD CAD": tax is on top of prices
+					 * only in these; NULL: see totals */
 };
 
 /* Parse the zone --tz names: "Z", "UTC", "+03:00", "-0500", or one of the

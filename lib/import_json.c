@@ -369,11 +369,15 @@ ozon(struct import_order *o, const json_t *v, unsigned long line)
 	set(o, IMPORT_CITY, a, "city", line);
 	set(o, IMPORT_POSTAL_CODE, a, "zip_code", line);
 	set(o, IMPORT_LINE1, a, "address_tail", line);
-	set(o, IMPORT_PICKUP_POINT, a, "pvz_code", line);
+	if (json_integer_value(json_object_get(a, "pvz_code")) != 0)
+		set(o, IMPORT_PICKUP_POINT, a, "pvz_code", line);
 	dm = json_object_get(v, "delivery_method");
 	set(o, IMPORT_SHIP_SERVICE, dm, "name", line);
 	set(o, IMPORT_SHIP_CARRIER, dm, "tpl_provider", line);
 	set(o, IMPORT_SHIP_TRACKING, v, "tracking_number", line);
+	/* "Карты оплаты", "Оплата при получении": how the buyer paid. */
+	set(o, IMPORT_PAY_METHOD, json_object_get(v, "analytics_data"),
+	    "payment_type_group_name", line);
 	type = json_string_value(json_object_get(json_object_get(v,
 	    "analytics_data"), "delivery_type"));
 	if (type != NULL)

@@ -108,12 +108,21 @@ split_amount(const char *text, char decimal, char *num, size_t numlen,
 	}
 	if (decimal == ',' || decimal == '.') {
 		char *r = num, *w = num;
+		int decimals = -1;
 
 		for (; *r != '\0'; r++) {
 			if (*r == (decimal == ',' ? '.' : ','))
 				continue;
+			if (*r == ',' || *r == '.')
+				decimals = 0;
+			else if (decimals >= 0 && isdigit((unsigned char)*r))
+				decimals++;
 			*w++ = *r == ',' ? '.' : *r;
 		}
+		/* A zero more keeps money_parse() from reading "19.905" as
+		 * nineteen thousand: here the point is the decimal one. */
+		if (decimals == 3 && w + 1 < num + numlen)
+			*w++ = '0';
 		*w = '\0';
 	}
 	return 0;
@@ -279,7 +288,8 @@ static const char *const pay_words[][2] = {
 	{ "yoomoney", "wallet" }, { "юmoney", "wallet" }, { "qiwi", "wallet" },
 	{ "кошел", "wallet" }, { "гаманець", "wallet" },
 	{ "bank", "bank" }, { "bacs", "bank" }, { "wire", "bank" },
-	{ "transfer", "bank" }, { "überweisung", "bank" }, { "invoice", "bank" },
+	{ "transfer", "bank" }, { "überweisung", "bank" },
+	{ "Überweisung", "bank" }, { "vorkasse", "bank" }, { "invoice", "bank" },
 	{ "счет", "bank" }, { "счёт", "bank" }, { "сбп", "bank" },
 	{ "sbp", "bank" }, { "cheque", "bank" },
 	{ "card", "card" }, { "credit", "card" }, { "debit", "card" },
@@ -350,6 +360,23 @@ pay_method(const char *text)
 		if (strcasecmp(text, words[i]) == 0)
 			return words[i];
 	return classify(text, pay_words);
+}
+
+/* The sum of the items' discounts (0 when it would overflow). */
+static int64_t
+items_discount(const json_t *items)
+{
+	const json_t *item, *d;
+	int64_t sum = 0;
+	size_t i;
+
+	json_array_foreach(items, i, item) {
+		d = json_object_get(item, "discount");
+		if (json_is_integer(d) &&
+		    money_add(sum, json_integer_value(d), &sum) == -1)
+			return 0;
+	}
+	return sum;
 }
 
 static void
@@ -544,6 +571,8 @@ order_currency(struct import_order *o, char decimal)
 		}
 	if (o->ctx->currency != NULL)
 		return money_currency(o->ctx->currency);
+	if (o->ctx->no_prices)
+		return NULL;
 	import_order_error(o, "no_currency", "currency", "the order names "
 	    "no currency and has no currency sign; give --currency");
 	return NULL;
@@ -619,6 +648,8 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		}
 	} else if (qty == 0) {
 		has_price = 1;		/* a cancelled line: nothing to pay */
+	} else if (o->ctx->no_prices) {
+		;			/* a report without prices */
 	} else {
 		import_order_error(o, "bad_amount", field_path(field,
 		    sizeof(field), i, "unit_price"), "line %lu: no price",
@@ -708,7 +739,8 @@ order_amount(struct money_ctx *mc, int f, int64_t *out, int *has)
 }
 
 static json_t *
-make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems)
+make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems,
+    int64_t items_discount)
 {
 	json_t *totals;
 	int64_t sub, ship, disc, tax, total, want, net;
@@ -723,6 +755,10 @@ make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems)
 		return NULL;
 	if (disc < 0)
 		disc = -disc;
+	if (!hdisc && items_discount > 0) {
+		disc = items_discount;	/* only the lines name discounts */
+		hdisc = 1;
+	}
 	if (!hsub && nitems > 0) {
 		sub = items_sum;
 		hsub = 1;
@@ -742,7 +778,13 @@ make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems)
 		json_decref(totals);
 		return NULL;
 	}
-	if (htotal && htax && tax != 0 && want == total) {
+	if (!htotal && htax && tax != 0 && mc->o->ctx->tax_added_in != NULL &&
+	    strstr(mc->o->ctx->tax_added_in, mc->cur->code) == NULL) {
+		/* Marketplaces outside North America show prices with VAT. */
+		put(totals, "tax", json_integer(0));
+		put(totals, "tax_included", json_integer(tax));
+		total = want;
+	} else if (htotal && htax && tax != 0 && want == total) {
 		/* Prices that include the tax: it is part of the total. */
 		put(totals, "tax", json_integer(0));
 		put(totals, "tax_included", json_integer(tax));
@@ -885,7 +927,8 @@ import_order_finish(struct import_order *o, json_t **reject)
 		make_item(&mc, &o->items[i], i, &items_sum, items);
 	put(rec, "items", items);
 	if (mc.cur != NULL &&
-	    (totals = make_totals(&mc, items_sum, o->nitems)) != NULL)
+	    (totals = make_totals(&mc, items_sum, o->nitems,
+	    items_discount(items))) != NULL)
 		put(rec, "totals", totals);
 
 	if ((status = json_object()) == NULL)
