@@ -188,7 +188,7 @@ bench() {
 		    "Report: \($o.paid) paid, \($o.underpaid) underpaid, " +
 		    "\($o.duplicate) duplicate, \($o.unpaid) unpaid, " +
 		    "\($o.cod) cod, orders of \(.day)."' \
-		    "$tmp/report.jsonl" | head -n 3
+		    "$tmp/report.jsonl" | sed -n 1,3p
 		echo "Orphans: $(grep -c '"type":"orphan"' "$tmp/report.jsonl")."
 	fi
 	echo
