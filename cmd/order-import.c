@@ -327,7 +327,8 @@ rows_compact(struct rows *r)
 	size_t i, base, nkeep = r->nfields - r->curfirst;
 
 	base = nkeep > 0 ? r->offs[r->curfirst] : r->used;
-	memmove(r->arena, r->arena + base, r->used - base);
+	if (r->used > base)
+		memmove(r->arena, r->arena + base, r->used - base);
 	for (i = 0; i < nkeep; i++) {
 		r->offs[i] = r->offs[r->curfirst + i] - base;
 		r->lens[i] = r->lens[r->curfirst + i];
@@ -838,7 +839,8 @@ held_flush(struct run *r)
 {
 	size_t i;
 
-	qsort(r->held, r->nheld, sizeof(*r->held), by_last_line);
+	if (r->nheld > 1)
+		qsort(r->held, r->nheld, sizeof(*r->held), by_last_line);
 	for (i = 0; i < r->nheld; i++)
 		emit(r, r->held[i]);
 	r->nheld = 0;
