@@ -7,6 +7,8 @@ PREFIX	?= /usr/local
 BINDIR	= $(PREFIX)/bin
 MANDIR	= $(PREFIX)/share/man
 
+SHELL	= /bin/bash
+
 # O is the build directory: "." for the normal build, build/asan for make asan.
 O	= .
 CC	?= cc
@@ -58,7 +60,10 @@ check: deps
 
 test: all $(UNITS:%=$(O)/tests/unit/%)
 	@for t in $(UNITS); do $(O)/tests/unit/$$t || exit 1; done
-	ORDERKIT_BIN=$(abspath $(O)/bin) bats tests
+	@set -o pipefail; ORDERKIT_BIN=$(abspath $(O)/bin) bats --tap tests | \
+	    awk '{ print; fflush() } \
+	    /^ok .* # skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
+	    END { printf "bats: %d passed, %d failed, %d skipped\n", p, f, s }'
 
 asan: deps
 	@$(MAKE) --no-print-directory O=build/asan \
