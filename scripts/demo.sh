@@ -35,3 +35,19 @@ jq -r '"  \(.id): " + ([.errors[].message] | join("; "))' "$out/backorder.jsonl"
 echo "stock now:"
 stock-levels --db "$out/orderkit.db" | jq -r \
     '"  \(.sku) at \(.warehouse): \(.on_hand) on hand, \(.reserved) reserved, \(.available) available"'
+
+echo
+echo "== pay-reconcile: match the reserved orders to YooKassa and Stripe reports"
+pay-reconcile --db "$out/orderkit.db" --payments "$data/payments.jsonl" \
+    --payments "$data/payments.csv" --rejects "$out/unpaid.jsonl" \
+    --report "$out/payments-report.jsonl" \
+    "$out/reserved.jsonl" >"$out/paid.jsonl"
+echo "ready to ship:"
+jq -r '"  \(.id)  \(.status)  paid \(.payment.paid // 0) of \(.totals.total) \(.currency)"' \
+    "$out/paid.jsonl"
+echo "held back:"
+jq -r '"  \(.id): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))' \
+    "$out/unpaid.jsonl"
+echo "for a person to look at:"
+jq -r 'select(.type != "summary") | "  \(.type): \(.provider // "") \(.transaction_id // .order_id // "")"' \
+    "$out/payments-report.jsonl"
