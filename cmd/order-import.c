@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 #include <csv.h>
@@ -250,6 +251,12 @@ struct rows {
 	size_t		 nfields, capfields;
 	size_t		*rowfirst;	/* per row: its first field */
 	unsigned long	*rowline;
+	long long	*rowoff;	/* per row: its bytes in the file */
+	size_t		*rowlen;
+	long long	 off;		/* file offset of the chunk */
+	long long	 lineend;	/* ... of the end of the line parsed */
+	long long	 nextrow;	/* ... where the next row starts */
+	unsigned long	 nextline;
 	size_t		 nrows, caprows, next;
 	size_t		 curfirst;	/* the first field of the row in progress */
 	unsigned long	 curline;
@@ -257,6 +264,8 @@ struct rows {
 	int		 eof, first, error;
 	struct csvread_row out;		/* what the caller sees */
 	size_t		 outcap;
+	long long	 outoff;	/* its bytes in the file */
+	size_t		 outlen;
 };
 
 static void
@@ -294,6 +303,8 @@ rows_end(int c, void *data)
 	if (r->nfields - r->curfirst == 1 && r->lens[r->curfirst] == 0) {
 		r->used = r->offs[r->curfirst];	/* an empty line */
 		r->nfields = r->curfirst;
+		r->nextrow = r->lineend;
+		r->nextline = r->line + 2;
 		return;
 	}
 	if (r->nrows == r->caprows) {
@@ -302,9 +313,19 @@ rows_end(int c, void *data)
 		    r->caprows * sizeof(*r->rowfirst));
 		r->rowline = xrealloc(r->rowline,
 		    r->caprows * sizeof(*r->rowline));
+		r->rowoff = xrealloc(r->rowoff,
+		    r->caprows * sizeof(*r->rowoff));
+		r->rowlen = xrealloc(r->rowlen,
+		    r->caprows * sizeof(*r->rowlen));
 	}
 	r->rowfirst[r->nrows] = r->curfirst;
-	r->rowline[r->nrows++] = r->curline;
+	/* A row starts where the one before it ended, so that a first field
+	 * running over lines does not move it. */
+	r->rowline[r->nrows] = r->nextline;
+	r->rowoff[r->nrows] = r->nextrow;
+	r->rowlen[r->nrows++] = r->lineend - r->nextrow;
+	r->nextrow = r->lineend;
+	r->nextline = r->line + 2;
 	r->curfirst = r->nfields;
 }
 
@@ -314,6 +335,7 @@ rows_init(struct rows *r, FILE *fp, char delim)
 	memset(r, 0, sizeof(*r));
 	r->fp = fp;
 	r->first = 1;
+	r->nextline = 1;
 	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
 		xnomem();
 	csv_set_delim(&r->parser, delim);
@@ -351,10 +373,13 @@ rows_next(struct rows *r)
 		n = fread(buf, 1, sizeof(buf), r->fp);
 		off = r->first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ?
 		    3 : 0;
+		if (r->first)
+			r->nextrow = off;
 		r->first = 0;
 		if (n == 0) {
 			if (ferror(r->fp))
 				r->error = EX_IOERR;
+			r->lineend = r->off;
 			csv_fini(&r->parser, rows_field, rows_end, r);
 			r->eof = 1;
 			break;
@@ -363,12 +388,14 @@ rows_next(struct rows *r)
 		for (p = buf + off, end = buf + n; p < end; p = nl + 1) {
 			if ((nl = memchr(p, '\n', end - p)) == NULL)
 				nl = end - 1;
+			r->lineend = r->off + (nl + 1 - buf);
 			if (csv_parse(&r->parser, p, nl - p + 1, rows_field,
 			    rows_end, r) != (size_t)(nl - p + 1))
 				xnomem();
 			if (*nl == '\n')
 				r->line++;
 		}
+		r->off += n;
 	}
 	if (r->next == r->nrows)
 		return NULL;
@@ -384,7 +411,9 @@ rows_next(struct rows *r)
 		r->out.fields[i] = r->arena + r->offs[first + i];
 	r->out.lens = r->lens + first;
 	r->out.nfields = count;
-	r->out.line = r->rowline[r->next++];
+	r->out.line = r->rowline[r->next];
+	r->outoff = r->rowoff[r->next];
+	r->outlen = r->rowlen[r->next++];
 	return &r->out;
 }
 
@@ -397,6 +426,8 @@ rows_release(struct rows *r)
 	free(r->lens);
 	free(r->rowfirst);
 	free(r->rowline);
+	free(r->rowoff);
+	free(r->rowlen);
 	free(r->out.fields);
 	memset(r, 0, sizeof(*r));
 }
@@ -506,43 +537,36 @@ row_release(struct row *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* The raw row as CSV text again, for rejects, in *bufp (of *capp). */
+/* Read a row's bytes back from the input for a reject, without moving
+ * the stream the rows come from, and decode them. */
+struct rawback {
+	FILE		*fp;
+	struct charset	*cs;
+};
+
 static char *
-raw_text(const struct csvread_row *raw, char delim, size_t *lenp,
-    char **bufp, size_t *capp)
+raw_back(void *arg, long long off, size_t len, size_t *lenp)
 {
-	size_t i, j, n = 1;
-	char *s, *w;
-	int quote;
+	struct rawback *b = arg;
+	const char *d;
+	char *buf;
+	ssize_t n;
+	size_t dlen;
 
-	for (i = 0; i < raw->nfields; i++)
-		n += raw->lens[i] * 2 + 3;
-	if (*capp < n) {
-		*capp = n * 2;
-		*bufp = xrealloc(*bufp, *capp);
+	buf = xmalloc(len + 1);
+	if ((n = pread(fileno(b->fp), buf, len, off)) < 0)
+		n = 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	*lenp = n;
+	if (!b->cs->utf8 && (d = charset_decode(b->cs, buf, n, &dlen)) !=
+	    NULL) {
+		free(buf);
+		buf = xstrndup(d, dlen);
+		*lenp = dlen;
 	}
-	s = w = *bufp;
-	for (i = 0; i < raw->nfields; i++) {
-		const char *f = raw->fields[i];
-
-		if (i > 0)
-			*w++ = delim;
-		for (quote = 0, j = 0; j < raw->lens[i] && !quote; j++)
-			quote = f[j] == delim || f[j] == '"' || f[j] == '\n' ||
-			    f[j] == '\r';
-		if (quote)
-			*w++ = '"';
-		for (j = 0; j < raw->lens[i]; j++) {
-			if (raw->fields[i][j] == '"')
-				*w++ = '"';
-			*w++ = raw->fields[i][j];
-		}
-		if (quote)
-			*w++ = '"';
-	}
-	*w = '\0';
-	*lenp = w - s;
-	return s;
+	return buf;
 }
 
 static int
@@ -1061,12 +1085,11 @@ import_csv(struct run *r, struct input *in)
 	struct import_order *cur = NULL;
 	struct totals before = *r->totals, t;
 	const char *encoding;
-	char **names = NULL, *rawtext, *rawbuf = NULL;
-	const char *decoded;
-	size_t rawcap = 0, dlen;
+	char **names = NULL;
+	struct rawback back = { in->fp, NULL };
 	char delim;
 	unsigned long hrow, n = 0, *last;
-	size_t i, len;
+	size_t i;
 	uint64_t h, cur_h = 0;
 	int status = 0, tries;
 	const char *key;
@@ -1143,6 +1166,9 @@ import_csv(struct run *r, struct input *in)
 	r->ctx.zone = map->zone;
 	r->ctx.has_zone = map->has_zone;
 	r->ctx.tax_added_in = map->tax_added_in;
+	back.cs = &cs;
+	r->ctx.raw = raw_back;
+	r->ctx.raw_arg = &back;
 	r->ctx.no_prices = 1;
 	for (i = 0; i < map->nrules; i++)
 		if ((map->rules[i].field == IMPORT_ITEM_PRICE ||
@@ -1210,13 +1236,8 @@ import_csv(struct run *r, struct input *in)
 				    strlen(key));
 			cur_h = h;
 		}
-		rawtext = raw_text(raw, delim, &len, &rawbuf, &rawcap);
-		if (!cs.utf8 && (decoded = charset_decode(&cs, rawtext, len,
-		    &dlen)) != NULL) {
-			rawtext = (char *)decoded;
-			len = dlen;
-		}
-		import_order_row(cur, raw->line, rawtext, len);
+		import_order_rowat(cur, raw->line, reader.outoff,
+		    reader.outlen);
 		cur->last = n;
 		if (row.bad_encoding)
 			import_order_error(cur, "bad_encoding", NULL,
@@ -1253,13 +1274,13 @@ import_csv(struct run *r, struct input *in)
 	t.rows_rejected -= before.rows_rejected;
 	t.skipped -= before.skipped;
 	stats_line(r, in->name, map->layout, cs.name, delim, &t);
+	r->ctx.raw = NULL;
 	charset_close(&cs);
 	if (names != NULL)
 		for (i = 0; i < header.nfields; i++)
 			free(names[i]);
 	free(names);
 out:
-	free(rawbuf);
 	row_release(&row);
 	row_release(&header);
 	scatter_release(&scatter);

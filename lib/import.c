@@ -1031,6 +1031,8 @@ import_order_free(struct import_order *o)
 	json_decref(o->extra);
 	json_decref(o->errors);
 	free(o->raws);
+	free(o->offs);
+	free(o->lens);
 	free(o->lines);
 	for (b = o->blocks; b != NULL; b = next) {
 		next = b->next;
@@ -1039,18 +1041,41 @@ import_order_free(struct import_order *o)
 	free(o);
 }
 
-void
-import_order_row(struct import_order *o, unsigned long line, const char *raw,
-    size_t len)
+static size_t
+add_row(struct import_order *o, unsigned long line)
 {
 	if (o->nrows == o->caprows) {
 		o->caprows = o->caprows ? o->caprows * 2 : 4;
 		o->lines = xrealloc(o->lines, o->caprows * sizeof(*o->lines));
 		o->raws = xrealloc(o->raws, o->caprows * sizeof(*o->raws));
+		o->offs = xrealloc(o->offs, o->caprows * sizeof(*o->offs));
+		o->lens = xrealloc(o->lens, o->caprows * sizeof(*o->lens));
 	}
 	o->lines[o->nrows] = line;
-	o->raws[o->nrows++] = arena_copy(o, raw, len);
 	o->last = line;
+	return o->nrows++;
+}
+
+void
+import_order_row(struct import_order *o, unsigned long line, const char *raw,
+    size_t len)
+{
+	size_t i = add_row(o, line);
+
+	o->raws[i] = arena_copy(o, raw, len);
+	o->lens[i] = len;
+	o->offs[i] = -1;
+}
+
+void
+import_order_rowat(struct import_order *o, unsigned long line, long long off,
+    size_t len)
+{
+	size_t i = add_row(o, line);
+
+	o->raws[i] = NULL;
+	o->offs[i] = off;
+	o->lens[i] = len;
 }
 
 void

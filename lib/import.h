@@ -106,6 +106,11 @@ struct import_ctx {
 	char		*const *dates;	/* the format's date patterns */
 	size_t		 ndates;
 	char		 decimal;	/* the format's decimal separator */
+	/* The text of a row noted by offset (import_order_rowat()), for a
+	 * reject: a new string the caller frees, its length in *lenp. */
+	char		*(*raw)(void *arg, long long off, size_t len,
+			    size_t *lenp);
+	void		*raw_arg;
 	int		 no_prices;	/* the file has no price column at all */
 	const char	*tax_added_in;	/* "USD CAD": tax is on top of prices
 					 * only in these; NULL: see totals */
@@ -162,7 +167,9 @@ struct import_order {
 	json_t		*extra;		/* or NULL */
 	json_t		*errors;	/* or NULL */
 	unsigned long	*lines;		/* its rows' lines, and their text */
-	char		**raws;
+	char		**raws;		/* NULL: at offs in the input */
+	long long	*offs;
+	size_t		*lens;
 	size_t		 nrows, caprows;
 	unsigned long	 last;		/* the last row's line */
 	struct import_order *next;	/* for the caller's tables */
@@ -177,6 +184,11 @@ void	 import_order_free(struct import_order *);
 /* Note a source row (line, raw text: any bytes) as part of the order. */
 void	 import_order_row(struct import_order *, unsigned long line,
 	    const char *raw, size_t len);
+
+/* The same for a row that is len bytes at off in the input, read back
+ * through ctx->raw only if the order is rejected. */
+void	 import_order_rowat(struct import_order *, unsigned long line,
+	    long long off, size_t len);
 
 /* Give an order field a value (copied): IMPORT_SET keeps the first one,
  * IMPORT_ADD sums money and joins text with ", ".  Empty text is none. */

@@ -505,7 +505,8 @@ reject_record(struct import_order *o)
 {
 	json_t *rec, *rows, *row;
 	const char *id = o->v[IMPORT_ID].text ? o->v[IMPORT_ID].text : o->key;
-	size_t i;
+	char *text;
+	size_t i, len;
 
 	if ((rec = json_object()) == NULL || (rows = json_array()) == NULL)
 		xnomem();
@@ -516,8 +517,14 @@ reject_record(struct import_order *o)
 		if ((row = json_object()) == NULL)
 			xnomem();
 		put(row, "line", json_integer(o->lines[i]));
-		put(row, "raw", jsonl_string_lossy(o->raws[i],
-		    strlen(o->raws[i])));
+		if (o->raws[i] != NULL)
+			put(row, "raw", jsonl_string_lossy(o->raws[i],
+			    o->lens[i]));
+		else if (o->ctx->raw != NULL && (text = o->ctx->raw(
+		    o->ctx->raw_arg, o->offs[i], o->lens[i], &len)) != NULL) {
+			put(row, "raw", jsonl_string_lossy(text, len));
+			free(text);
+		}
 		if (json_array_append_new(rows, row) == -1)
 			xnomem();
 	}

@@ -384,7 +384,7 @@ field() {
 	    "$BATS_TEST_TMPDIR/mixed.csv"
 	assert_equal "$(echo "$output" | wc -l)" 5
 	assert_stderr --partial '"code":"bad_encoding"'
-	assert_stderr --partial 'Caf?'
+	assert_stderr --partial 'Caf�,1.00'
 }
 
 @test "--encoding auto takes a file with one cp1252 byte as cp1252" {
