@@ -561,7 +561,7 @@ raw_back(void *arg, long long off, size_t len, size_t *lenp)
 	buf[n] = '\0';
 	*lenp = n;
 	if (!b->cs->utf8 && (d = charset_decode(b->cs, buf, n, &dlen)) !=
-	    NULL) {
+	    NULL && d != buf) {
 		free(buf);
 		buf = xstrndup(d, dlen);
 		*lenp = dlen;
