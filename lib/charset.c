@@ -185,7 +185,15 @@ check_utf8(struct charset_guess *g, const unsigned char *p, size_t len)
 	}
 	while (i < len && !g->not_utf8) {
 		if (p[i] < 0x80) {
+			uint64_t w;
+
 			i++;
+			while (i + 8 <= len) {
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
 			continue;
 		}
 		if ((n = utf8_seqlen(p + i, len - i)) > 0) {
