@@ -112,6 +112,8 @@ struct txn {
 	unsigned char	 dirty;		/* to be written to the store */
 	unsigned char	 stored;	/* in the store before the run */
 	unsigned char	 matched_now;	/* matched this run */
+	unsigned char	 indexed;	/* in by_ref, by_tid, linked */
+	unsigned char	 expanded;	/* its stored relatives looked up */
 	int64_t		 amount, refunded, fee, created;
 	int64_t		 linked;	/* refund objects that point to it */
 	uint32_t	 parent_idx;	/* charge of a refund, +1; 0 none */
@@ -161,6 +163,7 @@ struct run {
 	struct index	 by_key;	/* provider\x1fid: each transaction */
 	struct index	 by_ref;	/* order id: transactions naming it */
 	struct index	 by_tid;	/* id and intent: the order's own */
+	struct index	 by_parent;	/* provider\x1fparent: each refund */
 	struct index	 velocity;	/* "e:email", "p:phone", "c:card" */
 	struct ring	*rings;
 	size_t		 nrings, caprings;
@@ -464,47 +467,187 @@ add_txn(struct run *r, const struct payment_txn *p, const char *file,
 	return t;
 }
 
+/* Refund i is one of charge ci's. */
+static void
+link_refund(struct run *r, uint32_t i, uint32_t ci)
+{
+	struct txn *t = &r->txns[i], *c = &r->txns[ci];
+
+	t->parent_idx = ci + 1;
+	t->next_sibling = c->first_child;
+	c->first_child = i + 1;
+	if (t->state == PAYMENT_SUCCEEDED &&
+	    strcmp(t->currency, c->currency) == 0)
+		c->linked += t->amount;
+}
+
+/* A row of the store: kept unless a transaction of that key is in memory
+ * already (it came from the store first, so it is that row). */
 static void
 load_stored(void *arg, const struct payment_txn *p, const char *matched)
 {
-	add_txn(arg, p, NULL, 1, matched);
+	struct run *r = arg;
+	char kbuf[512];
+
+	if (index_first(&r->by_key, txn_key(p->provider, p->id, kbuf,
+	    sizeof(kbuf))) == 0)
+		add_txn(r, p, NULL, 1, matched);
 }
 
-/* Link refunds to their charges and index what orders look up. */
+/* Add keys[n] to a growing list; the strings must outlive it. */
 static void
-build_indexes(struct run *r)
+list_add(const char ***keys, size_t *n, size_t *cap, const char *key)
 {
-	struct txn *t, *c;
-	char kbuf[512];
-	uint32_t post;
-	size_t i;
-
-	for (i = 0; i < r->ntxns; i++) {
-		t = &r->txns[i];
-		if (t->order_ref != NULL)
-			index_add(&r->by_ref, t->order_ref, i);
-		if (t->alt_ref != NULL && (t->order_ref == NULL ||
-		    strcmp(t->alt_ref, t->order_ref) != 0))
-			index_add(&r->by_ref, t->alt_ref, i);
-		index_add(&r->by_tid, t->id, i);
-		if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
-			index_add(&r->by_tid, t->intent, i);
-		if (t->kind != PAYMENT_REFUND || t->parent == NULL)
-			continue;
-		post = index_first(&r->by_key, txn_key(t->provider,
-		    t->parent, kbuf, sizeof(kbuf)));
-		if (post == 0)
-			continue;
-		c = &r->txns[r->by_key.posts[post - 1].value];
-		if (c->kind != PAYMENT_CHARGE)
-			continue;
-		t->parent_idx = r->by_key.posts[post - 1].value + 1;
-		t->next_sibling = c->first_child;
-		c->first_child = i + 1;
-		if (t->state == PAYMENT_SUCCEEDED &&
-		    strcmp(t->currency, c->currency) == 0)
-			c->linked += t->amount;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*keys = xrealloc(*keys, *cap * sizeof(**keys));
 	}
+	(*keys)[(*n)++] = key;
+}
+
+/* Bring in from the store the relatives of the transactions from index
+ * from on: the refunds of each charge and the charge of each refund, and
+ * theirs in turn, so that an order sees all its money. */
+static void
+expand(struct run *r, struct paystore *ps, size_t from)
+{
+	const char **ids = NULL, **parents = NULL;
+	size_t nids, nparents, capids = 0, capparents = 0, i, to;
+	char kbuf[512];
+	struct txn *t;
+
+	while (from < r->ntxns) {
+		nids = nparents = 0;
+		to = r->ntxns;
+		for (i = from; i < to; i++) {
+			t = &r->txns[i];
+			if (t->expanded)
+				continue;
+			t->expanded = 1;
+			if (t->kind == PAYMENT_CHARGE)
+				list_add(&parents, &nparents, &capparents,
+				    t->id);
+			else if (t->kind == PAYMENT_REFUND &&
+			    t->parent != NULL && index_first(&r->by_key,
+			    txn_key(t->provider, t->parent, kbuf,
+			    sizeof(kbuf))) == 0)
+				list_add(&ids, &nids, &capids, t->parent);
+		}
+		paystore_find(ps, PAYSTORE_PARENT, parents, nparents,
+		    load_stored, r);
+		paystore_find(ps, PAYSTORE_ID, ids, nids, load_stored, r);
+		from = to;
+	}
+	free(ids);
+	free(parents);
+}
+
+/* A chunk of transactions read from a file: their rows in the store come
+ * first, so that what was seen before counts first; then they are added. */
+static void
+add_chunk(struct run *r, struct paystore *ps, const struct payment_txn *buf,
+    size_t n, const char *file)
+{
+	const char **ids = NULL;
+	size_t nids = 0, capids = 0, i, from = r->ntxns;
+	char kbuf[512];
+
+	for (i = 0; i < n; i++)
+		if (index_first(&r->by_key, txn_key(buf[i].provider,
+		    buf[i].id, kbuf, sizeof(kbuf))) == 0)
+			list_add(&ids, &nids, &capids, buf[i].id);
+	paystore_find(ps, PAYSTORE_ID, ids, nids, load_stored, r);
+	free(ids);
+	for (i = 0; i < n; i++)
+		add_txn(r, &buf[i], file, 0, NULL);
+	expand(r, ps, from);
+}
+
+#define CHUNK	4096	/* transactions or orders looked up at once */
+
+/* Read a --payments file in chunks.  The strings of a chunk live in
+ * scratch until it is added. */
+static void
+read_payments(struct run *r, struct paystore *ps, struct payment_reader *pr,
+    const char *file, struct reject_stream *rejects)
+{
+	struct payment_txn *buf, p;
+	struct arena scratch;
+	size_t n = 0;
+
+	memset(&scratch, 0, sizeof(scratch));
+	buf = xcalloc(CHUNK, sizeof(*buf));
+	while (payment_next(pr, &p, rejects)) {
+		r->nread++;
+		buf[n] = p;
+		buf[n].provider = save(&scratch, p.provider);
+		buf[n].id = save(&scratch, p.id);
+		buf[n].parent = save(&scratch, p.parent);
+		buf[n].order_ref = save(&scratch, p.order_ref);
+		buf[n].alt_ref = save(&scratch, p.alt_ref);
+		buf[n].intent = save(&scratch, p.intent);
+		buf[n].email = save(&scratch, p.email);
+		buf[n].card = save(&scratch, p.card);
+		if (++n == CHUNK) {
+			add_chunk(r, ps, buf, n, file);
+			arena_release(&scratch);
+			n = 0;
+		}
+	}
+	add_chunk(r, ps, buf, n, file);
+	arena_release(&scratch);
+	free(buf);
+}
+
+/* Put transaction i in the indexes orders look it up by, and link a refund
+ * and its charge, whichever of the two comes second. */
+static void
+index_txn(struct run *r, uint32_t i)
+{
+	struct txn *t = &r->txns[i], *c, *f;
+	char kbuf[512];
+	uint32_t post, ci;
+
+	if (t->indexed)
+		return;
+	t->indexed = 1;
+	if (t->order_ref != NULL)
+		index_add(&r->by_ref, t->order_ref, i);
+	if (t->alt_ref != NULL && (t->order_ref == NULL ||
+	    strcmp(t->alt_ref, t->order_ref) != 0))
+		index_add(&r->by_ref, t->alt_ref, i);
+	index_add(&r->by_tid, t->id, i);
+	if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
+		index_add(&r->by_tid, t->intent, i);
+	if (t->kind == PAYMENT_CHARGE) {
+		txn_key(t->provider, t->id, kbuf, sizeof(kbuf));
+		for (post = index_first(&r->by_parent, kbuf); post != 0;
+		    post = r->by_parent.posts[post - 1].next) {
+			f = &r->txns[r->by_parent.posts[post - 1].value];
+			if (f->indexed && f->parent_idx == 0)
+				link_refund(r, r->by_parent.posts[post -
+				    1].value, i);
+		}
+		return;
+	}
+	if (t->kind != PAYMENT_REFUND || t->parent == NULL)
+		return;
+	txn_key(t->provider, t->parent, kbuf, sizeof(kbuf));
+	index_add(&r->by_parent, save(&r->arena, kbuf), i);
+	if ((post = index_first(&r->by_key, kbuf)) == 0)
+		return;
+	ci = r->by_key.posts[post - 1].value;
+	c = &r->txns[ci];
+	if (c->kind == PAYMENT_CHARGE && c->indexed)
+		link_refund(r, i, ci);
+}
+
+/* Index the transactions from index from on. */
+static void
+build_indexes(struct run *r, size_t from)
+{
+	for (; from < r->ntxns; from++)
+		index_txn(r, from);
 }
 
 /* Orders. */
@@ -536,6 +679,20 @@ collect(struct run *r, uint32_t idx)
 		for (c = t->first_child; c != 0;
 		    c = r->txns[c - 1].next_sibling)
 			collect(r, c - 1);
+}
+
+/* The id of order as text (in idnum when it is a number), or NULL. */
+static const char *
+order_id(const json_t *order, char idnum[32])
+{
+	const json_t *id = json_object_get(order, "id");
+
+	if (json_is_integer(id)) {
+		snprintf(idnum, 32, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(id));
+		return idnum;
+	}
+	return jstr(order, "id");
 }
 
 /* The transactions of the order with id (cleaned) and payment.transaction_id
@@ -967,7 +1124,39 @@ save_store(struct run *r, struct paystore *ps)
 		p.risky = t->risky;
 		paystore_save(ps, &p, t->matched, r->now);
 	}
+	paystore_flush(ps);
 	store_commit(ps->store);
+}
+
+/* Bring in from the store what a chunk of orders may need: the
+ * transactions that name their ids or have their transaction ids, and
+ * their relatives; and index them. */
+static void
+load_for_orders(struct run *r, struct paystore *ps, json_t *const *orders,
+    size_t n)
+{
+	const char **refs = NULL, **tids = NULL, *id, *tid;
+	size_t nrefs = 0, ntids = 0, caprefs = 0, captids = 0, i;
+	size_t from = r->ntxns;
+	struct arena scratch;
+	char idnum[32], idbuf[128];
+
+	memset(&scratch, 0, sizeof(scratch));
+	for (i = 0; i < n; i++) {
+		if ((id = order_id(orders[i], idnum)) != NULL &&
+		    (id = payment_ref_clean(id, idbuf, sizeof(idbuf))) != NULL)
+			list_add(&refs, &nrefs, &caprefs, save(&scratch, id));
+		if ((tid = jstr(json_object_get(orders[i], "payment"),
+		    "transaction_id")) != NULL)
+			list_add(&tids, &ntids, &captids, tid);
+	}
+	paystore_find(ps, PAYSTORE_REF, refs, nrefs, load_stored, r);
+	paystore_find(ps, PAYSTORE_TID, tids, ntids, load_stored, r);
+	expand(r, ps, from);
+	build_indexes(r, from);
+	free(refs);
+	free(tids);
+	arena_release(&scratch);
 }
 
 /* One order: classify, set its payment and risk, and write it out. */
@@ -988,12 +1177,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	struct txn *t;
 
 	memset(&tl, 0, sizeof(tl));
-	if (json_is_integer(json_object_get(order, "id"))) {
-		snprintf(idnum, sizeof(idnum), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(json_object_get(order, "id")));
-		id_text = idnum;
-	} else
-		id_text = jstr(order, "id");
+	id_text = order_id(order, idnum);
 	totals = json_object_get(order, "totals");
 	total_v = json_object_get(totals, "total");
 	tl.currency = jstr(order, "currency");
@@ -1132,6 +1316,7 @@ run_release(struct run *r)
 	index_release(&r->by_key);
 	index_release(&r->by_ref);
 	index_release(&r->by_tid);
+	index_release(&r->by_parent);
 	index_release(&r->velocity);
 	index_release(&r->sumidx);
 	free(r->rings);
@@ -1147,7 +1332,6 @@ main(int argc, char *argv[])
 	struct jsonl_reader in;
 	struct reject_stream rejects;
 	struct payment_reader pr;
-	struct payment_txn p;
 	struct payment_map *map = NULL;
 	struct paystore ps;
 	struct run r;
@@ -1155,8 +1339,8 @@ main(int argc, char *argv[])
 	const char **payments = NULL;
 	char errbuf[512], *end;
 	size_t npayments = 0, i;
-	unsigned long nin = 0;
-	json_t *order, *errors;
+	json_t *order, *errors, **orders;
+	size_t norders;
 	int ch, status = 0, st, offset;
 
 	memset(&r, 0, sizeof(r));
@@ -1226,31 +1410,34 @@ main(int argc, char *argv[])
 	    (r.report = fopen(r.report_path, "w")) == NULL)
 		err(EX_CANTCREAT, "cannot open '%s'", r.report_path);
 	paystore_open(&ps, db);
-	paystore_load(&ps, load_stored, &r);
 	for (i = 0; i < npayments; i++) {
 		if ((st = payment_open(&pr, payments[i], provider, map)) != 0) {
 			payment_close(&pr);
 			paystore_close(&ps);
 			exit(st);
 		}
-		while (payment_next(&pr, &p, &rejects)) {
-			r.nread++;
-			add_txn(&r, &p, payments[i], 0, NULL);
-		}
+		read_payments(&r, &ps, &pr, payments[i], &rejects);
 		if ((st = payment_close(&pr)) != 0 && status == 0)
 			status = st;
 	}
-	build_indexes(&r);
+	build_indexes(&r, 0);
 
 	jsonl_open(&in, argc - optind, argv + optind);
 	if ((errors = json_array()) == NULL)
 		xnomem();
-	while ((order = jsonl_read(&in, &rejects)) != NULL) {
-		nin++;
-		reconcile(&r, order, &rejects, errors);
-		json_array_clear(errors);
-		json_decref(order);
-	}
+	orders = xcalloc(CHUNK, sizeof(*orders));
+	do {
+		for (norders = 0; norders < CHUNK && (order =
+		    jsonl_read(&in, &rejects)) != NULL; norders++)
+			orders[norders] = order;
+		load_for_orders(&r, &ps, orders, norders);
+		for (i = 0; i < norders; i++) {
+			reconcile(&r, orders[i], &rejects, errors);
+			json_array_clear(errors);
+			json_decref(orders[i]);	/* its only owner */
+		}
+	} while (norders == CHUNK);
+	free(orders);
 	json_decref(errors);
 	if ((st = jsonl_close(&in)) != 0 && status == 0)
 		status = st;
@@ -1266,7 +1453,6 @@ main(int argc, char *argv[])
 		    "orphans, %lu conflicts\n", in.nlines, r.nout[PAID],
 		    r.nout[COD], rejects.count, r.nread, r.nnew, r.norphans,
 		    r.nconflicts);
-	(void)nin;
 	run_release(&r);
 	payment_map_free(map);
 	free(payments);

@@ -1,12 +1,18 @@
 /* paystore.c: the pay_transactions table: every transaction pay-reconcile
  * has seen, once per provider and id, and the order it paid for. */
+#include <err.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
+#include <jansson.h>
+
+#include "jsonl.h"
 #include "payment.h"
 #include "paystore.h"
 #include "store.h"
+#include "xalloc.h"
 
 const struct store_migration paystore_migrations[] = {
 	{ "payments", 1,
@@ -37,9 +43,50 @@ const struct store_migration paystore_migrations[] = {
 	    "CREATE INDEX pay_transactions_order ON pay_transactions"
 	    " (order_ref)",
 	    NULL },
+	/* a run looks up only the rows its inputs name */
+	{ "payments", 2,
+	    "CREATE INDEX pay_transactions_txn ON pay_transactions (txn_id);"
+	    "CREATE INDEX pay_transactions_alt ON pay_transactions (alt_ref);"
+	    "CREATE INDEX pay_transactions_intent ON pay_transactions"
+	    " (intent);"
+	    "CREATE INDEX pay_transactions_parent ON pay_transactions"
+	    " (parent_id)",
+	    NULL },
 };
 const size_t paystore_nmigrations =
     sizeof(paystore_migrations) / sizeof(paystore_migrations[0]);
+
+#define COLUMNS "provider, txn_id, kind, state, currency, amount," \
+	" refunded, fee, created, parent_id, order_ref, alt_ref, intent," \
+	" email, card, card_country, ip_country, risky, matched_order" \
+	" FROM pay_transactions WHERE "
+
+/* Each lookup on SQLite, where a list is a JSON array, and on PostgreSQL,
+ * where it is an array; one index each, so no full scan. */
+static const struct {
+	const char	*lite, *pg;
+} find_sql[PAYSTORE_NBY] = {
+	[PAYSTORE_ID] = {
+	    "SELECT " COLUMNS "txn_id IN (SELECT value FROM json_each($1))",
+	    "SELECT " COLUMNS "txn_id = ANY($1::text[])" },
+	[PAYSTORE_REF] = {
+	    "SELECT " COLUMNS "order_ref IN (SELECT value FROM json_each($1))"
+	    " UNION ALL SELECT " COLUMNS
+	    "alt_ref IN (SELECT value FROM json_each($1))",
+	    "SELECT " COLUMNS "order_ref = ANY($1::text[])"
+	    " OR alt_ref = ANY($1::text[])" },
+	[PAYSTORE_TID] = {
+	    "SELECT " COLUMNS "txn_id IN (SELECT value FROM json_each($1))"
+	    " UNION ALL SELECT " COLUMNS
+	    "intent IN (SELECT value FROM json_each($1))",
+	    "SELECT " COLUMNS "txn_id = ANY($1::text[])"
+	    " OR intent = ANY($1::text[])" },
+	[PAYSTORE_PARENT] = {
+	    "SELECT " COLUMNS "parent_id IN (SELECT value FROM json_each($1))",
+	    "SELECT " COLUMNS "parent_id = ANY($1::text[])" },
+};
+
+#define BATCH	1000	/* rows in one INSERT */
 
 void
 paystore_open(struct paystore *ps, const char *dbarg)
@@ -57,6 +104,7 @@ void
 paystore_close(struct paystore *ps)
 {
 	store_close(ps->store);
+	json_decref(ps->batch);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -69,85 +117,138 @@ country(char dst[3], const char *s)
 }
 
 void
-paystore_load(struct paystore *ps, void (*fn)(void *,
+paystore_find(struct paystore *ps, enum paystore_by by,
+    const char *const *keys, size_t n, void (*fn)(void *,
     const struct payment_txn *, const char *), void *arg)
 {
+	struct store_stmt *st;
 	struct payment_txn t;
 	const char *cur;
 
-	if (ps->load == NULL)
-		ps->load = store_prepare(ps->store,
-		    "SELECT provider, txn_id, kind, state, currency, amount,"
-		    " refunded, fee, created, parent_id, order_ref, alt_ref,"
-		    " intent, email, card, card_country, ip_country, risky,"
-		    " matched_order FROM pay_transactions", NULL);
-	store_query(ps->load, "");
-	while (store_next(ps->load)) {
+	if (n == 0)
+		return;
+	if ((st = ps->find[by]) == NULL)
+		st = ps->find[by] = store_prepare(ps->store, find_sql[by].lite,
+		    find_sql[by].pg);
+	store_query(st, "S", keys, n);
+	while (store_next(st)) {
 		memset(&t, 0, sizeof(t));
-		t.provider = store_text(ps->load, 0);
-		t.id = store_text(ps->load, 1);
-		if (payment_kind_parse(store_text(ps->load, 2), &t.kind) ==
-		    -1 || payment_state_parse(store_text(ps->load, 3),
-		    &t.state) == -1)
+		t.provider = store_text(st, 0);
+		t.id = store_text(st, 1);
+		if (t.provider == NULL || t.id == NULL ||
+		    payment_kind_parse(store_text(st, 2), &t.kind) == -1 ||
+		    payment_state_parse(store_text(st, 3), &t.state) == -1)
 			continue;	/* the CHECKs keep this from happening */
-		cur = store_text(ps->load, 4);
+		cur = store_text(st, 4);
 		if (cur == NULL || strlen(cur) != 3)
 			continue;
 		memcpy(t.currency, cur, 4);
-		t.amount = store_int(ps->load, 5);
-		t.refunded = store_int(ps->load, 6);
-		t.fee = store_int(ps->load, 7);
-		t.created = store_int(ps->load, 8);
-		t.parent = store_text(ps->load, 9);
-		t.order_ref = store_text(ps->load, 10);
-		t.alt_ref = store_text(ps->load, 11);
-		t.intent = store_text(ps->load, 12);
-		t.email = store_text(ps->load, 13);
-		t.card = store_text(ps->load, 14);
-		country(t.card_country, store_text(ps->load, 15));
-		country(t.ip_country, store_text(ps->load, 16));
-		t.risky = store_int(ps->load, 17) != 0;
-		fn(arg, &t, store_text(ps->load, 18));
+		t.amount = store_int(st, 5);
+		t.refunded = store_int(st, 6);
+		t.fee = store_int(st, 7);
+		t.created = store_int(st, 8);
+		t.parent = store_text(st, 9);
+		t.order_ref = store_text(st, 10);
+		t.alt_ref = store_text(st, 11);
+		t.intent = store_text(st, 12);
+		t.email = store_text(st, 13);
+		t.card = store_text(st, 14);
+		country(t.card_country, store_text(st, 15));
+		country(t.ip_country, store_text(st, 16));
+		t.risky = store_int(st, 17) != 0;
+		fn(arg, &t, store_text(st, 18));
 	}
 }
 
-static const char *
-nonempty(const char *s)
+/* A text column's value: null for none, else the text (bytes that are not
+ * UTF-8, which JSON cannot carry, become U+FFFD). */
+static json_t *
+text_or_null(const char *s)
 {
-	return s != NULL && *s != '\0' ? s : NULL;
+	json_t *v;
+
+	if (s == NULL || *s == '\0')
+		return json_null();
+	if ((v = json_string(s)) == NULL)
+		v = jsonl_string_lossy(s, strlen(s));
+	return v;
+}
+
+/* The columns of a row, in the order of the INSERT, as one JSON array. */
+#define SAVE_COLUMNS "provider, txn_id, kind, state, currency, amount," \
+	" refunded, fee, created, parent_id, order_ref, alt_ref, intent," \
+	" email, card, card_country, ip_country, risky, matched_order," \
+	" first_seen, updated"
+#define SAVE_CONFLICT " ON CONFLICT (provider, txn_id) DO UPDATE SET" \
+	" kind = excluded.kind, state = excluded.state," \
+	" currency = excluded.currency, amount = excluded.amount," \
+	" refunded = excluded.refunded, fee = excluded.fee," \
+	" created = excluded.created, parent_id = excluded.parent_id," \
+	" order_ref = excluded.order_ref, alt_ref = excluded.alt_ref," \
+	" intent = excluded.intent, email = excluded.email," \
+	" card = excluded.card, card_country = excluded.card_country," \
+	" ip_country = excluded.ip_country, risky = excluded.risky," \
+	" matched_order = COALESCE(excluded.matched_order," \
+	"  pay_transactions.matched_order)," \
+	" updated = excluded.updated"
+#define LITE(i) "json_extract(value, '$[" #i "]')"
+#define PG(i) "e->>" #i
+#define PGI(i) "(e->>" #i ")::bigint"
+
+void
+paystore_flush(struct paystore *ps)
+{
+	char *text;
+
+	if (ps->batch == NULL || json_array_size(ps->batch) == 0)
+		return;
+	if (ps->save == NULL)
+		ps->save = store_prepare(ps->store,
+		    "INSERT INTO pay_transactions (" SAVE_COLUMNS ") SELECT "
+		    LITE(0) "," LITE(1) "," LITE(2) "," LITE(3) "," LITE(4) ","
+		    LITE(5) "," LITE(6) "," LITE(7) "," LITE(8) "," LITE(9) ","
+		    LITE(10) "," LITE(11) "," LITE(12) "," LITE(13) ","
+		    LITE(14) "," LITE(15) "," LITE(16) "," LITE(17) ","
+		    LITE(18) ", $2, $2 FROM json_each($1) WHERE true"
+		    SAVE_CONFLICT,
+		    "INSERT INTO pay_transactions (" SAVE_COLUMNS ") SELECT "
+		    PG(0) "," PG(1) "," PG(2) "," PG(3) "," PG(4) "," PGI(5) ","
+		    PGI(6) "," PGI(7) "," PGI(8) "," PG(9) "," PG(10) ","
+		    PG(11) "," PG(12) "," PG(13) "," PG(14) "," PG(15) ","
+		    PG(16) "," PGI(17) "," PG(18) ", $2::bigint, $2::bigint"
+		    " FROM json_array_elements($1::json) AS e" SAVE_CONFLICT);
+	if ((text = json_dumps(ps->batch, JSON_COMPACT)) == NULL)
+		xnomem();
+	if (store_exec(ps->save, "si", text, ps->batch_now) == -1)
+		errx(EX_SOFTWARE, "cannot save transactions: %s",
+		    store_error(ps->store));
+	free(text);
+	json_array_clear(ps->batch);
 }
 
 void
 paystore_save(struct paystore *ps, const struct payment_txn *t,
     const char *matched, int64_t now)
 {
-	if (ps->save == NULL)
-		ps->save = store_prepare(ps->store,
-		    "INSERT INTO pay_transactions (provider, txn_id, kind,"
-		    " state, currency, amount, refunded, fee, created,"
-		    " parent_id, order_ref, alt_ref, intent, email, card,"
-		    " card_country, ip_country, risky, matched_order,"
-		    " first_seen, updated) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-		    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-		    " $19, $20, $20)"
-		    " ON CONFLICT (provider, txn_id) DO UPDATE SET"
-		    " kind = excluded.kind, state = excluded.state,"
-		    " currency = excluded.currency, amount = excluded.amount,"
-		    " refunded = excluded.refunded, fee = excluded.fee,"
-		    " created = excluded.created,"
-		    " parent_id = excluded.parent_id,"
-		    " order_ref = excluded.order_ref,"
-		    " alt_ref = excluded.alt_ref, intent = excluded.intent,"
-		    " email = excluded.email, card = excluded.card,"
-		    " card_country = excluded.card_country,"
-		    " ip_country = excluded.ip_country,"
-		    " risky = excluded.risky,"
-		    " matched_order = COALESCE(excluded.matched_order,"
-		    "  pay_transactions.matched_order),"
-		    " updated = excluded.updated", NULL);
-	store_exec(ps->save, "sssssiiiissssssssisi", t->provider, t->id, payment_kind_name(t->kind),
-	    payment_state_name(t->state), t->currency, t->amount, t->refunded,
-	    t->fee, t->created, t->parent, t->order_ref, t->alt_ref, t->intent,
-	    t->email, t->card, nonempty(t->card_country),
-	    nonempty(t->ip_country), (int64_t)t->risky, matched, now);
+	json_t *row;
+
+	if (ps->batch == NULL && (ps->batch = json_array()) == NULL)
+		xnomem();
+	if (json_array_size(ps->batch) > 0 && now != ps->batch_now)
+		paystore_flush(ps);
+	ps->batch_now = now;
+	row = json_pack("[o,o,s,s,s,I,I,I,I,o,o,o,o,o,o,o,o,i,o]",
+	    text_or_null(t->provider), text_or_null(t->id), payment_kind_name(t->kind),
+	    payment_state_name(t->state), t->currency, (json_int_t)t->amount,
+	    (json_int_t)t->refunded, (json_int_t)t->fee,
+	    (json_int_t)t->created, text_or_null(t->parent),
+	    text_or_null(t->order_ref), text_or_null(t->alt_ref),
+	    text_or_null(t->intent), text_or_null(t->email),
+	    text_or_null(t->card), text_or_null(t->card_country),
+	    text_or_null(t->ip_country), t->risky != 0,
+	    text_or_null(matched));
+	if (row == NULL || json_array_append_new(ps->batch, row) == -1)
+		xnomem();
+	if (json_array_size(ps->batch) >= BATCH)
+		paystore_flush(ps);
 }

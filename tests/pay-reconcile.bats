@@ -368,6 +368,86 @@ report() {
 ch_3QK1006b|SHOP-1006'
 }
 
+# stripe_days DIR: a charge for SHOP-1001 on day 1, its partial refund (which
+# names only the charge) on day 2, and an empty report on day 3.
+stripe_days() {
+	printf '%s\n' '{"id":"ch_late1","object":"charge","amount":12000,"amount_captured":12000,"captured":true,"currency":"usd","metadata":{"order_id":"SHOP-1001"},"paid":true,"status":"succeeded","created":1763629200}' >"$1/day1.jsonl"
+	printf '%s\n' '{"id":"re_late1","object":"refund","amount":2000,"charge":"ch_late1","currency":"usd","status":"succeeded","created":1763715600}' >"$1/day2.jsonl"
+	printf '' >"$1/day3.jsonl"
+	grep '"SHOP-1001"' "$FIXTURES/stripe-orders.jsonl" >"$1/order.jsonl"
+}
+
+@test "the store is read by what the run names: a charge's refund days later, and both again" {
+	stripe_days "$BATS_TEST_TMPDIR"
+	# unrelated history, which the run must not need
+	for i in $(seq 1 3000); do
+		printf '{"id":"ch_old%d","object":"charge","amount":100,"captured":true,"currency":"usd","metadata":{"order_id":"OLD-%d"},"paid":true,"status":"succeeded","created":1700000000}\n' "$i" "$i"
+	done >"$BATS_TEST_TMPDIR/old.jsonl"
+	run -0 pay-reconcile --payments "$BATS_TEST_TMPDIR/old.jsonl" \
+	    --rejects /dev/null </dev/null
+	for day in day1 day2 day3; do
+		run -0 --separate-stderr pay-reconcile --payments \
+		    "$BATS_TEST_TMPDIR/$day.jsonl" --now "$NOW" \
+		    --report "$BATS_TEST_TMPDIR/$day.report" \
+		    --rejects "$BATS_TEST_TMPDIR/$day.rejects" \
+		    "$BATS_TEST_TMPDIR/order.jsonl"
+	done
+	run jq -c '.payment | [.status, .paid, .transactions]' \
+	    "$BATS_TEST_TMPDIR/day1.rejects"
+	assert_output ''
+	run jq -c '.payment | [.status, .paid, .transactions]' \
+	    "$BATS_TEST_TMPDIR/day2.rejects" "$BATS_TEST_TMPDIR/day3.rejects"
+	assert_output '["partially_refunded",10000,["ch_late1","re_late1"]]
+["partially_refunded",10000,["ch_late1","re_late1"]]'
+	run grep -c '"type":"orphan"' "$BATS_TEST_TMPDIR/day2.report"
+	assert_output 0
+	run sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order) FROM pay_transactions"
+	assert_output '3002|2'
+}
+
+@test "a refund seen before its charge: an orphan, then counted with it" {
+	stripe_days "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/day2.jsonl" --report "$BATS_TEST_TMPDIR/r1" \
+	    </dev/null
+	run -0 jq -c 'select(.type == "orphan") | .transaction_id' \
+	    "$BATS_TEST_TMPDIR/r1"
+	assert_output '"re_late1"'
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/day1.jsonl" --rejects \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl" "$BATS_TEST_TMPDIR/order.jsonl"
+	assert_equal "$(jq -c '.payment | [.status, .refunded]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl")" '["partially_refunded",2000]'
+}
+
+@test "thousands of transactions are saved in batches, on SQLite and PostgreSQL alike" {
+	for i in $(seq 1 2500); do
+		printf '{"id":"ch_b%d","object":"charge","amount":%d,"captured":true,"currency":"usd","metadata":{"order_id":"B-%d"},"paid":true,"status":"succeeded","created":1763629200}\n' "$i" "$i" "$i"
+		printf '{"id":"B-%d","currency":"USD","payment":{"method":"card"},"totals":{"total":%d}}\n' "$i" "$i" >&3
+	done >"$BATS_TEST_TMPDIR/p.jsonl" 3>"$BATS_TEST_TMPDIR/o.jsonl"
+	pgdir="$BATS_TEST_TMPDIR/pg"
+	url=$("$BATS_TEST_DIRNAME/../scripts/pg-test.sh" start "$pgdir")
+	for db in "$ORDERKIT_DB" "$url"; do
+		for pass in 1 2; do
+			run --separate-stderr pay-reconcile --db "$db" --stats \
+			    --payments "$BATS_TEST_TMPDIR/p.jsonl" \
+			    --rejects /dev/null "$BATS_TEST_TMPDIR/o.jsonl"
+			printf '%s %s %s\n' "$status" "${#lines[@]}" \
+			    "${stderr##*;}"
+		done
+	done >"$BATS_TEST_TMPDIR/runs"
+	psql -Atq "$url" -c "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions" >"$BATS_TEST_TMPDIR/pg.count"
+	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$pgdir"
+	run cat "$BATS_TEST_TMPDIR/runs"
+	assert_output '0 2500  2500 transactions read, 2500 new, 0 orphans, 0 conflicts
+0 2500  2500 transactions read, 0 new, 0 orphans, 0 conflicts
+0 2500  2500 transactions read, 2500 new, 0 orphans, 0 conflicts
+0 2500  2500 transactions read, 0 new, 0 orphans, 0 conflicts'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/pg.count")" '2500|2500|3126250'
+	run sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions"
+	assert_output '2500|2500|3126250'
+}
+
 @test "a transaction reported again with another amount is a conflict; the first counts" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	sed 's/"amount":12000,"amount_captured":12000/"amount":11000,"amount_captured":11000/' \
