@@ -926,8 +926,13 @@ import_order_finish(struct import_order *o, json_t **reject)
 	put_text(payment, "transaction_id", v[IMPORT_PAY_TXN].text);
 	put_text(payment, "status", v[IMPORT_PAY_STATUS].text);
 	if (v[IMPORT_PAID_AT].text != NULL &&
-	    import_time(ctx, v[IMPORT_PAID_AT].text, when) == 0)
+	    import_time(ctx, v[IMPORT_PAID_AT].text, when) == 0) {
 		put_text(payment, "paid_at", when);
+		/* A marketplace that gives a payment date has collected
+		 * the money; it says so in no other column. */
+		if (v[IMPORT_PAY_STATUS].text == NULL)
+			put_text(payment, "status", "paid");
+	}
 	put_object(rec, "payment", payment);
 
 	for (i = 0; i < o->nitems; i++)

@@ -201,10 +201,17 @@ bad_qty items[0].qty"
 	message_is "'drone' is not a shipping method: courier, post or pickup"
 }
 
+@test "an order a marketplace already collected the money for needs no payment method" {
+	check 'del(.payment.method) | .payment.status = "paid"'
+	accepted .payment '{"provider":"yookassa","status":"paid"}'
+}
+
 @test "payment and its method are required; the method is card, wallet, bank, cod or installment" {
 	check 'del(.payment)'
 	rejected_as "missing_field payment"
 	check 'del(.payment.method)'
+	rejected_as "missing_field payment.method"
+	check 'del(.payment.method) | .payment.status = "pending"'
 	rejected_as "missing_field payment.method"
 	check '.payment.method = "barter"'
 	rejected_as "bad_payment_method payment.method"
