@@ -11,10 +11,17 @@ trap 'rm -rf "$out"' EXIT INT TERM
 PATH=$bin:$PATH
 export PATH
 
-echo "== order-validate: check the sample orders against the catalog"
+echo "== order-import: the shop's Excel export (cp1251, ';', 1 299,00) as records"
+order-import --stats --map "$data/site-orders.map" "$data/site-orders.csv" \
+    >"$out/imported.jsonl"
+jq -r '"  \(.id)  \(.customer.name)  \(.items | length) items  total \(.totals.total) \(.currency)"' \
+    "$out/imported.jsonl"
+
+echo
+echo "== order-validate: check them and the site's orders against the catalog"
 order-validate --catalog "$data/catalog.csv" --country RU \
-    --rejects "$out/invalid.jsonl" --stats "$data/orders.jsonl" \
-    >"$out/valid.jsonl"
+    --rejects "$out/invalid.jsonl" --stats "$out/imported.jsonl" \
+    "$data/orders.jsonl" >"$out/valid.jsonl"
 echo "valid orders:"
 jq -r '"  \(.id)  \(.customer.phone // .customer.email)  total \(.totals.total) \(.currency)"' \
     "$out/valid.jsonl"
