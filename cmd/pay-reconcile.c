@@ -563,7 +563,8 @@ add_chunk(struct run *r, struct paystore *ps, const struct payment_txn *buf,
 	expand(r, ps, from);
 }
 
-#define CHUNK	4096	/* transactions or orders looked up at once */
+#define CHUNK	4096	/* transactions looked up at once */
+#define ORDER_CHUNK 512	/* orders looked up at once: few, as they are big */
 
 /* Read a --payments file in chunks.  The strings of a chunk live in
  * scratch until it is added. */
@@ -1425,9 +1426,9 @@ main(int argc, char *argv[])
 	jsonl_open(&in, argc - optind, argv + optind);
 	if ((errors = json_array()) == NULL)
 		xnomem();
-	orders = xcalloc(CHUNK, sizeof(*orders));
+	orders = xcalloc(ORDER_CHUNK, sizeof(*orders));
 	do {
-		for (norders = 0; norders < CHUNK && (order =
+		for (norders = 0; norders < ORDER_CHUNK && (order =
 		    jsonl_read(&in, &rejects)) != NULL; norders++)
 			orders[norders] = order;
 		load_for_orders(&r, &ps, orders, norders);
@@ -1436,7 +1437,7 @@ main(int argc, char *argv[])
 			json_array_clear(errors);
 			json_decref(orders[i]);	/* its only owner */
 		}
-	} while (norders == CHUNK);
+	} while (norders == ORDER_CHUNK);
 	free(orders);
 	json_decref(errors);
 	if ((st = jsonl_close(&in)) != 0 && status == 0)

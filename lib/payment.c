@@ -1,5 +1,7 @@
 /* payment.c: read Stripe, YooKassa, PayPal, CloudPayments and mapped CSV
  * transactions into struct payment_txn, exactly. */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
@@ -707,6 +709,7 @@ payment_open(struct payment_reader *r, const char *path,
     const char *provider, const struct payment_map *map)
 {
 	struct csvread_row *hdr;
+	struct stat sb;
 	int c;
 	char delim = ',';
 
@@ -717,6 +720,12 @@ payment_open(struct payment_reader *r, const char *path,
 	if (strcmp(path, "-") == 0)
 		r->fp = stdin;
 	else if ((r->fp = fopen(path, "r")) == NULL) {
+		warn("cannot open '%s'", path);
+		return EX_NOINPUT;
+	}
+	/* a directory opens, but is no file to read: 66, not a read error */
+	if (fstat(fileno(r->fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
 		warn("cannot open '%s'", path);
 		return EX_NOINPUT;
 	}

@@ -60,6 +60,13 @@ report() {
 	assert_stderr "pay-reconcile: cannot open '/nonexistent.csv': No such file or directory"
 }
 
+@test "a directory as --payments is 66, not a read error" {
+	run -66 --separate-stderr pay-reconcile --payments "$FIXTURES" \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr "pay-reconcile: cannot open '$FIXTURES': Is a directory"
+}
+
 @test "an unreadable order operand is 66, and the others are read" {
 	run -66 --separate-stderr pay-reconcile --payments \
 	    "$FIXTURES/stripe-charges.jsonl" --rejects /dev/null --now "$NOW" \
