@@ -229,6 +229,14 @@ field_text(const json_t *rec, const char *key, char *buf, size_t len,
 		    json_integer_value(v));
 		return buf;
 	}
+	/* 2.5 is a number, just not a whole one: the field's own code. */
+	if (json_is_real(v) && (strcmp(key, "qty") == 0 ||
+	    strcmp(key, "priority") == 0)) {
+		reject_addf(errors, strcmp(key, "qty") == 0 ? "bad_qty" :
+		    "bad_priority", key, "%s %g is not a whole number", key,
+		    json_real_value(v));
+		return "";
+	}
 	if (json_is_array(v) && strcmp(key, "regions") == 0) {
 		buf[0] = '\0';
 		json_array_foreach(v, i, e) {
@@ -280,7 +288,14 @@ load_jsonl(struct loader *ld, const char *name, const char *data, size_t len)
 			json_decref(rec);
 			continue;
 		}
-		if ((errors = json_array()) == NULL)
+		/* Where the row was and what it said, as a CSV row's reject
+		 * has them. */
+		if (json_object_set_new(rec, "file",
+		    jsonl_string_lossy(name, strlen(name))) == -1 ||
+		    json_object_set_new(rec, "line", json_integer(lineno)) ==
+		    -1 || json_object_set_new(rec, "raw",
+		    jsonl_string_lossy(p, n)) == -1 ||
+		    (errors = json_array()) == NULL)
 			xnomem();
 		for (i = 0; i < 5; i++)
 			s[i] = field_text(rec, keys[i], bufs[i],
@@ -373,7 +388,6 @@ load_csv(struct loader *ld, const char *name, const char *data, size_t len)
 		fclose(fp);
 		return;
 	}
-	ld->nin++;
 	for (i = 0; i < 5; i++) {
 		col[i] = -1;
 		for (k = 0; k < row->nfields; k++)
@@ -382,6 +396,7 @@ load_csv(struct loader *ld, const char *name, const char *data, size_t len)
 	}
 	if (col[0] == -1 || col[2] == -1 ||
 	    (col[1] == -1 && ld->warehouse == NULL)) {
+		ld->nin++;	/* a header is a row read only when rejected */
 		if ((errors = json_array()) == NULL)
 			xnomem();
 		reject_add(errors, "bad_header", NULL, "the first row must name "

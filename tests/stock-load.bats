@@ -38,8 +38,8 @@ t_add() {
 	run -0 --separate-stderr stock-load --mode add "$FIXTURES/adjust.jsonl"
 	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":5,"reserved":0,"available":5}
 {"sku":"TSHIRT-RED-M","warehouse":"MSK","on_hand":3,"reserved":0,"available":3}'
-	run -0 jq -c '[.qty, .errors[].code]' <<<"$stderr"
-	assert_output '[-10,"below_zero"]'
+	run -0 jq -c '[.qty, .line, .errors[].code]' <<<"$stderr"
+	assert_output '[-10,3,"below_zero"]'
 }
 @test "sqlite: --mode add adjusts stock from JSON lines and never below zero" { t_add sqlite; }
 @test "postgres: --mode add adjusts stock from JSON lines and never below zero" { t_add postgres; }
@@ -72,6 +72,38 @@ t_bad_rows() {
 }
 @test "sqlite: bad rows are rejects with their line and raw text; good rows load" { t_bad_rows sqlite; }
 @test "postgres: bad rows are rejects with their line and raw text; good rows load" { t_bad_rows postgres; }
+
+@test "a bad JSON row is a reject with its file, line and raw text" {
+	use_backend sqlite
+	printf '{"sku":"A","warehouse":"W","qty":1}\n\n{"sku":"B","warehouse":"W","qty":"x"}\n' \
+	    >"$BATS_TEST_TMPDIR/rows.jsonl"
+	run -0 --separate-stderr stock-load "$BATS_TEST_TMPDIR/rows.jsonl"
+	assert_output '{"sku":"A","warehouse":"W","on_hand":1,"reserved":0,"available":1}'
+	run -0 jq -c '[(.file | sub(".*/"; "")), .line, .raw, .errors[].code]' <<<"$stderr"
+	assert_output '["rows.jsonl",3,"{\"sku\":\"B\",\"warehouse\":\"W\",\"qty\":\"x\"}","bad_qty"]'
+}
+
+@test "a fractional qty in JSON is bad_qty, as in CSV" {
+	use_backend sqlite
+	run -0 --separate-stderr stock-load <<<'{"sku":"A","warehouse":"W","qty":2.5}
+{"sku":"A","warehouse":"W","qty":2.0}
+{"sku":"A","warehouse":"W","qty":1,"priority":1.5}'
+	assert_output ''
+	run -0 jq -c '[.errors[] | .code, .field]' <<<"$stderr"
+	assert_output '["bad_qty","qty"]
+["bad_qty","qty"]
+["bad_priority","priority"]'
+}
+
+@test "--stats counts the rows, not a CSV header: read = loaded + rejected" {
+	use_backend sqlite
+	run -0 --separate-stderr stock-load --stats --rejects /dev/null \
+	    "$FIXTURES/bad-rows.csv"
+	assert_stderr 'stock-load: 5 read, 1 loaded, 4 rejected'
+	run -0 --separate-stderr stock-load --stats --rejects /dev/null \
+	    "$FIXTURES/no-warehouse.csv"
+	assert_stderr 'stock-load: 3 read, 0 loaded, 3 rejected'
+}
 
 @test "--warehouse names the warehouse of a file without one" {
 	use_backend sqlite
