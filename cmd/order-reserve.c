@@ -495,6 +495,13 @@ allocate(struct reserver *rs, struct job *j)
 			goto done;
 		}
 	}
+	/* Whether some SKU lacks stock in all the warehouses together. */
+	for (k = 0, missing = 0; k < j->nneeds; k++) {
+		for (w = 0, a = 0; w < rs->nwhs; w++)
+			a += avail(rs, j->needs[k].sku, order[w]);
+		if (a < j->needs[k].qty)
+			missing = 1;
+	}
 	complete = 1;
 	if (rs->split) {
 		/* Each SKU whole from the preferred warehouse that has it
@@ -524,12 +531,6 @@ allocate(struct reserver *rs, struct job *j)
 	}
 	if (!rs->partial) {
 		j->ntakes = 0;
-		for (k = 0, missing = 0; k < j->nneeds; k++) {
-			for (w = 0, a = 0; w < rs->nwhs; w++)
-				a += avail(rs, j->needs[k].sku, order[w]);
-			if (a < j->needs[k].qty)
-				missing = 1;
-		}
 		reject_backorder(rs, j, order, !missing && !rs->split);
 		free(order);
 		return;
@@ -554,7 +555,9 @@ allocate(struct reserver *rs, struct job *j)
 				    j->needs[k].qty);
 	}
 	if (j->ntakes == 0) {
-		reject_backorder(rs, j, order, 0);
+		/* Not a line whole in one warehouse: without --split, enough
+		 * in several is still no parcel. */
+		reject_backorder(rs, j, order, !missing && !rs->split);
 		free(order);
 		return;
 	}
@@ -785,8 +788,8 @@ repeat(struct job *j, const char *state, const char *items,
 {
 	if (strcmp(items, j->items) != 0) {
 		reject_addf(j->errors, "order_changed", "items", "order '%s' "
-		    "was reserved with other items; release it first to "
-		    "reserve it anew", j->id);
+		    "was reserved with other items, and its reservation "
+		    "stands as it was", j->id);
 		j->outcome = REJECTED;
 		return;
 	}

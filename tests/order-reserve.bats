@@ -99,6 +99,16 @@ t_partial() {
 @test "sqlite: --partial reserves what there is and backorders the rest" { t_partial sqlite; }
 @test "postgres: --partial reserves what there is and backorders the rest" { t_partial postgres; }
 
+@test "--partial without --split: stock only in several warehouses is split_needed" {
+	stocked sqlite
+	run -0 --separate-stderr order-reserve --partial "$FIXTURES/split.jsonl"
+	assert_output ''
+	run -0 reservation <<<"$stderr"
+	assert_output '{"status":"backorder","backorder":[{"sku":"TSHIRT-RED-M","qty":12,"missing":0,"available":[{"warehouse":"SPB","qty":3},{"warehouse":"MSK","qty":5},{"warehouse":"EKB","qty":10}]}],"errors":["split_needed"]}'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 0
+}
+
 t_backorder() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve "$FIXTURES/backorder.jsonl"
@@ -152,6 +162,9 @@ t_changed() {
 	assert_output '["order_changed"]'
 	run -0 sql "SELECT SUM(reserved) FROM stock"
 	assert_output 3
+	# the message promises nothing that reserving could not keep
+	run -0 jq -r '.errors[0].message' <<<"$stderr"
+	assert_output "order 'SHOP-1' was reserved with other items, and its reservation stands as it was"
 }
 @test "sqlite: an order changed since its reservation is rejected as order_changed" { t_changed sqlite; }
 @test "postgres: an order changed since its reservation is rejected as order_changed" { t_changed postgres; }
