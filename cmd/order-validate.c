@@ -418,26 +418,23 @@ check_customer(struct validator *v, json_t *order, const char *country)
 {
 	json_t *customer;
 	const char *email, *phone;
+	size_t before;
 
-	if ((customer = get_object(v, order, "customer", "customer", 0)) ==
-	    NULL) {
-		if (json_object_get(order, "customer") == NULL ||
-		    json_is_null(json_object_get(order, "customer")))
-			problem(v, "no_contact", "customer", "no_contact");
+	customer = json_object_get(order, "customer");
+	if (customer == NULL || json_is_null(customer)) {
+		problem(v, "no_contact", "customer", "no_contact");
 		return;
 	}
+	if ((customer = get_object(v, order, "customer", "customer", 0)) ==
+	    NULL)
+		return;
+	before = json_array_size(v->errors);
 	email = get_string(v, customer, "email", "customer.email", 0);
 	phone = get_string(v, customer, "phone", "customer.phone", 0);
 	if (email == NULL && phone == NULL) {
-		if (!json_is_string(json_object_get(customer, "email")) &&
-		    json_object_get(customer, "email") != NULL &&
-		    !json_is_null(json_object_get(customer, "email")))
-			return;		/* a bad_type said it already */
-		if (!json_is_string(json_object_get(customer, "phone")) &&
-		    json_object_get(customer, "phone") != NULL &&
-		    !json_is_null(json_object_get(customer, "phone")))
-			return;
-		problem(v, "no_contact", "customer", "no_contact");
+		/* Unless a bad_type already said what is wrong with them. */
+		if (json_array_size(v->errors) == before)
+			problem(v, "no_contact", "customer", "no_contact");
 		return;
 	}
 	if (email != NULL)
