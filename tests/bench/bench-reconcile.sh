@@ -11,7 +11,9 @@
 #     payment reader pay-reconcile uses, compiled here from a few lines of C
 #     against the library, reading both inputs and writing the orders out;
 #   - pay-reconcile with a new SQLite store (every transaction inserted);
-#   - pay-reconcile again on the same store (every transaction known).
+#   - pay-reconcile again on the same store (every transaction known);
+#   - a next day of N/100 new orders and payments on that store, whose time
+#     and memory should follow the day's size, not the store's history.
 # It prints a markdown section on standard output.  The binaries are taken
 # from $BIN (default bin, relative to the repository root), the library from
 # $BIN/../lib/liborderkit.a.
@@ -178,6 +180,14 @@ bench() {
 	measure "pay-reconcile, same again" "$n" env \
 	    ORDERKIT_DB="$tmp/store.db" "$bin/pay-reconcile" --payments \
 	    "$pays" --rejects /dev/null "$orders" || rc=1
+	day=$((n / 100 > 0 ? n / 100 : 1))
+	tests/bench/gen-orders "$day" 7 | sed 's/"id":"/"id":"DAY2-/' \
+	    >"$tmp/day.jsonl"
+	payments "$tmp/day.jsonl" | sed 's/"id":"2d/"id":"3d/' \
+	    >"$tmp/daypay.jsonl"
+	measure "next day, $day orders" "$day" env \
+	    ORDERKIT_DB="$tmp/store.db" "$bin/pay-reconcile" --payments \
+	    "$tmp/daypay.jsonl" --rejects /dev/null "$tmp/day.jsonl" || rc=1
 	echo
 	echo "pay-reconcile / parse only, time: $(ratio \
 	    "pay-reconcile, new store" "parse only") with a new store," \
