@@ -324,6 +324,32 @@ t_crash() {
 
 # --- the command line and broken input ------------------------------------
 
+@test "one order a batch or all in one, the output is the same" {
+	# A batch's values are freed together: nothing of one batch may
+	# outlive it, and nothing may depend on where a batch ends.
+	awk 'BEGIN { print "sku,warehouse,qty,priority,regions"
+		for (s = 0; s < 30; s++)
+			printf("S%d,W1,%d,1,R1\nS%d,W2,%d,2,\n", s, 5, s, 5) }' \
+	    >"$BATS_TEST_TMPDIR/stock.csv"
+	awk 'BEGIN { for (i = 1; i <= 400; i++)
+		printf("{\"id\":\"B-%d\",\"note\":\"%*s\",\"shipping\":{\"address\":{\"region\":\"R%d\"}},\"items\":[{\"sku\":\"S%d\",\"qty\":%d},{\"sku\":\"S%d\",\"qty\":1}]}\n",
+		    i % 350, i * 50, "x", i % 3, i % 30, i % 4 + 1, (i * 7) % 31) }' \
+	    >"$BATS_TEST_TMPDIR/orders"
+	for batch in 1 100000; do
+		ORDERKIT_DB="$BATS_TEST_TMPDIR/$batch.db"
+		export ORDERKIT_DB
+		stock-load "$BATS_TEST_TMPDIR/stock.csv" >/dev/null
+		order-reserve --batch "$batch" --split --partial --ttl 1h \
+		    --now 2026-11-20T10:00:00Z --rejects "$BATS_TEST_TMPDIR/rej.$batch" \
+		    "$BATS_TEST_TMPDIR/orders" >"$BATS_TEST_TMPDIR/out.$batch"
+	done
+	run -0 cmp "$BATS_TEST_TMPDIR/out.1" "$BATS_TEST_TMPDIR/out.100000"
+	run -0 cmp "$BATS_TEST_TMPDIR/rej.1" "$BATS_TEST_TMPDIR/rej.100000"
+	assert_equal "$(($(count_lines "$BATS_TEST_TMPDIR/out.1") + \
+	    $(count_lines "$BATS_TEST_TMPDIR/rej.1")))" 400
+	assert [ "$(count_lines "$BATS_TEST_TMPDIR/rej.1")" -gt 0 ]
+}
+
 @test "--help prints the usage on standard output" {
 	run -0 --separate-stderr order-reserve --help
 	assert_line --index 0 --partial 'usage: order-reserve [--batch N]'
