@@ -454,8 +454,8 @@ static char *
 slurp(const char *path, size_t *lenp)
 {
 	FILE *fp;
-	char *buf = NULL;
-	size_t cap = 0, len = 0, n;
+	char *buf;
+	size_t cap = 65536, len = 0, n;
 
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
@@ -463,9 +463,10 @@ slurp(const char *path, size_t *lenp)
 		warn("cannot open '%s'", path);
 		return NULL;
 	}
+	buf = xmalloc(cap);
 	for (;;) {
 		if (cap - len < 65536)
-			buf = xrealloc(buf, cap = cap ? cap * 2 : 65536);
+			buf = xrealloc(buf, cap *= 2);
 		if ((n = fread(buf + len, 1, cap - len - 1, fp)) == 0)
 			break;
 		len += n;

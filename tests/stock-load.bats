@@ -105,6 +105,20 @@ t_bad_rows() {
 	assert_stderr 'stock-load: 3 read, 0 loaded, 3 rejected'
 }
 
+@test "a file bigger than one read loads whole, from a file or a pipe" {
+	use_backend sqlite
+	awk 'BEGIN { print "sku,warehouse,qty"
+		for (i = 0; i < 6000; i++) printf("SKU-%05d,W,%d\n", i, i % 7) }' \
+	    >"$BATS_TEST_TMPDIR/big.csv"
+	run -0 --separate-stderr stock-load --stats "$BATS_TEST_TMPDIR/big.csv"
+	assert_stderr 'stock-load: 6000 read, 6000 loaded, 0 rejected'
+	run -0 --separate-stderr sh -c 'cat "$1" | stock-load --mode add --stats' \
+	    sh "$BATS_TEST_TMPDIR/big.csv"
+	assert_stderr 'stock-load: 6000 read, 6000 loaded, 0 rejected'
+	run -0 sql "SELECT SUM(on_hand) FROM stock"
+	assert_output "$((2 * 17997))"
+}
+
 @test "--warehouse names the warehouse of a file without one" {
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --warehouse EKB \
