@@ -694,7 +694,15 @@ scatter_slot(struct scatter *s, uint64_t h, int add)
 	return &s->last[i];
 }
 
-/* The pre-pass: libcsv over the raw bytes, keeping only the group key. */
+/* The pre-pass reads only where rows end and what the group columns hold.
+ * libcsv copies every byte of every field and calls back per field, which
+ * made this pass cost nearly as much as the import itself; this scanner
+ * follows csv_parse(3)'s rules (as the rows are read: no CSV_STRICT,
+ * spaces and tabs around unquoted fields trimmed, a tab delimiter not
+ * taken for space) and keeps the text of the first and the group columns
+ * only, so it finds the same rows and the same keys. */
+enum { PRE_ROW, PRE_FIELD, PRE_BEGUN, PRE_MAYBE_END };
+
 struct prepass {
 	struct scatter	*scatter;
 	struct charset_guess *guess;
@@ -707,19 +715,53 @@ struct prepass {
 	uint64_t	 key[4];	/* per group column, 0: empty */
 	uint64_t	 prev;		/* the previous row's key */
 	int		 flagged;	/* the current run is scattered */
+	/* the scanner's state, kept from one buffer to the next */
+	unsigned char	 delim;
+	int		 state, quoted, keep;
+	size_t		 spaces;
+	char		*text;		/* the kept field's text */
+	size_t		 len, cap;
+	unsigned char	 stop[256];	/* ends an unquoted field */
 };
 
-static void
-pre_field(void *s, size_t len, void *data)
+/* Whether field i of a row is one whose text the pass needs. */
+static int
+pre_keeps(const struct prepass *p, size_t i)
 {
-	struct prepass *p = data;
-	const char *f = s ? s : "";
-	size_t i;
+	size_t k;
 
-	if (!s)
-		len = 0;
-	p->empty = p->field == 0 && len == 0;
-	for (i = 0; i < p->ngroup && i < 4; i++) {
+	if (i == 0)
+		return 1;
+	for (k = 0; k < p->ngroup && k < 4; k++)
+		if (p->group_col[k] == (long)i)
+			return 1;
+	return 0;
+}
+
+static void
+pre_char(struct prepass *p, unsigned char c)
+{
+	if (p->keep) {
+		if (p->len == p->cap) {
+			p->cap = p->cap ? p->cap * 2 : 256;
+			p->text = xrealloc(p->text, p->cap);
+		}
+		p->text[p->len] = c;
+	}
+	p->len++;
+}
+
+static void
+pre_field(struct prepass *p)
+{
+	const char *f = p->text;
+	size_t i, len;
+
+	if (!p->quoted)
+		p->len -= p->spaces;
+	len = p->len;
+	p->empty = p->field == 0 && p->len == 0;
+	for (i = 0; p->keep && i < p->ngroup && i < 4; i++) {
 		if (p->group_col[i] != (long)p->field)
 			continue;
 		while (len > 0 && (*f == ' ' || *f == '\t')) {
@@ -732,17 +774,23 @@ pre_field(void *s, size_t len, void *data)
 		p->key[i] = len > 0 ? hash_key(f, len) : 0;
 	}
 	p->field++;
+	p->state = PRE_FIELD;
+	p->len = p->spaces = 0;
+	p->quoted = 0;
+	p->keep = pre_keeps(p, p->field);
 }
 
 static void
-pre_row(int c, void *data)
+pre_row(struct prepass *p)
 {
-	struct prepass *p = data;
 	unsigned long *last;
 	uint64_t h = 0;
 	size_t i;
 
-	(void)c;
+	p->state = PRE_ROW;
+	p->len = p->spaces = 0;
+	p->quoted = 0;
+	p->keep = 1;
 	if (p->field == 1 && p->empty) {
 		p->field = 0;
 		return;
@@ -762,31 +810,138 @@ pre_row(int c, void *data)
 		*last = p->row;
 }
 
+static void
+pre_scan(struct prepass *p, const unsigned char *s, size_t n)
+{
+	const unsigned char *end = s + n, *q;
+	unsigned char c;
+
+	while (s < end) {
+		switch (p->state) {
+		case PRE_ROW:
+		case PRE_FIELD:
+			c = *s++;
+			if ((c == ' ' || c == '\t') && c != p->delim)
+				continue;
+			if (c == '\r' || c == '\n') {
+				if (p->state == PRE_FIELD) {
+					pre_field(p);
+					pre_row(p);
+				}
+			} else if (c == p->delim)
+				pre_field(p);
+			else if (c == '"') {
+				p->state = PRE_BEGUN;
+				p->quoted = 1;
+			} else {
+				p->state = PRE_BEGUN;
+				p->quoted = 0;
+				pre_char(p, c);
+			}
+			break;
+		case PRE_BEGUN:
+			if (p->quoted) {
+				/* Only a quote ends what a quote began. */
+				if (!p->keep) {
+					if ((q = memchr(s, '"', end - s)) ==
+					    NULL) {
+						s = end;
+						break;
+					}
+					s = q;
+				}
+				c = *s++;
+				pre_char(p, c);
+				if (c == '"')
+					p->state = PRE_MAYBE_END;
+				else if (c != p->delim && c != '\r' &&
+				    c != '\n')
+					p->spaces = 0;
+				break;
+			}
+			if (!p->keep) {
+				while (s < end && !p->stop[*s])
+					s++;
+				if (s == end)
+					break;
+			}
+			c = *s++;
+			if (c == p->delim)
+				pre_field(p);
+			else if (c == '\r' || c == '\n') {
+				pre_field(p);
+				pre_row(p);
+			} else {
+				pre_char(p, c);
+				if (c == ' ' || c == '\t')
+					p->spaces++;
+				else
+					p->spaces = 0;
+			}
+			break;
+		case PRE_MAYBE_END:
+			c = *s++;
+			if (c == p->delim || c == '\r' || c == '\n') {
+				p->len -= p->spaces + 1;
+				pre_field(p);
+				if (c != p->delim)
+					pre_row(p);
+			} else if (c == ' ' || c == '\t') {
+				pre_char(p, c);
+				p->spaces++;
+			} else if (c == '"') {
+				if (p->spaces) {
+					p->spaces = 0;
+					pre_char(p, c);
+				} else
+					p->state = PRE_BEGUN;
+			} else {
+				p->state = PRE_BEGUN;
+				p->spaces = 0;
+				pre_char(p, c);
+			}
+			break;
+		}
+	}
+}
+
+/* csv_fini(3): a last row without its newline. */
+static void
+pre_finish(struct prepass *p)
+{
+	if (p->state == PRE_MAYBE_END)
+		p->len -= p->spaces + 1;
+	if (p->state != PRE_ROW) {
+		pre_field(p);
+		pre_row(p);
+	}
+}
+
 static int
 prepass(FILE *fp, char delim, struct prepass *p)
 {
-	struct csv_parser parser;
 	char buf[65536];
 	size_t n, off;
 	int first = 1;
 
 	rewind(fp);
-	if (csv_init(&parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
-		xnomem();
-	csv_set_delim(&parser, delim);
-	csv_set_realloc_func(&parser, xrealloc);
+	p->delim = (unsigned char)delim;
+	p->state = PRE_ROW;
+	p->keep = 1;
+	memset(p->stop, 0, sizeof(p->stop));
+	p->stop[(unsigned char)delim] = p->stop['\r'] = p->stop['\n'] = 1;
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
 		off = first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ?
 		    3 : 0;
 		first = 0;
 		if (p->guess != NULL)
 			charset_guess_feed(p->guess, buf + off, n - off);
-		if (csv_parse(&parser, buf + off, n - off, pre_field, pre_row,
-		    p) != n - off)
-			xnomem();
+		pre_scan(p, (unsigned char *)buf + off, n - off);
 	}
-	csv_fini(&parser, pre_field, pre_row, p);
-	csv_free(&parser);
+	pre_finish(p);
+	free(p->text);
+	p->text = NULL;
+	p->cap = 0;
 	rewind(fp);
 	return ferror(fp) ? -1 : 0;
 }
