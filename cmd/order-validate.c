@@ -25,6 +25,7 @@
 #include "rfc3339.h"
 #include "strset.h"
 #include "utf8.h"
+#include "valueblock.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -1065,6 +1066,7 @@ main(int argc, char *argv[])
 	size_t keylen;
 	int ch, status;
 
+	valueblock_install();
 	memset(&v, 0, sizeof(v));
 	v.lang = msg_lang_env();
 	v.max_qty = 1000;
@@ -1143,6 +1145,7 @@ main(int argc, char *argv[])
 	strset_release(&v.ids);
 	if (v.have_catalog)
 		catalog_release(&v.catalog);
+	valueblock_release();
 	status = jsonl_close(&in);
 	if (cli.stats)
 		fprintf(stderr, "order-validate: %lu read, %lu valid, %lu "
