@@ -852,7 +852,7 @@ set_currency(struct payment_txn *t, const char *code, struct problem *pb,
 
 	if (code == NULL || *code == '\0')
 		return fail(pb, "bad_currency", "the currency is missing");
-	for (i = 0; code[i] != '\0' && i < sizeof(up) - 1; i++)
+	for (i = 0; i < sizeof(up) - 1 && code[i] != '\0'; i++)
 		up[i] = toupper((unsigned char)code[i]);
 	up[i] = '\0';
 	if ((cur = money_currency(trim(up))) == NULL)
