@@ -297,13 +297,13 @@ field() {
 	run -65 --separate-stderr order-import --format etsy \
 	    "$FIXTURES/shopify-orders_export.csv"
 	assert_output ''
-	assert_stderr --partial "is not a etsy export: the header lacks 'Order ID'"
+	assert_stderr --partial "is no etsy export: the header lacks 'Order ID'"
 }
 
 @test "a JSON format named for a CSV file: exit 65" {
 	run -65 --separate-stderr order-import --format ozon \
 	    "$FIXTURES/shopify-orders_export.csv"
-	assert_stderr --partial 'is not a ozon export: it is not JSON'
+	assert_stderr --partial 'is no ozon export: it is not JSON'
 }
 
 @test "an empty file: exit 65, no header" {
