@@ -100,6 +100,15 @@ field() {
 	    'select(.id == "#1045") | [.items[].sku]')" '["PIN-01","PIN-02"]'
 }
 
+@test "shopify: quotes, spaces and a newline in a field do not part an order" {
+	run -0 --separate-stderr order-import --stats \
+	    "$FIXTURES/shopify-apart-quoted.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, [.items[].name]]')" \
+	    '["#3002",["Mug 12\" tall"]]
+["#3001",["Poster 12\" x 16\"","Frame \"oak\""]]'
+	assert_stderr --partial '3 rows read; 2 orders written (3 rows)'
+}
+
 @test "shopify: an apostrophe Excel users type before a ZIP is dropped" {
 	assert_equal "$(field shopify-orders_export.out.jsonl \
 	    'select(.id == "#1043") | .shipping.address.postal_code')" '"02134"'
