@@ -4,6 +4,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1041,6 +1042,227 @@ prepass(FILE *fp, char delim, struct prepass *p)
 	return ferror(fp) ? -1 : 0;
 }
 
+/* ---- rows read ahead on a second thread ---- */
+
+/* Parsing and decoding the CSV is a third of an import, building and
+ * writing the records the rest; with two cores the reader thread does the
+ * first while the main thread does the second.  Rows go over in batches
+ * through a ring of a few, which the reader refills: memory stays flat,
+ * and the rows arrive in their order, so the records do too. */
+#define AHEAD_ROWS	256		/* rows per batch */
+#define AHEAD_BATCHES	4
+
+/* A row as the import loop needs it: decoded, trimmed, its key found. */
+struct ahead_row {
+	unsigned long	 n;		/* as rows_next() counts them */
+	unsigned long	 line;
+	long long	 off;		/* its bytes in the file */
+	size_t		 len;
+	size_t		 first, nfields; /* its fields in the batch */
+	uint64_t	 hash;		/* of its group key; 0: none */
+	long		 keycol;	/* the column of the key */
+	int		 blank;		/* no text at all: not decoded */
+	int		 bad_encoding;
+};
+
+struct ahead_batch {
+	struct ahead_row rows[AHEAD_ROWS];
+	size_t		 nrows;
+	char		*text;		/* the fields, each NUL-terminated */
+	size_t		 used, cap;
+	size_t		*offs;		/* per field: its place in text */
+	char		**fields;	/* the same as pointers, once full */
+	size_t		 nfields, capfields;
+};
+
+struct ahead {
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 filled, emptied;
+	struct ahead_batch batch[AHEAD_BATCHES];
+	size_t		 head, count;	/* full: head .. head + count - 1 */
+	int		 done;		/* no batch will follow */
+	/* the reader thread's own */
+	struct rows	 reader;
+	struct row	 row;
+	struct charset	*cs;
+	const struct import_map *map;
+	unsigned long	 n;
+	int		 error;		/* the reader's, once done */
+};
+
+/* The key of a row: the first group column with a value, as its bytes
+ * were read (spaces, tabs and a CR around it aside). */
+static uint64_t
+row_key(const struct import_map *map, const struct csvread_row *raw,
+    long *col)
+{
+	const char *f;
+	size_t i, fl;
+	long c;
+
+	*col = -1;
+	for (i = 0; i < map->ngroup; i++) {
+		c = map->group_col[i];
+		if (c < 0 || (size_t)c >= raw->nfields)
+			continue;
+		f = raw->fields[c];
+		fl = raw->lens[c];
+		while (fl > 0 && (*f == ' ' || *f == '\t')) {
+			f++;
+			fl--;
+		}
+		while (fl > 0 && (f[fl - 1] == ' ' || f[fl - 1] == '\t' ||
+		    f[fl - 1] == '\r'))
+			fl--;
+		if (fl > 0) {
+			*col = c;
+			return hash_key(f, fl);
+		}
+	}
+	return 0;
+}
+
+/* Copy the row read last into batch b. */
+static void
+ahead_add(struct ahead *a, struct ahead_batch *b, struct csvread_row *raw)
+{
+	struct ahead_row *ar = &b->rows[b->nrows++];
+	size_t i, len;
+
+	ar->n = ++a->n;
+	ar->line = raw->line;
+	ar->off = a->reader.outoff;
+	ar->len = a->reader.outlen;
+	ar->first = b->nfields;
+	ar->nfields = 0;
+	ar->hash = 0;
+	ar->keycol = -1;
+	ar->bad_encoding = 0;
+	if ((ar->blank = blank_row(raw)))
+		return;
+	decode_row(&a->row, raw, a->cs);
+	ar->bad_encoding = a->row.bad_encoding;
+	ar->hash = row_key(a->map, raw, &ar->keycol);
+	ar->nfields = a->row.nfields;
+	if (b->nfields + ar->nfields > b->capfields) {
+		b->capfields = (b->nfields + ar->nfields) * 2;
+		b->offs = xrealloc(b->offs, b->capfields * sizeof(*b->offs));
+	}
+	for (i = 0; i < ar->nfields; i++) {
+		len = strlen(a->row.fields[i]) + 1;
+		if (b->used + len > b->cap) {
+			b->cap = (b->used + len) * 2;
+			b->text = xrealloc(b->text, b->cap);
+		}
+		memcpy(b->text + b->used, a->row.fields[i], len);
+		b->offs[b->nfields++] = b->used;
+		b->used += len;
+	}
+}
+
+static void *
+ahead_run(void *arg)
+{
+	struct ahead *a = arg;
+	struct ahead_batch *b;
+	struct csvread_row *raw = NULL;
+	size_t i;
+
+	do {
+		pthread_mutex_lock(&a->lock);
+		while (a->count == AHEAD_BATCHES)
+			pthread_cond_wait(&a->emptied, &a->lock);
+		b = &a->batch[(a->head + a->count) % AHEAD_BATCHES];
+		pthread_mutex_unlock(&a->lock);
+		b->nrows = b->nfields = b->used = 0;
+		while (b->nrows < AHEAD_ROWS &&
+		    (raw = rows_next(&a->reader)) != NULL)
+			ahead_add(a, b, raw);
+		if (b->nfields > 0) {
+			b->fields = xrealloc(b->fields,
+			    b->nfields * sizeof(*b->fields));
+			for (i = 0; i < b->nfields; i++)
+				b->fields[i] = b->text + b->offs[i];
+		}
+		pthread_mutex_lock(&a->lock);
+		if (b->nrows > 0)
+			a->count++;
+		if (raw == NULL) {
+			a->error = a->reader.error;
+			a->done = 1;
+		}
+		pthread_cond_signal(&a->filled);
+		pthread_mutex_unlock(&a->lock);
+	} while (raw != NULL);
+	return NULL;
+}
+
+/* Read the rows of fp on a new thread, decoded through cs, their keys the
+ * group columns of map.  Neither may change until ahead_finish(). */
+static void
+ahead_start(struct ahead *a, FILE *fp, char delim, struct charset *cs,
+    const struct import_map *map)
+{
+	int e;
+
+	memset(a, 0, sizeof(*a));
+	rows_init(&a->reader, fp, delim);
+	a->cs = cs;
+	a->map = map;
+	if ((e = pthread_mutex_init(&a->lock, NULL)) != 0 ||
+	    (e = pthread_cond_init(&a->filled, NULL)) != 0 ||
+	    (e = pthread_cond_init(&a->emptied, NULL)) != 0 ||
+	    (e = pthread_create(&a->thread, NULL, ahead_run, a)) != 0) {
+		errno = e;
+		err(EX_OSERR, "cannot start a thread");
+	}
+}
+
+/* The next full batch, the one before it given back; NULL at the end. */
+static struct ahead_batch *
+ahead_next(struct ahead *a, struct ahead_batch *prev)
+{
+	struct ahead_batch *b = NULL;
+
+	pthread_mutex_lock(&a->lock);
+	if (prev != NULL) {
+		a->head = (a->head + 1) % AHEAD_BATCHES;
+		a->count--;
+		pthread_cond_signal(&a->emptied);
+	}
+	while (a->count == 0 && !a->done)
+		pthread_cond_wait(&a->filled, &a->lock);
+	if (a->count > 0)
+		b = &a->batch[a->head];
+	pthread_mutex_unlock(&a->lock);
+	return b;
+}
+
+/* Wait for the reader (at its end) and free all; its read error, or 0. */
+static int
+ahead_finish(struct ahead *a)
+{
+	size_t i;
+	int e;
+
+	if ((e = pthread_join(a->thread, NULL)) != 0) {
+		errno = e;
+		err(EX_OSERR, "cannot join a thread");
+	}
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->filled);
+	pthread_cond_destroy(&a->emptied);
+	for (i = 0; i < AHEAD_BATCHES; i++) {
+		free(a->batch[i].text);
+		free(a->batch[i].offs);
+		free(a->batch[i].fields);
+	}
+	rows_release(&a->reader);
+	row_release(&a->row);
+	return a->error;
+}
+
 /* ---- the run over one input ---- */
 
 struct run {
@@ -1319,6 +1541,64 @@ stats_line(const struct run *r, const char *name, const char *format,
 	fputc('\n', stderr);
 }
 
+/* Add a data row to the order it belongs to, which becomes *curp: a row
+ * of another key emits the order before it, or holds it when its rows go
+ * on further down. */
+static void
+import_row(struct run *r, const struct import_map *map,
+    const struct charset *cs, struct row *row, const struct ahead_row *ar,
+    char *const *names, size_t ncolumns, struct scatter *scatter,
+    struct import_order **curp, uint64_t *cur_hp)
+{
+	struct import_order *cur = *curp;
+	const char *key;
+	unsigned long *last;
+	size_t i;
+
+	if (map->footers && footer_row(row)) {
+		r->totals->skipped++;
+		return;
+	}
+	r->totals->rows++;
+	key = ar->hash != 0 ? row->fields[ar->keycol] : "";
+	if (cur == NULL || ar->hash == 0 || ar->hash != *cur_hp ||
+	    strcmp(cur->key, key) != 0) {
+		if (cur != NULL) {
+			last = *cur_hp ? scatter_slot(scatter, *cur_hp, 0) :
+			    NULL;
+			if (last != NULL && *last > ar->n - 1)
+				held_put(r, cur);
+			else
+				emit(r, cur);
+		}
+		cur = ar->hash ? held_take(r, key) : NULL;
+		if (cur == NULL)
+			cur = import_order_new(&r->ctx, key, strlen(key));
+		*curp = cur;
+		*cur_hp = ar->hash;
+	}
+	import_order_rowat(cur, ar->line, ar->off, ar->len);
+	cur->last = ar->n;
+	if (row->bad_encoding)
+		import_order_error(cur, "bad_encoding", NULL,
+		    "line %lu: text that is not %s (try --encoding)",
+		    ar->line, cs->name);
+	if (row->nfields < ncolumns)
+		import_order_error(cur, "bad_row", NULL, "line %lu: "
+		    "%zu fields where the header has %zu (a row cut "
+		    "short?)", ar->line, row->nfields, ncolumns);
+	else if (row->nfields > ncolumns) {
+		for (i = ncolumns; i < row->nfields; i++)
+			if (row->fields[i][0] != '\0')
+				break;
+		if (i < row->nfields)
+			import_order_error(cur, "bad_row", NULL,
+			    "line %lu: %zu fields where the header "
+			    "has %zu", ar->line, row->nfields, ncolumns);
+	}
+	apply_row(cur, map, row, names, ar->line);
+}
+
 static int
 import_csv(struct run *r, struct input *in)
 {
@@ -1328,21 +1608,22 @@ import_csv(struct run *r, struct input *in)
 	struct charset_guess guess;
 	struct scatter scatter;
 	struct prepass pp;
-	struct rows reader;
-	struct csvread_row *raw;
-	struct row row = { 0 }, header = { 0 };
+	struct ahead ahead;
+	struct ahead_batch *batch;
+	const struct ahead_row *ar;
+	struct row row = { 0 };		/* a view of a batch's row */
 	struct import_map *map;
 	struct import_order *cur = NULL;
 	struct totals before = *r->totals, t;
 	const char *encoding;
 	char **names = NULL;
+	struct charset backcs;
 	struct rawback back = { in->fp, NULL };
 	char delim;
-	unsigned long hrow, n = 0, *last;
-	size_t i;
-	uint64_t h, cur_h = 0;
+	unsigned long hrow, n;
+	size_t i, b, ncolumns = 0;
+	uint64_t cur_h = 0;
 	int status = 0, tries;
-	const char *key;
 
 	load_layouts(&lc, opt);
 	delim = opt->delimiter ? opt->delimiter :
@@ -1416,7 +1697,6 @@ import_csv(struct run *r, struct input *in)
 	r->ctx.zone = map->zone;
 	r->ctx.has_zone = map->has_zone;
 	r->ctx.tax_added_in = map->tax_added_in;
-	back.cs = &cs;
 	r->ctx.raw = raw_back;
 	r->ctx.raw_arg = &back;
 	r->ctx.no_prices = 1;
@@ -1426,96 +1706,40 @@ import_csv(struct run *r, struct input *in)
 		    (map->rules[i].col >= 0 || map->rules[i].op == IMPORT_CONST))
 			r->ctx.no_prices = 0;
 
-	rows_init(&reader, in->fp, delim);
-	while ((raw = rows_next(&reader)) != NULL) {
-		n++;
-		if (n < hrow)
-			continue;
-		if (n == hrow) {
-			decode_row(&header, raw, &cs);
-			names = xcalloc(header.nfields + 1, sizeof(*names));
-			for (i = 0; i < header.nfields; i++)
-				names[i] = xstrdup(header.fields[i]);
-			continue;
-		}
-		if (blank_row(raw))
-			continue;
-		decode_row(&row, raw, &cs);
-		if (map->footers && footer_row(&row)) {
-			r->totals->skipped++;
-			continue;
-		}
-		r->totals->rows++;
-		/* The key: the first group column with a value. */
-		key = "";
-		h = 0;
-		for (i = 0; i < map->ngroup && h == 0; i++) {
-			long c = map->group_col[i];
-			char *f;
-			size_t fl;
-
-			if (c < 0 || (size_t)c >= raw->nfields)
+	/* Rejects read their rows back through a charset of their own: the
+	 * reader thread's is busy. */
+	if (charset_open(&backcs, cs.name) == -1)
+		errx(EX_SOFTWARE, "cannot reopen encoding '%s'", cs.name);
+	back.cs = &backcs;
+	ahead_start(&ahead, in->fp, delim, &cs, map);
+	for (batch = NULL; (batch = ahead_next(&ahead, batch)) != NULL; ) {
+		for (b = 0; b < batch->nrows; b++) {
+			ar = &batch->rows[b];
+			n = ar->n;
+			if (n < hrow)
 				continue;
-			f = raw->fields[c];
-			fl = raw->lens[c];
-			while (fl > 0 && (*f == ' ' || *f == '\t')) {
-				f++;
-				fl--;
+			row.fields = batch->fields + ar->first;
+			row.nfields = ar->nfields;
+			row.bad_encoding = ar->bad_encoding;
+			if (n == hrow) {
+				ncolumns = row.nfields;
+				names = xcalloc(ncolumns + 1, sizeof(*names));
+				for (i = 0; i < ncolumns; i++)
+					names[i] = xstrdup(row.fields[i]);
+				continue;
 			}
-			while (fl > 0 && (f[fl - 1] == ' ' ||
-			    f[fl - 1] == '\t' || f[fl - 1] == '\r'))
-				fl--;
-			if (fl > 0) {
-				h = hash_key(f, fl);
-				key = row.fields[c];
-			}
+			if (ar->blank)
+				continue;
+			import_row(r, map, &cs, &row, ar, names, ncolumns,
+			    &scatter, &cur, &cur_h);
 		}
-		if (cur == NULL || h == 0 || h != cur_h ||
-		    strcmp(cur->key, key) != 0) {
-			if (cur != NULL) {
-				last = cur_h ? scatter_slot(&scatter, cur_h,
-				    0) : NULL;
-				if (last != NULL && *last > n - 1)
-					held_put(r, cur);
-				else
-					emit(r, cur);
-			}
-			cur = h ? held_take(r, key) : NULL;
-			if (cur == NULL)
-				cur = import_order_new(&r->ctx, key,
-				    strlen(key));
-			cur_h = h;
-		}
-		import_order_rowat(cur, raw->line, reader.outoff,
-		    reader.outlen);
-		cur->last = n;
-		if (row.bad_encoding)
-			import_order_error(cur, "bad_encoding", NULL,
-			    "line %lu: text that is not %s (try --encoding)",
-			    raw->line, cs.name);
-		if (raw->nfields < header.nfields)
-			import_order_error(cur, "bad_row", NULL, "line %lu: "
-			    "%zu fields where the header has %zu (a row cut "
-			    "short?)", raw->line, raw->nfields,
-			    header.nfields);
-		else if (raw->nfields > header.nfields) {
-			for (i = header.nfields; i < raw->nfields; i++)
-				if (row.fields[i][0] != '\0')
-					break;
-			if (i < raw->nfields)
-				import_order_error(cur, "bad_row", NULL,
-				    "line %lu: %zu fields where the header "
-				    "has %zu", raw->line, raw->nfields,
-				    header.nfields);
-		}
-		apply_row(cur, map, &row, names, raw->line);
 	}
 	if (cur != NULL)
 		emit(r, cur);
 	held_flush(r);
-	if (reader.error)
+	if (ahead_finish(&ahead) != 0)
 		status = EX_IOERR;
-	rows_release(&reader);
+	charset_close(&backcs);
 	t = *r->totals;
 	t.rows -= before.rows;
 	t.written -= before.written;
@@ -1527,12 +1751,10 @@ import_csv(struct run *r, struct input *in)
 	r->ctx.raw = NULL;
 	charset_close(&cs);
 	if (names != NULL)
-		for (i = 0; i < header.nfields; i++)
+		for (i = 0; i < ncolumns; i++)
 			free(names[i]);
 	free(names);
 out:
-	row_release(&row);
-	row_release(&header);
 	scatter_release(&scatter);
 	release_layouts(&lc, opt);
 	return status;
