@@ -1275,16 +1275,18 @@ struct run {
 	/* orders waiting for rows further down */
 	struct import_order **held;
 	size_t		 nheld, capheld;
+	char		*buf;		/* a record's text */
+	size_t		 cap;
 };
 
 static void
 emit(struct run *r, struct import_order *o)
 {
-	json_t *rec, *reject;
+	json_t *reject;
+	size_t len = 0;
 
-	if ((rec = import_order_finish(o, &reject)) != NULL) {
-		jsonl_write(stdout, rec);
-		json_decref(rec);
+	if (import_order_finish(o, &r->buf, &r->cap, &len, &reject) == 0) {
+		fwrite(r->buf, 1, len, stdout);
 		r->totals->written++;
 		r->totals->rows_written += o->nrows;
 	} else {
@@ -2221,6 +2223,7 @@ main(int argc, char *argv[])
 		    totals.rows, totals.written, totals.rows_written,
 		    totals.rejected, totals.rows_rejected);
 	free(run.held);
+	free(run.buf);
 	if (opt.has_map)
 		import_map_release(&opt.user_map);
 	free((char *)opt.country);

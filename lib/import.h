@@ -214,10 +214,14 @@ void	 import_order_error(struct import_order *, const char *code,
 	    const char *field, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
 
-/* The order's record (a new reference), or NULL when the order has
- * problems: then *reject is the reject record (new reference, with its
- * "errors") to write.  The order itself is left to import_order_free(). */
-json_t	*import_order_finish(struct import_order *, json_t **reject);
+/* Append the order's record, one line of compact JSON and its newline, to
+ * the growing buffer *bufp of capacity *capp at offset *lenp (the caller's,
+ * NULL, 0, 0 to start, grown with xrealloc()), and return 0.  When the
+ * order has problems, return -1 with *lenp as it was and *reject the reject
+ * record (new reference, with its "errors") to write.  The order itself is
+ * left to import_order_free(). */
+int	 import_order_finish(struct import_order *, char **bufp, size_t *capp,
+	    size_t *lenp, json_t **reject);
 
 /* The text of a JSON scalar for import_order_set(): a string as it is, an
  * integer in decimal, a real as the shortest decimal that reads back as

@@ -362,23 +362,6 @@ pay_method(const char *text)
 	return classify(text, pay_words);
 }
 
-/* The sum of the items' discounts (0 when it would overflow). */
-static int64_t
-items_discount(const json_t *items)
-{
-	const json_t *item, *d;
-	int64_t sum = 0;
-	size_t i;
-
-	json_array_foreach(items, i, item) {
-		d = json_object_get(item, "discount");
-		if (json_is_integer(d) &&
-		    money_add(sum, json_integer_value(d), &sum) == -1)
-			return 0;
-	}
-	return sum;
-}
-
 static void
 put(json_t *obj, const char *key, json_t *value)
 {
@@ -393,18 +376,6 @@ put_text(json_t *obj, const char *key, const char *text)
 {
 	if (text != NULL && *text != '\0')
 		put(obj, key, json_stringn_nocheck(text, strlen(text)));
-}
-
-/* Put child under key when it has anything, else drop it. */
-static void
-put_object(json_t *obj, const char *key, json_t *child)
-{
-	if (child == NULL)
-		xnomem();
-	if (json_object_size(child) > 0)
-		put(obj, key, child);
-	else
-		json_decref(child);
 }
 
 /* Text without the apostrophe Excel's users type to keep zeros. */
@@ -585,32 +556,257 @@ order_currency(struct import_order *o, char decimal)
 	return NULL;
 }
 
+/* ---- the record as text ---- */
+
+/* A record is written straight into the output buffer, in the order and
+ * with the escaping jsonl_encode() gives a tree of it: building, encoding
+ * and freeing a tree per order was half of an import.  An object is
+ * opened with its mark, and one left without members is taken back, as
+ * an empty object is left out of the record. */
+struct rec {
+	char		*buf;
+	size_t		 cap, len;
+	size_t		 members;	/* so far in the innermost container */
+};
+
+struct rec_mark {
+	size_t		 len;		/* where the member began */
+	size_t		 members;	/* of the container around */
+};
+
+static void
+rec_grow(struct rec *w, size_t need)
+{
+	size_t cap = w->cap < 256 ? 256 : w->cap;
+
+	if (w->len + need <= w->cap)
+		return;
+	while (cap < w->len + need) {
+		if (cap > SIZE_MAX / 2)
+			xnomem();
+		cap *= 2;
+	}
+	w->buf = xrealloc(w->buf, cap);
+	w->cap = cap;
+}
+
+static void
+rec_put(struct rec *w, const char *s, size_t n)
+{
+	rec_grow(w, n);
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+/* Bytes a JSON string cannot hold as they are: controls, '"', '\\'. */
+static const unsigned char needs_escape[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+/* s as a JSON string, escaped as jsonl_encode() escapes. */
+static void
+rec_string(struct rec *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *run;
+	char *out;
+	size_t len;
+
+	rec_grow(w, n * 6 + 2);		/* at worst each byte a \u00XX */
+	out = w->buf;
+	len = w->len;
+	out[len++] = '"';
+	while (p < end) {
+		run = p;
+		while (p < end && !needs_escape[*p])
+			p++;
+		memcpy(out + len, run, p - run);
+		len += p - run;
+		if (p == end)
+			break;
+		out[len++] = '\\';
+		switch (*p) {
+		case '"':  out[len++] = '"'; break;
+		case '\\': out[len++] = '\\'; break;
+		case '\n': out[len++] = 'n'; break;
+		case '\r': out[len++] = 'r'; break;
+		case '\t': out[len++] = 't'; break;
+		case '\b': out[len++] = 'b'; break;
+		case '\f': out[len++] = 'f'; break;
+		default:
+			out[len++] = 'u';
+			out[len++] = '0';
+			out[len++] = '0';
+			out[len++] = hex[*p >> 4];
+			out[len++] = hex[*p & 15];
+		}
+		p++;
+	}
+	out[len++] = '"';
+	w->len = len;
+}
+
+/* The start of a member: the comma before it, and "key": in an object
+ * (key NULL: an array's element). */
+static void
+rec_key(struct rec *w, const char *key)
+{
+	if (w->members++ > 0)
+		rec_put(w, ",", 1);
+	if (key != NULL) {
+		rec_string(w, key, strlen(key));
+		rec_put(w, ":", 1);
+	}
+}
+
+/* Text of the order: valid UTF-8 already (decoded and checked on the way
+ * in); nothing when it is NULL or empty. */
+static void
+rec_text(struct rec *w, const char *key, const char *text)
+{
+	if (text != NULL && *text != '\0') {
+		rec_key(w, key);
+		rec_string(w, text, strlen(text));
+	}
+}
+
+static void
+rec_int(struct rec *w, const char *key, int64_t v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--t = '0' + u % 10;
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--t = '-';
+	rec_key(w, key);
+	rec_put(w, t, tmp + sizeof(tmp) - t);
+}
+
+static void
+rec_json(struct rec *w, const char *key, const json_t *v)
+{
+	rec_key(w, key);
+	jsonl_encode(&w->buf, &w->cap, &w->len, v);
+}
+
+/* Open an object (or with open '[' an array) under key. */
+static void
+rec_open(struct rec *w, const char *key, char open, struct rec_mark *m)
+{
+	m->len = w->len;
+	m->members = w->members;
+	rec_key(w, key);
+	rec_put(w, &open, 1);
+	w->members = 0;
+}
+
+/* Take back what was written since m. */
+static void
+rec_drop(struct rec *w, const struct rec_mark *m)
+{
+	w->len = m->len;
+	w->members = m->members;
+}
+
+/* Close what m opened (close: '}' or ']'); an object with no members is
+ * taken back when drop_empty. */
+static void
+rec_close(struct rec *w, const struct rec_mark *m, char close,
+    int drop_empty)
+{
+	if (w->members == 0 && drop_empty) {
+		rec_drop(w, m);
+		return;
+	}
+	rec_put(w, &close, 1);
+	w->members = m->members + 1;
+}
+
 /* The value of item field f. */
 #define IV(it, f)	(&(it)->v[(f) - IMPORT_ITEM_ID])
 
-/* Append the item i to items: one, or two when a line total does not
- * split into equal unit prices (1.29 for 2: one at 0.65, one at 0.64), so
- * that the quantity and the money both stay exact. */
+/* What an item's record holds, worked out before it is written: it may be
+ * written twice. */
+struct item_values {
+	const json_t	*variant;	/* or NULL */
+	int		 has_qty, has_price, has_discount, has_tax;
+	int		 has_line_total;
+	int64_t		 qty, price, discount, tax, line_total;
+};
+
+static void
+write_item(struct rec *w, const struct import_item *it,
+    const struct item_values *iv)
+{
+	struct rec_mark m;
+
+	rec_open(w, NULL, '{', &m);
+	rec_text(w, "id", IV(it, IMPORT_ITEM_ID)->text);
+	rec_text(w, "sku", IV(it, IMPORT_ITEM_SKU)->text);
+	rec_text(w, "name", IV(it, IMPORT_ITEM_NAME)->text);
+	if (iv->variant != NULL)
+		rec_json(w, "variant", iv->variant);
+	if (iv->has_qty)
+		rec_int(w, "qty", iv->qty);
+	if (iv->has_price)
+		rec_int(w, "unit_price", iv->price);
+	if (iv->has_discount)
+		rec_int(w, "discount", iv->discount);
+	if (iv->has_tax)
+		rec_int(w, "tax", iv->tax);
+	rec_text(w, "status", IV(it, IMPORT_ITEM_STATUS)->text);
+	if (it->extra != NULL)
+		rec_json(w, "extra", it->extra);
+	if (iv->has_line_total)
+		rec_int(w, "line_total", iv->line_total);
+	rec_close(w, &m, '}', 0);
+}
+
+/* The sum of the items' discounts, as the items are written: 0 once it
+ * would overflow. */
+struct discount_sum {
+	int64_t		 sum;
+	int		 overflow;
+};
+
+static void
+discount_add(struct discount_sum *ds, const struct item_values *iv)
+{
+	if (iv->has_discount && !ds->overflow &&
+	    money_add(ds->sum, iv->discount, &ds->sum) == -1)
+		ds->overflow = 1;
+}
+
+/* Write the item i: one, or two when a line total does not split into
+ * equal unit prices (1.29 for 2: one at 0.65, one at 0.64), so that the
+ * quantity and the money both stay exact. */
 static void
 make_item(struct money_ctx *mc, struct import_item *it, size_t i,
-    int64_t *line_sum, json_t *items)
+    int64_t *line_sum, struct discount_sum *ds, struct rec *w)
 {
 	struct import_order *o = mc->o;
-	json_t *item, *second = NULL;
+	struct item_values iv;
+	json_t *variant = NULL;
 	char field[48];
 	int64_t qty = -1, price = 0, total, discount, tax, rest = 0;
 	int ok = 1, has_price = 0;
 
-	if ((item = json_object()) == NULL)
-		xnomem();
-	put_text(item, "id", IV(it, IMPORT_ITEM_ID)->text);
-	put_text(item, "sku", IV(it, IMPORT_ITEM_SKU)->text);
-	put_text(item, "name", IV(it, IMPORT_ITEM_NAME)->text);
+	memset(&iv, 0, sizeof(iv));
 	if (IV(it, IMPORT_ITEM_VARIANT)->text != NULL)
-		put(item, "variant",
-		    parse_variant(IV(it, IMPORT_ITEM_VARIANT)->text));
-	else if (it->variant != NULL)
-		put(item, "variant", json_incref(it->variant));
+		iv.variant = variant =
+		    parse_variant(IV(it, IMPORT_ITEM_VARIANT)->text);
+	else
+		iv.variant = it->variant;
 	if (IV(it, IMPORT_ITEM_QTY)->text == NULL) {
 		import_order_error(o, "bad_qty", field_path(field,
 		    sizeof(field), i, "qty"), "line %lu: no quantity",
@@ -622,8 +818,10 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		    "'%s' is not a whole number", IV(it, IMPORT_ITEM_QTY)->line,
 		    IV(it, IMPORT_ITEM_QTY)->text);
 		ok = 0;
-	} else
-		put(item, "qty", json_integer(qty));
+	} else {
+		iv.has_qty = 1;
+		iv.qty = qty;
+	}
 	if (IV(it, IMPORT_ITEM_PRICE)->text != NULL) {
 		if (amount(mc, IV(it, IMPORT_ITEM_PRICE), i, "unit_price",
 		    &price) == 0)
@@ -663,25 +861,23 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		    it->line);
 		ok = 0;
 	}
-	if (has_price)
-		put(item, "unit_price", json_integer(price));
+	iv.has_price = has_price;
+	iv.price = price;
 	if (IV(it, IMPORT_ITEM_DISCOUNT)->text != NULL) {
 		if (amount(mc, IV(it, IMPORT_ITEM_DISCOUNT), i, "discount",
-		    &discount) == 0)
-			put(item, "discount", json_integer(discount < 0 ?
-			    -discount : discount));
-		else
+		    &discount) == 0) {
+			iv.has_discount = 1;
+			iv.discount = discount < 0 ? -discount : discount;
+		} else
 			ok = 0;
 	}
 	if (IV(it, IMPORT_ITEM_TAX)->text != NULL) {
-		if (amount(mc, IV(it, IMPORT_ITEM_TAX), i, "tax", &tax) == 0)
-			put(item, "tax", json_integer(tax));
-		else
+		if (amount(mc, IV(it, IMPORT_ITEM_TAX), i, "tax", &tax) == 0) {
+			iv.has_tax = 1;
+			iv.tax = tax;
+		} else
 			ok = 0;
 	}
-	put_text(item, "status", IV(it, IMPORT_ITEM_STATUS)->text);
-	if (it->extra != NULL)
-		put(item, "extra", json_incref(it->extra));
 	if (ok && has_price && qty >= 0 &&
 	    (money_mul(price, qty, &total) == -1 ||
 	    money_add(total, rest, &total) == -1 ||
@@ -695,17 +891,17 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		*line_sum = INT64_MIN;
 	if (ok && rest > 0) {
 		/* rest units one minor unit dearer: a second item. */
-		if ((second = json_deep_copy(item)) == NULL)
-			xnomem();
-		put(item, "qty", json_integer(qty - rest));
-		put(second, "qty", json_integer(rest));
-		put(second, "unit_price", json_integer(price + 1));
-		put(item, "line_total", json_integer(price * qty + rest));
-		put(second, "line_total", json_integer(price * qty + rest));
+		iv.has_line_total = 1;
+		iv.line_total = price * qty + rest;
+		iv.qty = qty - rest;
+		write_item(w, it, &iv);
+		discount_add(ds, &iv);
+		iv.qty = rest;
+		iv.price = price + 1;
 	}
-	if (json_array_append_new(items, item) == -1 ||
-	    (second != NULL && json_array_append_new(items, second) == -1))
-		xnomem();
+	write_item(w, it, &iv);
+	discount_add(ds, &iv);
+	json_decref(variant);
 }
 
 /* An order total from its field or the sum of its += values; 0 when
@@ -745,11 +941,12 @@ order_amount(struct money_ctx *mc, int f, int64_t *out, int *has)
 	return bad ? -1 : 0;
 }
 
-static json_t *
+/* Write the order's totals; nothing when an amount is bad. */
+static void
 make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems,
-    int64_t items_discount)
+    int64_t items_discount, struct rec *w)
 {
-	json_t *totals;
+	struct rec_mark m;
 	int64_t sub, ship, disc, tax, total, want, net;
 	int hsub, hship, hdisc, htax, htotal, bad = 0;
 
@@ -759,7 +956,7 @@ make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems,
 	bad |= order_amount(mc, IMPORT_TAX, &tax, &htax);
 	bad |= order_amount(mc, IMPORT_TOTAL, &total, &htotal);
 	if (bad || items_sum == INT64_MIN)
-		return NULL;
+		return;
 	if (disc < 0)
 		disc = -disc;
 	if (!hdisc && items_discount > 0) {
@@ -772,54 +969,56 @@ make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems,
 	} else if (hsub && nitems > 0 && sub != items_sum &&
 	    money_add(items_sum, -disc, &net) == 0 && net == sub)
 		sub = items_sum;	/* a subtotal net of the discount */
-	if ((totals = json_object()) == NULL)
-		xnomem();
+	rec_open(w, "totals", '{', &m);
 	if (hsub)
-		put(totals, "subtotal", json_integer(sub));
-	put(totals, "shipping", json_integer(ship));
-	put(totals, "discount", json_integer(disc));
+		rec_int(w, "subtotal", sub);
+	rec_int(w, "shipping", ship);
+	rec_int(w, "discount", disc);
 	if (money_add(sub, ship, &want) == -1 ||
 	    money_add(want, -disc, &want) == -1) {
 		import_order_error(mc->o, "amount_overflow", "totals",
 		    "the amounts are too large to add up");
-		json_decref(totals);
-		return NULL;
+		rec_drop(w, &m);
+		return;
 	}
 	if (!htotal && htax && tax != 0 && mc->o->ctx->tax_added_in != NULL &&
 	    strstr(mc->o->ctx->tax_added_in, mc->cur->code) == NULL) {
 		/* Marketplaces outside North America show prices with VAT. */
-		put(totals, "tax", json_integer(0));
-		put(totals, "tax_included", json_integer(tax));
+		rec_int(w, "tax", 0);
+		rec_int(w, "tax_included", tax);
 		total = want;
 	} else if (htotal && htax && tax != 0 && want == total) {
 		/* Prices that include the tax: it is part of the total. */
-		put(totals, "tax", json_integer(0));
-		put(totals, "tax_included", json_integer(tax));
+		rec_int(w, "tax", 0);
+		rec_int(w, "tax_included", tax);
 	} else {
-		put(totals, "tax", json_integer(tax));
+		rec_int(w, "tax", tax);
 		if (!htotal && money_add(want, tax, &total) == -1) {
 			import_order_error(mc->o, "amount_overflow", "totals",
 			    "the amounts are too large to add up");
-			json_decref(totals);
-			return NULL;
+			rec_drop(w, &m);
+			return;
 		}
 	}
-	put(totals, "total", json_integer(total));
-	return totals;
+	rec_int(w, "total", total);
+	rec_close(w, &m, '}', 0);
 }
 
-json_t *
-import_order_finish(struct import_order *o, json_t **reject)
+int
+import_order_finish(struct import_order *o, char **bufp, size_t *capp,
+    size_t *lenp, json_t **reject)
 {
 	const struct import_ctx *ctx = o->ctx;
 	struct money_ctx mc;
-	json_t *rec, *customer, *shipping, *address, *payment, *items, *status;
-	json_t *totals = NULL;
+	struct rec w = { *bufp, *capp, *lenp, 0 };
+	struct rec_mark top, customer, shipping, address, payment, items;
+	struct rec_mark status;
+	struct discount_sum ds = { 0, 0 };
 	const struct import_value *v = o->v;
 	const char *method, *text, *cc = NULL;
 	char when[32], name[512];
 	int64_t items_sum = 0;
-	size_t i;
+	size_t i, start = *lenp;
 	int f;
 
 	*reject = NULL;
@@ -829,16 +1028,15 @@ import_order_finish(struct import_order *o, json_t **reject)
 		import_order_error(o, "missing_id", "id", "line %lu: no order "
 		    "number", o->nrows > 0 ? o->lines[0] : 0UL);
 	mc.cur = order_currency(o, ctx->decimal);
-	if ((rec = json_object()) == NULL || (items = json_array()) == NULL)
-		xnomem();
-	put_text(rec, "id", v[IMPORT_ID].text);
-	put_text(rec, "source", ctx->source);
+	rec_open(&w, NULL, '{', &top);
+	rec_text(&w, "id", v[IMPORT_ID].text);
+	rec_text(&w, "source", ctx->source);
 	if (excel_number(v[IMPORT_SOURCE_ID].text))
 		/* Excel made "5277630000000" of the id: no longer one. */
 		import_order_extra(o, "source_id",
 		    json_string(v[IMPORT_SOURCE_ID].text));
 	else
-		put_text(rec, "source_id", v[IMPORT_SOURCE_ID].text);
+		rec_text(&w, "source_id", v[IMPORT_SOURCE_ID].text);
 	for (f = IMPORT_CREATED_AT; f <= IMPORT_CANCELLED_AT; f++) {
 		if (v[f].text == NULL)
 			continue;
@@ -847,14 +1045,13 @@ import_order_finish(struct import_order *o, json_t **reject)
 			    "line %lu: '%s' is a date in no known form",
 			    v[f].line, v[f].text);
 		else if (f == IMPORT_CREATED_AT)
-			put_text(rec, "created_at", when);
+			rec_text(&w, "created_at", when);
 	}
-	put_text(rec, "status", "new");
+	rec_text(&w, "status", "new");
 	if (mc.cur != NULL)
-		put_text(rec, "currency", mc.cur->code);
+		rec_text(&w, "currency", mc.cur->code);
 
-	if ((customer = json_object()) == NULL)
-		xnomem();
+	rec_open(&w, "customer", '{', &customer);
 	text = v[IMPORT_CUSTOMER_NAME].text;
 	if (text == NULL && (v[IMPORT_CUSTOMER_FIRST].text != NULL ||
 	    v[IMPORT_CUSTOMER_LAST].text != NULL)) {
@@ -867,15 +1064,13 @@ import_order_finish(struct import_order *o, json_t **reject)
 		    v[IMPORT_CUSTOMER_LAST].text : "");
 		text = name;
 	}
-	put_text(customer, "name", text);
-	put_text(customer, "email", v[IMPORT_CUSTOMER_EMAIL].text);
-	put_text(customer, "phone", unquote(v[IMPORT_CUSTOMER_PHONE].text ?
+	rec_text(&w, "name", text);
+	rec_text(&w, "email", v[IMPORT_CUSTOMER_EMAIL].text);
+	rec_text(&w, "phone", unquote(v[IMPORT_CUSTOMER_PHONE].text ?
 	    v[IMPORT_CUSTOMER_PHONE].text : v[IMPORT_SHIP_PHONE].text));
-	put_object(rec, "customer", customer);
+	rec_close(&w, &customer, '}', 1);
 
-	if ((shipping = json_object()) == NULL ||
-	    (address = json_object()) == NULL)
-		xnomem();
+	rec_open(&w, "shipping", '{', &shipping);
 	method = ship_method(v[IMPORT_SHIP_METHOD].text);
 	if (method == NULL)
 		method = ship_method(v[IMPORT_SHIP_SERVICE].text);
@@ -883,17 +1078,17 @@ import_order_finish(struct import_order *o, json_t **reject)
 		method = "pickup";
 	if (method == NULL)
 		method = ctx->ship_method;
-	put_text(shipping, "method", method);
-	put_text(shipping, "service", v[IMPORT_SHIP_SERVICE].text ?
+	rec_text(&w, "method", method);
+	rec_text(&w, "service", v[IMPORT_SHIP_SERVICE].text ?
 	    v[IMPORT_SHIP_SERVICE].text : (v[IMPORT_SHIP_METHOD].text &&
 	    ship_method(v[IMPORT_SHIP_METHOD].text) != NULL &&
 	    strcasecmp(v[IMPORT_SHIP_METHOD].text, method) != 0 ?
 	    v[IMPORT_SHIP_METHOD].text : NULL));
-	put_text(shipping, "carrier", v[IMPORT_SHIP_CARRIER].text);
-	put_text(shipping, "tracking", v[IMPORT_SHIP_TRACKING].text);
-	put_text(shipping, "pickup_point", v[IMPORT_PICKUP_POINT].text);
-	put_text(shipping, "name", v[IMPORT_SHIP_NAME].text);
-	put_text(shipping, "phone", unquote(v[IMPORT_SHIP_PHONE].text));
+	rec_text(&w, "carrier", v[IMPORT_SHIP_CARRIER].text);
+	rec_text(&w, "tracking", v[IMPORT_SHIP_TRACKING].text);
+	rec_text(&w, "pickup_point", v[IMPORT_PICKUP_POINT].text);
+	rec_text(&w, "name", v[IMPORT_SHIP_NAME].text);
+	rec_text(&w, "phone", unquote(v[IMPORT_SHIP_PHONE].text));
 	if (v[IMPORT_COUNTRY].text != NULL) {
 		if ((cc = countryname_code(v[IMPORT_COUNTRY].text)) == NULL)
 			import_order_error(o, "bad_country",
@@ -902,64 +1097,69 @@ import_order_finish(struct import_order *o, json_t **reject)
 			    v[IMPORT_COUNTRY].line, v[IMPORT_COUNTRY].text);
 	} else
 		cc = ctx->country;
-	put_text(address, "country", cc);
-	put_text(address, "region", v[IMPORT_REGION].text);
-	put_text(address, "city", v[IMPORT_CITY].text);
-	put_text(address, "postal_code", unquote(v[IMPORT_POSTAL_CODE].text));
-	put_text(address, "line1", v[IMPORT_LINE1].text);
-	put_text(address, "line2", v[IMPORT_LINE2].text);
-	if (json_object_size(address) == 1 && v[IMPORT_COUNTRY].text == NULL)
-		json_object_clear(address);	/* --country alone */
-	put_object(shipping, "address", address);
-	put_object(rec, "shipping", shipping);
+	rec_open(&w, "address", '{', &address);
+	rec_text(&w, "country", cc);
+	rec_text(&w, "region", v[IMPORT_REGION].text);
+	rec_text(&w, "city", v[IMPORT_CITY].text);
+	rec_text(&w, "postal_code", unquote(v[IMPORT_POSTAL_CODE].text));
+	rec_text(&w, "line1", v[IMPORT_LINE1].text);
+	rec_text(&w, "line2", v[IMPORT_LINE2].text);
+	if (w.members == 1 && v[IMPORT_COUNTRY].text == NULL)
+		rec_drop(&w, &address);		/* --country alone */
+	else
+		rec_close(&w, &address, '}', 1);
+	rec_close(&w, &shipping, '}', 1);
 
-	if ((payment = json_object()) == NULL)
-		xnomem();
+	rec_open(&w, "payment", '{', &payment);
 	method = pay_method(v[IMPORT_PAY_METHOD].text);
-	put_text(payment, "method", method);
+	rec_text(&w, "method", method);
 	text = v[IMPORT_PAY_PROVIDER].text;
 	if (text == NULL && v[IMPORT_PAY_METHOD].text != NULL &&
 	    (method == NULL ||
 	    strcasecmp(method, v[IMPORT_PAY_METHOD].text) != 0))
 		text = v[IMPORT_PAY_METHOD].text;
-	put_text(payment, "provider", text);
-	put_text(payment, "transaction_id", v[IMPORT_PAY_TXN].text);
-	put_text(payment, "status", v[IMPORT_PAY_STATUS].text);
+	rec_text(&w, "provider", text);
+	rec_text(&w, "transaction_id", v[IMPORT_PAY_TXN].text);
+	rec_text(&w, "status", v[IMPORT_PAY_STATUS].text);
 	if (v[IMPORT_PAID_AT].text != NULL &&
 	    import_time(ctx, v[IMPORT_PAID_AT].text, when) == 0) {
-		put_text(payment, "paid_at", when);
+		rec_text(&w, "paid_at", when);
 		/* A marketplace that gives a payment date has collected
 		 * the money; it says so in no other column. */
 		if (v[IMPORT_PAY_STATUS].text == NULL)
-			put_text(payment, "status", "paid");
+			rec_text(&w, "status", "paid");
 	}
-	put_object(rec, "payment", payment);
+	rec_close(&w, &payment, '}', 1);
 
+	rec_open(&w, "items", '[', &items);
 	for (i = 0; i < o->nitems; i++)
-		make_item(&mc, &o->items[i], i, &items_sum, items);
-	put(rec, "items", items);
-	if (mc.cur != NULL &&
-	    (totals = make_totals(&mc, items_sum, o->nitems,
-	    items_discount(items))) != NULL)
-		put(rec, "totals", totals);
+		make_item(&mc, &o->items[i], i, &items_sum, &ds, &w);
+	rec_close(&w, &items, ']', 0);
+	if (mc.cur != NULL)
+		make_totals(&mc, items_sum, o->nitems,
+		    ds.overflow ? 0 : ds.sum, &w);
 
-	if ((status = json_object()) == NULL)
-		xnomem();
-	put_text(status, "order", v[IMPORT_STATUS_ORDER].text);
-	put_text(status, "payment", v[IMPORT_STATUS_PAYMENT].text);
-	put_text(status, "fulfillment", v[IMPORT_STATUS_FULFILLMENT].text);
-	put_object(rec, "source_status", status);
+	rec_open(&w, "source_status", '{', &status);
+	rec_text(&w, "order", v[IMPORT_STATUS_ORDER].text);
+	rec_text(&w, "payment", v[IMPORT_STATUS_PAYMENT].text);
+	rec_text(&w, "fulfillment", v[IMPORT_STATUS_FULFILLMENT].text);
+	rec_close(&w, &status, '}', 1);
 	if (v[IMPORT_CANCELLED_AT].text != NULL &&
 	    import_time(ctx, v[IMPORT_CANCELLED_AT].text, when) == 0)
-		put_text(rec, "cancelled_at", when);
-	put_text(rec, "note", v[IMPORT_NOTE].text);
+		rec_text(&w, "cancelled_at", when);
+	rec_text(&w, "note", v[IMPORT_NOTE].text);
 	if (o->extra != NULL)
-		put(rec, "extra", json_incref(o->extra));
+		rec_json(&w, "extra", o->extra);
+	rec_close(&w, &top, '}', 0);
+	rec_put(&w, "\n", 1);
 
+	*bufp = w.buf;
+	*capp = w.cap;
 	if (o->errors != NULL && json_array_size(o->errors) > 0) {
-		json_decref(rec);
+		*lenp = start;
 		*reject = reject_record(o);
-		return NULL;
+		return -1;
 	}
-	return rec;
+	*lenp = w.len;
+	return 0;
 }
