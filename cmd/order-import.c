@@ -1049,7 +1049,7 @@ prepass(FILE *fp, char delim, struct prepass *p)
  * first while the main thread does the second.  Rows go over in batches
  * through a ring of a few, which the reader refills: memory stays flat,
  * and the rows arrive in their order, so the records do too. */
-#define AHEAD_ROWS	256		/* rows per batch */
+#define AHEAD_ROWS	128		/* rows per batch */
 #define AHEAD_BATCHES	4
 
 /* A row as the import loop needs it: decoded, trimmed, its key found. */
@@ -1071,7 +1071,6 @@ struct ahead_batch {
 	char		*text;		/* the fields, each NUL-terminated */
 	size_t		 used, cap;
 	size_t		*offs;		/* per field: its place in text */
-	char		**fields;	/* the same as pointers, once full */
 	size_t		 nfields, capfields;
 };
 
@@ -1167,7 +1166,6 @@ ahead_run(void *arg)
 	struct ahead *a = arg;
 	struct ahead_batch *b;
 	struct csvread_row *raw = NULL;
-	size_t i;
 
 	do {
 		pthread_mutex_lock(&a->lock);
@@ -1179,12 +1177,6 @@ ahead_run(void *arg)
 		while (b->nrows < AHEAD_ROWS &&
 		    (raw = rows_next(&a->reader)) != NULL)
 			ahead_add(a, b, raw);
-		if (b->nfields > 0) {
-			b->fields = xrealloc(b->fields,
-			    b->nfields * sizeof(*b->fields));
-			for (i = 0; i < b->nfields; i++)
-				b->fields[i] = b->text + b->offs[i];
-		}
 		pthread_mutex_lock(&a->lock);
 		if (b->nrows > 0)
 			a->count++;
@@ -1256,7 +1248,6 @@ ahead_finish(struct ahead *a)
 	for (i = 0; i < AHEAD_BATCHES; i++) {
 		free(a->batch[i].text);
 		free(a->batch[i].offs);
-		free(a->batch[i].fields);
 	}
 	rows_release(&a->reader);
 	row_release(&a->row);
@@ -1613,7 +1604,7 @@ import_csv(struct run *r, struct input *in)
 	struct ahead ahead;
 	struct ahead_batch *batch;
 	const struct ahead_row *ar;
-	struct row row = { 0 };		/* a view of a batch's row */
+	struct row row = { 0 };		/* a batch's row: its fields */
 	struct import_map *map;
 	struct import_order *cur = NULL;
 	struct totals before = *r->totals, t;
@@ -1720,7 +1711,14 @@ import_csv(struct run *r, struct input *in)
 			n = ar->n;
 			if (n < hrow)
 				continue;
-			row.fields = batch->fields + ar->first;
+			if (row.cap < ar->nfields) {
+				row.cap = ar->nfields;
+				row.fields = xrealloc(row.fields,
+				    row.cap * sizeof(*row.fields));
+			}
+			for (i = 0; i < ar->nfields; i++)
+				row.fields[i] = batch->text +
+				    batch->offs[ar->first + i];
 			row.nfields = ar->nfields;
 			row.bad_encoding = ar->bad_encoding;
 			if (n == hrow) {
@@ -1741,6 +1739,7 @@ import_csv(struct run *r, struct input *in)
 	held_flush(r);
 	if (ahead_finish(&ahead) != 0)
 		status = EX_IOERR;
+	free(row.fields);
 	charset_close(&backcs);
 	t = *r->totals;
 	t.rows -= before.rows;

@@ -1016,7 +1016,8 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 	struct discount_sum ds = { 0, 0 };
 	const struct import_value *v = o->v;
 	const char *method, *text, *cc = NULL;
-	char when[32], name[512];
+	char when[IMPORT_CANCELLED_AT + 1][32], name[512];
+	int timed[IMPORT_CANCELLED_AT + 1] = { 0 };
 	int64_t items_sum = 0;
 	size_t i, start = *lenp;
 	int f;
@@ -1037,15 +1038,23 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 		    json_string(v[IMPORT_SOURCE_ID].text));
 	else
 		rec_text(&w, "source_id", v[IMPORT_SOURCE_ID].text);
+	/* Each time read once: a payment's is often the order's. */
 	for (f = IMPORT_CREATED_AT; f <= IMPORT_CANCELLED_AT; f++) {
 		if (v[f].text == NULL)
 			continue;
-		if (import_time(ctx, v[f].text, when) == -1)
+		if (f > IMPORT_CREATED_AT && timed[IMPORT_CREATED_AT] &&
+		    strcmp(v[f].text, v[IMPORT_CREATED_AT].text) == 0) {
+			memcpy(when[f], when[IMPORT_CREATED_AT],
+			    sizeof(when[f]));
+			timed[f] = 1;
+		} else if (import_time(ctx, v[f].text, when[f]) == -1)
 			import_order_error(o, "bad_date", import_field_name(f),
 			    "line %lu: '%s' is a date in no known form",
 			    v[f].line, v[f].text);
-		else if (f == IMPORT_CREATED_AT)
-			rec_text(&w, "created_at", when);
+		else
+			timed[f] = 1;
+		if (timed[f] && f == IMPORT_CREATED_AT)
+			rec_text(&w, "created_at", when[f]);
 	}
 	rec_text(&w, "status", "new");
 	if (mc.cur != NULL)
@@ -1121,9 +1130,8 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 	rec_text(&w, "provider", text);
 	rec_text(&w, "transaction_id", v[IMPORT_PAY_TXN].text);
 	rec_text(&w, "status", v[IMPORT_PAY_STATUS].text);
-	if (v[IMPORT_PAID_AT].text != NULL &&
-	    import_time(ctx, v[IMPORT_PAID_AT].text, when) == 0) {
-		rec_text(&w, "paid_at", when);
+	if (timed[IMPORT_PAID_AT]) {
+		rec_text(&w, "paid_at", when[IMPORT_PAID_AT]);
 		/* A marketplace that gives a payment date has collected
 		 * the money; it says so in no other column. */
 		if (v[IMPORT_PAY_STATUS].text == NULL)
@@ -1144,9 +1152,8 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 	rec_text(&w, "payment", v[IMPORT_STATUS_PAYMENT].text);
 	rec_text(&w, "fulfillment", v[IMPORT_STATUS_FULFILLMENT].text);
 	rec_close(&w, &status, '}', 1);
-	if (v[IMPORT_CANCELLED_AT].text != NULL &&
-	    import_time(ctx, v[IMPORT_CANCELLED_AT].text, when) == 0)
-		rec_text(&w, "cancelled_at", when);
+	if (timed[IMPORT_CANCELLED_AT])
+		rec_text(&w, "cancelled_at", when[IMPORT_CANCELLED_AT]);
 	rec_text(&w, "note", v[IMPORT_NOTE].text);
 	if (o->extra != NULL)
 		rec_json(&w, "extra", o->extra);
