@@ -22,6 +22,7 @@
 #include "rfc3339.h"
 #include "store.h"
 #include "utf8.h"
+#include "valueblock.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -1344,6 +1345,7 @@ main(int argc, char *argv[])
 	size_t norders;
 	int ch, status = 0, st, offset;
 
+	valueblock_install();
 	memset(&r, 0, sizeof(r));
 	r.hold = -1;
 	r.now = time(NULL);
@@ -1457,6 +1459,7 @@ main(int argc, char *argv[])
 	run_release(&r);
 	payment_map_free(map);
 	free(payments);
+	valueblock_release();
 	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
 		status = EX_IOERR;
 	if (reject_close(&rejects) == -1 && status == 0)

@@ -199,6 +199,7 @@ void
 paystore_flush(struct paystore *ps)
 {
 	char *text;
+	size_t cap, len;
 
 	if (ps->batch == NULL || json_array_size(ps->batch) == 0)
 		return;
@@ -217,8 +218,13 @@ paystore_flush(struct paystore *ps)
 		    PG(11) "," PG(12) "," PG(13) "," PG(14) "," PG(15) ","
 		    PG(16) "," PGI(17) "," PG(18) ", $2::bigint, $2::bigint"
 		    " FROM json_array_elements($1::json) AS e" SAVE_CONFLICT);
-	if ((text = json_dumps(ps->batch, JSON_COMPACT)) == NULL)
-		xnomem();
+	/* Not json_dumps(): its text comes from jansson's allocator, which
+	 * need not be malloc(3) (see valueblock.h). */
+	text = NULL;
+	cap = len = 0;
+	jsonl_encode(&text, &cap, &len, ps->batch);
+	text = xrealloc(text, len + 1);
+	text[len] = '\0';
 	if (store_exec(ps->save, "si", text, ps->batch_now) == -1)
 		errx(EX_SOFTWARE, "cannot save transactions: %s",
 		    store_error(ps->store));
@@ -226,11 +232,48 @@ paystore_flush(struct paystore *ps)
 	json_array_clear(ps->batch);
 }
 
+static const char *
+empty_null(const char *s)
+{
+	return s == NULL || *s == '\0' ? NULL : s;
+}
+
+/* SQLite runs in this process: a prepared statement a row costs less than
+ * building, writing and parsing a JSON batch.  PostgreSQL gets batches, one
+ * round trip for many rows. */
+static void
+save_one(struct paystore *ps, const struct payment_txn *t,
+    const char *matched, int64_t now)
+{
+	if (ps->save_one == NULL)
+		ps->save_one = store_prepare(ps->store,
+		    "INSERT INTO pay_transactions (" SAVE_COLUMNS ") VALUES ("
+		    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+		    " $14, $15, $16, $17, $18, $19, $20, $20)" SAVE_CONFLICT,
+		    NULL);
+	if (store_exec(ps->save_one, "sssssiiiissssssssisi",
+	    empty_null(t->provider), empty_null(t->id),
+	    payment_kind_name(t->kind), payment_state_name(t->state),
+	    t->currency, (int64_t)t->amount, (int64_t)t->refunded,
+	    (int64_t)t->fee, (int64_t)t->created, empty_null(t->parent),
+	    empty_null(t->order_ref), empty_null(t->alt_ref),
+	    empty_null(t->intent), empty_null(t->email), empty_null(t->card),
+	    empty_null(t->card_country), empty_null(t->ip_country),
+	    (int64_t)(t->risky != 0), empty_null(matched), now) == -1)
+		errx(EX_SOFTWARE, "cannot save transaction '%s': %s", t->id,
+		    store_error(ps->store));
+}
+
 void
 paystore_save(struct paystore *ps, const struct payment_txn *t,
     const char *matched, int64_t now)
 {
 	json_t *row;
+
+	if (store_kind(ps->store) == STORE_SQLITE) {
+		save_one(ps, t, matched, now);
+		return;
+	}
 
 	if (ps->batch == NULL && (ps->batch = json_array()) == NULL)
 		xnomem();

@@ -26,6 +26,7 @@ enum paystore_by {
 struct paystore {
 	struct store		*store;
 	struct store_stmt	*find[PAYSTORE_NBY], *save;
+	struct store_stmt	*save_one;	/* SQLite: a row at a time */
 	json_t			*batch;		/* rows paystore_save() holds */
 	int64_t			 batch_now;	/* their time */
 };
