@@ -20,7 +20,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	    -DORDERKIT_VERSION='"$(VERSION)"' -Ilib $(PKG_CFLAGS)
 # Each program links only the libraries it calls (libcsv has no .pc).
-LDLIBS	= -Wl,--as-needed $(PKG_LIBS) -lcsv
+LDLIBS	= -Wl,--as-needed $(PKG_LIBS) -lcsv -pthread
 
 PROGS	= $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 LIBSRC	= $(wildcard lib/*.c)
