@@ -166,5 +166,6 @@ if [[ -s $tmp/rate.order-import && -s $tmp/rate.mlr ]]; then
 	awk -v a="$(cat "$tmp/rate.order-import")" \
 	    -v b="$(cat "$tmp/rate.mlr")" 'BEGIN {
 		printf("order-import converts %.1fx as many rows per second as Miller (target: 5x).\n", a / b) }'
+	echo
 fi
 exit "$status"
