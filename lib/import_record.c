@@ -598,58 +598,11 @@ rec_put(struct rec *w, const char *s, size_t n)
 	w->len += n;
 }
 
-/* Bytes a JSON string cannot hold as they are: controls, '"', '\\'. */
-static const unsigned char needs_escape[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-};
-
 /* s as a JSON string, escaped as jsonl_encode() escapes. */
 static void
 rec_string(struct rec *w, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	const unsigned char *run;
-	char *out;
-	size_t len;
-
-	rec_grow(w, n * 6 + 2);		/* at worst each byte a \u00XX */
-	out = w->buf;
-	len = w->len;
-	out[len++] = '"';
-	while (p < end) {
-		run = p;
-		while (p < end && !needs_escape[*p])
-			p++;
-		memcpy(out + len, run, p - run);
-		len += p - run;
-		if (p == end)
-			break;
-		out[len++] = '\\';
-		switch (*p) {
-		case '"':  out[len++] = '"'; break;
-		case '\\': out[len++] = '\\'; break;
-		case '\n': out[len++] = 'n'; break;
-		case '\r': out[len++] = 'r'; break;
-		case '\t': out[len++] = 't'; break;
-		case '\b': out[len++] = 'b'; break;
-		case '\f': out[len++] = 'f'; break;
-		default:
-			out[len++] = 'u';
-			out[len++] = '0';
-			out[len++] = '0';
-			out[len++] = hex[*p >> 4];
-			out[len++] = hex[*p & 15];
-		}
-		p++;
-	}
-	out[len++] = '"';
-	w->len = len;
+	jsonl_encode_string(&w->buf, &w->cap, &w->len, s, n);
 }
 
 /* The start of a member: the comma before it, and "key": in an object

@@ -215,8 +215,8 @@ static const unsigned char needs_escape[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
 };
 
-static void
-encode_string(char **bufp, size_t *capp, size_t *lenp, const char *s,
+void
+jsonl_encode_string(char **bufp, size_t *capp, size_t *lenp, const char *s,
     size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -326,7 +326,7 @@ jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 			if (n++ > 0)
 				put(bufp, capp, lenp, ",", 1);
 			key = json_object_iter_key(iter);
-			encode_string(bufp, capp, lenp, key,
+			jsonl_encode_string(bufp, capp, lenp, key,
 			    json_object_iter_key_len(iter));
 			put(bufp, capp, lenp, ":", 1);
 			jsonl_encode(bufp, capp, lenp,
@@ -344,7 +344,7 @@ jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 		put(bufp, capp, lenp, "]", 1);
 		break;
 	case JSON_STRING:
-		encode_string(bufp, capp, lenp, json_string_value(v),
+		jsonl_encode_string(bufp, capp, lenp, json_string_value(v),
 		    json_string_length(v));
 		break;
 	case JSON_INTEGER:

@@ -56,6 +56,12 @@ int	 jsonl_write(FILE *fp, const json_t *value);
 void	 jsonl_encode(char **bufp, size_t *capp, size_t *lenp,
 	    const json_t *value);
 
+/* Append s[0..n-1] (UTF-8; any bytes are kept as they are but for the
+ * escapes JSON needs: '"', '\\' and controls) as a JSON string to the buffer,
+ * as jsonl_encode() does. */
+void	 jsonl_encode_string(char **bufp, size_t *capp, size_t *lenp,
+	    const char *s, size_t n);
+
 /* Flush and close fp; on an error warn "cannot write 'NAME'" and return
  * -1, else 0.  For standard output at the end of main(). */
 int	 jsonl_finish(FILE *fp, const char *name);
