@@ -20,6 +20,8 @@ import=$bin/order-import
 rows=${1:-${BENCH_IMPORT_ROWS:-1000000}}
 mlr_rows=100000
 status=0
+# shellcheck source=tests/bench/common.sh
+. "$here/common.sh"
 
 if (($# > 1)) || [[ ! $rows =~ ^[0-9]+$ ]]; then
 	echo "usage: $prog [ROWS]" >&2
@@ -106,30 +108,6 @@ gen() {
 	}'
 }
 
-# measure LABEL N COMMAND...: run COMMAND under /usr/bin/time, print a row.
-measure() {
-	local label=$1 n=$2 rc=0 secs rss
-	shift 2
-	/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" ||
-	    rc=$?
-	read -r secs rss < <(tail -n 1 "$tmp/time")
-	if ((rc != 0)); then
-		printf '| %s | %s | failed (exit %s) | | |\n' "$label" "$n" "$rc"
-		status=1
-		return 0
-	fi
-	awk -v label="$label" -v n="$n" -v secs="$secs" -v rss="$rss" 'BEGIN {
-		if (secs > 0)
-			printf("| %s | %d | %.2f | %.0f | %.1f |\n", label, n,
-			    secs, n / secs, rss / 1024)
-		else
-			printf("| %s | %d | < 0.01 | > %.0f | %.1f |\n", label,
-			    n, n / 0.01, rss / 1024)
-	}'
-	awk -v n="$n" -v secs="$secs" 'BEGIN {
-		print (secs > 0 ? n / secs : n / 0.01) }' >"$tmp/rate.$label"
-}
-
 gen "$rows" >"$tmp/orders_export.csv"
 head -n $((mlr_rows + 1)) "$tmp/orders_export.csv" >"$tmp/head.csv"
 gen 1000 >"$tmp/small.csv"
@@ -147,9 +125,9 @@ echo
 echo "| tool | rows | seconds | rows/s | peak RSS MiB |"
 echo "|---|---:|---:|---:|---:|"
 measure order-import "$rows" "$import" --format shopify \
-    "$tmp/orders_export.csv"
+    "$tmp/orders_export.csv" || true
 if command -v mlr >/dev/null 2>&1; then
-	measure mlr "$mlr_rows" mlr --icsv --ojson cat "$tmp/head.csv"
+	measure mlr "$mlr_rows" mlr --icsv --ojson cat "$tmp/head.csv" || true
 else
 	echo "| mlr | | not installed | | |"
 fi
@@ -160,7 +138,7 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
     for row in csv.DictReader(f):
         out.write(json.dumps(row))
         out.write("\n")
-' "$tmp/orders_export.csv"
+' "$tmp/orders_export.csv" || true
 echo
 if [[ -s $tmp/rate.order-import && -s $tmp/rate.mlr ]]; then
 	awk -v a="$(cat "$tmp/rate.order-import")" \

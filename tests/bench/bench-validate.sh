@@ -15,40 +15,12 @@ cd "$here/../.."
 bin=${BIN:-bin}
 validate=$bin/order-validate
 status=0
+# shellcheck source=tests/bench/common.sh
+. "$here/common.sh"
 
 usage() {
 	echo "usage: $prog [N ...]" >&2
 	exit 64
-}
-
-need() {
-	if ! command -v "$1" >/dev/null 2>&1; then
-		echo "$prog: cannot find '$1'${2:+: $2}" >&2
-		exit 69
-	fi
-}
-
-# measure LABEL N COMMAND...: run COMMAND under /usr/bin/time, print a row.
-measure() {
-	local label=$1 n=$2 rc=0 secs rss
-	shift 2
-	/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null || rc=$?
-	read -r secs rss < <(tail -n 1 "$tmp/time")
-	if ((rc != 0)); then
-		printf '| %s | %s | failed (exit %s) | | |\n' "$label" "$n" "$rc"
-		status=1
-		return 1
-	fi
-	awk -v label="$label" -v n="$n" -v secs="$secs" -v rss="$rss" 'BEGIN {
-		# %e counts hundredths: below that, give bounds
-		if (secs > 0)
-			printf("| %s | %d | %.2f | %.0f | %.1f |\n", label, n,
-			    secs, n / secs, rss / 1024)
-		else
-			printf("| %s | %d | < 0.01 | > %.0f | %.1f |\n", label,
-			    n, n / 0.01, rss / 1024)
-	}'
-	echo "$secs" >"$tmp/secs.$label"
 }
 
 # ratio A B: how many times A's throughput is B's ("n/a" if either failed).
