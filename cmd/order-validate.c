@@ -1,5 +1,6 @@
 /* order-validate: check orders as a careful operator would, and pass the
  * good ones on with "status": "validated" and normalised fields. */
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -1060,7 +1061,7 @@ main(int argc, char *argv[])
 	struct jsonl_reader in;
 	struct reject_stream rejects;
 	const char *catalog_path = NULL, *key;
-	char errbuf[512], idbuf[32], *end;
+	char errbuf[512], idbuf[32], country[3] = "", *end;
 	unsigned long nout = 0, first;
 	json_t *order;
 	size_t keylen;
@@ -1078,11 +1079,15 @@ main(int argc, char *argv[])
 			catalog_path = optarg;
 			break;
 		case OPT_COUNTRY:
-			if (strlen(optarg) != 2 ||
-			    country_find(optarg) == NULL)
+			if (strlen(optarg) == 2) {
+				country[0] = toupper((unsigned char)optarg[0]);
+				country[1] = toupper((unsigned char)optarg[1]);
+				country[2] = '\0';
+			}
+			if (strlen(optarg) != 2 || country_find(country) == NULL)
 				cli_usage_error(&cli, "--country '%s' is not an "
-				    "upper-case ISO 3166-1 alpha-2 code", optarg);
-			v.country = optarg;
+				    "ISO 3166-1 alpha-2 code", optarg);
+			v.country = country;
 			break;
 		case OPT_IGNORE:
 			v.ignore_price = 1;

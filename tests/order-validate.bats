@@ -486,10 +486,14 @@ EOF
 	accepted .shipping.address.country '"RU"'
 }
 
-@test "--country must be an upper-case ISO 3166 code" {
+@test "--country must be an ISO 3166 code, in either case" {
 	run -64 --separate-stderr order-validate --country XX "$FIXTURES/one-valid.jsonl"
 	assert_output ''
-	assert_stderr --partial "order-validate: --country 'XX' is not an upper-case ISO 3166-1 alpha-2 code"
+	assert_stderr --partial "order-validate: --country 'XX' is not an ISO 3166-1 alpha-2 code"
+	run -64 --separate-stderr order-validate --country RUS "$FIXTURES/one-valid.jsonl"
+	assert_stderr --partial "order-validate: --country 'RUS' is not an ISO 3166-1 alpha-2 code"
+	check 'del(.shipping.address.country)' --country ru
+	accepted .shipping.address.country '"RU"'
 }
 
 @test "postal codes that fit their country pass, in their usual form" {
