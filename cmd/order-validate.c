@@ -1117,6 +1117,7 @@ main(int argc, char *argv[])
 	}
 	reject_open(&rejects, cli.rejects_path);
 	jsonl_open(&in, argc - optind, argv + optind);
+	in.lang = v.lang;
 	if ((v.errors = json_array()) == NULL)
 		xnomem();
 	strset_init(&v.ids);

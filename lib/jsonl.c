@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "jsonl.h"
+#include "msg.h"
 #include "reject.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -117,18 +118,44 @@ jsonl_line(struct jsonl_reader *r, size_t *lenp)
 	}
 }
 
+/* The reader's messages, by language (lib/msg.h); jansson's own
+ * description of a syntax error stays English within them. */
+static const struct msg messages[] = {
+	{ "nul", { "not JSON: a NUL byte at column %zu",
+	    "не JSON: байт NUL в столбце %zu",
+	    "не JSON: байт NUL у стовпці %zu" } },
+	{ "syntax", { "not JSON: %s at column %d",
+	    "не JSON: %s (столбец %d)",
+	    "не JSON: %s (стовпець %d)" } },
+	{ "kind", { "not a JSON object but %s",
+	    "не объект JSON, а %s",
+	    "не об'єкт JSON, а %s" } },
+	{ "array", { "an array", "массив", "масив" } },
+	{ "string", { "a string", "строка", "рядок" } },
+	{ "number", { "a number", "число", "число" } },
+	{ "boolean", { "a boolean", "логическое значение",
+	    "логічне значення" } },
+	{ "null", { "null", "null", "null" } },
+};
+
 static const char *
-kind_name(const json_t *v)
+text(const struct jsonl_reader *r, const char *key)
+{
+	return msg_format(messages, sizeof(messages) / sizeof(messages[0]),
+	    key, r->lang);
+}
+
+static const char *
+kind_name(const struct jsonl_reader *r, const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_ARRAY:	return "an array";
-	case JSON_STRING:	return "a string";
+	case JSON_ARRAY:	return text(r, "array");
+	case JSON_STRING:	return text(r, "string");
 	case JSON_INTEGER:
-	case JSON_REAL:		return "a number";
+	case JSON_REAL:		return text(r, "number");
 	case JSON_TRUE:
-	case JSON_FALSE:	return "a boolean";
-	case JSON_NULL:		return "null";
-	default:		return "an object";
+	case JSON_FALSE:	return text(r, "boolean");
+	default:		return text(r, "null");
 	}
 }
 
@@ -145,8 +172,8 @@ jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
 		const char *nul = memchr(line, '\0', len);
 
 		if (nul != NULL) {
-			snprintf(msg, sizeof(msg), "not JSON: a NUL byte at "
-			    "column %zu", (size_t)(nul - line) + 1);
+			snprintf(msg, sizeof(msg), text(r, "nul"),
+			    (size_t)(nul - line) + 1);
 			reject_line(rejects, r->npaths > 1 ? r->name : NULL,
 			    r->lineno, line, len, "bad_json", msg);
 			continue;
@@ -158,13 +185,13 @@ jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
 		if (v != NULL && json_is_object(v))
 			return v;
 		if (v != NULL) {
-			snprintf(msg, sizeof(msg),
-			    "not a JSON object but %s", kind_name(v));
+			snprintf(msg, sizeof(msg), text(r, "kind"),
+			    kind_name(r, v));
 			json_decref(v);
 		} else if (json_error_code(&error) == json_error_out_of_memory)
 			xnomem();
 		else
-			snprintf(msg, sizeof(msg), "not JSON: %s at column %d",
+			snprintf(msg, sizeof(msg), text(r, "syntax"),
 			    error.text, error.column);
 		reject_line(rejects, r->npaths > 1 ? r->name : NULL,
 		    r->lineno, line, len, "bad_json", msg);

@@ -21,6 +21,8 @@ struct jsonl_reader {
 	unsigned long	  nlines;	/* non-blank lines read in all files */
 	unsigned long	  nblank;	/* blank lines skipped */
 	int		  status;	/* 0, EX_NOINPUT or EX_IOERR */
+	int		  lang;		/* of bad_json messages: an enum
+					 * msg_lang, English (0) by default */
 };
 
 /* Prepare to read the operands argv[0..argc-1] in turn ("-" is standard

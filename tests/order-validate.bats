@@ -1024,6 +1024,15 @@ EOF
 	assert_equal "$(jq -r '.errors[0].message' "$BATS_TEST_TMPDIR/c")" "id is missing"
 }
 
+@test "--lang ru and uk say what is wrong with a line that is no order" {
+	run -0 --separate-stderr sh -c 'printf "[1]\n" | order-validate --lang ru'
+	assert_equal "$(jq -r '.errors[0] | "\(.code) \(.message)"' <<<"$stderr")" \
+	    "bad_json не объект JSON, а массив"
+	run -0 --separate-stderr sh -c 'printf "\"x\"\n" | order-validate --lang uk'
+	assert_equal "$(jq -r '.errors[0] | "\(.code) \(.message)"' <<<"$stderr")" \
+	    "bad_json не об'єкт JSON, а рядок"
+}
+
 @test "--lang xx is a usage error" {
 	run -64 --separate-stderr order-validate --lang xx "$FIXTURES/one-valid.jsonl"
 	assert_output ''
