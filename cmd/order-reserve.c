@@ -123,6 +123,7 @@ struct reserver {
 	struct store_stmt *q_stock, *q_warehouses, *q_found, *q_found_lock;
 	struct store_stmt *q_lines;
 	struct store_stmt *ins_res, *ins_line, *upd_reserved, *upd_commit;
+	struct store_stmt *q_idlock;	/* PostgreSQL: the batch's order ids */
 	struct store_stmt *upd_state, *q_expired;
 	struct reject_stream rejects;
 	struct stock	*stock;
@@ -723,6 +724,16 @@ load_batch_state(struct reserver *rs, struct job *jobs, size_t n)
 			skus[k++] = skus[i];
 	nskus = k;
 
+	/* Two processes reserving the same new order id lock no common stock
+	 * row when the items differ, and both would insert it.  On
+	 * PostgreSQL the ids are locked first, in one order for all, so the
+	 * second finds the first's reservation; SQLite's BEGIN IMMEDIATE
+	 * already makes writers take turns. */
+	if (rs->q_idlock != NULL) {
+		store_query(rs->q_idlock, "S", ids, nids);
+		while (store_next(rs->q_idlock))
+			;
+	}
 	store_query(rs->q_stock, "S", skus, nskus);
 	cap = 0;
 	while (store_next(rs->q_stock)) {
@@ -1130,6 +1141,11 @@ prepare_statements(struct reserver *rs)
 	    "SELECT order_id, section, record FROM reservations"
 	    " WHERE state = 'active' AND expires_at <= $1"
 	    " ORDER BY order_id COLLATE \"C\" LIMIT $2 FOR UPDATE");
+	if (store_kind(st) == STORE_POSTGRES)
+		rs->q_idlock = store_prepare(st,
+		    "SELECT count(pg_advisory_xact_lock(h)) FROM"
+		    " (SELECT DISTINCT hashtext(x) AS h FROM unnest($1::text[])"
+		    " AS x ORDER BY 1) AS s", NULL);
 	rs->ins_res = store_prepare(st,
 	    "INSERT INTO reservations (order_id, state, items, section,"
 	    " record, created_at, expires_at)"

@@ -285,6 +285,37 @@ t_concurrent() {
 @test "sqlite: eight processes at once never oversell scarce stock" { t_concurrent sqlite; }
 @test "postgres: eight processes at once never oversell scarce stock" { t_concurrent postgres; }
 
+# Two processes reserve the same new order ids at once, each with other
+# items: every id is reserved once, the other copy is order_changed.
+t_same_ids() {
+	use_backend "$1"
+	printf 'sku,warehouse,qty\nA,W1,100000\nB,W1,100000\n' |
+	    stock-load /dev/stdin >/dev/null
+	awk 'BEGIN { for (i = 1; i <= 2000; i++)
+		printf("{\"id\":\"D-%d\",\"items\":[{\"sku\":\"A\",\"qty\":1}]}\n", i) }' \
+	    >"$BATS_TEST_TMPDIR/a"
+	sed 's/"A"/"B"/' "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/b"
+	order-reserve --batch 20 --rejects "$BATS_TEST_TMPDIR/ra" \
+	    "$BATS_TEST_TMPDIR/a" >"$BATS_TEST_TMPDIR/oa" 2>"$BATS_TEST_TMPDIR/ea" &
+	pa=$!
+	order-reserve --batch 20 --rejects "$BATS_TEST_TMPDIR/rb" \
+	    "$BATS_TEST_TMPDIR/b" >"$BATS_TEST_TMPDIR/ob" 2>"$BATS_TEST_TMPDIR/eb" &
+	pb=$!
+	sa=0 sb=0
+	wait "$pa" || sa=$?
+	wait "$pb" || sb=$?
+	assert_equal "$sa $sb" "0 0"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/oa" "$BATS_TEST_TMPDIR/ob" |
+	    jq -r .id | sort -u | wc -l)" 2000
+	assert_equal "$(($(count_lines "$BATS_TEST_TMPDIR/oa") +
+	    $(count_lines "$BATS_TEST_TMPDIR/ob")))" 2000
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/ra" "$BATS_TEST_TMPDIR/rb" |
+	    jq -r '.errors[].code' | sort -u)" order_changed
+	consistent
+}
+@test "sqlite: the same new ids reserved at once with other items, once each" { t_same_ids sqlite; }
+@test "postgres: the same new ids reserved at once with other items, once each" { t_same_ids postgres; }
+
 # SIGKILL at random points of a large run, then the run again to the end.
 t_crash() {
 	use_backend "$1"
