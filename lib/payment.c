@@ -1659,8 +1659,10 @@ json_fill(struct payment_reader *r, struct reject_stream *rejects)
 		}
 		r->lineno++;
 		s = r->line;
-		if (r->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		if (r->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0) {
 			s += 3;
+			n -= 3;
+		}
 		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 			s[--n] = '\0';
 		if (all_space(s))

@@ -53,6 +53,19 @@ report() {
 	assert_stderr --partial "--hold-risk '101' is not a score"
 }
 
+@test "a payments file with a UTF-8 BOM and CRLF line ends reads as without" {
+	{ printf '\357\273\277'; sed 's/$/\r/' "$FIXTURES/yookassa-events.jsonl"; } \
+	    >"$BATS_TEST_TMPDIR/bom.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/bom.jsonl" \
+	    --now "$NOW" --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/yookassa-orders.jsonl"
+	assert_equal "$(class RU-5001)" "paid - 249000"
+	assert_equal "$(class RU-5004)" "partially_refunded partially_refunded 350000"
+	# The fixture's one broken line, and no other.
+	assert_equal "$(jq -c 'select(.line) | [.line, .errors[0].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl")" '[7,"bad_amount"]'
+}
+
 @test "an unreadable --payments file exits 66 before any order is read" {
 	run -66 --separate-stderr pay-reconcile --payments /nonexistent.csv \
 	    "$FIXTURES/stripe-orders.jsonl"
