@@ -118,8 +118,9 @@ jsonl_line(struct jsonl_reader *r, size_t *lenp)
 	}
 }
 
-/* The reader's messages, by language (lib/msg.h); jansson's own
- * description of a syntax error stays English within them. */
+/* The reader's messages, by language (lib/msg.h); the parser's own
+ * description of a syntax error (jansson's words) stays English within
+ * them. */
 static const struct msg messages[] = {
 	{ "nul", { "not JSON: a NUL byte at column %zu",
 	    "не JSON: байт NUL в столбце %zu",
@@ -180,17 +181,14 @@ jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
 		}
 		/* Any JSON value, so that a number or a string is named as
 		 * such rather than called "not JSON". */
-		v = json_loadb(line, len, JSON_REJECT_DUPLICATES |
-		    JSON_DECODE_ANY, &error);
+		v = jsonl_parse(line, len, &error);
 		if (v != NULL && json_is_object(v))
 			return v;
 		if (v != NULL) {
 			snprintf(msg, sizeof(msg), text(r, "kind"),
 			    kind_name(r, v));
 			json_decref(v);
-		} else if (json_error_code(&error) == json_error_out_of_memory)
-			xnomem();
-		else
+		} else
 			snprintf(msg, sizeof(msg), text(r, "syntax"),
 			    error.text, error.column);
 		reject_line(rejects, r->npaths > 1 ? r->name : NULL,
@@ -339,7 +337,7 @@ put(char **bufp, size_t *capp, size_t *lenp, const char *s, size_t n)
 void
 jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 {
-	const char *key;
+	const char *key, *raw;
 	json_t *elem;
 	size_t i, n;
 	void *iter;
@@ -378,7 +376,10 @@ jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 		encode_integer(bufp, capp, lenp, json_integer_value(v));
 		break;
 	case JSON_REAL:
-		encode_real(bufp, capp, lenp, json_real_value(v));
+		if ((raw = jsonl_number_raw(v)) != NULL)
+			put(bufp, capp, lenp, raw, strlen(raw));
+		else
+			encode_real(bufp, capp, lenp, json_real_value(v));
 		break;
 	case JSON_TRUE:
 		put(bufp, capp, lenp, "true", 4);
@@ -390,6 +391,23 @@ jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 		put(bufp, capp, lenp, "null", 4);
 		break;
 	}
+}
+
+const char *
+jsonl_number_text(const json_t *v, char *buf, size_t len)
+{
+	const char *raw;
+	char *text = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!json_is_number(v))
+		return NULL;
+	if ((raw = jsonl_number_raw(v)) != NULL)
+		return raw;
+	jsonl_encode(&text, &cap, &n, v);
+	snprintf(buf, len, "%.*s", (int)n, text);
+	free(text);
+	return buf;
 }
 
 /* One buffer for all writes: records are written one at a time. */

@@ -37,19 +37,44 @@ void	 jsonl_open(struct jsonl_reader *, int argc, char **argv);
  * status, and skipped. */
 char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
 
-/* The next record: a new reference to a JSON object, which the caller
- * json_decref()s.  A line that is not a JSON object is written to rejects as
+/* The next record (read with jsonl_parse()): a new reference to a JSON
+ * object, which the caller json_decref()s.  A line that is not a JSON
+ * object is written to rejects as
  * {"line":N,"raw":"...","errors":[{"code":"bad_json",...}]} and skipped.
  * NULL at the end of input. */
 json_t	*jsonl_read(struct jsonl_reader *, struct reject_stream *);
+
+/* Parse buf[0..len-1] as one JSON text (RFC 8259) of any type: a new
+ * reference, or NULL with error (when not NULL) set as json_loadb() sets it:
+ * text ("invalid token near 'x'"), line and column (characters, from 1).
+ * UTF-8 is checked; a duplicate object key, "\u0000" and nesting deeper
+ * than 2048 are errors.  A number written as an integer that fits in int64
+ * becomes a json_integer; any other (a fraction, an exponent, -0, an
+ * integer beyond int64) becomes a json_real whose text is kept, so that
+ * jsonl_encode() writes it back as it was.  Out of memory exits 71. */
+json_t	*jsonl_parse(const char *buf, size_t len, json_error_t *error);
+
+/* A deep copy of value that keeps its numbers' text (json_deep_copy() does
+ * not).  New reference. */
+json_t	*jsonl_copy(const json_t *value);
+
+/* The text that jsonl_parse() kept for the real v, or NULL (v is not a
+ * real or was not parsed: made by a program, its value is its text).  It
+ * lives as long as v. */
+const char *jsonl_number_raw(const json_t *v);
+
+/* The text of the number v as jsonl_encode() writes it: as it came in for
+ * a parsed one, else in buf (len of at least 40).  NULL if v is no number.
+ * For messages that quote a number. */
+const char *jsonl_number_text(const json_t *v, char *buf, size_t len);
 
 /* Close what is open, free the buffer; return 0, or EX_NOINPUT when an
  * operand could not be opened, EX_IOERR when one could not be read. */
 int	 jsonl_close(struct jsonl_reader *);
 
 /* Write value as one compact line of JSON (object keys in their order,
- * UTF-8 as is) and a newline to fp.  Returns 0, or -1 when fp has an error;
- * jsonl_finish() reports it. */
+ * UTF-8 as is, numbers as jsonl_parse() read them) and a newline to fp.
+ * Returns 0, or -1 when fp has an error; jsonl_finish() reports it. */
 int	 jsonl_write(FILE *fp, const json_t *value);
 
 /* Append the compact JSON text of value, without newline, to the growing

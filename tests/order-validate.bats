@@ -81,6 +81,60 @@ priced() {
 	assert_equal "$(jq -c .utm <<<"$output")" '{"source":"newsletter","z":1,"a":2}'
 }
 
+# NUMBERS: JSON numbers as a marketplace may write them, each of a form
+# that a double or an int64 would change.
+NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678901234567890,99999999999999999999999999999999,1E400,-1E400,1e-400,9223372036854775808,-9223372036854775809,9223372036854775807,-9223372036854775808,1.0,0.0,-0.0,1E+2,1e2,2.50e-3],"nested":{"a":[[{"b":-0}]],"marketplace_id":98765432109876543210}}'
+
+# with_numbers FILE: FILE's order with $NUMBERS under an unknown key at the
+# top and in its first item, written with sed: jq would rewrite them.
+with_numbers() {
+	sed -e "s/\"gift\":true}\$/\"gift\":true,\"marketplace\":$NUMBERS}/" \
+	    -e "s/\"unit_price\":129900}/\"unit_price\":129900,\"attrs\":$NUMBERS}/" "$1"
+}
+
+@test "numbers under unknown keys pass through exactly as they were written" {
+	with_numbers "$FIXTURES/one-valid.jsonl" >"$IN"
+	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+	assert_stderr ''
+	assert_equal "$(count_lines "$REJECTS")" 0
+	assert_output "$(sed 's/"status":"new"/"status":"validated"/' "$IN")"
+	assert_output --partial "\"marketplace\":$NUMBERS}"
+}
+
+@test "a rejected order keeps its numbers' text, and a qty of 1e2 is quoted as 1e2" {
+	local numbers
+	for numbers in '' with; do
+		if [[ $numbers ]]; then
+			with_numbers "$FIXTURES/one-valid.jsonl"
+		else
+			cat "$FIXTURES/one-valid.jsonl"
+		fi | sed 's/"qty":2/"qty":1e2/' >"$IN"
+		rm -f "$REJECTS"
+		run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+		assert_output ''
+		assert_stderr ''
+		assert_equal "$(jq -c .errors "$REJECTS")" \
+		    '[{"code":"bad_qty","field":"items[0].qty","message":"quantity 1e2 is not a whole number of 1 or more"}]'
+		# The line as it came, "errors" added at the end.
+		assert_equal "$(sed 's/,"errors":\[.*\]}$/}/' "$REJECTS")" \
+		    "$(cat "$IN")"
+	done
+}
+
+@test "a 20-digit number under an unknown key is no bad_json; one in an amount is bad_amount" {
+	sed 's/"gift":true}$/"gift":true,"ozon_id":12345678901234567890}/' \
+	    "$FIXTURES/one-valid.jsonl" >"$IN"
+	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+	assert_equal "$(count_lines "$REJECTS")" 0
+	assert_output --partial '"gift":true,"ozon_id":12345678901234567890}'
+	sed 's/"unit_price":129900/"unit_price":12345678901234567890/' \
+	    "$FIXTURES/one-valid.jsonl" >"$IN"
+	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+	assert_output ''
+	assert_equal "$(jq -c '[.errors[] | .code, .message]' "$REJECTS")" \
+	    '["bad_amount","items[0].unit_price 12345678901234567890 is not a whole number of minor units (kopecks, cents)"]'
+}
+
 @test "an order without a status gets one at the end" {
 	check 'del(.status)'
 	accepted 'keys_unsorted | last' '"status"'

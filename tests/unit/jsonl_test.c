@@ -1,0 +1,430 @@
+/* jsonl_test.c: unit tests of jsonl_parse(), jsonl_copy() and the writer
+ * that gives numbers back as they were written. */
+#include <float.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jsonl.h"
+#include "unit.h"
+
+/* The compact text jsonl_encode() gives for v. */
+static char *
+encode(const json_t *v, size_t *lenp)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+
+	*lenp = 0;
+	jsonl_encode(&buf, &cap, lenp, v);
+	buf = realloc(buf, *lenp + 1);
+	buf[*lenp] = '\0';
+	return buf;
+}
+
+/* Compact documents come back byte for byte. */
+static void
+test_round_trip(void)
+{
+	static const char *const docs[] = {
+		"{}",
+		"[]",
+		"{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}",
+		"{\"z\":1,\"a\":2,\"m\":3}",
+		"[\"\",\"x\",\"\\\"\\\\\\n\\r\\t\\b\\f\\u001f\"]",
+		"\"\xd0\x9a\xd1\x80\xd0\xb0\xd1\x81\xd0\xbd\xd1\x8b\xd0\xb9\"",
+		"\"\xf0\x9f\x98\x80\"",
+		"[0,-1,1,42,-42,9223372036854775807,-9223372036854775808]",
+		"[1.23456789012345678,1e-7,100.50,-0,12345678901234567890]",
+		"[1E400,-1E400,1e-400,-99999999999999999999,"
+		    "99999999999999999999999999999999999999]",
+		"[1e2,1E2,1e+2,1E-2,0.0,-0.0,0e0,-0E-0,1.0,3.14159]",
+		"[9223372036854775808,-9223372036854775809]",
+		"{\"id\":\"X\",\"marketplace_id\":12345678901234567890,"
+		    "\"items\":[{\"sku\":\"A\",\"weight\":0.250,"
+		    "\"extra\":{\"ratio\":1e-7,\"n\":[1.10,[2.20]]}}]}",
+		"123",
+		"-0",
+		"\"only a string\"",
+		"true",
+		"null",
+	};
+	json_error_t error;
+	json_t *v;
+	char what[128], *text;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		snprintf(what, sizeof(what), "round trip of %.80s", docs[i]);
+		v = jsonl_parse(docs[i], strlen(docs[i]), &error);
+		if (!expect_true(what, v != NULL)) {
+			fprintf(stderr, "\t%s at column %d\n", error.text,
+			    error.column);
+			continue;
+		}
+		text = encode(v, &len);
+		expect_str(what, text, docs[i]);
+		free(text);
+		json_decref(v);
+	}
+}
+
+/* White space between tokens goes; what the escapes mean stays. */
+static void
+test_normal_forms(void)
+{
+	static const struct {
+		const char	*in, *want;
+	} cases[] = {
+		{ " { \"a\" : [ 1 , 2 ] }\t\r\n", "{\"a\":[1,2]}" },
+		{ "\"\\/\"", "\"/\"" },
+		{ "\"\\u0041\\u00e9\\u20AC\"", "\"A\xc3\xa9\xe2\x82\xac\"" },
+		{ "\"\\ud83d\\ude00\"", "\"\xf0\x9f\x98\x80\"" },
+		{ "\"\\uD834\\uDD1E\"", "\"\xf0\x9d\x84\x9e\"" },
+		{ "\"\\udbff\\udfff\"", "\"\xf4\x8f\xbf\xbf\"" },
+		{ "\"\\u0001\"", "\"\\u0001\"" },
+		{ "\"\\\"x\\\\\"", "\"\\\"x\\\\\"" },
+		{ "{\"\\u0061\":1,\"b\\n\":2}", "{\"a\":1,\"b\\n\":2}" },
+	};
+	json_error_t error;
+	json_t *v;
+	char what[128], *text;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "jsonl_parse(%s)", cases[i].in);
+		v = jsonl_parse(cases[i].in, strlen(cases[i].in), &error);
+		if (!expect_true(what, v != NULL)) {
+			fprintf(stderr, "\t%s\n", error.text);
+			continue;
+		}
+		text = encode(v, &len);
+		expect_str(what, text, cases[i].want);
+		free(text);
+		json_decref(v);
+	}
+}
+
+/* Each form of number: what type it becomes, and its value. */
+static void
+test_numbers(void)
+{
+	static const struct {
+		const char	*text;
+		int		 integer;	/* a json_integer */
+		json_int_t	 ival;
+		double		 rval;
+	} cases[] = {
+		{ "0", 1, 0, 0 },
+		{ "7", 1, 7, 0 },
+		{ "-7", 1, -7, 0 },
+		{ "1000000", 1, 1000000, 0 },
+		{ "9223372036854775807", 1, INT64_MAX, 0 },
+		{ "-9223372036854775808", 1, INT64_MIN, 0 },
+		{ "0000000000000000001", 0, 0, 0 },	/* not JSON */
+		{ "-0", 0, 0, -0.0 },
+		{ "0.0", 0, 0, 0.0 },
+		{ "1.0", 0, 0, 1.0 },
+		{ "1e2", 0, 0, 100.0 },
+		{ "1E+2", 0, 0, 100.0 },
+		{ "1e-7", 0, 0, 1e-7 },
+		{ "100.50", 0, 0, 100.5 },
+		{ "1.23456789012345678", 0, 0, 1.23456789012345678 },
+		{ "9223372036854775808", 0, 0, 9223372036854775808.0 },
+		{ "-9223372036854775809", 0, 0, -9223372036854775809.0 },
+		{ "12345678901234567890", 0, 0, 12345678901234567890.0 },
+		{ "1E400", 0, 0, DBL_MAX },
+		{ "-1E400", 0, 0, -DBL_MAX },
+		{ "1e-400", 0, 0, 0.0 },
+	};
+	json_error_t error;
+	json_t *v;
+	const char *raw;
+	char what[128], buf[48];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "number %s", cases[i].text);
+		v = jsonl_parse(cases[i].text, strlen(cases[i].text), &error);
+		if (i == 6) {	/* a leading zero */
+			expect_true(what, v == NULL);
+			expect_str(what, error.text, "invalid token near '0'");
+			json_decref(v);
+			continue;
+		}
+		if (!expect_true(what, v != NULL))
+			continue;
+		if (cases[i].integer) {
+			expect_true(what, json_is_integer(v));
+			expect_int(what, json_integer_value(v), cases[i].ival);
+			expect_true(what, jsonl_number_raw(v) == NULL);
+		} else {
+			expect_true(what, json_is_real(v));
+			expect_true(what, json_real_value(v) == cases[i].rval);
+			raw = jsonl_number_raw(v);
+			expect_str(what, raw, cases[i].text);
+		}
+		expect_str(what, jsonl_number_text(v, buf, sizeof(buf)),
+		    cases[i].text);
+		json_decref(v);
+	}
+	/* A number a program made has no kept text: its value is it. */
+	v = json_real(0.1);
+	expect_true("json_real(0.1) has no raw text",
+	    jsonl_number_raw(v) == NULL);
+	expect_str("json_real(0.1)'s text", jsonl_number_text(v, buf,
+	    sizeof(buf)), "0.1");
+	json_decref(v);
+	v = json_real(100);
+	expect_str("json_real(100)'s text", jsonl_number_text(v, buf,
+	    sizeof(buf)), "100.0");
+	json_decref(v);
+	v = json_integer(-12);
+	expect_str("json_integer(-12)'s text", jsonl_number_text(v, buf,
+	    sizeof(buf)), "-12");
+	json_decref(v);
+	v = json_string("12");
+	expect_true("a string has no number text",
+	    jsonl_number_text(v, buf, sizeof(buf)) == NULL);
+	json_decref(v);
+}
+
+/* What is refused, with jansson's words and column. */
+static void
+test_errors(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*text;
+		int		 column;
+	} cases[] = {
+		{ "this is not json", "invalid token near 'this'", 4 },
+		{ "{\"a\":1,\"a\":2}", "duplicate object key near '\"a\"'",
+		    10 },
+		{ "{\"\xc3\xa9\":1,\"\xc3\xa9\":2}",
+		    "duplicate object key near '\"\xc3\xa9\"'", 10 },
+		{ "{\"a\":{\"b\":1,\"b\":1}}",
+		    "duplicate object key near '\"b\"'", 15 },
+		{ "\"a\\u0000b\"",
+		    "\\u0000 is not allowed in a string near '\"a\\u0000b\"'",
+		    10 },
+		{ "{\"a\\u0000\":1}", "NUL byte in object key not supported "
+		    "near '\"a\\u0000\"'", 10 },
+		{ "\"\\ud800\"", "invalid Unicode '\\uD800' near '\"\\ud800\"'",
+		    8 },
+		{ "\"\\udc00\"", "invalid Unicode '\\uDC00' near '\"\\udc00\"'",
+		    8 },
+		{ "\"\\ud800\\u0041\"", "invalid Unicode '\\uD800\\u0041' "
+		    "near '\"\\ud800\\u0041\"'", 14 },
+		{ "\"\\ude00\\ud83d\"", "invalid Unicode '\\uDE00' "
+		    "near '\"\\ude00\\ud83d\"'", 14 },
+		{ "\"ab\xff\"", "unable to decode byte 0xff near '\"ab'", 3 },
+		{ "\"\xc0\xaf\"", "unable to decode byte 0xc0 near '\"'", 1 },
+		{ "\"\xed\xa0\x80\"", "unable to decode byte 0xed near '\"'",
+		    1 },
+		{ "\"\xf4\x90\x80\x80\"", "unable to decode byte 0xf4 near "
+		    "'\"'", 1 },
+		{ "\"\xc3\"", "unable to decode byte 0xc3 near '\"'", 1 },
+		{ "\xff", "unable to decode byte 0xff", 0 },
+		{ "\"a\x01\"", "control character 0x1 near '\"a'", 2 },
+		{ "\"a\tb\"", "control character 0x9 near '\"a'", 2 },
+		{ "\"a\nb\"", "unexpected newline near '\"a'", 2 },
+		{ "\"abc", "premature end of input near '\"abc'", 4 },
+		{ "\"abcdefghijklmnopqrstuvwxyz", "premature end of input",
+		    27 },
+		{ "\"\\x\"", "invalid escape near '\"\\x'", 3 },
+		{ "\"\\u12G4\"", "invalid escape near '\"\\u12G'", 6 },
+		{ "\"\\u12", "invalid escape near '\"\\u12'", 5 },
+		{ "{} x", "end of file expected near 'x'", 4 },
+		{ "{\"a\":1}}", "end of file expected near '}'", 8 },
+		{ "1.5.2", "end of file expected near '.'", 4 },
+		{ "[1,]", "unexpected token near ']'", 4 },
+		{ "[1 2]", "']' expected near '2'", 4 },
+		{ "[1", "']' expected near end of file", 2 },
+		{ "[", "']' expected near end of file", 1 },
+		{ "{", "string or '}' expected near end of file", 1 },
+		{ "{1:2}", "string or '}' expected near '1'", 2 },
+		{ "{\"a\":1,}", "string or '}' expected near '}'", 8 },
+		{ "{\"a\" 1}", "':' expected near '1'", 6 },
+		{ "{\"a\":", "unexpected token near end of file", 5 },
+		{ "{\"a\":1", "'}' expected near end of file", 6 },
+		{ "{\"a\":1 \"b\":2}", "'}' expected near '\"b\"'", 10 },
+		{ "{\"a\":1 \"b", "premature end of input near '\"b'", 9 },
+		{ "01", "invalid token near '0'", 1 },
+		{ "-01", "invalid token near '-0'", 2 },
+		{ "1.", "invalid token near '1.'", 2 },
+		{ "-", "invalid token near '-'", 1 },
+		{ "1e", "invalid token near '1e'", 2 },
+		{ "1e+", "invalid token near '1e+'", 3 },
+		{ "[.5]", "invalid token near '.'", 2 },
+		{ "[+1]", "invalid token near '+'", 2 },
+		{ "[0x10]", "']' expected near 'x'", 3 },
+		{ "[NaN]", "invalid token near 'NaN'", 4 },
+		{ "[Infinity]", "invalid token near 'Infinity'", 9 },
+		{ "tru", "invalid token near 'tru'", 3 },
+		{ "[true false]", "']' expected near 'false'", 11 },
+		{ "\xc3\xa9", "invalid token near '\xc3\xa9'", 1 },
+		{ "[\"\xd0\xb6\",\xc3\xa9]", "invalid token near '\xc3\xa9'",
+		    6 },
+		{ "   ", "unexpected token near end of file", 3 },
+		{ "", "unexpected token near end of file", 0 },
+	};
+	json_error_t error;
+	json_t *v;
+	char what[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "error of %s", cases[i].in);
+		v = jsonl_parse(cases[i].in, strlen(cases[i].in), &error);
+		if (!expect_true(what, v == NULL)) {
+			json_decref(v);
+			continue;
+		}
+		expect_str(what, error.text, cases[i].text);
+		expect_int(what, error.column, cases[i].column);
+	}
+	/* Only len bytes are read: the rest of a buffer is no input. */
+	v = jsonl_parse("[1]]", 3, &error);
+	expect_true("jsonl_parse(\"[1]]\", 3)", json_is_array(v));
+	json_decref(v);
+	v = jsonl_parse("\"ab\"", 3, &error);
+	expect_true("jsonl_parse(\"\\\"ab\\\"\", 3)", v == NULL);
+	expect_str("jsonl_parse(\"\\\"ab\\\"\", 3)", error.text,
+	    "premature end of input near '\"ab'");
+	/* A NULL error is allowed. */
+	expect_true("jsonl_parse(\"x\", NULL)", jsonl_parse("x", 1, NULL) ==
+	    NULL);
+}
+
+/* Nesting: 2048 values deep is fine, one more is refused. */
+static void
+test_depth(void)
+{
+	char *doc;
+	json_error_t error;
+	json_t *v;
+	size_t i, n;
+
+	for (n = 2047; n <= 2049; n++) {
+		doc = malloc(2 * n + 2);
+		for (i = 0; i < n; i++) {
+			doc[i] = '[';
+			doc[n + 1 + i] = ']';
+		}
+		doc[n] = '1';		/* the number is one level more */
+		doc[2 * n + 1] = '\0';
+		v = jsonl_parse(doc, 2 * n + 1, &error);
+		if (n + 1 <= 2048)
+			expect_true("2048 levels", json_is_array(v));
+		else {
+			expect_true("2049 levels", v == NULL);
+			expect_str("2049 levels", error.text,
+			    n == 2048 ?
+			    "maximum parsing depth reached near '1'" :
+			    "maximum parsing depth reached near '['");
+			expect_int("2049 levels' column", error.column, 2049);
+		}
+		json_decref(v);
+		free(doc);
+	}
+	/* As order-validate's test has it: 10,000 objects deep. */
+	n = 10000;
+	doc = malloc(6 * n + 2);
+	for (i = 0; i < n; i++) {
+		memcpy(doc + 5 * i, "{\"a\":", 5);
+		doc[5 * n + 1 + i] = '}';
+	}
+	doc[5 * n] = '1';
+	v = jsonl_parse(doc, 6 * n + 1, &error);
+	expect_true("10,000 objects deep", v == NULL);
+	expect_str("10,000 objects deep", error.text,
+	    "maximum parsing depth reached near '{'");
+	expect_int("10,000 objects deep: column", error.column, 10241);
+	free(doc);
+}
+
+/* jsonl_copy() keeps the numbers' text, json_deep_copy() does not. */
+static void
+test_copy(void)
+{
+	static const char doc[] = "{\"a\":[1e-7,100.50,-0,{\"b\":"
+	    "12345678901234567890}],\"c\":\"s\",\"d\":null,\"e\":true,"
+	    "\"f\":7}";
+	json_t *v, *copy;
+	char *text;
+	size_t len;
+
+	v = jsonl_parse(doc, sizeof(doc) - 1, NULL);
+	copy = jsonl_copy(v);
+	json_decref(v);		/* the copy stands alone */
+	text = encode(copy, &len);
+	expect_str("jsonl_copy()", text, doc);
+	free(text);
+	expect_true("jsonl_copy() is deep", copy != v);
+	json_decref(copy);
+	v = json_pack("{s:f}", "x", 0.5);
+	copy = jsonl_copy(v);
+	text = encode(copy, &len);
+	expect_str("jsonl_copy() of a made real", text, "{\"x\":0.5}");
+	free(text);
+	json_decref(copy);
+	json_decref(v);
+}
+
+/* Many numbers alive and dead in turn: each keeps its own text, and the
+ * table drops the dead ones (the values freed, as valgrind would see). */
+static void
+test_many_numbers(void)
+{
+	json_t *keep, *v;
+	char doc[64], *text, what[64];
+	size_t i, len;
+	int round, bad = 0;
+
+	if ((keep = json_array()) == NULL)
+		abort();
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 5000; i++) {
+			snprintf(doc, sizeof(doc), "[%zu.%d0,1e%zu]", i, round,
+			    i % 300);
+			v = jsonl_parse(doc, strlen(doc), NULL);
+			if (i % 10 == 0)
+				json_array_append(keep, v);
+			text = encode(v, &len);
+			bad += strcmp(text, doc) != 0;
+			free(text);
+			json_decref(v);
+		}
+	}
+	expect_int("5000 documents came back as they were", bad, 0);
+	/* Those kept are intact after the sweeps. */
+	for (i = 0; i < json_array_size(keep); i++) {
+		snprintf(doc, sizeof(doc), "[%zu.%zu0,1e%zu]", i % 500 * 10,
+		    i / 500, i % 500 * 10 % 300);
+		text = encode(json_array_get(keep, i), &len);
+		if (strcmp(text, doc) != 0 && bad++ < 3) {
+			snprintf(what, sizeof(what), "kept document %zu", i);
+			expect_str(what, text, doc);
+		}
+		free(text);
+	}
+	expect_int("kept documents intact", bad, 0);
+	json_decref(keep);
+}
+
+int
+main(void)
+{
+	test_round_trip();
+	test_normal_forms();
+	test_numbers();
+	test_errors();
+	test_depth();
+	test_copy();
+	test_many_numbers();
+	return unit_summary("jsonl");
+}
