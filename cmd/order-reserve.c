@@ -811,7 +811,7 @@ repeat(struct job *j, const char *state, const char *items,
 		j->outcome = REJECTED;
 		return;
 	}
-	j->section = json_deep_copy(section);
+	j->section = jsonl_copy(section);
 	j->state = xstrdup(state);
 	j->outcome = EXISTING;
 }
@@ -856,7 +856,8 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			continue;
 		}
 		if ((f = find_found(rs, j->id)) != NULL) {
-			if ((section = json_loads(f->section, 0, NULL)) == NULL)
+			if ((section = jsonl_parse(f->section,
+			    strlen(f->section), NULL)) == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", j->id);
 			repeat(j, f->state, f->items, section);
@@ -1029,7 +1030,8 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 			    f->state);
 			j->outcome = REJECTED;
 		} else {
-			if ((section = json_loads(f->section, 0, NULL)) == NULL)
+			if ((section = jsonl_parse(f->section,
+			    strlen(f->section), NULL)) == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", j->id);
 			j->section = section;
@@ -1079,13 +1081,14 @@ expire_all(struct reserver *rs)
 		store_commit(rs->st);
 		for (i = 0; i < rs->nfound; i++) {
 			f = &rs->found[i];
-			order = f->record != NULL ?
-			    json_loads(f->record, 0, NULL) : NULL;
+			order = f->record != NULL ? jsonl_parse(f->record,
+			    strlen(f->record), NULL) : NULL;
 			if (order == NULL || !json_is_object(order)) {
 				json_decref(order);
 				order = json_pack("{s:s}", "id", f->id);
 			}
-			section = json_loads(f->section, 0, NULL);
+			section = jsonl_parse(f->section, strlen(f->section),
+			    NULL);
 			if (order == NULL || section == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", f->id);

@@ -353,6 +353,71 @@ t_crash() {
 @test "sqlite: a run killed at random points and run again reserves nothing twice" { t_crash sqlite; }
 @test "postgres: a run killed at random points and run again reserves nothing twice" { t_crash postgres; }
 
+# --- records pass through -------------------------------------------------
+
+# NUMBERS: JSON numbers as a marketplace may write them, each of a form
+# that a double or an int64 would change.
+NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678901234567890,99999999999999999999999999999999,1E400,-1E400,1e-400,9223372036854775808,-9223372036854775809,9223372036854775807,-9223372036854775808,1.0,0.0,-0.0,1E+2,1e2,2.50e-3],"nested":{"a":[[{"b":-0}]],"marketplace_id":98765432109876543210}}'
+
+# with_numbers FILE: FILE's order with $NUMBERS under an unknown key at the
+# end and in its first item, written with sed: jq would rewrite them.
+with_numbers() {
+	sed -e "s/}]}\$/}],\"marketplace\":$NUMBERS}/" \
+	    -e "0,/\"unit_price\":100}/s//\"unit_price\":100,\"attrs\":$NUMBERS}/" \
+	    "$1"
+}
+
+t_numbers() {
+	local in="$BATS_TEST_TMPDIR/in.jsonl" section want i
+	stocked "$1"
+	with_numbers "$FIXTURES/one-parcel.jsonl" >"$in"
+	section='"lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}],"expires_at":"2026-11-20T10:45:00+03:00"}}'
+	want=$(sed 's/"status":"validated"/"status":"reserved"/; s/}$//' "$in")
+	# Reserved, then again: the second answer comes from the store.
+	for i in 1 2; do
+		run -0 --separate-stderr order-reserve --ttl 30m \
+		    --now 2026-11-20T10:15:00+03:00 "$in"
+		assert_stderr ''
+		assert_output "$want,\"reservation\":{\"state\":\"active\",$section"
+	done
+	# The record kept for --expire is written back as it was.
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T07:45:00Z
+	assert_stderr ''
+	assert_output "${want/\"status\":\"reserved\"/\"status\":\"expired\"},\"reservation\":{\"state\":\"expired\",$section"
+	# A backorder reject keeps them too.
+	with_numbers "$FIXTURES/backorder.jsonl" >"$in"
+	run -0 --separate-stderr order-reserve "$in"
+	assert_output ''
+	assert_equal "$(sed 's/,"status":"backorder".*$//' <<<"$stderr")" \
+	    "$(sed 's/,"status":"validated".*$//' "$in")"
+	assert_equal "$(sed 's/^.*,"items"://; s/,"backorder":.*$//' <<<"$stderr")" \
+	    "$(sed 's/^.*,"items"://; s/}$//' "$in")"
+}
+@test "sqlite: numbers under unknown keys pass through as written, the store's copy too" { t_numbers sqlite; }
+@test "postgres: numbers under unknown keys pass through as written, the store's copy too" { t_numbers postgres; }
+
+t_released_numbers() {
+	local in="$BATS_TEST_TMPDIR/in.jsonl" mode id
+	stocked "$1"
+	for mode in release commit; do
+		id=SHOP-$mode
+		with_numbers "$FIXTURES/one-parcel.jsonl" |
+		    sed "s/\"SHOP-1\"/\"$id\"/" >"$in"
+		run -0 --separate-stderr order-reserve "$in"
+		if [[ $mode == commit ]]; then
+			run -0 --separate-stderr order-reserve --commit "$in"
+		fi
+		run -0 --separate-stderr order-reserve --$mode "$in"
+		assert_stderr ''
+		assert_output --partial "{\"id\":\"$id\","
+		assert_output --partial ",\"marketplace\":$NUMBERS,"
+		assert_output --partial ",\"attrs\":$NUMBERS}"
+	done
+}
+@test "sqlite: --release and --commit write the numbers as they came" { t_released_numbers sqlite; }
+@test "postgres: --release and --commit write the numbers as they came" { t_released_numbers postgres; }
+
 # --- the command line and broken input ------------------------------------
 
 @test "one order a batch or all in one, the output is the same" {
