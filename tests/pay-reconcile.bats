@@ -528,6 +528,36 @@ stripe_days() {
 ["X-3",["bad_amount"]]'
 }
 
+# NUMBERS: JSON numbers as a marketplace may write them, each of a form
+# that a double or an int64 would change.
+NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678901234567890,99999999999999999999999999999999,1E400,-1E400,1e-400,9223372036854775808,-9223372036854775809,9223372036854775807,-9223372036854775808,1.0,0.0,-0.0,1E+2,1e2,2.50e-3],"nested":{"a":[[{"b":-0}]],"marketplace_id":98765432109876543210}}'
+
+@test "numbers under unknown keys pass through as written, paid or rejected" {
+	local m=",\"marketplace\":$NUMBERS" a=",\"attrs\":$NUMBERS"
+	# SHOP-1001 is paid, SHOP-1002 underpaid; sed, as jq would rewrite
+	# the numbers.
+	grep -E '"SHOP-100[12]"' "$FIXTURES/stripe-orders.jsonl" |
+	    sed -e "s/}}\$/}$m}/" -e "s/\"unit_price\":\([0-9]*\)}/\"unit_price\":\1$a}/" \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --now "$NOW" \
+	    --rejects "$BATS_TEST_TMPDIR/r" "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	# What the step did is what it does without them.
+	assert_output --partial "$m,\"risk\":"
+	assert_output --partial "$a}]"
+	output=${output//"$m"/}
+	assert_equal "${output//"$a"/}" \
+	    "$(grep '"SHOP-1001"' "$FIXTURES/stripe-orders.out.jsonl")"
+	# The payments file's broken lines are rejects too: the order's only.
+	run -0 jq -r 'select(.id) | [.id, .errors[0].code] | join(" ")' \
+	    "$BATS_TEST_TMPDIR/r"
+	assert_output 'SHOP-1002 underpaid'
+	run -0 grep -F '"SHOP-1002"' "$BATS_TEST_TMPDIR/r"
+	assert_output --partial "$m,"
+	assert_output --partial "$a}]"
+}
+
 @test "broken inputs: no crash, every line in one of the two streams" {
 	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
 	for f in "$BROKEN"/*; do
