@@ -857,7 +857,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 		}
 		if ((f = find_found(rs, j->id)) != NULL) {
 			if ((section = jsonl_parse(f->section,
-			    strlen(f->section), NULL)) == NULL)
+			    strlen(f->section), 0, NULL)) == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", j->id);
 			repeat(j, f->state, f->items, section);
@@ -1031,7 +1031,7 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 			j->outcome = REJECTED;
 		} else {
 			if ((section = jsonl_parse(f->section,
-			    strlen(f->section), NULL)) == NULL)
+			    strlen(f->section), 0, NULL)) == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", j->id);
 			j->section = section;
@@ -1082,13 +1082,13 @@ expire_all(struct reserver *rs)
 		for (i = 0; i < rs->nfound; i++) {
 			f = &rs->found[i];
 			order = f->record != NULL ? jsonl_parse(f->record,
-			    strlen(f->record), NULL) : NULL;
+			    strlen(f->record), 0, NULL) : NULL;
 			if (order == NULL || !json_is_object(order)) {
 				json_decref(order);
 				order = json_pack("{s:s}", "id", f->id);
 			}
 			section = jsonl_parse(f->section, strlen(f->section),
-			    NULL);
+			    0, NULL);
 			if (order == NULL || section == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", f->id);

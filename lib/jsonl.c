@@ -181,7 +181,8 @@ jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
 		}
 		/* Any JSON value, so that a number or a string is named as
 		 * such rather than called "not JSON". */
-		v = jsonl_parse(line, len, &error);
+		v = jsonl_parse(line, len, JSON_REJECT_DUPLICATES |
+		    JSON_DECODE_ANY, &error);
 		if (v != NULL && json_is_object(v))
 			return v;
 		if (v != NULL) {

@@ -44,15 +44,19 @@ char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
  * NULL at the end of input. */
 json_t	*jsonl_read(struct jsonl_reader *, struct reject_stream *);
 
-/* Parse buf[0..len-1] as one JSON text (RFC 8259) of any type: a new
- * reference, or NULL with error (when not NULL) set as json_loadb() sets it:
- * text ("invalid token near 'x'"), line and column (characters, from 1).
- * UTF-8 is checked; a duplicate object key, "\u0000" and nesting deeper
- * than 2048 are errors.  A number written as an integer that fits in int64
- * becomes a json_integer; any other (a fraction, an exponent, -0, an
- * integer beyond int64) becomes a json_real whose text is kept, so that
- * jsonl_encode() writes it back as it was.  Out of memory exits 71. */
-json_t	*jsonl_parse(const char *buf, size_t len, json_error_t *error);
+/* Parse buf[0..len-1] as one JSON text (RFC 8259) as json_loadb() does with
+ * the same flags (JSON_DECODE_ANY: any value, not only an object or an
+ * array; JSON_REJECT_DUPLICATES: a key given twice is an error, else the
+ * last one counts; no other flag is read): a new reference, or NULL with
+ * error (when not NULL) set as jansson sets it: text ("invalid token near
+ * 'x'"), line and column (characters, from 1).  UTF-8 is checked;
+ * "\u0000" and nesting deeper than 2048 are errors.  A number written as
+ * an integer that fits in int64 becomes a json_integer; any other (a
+ * fraction, an exponent, -0, an integer beyond int64) becomes a json_real
+ * whose text is kept, so that jsonl_encode() writes it back as it was.
+ * Out of memory exits 71. */
+json_t	*jsonl_parse(const char *buf, size_t len, size_t flags,
+	    json_error_t *error);
 
 /* A deep copy of value that keeps its numbers' text (json_deep_copy() does
  * not).  New reference. */

@@ -247,6 +247,7 @@ struct parser {
 	char		*scratch;	/* unescaped strings */
 	size_t		 scratchcap;
 	int		 failed;
+	int		 reject_duplicates;
 };
 
 /* What each byte is to a string: 0 taken as it is, 1 '"', 2 '\\', 3 a
@@ -729,7 +730,7 @@ parse_object(struct parser *ps)
 		    -1)
 			xnomem();
 		free(keycopy);
-		if (json_object_size(object) == size) {
+		if (json_object_size(object) == size && ps->reject_duplicates) {
 			fail(ps, keytok, keyend, json_error_duplicate_key,
 			    "duplicate object key");
 			goto bad;
@@ -870,22 +871,27 @@ parse_value(struct parser *ps)
 }
 
 json_t *
-jsonl_parse(const char *buf, size_t len, json_error_t *error)
+jsonl_parse(const char *buf, size_t len, size_t flags, json_error_t *error)
 {
 	struct parser ps;
-	json_t *v;
+	json_t *v = NULL;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.start = ps.p = buf;
 	ps.end = buf + len;
 	ps.error = error;
+	ps.reject_duplicates = (flags & JSON_REJECT_DUPLICATES) != 0;
 	if (error != NULL) {
 		memset(error, 0, sizeof(*error));
 		snprintf(error->source, sizeof(error->source), "<buffer>");
 		error->line = error->column = -1;
 	}
 	skip_space(&ps);
-	if ((v = parse_value(&ps)) != NULL) {
+	if (!(flags & JSON_DECODE_ANY) &&
+	    (ps.p >= ps.end || (*ps.p != '{' && *ps.p != '[')))
+		fail_token(&ps, json_error_invalid_syntax,
+		    "'[' or '{' expected");
+	else if ((v = parse_value(&ps)) != NULL) {
 		skip_space(&ps);
 		if (ps.p < ps.end) {
 			fail_token(&ps, json_error_end_of_input_expected,

@@ -11,6 +11,9 @@
 #include "jsonl.h"
 #include "unit.h"
 
+/* What jsonl_read() asks for. */
+#define ANY	(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES)
+
 /* The compact text jsonl_encode() gives for v. */
 static char *
 encode(const json_t *v, size_t *lenp)
@@ -59,7 +62,7 @@ test_round_trip(void)
 
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		snprintf(what, sizeof(what), "round trip of %.80s", docs[i]);
-		v = jsonl_parse(docs[i], strlen(docs[i]), &error);
+		v = jsonl_parse(docs[i], strlen(docs[i]), ANY, &error);
 		if (!expect_true(what, v != NULL)) {
 			fprintf(stderr, "\t%s at column %d\n", error.text,
 			    error.column);
@@ -96,7 +99,7 @@ test_normal_forms(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(what, sizeof(what), "jsonl_parse(%s)", cases[i].in);
-		v = jsonl_parse(cases[i].in, strlen(cases[i].in), &error);
+		v = jsonl_parse(cases[i].in, strlen(cases[i].in), ANY, &error);
 		if (!expect_true(what, v != NULL)) {
 			fprintf(stderr, "\t%s\n", error.text);
 			continue;
@@ -148,7 +151,7 @@ test_numbers(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(what, sizeof(what), "number %s", cases[i].text);
-		v = jsonl_parse(cases[i].text, strlen(cases[i].text), &error);
+		v = jsonl_parse(cases[i].text, strlen(cases[i].text), ANY, &error);
 		if (i == 6) {	/* a leading zero */
 			expect_true(what, v == NULL);
 			expect_str(what, error.text, "invalid token near '0'");
@@ -279,7 +282,7 @@ test_errors(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(what, sizeof(what), "error of %s", cases[i].in);
-		v = jsonl_parse(cases[i].in, strlen(cases[i].in), &error);
+		v = jsonl_parse(cases[i].in, strlen(cases[i].in), ANY, &error);
 		if (!expect_true(what, v == NULL)) {
 			json_decref(v);
 			continue;
@@ -288,16 +291,48 @@ test_errors(void)
 		expect_int(what, error.column, cases[i].column);
 	}
 	/* Only len bytes are read: the rest of a buffer is no input. */
-	v = jsonl_parse("[1]]", 3, &error);
+	v = jsonl_parse("[1]]", 3, ANY, &error);
 	expect_true("jsonl_parse(\"[1]]\", 3)", json_is_array(v));
 	json_decref(v);
-	v = jsonl_parse("\"ab\"", 3, &error);
+	v = jsonl_parse("\"ab\"", 3, ANY, &error);
 	expect_true("jsonl_parse(\"\\\"ab\\\"\", 3)", v == NULL);
 	expect_str("jsonl_parse(\"\\\"ab\\\"\", 3)", error.text,
 	    "premature end of input near '\"ab'");
 	/* A NULL error is allowed. */
-	expect_true("jsonl_parse(\"x\", NULL)", jsonl_parse("x", 1, NULL) ==
+	expect_true("jsonl_parse(\"x\", ANY, NULL)", jsonl_parse("x", 1, ANY, NULL) ==
 	    NULL);
+}
+
+/* jansson's flags: without JSON_REJECT_DUPLICATES the last key counts,
+ * without JSON_DECODE_ANY only an object or an array is a document. */
+static void
+test_flags(void)
+{
+	json_error_t error;
+	json_t *v;
+	char *text;
+	size_t len;
+
+	v = jsonl_parse("{\"a\":1,\"b\":2,\"a\":3e0}", 21, 0, &error);
+	if (expect_true("a duplicate key allowed", v != NULL)) {
+		text = encode(v, &len);
+		expect_str("a duplicate key allowed: the last counts", text,
+		    "{\"a\":3e0,\"b\":2}");
+		free(text);
+	}
+	json_decref(v);
+	v = jsonl_parse("[1]", 3, 0, &error);
+	expect_true("an array without JSON_DECODE_ANY", json_is_array(v));
+	json_decref(v);
+	v = jsonl_parse(" 12", 3, JSON_REJECT_DUPLICATES, &error);
+	expect_true("a number without JSON_DECODE_ANY", v == NULL);
+	expect_str("a number without JSON_DECODE_ANY", error.text,
+	    "'[' or '{' expected near '12'");
+	expect_int("a number without JSON_DECODE_ANY: column", error.column,
+	    3);
+	v = jsonl_parse(" ", 1, 0, &error);
+	expect_str("nothing without JSON_DECODE_ANY", error.text,
+	    "'[' or '{' expected near end of file");
 }
 
 /* Nesting: 2048 values deep is fine, one more is refused. */
@@ -317,7 +352,7 @@ test_depth(void)
 		}
 		doc[n] = '1';		/* the number is one level more */
 		doc[2 * n + 1] = '\0';
-		v = jsonl_parse(doc, 2 * n + 1, &error);
+		v = jsonl_parse(doc, 2 * n + 1, ANY, &error);
 		if (n + 1 <= 2048)
 			expect_true("2048 levels", json_is_array(v));
 		else {
@@ -339,7 +374,7 @@ test_depth(void)
 		doc[5 * n + 1 + i] = '}';
 	}
 	doc[5 * n] = '1';
-	v = jsonl_parse(doc, 6 * n + 1, &error);
+	v = jsonl_parse(doc, 6 * n + 1, ANY, &error);
 	expect_true("10,000 objects deep", v == NULL);
 	expect_str("10,000 objects deep", error.text,
 	    "maximum parsing depth reached near '{'");
@@ -358,7 +393,7 @@ test_copy(void)
 	char *text;
 	size_t len;
 
-	v = jsonl_parse(doc, sizeof(doc) - 1, NULL);
+	v = jsonl_parse(doc, sizeof(doc) - 1, ANY, NULL);
 	copy = jsonl_copy(v);
 	json_decref(v);		/* the copy stands alone */
 	text = encode(copy, &len);
@@ -391,7 +426,7 @@ test_many_numbers(void)
 		for (i = 0; i < 5000; i++) {
 			snprintf(doc, sizeof(doc), "[%zu.%d0,1e%zu]", i, round,
 			    i % 300);
-			v = jsonl_parse(doc, strlen(doc), NULL);
+			v = jsonl_parse(doc, strlen(doc), ANY, NULL);
 			if (i % 10 == 0)
 				json_array_append(keep, v);
 			text = encode(v, &len);
@@ -423,6 +458,7 @@ main(void)
 	test_normal_forms();
 	test_numbers();
 	test_errors();
+	test_flags();
 	test_depth();
 	test_copy();
 	test_many_numbers();
