@@ -1917,7 +1917,7 @@ import_json(struct run *r, struct input *in)
 	if (r->opt->format != NULL)
 		want = json_format_kind(r->opt->format);
 	while (json_next(&js, &buf, &cap, &len, &line)) {
-		if ((v = json_loadb(buf, len, JSON_DECODE_ANY, &error)) == NULL) {
+		if ((v = jsonl_parse(buf, len, JSON_DECODE_ANY, &error)) == NULL) {
 			snprintf(msg, sizeof(msg), "not JSON: %s", error.text);
 			json_reject(r, line, buf, len, "bad_json", msg);
 			continue;

@@ -1203,6 +1203,7 @@ import_order_error(struct import_order *o, const char *code,
 const char *
 import_json_text(const json_t *v, char *buf, size_t len)
 {
+	const char *raw;
 	int prec;
 
 	if (v == NULL)
@@ -1215,9 +1216,13 @@ import_json_text(const json_t *v, char *buf, size_t len)
 		    json_integer_value(v));
 		return buf;
 	case JSON_REAL:
-		/* jansson has read the number into a double already: the
-		 * shortest text that reads back the same is what the source
-		 * wrote, for any amount of up to 15 digits. */
+		/* The number as the source wrote it (1390.000000, an id of
+		 * 20 digits), unless it has an exponent. */
+		if ((raw = jsonl_number_raw(v)) != NULL &&
+		    strpbrk(raw, "eE") == NULL)
+			return raw;
+		/* Else the shortest text that reads back as the same double,
+		 * what the source wrote for any amount of up to 15 digits. */
 		for (prec = 1; prec <= 17; prec++) {
 			snprintf(buf, len, "%.*g", prec, json_real_value(v));
 			if (strtod(buf, NULL) == json_real_value(v))

@@ -224,10 +224,11 @@ int	 import_order_finish(struct import_order *, char **bufp, size_t *capp,
 	    size_t *lenp, json_t **reject);
 
 /* The text of a JSON scalar for import_order_set(): a string as it is, an
- * integer in decimal, a real as the shortest decimal that reads back as
- * the same double (so 1390.5 stays "1390.5"), true/false.  NULL for null,
- * absent values, objects and arrays.  The text lives in buf (of len bytes)
- * or in the value. */
+ * integer in decimal, any other number as the source wrote it (1390.000000,
+ * an id beyond 64 bits) or, with an exponent, as the shortest decimal that
+ * reads back as the same double, true/false.  NULL for null, absent
+ * values, objects and arrays.  The text lives in buf (of len bytes) or in
+ * the value. */
 const char *import_json_text(const json_t *, char *buf, size_t len);
 
 #endif

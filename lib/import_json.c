@@ -162,9 +162,9 @@ keep_rest(struct import_order *o, struct import_item *it, const json_t *v,
 		if (*u != NULL || json_is_null(value))
 			continue;
 		if (it != NULL)
-			import_item_extra(it, key, json_deep_copy(value));
+			import_item_extra(it, key, jsonl_copy(value));
 		else
-			import_order_extra(o, key, json_deep_copy(value));
+			import_order_extra(o, key, jsonl_copy(value));
 	}
 }
 
@@ -300,7 +300,7 @@ woocommerce(struct import_order *o, const json_t *v, unsigned long line)
 	}
 	if (json_array_size(json_object_get(v, "shipping_lines")) > 0)
 		import_order_extra(o, "shipping_lines",
-		    json_deep_copy(json_object_get(v, "shipping_lines")));
+		    jsonl_copy(json_object_get(v, "shipping_lines")));
 	lines = json_object_get(v, "line_items");
 	json_array_foreach(lines, i, item) {
 		it = import_item_add(o, line);
@@ -484,7 +484,7 @@ yandex(struct import_order *o, const json_t *v, unsigned long line)
 			set(o, IMPORT_CITY, r, "name", line);
 	}
 	if (d != NULL)
-		import_order_extra(o, "delivery", json_deep_copy(d));
+		import_order_extra(o, "delivery", jsonl_copy(d));
 	json_array_foreach(json_object_get(v, "items"), i, it) {
 		item = import_item_add(o, line);
 		item_set(item, IMPORT_ITEM_ID, it, "id", line);
@@ -589,7 +589,7 @@ wb_market(struct import_order *o, const json_t *v, unsigned long line)
 	if (json_object_get(v, "address") != NULL &&
 	    !json_is_null(json_object_get(v, "address")))
 		import_order_extra(o, "address",
-		    json_deep_copy(json_object_get(v, "address")));
+		    jsonl_copy(json_object_get(v, "address")));
 	keep_rest(o, NULL, v, used);
 }
 

@@ -224,6 +224,27 @@ field() {
 	    '["9223372036854775001",99000,"pickup"]'
 }
 
+# NUMBERS: JSON numbers as a marketplace may write them, each of a form
+# that a double or an int64 would change.
+NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678901234567890,99999999999999999999999999999999,1E400,-1E400,1e-400,9223372036854775808,-9223372036854775809,9223372036854775807,-9223372036854775808,1.0,0.0,-0.0,1E+2,1e2,2.50e-3],"nested":{"a":[[{"b":-0}]],"marketplace_id":98765432109876543210}}'
+
+@test "ozon: numbers kept under extra as written, an id beyond 64 bits as its text" {
+	local m="\"marketplace_data\":$NUMBERS" a="\"attrs\":$NUMBERS"
+	# sed, not jq, which would rewrite the numbers.
+	sed -e "0,/\"tracking_number\": \"\",/s//&$m,/" \
+	    -e "0,/\"offer_id\": \"MUG-BAIKAL\", /s//&$a, /" \
+	    -e 's/"order_id": 31988422116,/"order_id": 12345678901234567890,/' \
+	    "$FIXTURES/ozon-fbs-postings.json" >"$BATS_TEST_TMPDIR/o.json"
+	run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/o.json"
+	assert_stderr ''
+	assert_line --index 0 --partial ",$m,"
+	assert_line --index 0 --partial "\"extra\":{$a,"
+	output=${output//",$m"/}
+	assert_equal "${output//"$a,"/}" \
+	    "$(sed 's/"source_id":"31988422116"/"source_id":"12345678901234567890"/' \
+	    "$FIXTURES/ozon-fbs-postings.out.jsonl")"
+}
+
 @test "yandex-market: RUR is RUB, DD-MM-YYYY times in UTC+3" {
 	check yandex-market-orders.json
 	assert_equal "$(field yandex-market-orders.out.jsonl \
