@@ -211,13 +211,15 @@ take_row(struct loader *ld, json_t *source, const char *sku,
 	ld->rows[ld->nrows++] = r;
 }
 
-/* A JSON field as text: strings as they are, integers in decimal. */
+/* A JSON field as text: strings as they are, integers in decimal (those
+ * beyond 64 bits as written, for the field's own range check). */
 static const char *
 field_text(const json_t *rec, const char *key, char *buf, size_t len,
     json_t *errors)
 {
 	const json_t *v = json_object_get(rec, key);
 	const json_t *e;
+	const char *raw;
 	size_t i;
 
 	if (v == NULL || json_is_null(v))
@@ -229,12 +231,15 @@ field_text(const json_t *rec, const char *key, char *buf, size_t len,
 		    json_integer_value(v));
 		return buf;
 	}
+	if ((raw = jsonl_number_raw(v)) != NULL &&
+	    strpbrk(raw, ".eE") == NULL)
+		return raw;
 	/* 2.5 is a number, just not a whole one: the field's own code. */
 	if (json_is_real(v) && (strcmp(key, "qty") == 0 ||
 	    strcmp(key, "priority") == 0)) {
 		reject_addf(errors, strcmp(key, "qty") == 0 ? "bad_qty" :
-		    "bad_priority", key, "%s %g is not a whole number", key,
-		    json_real_value(v));
+		    "bad_priority", key, "%s %s is not a whole number", key,
+		    jsonl_number_text(v, buf, len));
 		return "";
 	}
 	if (json_is_array(v) && strcmp(key, "regions") == 0) {
@@ -281,7 +286,7 @@ load_jsonl(struct loader *ld, const char *name, const char *data, size_t len)
 		if (strspn(p, " \t") >= n)
 			continue;
 		ld->nin++;
-		rec = json_loadb(p, n, JSON_REJECT_DUPLICATES, &error);
+		rec = jsonl_parse(p, n, JSON_REJECT_DUPLICATES, &error);
 		if (rec == NULL || !json_is_object(rec)) {
 			reject_line(&ld->rejects, name, lineno, p, n, "bad_json",
 			    rec == NULL ? error.text : "not a JSON object");

@@ -11,6 +11,7 @@
 
 #include "catalog.h"
 #include "csvread.h"
+#include "jsonl.h"
 #include "money.h"
 #include "xalloc.h"
 
@@ -264,7 +265,7 @@ load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
 	unsigned long lineno = 0;
 	json_error_t jerr;
 	json_t *o, *opts, *v;
-	const char *key;
+	const char *key, *raw;
 	struct row r;
 	int rc = 0;
 
@@ -273,7 +274,7 @@ load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
 		snprintf(where, sizeof(where), "%.200s: line %lu", path, lineno);
 		if (strspn(line, " \t\r\n") == (size_t)n)
 			continue;
-		if ((o = json_loadb(line, n, 0, &jerr)) == NULL ||
+		if ((o = jsonl_parse(line, n, 0, &jerr)) == NULL ||
 		    !json_is_object(o)) {
 			json_decref(o);
 			rc = fail(err, len, "%s: not a JSON object", where);
@@ -297,7 +298,10 @@ load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
 			snprintf(pricebuf, sizeof(pricebuf), "%" JSON_INTEGER_FORMAT,
 			    json_integer_value(v));
 			r.price = pricebuf;
-		} else if (json_is_real(v)) {
+		} else if ((raw = jsonl_number_raw(v)) != NULL &&
+		    strpbrk(raw, ".eE") == NULL)
+			r.price = raw;	/* beyond 64 bits: add_row() says so */
+		else if (json_is_real(v)) {
 			free(r.options);
 			json_decref(o);
 			rc = fail(err, len, "%s: write the price as a string "

@@ -854,6 +854,13 @@ EOF
 	accepted .items[0].unit_price 129950
 }
 
+@test "a JSON catalog with a number beyond 64 bits in a key it ignores loads" {
+	sed 's/"currency":"RUB",/&"ozon_sku":12345678901234567890,"w":1e-7,/' \
+	    "$FIXTURES/catalog.jsonl" >"$BATS_TEST_TMPDIR/catalog.jsonl"
+	check "$(priced 2 129900)" --catalog "$BATS_TEST_TMPDIR/catalog.jsonl"
+	accepted .items[0].unit_price 129900
+}
+
 @test "a catalog that cannot be opened exits 66 before any order" {
 	run -66 --separate-stderr order-validate --catalog "$BATS_TEST_TMPDIR/none.csv" \
 	    "$FIXTURES/one-valid.jsonl"

@@ -95,6 +95,23 @@ t_bad_rows() {
 ["bad_priority","priority"]'
 }
 
+@test "a number beyond 64 bits in a key stock-load ignores does not reject the row" {
+	use_backend sqlite
+	printf '%s\n' '{"sku":"A","warehouse":"W","qty":3,"ozon_id":12345678901234567890,"w":1e-7}' \
+	    '{"sku":"B","warehouse":"W","qty":12345678901234567890,"w":100.50}' \
+	    '{"sku":"C","warehouse":"W","qty":2.50}' >"$BATS_TEST_TMPDIR/rows.jsonl"
+	run -0 --separate-stderr stock-load --rejects "$BATS_TEST_TMPDIR/r" \
+	    "$BATS_TEST_TMPDIR/rows.jsonl"
+	assert_output '{"sku":"A","warehouse":"W","on_hand":3,"reserved":0,"available":3}'
+	run -0 jq -r '[.sku, .errors[].code, .errors[].message] | join(" ")' \
+	    "$BATS_TEST_TMPDIR/r"
+	assert_output "B bad_qty qty '12345678901234567890' is not a whole number
+C bad_qty qty 2.50 is not a whole number"
+	# The reject is the row as it came.
+	run -0 grep -F '"sku":"B","warehouse":"W","qty":12345678901234567890,"w":100.50,' \
+	    "$BATS_TEST_TMPDIR/r"
+}
+
 @test "--stats counts the rows, not a CSV header: read = loaded + rejected" {
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --stats --rejects /dev/null \
