@@ -885,7 +885,7 @@ check_items(struct validator *v, json_t *order,
     const struct money_currency *cur, int64_t *subtotal)
 {
 	json_t *items, *item, *qty;
-	char path[48], field[64], buf[64];
+	char path[48], field[64], skufield[64], buf[64];
 	size_t i;
 	int64_t price, line;
 	int known = 0, price_ok;
@@ -934,6 +934,12 @@ check_items(struct validator *v, json_t *order,
 		check_same_currency(v, item, path, cur);
 		if (v->have_catalog)
 			check_catalog_item(v, item, path, cur, price, price_ok);
+		else {
+			/* Without a catalog to find it in, the SKU must still
+			 * be one: order-reserve takes stock by it. */
+			snprintf(skufield, sizeof(skufield), "%s.sku", path);
+			get_string(v, item, "sku", skufield, 1);
+		}
 		if (known == 0 &&
 		    (money_mul(price, json_integer_value(qty), &line) == -1 ||
 		    money_add(*subtotal, line, subtotal) == -1)) {

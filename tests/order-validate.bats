@@ -736,6 +736,34 @@ EOF
 	rejected_as "missing_field items[0].unit_price"
 }
 
+@test "without --catalog an item's sku must still be a text string: \"\", none, 12345 and {} are rejected" {
+	local filter catalog
+	for catalog in '' "$FIXTURES/catalog.csv"; do
+		for filter in '.items[0].sku = ""' '.items[0].sku = "  "' \
+		    'del(.items[0].sku)' '.items[0].sku = null'; do
+			check "$filter" ${catalog:+--catalog "$catalog"}
+			rejected_as "missing_field items[0].sku"
+			message_is "items[0].sku is missing"
+		done
+		for filter in '.items[0].sku = 12345' '.items[0].sku = {"a": 1}' \
+		    '.items[0].sku = ["TSHIRT-RED-M"]' '.items[0].sku = true'; do
+			check "$filter" ${catalog:+--catalog "$catalog"}
+			rejected_as "bad_type items[0].sku"
+			message_is "items[0].sku must be a text string"
+		done
+	done
+}
+
+@test "a missing or non-text sku is said in Russian and Ukrainian too" {
+	check 'del(.items[0].sku)' --lang ru
+	rejected_as "missing_field items[0].sku"
+	message_is "не указано items[0].sku"
+	check '.items[0].sku = 12345' --lang uk
+	rejected_as "bad_type items[0].sku"
+	message_is "items[0].sku має бути рядком"
+}
+
+# ------------------------------------------------------------------ catalog
 # ------------------------------------------------------------------ catalog
 
 @test "an item that is in the CSV and JSONL catalogs passes" {
