@@ -25,6 +25,7 @@
 #include "jsonl.h"
 #include "money.h"
 #include "reject.h"
+#include "strset.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -1263,9 +1264,14 @@ struct run {
 	struct totals	*totals;
 	struct import_ctx ctx;
 	int		 status;
-	/* orders waiting for rows further down */
+	/* Orders waiting for rows further down.  Each key ever held has a
+	 * slot, NULL while its order is not held: a re-sorted export takes
+	 * and puts back an order per row, so the key is looked up, not
+	 * searched for. */
+	struct strset	 heldkeys;	/* key -> slot */
 	struct import_order **held;
-	size_t		 nheld, capheld;
+	size_t		 nheld, capheld;	/* slots */
+	size_t		 holding;	/* slots not NULL */
 	char		*buf;		/* a record's text */
 	size_t		 cap;
 };
@@ -1293,46 +1299,74 @@ static struct import_order *
 held_take(struct run *r, const char *key)
 {
 	struct import_order *o;
-	size_t i;
+	unsigned long *slot;
 
-	for (i = 0; i < r->nheld; i++)
-		if (strcmp(r->held[i]->key, key) == 0) {
-			o = r->held[i];
-			r->held[i] = r->held[--r->nheld];
-			return o;
-		}
-	return NULL;
+	if (r->holding == 0 ||
+	    (slot = strset_find(&r->heldkeys, key, strlen(key))) == NULL ||
+	    (o = r->held[*slot]) == NULL)
+		return NULL;
+	r->held[*slot] = NULL;
+	r->holding--;
+	return o;
 }
 
 static void
 held_put(struct run *r, struct import_order *o)
 {
-	if (r->nheld == r->capheld) {
-		r->capheld = r->capheld ? r->capheld * 2 : 16;
-		r->held = xrealloc(r->held, r->capheld * sizeof(*r->held));
+	unsigned long slot;
+
+	/* A second order of a key already held (orders without an id) gets
+	 * a slot of its own, which only held_flush() sees. */
+	if (strset_add(&r->heldkeys, o->key, strlen(o->key), r->nheld,
+	    &slot) || r->held[slot] != NULL) {
+		if (r->nheld == r->capheld) {
+			r->capheld = r->capheld ? r->capheld * 2 : 16;
+			r->held = xrealloc(r->held,
+			    r->capheld * sizeof(*r->held));
+		}
+		slot = r->nheld++;
 	}
-	r->held[r->nheld++] = o;
+	r->held[slot] = o;
+	r->holding++;
 }
+
+/* Held orders go out in the order of their last rows; orders that end
+ * on the same line (positions of a JSON array on one line) in the order
+ * they were first held. */
+struct held_order {
+	struct import_order *o;
+	size_t		 slot;
+};
 
 static int
 by_last_line(const void *a, const void *b)
 {
-	const struct import_order *x = *(struct import_order *const *)a;
-	const struct import_order *y = *(struct import_order *const *)b;
+	const struct held_order *x = a, *y = b;
 
-	return x->last < y->last ? -1 : x->last > y->last;
+	if (x->o->last != y->o->last)
+		return x->o->last < y->o->last ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
 static void
 held_flush(struct run *r)
 {
-	size_t i;
+	struct held_order *list;
+	size_t i, n = 0;
 
-	if (r->nheld > 1)
-		qsort(r->held, r->nheld, sizeof(*r->held), by_last_line);
+	list = xmalloc((r->holding + 1) * sizeof(*list));
 	for (i = 0; i < r->nheld; i++)
-		emit(r, r->held[i]);
-	r->nheld = 0;
+		if (r->held[i] != NULL) {
+			list[n].o = r->held[i];
+			list[n++].slot = i;
+		}
+	if (n > 1)
+		qsort(list, n, sizeof(*list), by_last_line);
+	for (i = 0; i < n; i++)
+		emit(r, list[i].o);
+	free(list);
+	strset_release(&r->heldkeys);
+	r->nheld = r->holding = 0;
 }
 
 /* Find the header in the first rows and the layout it fits.  Returns the
