@@ -377,6 +377,22 @@ field() {
 ["#100000",["SKU-0","SKU-1"]]'
 }
 
+@test "a map of 500000 rules whose columns are missing binds in linear time" {
+	{
+		printf 'id = Name\ncurrency = Currency\nitems.qty = Qty\n'
+		printf 'items.name = Item\nitems.unit_price = Price\n'
+		awk 'BEGIN { for (i = 0; i < 500000; i++)
+			printf("note = Missing %d\n", i) }'
+		echo 'note = NOTES'
+	} >"$BATS_TEST_TMPDIR/many.map"
+	printf 'Name,Currency,Qty,Item,Price,Notes\n1,EUR,1,Hat,1.00,hello\n' \
+	    >"$BATS_TEST_TMPDIR/many.csv"
+	run -0 --separate-stderr timeout 30 order-import \
+	    --map "$BATS_TEST_TMPDIR/many.map" "$BATS_TEST_TMPDIR/many.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .note]')" '["1","hello"]'
+	assert_stderr ''
+}
+
 @test "a row that cannot be read rejects its whole order, listing rows" {
 	sed 's/^#1045,lee@example.com,,,,,,,,,,,,,,2026-03-04 08:59:00 +0000,2,/#1045,lee@example.com,,,,,,,,,,,,,,2026-03-04 08:59:00 +0000,two,/' \
 	    "$FIXTURES/shopify-orders_export.csv" >"$BATS_TEST_TMPDIR/bad.csv"
