@@ -678,21 +678,53 @@ blank_row(const struct csvread_row *raw)
 	return 1;
 }
 
-/* eBay's "4 record(s) downloaded" and "Seller ID: ..." lines. */
+/* The words of eBay's "N record(s) downloaded" footer, in English and
+ * German, at the start of s (after white space). */
+static int
+footer_count_words(const char *s)
+{
+	static const char *const words[] = { "record(s) downloaded",
+	    "Datensätze heruntergeladen", "Datensatz heruntergeladen" };
+	size_t i;
+
+	s += strspn(s, " \t");
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strncmp(s, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* eBay's footers as it writes them: "3","record(s) downloaded,from",
+ * "Mar-01-26","to","Mar-05-26" (or all of it in the first field), "2
+ * Datensätze heruntergeladen", and "Seller ID : shop_demo",
+ * "Verkäufer-ID: ..." or "Verkäufername: ..." alone on their rows.  Only
+ * a row that holds nothing else is one: a title or a buyer's note with
+ * these words belongs to an order. */
 static int
 footer_row(const struct row *r)
 {
-	size_t i;
+	const char *f, *p;
+	size_t i, nonempty = 0, last = 0;
 
 	for (i = 0; i < r->nfields; i++)
-		if (strstr(r->fields[i], "record(s) downloaded") != NULL ||
-		    strstr(r->fields[i], "Datensätze heruntergeladen") != NULL ||
-		    strstr(r->fields[i], "Datensatz heruntergeladen") != NULL ||
-		    strncasecmp(r->fields[i], "Seller ID", 9) == 0 ||
-		    strncmp(r->fields[i], "Verkäufer-ID:", 14) == 0 ||
-		    strncmp(r->fields[i], "Verkäufername:", 15) == 0)
-			return 1;
-	return 0;
+		if (r->fields[i][0] != '\0') {
+			nonempty++;
+			last = i;
+		}
+	if (nonempty == 0 || (f = r->fields[0])[0] == '\0')
+		return 0;
+	if (nonempty == 1 && (strncasecmp(f, "Seller ID", 9) == 0 ||
+	    strncmp(f, "Verkäufer-ID:", 14) == 0 ||
+	    strncmp(f, "Verkäufername:", 15) == 0))
+		return 1;
+	/* The count, its words in the same field or the next, and at most
+	 * the days it covers: "from", a date, "to", a date. */
+	p = f + strspn(f, "0123456789");
+	if (p == f || last > 4)
+		return 0;
+	if (*p == '\0')
+		return r->nfields > 1 && footer_count_words(r->fields[1]);
+	return (*p == ' ' || *p == '\t') && footer_count_words(p);
 }
 
 /* ---- grouping: which orders' rows are not adjacent ---- */

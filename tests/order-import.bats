@@ -191,6 +191,17 @@ field() {
 	assert_stderr --partial "4 rows read; 2 orders written (4 rows), 0 orders rejected (0 rows); 2 footer lines skipped"
 }
 
+@test "ebay: a title or a note with a footer's words is an order, not a footer" {
+	sed -e 's/"Miles Davis Kind Of Blue 12" LP 1959"/"Seller ID badge holder, leather"/' \
+	    -e 's/"ana@example.com",""/"ana@example.com","3 record(s) downloaded, one parcel please"/' \
+	    "$FIXTURES/ebay-orders-report.csv" >"$BATS_TEST_TMPDIR/words.csv"
+	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/words.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].name, .extra["Buyer Note"]]')" \
+	    '["12-11001-22001","Seller ID badge holder, leather",null]
+["12-11002-22002","Pokemon Card, Holo","3 record(s) downloaded, one parcel please"]'
+	assert_stderr --partial "4 rows read; 2 orders written (4 rows), 0 orders rejected (0 rows); 2 footer lines skipped"
+}
+
 @test "ebay: an unescaped quote in a title does not derail the file" {
 	assert_equal "$(field ebay-orders-report.out.jsonl '.items[0].name' |
 	    head -n 1)" '"Miles Davis Kind Of Blue 12\" LP 1959"'
