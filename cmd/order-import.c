@@ -608,7 +608,9 @@ decode_row(struct row *r, struct csvread_row *raw, struct charset *cs)
 	offs = xmalloc((raw->nfields + 1) * sizeof(*offs));
 	for (i = 0; i < raw->nfields; i++) {
 		if ((d = charset_decode(cs, raw->fields[i], raw->lens[i],
-		    &n)) == NULL) {
+		    &n)) == NULL || memchr(d, '\0', n) != NULL) {
+			/* A NUL byte would cut the field short: no text
+			 * holds one, as in UTF-8 above. */
 			r->bad_encoding = 1;
 			d = "";
 			n = 0;
@@ -659,8 +661,11 @@ raw_back(void *arg, long long off, size_t len, size_t *lenp)
 	*lenp = n;
 	if (!b->cs->utf8 && (d = charset_decode(b->cs, buf, n, &dlen)) !=
 	    NULL && d != buf) {
+		/* Copied by its length: a NUL byte of the row is text. */
 		free(buf);
-		buf = xstrndup(d, dlen);
+		buf = xmalloc(dlen + 1);
+		memcpy(buf, d, dlen);
+		buf[dlen] = '\0';
 		*lenp = dlen;
 	}
 	return buf;

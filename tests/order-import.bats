@@ -423,6 +423,22 @@ field() {
 	refute_output --partial '"#1042"'
 }
 
+@test "a rejected cp1251 row with a NUL byte keeps its whole text in raw" {
+	{ cat "$FIXTURES/excel-ru-cp1251.csv"
+	    tail -n 1 "$FIXTURES/excel-ru-cp1251.csv" |
+	    sed 's/^1003;/1004;/' | iconv -f cp1251 -t utf-8 |
+	    sed 's/Кузнецов /Кузнецов~/' | iconv -f utf-8 -t cp1251 | tr '~' '\0'
+	} >"$BATS_TEST_TMPDIR/nul.csv"
+	run -0 --separate-stderr order-import --map "$MAPS/excel-ru.map" \
+	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/nul.csv"
+	assert_equal "$(echo "$output" | wc -l)" 2
+	assert_equal "$(jq -c 'select(.id == "1004") | .rows[].raw' \
+	    "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '"1004;04.03.2026;Кузнецов\u0000Алексей;+79031234567;alex@example.ru;190000;Санкт-Петербург;Санкт-Петербург;Невский пр., д. 1;Почта России;;Картой онлайн;250,00;0;SOCK-3;Носки (3 пары);;;два;450,00;"'
+	assert_equal "$(jq -c 'select(.id == "1004") | [.errors[].code]' \
+	    "$BATS_TEST_TMPDIR/r.jsonl")" '["bad_encoding","bad_qty"]'
+}
+
 @test "--strict makes a reject exit 65" {
 	run -65 --separate-stderr order-import --strict --map "$MAPS/excel-ru.map" \
 	    "$FIXTURES/excel-ru-cp1251.csv"
