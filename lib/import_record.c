@@ -204,34 +204,67 @@ amount(struct money_ctx *mc, const struct import_value *v, long item,
 	}
 }
 
-/* A count of units: "2", "+2", "2.0", "2,00". */
-static int
-parse_qty(const char *s, int64_t *qty)
-{
-	int64_t v = 0;
-	int n = 0;
+/* What parse_qty() found. */
+enum { QTY_OK, QTY_BAD, QTY_AMBIGUOUS, QTY_HUGE };
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '+')
-		s++;
-	for (; isdigit((unsigned char)*s); s++, n++) {
-		if (v > 1000000000)
-			return -1;
-		v = v * 10 + (*s - '0');
+/* "1,000" or "1.000" as money_parse() reads it without a decimal
+ * separator named: one separator, then three digits, which group
+ * thousands if the separator is not the decimal one. */
+static int
+lone_thousands(const char *s)
+{
+	size_t n;
+
+	s += strspn(s, " \t+-");
+	n = strspn(s, "0123456789");
+	if (n < 1 || n > 3 || *s == '0' || (s[n] != '.' && s[n] != ','))
+		return 0;
+	s += n + 1;
+	if (strspn(s, "0123456789") != 3)
+		return 0;
+	s += 3;
+	return s[strspn(s, " \t")] == '\0';
+}
+
+/* A count of units: "2", "+2", "2.0", and with the separators the
+ * format's amounts have (decimal, then the one that groups thousands):
+ * "1,000" is a thousand where the decimal separator is a point and one
+ * where it is a comma.  Where the format names none, "1,000" could be
+ * either and is QTY_AMBIGUOUS; "2.00" and "1.000.000" are not. */
+static int
+parse_qty(const char *s, char decimal, int64_t *qty)
+{
+	const char *p = s;
+	char num[128], code[4];
+	int64_t v = 0;
+	int n;
+
+	/* The common case: digits alone. */
+	p += strspn(p, " \t");
+	if (*p == '+')
+		p++;
+	for (n = 0; n < 18 && isdigit((unsigned char)*p); p++, n++)
+		v = v * 10 + (*p - '0');
+	if (n > 0 && p[strspn(p, " \t")] == '\0') {
+		*qty = v;
+		return QTY_OK;
 	}
-	if (n == 0)
-		return -1;
-	if ((*s == '.' || *s == ',') && s[1] == '0') {
-		for (s++; *s == '0'; s++)
-			;
+	if (split_amount(s, decimal, num, sizeof(num), code) == -1 ||
+	    code[0] != '\0')
+		return QTY_BAD;
+	if (decimal != '.' && decimal != ',' && lone_thousands(num))
+		return QTY_AMBIGUOUS;
+	switch (money_parse(num, 0, &v)) {
+	case MONEY_OK:
+		if (v < 0)
+			return QTY_BAD;
+		*qty = v;
+		return QTY_OK;
+	case MONEY_ERANGE:
+		return QTY_HUGE;
+	default:
+		return QTY_BAD;		/* a fraction, or no number */
 	}
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s != '\0')
-		return -1;
-	*qty = v;
-	return 0;
 }
 
 /* Does the lower-case text hold word: as a whole word when it is short,
@@ -765,15 +798,29 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		    sizeof(field), i, "qty"), "line %lu: no quantity",
 		    it->line);
 		ok = 0;
-	} else if (parse_qty(IV(it, IMPORT_ITEM_QTY)->text, &qty) == -1) {
+	} else switch (parse_qty(IV(it, IMPORT_ITEM_QTY)->text,
+	    o->ctx->decimal, &qty)) {
+	case QTY_OK:
+		iv.has_qty = 1;
+		iv.qty = qty;
+		break;
+	case QTY_AMBIGUOUS:
+		import_order_error(o, "ambiguous_qty", field_path(field,
+		    sizeof(field), i, "qty"), "line %lu: quantity '%s' is a "
+		    "thousand times more or less as its separator is decimal "
+		    "or not; give the map a 'decimal' line",
+		    IV(it, IMPORT_ITEM_QTY)->line, IV(it, IMPORT_ITEM_QTY)->text);
+		qty = -1;
+		ok = 0;
+		break;
+	default:
 		import_order_error(o, "bad_qty", field_path(field,
 		    sizeof(field), i, "qty"), "line %lu: quantity "
 		    "'%s' is not a whole number", IV(it, IMPORT_ITEM_QTY)->line,
 		    IV(it, IMPORT_ITEM_QTY)->text);
+		qty = -1;
 		ok = 0;
-	} else {
-		iv.has_qty = 1;
-		iv.qty = qty;
+		break;
 	}
 	if (IV(it, IMPORT_ITEM_PRICE)->text != NULL) {
 		if (amount(mc, IV(it, IMPORT_ITEM_PRICE), i, "unit_price",

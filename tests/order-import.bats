@@ -439,6 +439,49 @@ field() {
 	    "$BATS_TEST_TMPDIR/r.jsonl")" '["bad_encoding","bad_qty"]'
 }
 
+@test "quantities follow the format's separators: 1,000 is a thousand in Shopify" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
+	    '#1,EUR,"1,000",Hat,1.00' '#2,EUR,2.000,Cap,1.00' \
+	    '#3,EUR,"1,000.00",Pin,1.00' '#4,EUR,2.5,Mug,1.00' \
+	    >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" \
+	    '["#1",1000]
+["#2",2]
+["#3",1000]'
+	assert_stderr --partial "quantity '2.5' is not a whole number"
+}
+
+@test "quantities follow a map's decimal comma: 1.000 is a thousand, 2,000 two" {
+	printf '%s\n' 'id = Nr' 'currency := EUR' 'items.qty = Menge' \
+	    'items.name = Artikel' 'items.unit_price = Preis' 'decimal ,' \
+	    >"$BATS_TEST_TMPDIR/de.map"
+	printf '%s\n' 'Nr;Menge;Artikel;Preis' '1;1.000;Hut;1,00' '2;2,000;Tasse;1,00' \
+	    >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/de.map" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" \
+	    '["1",1000]
+["2",2]'
+	assert_stderr ''
+}
+
+@test "a map without decimal rejects 1,000 as ambiguous_qty and reads 2.00" {
+	printf '%s\n' 'id = Nr' 'currency := EUR' 'items.qty = Qty' \
+	    'items.name = Item' 'items.unit_price = Price' \
+	    >"$BATS_TEST_TMPDIR/any.map"
+	printf '%s\n' 'Nr;Qty;Item;Price' '1;1,000;Hat;1' '2;2.00;Cup;1' \
+	    '3;1.000.000;Pin;0' >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/any.map" \
+	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" \
+	    '["2",2]
+["3",1000000]'
+	assert_equal "$(jq -c '[.id, .errors[].code]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["1","ambiguous_qty"]'
+	assert_stderr ''
+}
+
 @test "--strict makes a reject exit 65" {
 	run -65 --separate-stderr order-import --strict --map "$MAPS/excel-ru.map" \
 	    "$FIXTURES/excel-ru-cp1251.csv"
