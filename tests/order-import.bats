@@ -482,6 +482,49 @@ field() {
 	assert_stderr ''
 }
 
+@test "a negative unit price is bad_amount, also with a minus sign U+2212" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price,Lineitem discount' \
+	    '#1,EUR,1,Hat,-10.00,' '#2,EUR,1,Hat,−10.00,' '#3,EUR,1,Hat,10.00,-2.00' \
+	    '#4,EUR,1,Gift,0.00,' >"$BATS_TEST_TMPDIR/p.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/p.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].unit_price, .items[0].discount]')" \
+	    '["#3",1000,200]
+["#4",0,null]'
+	assert_equal "$(jq -c '[.id, .errors[].code, .errors[].field]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#1","bad_amount","items[0].unit_price"]
+["#2","bad_amount","items[0].unit_price"]'
+	assert_equal "$(jq -r '.errors[].message' "$BATS_TEST_TMPDIR/r.jsonl" | head -n 1)" \
+	    "line 2: unit price '-10.00' is negative (a discount goes in its own column)"
+}
+
+@test "a quantity of 0 is bad_qty unless its line is cancelled" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price,Cancelled at' \
+	    '#1,EUR,0,Hat,10.00,' '#2,EUR,0,Hat,,2026-03-03 12:00:00 +0000' \
+	    '#3,EUR,-1,Hat,10.00,' >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" '["#2",0]'
+	assert_equal "$(jq -c '[.id, .errors[].code, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#1","bad_qty","line 2: quantity '"'0'"' is below 1"]
+["#3","bad_qty","line 4: quantity '"'-1'"' is below 1"]'
+}
+
+@test "a quantity over 1000000 is qty_too_large; a number past 64 bits says so" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
+	    '#1,EUR,1000000,Pin,0.01' '#2,EUR,1000001,Pin,0.01' \
+	    '#3,EUR,9999999999,Pin,0.01' '#4,EUR,9223372036854775807,Pin,0.01' \
+	    '#5,EUR,99999999999999999999,Pin,0.01' >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" '["#1",1000000]'
+	assert_equal "$(jq -c '[.id, .errors[].code, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#2","qty_too_large","line 3: quantity '"'1000001'"' is over 1000000, more than any order holds"]
+["#3","qty_too_large","line 4: quantity '"'9999999999'"' is over 1000000, more than any order holds"]
+["#4","qty_too_large","line 5: quantity '"'9223372036854775807'"' is over 1000000, more than any order holds"]
+["#5","qty_too_large","line 6: quantity '"'99999999999999999999'"' is too large to be a number"]'
+}
+
 @test "--strict makes a reject exit 65" {
 	run -65 --separate-stderr order-import --strict --map "$MAPS/excel-ru.map" \
 	    "$FIXTURES/excel-ru-cp1251.csv"
