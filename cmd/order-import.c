@@ -2075,6 +2075,7 @@ static int
 import_file(struct run *r, const char *path)
 {
 	struct input in;
+	struct totals t;
 	int status, fb, json_format;
 
 	if ((status = input_open(&in, path)) != 0)
@@ -2090,7 +2091,13 @@ import_file(struct run *r, const char *path)
 	fb = first_byte(&in);
 	json_format = r->opt->format != NULL &&
 	    json_format_kind(r->opt->format) != IMPORT_JSON_NONE;
-	if (json_format && fb != '{' && fb != '[') {
+	if (fb == -1 && in.nsniff < SNIFF_SIZE) {
+		/* No export, no rows: nothing to do, as for every program
+		 * given no records; not a reject, so not for --strict. */
+		warnx("'%s' is empty: nothing to import", in.name);
+		memset(&t, 0, sizeof(t));
+		stats_line(r, in.name, "none", "utf-8", 0, &t);
+	} else if (json_format && fb != '{' && fb != '[') {
 		warnx("'%s' is no %s export: it is not JSON", in.name,
 		    r->opt->format);
 		status = EX_DATAERR;

@@ -326,11 +326,19 @@ field() {
 	assert_stderr --partial 'is no ozon export: it is not JSON'
 }
 
-@test "an empty file: exit 65, no header" {
-	: >"$BATS_TEST_TMPDIR/empty.csv"
-	run -65 --separate-stderr order-import "$BATS_TEST_TMPDIR/empty.csv"
+@test "an empty file, /dev/null or empty input: nothing imported, exit 0" {
+	printf ' \r\n\n' >"$BATS_TEST_TMPDIR/empty.csv"
+	run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/empty.csv"
 	assert_output ''
-	assert_stderr --partial "is empty: no header line"
+	assert_stderr "order-import: '$BATS_TEST_TMPDIR/empty.csv' is empty: nothing to import"
+	run -0 --separate-stderr order-import --strict /dev/null
+	assert_output ''
+	assert_stderr "order-import: '/dev/null' is empty: nothing to import"
+	run -0 --separate-stderr sh -c 'order-import --stats </dev/null'
+	assert_output ''
+	assert_stderr --partial "'<stdin>' is empty: nothing to import"
+	run -0 --separate-stderr order-import --format ozon /dev/null
+	assert_output ''
 }
 
 @test "a header only: no records, exit 0" {
