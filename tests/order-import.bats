@@ -551,11 +551,29 @@ field() {
 	assert_stderr --partial 'Caf�,1.00'
 }
 
-@test "--encoding auto takes a file with one cp1252 byte as cp1252" {
+@test "--encoding auto takes UTF-8 with a few bad bytes as UTF-8, rejecting their rows" {
+	local rest
+	rest=$(printf ',%.0s' {1..52})	# the header has 71 columns
 	{ cat "$FIXTURES/shopify-orders_export.csv"
-	    printf '#1047,,,,,,,EUR,,,,,,,,,1,Caf\351,1.00\n'; } \
+	    printf '#1047,,,,,,,EUR,,,,,,,,,1,Caf\351,1.00%s\n' "$rest"
+	    printf '#1048,,,,,,,EUR,,,,,,,,,1,M\377\376ug,1.00%s\n' "$rest"; } \
 	    >"$BATS_TEST_TMPDIR/mixed.csv"
-	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/mixed.csv"
+	run -0 --separate-stderr order-import --stats --rejects \
+	    "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/mixed.csv"
+	assert_output "$(cat "$FIXTURES/shopify-orders_export.out.jsonl")"
+	assert_stderr --partial 'encoding utf-8'
+	assert_equal "$(jq -c '[.id, .errors[].code, .rows[].raw]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#1047","bad_encoding","#1047,,,,,,,EUR,,,,,,,,,1,Caf�,1.00'"$rest"'"]
+["#1048","bad_encoding","#1048,,,,,,,EUR,,,,,,,,,1,M��ug,1.00'"$rest"'"]'
+}
+
+@test "--encoding auto still takes ASCII with one cp1252 letter as cp1252" {
+	{ head -n 1 "$FIXTURES/shopify-orders_export.csv"
+	    printf '#1047,,,,,,,EUR,,,,,,,,,1,Caf\351,1.00%s\n' \
+	    "$(printf ',%.0s' {1..52})"; } \
+	    >"$BATS_TEST_TMPDIR/one.csv"
+	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/one.csv"
+	assert_equal "$(echo "$output" | jq -r '.items[0].name')" 'Café'
 	assert_stderr --partial 'encoding cp1252'
 }
 
