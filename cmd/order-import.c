@@ -1844,6 +1844,7 @@ struct jsonsplit {
 	int		 in_array;
 	int		 started;	/* past a BOM */
 	int		 lines;		/* JSON lines: -1 not known yet */
+	int		 cut;		/* the value ended with the input */
 };
 
 static int
@@ -1918,11 +1919,161 @@ json_next(struct jsonsplit *js, char **bufp, size_t *capp, size_t *lenp,
 	}
 	if (len == 0)
 		return 0;
+	js->cut = c == EOF && !scalar && (depth > 0 || in_string);
 	if (js->lines == -1 && !js->in_array)
 		js->lines = !newline;
 	(*bufp)[len] = '\0';
 	*lenp = len;
 	return 1;
+}
+
+/* The part of a value cut short that json_mend() took off. */
+struct jsoncut {
+	char		*text;		/* NULL: none */
+	size_t		 len;
+	unsigned long	 line;		/* where it starts */
+	unsigned long	 endline;	/* where the input ends */
+	long long	 end;		/* ... its byte offset */
+	size_t		 kept;		/* whole values before it */
+};
+
+/* Whether an array under the keys key[0..n-1] (each an object's member)
+ * holds the orders of an API response, as import_json_unwrap() finds
+ * them. */
+static int
+json_orders_path(const char (*key)[16], size_t n)
+{
+	if (n == 1)
+		return strcmp(key[0], "result") == 0 ||
+		    strcmp(key[0], "postings") == 0 ||
+		    strcmp(key[0], "orders") == 0;
+	return n == 2 && strcmp(key[0], "result") == 0 &&
+	    (strcmp(key[1], "postings") == 0 || strcmp(key[1], "orders") == 0);
+}
+
+/* A response cut short ({"result":{"postings":[{...},{...},{"posting_nu)
+ * loses only the order it was cut in: the text up to the last whole
+ * value of its orders array, closed, replaces it in *bufp, and the rest
+ * goes to cut (its end left to the caller).  Nothing changes (cut->text
+ * NULL) when the cut is not inside or after such an array. */
+#define JSON_MEND_DEPTH	64
+
+static void
+json_mend(char **bufp, size_t *capp, size_t *lenp, unsigned long line,
+    struct jsoncut *cut)
+{
+	char *buf = *bufp, open[JSON_MEND_DEPTH];
+	char key[JSON_MEND_DEPTH][16];	/* each object's latest key */
+	size_t len = *lenp, i, k, depth = 0, list = 0, keep = 0, start = 0;
+	size_t kstart = 0, kept = 0;
+	unsigned long l = line;
+	int in_string = 0, escape = 0, want_key = 0, is_key = 0, closed = 0;
+	char c;
+
+	memset(cut, 0, sizeof(*cut));
+	for (i = 0; i < len; i++) {
+		c = buf[i];
+		if (c == '\n')
+			l++;
+		if (in_string) {
+			if (escape)
+				escape = 0;
+			else if (c == '\\')
+				escape = 1;
+			else if (c == '"') {
+				in_string = 0;
+				if (is_key)
+					snprintf(key[depth - 1], sizeof(key[0]),
+					    "%.*s", (int)(i - kstart),
+					    buf + kstart);
+			}
+			continue;
+		}
+		if (list > 0 && !closed && depth == list && start == 0 &&
+		    c != '\0' && strchr(" \t\r\n,]", c) == NULL)
+			start = i;		/* a value of the list begins */
+		switch (c) {
+		case '"':
+			in_string = 1;
+			is_key = want_key && depth > 0;
+			kstart = i + 1;
+			break;
+		case '{':
+		case '[':
+			if (depth == JSON_MEND_DEPTH)
+				return;
+			if (c == '[' && list == 0 &&
+			    json_orders_path((const char (*)[16])key, depth)) {
+				for (k = 0; k < depth && open[k] == '{'; k++)
+					;
+				list = k == depth ? depth + 1 : 0;
+				keep = i + 1;
+			}
+			open[depth] = c;
+			key[depth][0] = '\0';
+			depth++;
+			want_key = c == '{';
+			break;
+		case '}':
+		case ']':
+			if (depth == 0)
+				return;
+			if (depth == list && !closed) {
+				if (start > 0)
+					kept++;	/* a scalar before the end */
+				keep = i + 1;
+				closed = 1;
+			}
+			depth--;
+			want_key = 0;
+			if (depth == list && !closed) {
+				keep = i + 1;	/* a whole value */
+				kept++;
+				start = 0;
+			}
+			break;
+		case ',':
+			if (depth == list && !closed && start > 0) {
+				keep = i;	/* a whole scalar */
+				kept++;
+				start = 0;
+			}
+			want_key = depth > 0 && open[depth - 1] == '{';
+			break;
+		case ':':
+			want_key = 0;
+			break;
+		}
+	}
+	if (list == 0 || depth == 0)
+		return;
+	/* What follows the last whole value: the value cut short. */
+	for (i = keep; i < len && strchr(" \t\r\n,", buf[i]) != NULL &&
+	    buf[i] != '\0'; i++)
+		;
+	cut->line = line;
+	for (start = 0; start < i; start++)
+		if (buf[start] == '\n')
+			cut->line++;
+	cut->endline = l;
+	cut->kept = kept;
+	cut->len = len - i;
+	cut->text = xmalloc(cut->len + 1);
+	memcpy(cut->text, buf + i, cut->len);
+	cut->text[cut->len] = '\0';
+	/* The whole values, then the list closed and the objects around
+	 * it. */
+	len = keep;
+	if (len + list + 2 > *capp) {
+		*capp = len + list + 2;
+		*bufp = buf = xrealloc(buf, *capp);
+	}
+	if (!closed)
+		buf[len++] = ']';
+	for (i = list - 1; i > 0; i--)
+		buf[len++] = '}';
+	buf[len] = '\0';
+	*lenp = len;
 }
 
 static void
@@ -1972,10 +2123,27 @@ json_reject(struct run *r, unsigned long line, const char *raw, size_t len,
 	r->totals->rows_rejected++;
 }
 
+/* The reject for the part of a value json_mend() took off. */
+static void
+json_cut_reject(struct run *r, struct jsoncut *cut)
+{
+	char msg[256];
+
+	if (cut->text == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "cut short: the input ends at line %lu, "
+	    "byte %lld, inside this value; the %zu whole values before it "
+	    "are kept", cut->endline, cut->end, cut->kept);
+	json_reject(r, cut->line, cut->text, cut->len, "bad_json", msg);
+	free(cut->text);
+	cut->text = NULL;
+}
+
 static int
 import_json(struct run *r, struct input *in)
 {
-	struct jsonsplit js = { in->fp, 0, 0, 0, -1 };
+	struct jsonsplit js = { in->fp, 0, 0, 0, -1, 0 };
+	struct jsoncut cut;
 	struct totals before = *r->totals, t;
 	json_error_t error;
 	json_t *v, *list, *elem;
@@ -1988,9 +2156,15 @@ import_json(struct run *r, struct input *in)
 	if (r->opt->format != NULL)
 		want = json_format_kind(r->opt->format);
 	while (json_next(&js, &buf, &cap, &len, &line)) {
+		cut.text = NULL;
+		if (js.cut) {
+			json_mend(&buf, &cap, &len, line, &cut);
+			cut.end = ftello(in->fp);
+		}
 		if ((v = json_loadb(buf, len, JSON_DECODE_ANY, &error)) == NULL) {
 			snprintf(msg, sizeof(msg), "not JSON: %s", error.text);
 			json_reject(r, line, buf, len, "bad_json", msg);
+			json_cut_reject(r, &cut);
 			continue;
 		}
 		list = import_json_unwrap(v);
@@ -2042,6 +2216,7 @@ import_json(struct run *r, struct input *in)
 				    len);
 		}
 		json_decref(v);
+		json_cut_reject(r, &cut);
 	}
 	held_flush(r);
 	free(buf);

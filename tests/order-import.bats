@@ -585,6 +585,69 @@ field() {
 	assert_stderr --partial '"code":"bad_json"'
 }
 
+# wrap FIXTURE PATH BEFORE AFTER: ten orders made of the first one in the
+# fixture (ids 1-10 under .id or .posting_number), written one a line
+# between the lines BEFORE and AFTER, as an API response pretty-printed.
+wrap() {
+	local f=$1 path=$2 key
+	key=$(jq -r "$path[0] | if has(\"posting_number\") then \"posting_number\" else \"id\" end" "$FIXTURES/$f")
+	echo "$3"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		jq -c --arg i "$i" --arg k "$key" \
+		    "$path[0] | .[\$k] = (if .[\$k] | type == \"number\" then (\$i | tonumber) else \$i end)" \
+		    "$FIXTURES/$f" | tr -d '\n'
+		((i < 10)) && printf ','
+		echo
+	done
+	echo "$4"
+}
+
+@test "a wrapped JSON export cut short keeps every whole order before the cut" {
+	local f bytes full
+	for f in 'ozon-fbs-postings.json .result.postings {"result":{"postings":[ ]}}' \
+	    'yandex-market-orders.json .orders {"orders":[ ],"pager":{"total":10}}' \
+	    'wildberries-marketplace-orders.json .orders {"next":0,"orders":[ ]}'; do
+		# shellcheck disable=SC2086 # four words
+		wrap $f >"$BATS_TEST_TMPDIR/full.json"
+		run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/full.json"
+		assert_equal "$(echo "$output" | wc -l)" 10
+		full=$output
+		# lines 2-8 are whole orders; line 9 is cut in half
+		bytes=$(head -n 8 "$BATS_TEST_TMPDIR/full.json" | wc -c)
+		bytes=$((bytes + $(sed -n 9p "$BATS_TEST_TMPDIR/full.json" | wc -c) / 2))
+		head -c "$bytes" "$BATS_TEST_TMPDIR/full.json" >"$BATS_TEST_TMPDIR/cut.json"
+		run -0 --separate-stderr order-import --stats \
+		    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/cut.json"
+		assert_output "$(echo "$full" | head -n 7)"
+		assert_stderr --partial '8 rows read; 7 orders written (7 rows), 1 orders rejected (1 rows)'
+		assert_equal "$(jq -c '[.line, .errors[].code, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+		    "[9,\"bad_json\",\"cut short: the input ends at line 9, byte $bytes, inside this value; the 7 whole values before it are kept\"]"
+		assert_equal "$(jq -r .raw "$BATS_TEST_TMPDIR/r.jsonl")" \
+		    "$(sed -n 9p "$BATS_TEST_TMPDIR/full.json" | head -c "$(($(sed -n 9p "$BATS_TEST_TMPDIR/full.json" | wc -c) / 2))")"
+		rm "$BATS_TEST_TMPDIR/r.jsonl"
+	done
+}
+
+@test "a wrapped JSON export on one line, cut short, keeps the whole orders" {
+	local bytes want
+	wrap ozon-fbs-postings.json .result.postings '{"result":{"postings":[' ']}}' \
+	    >"$BATS_TEST_TMPDIR/lines.json"
+	tr -d '\n' <"$BATS_TEST_TMPDIR/lines.json" >"$BATS_TEST_TMPDIR/full.json"
+	for pct in 50 60 70 80 90 95; do
+		bytes=$(($(wc -c <"$BATS_TEST_TMPDIR/full.json") * pct / 100))
+		head -c "$bytes" "$BATS_TEST_TMPDIR/full.json" >"$BATS_TEST_TMPDIR/cut.json"
+		# the whole orders: those whose last byte is before the cut
+		want=$(awk -v cut="$bytes" '{ total += length($0) }
+		    NR >= 2 && NR <= 11 && total - /,$/ <= cut { printf("%d ", NR - 1) }' \
+		    "$BATS_TEST_TMPDIR/lines.json")
+		run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+		    "$BATS_TEST_TMPDIR/cut.json"
+		assert_equal "$(echo "$output" | jq -r .id | tr '\n' ' ')" "$want"
+		assert_equal "$(jq -r '.errors[].code' "$BATS_TEST_TMPDIR/r.jsonl")" bad_json
+		rm "$BATS_TEST_TMPDIR/r.jsonl"
+	done
+}
+
 # ---- the man page's EXAMPLES ----
 
 @test "example: order-import --format shopify orders_export.csv | order-validate" {
