@@ -2048,8 +2048,8 @@ json_mend(char **bufp, size_t *capp, size_t *lenp, unsigned long line,
 	if (list == 0 || depth == 0)
 		return;
 	/* What follows the last whole value: the value cut short. */
-	for (i = keep; i < len && strchr(" \t\r\n,", buf[i]) != NULL &&
-	    buf[i] != '\0'; i++)
+	for (i = keep; i < len && buf[i] != '\0' &&
+	    strchr(" \t\r\n,", buf[i]) != NULL; i++)
 		;
 	cut->line = line;
 	for (start = 0; start < i; start++)

@@ -243,15 +243,21 @@ parse_qty(const char *s, char decimal, int64_t *qty)
 	const char *p = s;
 	char num[128], code[4];
 	int64_t v = 0;
-	int n;
+	int n, huge = 0;
 
 	/* The common case: digits alone. */
 	p += strspn(p, " \t");
 	if (*p == '+')
 		p++;
-	for (n = 0; n < 18 && isdigit((unsigned char)*p); p++, n++)
-		v = v * 10 + (*p - '0');
+	for (n = 0; isdigit((unsigned char)*p); p++, n++) {
+		if (v > (INT64_MAX - (*p - '0')) / 10)
+			huge = 1;
+		else if (!huge)
+			v = v * 10 + (*p - '0');
+	}
 	if (n > 0 && p[strspn(p, " \t")] == '\0') {
+		if (huge)
+			return QTY_HUGE;
 		*qty = v;
 		return QTY_OK;
 	}
@@ -863,9 +869,9 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		break;
 	case QTY_AMBIGUOUS:
 		import_order_error(o, "ambiguous_qty", field_path(field,
-		    sizeof(field), i, "qty"), "line %lu: quantity '%s' is a "
-		    "thousand times more or less as its separator is decimal "
-		    "or not; give the map a 'decimal' line",
+		    sizeof(field), i, "qty"), "line %lu: quantity '%s' reads "
+		    "as thousands or as a fraction: the map names no decimal "
+		    "separator (add a 'decimal' line)",
 		    IV(it, IMPORT_ITEM_QTY)->line, IV(it, IMPORT_ITEM_QTY)->text);
 		qty = -1;
 		ok = 0;

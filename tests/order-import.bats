@@ -519,10 +519,13 @@ field() {
 }
 
 @test "a quantity over 1000000 is qty_too_large; a number past 64 bits says so" {
+	local nines
 	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
 	    '#1,EUR,1000000,Pin,0.01' '#2,EUR,1000001,Pin,0.01' \
 	    '#3,EUR,9999999999,Pin,0.01' '#4,EUR,9223372036854775807,Pin,0.01' \
 	    '#5,EUR,99999999999999999999,Pin,0.01' >"$BATS_TEST_TMPDIR/q.csv"
+	nines=$(printf '9%.0s' {1..130})
+	echo "#6,EUR,$nines,Pin,0.01" >>"$BATS_TEST_TMPDIR/q.csv"
 	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
 	    "$BATS_TEST_TMPDIR/q.csv"
 	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" '["#1",1000000]'
@@ -530,7 +533,8 @@ field() {
 	    '["#2","qty_too_large","line 3: quantity '"'1000001'"' is over 1000000, more than any order holds"]
 ["#3","qty_too_large","line 4: quantity '"'9999999999'"' is over 1000000, more than any order holds"]
 ["#4","qty_too_large","line 5: quantity '"'9223372036854775807'"' is over 1000000, more than any order holds"]
-["#5","qty_too_large","line 6: quantity '"'99999999999999999999'"' is too large to be a number"]'
+["#5","qty_too_large","line 6: quantity '"'99999999999999999999'"' is too large to be a number"]
+["#6","qty_too_large","line 7: quantity '"'$nines'"' is too large to be a number"]'
 }
 
 @test "--strict makes a reject exit 65" {
