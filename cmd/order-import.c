@@ -25,6 +25,7 @@
 #include "jsonl.h"
 #include "money.h"
 #include "reject.h"
+#include "strset.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -186,17 +187,6 @@ pool_release(void)
 		}
 		pool[i].n = 0;
 	}
-}
-
-/* Free what json_dumps() returned, with jansson's own free function. */
-static void
-json_text_free(char *text)
-{
-	json_malloc_t m;
-	json_free_t f;
-
-	json_get_alloc_funcs(&m, &f);
-	f(text);
 }
 
 /* ---- the current input ---- */
@@ -607,7 +597,9 @@ decode_row(struct row *r, struct csvread_row *raw, struct charset *cs)
 	offs = xmalloc((raw->nfields + 1) * sizeof(*offs));
 	for (i = 0; i < raw->nfields; i++) {
 		if ((d = charset_decode(cs, raw->fields[i], raw->lens[i],
-		    &n)) == NULL) {
+		    &n)) == NULL || memchr(d, '\0', n) != NULL) {
+			/* A NUL byte would cut the field short: no text
+			 * holds one, as in UTF-8 above. */
 			r->bad_encoding = 1;
 			d = "";
 			n = 0;
@@ -658,8 +650,11 @@ raw_back(void *arg, long long off, size_t len, size_t *lenp)
 	*lenp = n;
 	if (!b->cs->utf8 && (d = charset_decode(b->cs, buf, n, &dlen)) !=
 	    NULL && d != buf) {
+		/* Copied by its length: a NUL byte of the row is text. */
 		free(buf);
-		buf = xstrndup(d, dlen);
+		buf = xmalloc(dlen + 1);
+		memcpy(buf, d, dlen);
+		buf[dlen] = '\0';
 		*lenp = dlen;
 	}
 	return buf;
@@ -677,21 +672,53 @@ blank_row(const struct csvread_row *raw)
 	return 1;
 }
 
-/* eBay's "4 record(s) downloaded" and "Seller ID: ..." lines. */
+/* The words of eBay's "N record(s) downloaded" footer, in English and
+ * German, at the start of s (after white space). */
+static int
+footer_count_words(const char *s)
+{
+	static const char *const words[] = { "record(s) downloaded",
+	    "Datensätze heruntergeladen", "Datensatz heruntergeladen" };
+	size_t i;
+
+	s += strspn(s, " \t");
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strncmp(s, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* eBay's footers as it writes them: "3","record(s) downloaded,from",
+ * "Mar-01-26","to","Mar-05-26" (or all of it in the first field), "2
+ * Datensätze heruntergeladen", and "Seller ID : shop_demo",
+ * "Verkäufer-ID: ..." or "Verkäufername: ..." alone on their rows.  Only
+ * a row that holds nothing else is one: a title or a buyer's note with
+ * these words belongs to an order. */
 static int
 footer_row(const struct row *r)
 {
-	size_t i;
+	const char *f, *p;
+	size_t i, nonempty = 0, last = 0;
 
 	for (i = 0; i < r->nfields; i++)
-		if (strstr(r->fields[i], "record(s) downloaded") != NULL ||
-		    strstr(r->fields[i], "Datensätze heruntergeladen") != NULL ||
-		    strstr(r->fields[i], "Datensatz heruntergeladen") != NULL ||
-		    strncasecmp(r->fields[i], "Seller ID", 9) == 0 ||
-		    strncmp(r->fields[i], "Verkäufer-ID:", 14) == 0 ||
-		    strncmp(r->fields[i], "Verkäufername:", 15) == 0)
-			return 1;
-	return 0;
+		if (r->fields[i][0] != '\0') {
+			nonempty++;
+			last = i;
+		}
+	if (nonempty == 0 || (f = r->fields[0])[0] == '\0')
+		return 0;
+	if (nonempty == 1 && (strncasecmp(f, "Seller ID", 9) == 0 ||
+	    strncmp(f, "Verkäufer-ID:", 14) == 0 ||
+	    strncmp(f, "Verkäufername:", 15) == 0))
+		return 1;
+	/* The count, its words in the same field or the next, and at most
+	 * the days it covers: "from", a date, "to", a date. */
+	p = f + strspn(f, "0123456789");
+	if (p == f || last > 4)
+		return 0;
+	if (*p == '\0')
+		return r->nfields > 1 && footer_count_words(r->fields[1]);
+	return (*p == ' ' || *p == '\t') && footer_count_words(p);
 }
 
 /* ---- grouping: which orders' rows are not adjacent ---- */
@@ -1263,9 +1290,14 @@ struct run {
 	struct totals	*totals;
 	struct import_ctx ctx;
 	int		 status;
-	/* orders waiting for rows further down */
+	/* Orders waiting for rows further down.  Each key ever held has a
+	 * slot, NULL while its order is not held: a re-sorted export takes
+	 * and puts back an order per row, so the key is looked up, not
+	 * searched for. */
+	struct strset	 heldkeys;	/* key -> slot */
 	struct import_order **held;
-	size_t		 nheld, capheld;
+	size_t		 nheld, capheld;	/* slots */
+	size_t		 holding;	/* slots not NULL */
 	char		*buf;		/* a record's text */
 	size_t		 cap;
 };
@@ -1293,46 +1325,74 @@ static struct import_order *
 held_take(struct run *r, const char *key)
 {
 	struct import_order *o;
-	size_t i;
+	unsigned long *slot;
 
-	for (i = 0; i < r->nheld; i++)
-		if (strcmp(r->held[i]->key, key) == 0) {
-			o = r->held[i];
-			r->held[i] = r->held[--r->nheld];
-			return o;
-		}
-	return NULL;
+	if (r->holding == 0 ||
+	    (slot = strset_find(&r->heldkeys, key, strlen(key))) == NULL ||
+	    (o = r->held[*slot]) == NULL)
+		return NULL;
+	r->held[*slot] = NULL;
+	r->holding--;
+	return o;
 }
 
 static void
 held_put(struct run *r, struct import_order *o)
 {
-	if (r->nheld == r->capheld) {
-		r->capheld = r->capheld ? r->capheld * 2 : 16;
-		r->held = xrealloc(r->held, r->capheld * sizeof(*r->held));
+	unsigned long slot;
+
+	/* A second order of a key already held (orders without an id) gets
+	 * a slot of its own, which only held_flush() sees. */
+	if (strset_add(&r->heldkeys, o->key, strlen(o->key), r->nheld,
+	    &slot) || r->held[slot] != NULL) {
+		if (r->nheld == r->capheld) {
+			r->capheld = r->capheld ? r->capheld * 2 : 16;
+			r->held = xrealloc(r->held,
+			    r->capheld * sizeof(*r->held));
+		}
+		slot = r->nheld++;
 	}
-	r->held[r->nheld++] = o;
+	r->held[slot] = o;
+	r->holding++;
 }
+
+/* Held orders go out in the order of their last rows; orders that end
+ * on the same line (positions of a JSON array on one line) in the order
+ * they were first held. */
+struct held_order {
+	struct import_order *o;
+	size_t		 slot;
+};
 
 static int
 by_last_line(const void *a, const void *b)
 {
-	const struct import_order *x = *(struct import_order *const *)a;
-	const struct import_order *y = *(struct import_order *const *)b;
+	const struct held_order *x = a, *y = b;
 
-	return x->last < y->last ? -1 : x->last > y->last;
+	if (x->o->last != y->o->last)
+		return x->o->last < y->o->last ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
 static void
 held_flush(struct run *r)
 {
-	size_t i;
+	struct held_order *list;
+	size_t i, n = 0;
 
-	if (r->nheld > 1)
-		qsort(r->held, r->nheld, sizeof(*r->held), by_last_line);
+	list = xmalloc((r->holding + 1) * sizeof(*list));
 	for (i = 0; i < r->nheld; i++)
-		emit(r, r->held[i]);
-	r->nheld = 0;
+		if (r->held[i] != NULL) {
+			list[n].o = r->held[i];
+			list[n++].slot = i;
+		}
+	if (n > 1)
+		qsort(list, n, sizeof(*list), by_last_line);
+	for (i = 0; i < n; i++)
+		emit(r, list[i].o);
+	free(list);
+	strset_release(&r->heldkeys);
+	r->nheld = r->holding = 0;
 }
 
 /* Find the header in the first rows and the layout it fits.  Returns the
@@ -1773,6 +1833,7 @@ struct jsonsplit {
 	int		 in_array;
 	int		 started;	/* past a BOM */
 	int		 lines;		/* JSON lines: -1 not known yet */
+	int		 cut;		/* the value ended with the input */
 };
 
 static int
@@ -1847,11 +1908,161 @@ json_next(struct jsonsplit *js, char **bufp, size_t *capp, size_t *lenp,
 	}
 	if (len == 0)
 		return 0;
+	js->cut = c == EOF && !scalar && (depth > 0 || in_string);
 	if (js->lines == -1 && !js->in_array)
 		js->lines = !newline;
 	(*bufp)[len] = '\0';
 	*lenp = len;
 	return 1;
+}
+
+/* The part of a value cut short that json_mend() took off. */
+struct jsoncut {
+	char		*text;		/* NULL: none */
+	size_t		 len;
+	unsigned long	 line;		/* where it starts */
+	unsigned long	 endline;	/* where the input ends */
+	long long	 end;		/* ... its byte offset */
+	size_t		 kept;		/* whole values before it */
+};
+
+/* Whether an array under the keys key[0..n-1] (each an object's member)
+ * holds the orders of an API response, as import_json_unwrap() finds
+ * them. */
+static int
+json_orders_path(const char (*key)[16], size_t n)
+{
+	if (n == 1)
+		return strcmp(key[0], "result") == 0 ||
+		    strcmp(key[0], "postings") == 0 ||
+		    strcmp(key[0], "orders") == 0;
+	return n == 2 && strcmp(key[0], "result") == 0 &&
+	    (strcmp(key[1], "postings") == 0 || strcmp(key[1], "orders") == 0);
+}
+
+/* A response cut short ({"result":{"postings":[{...},{...},{"posting_nu)
+ * loses only the order it was cut in: the text up to the last whole
+ * value of its orders array, closed, replaces it in *bufp, and the rest
+ * goes to cut (its end left to the caller).  Nothing changes (cut->text
+ * NULL) when the cut is not inside or after such an array. */
+#define JSON_MEND_DEPTH	64
+
+static void
+json_mend(char **bufp, size_t *capp, size_t *lenp, unsigned long line,
+    struct jsoncut *cut)
+{
+	char *buf = *bufp, open[JSON_MEND_DEPTH];
+	char key[JSON_MEND_DEPTH][16];	/* each object's latest key */
+	size_t len = *lenp, i, k, depth = 0, list = 0, keep = 0, start = 0;
+	size_t kstart = 0, kept = 0;
+	unsigned long l = line;
+	int in_string = 0, escape = 0, want_key = 0, is_key = 0, closed = 0;
+	char c;
+
+	memset(cut, 0, sizeof(*cut));
+	for (i = 0; i < len; i++) {
+		c = buf[i];
+		if (c == '\n')
+			l++;
+		if (in_string) {
+			if (escape)
+				escape = 0;
+			else if (c == '\\')
+				escape = 1;
+			else if (c == '"') {
+				in_string = 0;
+				if (is_key)
+					snprintf(key[depth - 1], sizeof(key[0]),
+					    "%.*s", (int)(i - kstart),
+					    buf + kstart);
+			}
+			continue;
+		}
+		if (list > 0 && !closed && depth == list && start == 0 &&
+		    c != '\0' && strchr(" \t\r\n,]", c) == NULL)
+			start = i;		/* a value of the list begins */
+		switch (c) {
+		case '"':
+			in_string = 1;
+			is_key = want_key && depth > 0;
+			kstart = i + 1;
+			break;
+		case '{':
+		case '[':
+			if (depth == JSON_MEND_DEPTH)
+				return;
+			if (c == '[' && list == 0 &&
+			    json_orders_path((const char (*)[16])key, depth)) {
+				for (k = 0; k < depth && open[k] == '{'; k++)
+					;
+				list = k == depth ? depth + 1 : 0;
+				keep = i + 1;
+			}
+			open[depth] = c;
+			key[depth][0] = '\0';
+			depth++;
+			want_key = c == '{';
+			break;
+		case '}':
+		case ']':
+			if (depth == 0)
+				return;
+			if (depth == list && !closed) {
+				if (start > 0)
+					kept++;	/* a scalar before the end */
+				keep = i + 1;
+				closed = 1;
+			}
+			depth--;
+			want_key = 0;
+			if (depth == list && !closed) {
+				keep = i + 1;	/* a whole value */
+				kept++;
+				start = 0;
+			}
+			break;
+		case ',':
+			if (depth == list && !closed && start > 0) {
+				keep = i;	/* a whole scalar */
+				kept++;
+				start = 0;
+			}
+			want_key = depth > 0 && open[depth - 1] == '{';
+			break;
+		case ':':
+			want_key = 0;
+			break;
+		}
+	}
+	if (list == 0 || depth == 0)
+		return;
+	/* What follows the last whole value: the value cut short. */
+	for (i = keep; i < len && buf[i] != '\0' &&
+	    strchr(" \t\r\n,", buf[i]) != NULL; i++)
+		;
+	cut->line = line;
+	for (start = 0; start < i; start++)
+		if (buf[start] == '\n')
+			cut->line++;
+	cut->endline = l;
+	cut->kept = kept;
+	cut->len = len - i;
+	cut->text = xmalloc(cut->len + 1);
+	memcpy(cut->text, buf + i, cut->len);
+	cut->text[cut->len] = '\0';
+	/* The whole values, then the list closed and the objects around
+	 * it. */
+	len = keep;
+	if (len + list + 2 > *capp) {
+		*capp = len + list + 2;
+		*bufp = buf = xrealloc(buf, *capp);
+	}
+	if (!closed)
+		buf[len++] = ']';
+	for (i = list - 1; i > 0; i--)
+		buf[len++] = '}';
+	buf[len] = '\0';
+	*lenp = len;
 }
 
 static void
@@ -1901,15 +2112,32 @@ json_reject(struct run *r, unsigned long line, const char *raw, size_t len,
 	r->totals->rows_rejected++;
 }
 
+/* The reject for the part of a value json_mend() took off. */
+static void
+json_cut_reject(struct run *r, struct jsoncut *cut)
+{
+	char msg[256];
+
+	if (cut->text == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "cut short: the input ends at line %lu, "
+	    "byte %lld, inside this value; the %zu whole values before it "
+	    "are kept", cut->endline, cut->end, cut->kept);
+	json_reject(r, cut->line, cut->text, cut->len, "bad_json", msg);
+	free(cut->text);
+	cut->text = NULL;
+}
+
 static int
 import_json(struct run *r, struct input *in)
 {
-	struct jsonsplit js = { in->fp, 0, 0, 0, -1 };
+	struct jsonsplit js = { in->fp, 0, 0, 0, -1, 0 };
+	struct jsoncut cut;
 	struct totals before = *r->totals, t;
 	json_error_t error;
 	json_t *v, *list, *elem;
-	char *buf = NULL, msg[256];
-	size_t cap = 0, len, i;
+	char *buf = NULL, *etext = NULL, msg[256];
+	size_t cap = 0, len, i, ecap = 0, elen;
 	unsigned long line = 0;
 	int kind = IMPORT_JSON_NONE, k, want = IMPORT_JSON_NONE, status = 0;
 	int seen = 0;
@@ -1917,9 +2145,15 @@ import_json(struct run *r, struct input *in)
 	if (r->opt->format != NULL)
 		want = json_format_kind(r->opt->format);
 	while (json_next(&js, &buf, &cap, &len, &line)) {
+		cut.text = NULL;
+		if (js.cut) {
+			json_mend(&buf, &cap, &len, line, &cut);
+			cut.end = ftello(in->fp);
+		}
 		if ((v = jsonl_parse(buf, len, JSON_DECODE_ANY, &error)) == NULL) {
 			snprintf(msg, sizeof(msg), "not JSON: %s", error.text);
 			json_reject(r, line, buf, len, "bad_json", msg);
+			json_cut_reject(r, &cut);
 			continue;
 		}
 		list = import_json_unwrap(v);
@@ -1948,32 +2182,31 @@ import_json(struct run *r, struct input *in)
 				    IMPORT_JSON_NONE ? kind : want),
 				    "JSON");
 				if (json_is_array(list)) {
-					char *text = json_dumps(elem,
-					    JSON_COMPACT | JSON_ENCODE_ANY);
-
-					json_reject(r, line, text ? text : "",
-					    text ? strlen(text) : 0,
+					elen = 0;
+					jsonl_encode(&etext, &ecap, &elen,
+					    elem);
+					json_reject(r, line, etext, elen,
 					    "unknown_object", msg);
-					json_text_free(text);
 				} else
 					json_reject(r, line, buf, len,
 					    "unknown_object", msg);
 				continue;
 			}
 			if (json_is_array(list)) {
-				char *text = json_dumps(elem, JSON_COMPACT);
-
+				elen = 0;
+				jsonl_encode(&etext, &ecap, &elen, elem);
 				json_object_to_order(r, elem, kind, line,
-				    text ? text : "", text ? strlen(text) : 0);
-				json_text_free(text);
+				    etext, elen);
 			} else
 				json_object_to_order(r, elem, kind, line, buf,
 				    len);
 		}
 		json_decref(v);
+		json_cut_reject(r, &cut);
 	}
 	held_flush(r);
 	free(buf);
+	free(etext);
 	if (seen > 0 && kind == IMPORT_JSON_NONE) {
 		if (want != IMPORT_JSON_NONE)
 			warnx("'%s' is no %s export: no object has its "
@@ -2004,6 +2237,7 @@ static int
 import_file(struct run *r, const char *path)
 {
 	struct input in;
+	struct totals t;
 	int status, fb, json_format;
 
 	if ((status = input_open(&in, path)) != 0)
@@ -2019,7 +2253,13 @@ import_file(struct run *r, const char *path)
 	fb = first_byte(&in);
 	json_format = r->opt->format != NULL &&
 	    json_format_kind(r->opt->format) != IMPORT_JSON_NONE;
-	if (json_format && fb != '{' && fb != '[') {
+	if (fb == -1 && in.nsniff < SNIFF_SIZE) {
+		/* No export, no rows: nothing to do, as for every program
+		 * given no records; not a reject, so not for --strict. */
+		warnx("'%s' is empty: nothing to import", in.name);
+		memset(&t, 0, sizeof(t));
+		stats_line(r, in.name, "none", "utf-8", 0, &t);
+	} else if (json_format && fb != '{' && fb != '[') {
 		warnx("'%s' is no %s export: it is not JSON", in.name,
 		    r->opt->format);
 		status = EX_DATAERR;

@@ -160,6 +160,19 @@ lead_len(unsigned char c)
 	return 0;
 }
 
+/* Whether s[0..n-1], shorter than the sequence its lead byte starts, is
+ * its beginning: continuation bytes after the lead. */
+static int
+valid_prefix(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return 1;
+}
+
 static void
 check_utf8(struct charset_guess *g, const unsigned char *p, size_t len)
 {
@@ -178,12 +191,14 @@ check_utf8(struct charset_guess *g, const unsigned char *p, size_t len)
 			g->npending += take;
 			return;
 		}
-		if (utf8_seqlen(tmp, want) != want)
-			g->not_utf8 = 1;
+		if (utf8_seqlen(tmp, want) == want) {
+			g->utf8_good += want;
+			i = take;
+		} else	/* the lead and its continuation bytes: none fits */
+			g->utf8_bad += g->npending;
 		g->npending = 0;
-		i = take;
 	}
-	while (i < len && !g->not_utf8) {
+	while (i < len) {
 		if (p[i] < 0x80) {
 			uint64_t w;
 
@@ -197,18 +212,21 @@ check_utf8(struct charset_guess *g, const unsigned char *p, size_t len)
 			continue;
 		}
 		if ((n = utf8_seqlen(p + i, len - i)) > 0) {
+			g->utf8_good += n;
 			i += n;
 			continue;
 		}
 		want = lead_len(p[i]);
 		if (want > 0 && len - i < want &&
-		    utf8_seqlen(p + i, len - i) == 0) {
+		    utf8_seqlen(p + i, len - i) == 0 &&
+		    valid_prefix(p + i, len - i)) {
 			/* Possibly cut by the piece's end: decide later. */
 			memcpy(g->pending, p + i, len - i);
 			g->npending = len - i;
 			return;
 		}
-		g->not_utf8 = 1;
+		g->utf8_bad++;
+		i++;
 	}
 }
 
@@ -218,8 +236,7 @@ charset_guess_feed(struct charset_guess *g, const char *buf, size_t len)
 	const unsigned char *p = (const unsigned char *)buf;
 	size_t i;
 
-	if (!g->not_utf8)
-		check_utf8(g, p, len);
+	check_utf8(g, p, len);
 	for (i = 0; i < len; i++) {
 		/* Most bytes are ASCII: skip them eight at a time. */
 		while (i + 8 <= len && !g->last_high) {
@@ -253,7 +270,10 @@ charset_guess_feed(struct charset_guess *g, const char *buf, size_t len)
 const char *
 charset_guess_result(const struct charset_guess *g)
 {
-	if (!g->not_utf8 && g->npending == 0)
+	/* A sequence cut by the end of the input is bad bytes. */
+	unsigned long bad = g->utf8_bad + g->npending;
+
+	if (bad == 0 || g->utf8_good >= 2 * bad)
 		return "utf-8";
 	/* paired counts a byte twice when it has neighbours on both sides,
 	 * so compare with the number of high bytes. */

@@ -30,7 +30,8 @@ void	 charset_close(struct charset *);
 
 /* Evidence for --encoding auto, fed with the whole input in pieces. */
 struct charset_guess {
-	int		 not_utf8;	/* a byte sequence UTF-8 forbids */
+	unsigned long	 utf8_good;	/* bytes of valid UTF-8 sequences */
+	unsigned long	 utf8_bad;	/* bytes above 0x7F in none */
 	unsigned char	 pending[4];	/* a sequence cut by the piece's end */
 	size_t		 npending;
 	unsigned long	 high;		/* bytes 0xC0-0xFF */
@@ -44,10 +45,15 @@ void	 charset_guess_init(struct charset_guess *);
 void	 charset_guess_feed(struct charset_guess *, const char *buf,
 	    size_t len);
 
-/* The verdict: "utf-8" when every byte sequence was UTF-8 (ASCII is);
- * otherwise "cp1251" when most bytes 0xC0-0xFF stand next to another such
- * byte, as in Cyrillic words, and "cp1252" (Western European text, where
- * accented letters stand alone between ASCII ones) when not. */
+/* The verdict: "utf-8" when at least two thirds of the bytes above 0x7F
+ * form UTF-8 sequences (ASCII alone is UTF-8): text in UTF-8 with a few
+ * broken rows, which are then rejected, rather than all of it misread.
+ * Text in Windows-1251 or -1252 seldom forms a sequence: its letters
+ * stand next to other letters or ASCII, seldom before the bytes
+ * 0x80-0xBF a sequence goes on with.  Otherwise "cp1251" when most bytes
+ * 0xC0-0xFF stand next to another such byte, as in Cyrillic words, and
+ * "cp1252" (Western European text, where accented letters stand alone
+ * between ASCII ones) when not. */
 const char *charset_guess_result(const struct charset_guess *);
 
 #endif

@@ -15,6 +15,7 @@
 #include "money.h"
 #include "reject.h"
 #include "rfc3339.h"
+#include "strset.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -140,8 +141,12 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 				free(optname);
 				goto fail;
 			}
-			map->rules = xrealloc(map->rules,
-			    (map->nrules + 1) * sizeof(*map->rules));
+			/* Doubled at each power of two: a map of a million
+			 * lines is read in one pass, not copied per line. */
+			if ((map->nrules & (map->nrules - 1)) == 0)
+				map->rules = xrealloc(map->rules,
+				    (map->nrules ? map->nrules * 2 : 1) *
+				    sizeof(*map->rules));
 			r = &map->rules[map->nrules++];
 			r->field = field;
 			r->op = op[0] == '+' ? IMPORT_ADD :
@@ -268,15 +273,36 @@ import_map_release(struct import_map *map)
 	memset(map, 0, sizeof(*map));
 }
 
+/* The header's names by their case keys (utf8_casekey()), each with the
+ * index of the first column of that name: bound once, so that a map of
+ * many rules takes as long as reading it. */
 static long
-find_column(char *const *header, size_t n, const char *name)
+find_column(const struct strset *columns, const char *name)
 {
-	size_t i;
+	unsigned long *col;
+	char *key;
 
-	for (i = 0; i < n; i++)
-		if (utf8_casecmp(header[i], name) == 0)
-			return (long)i;
-	return -1;
+	key = utf8_casekey(name);
+	col = strset_find(columns, key, strlen(key));
+	free(key);
+	return col != NULL ? (long)*col : -1;
+}
+
+/* "FIELD" or "FIELD:NAME", the key of a rule's target in buf. */
+static const char *
+target_key(char **buf, size_t *cap, int field, const char *name)
+{
+	size_t need = 16 + (name != NULL ? strlen(name) : 0);
+
+	if (*cap < need) {
+		*cap = need * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	if (name != NULL)
+		snprintf(*buf, *cap, "%d:%s", field, name);
+	else
+		snprintf(*buf, *cap, "%d", field);
+	return *buf;
 }
 
 static void
@@ -294,24 +320,32 @@ int
 import_map_bind(struct import_map *map, char *const *header, size_t n,
     char *missing, size_t len)
 {
-	size_t i, j;
+	struct strset columns, bound;
+	size_t i, cap = 0;
 	int nmissing = 0, found;
-	char *alt, *p, *save;
+	char *alt, *p, *save, *key, *buf = NULL;
+	const char *k;
 
 	missing[0] = '\0';
 	free(map->used);
 	map->used = xcalloc(n + 1, 1);
 	map->ncolumns = n;
+	strset_init(&columns);
+	for (i = 0; i < n; i++) {
+		key = utf8_casekey(header[i]);
+		strset_add(&columns, key, strlen(key), i, NULL);
+		free(key);
+	}
 	for (i = 0; i < map->nrules; i++) {
 		struct import_rule *r = &map->rules[i];
 
 		r->col = r->op == IMPORT_CONST ? -1 :
-		    find_column(header, n, r->column);
+		    find_column(&columns, r->column);
 		if (r->col >= 0)
 			map->used[r->col] = 1;
 	}
 	for (i = 0; i < map->ngroup; i++) {
-		map->group_col[i] = find_column(header, n, map->group[i]);
+		map->group_col[i] = find_column(&columns, map->group[i]);
 		if (map->group_col[i] >= 0)
 			map->used[map->group_col[i]] = 1;
 	}
@@ -320,31 +354,42 @@ import_map_bind(struct import_map *map, char *const *header, size_t n,
 		found = 0;
 		for (p = strtok_r(alt, "|", &save); p != NULL;
 		    p = strtok_r(NULL, "|", &save))
-			if (find_column(header, n, trim(p)) >= 0)
+			if (find_column(&columns, trim(p)) >= 0)
 				found = 1;
 		free(alt);
 		if (!found)
 			note_missing(missing, len, &nmissing, map->require[i]);
 	}
+	strset_release(&columns);
 	if (!map->user)
 		return nmissing;
 	/* A map file's column must be there, unless another line for the
-	 * same field names one that is. */
+	 * same field names one that is: the fields (and items.variant.NAME
+	 * and the like) that a column fills, looked up, not searched for. */
+	strset_init(&bound);
+	for (i = 0; i < map->nrules; i++) {
+		const struct import_rule *r = &map->rules[i];
+
+		if (r->col < 0)
+			continue;
+		k = target_key(&buf, &cap, r->field, NULL);
+		strset_add(&bound, k, strlen(k), 0, NULL);
+		if (r->name != NULL) {
+			k = target_key(&buf, &cap, r->field, r->name);
+			strset_add(&bound, k, strlen(k), 0, NULL);
+		}
+	}
 	for (i = 0; i < map->nrules; i++) {
 		const struct import_rule *r = &map->rules[i];
 
 		if (r->op == IMPORT_CONST || r->col >= 0)
 			continue;
-		found = 0;
-		for (j = 0; j < map->nrules; j++)
-			if (map->rules[j].field == r->field &&
-			    map->rules[j].col >= 0 &&
-			    (r->name == NULL || (map->rules[j].name != NULL &&
-			    strcmp(r->name, map->rules[j].name) == 0)))
-				found = 1;
-		if (!found)
+		k = target_key(&buf, &cap, r->field, r->name);
+		if (strset_find(&bound, k, strlen(k)) == NULL)
 			note_missing(missing, len, &nmissing, r->column);
 	}
+	strset_release(&bound);
+	free(buf);
 	found = 0;
 	for (i = 0; i < map->ngroup; i++)
 		if (map->group_col[i] >= 0)

@@ -204,34 +204,105 @@ amount(struct money_ctx *mc, const struct import_value *v, long item,
 	}
 }
 
-/* A count of units: "2", "+2", "2.0", "2,00". */
-static int
-parse_qty(const char *s, int64_t *qty)
-{
-	int64_t v = 0;
-	int n = 0;
+/* More than any order line holds: a quantity beyond it is a mistake (a
+ * price or an EAN in the wrong column), not a count.  order-validate's
+ * --max-qty (1000 by default) sets the shop's own limit. */
+#define MAX_QTY		1000000
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '+')
-		s++;
-	for (; isdigit((unsigned char)*s); s++, n++) {
-		if (v > 1000000000)
-			return -1;
-		v = v * 10 + (*s - '0');
+/* What parse_qty() found. */
+enum { QTY_OK, QTY_BAD, QTY_AMBIGUOUS, QTY_HUGE };
+
+/* "1,000" or "1.000" as money_parse() reads it without a decimal
+ * separator named: one separator, then three digits, which group
+ * thousands if the separator is not the decimal one. */
+static int
+lone_thousands(const char *s)
+{
+	size_t n;
+
+	s += strspn(s, " \t+-");
+	n = strspn(s, "0123456789");
+	if (n < 1 || n > 3 || *s == '0' || (s[n] != '.' && s[n] != ','))
+		return 0;
+	s += n + 1;
+	if (strspn(s, "0123456789") != 3)
+		return 0;
+	s += 3;
+	return s[strspn(s, " \t")] == '\0';
+}
+
+/* A count of units: "2", "+2", "2.0", and with the separators the
+ * format's amounts have (decimal, then the one that groups thousands):
+ * "1,000" is a thousand where the decimal separator is a point and one
+ * where it is a comma.  Where the format names none, "1,000" could be
+ * either and is QTY_AMBIGUOUS; "2.00" and "1.000.000" are not.  A sign
+ * is read: the caller says what a count below 1 is. */
+static int
+parse_qty(const char *s, char decimal, int64_t *qty)
+{
+	const char *p = s;
+	char num[128], code[4];
+	int64_t v = 0;
+	int n, huge = 0;
+
+	/* The common case: digits alone. */
+	p += strspn(p, " \t");
+	if (*p == '+')
+		p++;
+	for (n = 0; isdigit((unsigned char)*p); p++, n++) {
+		if (v > (INT64_MAX - (*p - '0')) / 10)
+			huge = 1;
+		else if (!huge)
+			v = v * 10 + (*p - '0');
 	}
-	if (n == 0)
-		return -1;
-	if ((*s == '.' || *s == ',') && s[1] == '0') {
-		for (s++; *s == '0'; s++)
-			;
+	if (n > 0 && p[strspn(p, " \t")] == '\0') {
+		if (huge)
+			return QTY_HUGE;
+		*qty = v;
+		return QTY_OK;
 	}
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s != '\0')
-		return -1;
-	*qty = v;
-	return 0;
+	if (split_amount(s, decimal, num, sizeof(num), code) == -1 ||
+	    code[0] != '\0')
+		return QTY_BAD;
+	if (decimal != '.' && decimal != ',' && lone_thousands(num))
+		return QTY_AMBIGUOUS;
+	switch (money_parse(num, 0, &v)) {
+	case MONEY_OK:
+		*qty = v;
+		return QTY_OK;
+	case MONEY_ERANGE:
+		return QTY_HUGE;
+	default:
+		return QTY_BAD;		/* a fraction, or no number */
+	}
+}
+
+/* Whether the item's line, or its order, is cancelled: Amazon writes a
+ * quantity of 0 there. */
+static int
+cancelled(const struct import_order *o, const struct import_item *it)
+{
+	static const char *const words[] = { "cancel", "storn", "отмен",
+	    "скасов" };
+	const char *texts[2];
+	char *lower;
+	size_t i, j;
+	int found = 0;
+
+	if (o->v[IMPORT_CANCELLED_AT].text != NULL)
+		return 1;
+	texts[0] = it->v[IMPORT_ITEM_STATUS - IMPORT_ITEM_ID].text;
+	texts[1] = o->v[IMPORT_STATUS_ORDER].text;
+	for (i = 0; i < 2 && !found; i++) {
+		if (texts[i] == NULL)
+			continue;
+		lower = utf8_lower(texts[i]);
+		for (j = 0; j < sizeof(words) / sizeof(words[0]); j++)
+			if (strstr(lower, words[j]) != NULL)
+				found = 1;
+		free(lower);
+	}
+	return found;
 }
 
 /* Does the lower-case text hold word: as a whole word when it is short,
@@ -765,22 +836,70 @@ make_item(struct money_ctx *mc, struct import_item *it, size_t i,
 		    sizeof(field), i, "qty"), "line %lu: no quantity",
 		    it->line);
 		ok = 0;
-	} else if (parse_qty(IV(it, IMPORT_ITEM_QTY)->text, &qty) == -1) {
+	} else switch (parse_qty(IV(it, IMPORT_ITEM_QTY)->text,
+	    o->ctx->decimal, &qty)) {
+	case QTY_OK:
+		if (qty > MAX_QTY) {
+			import_order_error(o, "qty_too_large", field_path(field,
+			    sizeof(field), i, "qty"), "line %lu: quantity '%s' "
+			    "is over %d, more than any order holds",
+			    IV(it, IMPORT_ITEM_QTY)->line,
+			    IV(it, IMPORT_ITEM_QTY)->text, MAX_QTY);
+			qty = -1;
+			ok = 0;
+		} else if (qty < 0 || (qty == 0 && !cancelled(o, it))) {
+			import_order_error(o, "bad_qty", field_path(field,
+			    sizeof(field), i, "qty"), "line %lu: quantity '%s' "
+			    "is below 1", IV(it, IMPORT_ITEM_QTY)->line,
+			    IV(it, IMPORT_ITEM_QTY)->text);
+			qty = -1;
+			ok = 0;
+		} else {
+			iv.has_qty = 1;
+			iv.qty = qty;
+		}
+		break;
+	case QTY_HUGE:
+		import_order_error(o, "qty_too_large", field_path(field,
+		    sizeof(field), i, "qty"), "line %lu: quantity '%s' is too "
+		    "large to be a number", IV(it, IMPORT_ITEM_QTY)->line,
+		    IV(it, IMPORT_ITEM_QTY)->text);
+		qty = -1;
+		ok = 0;
+		break;
+	case QTY_AMBIGUOUS:
+		import_order_error(o, "ambiguous_qty", field_path(field,
+		    sizeof(field), i, "qty"), "line %lu: quantity '%s' reads "
+		    "as thousands or as a fraction: the map names no decimal "
+		    "separator (add a 'decimal' line)",
+		    IV(it, IMPORT_ITEM_QTY)->line, IV(it, IMPORT_ITEM_QTY)->text);
+		qty = -1;
+		ok = 0;
+		break;
+	default:
 		import_order_error(o, "bad_qty", field_path(field,
 		    sizeof(field), i, "qty"), "line %lu: quantity "
 		    "'%s' is not a whole number", IV(it, IMPORT_ITEM_QTY)->line,
 		    IV(it, IMPORT_ITEM_QTY)->text);
+		qty = -1;
 		ok = 0;
-	} else {
-		iv.has_qty = 1;
-		iv.qty = qty;
+		break;
 	}
 	if (IV(it, IMPORT_ITEM_PRICE)->text != NULL) {
 		if (amount(mc, IV(it, IMPORT_ITEM_PRICE), i, "unit_price",
-		    &price) == 0)
-			has_price = 1;
-		else
+		    &price) == -1)
 			ok = 0;
+		else if (price < 0) {
+			/* No format writes a discount as a negative price:
+			 * each has a column for it. */
+			import_order_error(o, "bad_amount", field_path(field,
+			    sizeof(field), i, "unit_price"), "line %lu: "
+			    "unit price '%s' is negative (a discount goes in "
+			    "its own column)", IV(it, IMPORT_ITEM_PRICE)->line,
+			    IV(it, IMPORT_ITEM_PRICE)->text);
+			ok = 0;
+		} else
+			has_price = 1;
 	} else if (IV(it, IMPORT_ITEM_LINE_TOTAL)->text != NULL) {
 		if (amount(mc, IV(it, IMPORT_ITEM_LINE_TOTAL), i, "unit_price",
 		    &total) == -1)

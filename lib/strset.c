@@ -112,6 +112,22 @@ strset_add(struct strset *s, const char *p, size_t len, unsigned long value,
 	return 1;
 }
 
+unsigned long *
+strset_find(const struct strset *s, const char *p, size_t len)
+{
+	size_t j;
+
+	if (s->cap == 0)
+		return NULL;
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	for (j = hash(p, len) & (s->cap - 1); s->slots[j] != NULL;
+	    j = (j + 1) & (s->cap - 1))
+		if (equal(s->slots[j], p, len))
+			return &s->values[j];
+	return NULL;
+}
+
 void
 strset_release(struct strset *s)
 {

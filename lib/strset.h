@@ -23,6 +23,12 @@ void	strset_init(struct strset *);
 int	strset_add(struct strset *, const char *p, size_t len,
 	    unsigned long value, unsigned long *old);
 
+/* The value p[0..len-1] was added with, to read or change in place (it
+ * lives until the next strset_add() or strset_release()), or NULL when
+ * the string is not in the set: a map from strings to numbers. */
+unsigned long *strset_find(const struct strset *, const char *p,
+	    size_t len);
+
 void	strset_release(struct strset *);
 
 #endif

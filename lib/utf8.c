@@ -142,6 +142,41 @@ utf8_casecmp(const char *a, const char *b)
 }
 
 char *
+utf8_casekey(const char *s)
+{
+	const unsigned char *p = skip_space((const unsigned char *)s);
+	const unsigned char *end = p + trimmed_len(p);
+	unsigned char *out, *o;
+	uint32_t c;
+
+	/* Folding never lengthens a character; a stray byte takes two. */
+	out = o = xmalloc((end - p) * 2 + 1);
+	while (p < end) {
+		c = fold(&p);
+		if (c >= 0x110000) {
+			*o++ = 0xff;		/* in no UTF-8 character */
+			*o++ = c - 0x110000;
+		} else if (c < 0x80) {
+			*o++ = c;
+		} else if (c < 0x800) {
+			*o++ = 0xc0 | c >> 6;
+			*o++ = 0x80 | (c & 0x3f);
+		} else if (c < 0x10000) {
+			*o++ = 0xe0 | c >> 12;
+			*o++ = 0x80 | (c >> 6 & 0x3f);
+			*o++ = 0x80 | (c & 0x3f);
+		} else {
+			*o++ = 0xf0 | c >> 18;
+			*o++ = 0x80 | (c >> 12 & 0x3f);
+			*o++ = 0x80 | (c >> 6 & 0x3f);
+			*o++ = 0x80 | (c & 0x3f);
+		}
+	}
+	*o = '\0';
+	return (char *)out;
+}
+
+char *
 utf8_lower(const char *s)
 {
 	unsigned char *out, *o;

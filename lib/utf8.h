@@ -17,6 +17,11 @@ char	*utf8_sanitize(const char *s, size_t len, size_t *outlen);
  * surrounding white space: 0 when equal, as strcmp(3) otherwise. */
 int	 utf8_casecmp(const char *a, const char *b);
 
+/* A new string that is the same for two strings exactly when
+ * utf8_casecmp() finds them equal, to hash names compared without regard
+ * to case.  Caller frees. */
+char	*utf8_casekey(const char *s);
+
 /* Copy s into a new string with ASCII and Cyrillic letters lower-cased. */
 char	*utf8_lower(const char *s);
 

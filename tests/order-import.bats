@@ -191,6 +191,17 @@ field() {
 	assert_stderr --partial "4 rows read; 2 orders written (4 rows), 0 orders rejected (0 rows); 2 footer lines skipped"
 }
 
+@test "ebay: a title or a note with a footer's words is an order, not a footer" {
+	sed -e 's/"Miles Davis Kind Of Blue 12" LP 1959"/"Seller ID badge holder, leather"/' \
+	    -e 's/"ana@example.com",""/"ana@example.com","3 record(s) downloaded, one parcel please"/' \
+	    "$FIXTURES/ebay-orders-report.csv" >"$BATS_TEST_TMPDIR/words.csv"
+	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/words.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].name, .extra["Buyer Note"]]')" \
+	    '["12-11001-22001","Seller ID badge holder, leather",null]
+["12-11002-22002","Pokemon Card, Holo","3 record(s) downloaded, one parcel please"]'
+	assert_stderr --partial "4 rows read; 2 orders written (4 rows), 0 orders rejected (0 rows); 2 footer lines skipped"
+}
+
 @test "ebay: an unescaped quote in a title does not derail the file" {
 	assert_equal "$(field ebay-orders-report.out.jsonl '.items[0].name' |
 	    head -n 1)" '"Miles Davis Kind Of Blue 12\" LP 1959"'
@@ -336,11 +347,19 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	assert_stderr --partial 'is no ozon export: it is not JSON'
 }
 
-@test "an empty file: exit 65, no header" {
-	: >"$BATS_TEST_TMPDIR/empty.csv"
-	run -65 --separate-stderr order-import "$BATS_TEST_TMPDIR/empty.csv"
+@test "an empty file, /dev/null or empty input: nothing imported, exit 0" {
+	printf ' \r\n\n' >"$BATS_TEST_TMPDIR/empty.csv"
+	run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/empty.csv"
 	assert_output ''
-	assert_stderr --partial "is empty: no header line"
+	assert_stderr "order-import: '$BATS_TEST_TMPDIR/empty.csv' is empty: nothing to import"
+	run -0 --separate-stderr order-import --strict /dev/null
+	assert_output ''
+	assert_stderr "order-import: '/dev/null' is empty: nothing to import"
+	run -0 --separate-stderr sh -c 'order-import --stats </dev/null'
+	assert_output ''
+	assert_stderr --partial "'<stdin>' is empty: nothing to import"
+	run -0 --separate-stderr order-import --format ozon /dev/null
+	assert_output ''
 }
 
 @test "a header only: no records, exit 0" {
@@ -380,6 +399,40 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	assert_equal "$(echo "$output" | jq -r '.note | length')" 1048576
 }
 
+# Quadratic work shows as minutes here: linear work takes a second or two,
+# so the timeouts leave a wide margin for slow and sanitizer builds.
+
+@test "100000 orders whose rows are all apart import in linear time" {
+	awk 'BEGIN {
+		print "Name,Currency,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku"
+		for (half = 0; half < 2; half++)
+			for (i = 1; i <= 100000; i++)
+				printf("#%d,EUR,1,Hat,1.00,SKU-%d\n", i, half)
+	}' >"$BATS_TEST_TMPDIR/apart.csv"
+	run -0 --separate-stderr sh -c 'timeout 30 order-import --stats "$1" >"$2"' \
+	    sh "$BATS_TEST_TMPDIR/apart.csv" "$BATS_TEST_TMPDIR/out.jsonl"
+	assert_stderr --partial '200000 rows read; 100000 orders written (200000 rows), 0 orders rejected'
+	assert_equal "$(jq -c '[.id, [.items[].sku]]' "$BATS_TEST_TMPDIR/out.jsonl" |
+	    sed -n '1p;100000p')" '["#1",["SKU-0","SKU-1"]]
+["#100000",["SKU-0","SKU-1"]]'
+}
+
+@test "a map of 500000 rules whose columns are missing binds in linear time" {
+	{
+		printf 'id = Name\ncurrency = Currency\nitems.qty = Qty\n'
+		printf 'items.name = Item\nitems.unit_price = Price\n'
+		awk 'BEGIN { for (i = 0; i < 500000; i++)
+			printf("note = Missing %d\n", i) }'
+		echo 'note = NOTES'
+	} >"$BATS_TEST_TMPDIR/many.map"
+	printf 'Name,Currency,Qty,Item,Price,Notes\n1,EUR,1,Hat,1.00,hello\n' \
+	    >"$BATS_TEST_TMPDIR/many.csv"
+	run -0 --separate-stderr timeout 30 order-import \
+	    --map "$BATS_TEST_TMPDIR/many.map" "$BATS_TEST_TMPDIR/many.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .note]')" '["1","hello"]'
+	assert_stderr ''
+}
+
 @test "a row that cannot be read rejects its whole order, listing rows" {
 	sed 's/^#1045,lee@example.com,,,,,,,,,,,,,,2026-03-04 08:59:00 +0000,2,/#1045,lee@example.com,,,,,,,,,,,,,,2026-03-04 08:59:00 +0000,two,/' \
 	    "$FIXTURES/shopify-orders_export.csv" >"$BATS_TEST_TMPDIR/bad.csv"
@@ -397,6 +450,112 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/p.csv"
 	assert_stderr --partial '"code":"bad_precision","field":"items[0].unit_price"'
 	refute_output --partial '"#1042"'
+}
+
+@test "a rejected cp1251 row with a NUL byte keeps its whole text in raw" {
+	{ cat "$FIXTURES/excel-ru-cp1251.csv"
+	    tail -n 1 "$FIXTURES/excel-ru-cp1251.csv" |
+	    sed 's/^1003;/1004;/' | iconv -f cp1251 -t utf-8 |
+	    sed 's/Кузнецов /Кузнецов~/' | iconv -f utf-8 -t cp1251 | tr '~' '\0'
+	} >"$BATS_TEST_TMPDIR/nul.csv"
+	run -0 --separate-stderr order-import --map "$MAPS/excel-ru.map" \
+	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/nul.csv"
+	assert_equal "$(echo "$output" | wc -l)" 2
+	assert_equal "$(jq -c 'select(.id == "1004") | .rows[].raw' \
+	    "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '"1004;04.03.2026;Кузнецов\u0000Алексей;+79031234567;alex@example.ru;190000;Санкт-Петербург;Санкт-Петербург;Невский пр., д. 1;Почта России;;Картой онлайн;250,00;0;SOCK-3;Носки (3 пары);;;два;450,00;"'
+	assert_equal "$(jq -c 'select(.id == "1004") | [.errors[].code]' \
+	    "$BATS_TEST_TMPDIR/r.jsonl")" '["bad_encoding","bad_qty"]'
+}
+
+@test "quantities follow the format's separators: 1,000 is a thousand in Shopify" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
+	    '#1,EUR,"1,000",Hat,1.00' '#2,EUR,2.000,Cap,1.00' \
+	    '#3,EUR,"1,000.00",Pin,1.00' '#4,EUR,2.5,Mug,1.00' \
+	    >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" \
+	    '["#1",1000]
+["#2",2]
+["#3",1000]'
+	assert_stderr --partial "quantity '2.5' is not a whole number"
+}
+
+@test "quantities follow a map's decimal comma: 1.000 is a thousand, 2,000 two" {
+	printf '%s\n' 'id = Nr' 'currency := EUR' 'items.qty = Menge' \
+	    'items.name = Artikel' 'items.unit_price = Preis' 'decimal ,' \
+	    >"$BATS_TEST_TMPDIR/de.map"
+	printf '%s\n' 'Nr;Menge;Artikel;Preis' '1;1.000;Hut;1,00' '2;2,000;Tasse;1,00' \
+	    >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/de.map" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" \
+	    '["1",1000]
+["2",2]'
+	assert_stderr ''
+}
+
+@test "a map without decimal rejects 1,000 as ambiguous_qty and reads 2.00" {
+	printf '%s\n' 'id = Nr' 'currency := EUR' 'items.qty = Qty' \
+	    'items.name = Item' 'items.unit_price = Price' \
+	    >"$BATS_TEST_TMPDIR/any.map"
+	printf '%s\n' 'Nr;Qty;Item;Price' '1;1,000;Hat;1' '2;2.00;Cup;1' \
+	    '3;1.000.000;Pin;0' >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/any.map" \
+	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" \
+	    '["2",2]
+["3",1000000]'
+	assert_equal "$(jq -c '[.id, .errors[].code]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["1","ambiguous_qty"]'
+	assert_stderr ''
+}
+
+@test "a negative unit price is bad_amount, also with a minus sign U+2212" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price,Lineitem discount' \
+	    '#1,EUR,1,Hat,-10.00,' '#2,EUR,1,Hat,−10.00,' '#3,EUR,1,Hat,10.00,-2.00' \
+	    '#4,EUR,1,Gift,0.00,' >"$BATS_TEST_TMPDIR/p.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/p.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].unit_price, .items[0].discount]')" \
+	    '["#3",1000,200]
+["#4",0,null]'
+	assert_equal "$(jq -c '[.id, .errors[].code, .errors[].field]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#1","bad_amount","items[0].unit_price"]
+["#2","bad_amount","items[0].unit_price"]'
+	assert_equal "$(jq -r '.errors[].message' "$BATS_TEST_TMPDIR/r.jsonl" | head -n 1)" \
+	    "line 2: unit price '-10.00' is negative (a discount goes in its own column)"
+}
+
+@test "a quantity of 0 is bad_qty unless its line is cancelled" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price,Cancelled at' \
+	    '#1,EUR,0,Hat,10.00,' '#2,EUR,0,Hat,,2026-03-03 12:00:00 +0000' \
+	    '#3,EUR,-1,Hat,10.00,' >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" '["#2",0]'
+	assert_equal "$(jq -c '[.id, .errors[].code, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#1","bad_qty","line 2: quantity '"'0'"' is below 1"]
+["#3","bad_qty","line 4: quantity '"'-1'"' is below 1"]'
+}
+
+@test "a quantity over 1000000 is qty_too_large; a number past 64 bits says so" {
+	local nines
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
+	    '#1,EUR,1000000,Pin,0.01' '#2,EUR,1000001,Pin,0.01' \
+	    '#3,EUR,9999999999,Pin,0.01' '#4,EUR,9223372036854775807,Pin,0.01' \
+	    '#5,EUR,99999999999999999999,Pin,0.01' >"$BATS_TEST_TMPDIR/q.csv"
+	nines=$(printf '9%.0s' {1..130})
+	echo "#6,EUR,$nines,Pin,0.01" >>"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" '["#1",1000000]'
+	assert_equal "$(jq -c '[.id, .errors[].code, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#2","qty_too_large","line 3: quantity '"'1000001'"' is over 1000000, more than any order holds"]
+["#3","qty_too_large","line 4: quantity '"'9999999999'"' is over 1000000, more than any order holds"]
+["#4","qty_too_large","line 5: quantity '"'9223372036854775807'"' is over 1000000, more than any order holds"]
+["#5","qty_too_large","line 6: quantity '"'99999999999999999999'"' is too large to be a number"]
+["#6","qty_too_large","line 7: quantity '"'$nines'"' is too large to be a number"]'
 }
 
 @test "--strict makes a reject exit 65" {
@@ -417,11 +576,29 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	assert_stderr --partial 'Caf�,1.00'
 }
 
-@test "--encoding auto takes a file with one cp1252 byte as cp1252" {
+@test "--encoding auto takes UTF-8 with a few bad bytes as UTF-8, rejecting their rows" {
+	local rest
+	rest=$(printf ',%.0s' {1..52})	# the header has 71 columns
 	{ cat "$FIXTURES/shopify-orders_export.csv"
-	    printf '#1047,,,,,,,EUR,,,,,,,,,1,Caf\351,1.00\n'; } \
+	    printf '#1047,,,,,,,EUR,,,,,,,,,1,Caf\351,1.00%s\n' "$rest"
+	    printf '#1048,,,,,,,EUR,,,,,,,,,1,M\377\376ug,1.00%s\n' "$rest"; } \
 	    >"$BATS_TEST_TMPDIR/mixed.csv"
-	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/mixed.csv"
+	run -0 --separate-stderr order-import --stats --rejects \
+	    "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/mixed.csv"
+	assert_output "$(cat "$FIXTURES/shopify-orders_export.out.jsonl")"
+	assert_stderr --partial 'encoding utf-8'
+	assert_equal "$(jq -c '[.id, .errors[].code, .rows[].raw]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '["#1047","bad_encoding","#1047,,,,,,,EUR,,,,,,,,,1,Caf�,1.00'"$rest"'"]
+["#1048","bad_encoding","#1048,,,,,,,EUR,,,,,,,,,1,M��ug,1.00'"$rest"'"]'
+}
+
+@test "--encoding auto still takes ASCII with one cp1252 letter as cp1252" {
+	{ head -n 1 "$FIXTURES/shopify-orders_export.csv"
+	    printf '#1047,,,,,,,EUR,,,,,,,,,1,Caf\351,1.00%s\n' \
+	    "$(printf ',%.0s' {1..52})"; } \
+	    >"$BATS_TEST_TMPDIR/one.csv"
+	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/one.csv"
+	assert_equal "$(echo "$output" | jq -r '.items[0].name')" 'Café'
 	assert_stderr --partial 'encoding cp1252'
 }
 
@@ -431,6 +608,69 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	run -0 --separate-stderr order-import --format ozon "$BATS_TEST_TMPDIR/o.jsonl"
 	assert_equal "$(echo "$output" | wc -l)" 2
 	assert_stderr --partial '"code":"bad_json"'
+}
+
+# wrap FIXTURE PATH BEFORE AFTER: ten orders made of the first one in the
+# fixture (ids 1-10 under .id or .posting_number), written one a line
+# between the lines BEFORE and AFTER, as an API response pretty-printed.
+wrap() {
+	local f=$1 path=$2 key
+	key=$(jq -r "$path[0] | if has(\"posting_number\") then \"posting_number\" else \"id\" end" "$FIXTURES/$f")
+	echo "$3"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		jq -c --arg i "$i" --arg k "$key" \
+		    "$path[0] | .[\$k] = (if .[\$k] | type == \"number\" then (\$i | tonumber) else \$i end)" \
+		    "$FIXTURES/$f" | tr -d '\n'
+		((i < 10)) && printf ','
+		echo
+	done
+	echo "$4"
+}
+
+@test "a wrapped JSON export cut short keeps every whole order before the cut" {
+	local f bytes full
+	for f in 'ozon-fbs-postings.json .result.postings {"result":{"postings":[ ]}}' \
+	    'yandex-market-orders.json .orders {"orders":[ ],"pager":{"total":10}}' \
+	    'wildberries-marketplace-orders.json .orders {"next":0,"orders":[ ]}'; do
+		# shellcheck disable=SC2086 # four words
+		wrap $f >"$BATS_TEST_TMPDIR/full.json"
+		run -0 --separate-stderr order-import "$BATS_TEST_TMPDIR/full.json"
+		assert_equal "$(echo "$output" | wc -l)" 10
+		full=$output
+		# lines 2-8 are whole orders; line 9 is cut in half
+		bytes=$(head -n 8 "$BATS_TEST_TMPDIR/full.json" | wc -c)
+		bytes=$((bytes + $(sed -n 9p "$BATS_TEST_TMPDIR/full.json" | wc -c) / 2))
+		head -c "$bytes" "$BATS_TEST_TMPDIR/full.json" >"$BATS_TEST_TMPDIR/cut.json"
+		run -0 --separate-stderr order-import --stats \
+		    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/cut.json"
+		assert_output "$(echo "$full" | head -n 7)"
+		assert_stderr --partial '8 rows read; 7 orders written (7 rows), 1 orders rejected (1 rows)'
+		assert_equal "$(jq -c '[.line, .errors[].code, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+		    "[9,\"bad_json\",\"cut short: the input ends at line 9, byte $bytes, inside this value; the 7 whole values before it are kept\"]"
+		assert_equal "$(jq -r .raw "$BATS_TEST_TMPDIR/r.jsonl")" \
+		    "$(sed -n 9p "$BATS_TEST_TMPDIR/full.json" | head -c "$(($(sed -n 9p "$BATS_TEST_TMPDIR/full.json" | wc -c) / 2))")"
+		rm "$BATS_TEST_TMPDIR/r.jsonl"
+	done
+}
+
+@test "a wrapped JSON export on one line, cut short, keeps the whole orders" {
+	local bytes want
+	wrap ozon-fbs-postings.json .result.postings '{"result":{"postings":[' ']}}' \
+	    >"$BATS_TEST_TMPDIR/lines.json"
+	tr -d '\n' <"$BATS_TEST_TMPDIR/lines.json" >"$BATS_TEST_TMPDIR/full.json"
+	for pct in 50 60 70 80 90 95; do
+		bytes=$(($(wc -c <"$BATS_TEST_TMPDIR/full.json") * pct / 100))
+		head -c "$bytes" "$BATS_TEST_TMPDIR/full.json" >"$BATS_TEST_TMPDIR/cut.json"
+		# the whole orders: those whose last byte is before the cut
+		want=$(awk -v cut="$bytes" '{ total += length($0) }
+		    NR >= 2 && NR <= 11 && total - /,$/ <= cut { printf("%d ", NR - 1) }' \
+		    "$BATS_TEST_TMPDIR/lines.json")
+		run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+		    "$BATS_TEST_TMPDIR/cut.json"
+		assert_equal "$(echo "$output" | jq -r .id | tr '\n' ' ')" "$want"
+		assert_equal "$(jq -r '.errors[].code' "$BATS_TEST_TMPDIR/r.jsonl")" bad_json
+		rm "$BATS_TEST_TMPDIR/r.jsonl"
+	done
 }
 
 # ---- the man page's EXAMPLES ----

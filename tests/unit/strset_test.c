@@ -151,6 +151,37 @@ test_long_strings(void)
 	free(big);
 }
 
+/* strset_find() looks up without adding, and its value can be changed. */
+static void
+test_find(void)
+{
+	struct strset s;
+	unsigned long *v, old = 0;
+
+	strset_init(&s);
+	expect_int("nothing in an empty set",
+	    strset_find(&s, "SHOP-1", 6) == NULL, 1);
+	add(&s, "SHOP-1", 1, NULL);
+	add(&s, "SHOP-2", 2, NULL);
+	v = strset_find(&s, "SHOP-1", 6);
+	expect_int("SHOP-1 is found", v != NULL, 1);
+	expect_int("with its value", v != NULL ? *v : 0, 1);
+	expect_int("SHOP-3 is not", strset_find(&s, "SHOP-3", 6) == NULL, 1);
+	expect_int("looking did not add it", s.n, 2);
+	expect_int("a prefix is not found", strset_find(&s, "SHOP-", 5) == NULL,
+	    1);
+	if (v != NULL)
+		*v = 42;
+	add(&s, "SHOP-1", 0, &old);
+	expect_int("a value changed through the pointer", old, 42);
+	add(&s, "a", 3, NULL);
+	expect_int("\"a\\0b\" is not \"a\"",
+	    strset_find(&s, "a\0b", 3) == NULL, 1);
+	strset_release(&s);
+	expect_int("nothing after release",
+	    strset_find(&s, "SHOP-1", 6) == NULL, 1);
+}
+
 int
 main(void)
 {
@@ -158,5 +189,6 @@ main(void)
 	test_nul_bytes();
 	test_growth();
 	test_long_strings();
+	test_find();
 	return unit_summary("strset");
 }

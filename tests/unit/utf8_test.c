@@ -204,7 +204,7 @@ test_casecmp(void)
 		{ "\xff", "\xff", 0 },
 		{ "\xfe", "\xff", -1 },
 	};
-	char what[200];
+	char what[200], *ka, *kb;
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -212,6 +212,14 @@ test_casecmp(void)
 		    cases[i].a, cases[i].b);
 		expect_int(what, sign(utf8_casecmp(cases[i].a, cases[i].b)),
 		    cases[i].want);
+		/* The keys of equal names are equal, and only theirs. */
+		ka = utf8_casekey(cases[i].a);
+		kb = utf8_casekey(cases[i].b);
+		snprintf(what, sizeof(what), "utf8_casekey(\"%s\") and "
+		    "utf8_casekey(\"%s\") are equal", cases[i].a, cases[i].b);
+		expect_int(what, strcmp(ka, kb) == 0, cases[i].want == 0);
+		free(ka);
+		free(kb);
 	}
 }
 
