@@ -707,3 +707,12 @@ wrap() {
 	run -0 order-import --list-formats
 	assert_equal "${#lines[@]}" 9
 }
+
+@test "a JSON array's element quoted in a reject keeps its numbers as written" {
+	printf '[{"number":"1","x":%s}]\n' "$NUMBERS" >"$BATS_TEST_TMPDIR/a.json"
+	run -65 --separate-stderr order-import --format woocommerce \
+	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$BATS_TEST_TMPDIR/a.json"
+	assert_output ''
+	run -0 jq -r .raw "$BATS_TEST_TMPDIR/r.jsonl"
+	assert_output "{\"number\":\"1\",\"x\":$NUMBERS}"
+}
