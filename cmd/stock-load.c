@@ -519,6 +519,44 @@ row_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int
+warehouse_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->warehouse, y->warehouse)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Create or update each warehouse the rows name, once, in key order: on
+ * PostgreSQL an upsert locks the row, and two runs naming the warehouses
+ * in other orders deadlocked.  The last priority and region list in the
+ * input win, as upserts in input order would have left them. */
+static void
+load_warehouses(struct loader *ld, struct store *st, struct store_stmt *wh)
+{
+	const char *priority, *regions;
+	size_t k, end;
+
+	qsort(ld->rows, ld->nrows, sizeof(*ld->rows), warehouse_cmp);
+	for (k = 0; k < ld->nrows; k = end) {
+		priority = regions = NULL;
+		for (end = k; end < ld->nrows && strcmp(ld->rows[end].warehouse,
+		    ld->rows[k].warehouse) == 0; end++) {
+			if (ld->rows[end].priority != NULL)
+				priority = ld->rows[end].priority;
+			if (ld->rows[end].regions != NULL)
+				regions = ld->rows[end].regions;
+		}
+		if (store_exec(wh, "sss", ld->rows[k].warehouse, priority,
+		    regions) == -1)
+			errx(EX_SOFTWARE, "cannot add warehouse '%s': %s",
+			    ld->rows[k].warehouse, store_error(st));
+	}
+}
+
 static void
 print_level(struct store_stmt *level, const char *sku, const char *wh)
 {
@@ -629,18 +667,13 @@ main(int argc, char *argv[])
 	if ((errors = json_array()) == NULL)
 		xnomem();
 	store_begin(st);
-	/* Warehouses in file order: a later priority or region list wins. */
-	for (k = 0; k < ld.nrows; k++) {
-		r = &ld.rows[k];
-		if (store_exec(wh, "sss", r->warehouse, r->priority,
-		    r->regions) == -1)
-			errx(EX_SOFTWARE, "cannot add warehouse '%s': %s",
-			    r->warehouse, store_error(st));
-	}
-	/* Stock sorted, so that rows are locked in the order order-reserve
-	 * locks them: two programs at once cannot deadlock on PostgreSQL. */
-	if (ld.nrows > 0)
+	/* Rows are locked in the one order store.h gives, warehouses before
+	 * stock, each sorted by key: two programs at once cannot deadlock on
+	 * PostgreSQL. */
+	if (ld.nrows > 0) {
+		load_warehouses(&ld, st, wh);
 		qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
+	}
 	for (k = 0; k < ld.nrows; k++) {
 		r = &ld.rows[k];
 		if (ld.add)

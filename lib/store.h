@@ -80,8 +80,12 @@ const char *store_error(const struct store *);
 /* Transactions.  store_begin() takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE), so a transaction that reads and then writes never
  * fails half way for another writer; PostgreSQL's is READ COMMITTED, and
- * rows the caller means to change are locked with SELECT ... FOR UPDATE,
- * in a fixed order (sorted by key) so that two processes cannot deadlock.
+ * rows the caller means to change are locked (SELECT ... FOR UPDATE, or the
+ * write itself) in one order for every program, so that two processes
+ * cannot deadlock.  The stock component's order: the batch's order ids
+ * (advisory locks), reservations by order_id, warehouses by id, stock by
+ * (sku, warehouse), texts compared bytewise (strcmp(3), COLLATE "C"); a
+ * new reservation is inserted after its stock only under its id's lock.
  * Savepoint names are the caller's constant identifiers, never data. */
 void	 store_begin(struct store *);
 void	 store_commit(struct store *);
