@@ -15,6 +15,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "csvread.h"
+#include "fileio.h"
 #include "jsonl.h"
 #include "reject.h"
 #include "store.h"
@@ -454,13 +455,13 @@ static char *
 slurp(const char *path, size_t *lenp)
 {
 	FILE *fp;
-	char *buf;
+	char *buf, msg[1024];
 	size_t cap = 65536, len = 0, n;
 
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
-	else if ((fp = fopen(path, "r")) == NULL) {
-		warn("cannot open '%s'", path);
+	else if ((fp = fileio_read(path, msg, sizeof(msg))) == NULL) {
+		warnx("%s", msg);
 		return NULL;
 	}
 	buf = xmalloc(cap);

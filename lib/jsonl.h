@@ -44,7 +44,8 @@ char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
 json_t	*jsonl_read(struct jsonl_reader *, struct reject_stream *);
 
 /* Close what is open, free the buffer; return 0, or EX_NOINPUT when an
- * operand could not be opened, EX_IOERR when one could not be read. */
+ * operand could not be opened (or is a directory: fileio_read()), EX_IOERR
+ * when one could not be read. */
 int	 jsonl_close(struct jsonl_reader *);
 
 /* Write value as one compact line of JSON (object keys in their order,

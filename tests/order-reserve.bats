@@ -404,6 +404,19 @@ t_crash() {
 	assert_output reserved
 }
 
+@test "a directory as an operand is 66, as a file that cannot be opened" {
+	stocked sqlite
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr order-reserve "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/region.jsonl"
+	assert_stderr "order-reserve: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+	run -0 jq -r .status <<<"$output"
+	assert_output reserved
+	run -66 --separate-stderr order-reserve --release "$BATS_TEST_TMPDIR/dir"
+	assert_output ''
+	assert_stderr "order-reserve: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+}
+
 @test "a --rejects file that cannot be created exits 73" {
 	stocked sqlite
 	run -73 --separate-stderr order-reserve --rejects /nonexistent/r \

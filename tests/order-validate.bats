@@ -1132,6 +1132,18 @@ EOF
 	assert_stderr "order-validate: cannot open '$BATS_TEST_TMPDIR/missing.jsonl': No such file or directory"
 }
 
+@test "a directory as an operand or --catalog is 66, as a file that cannot be opened" {
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr order-validate --rejects "$REJECTS" \
+	    "$BATS_TEST_TMPDIR/dir" "$FIXTURES/one-valid.jsonl"
+	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_stderr "order-validate: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+	run -66 --separate-stderr order-validate --catalog "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/one-valid.jsonl"
+	assert_output ''
+	assert_stderr "order-validate: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+}
+
 @test "66 wins over --strict's 65" {
 	run -66 --separate-stderr order-validate --strict --rejects "$REJECTS" \
 	    "$FIXTURES/five-problems.jsonl" "$BATS_TEST_TMPDIR/missing.jsonl"

@@ -73,11 +73,21 @@ report() {
 	assert_stderr "pay-reconcile: cannot open '/nonexistent.csv': No such file or directory"
 }
 
-@test "a directory as --payments is 66, not a read error" {
+@test "a directory as --payments, --map or an operand is 66, not a read error" {
 	run -66 --separate-stderr pay-reconcile --payments "$FIXTURES" \
 	    "$FIXTURES/stripe-orders.jsonl"
 	assert_output ''
-	assert_stderr "pay-reconcile: cannot open '$FIXTURES': Is a directory"
+	assert_stderr "pay-reconcile: cannot read '$FIXTURES': Is a directory"
+	run -66 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --map "$FIXTURES" \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr "pay-reconcile: cannot read '$FIXTURES': Is a directory"
+	run -66 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --rejects /dev/null --now "$NOW" \
+	    "$FIXTURES" "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr "pay-reconcile: cannot read '$FIXTURES': Is a directory"
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 3
 }
 
 @test "an unreadable order operand is 66, and the others are read" {

@@ -272,6 +272,19 @@ C,W2,1,6,'
 	    "$FIXTURES/stock.csv"
 }
 
+@test "a directory as an operand or --catalog is 66, as a file that cannot be opened" {
+	use_backend sqlite
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr stock-load "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/stock.csv"
+	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+	assert_equal "$(wc -l <<<"$output")" 3
+	run -66 --separate-stderr stock-load --catalog "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+}
+
 @test "a write error on standard output exits 74" {
 	use_backend sqlite
 	run -74 --separate-stderr sh -c 'stock-load "$1" >/dev/full' sh \
