@@ -450,9 +450,11 @@ load_csv(struct loader *ld, const char *name, const char *data, size_t len)
 	fclose(fp);
 }
 
-/* Read the whole of path ("-": standard input); NULL when it cannot be. */
+/* Read the whole of path ("-": standard input, called name); NULL after a
+ * warning when it cannot be, with *status EX_NOINPUT when it cannot be
+ * opened and EX_IOERR when a read fails, as lib/jsonl.c does. */
 static char *
-slurp(const char *path, size_t *lenp)
+slurp(const char *path, const char *name, size_t *lenp, int *status)
 {
 	FILE *fp;
 	char *buf, msg[1024];
@@ -462,6 +464,7 @@ slurp(const char *path, size_t *lenp)
 		fp = stdin;
 	else if ((fp = fileio_read(path, msg, sizeof(msg))) == NULL) {
 		warnx("%s", msg);
+		*status = EX_NOINPUT;
 		return NULL;
 	}
 	buf = xmalloc(cap);
@@ -473,10 +476,11 @@ slurp(const char *path, size_t *lenp)
 		len += n;
 	}
 	if (ferror(fp)) {
-		warn("cannot read '%s'", path);
+		warn("cannot read '%s'", name);
 		if (fp != stdin)
 			fclose(fp);
 		free(buf);
+		*status = EX_IOERR;
 		return NULL;
 	}
 	if (fp != stdin)
@@ -486,15 +490,17 @@ slurp(const char *path, size_t *lenp)
 	return buf;
 }
 
+/* Load the rows of path; 0, or the exit status slurp() gave. */
 static int
 load_file(struct loader *ld, const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	char *data;
 	size_t len, i;
+	int status;
 
-	if ((data = slurp(path, &len)) == NULL)
-		return -1;
+	if ((data = slurp(path, name, &len, &status)) == NULL)
+		return status;
 	i = 0;
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
@@ -592,7 +598,7 @@ main(int argc, char *argv[])
 	unsigned long nout = 0;
 	struct row *r;
 	long changed;
-	int ch, status = 0, i;
+	int ch, status = 0, file_status, i;
 	size_t k;
 
 	memset(&ld, 0, sizeof(ld));
@@ -637,11 +643,12 @@ main(int argc, char *argv[])
 	    store_stock_nmigrations);
 	free(where);
 
-	if (optind == argc && load_file(&ld, "-") == -1)
-		status = EX_IOERR;
+	if (optind == argc)
+		status = load_file(&ld, "-");
 	for (i = optind; i < argc; i++)
-		if (load_file(&ld, argv[i]) == -1 && status == 0)
-			status = EX_NOINPUT;
+		if ((file_status = load_file(&ld, argv[i])) != 0 &&
+		    status == 0)
+			status = file_status;
 
 	wh = store_prepare(st,
 	    "INSERT INTO warehouses (id, priority, regions) VALUES ($1,"

@@ -285,6 +285,16 @@ C,W2,1,6,'
 	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
 }
 
+@test "a read error is 74 from a file as from standard input, the others loaded" {
+	use_backend sqlite
+	run -74 --separate-stderr stock-load /proc/self/mem "$FIXTURES/stock.csv"
+	assert_stderr "stock-load: cannot read '/proc/self/mem': Input/output error"
+	assert_equal "$(wc -l <<<"$output")" 3
+	run -74 --separate-stderr sh -c 'stock-load 0>/dev/null'
+	assert_output ''
+	assert_stderr "stock-load: cannot read '<stdin>': Bad file descriptor"
+}
+
 @test "a write error on standard output exits 74" {
 	use_backend sqlite
 	run -74 --separate-stderr sh -c 'stock-load "$1" >/dev/full' sh \
