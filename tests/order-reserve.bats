@@ -417,6 +417,17 @@ t_crash() {
 	assert_stderr "order-reserve: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
 }
 
+@test "an empty file or /dev/null is no orders, in every mode: exit 0" {
+	stocked sqlite
+	: >"$BATS_TEST_TMPDIR/empty"
+	for mode in --split --release --commit; do
+		run -0 --separate-stderr order-reserve "$mode" --stats \
+		    "$BATS_TEST_TMPDIR/empty" /dev/null
+		assert_output ''
+		assert_stderr --partial 'order-reserve: 0 read'
+	done
+}
+
 @test "a --rejects file that cannot be created exits 73" {
 	stocked sqlite
 	run -73 --separate-stderr order-reserve --rejects /nonexistent/r \

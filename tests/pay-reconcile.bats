@@ -90,6 +90,15 @@ report() {
 	assert_equal "$(printf '%s\n' "$output" | wc -l)" 3
 }
 
+@test "an empty --payments file and empty order files are no data: exit 0" {
+	: >"$BATS_TEST_TMPDIR/empty.csv"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/empty.csv" --payments /dev/null --now "$NOW" \
+	    "$BATS_TEST_TMPDIR/empty.csv" /dev/null
+	assert_output ''
+	assert_stderr ''
+}
+
 @test "an unreadable order operand is 66, and the others are read" {
 	run -66 --separate-stderr pay-reconcile --payments \
 	    "$FIXTURES/stripe-charges.jsonl" --rejects /dev/null --now "$NOW" \

@@ -249,7 +249,7 @@ C,W2,1,6,'
 	    >"$BATS_TEST_TMPDIR/broken"
 	: >"$BATS_TEST_TMPDIR/empty"
 	run -0 --separate-stderr stock-load --rejects "$BATS_TEST_TMPDIR/r" \
-	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty"
+	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty" /dev/null
 	assert_equal "$(wc -l <<<"$output")" 1
 	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 5
 }
