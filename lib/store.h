@@ -19,8 +19,10 @@
  * err(3) form and the exit status DESIGN.md gives it: 75 (EX_TEMPFAIL) for a
  * store locked past its timeout, a server that cannot be reached or a lost
  * connection, a deadlock or serialization failure; 78 (EX_CONFIG) for a bad
- * URL or a file that is not a store; 73 (EX_CANTCREAT) for a file that
- * cannot be created; 74 (EX_IOERR) for a full disk or an I/O error; 70
+ * URL or a file that is not a store; 73 (EX_CANTCREAT) for a store that
+ * cannot be created or may not be written (a read-only file or directory,
+ * a PostgreSQL role that may only read, a read-only server: an output a
+ * retry will not mend); 74 (EX_IOERR) for a full disk or an I/O error; 70
  * (EX_SOFTWARE) for SQL that is wrong.  Only a constraint violation (unique,
  * check, foreign key, not null) comes back to the caller, as -1 from
  * store_exec() and store_query(), with the server's words in store_error().

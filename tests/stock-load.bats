@@ -313,6 +313,39 @@ C,W2,1,6,'
 	assert_stderr --partial "is not an orderkit store"
 }
 
+# A store that exists but may not be written is an output that cannot be
+# created: 73 from every program that writes state, on either backend.
+t_read_only() {
+	use_backend "$1"
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	read_only_store
+	run -73 --separate-stderr no_override stock-load "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr --partial "stock-load: cannot write store '"
+	run -73 --separate-stderr no_override order-reserve <<<'{"id":"R-1","items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_output ''
+	assert_stderr --partial "order-reserve: cannot write store '"
+	run -73 --separate-stderr no_override pay-reconcile --payments \
+	    "$FIXTURES/../pay-reconcile/stripe-charges.jsonl" \
+	    "$FIXTURES/../pay-reconcile/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr --partial "pay-reconcile: cannot write store '"
+	run -0 sql "SELECT SUM(on_hand), SUM(reserved) FROM stock"
+	assert_output '10|0'
+}
+@test "sqlite: a store that may not be written exits 73 in every program writing it" { t_read_only sqlite; }
+@test "postgres: a store that may not be written exits 73 in every program writing it" { t_read_only postgres; }
+
+@test "postgres: a read-only server or transaction exits 73" {
+	use_backend postgres
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	run -73 --separate-stderr env \
+	    ORDERKIT_DB="$ORDERKIT_DB%20-cdefault_transaction_read_only%3Don" \
+	    stock-load "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr --partial "in a read-only transaction"
+}
+
 @test "example: stock-load --warehouse MSK stock.csv" {
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --warehouse MSK \
