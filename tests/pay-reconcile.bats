@@ -118,6 +118,34 @@ report() {
 	assert_stderr --partial "cannot open '/nonexistent/x.jsonl'"
 }
 
+@test "--report and --rejects refuse a symbolic link another user owns; the user's own is followed" {
+	((EUID == 0)) || skip "only root can make a link that another user owns"
+	local tmp="$BATS_TEST_TMPDIR/tmp" target="$BATS_TEST_TMPDIR/target"
+	mkdir -m 1777 "$tmp"
+	echo secret >"$target"
+	ln -s "$target" "$tmp/theirs"
+	chown -h 65534 "$tmp/theirs"
+	run -73 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --report "$tmp/theirs" \
+	    --rejects /dev/null "$FIXTURES/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr "pay-reconcile: cannot open '$tmp/theirs': a symbolic link that another user owns"
+	run -73 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --rejects "$tmp/theirs" \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr "pay-reconcile: cannot open '$tmp/theirs': a symbolic link that another user owns"
+	run -0 cat "$target"
+	assert_output secret
+	# the user's own link: the report replaces what was there
+	ln -s "$target" "$tmp/mine"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --report "$tmp/mine" \
+	    --rejects /dev/null --now "$NOW" "$FIXTURES/stripe-orders.jsonl"
+	run -0 jq -r .type "$target"
+	refute_line secret
+	assert_line summary
+}
+
 @test "a write error on standard output exits 74" {
 	run -74 --separate-stderr sh -c 'pay-reconcile --payments "$1" \
 	    --rejects /dev/null "$2" >/dev/full' sh \
