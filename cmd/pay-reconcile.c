@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "jsonl.h"
 #include "money.h"
 #include "payment.h"
@@ -1409,9 +1410,9 @@ main(int argc, char *argv[])
 			cli_usage_error(&cli, "--payments cannot be standard "
 			    "input: orders come from there");
 	reject_open(&rejects, cli.rejects_path);
-	if (r.report_path != NULL &&
-	    (r.report = fopen(r.report_path, "w")) == NULL)
-		err(EX_CANTCREAT, "cannot open '%s'", r.report_path);
+	if (r.report_path != NULL && (r.report = fileio_write(r.report_path,
+	    0, errbuf, sizeof(errbuf))) == NULL)
+		errx(EX_CANTCREAT, "%s", errbuf);
 	paystore_open(&ps, db);
 	for (i = 0; i < npayments; i++) {
 		if ((st = payment_open(&pr, payments[i], provider, map)) != 0) {

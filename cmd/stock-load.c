@@ -15,6 +15,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "csvread.h"
+#include "fileio.h"
 #include "jsonl.h"
 #include "reject.h"
 #include "store.h"
@@ -454,18 +455,21 @@ load_csv(struct loader *ld, const char *name, const char *data, size_t len)
 	fclose(fp);
 }
 
-/* Read the whole of path ("-": standard input); NULL when it cannot be. */
+/* Read the whole of path ("-": standard input, called name); NULL after a
+ * warning when it cannot be, with *status EX_NOINPUT when it cannot be
+ * opened and EX_IOERR when a read fails, as lib/jsonl.c does. */
 static char *
-slurp(const char *path, size_t *lenp)
+slurp(const char *path, const char *name, size_t *lenp, int *status)
 {
 	FILE *fp;
-	char *buf;
+	char *buf, msg[1024];
 	size_t cap = 65536, len = 0, n;
 
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
-	else if ((fp = fopen(path, "r")) == NULL) {
-		warn("cannot open '%s'", path);
+	else if ((fp = fileio_read(path, msg, sizeof(msg))) == NULL) {
+		warnx("%s", msg);
+		*status = EX_NOINPUT;
 		return NULL;
 	}
 	buf = xmalloc(cap);
@@ -477,10 +481,11 @@ slurp(const char *path, size_t *lenp)
 		len += n;
 	}
 	if (ferror(fp)) {
-		warn("cannot read '%s'", path);
+		warn("cannot read '%s'", name);
 		if (fp != stdin)
 			fclose(fp);
 		free(buf);
+		*status = EX_IOERR;
 		return NULL;
 	}
 	if (fp != stdin)
@@ -490,15 +495,17 @@ slurp(const char *path, size_t *lenp)
 	return buf;
 }
 
+/* Load the rows of path; 0, or the exit status slurp() gave. */
 static int
 load_file(struct loader *ld, const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	char *data;
 	size_t len, i;
+	int status;
 
-	if ((data = slurp(path, &len)) == NULL)
-		return -1;
+	if ((data = slurp(path, name, &len, &status)) == NULL)
+		return status;
 	i = 0;
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
@@ -522,6 +529,44 @@ row_cmp(const void *a, const void *b)
 	if ((c = strcmp(x->warehouse, y->warehouse)) != 0)
 		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+warehouse_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->warehouse, y->warehouse)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Create or update each warehouse the rows name, once, in key order: on
+ * PostgreSQL an upsert locks the row, and two runs naming the warehouses
+ * in other orders deadlocked.  The last priority and region list in the
+ * input win, as upserts in input order would have left them. */
+static void
+load_warehouses(struct loader *ld, struct store *st, struct store_stmt *wh)
+{
+	const char *priority, *regions;
+	size_t k, end;
+
+	qsort(ld->rows, ld->nrows, sizeof(*ld->rows), warehouse_cmp);
+	for (k = 0; k < ld->nrows; k = end) {
+		priority = regions = NULL;
+		for (end = k; end < ld->nrows && strcmp(ld->rows[end].warehouse,
+		    ld->rows[k].warehouse) == 0; end++) {
+			if (ld->rows[end].priority != NULL)
+				priority = ld->rows[end].priority;
+			if (ld->rows[end].regions != NULL)
+				regions = ld->rows[end].regions;
+		}
+		if (store_exec(wh, "sss", ld->rows[k].warehouse, priority,
+		    regions) == -1)
+			errx(EX_SOFTWARE, "cannot add warehouse '%s': %s",
+			    ld->rows[k].warehouse, store_error(st));
+	}
 }
 
 static void
@@ -558,7 +603,7 @@ main(int argc, char *argv[])
 	unsigned long nout = 0;
 	struct row *r;
 	long changed;
-	int ch, status = 0, i;
+	int ch, status = 0, file_status, i;
 	size_t k;
 
 	memset(&ld, 0, sizeof(ld));
@@ -603,11 +648,12 @@ main(int argc, char *argv[])
 	    store_stock_nmigrations);
 	free(where);
 
-	if (optind == argc && load_file(&ld, "-") == -1)
-		status = EX_IOERR;
+	if (optind == argc)
+		status = load_file(&ld, "-");
 	for (i = optind; i < argc; i++)
-		if (load_file(&ld, argv[i]) == -1 && status == 0)
-			status = EX_NOINPUT;
+		if ((file_status = load_file(&ld, argv[i])) != 0 &&
+		    status == 0)
+			status = file_status;
 
 	wh = store_prepare(st,
 	    "INSERT INTO warehouses (id, priority, regions) VALUES ($1,"
@@ -634,18 +680,13 @@ main(int argc, char *argv[])
 	if ((errors = json_array()) == NULL)
 		xnomem();
 	store_begin(st);
-	/* Warehouses in file order: a later priority or region list wins. */
-	for (k = 0; k < ld.nrows; k++) {
-		r = &ld.rows[k];
-		if (store_exec(wh, "sss", r->warehouse, r->priority,
-		    r->regions) == -1)
-			errx(EX_SOFTWARE, "cannot add warehouse '%s': %s",
-			    r->warehouse, store_error(st));
-	}
-	/* Stock sorted, so that rows are locked in the order order-reserve
-	 * locks them: two programs at once cannot deadlock on PostgreSQL. */
-	if (ld.nrows > 0)
+	/* Rows are locked in the one order store.h gives, warehouses before
+	 * stock, each sorted by key: two programs at once cannot deadlock on
+	 * PostgreSQL. */
+	if (ld.nrows > 0) {
+		load_warehouses(&ld, st, wh);
 		qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
+	}
 	for (k = 0; k < ld.nrows; k++) {
 		r = &ld.rows[k];
 		if (ld.add)

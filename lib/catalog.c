@@ -11,6 +11,7 @@
 
 #include "catalog.h"
 #include "csvread.h"
+#include "fileio.h"
 #include "jsonl.h"
 #include "money.h"
 #include "xalloc.h"
@@ -340,11 +341,8 @@ catalog_load(struct catalog *c, const char *path, char *err, size_t len)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, len, "cannot open '%s': %s", path,
-		    strerror(errno));
+	if ((fp = fileio_read(path, err, len)) == NULL)
 		return EX_NOINPUT;
-	}
 	if (fgets(first, sizeof(first), fp) == NULL)
 		first[0] = '\0';
 	rewind(fp);

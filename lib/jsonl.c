@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "fileio.h"
 #include "jsonl.h"
 #include "msg.h"
 #include "reject.h"
@@ -29,6 +30,7 @@ static int
 next_file(struct jsonl_reader *r)
 {
 	const char *path;
+	char msg[1024];
 
 	for (;;) {
 		if (r->npaths == 0 && r->next == 0)
@@ -46,11 +48,11 @@ next_file(struct jsonl_reader *r)
 			r->name = "<stdin>";
 			return 1;
 		}
-		if ((r->fp = fopen(path, "r")) != NULL) {
+		if ((r->fp = fileio_read(path, msg, sizeof(msg))) != NULL) {
 			r->name = path;
 			return 1;
 		}
-		warn("cannot open '%s'", path);
+		warnx("%s", msg);
 		r->status = EX_NOINPUT;
 	}
 }

@@ -73,7 +73,8 @@ const char *jsonl_number_raw(const json_t *v);
 const char *jsonl_number_text(const json_t *v, char *buf, size_t len);
 
 /* Close what is open, free the buffer; return 0, or EX_NOINPUT when an
- * operand could not be opened, EX_IOERR when one could not be read. */
+ * operand could not be opened (or is a directory: fileio_read()), EX_IOERR
+ * when one could not be read. */
 int	 jsonl_close(struct jsonl_reader *);
 
 /* Write value as one compact line of JSON (object keys in their order,

@@ -1,7 +1,5 @@
 /* payment.c: read Stripe, YooKassa, PayPal, CloudPayments and mapped CSV
  * transactions into struct payment_txn, exactly. */
-#include <sys/stat.h>
-
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
@@ -16,6 +14,7 @@
 #include <jansson.h>
 
 #include "csvread.h"
+#include "fileio.h"
 #include "jsonl.h"
 #include "money.h"
 #include "payment.h"
@@ -513,9 +512,7 @@ payment_map_load(const char *path, char *errbuf, size_t errlen, int *status)
 	unsigned long lineno = 0;
 	const struct money_currency *cur;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(errbuf, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
+	if ((fp = fileio_read(path, errbuf, errlen)) == NULL) {
 		*status = EX_NOINPUT;
 		return NULL;
 	}
@@ -709,9 +706,8 @@ payment_open(struct payment_reader *r, const char *path,
     const char *provider, const struct payment_map *map)
 {
 	struct csvread_row *hdr;
-	struct stat sb;
 	int c;
-	char delim = ',';
+	char delim = ',', msg[1024];
 
 	memset(r, 0, sizeof(*r));
 	r->path = path;
@@ -719,14 +715,8 @@ payment_open(struct payment_reader *r, const char *path,
 	r->map = map;
 	if (strcmp(path, "-") == 0)
 		r->fp = stdin;
-	else if ((r->fp = fopen(path, "r")) == NULL) {
-		warn("cannot open '%s'", path);
-		return EX_NOINPUT;
-	}
-	/* a directory opens, but is no file to read: 66, not a read error */
-	if (fstat(fileno(r->fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		errno = EISDIR;
-		warn("cannot open '%s'", path);
+	else if ((r->fp = fileio_read(path, msg, sizeof(msg))) == NULL) {
+		warnx("%s", msg);
 		return EX_NOINPUT;
 	}
 	/* JSON starts with '{' or '[' after white space and a BOM */

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "fileio.h"
 #include "jsonl.h"
 #include "reject.h"
 #include "xalloc.h"
@@ -15,14 +16,16 @@
 void
 reject_open(struct reject_stream *rs, const char *path)
 {
+	char msg[1024];
+
 	rs->count = 0;
 	if (path == NULL || *path == '\0') {
 		rs->fp = stderr;
 		rs->path = "<stderr>";
 		return;
 	}
-	if ((rs->fp = fopen(path, "a")) == NULL)
-		err(EX_CANTCREAT, "cannot open '%s'", path);
+	if ((rs->fp = fileio_write(path, 1, msg, sizeof(msg))) == NULL)
+		errx(EX_CANTCREAT, "%s", msg);
 	rs->path = path;
 }
 

@@ -12,9 +12,10 @@ struct reject_stream {
 	unsigned long	 count;		/* records written */
 };
 
-/* Open path for appending (created 0666 & ~umask), or use standard error
- * when path is NULL.  A file that cannot be opened is fatal: message and
- * exit 73 (EX_CANTCREAT), before any record is read. */
+/* Open path for appending (created 0666 & ~umask; a symbolic link only as
+ * fileio_write() allows), or use standard error when path is NULL.  A file
+ * that cannot be opened is fatal: message and exit 73 (EX_CANTCREAT),
+ * before any record is read. */
 void	 reject_open(struct reject_stream *, const char *path);
 
 /* Append {"code":code,"field":field,"message":message} to the array errors.

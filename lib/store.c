@@ -207,6 +207,8 @@ lite_fail(struct store *st, int rc, const char *what)
 	case SQLITE_IOERR:
 		errx(EX_IOERR, "cannot write store '%s': %s", st->name, msg);
 	case SQLITE_READONLY:
+		errx(EX_CANTCREAT, "cannot write store '%s': %s", st->name,
+		    msg);
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
 		errx(EX_CANTCREAT, "cannot open store '%s': %s", st->name,
@@ -241,6 +243,17 @@ pg_fail(struct store *st, PGresult *res, const char *what)
 		free(line);
 		PQclear(res);
 		return -1;
+	}
+	/* A role that may not write, a read-only server or transaction: a
+	 * store we cannot write, as a read-only SQLite file is. */
+	if (state != NULL && (strcmp(state, "42501") == 0 ||
+	    strcmp(state, "25006") == 0)) {
+		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		warnx("cannot write store '%s': %s", st->name,
+		    msg != NULL ? msg : line);
+		free(line);
+		PQclear(res);
+		exit(EX_CANTCREAT);
 	}
 	if (PQstatus(st->pg) == CONNECTION_BAD ||
 	    (state != NULL && (strncmp(state, "08", 2) == 0 ||

@@ -19,8 +19,10 @@
  * err(3) form and the exit status DESIGN.md gives it: 75 (EX_TEMPFAIL) for a
  * store locked past its timeout, a server that cannot be reached or a lost
  * connection, a deadlock or serialization failure; 78 (EX_CONFIG) for a bad
- * URL or a file that is not a store; 73 (EX_CANTCREAT) for a file that
- * cannot be created; 74 (EX_IOERR) for a full disk or an I/O error; 70
+ * URL or a file that is not a store; 73 (EX_CANTCREAT) for a store that
+ * cannot be created or may not be written (a read-only file or directory,
+ * a PostgreSQL role that may only read, a read-only server: an output a
+ * retry will not mend); 74 (EX_IOERR) for a full disk or an I/O error; 70
  * (EX_SOFTWARE) for SQL that is wrong.  Only a constraint violation (unique,
  * check, foreign key, not null) comes back to the caller, as -1 from
  * store_exec() and store_query(), with the server's words in store_error().
@@ -80,8 +82,12 @@ const char *store_error(const struct store *);
 /* Transactions.  store_begin() takes the write lock at once on SQLite
  * (BEGIN IMMEDIATE), so a transaction that reads and then writes never
  * fails half way for another writer; PostgreSQL's is READ COMMITTED, and
- * rows the caller means to change are locked with SELECT ... FOR UPDATE,
- * in a fixed order (sorted by key) so that two processes cannot deadlock.
+ * rows the caller means to change are locked (SELECT ... FOR UPDATE, or the
+ * write itself) in one order for every program, so that two processes
+ * cannot deadlock.  The stock component's order: the batch's order ids
+ * (advisory locks), reservations by order_id, warehouses by id, stock by
+ * (sku, warehouse), texts compared bytewise (strcmp(3), COLLATE "C"); a
+ * new reservation is inserted after its stock only under its id's lock.
  * Savepoint names are the caller's constant identifiers, never data. */
 void	 store_begin(struct store *);
 void	 store_commit(struct store *);

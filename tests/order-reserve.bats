@@ -469,6 +469,30 @@ t_released_numbers() {
 	assert_output reserved
 }
 
+@test "a directory as an operand is 66, as a file that cannot be opened" {
+	stocked sqlite
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr order-reserve "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/region.jsonl"
+	assert_stderr "order-reserve: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+	run -0 jq -r .status <<<"$output"
+	assert_output reserved
+	run -66 --separate-stderr order-reserve --release "$BATS_TEST_TMPDIR/dir"
+	assert_output ''
+	assert_stderr "order-reserve: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+}
+
+@test "an empty file or /dev/null is no orders, in every mode: exit 0" {
+	stocked sqlite
+	: >"$BATS_TEST_TMPDIR/empty"
+	for mode in --split --release --commit; do
+		run -0 --separate-stderr order-reserve "$mode" --stats \
+		    "$BATS_TEST_TMPDIR/empty" /dev/null
+		assert_output ''
+		assert_stderr --partial 'order-reserve: 0 read'
+	done
+}
+
 @test "a --rejects file that cannot be created exits 73" {
 	stocked sqlite
 	run -73 --separate-stderr order-reserve --rejects /nonexistent/r \

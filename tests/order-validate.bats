@@ -1200,6 +1200,33 @@ EOF
 	assert_stderr "order-validate: cannot open '$BATS_TEST_TMPDIR/no/such/dir/r.jsonl': No such file or directory"
 }
 
+@test "--rejects refuses a symbolic link another user owns, and follows the user's own" {
+	((EUID == 0)) || skip "only root can make a link that another user owns"
+	local tmp="$BATS_TEST_TMPDIR/tmp" target="$BATS_TEST_TMPDIR/target"
+	mkdir -m 1777 "$tmp"
+	echo secret >"$target"
+	ln -s "$target" "$tmp/theirs"
+	ln -s "$BATS_TEST_TMPDIR/new" "$tmp/dangling"
+	chown -h 65534 "$tmp/theirs" "$tmp/dangling"
+	for link in theirs dangling; do
+		run -73 --separate-stderr order-validate --rejects "$tmp/$link" \
+		    "$FIXTURES/five-problems.jsonl"
+		assert_output ''
+		assert_stderr "order-validate: cannot open '$tmp/$link': a symbolic link that another user owns"
+	done
+	run -0 cat "$target"
+	assert_output secret
+	[[ ! -e $BATS_TEST_TMPDIR/new ]] || fail "the dangling link's target was created"
+	ln -s "$target" "$tmp/mine"
+	run -0 --separate-stderr order-validate --rejects "$tmp/mine" \
+	    "$FIXTURES/five-problems.jsonl"
+	assert_stderr ''
+	run -0 cat "$target"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 secret
+	assert_line --index 1 --partial '"errors":[{"code":'
+}
+
 @test "a write error on standard output exits 74" {
 	run -74 --separate-stderr sh -c 'order-validate "$1" >/dev/full' sh \
 	    "$FIXTURES/one-valid.jsonl"
@@ -1219,6 +1246,18 @@ EOF
 	    "$BATS_TEST_TMPDIR/missing.jsonl" "$FIXTURES/one-valid.jsonl"
 	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr "order-validate: cannot open '$BATS_TEST_TMPDIR/missing.jsonl': No such file or directory"
+}
+
+@test "a directory as an operand or --catalog is 66, as a file that cannot be opened" {
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr order-validate --rejects "$REJECTS" \
+	    "$BATS_TEST_TMPDIR/dir" "$FIXTURES/one-valid.jsonl"
+	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_stderr "order-validate: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+	run -66 --separate-stderr order-validate --catalog "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/one-valid.jsonl"
+	assert_output ''
+	assert_stderr "order-validate: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
 }
 
 @test "66 wins over --strict's 65" {

@@ -73,11 +73,30 @@ report() {
 	assert_stderr "pay-reconcile: cannot open '/nonexistent.csv': No such file or directory"
 }
 
-@test "a directory as --payments is 66, not a read error" {
+@test "a directory as --payments, --map or an operand is 66, not a read error" {
 	run -66 --separate-stderr pay-reconcile --payments "$FIXTURES" \
 	    "$FIXTURES/stripe-orders.jsonl"
 	assert_output ''
-	assert_stderr "pay-reconcile: cannot open '$FIXTURES': Is a directory"
+	assert_stderr "pay-reconcile: cannot read '$FIXTURES': Is a directory"
+	run -66 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --map "$FIXTURES" \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr "pay-reconcile: cannot read '$FIXTURES': Is a directory"
+	run -66 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --rejects /dev/null --now "$NOW" \
+	    "$FIXTURES" "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr "pay-reconcile: cannot read '$FIXTURES': Is a directory"
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 3
+}
+
+@test "an empty --payments file and empty order files are no data: exit 0" {
+	: >"$BATS_TEST_TMPDIR/empty.csv"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/empty.csv" --payments /dev/null --now "$NOW" \
+	    "$BATS_TEST_TMPDIR/empty.csv" /dev/null
+	assert_output ''
+	assert_stderr ''
 }
 
 @test "an unreadable order operand is 66, and the others are read" {
@@ -97,6 +116,34 @@ report() {
 	    "$FIXTURES/stripe-charges.jsonl" --report /nonexistent/x.jsonl \
 	    "$FIXTURES/stripe-orders.jsonl"
 	assert_stderr --partial "cannot open '/nonexistent/x.jsonl'"
+}
+
+@test "--report and --rejects refuse a symbolic link another user owns; the user's own is followed" {
+	((EUID == 0)) || skip "only root can make a link that another user owns"
+	local tmp="$BATS_TEST_TMPDIR/tmp" target="$BATS_TEST_TMPDIR/target"
+	mkdir -m 1777 "$tmp"
+	echo secret >"$target"
+	ln -s "$target" "$tmp/theirs"
+	chown -h 65534 "$tmp/theirs"
+	run -73 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --report "$tmp/theirs" \
+	    --rejects /dev/null "$FIXTURES/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr "pay-reconcile: cannot open '$tmp/theirs': a symbolic link that another user owns"
+	run -73 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --rejects "$tmp/theirs" \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr "pay-reconcile: cannot open '$tmp/theirs': a symbolic link that another user owns"
+	run -0 cat "$target"
+	assert_output secret
+	# the user's own link: the report replaces what was there
+	ln -s "$target" "$tmp/mine"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-charges.jsonl" --report "$tmp/mine" \
+	    --rejects /dev/null --now "$NOW" "$FIXTURES/stripe-orders.jsonl"
+	run -0 jq -r .type "$target"
+	refute_line secret
+	assert_line summary
 }
 
 @test "a write error on standard output exits 74" {

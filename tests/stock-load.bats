@@ -73,6 +73,109 @@ t_bad_rows() {
 @test "sqlite: bad rows are rejects with their line and raw text; good rows load" { t_bad_rows sqlite; }
 @test "postgres: bad rows are rejects with their line and raw text; good rows load" { t_bad_rows postgres; }
 
+# Sixteen processes at once add stock to the same rows, their files naming
+# the warehouses in six different orders: on PostgreSQL a program that
+# locked the warehouses in file order deadlocked in most of them.
+t_concurrent_add() {
+	local i w s perms=("W1 W2 W3" "W3 W2 W1" "W2 W1 W3" "W1 W3 W2" \
+	    "W3 W1 W2" "W2 W3 W1")
+
+	use_backend "$1"
+	run -0 --separate-stderr stock-load </dev/null
+	for ((i = 0; i < 16; i++)); do
+		for w in ${perms[i % 6]}; do
+			for ((s = 0; s < 20; s++)); do
+				printf '{"sku":"S-%02d","warehouse":"%s","qty":%d,"priority":%d}\n' \
+				    "$s" "$w" "$((i + 1))" "${w#W}"
+			done
+		done >"$BATS_TEST_TMPDIR/add.$i"
+	done
+	for ((i = 0; i < 16; i++)); do
+		stock-load --mode add "$BATS_TEST_TMPDIR/add.$i" \
+		    >"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i" &
+	done
+	for ((i = 0; i < 16; i++)); do
+		wait -n || echo "exit $?"
+	done >"$BATS_TEST_TMPDIR/statuses"
+	run -0 cat "$BATS_TEST_TMPDIR/statuses" "$BATS_TEST_TMPDIR"/err.*
+	assert_output ''
+	run -0 sh -c 'cat "$@" | wc -l' sh "$BATS_TEST_TMPDIR"/out.*
+	assert_output $((16 * 60))
+	# each row got 1 + 2 + ... + 16, once from every process
+	run -0 sql "SELECT COUNT(*), MIN(on_hand), MAX(on_hand) FROM stock"
+	assert_output "60|136|136"
+	run -0 sql "SELECT id, priority FROM warehouses ORDER BY id"
+	assert_output $'W1|1\nW2|2\nW3|3'
+}
+@test "sqlite: sixteen --mode add runs at once add up exactly, whatever their order" { t_concurrent_add sqlite; }
+@test "postgres: sixteen --mode add runs at once add up exactly, whatever their order" { t_concurrent_add postgres; }
+
+# stock-load's adds beside order-reserve reserving, releasing, committing
+# and expiring the same stock: every program locks in store.h's order.
+t_concurrent_programs() {
+	local i w s perms=("W1 W2 W3" "W3 W2 W1" "W2 W1 W3" "W1 W3 W2")
+
+	use_backend "$1"
+	for w in W1 W2 W3; do
+		for ((s = 0; s < 10; s++)); do
+			printf '{"sku":"S%d","warehouse":"%s","qty":1000}\n' "$s" "$w"
+		done
+	done | stock-load >/dev/null
+	for g in a b c d e; do
+		awk -v g=$g 'BEGIN { for (i = 0; i < 200; i++)
+			printf("{\"id\":\"%s-%d\",\"items\":[{\"sku\":\"S%d\",\"qty\":1},{\"sku\":\"S%d\",\"qty\":2}]}\n",
+			    g, i, i % 10, (i * 7 + 3) % 10) }' >"$BATS_TEST_TMPDIR/o.$g"
+	done
+	order-reserve "$BATS_TEST_TMPDIR/o.c" "$BATS_TEST_TMPDIR/o.d" >/dev/null
+	order-reserve --ttl 1h --now 2026-01-01T00:00:00Z \
+	    "$BATS_TEST_TMPDIR/o.e" >/dev/null
+	for ((i = 0; i < 4; i++)); do
+		for w in ${perms[i]}; do
+			for s in 9 3 0 5 1 7 2 8 4 6; do
+				printf '{"sku":"S%d","warehouse":"%s","qty":1}\n' "$s" "$w"
+			done
+		done >"$BATS_TEST_TMPDIR/add.$i"
+	done
+	for ((i = 0; i < 4; i++)); do
+		stock-load --mode add "$BATS_TEST_TMPDIR/add.$i" >/dev/null \
+		    2>"$BATS_TEST_TMPDIR/err.l$i" &
+	done
+	order-reserve --batch 5 "$BATS_TEST_TMPDIR/o.a" >/dev/null \
+	    2>"$BATS_TEST_TMPDIR/err.a" &
+	order-reserve --batch 7 "$BATS_TEST_TMPDIR/o.b" >/dev/null \
+	    2>"$BATS_TEST_TMPDIR/err.b" &
+	order-reserve --batch 5 --release "$BATS_TEST_TMPDIR/o.c" >/dev/null \
+	    2>"$BATS_TEST_TMPDIR/err.c" &
+	order-reserve --batch 5 --commit "$BATS_TEST_TMPDIR/o.d" >/dev/null \
+	    2>"$BATS_TEST_TMPDIR/err.d" &
+	order-reserve --batch 5 --expire --now 2026-02-01T00:00:00Z >/dev/null \
+	    2>"$BATS_TEST_TMPDIR/err.e" &
+	for ((i = 0; i < 9; i++)); do
+		wait -n || echo "exit $?"
+	done >"$BATS_TEST_TMPDIR/statuses"
+	run -0 cat "$BATS_TEST_TMPDIR/statuses" "$BATS_TEST_TMPDIR"/err.*
+	assert_output ''
+	run -0 sql "SELECT state, COUNT(*) FROM reservations GROUP BY state ORDER BY state"
+	assert_output $'active|400\ncommitted|200\nexpired|200\nreleased|200'
+	# 30000 loaded, 120 added, 600 shipped by the commits; a and b hold 1200
+	run -0 sql "SELECT SUM(on_hand), SUM(reserved) FROM stock"
+	assert_output "29520|1200"
+}
+@test "sqlite: stock-load and order-reserve's four modes at once all finish" { t_concurrent_programs sqlite; }
+@test "postgres: stock-load and order-reserve's four modes at once all finish" { t_concurrent_programs postgres; }
+
+@test "a warehouse named in many rows keeps the last priority and regions given" {
+	use_backend sqlite
+	run -0 --separate-stderr stock-load <<<'sku,warehouse,qty,priority,regions
+A,W2,1,5,X
+A,W1,1,7,
+B,W2,1,,Y;Z
+B,W1,1,,
+C,W2,1,6,'
+	run -0 sql "SELECT id, priority, regions FROM warehouses ORDER BY id"
+	assert_output $'W1|7|\nW2|6|Y;Z'
+}
+
 @test "a bad JSON row is a reject with its file, line and raw text" {
 	use_backend sqlite
 	printf '{"sku":"A","warehouse":"W","qty":1}\n\n{"sku":"B","warehouse":"W","qty":"x"}\n' \
@@ -163,7 +266,7 @@ C bad_qty qty 2.50 is not a whole number"
 	    >"$BATS_TEST_TMPDIR/broken"
 	: >"$BATS_TEST_TMPDIR/empty"
 	run -0 --separate-stderr stock-load --rejects "$BATS_TEST_TMPDIR/r" \
-	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty"
+	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty" /dev/null
 	assert_equal "$(wc -l <<<"$output")" 1
 	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 5
 }
@@ -186,6 +289,29 @@ C bad_qty qty 2.50 is not a whole number"
 	    "$FIXTURES/stock.csv"
 }
 
+@test "a directory as an operand or --catalog is 66, as a file that cannot be opened" {
+	use_backend sqlite
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr stock-load "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/stock.csv"
+	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+	assert_equal "$(wc -l <<<"$output")" 3
+	run -66 --separate-stderr stock-load --catalog "$BATS_TEST_TMPDIR/dir" \
+	    "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
+}
+
+@test "a read error is 74 from a file as from standard input, the others loaded" {
+	use_backend sqlite
+	run -74 --separate-stderr stock-load /proc/self/mem "$FIXTURES/stock.csv"
+	assert_stderr "stock-load: cannot read '/proc/self/mem': Input/output error"
+	assert_equal "$(wc -l <<<"$output")" 3
+	run -74 --separate-stderr sh -c 'stock-load 0>/dev/null'
+	assert_output ''
+	assert_stderr "stock-load: cannot read '<stdin>': Bad file descriptor"
+}
+
 @test "a write error on standard output exits 74" {
 	use_backend sqlite
 	run -74 --separate-stderr sh -c 'stock-load "$1" >/dev/full' sh \
@@ -202,6 +328,39 @@ C bad_qty qty 2.50 is not a whole number"
 	run -78 --separate-stderr stock-load --db "$BATS_TEST_TMPDIR/text" \
 	    "$FIXTURES/stock.csv"
 	assert_stderr --partial "is not an orderkit store"
+}
+
+# A store that exists but may not be written is an output that cannot be
+# created: 73 from every program that writes state, on either backend.
+t_read_only() {
+	use_backend "$1"
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	read_only_store
+	run -73 --separate-stderr no_override stock-load "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr --partial "stock-load: cannot write store '"
+	run -73 --separate-stderr no_override order-reserve <<<'{"id":"R-1","items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_output ''
+	assert_stderr --partial "order-reserve: cannot write store '"
+	run -73 --separate-stderr no_override pay-reconcile --payments \
+	    "$FIXTURES/../pay-reconcile/stripe-charges.jsonl" \
+	    "$FIXTURES/../pay-reconcile/stripe-orders.jsonl"
+	assert_output ''
+	assert_stderr --partial "pay-reconcile: cannot write store '"
+	run -0 sql "SELECT SUM(on_hand), SUM(reserved) FROM stock"
+	assert_output '10|0'
+}
+@test "sqlite: a store that may not be written exits 73 in every program writing it" { t_read_only sqlite; }
+@test "postgres: a store that may not be written exits 73 in every program writing it" { t_read_only postgres; }
+
+@test "postgres: a read-only server or transaction exits 73" {
+	use_backend postgres
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	run -73 --separate-stderr env \
+	    ORDERKIT_DB="$ORDERKIT_DB%20-cdefault_transaction_read_only%3Don" \
+	    stock-load "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr --partial "in a read-only transaction"
 }
 
 @test "example: stock-load --warehouse MSK stock.csv" {

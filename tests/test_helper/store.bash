@@ -43,3 +43,32 @@ sql() {
 		psql -qAtX -v ON_ERROR_STOP=1 "$ORDERKIT_DB" -c "$1"
 	fi
 }
+
+# read_only_store: from here on ORDERKIT_DB names the current store as one
+# the programs may not write: the SQLite file made read-only (run them with
+# no_override, as root may write it anyway), or on PostgreSQL a role that
+# may only read it.
+read_only_store() {
+	local role schema
+
+	if [[ $BACKEND == sqlite ]]; then
+		chmod a-w "$ORDERKIT_DB"
+		return
+	fi
+	role="ro${BATS_TEST_NUMBER}_$$"
+	schema="t${BATS_TEST_NUMBER}_$$"
+	psql -q -v ON_ERROR_STOP=1 "$ORDERKIT_DB" -c "CREATE ROLE $role LOGIN" \
+	    -c "GRANT USAGE ON SCHEMA $schema TO $role" \
+	    -c "GRANT SELECT ON ALL TABLES IN SCHEMA $schema TO $role" >/dev/null
+	ORDERKIT_DB="${PGTEST_URL/orderkit@/$role@}?options=-csearch_path%3D$schema"
+}
+
+# no_override CMD...: CMD without root's power to write a read-only file.
+no_override() {
+	if ((EUID == 0)); then
+		setpriv --inh-caps=-dac_override --bounding-set=-dac_override \
+		    -- "$@"
+	else
+		"$@"
+	fi
+}
