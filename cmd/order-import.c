@@ -21,6 +21,7 @@
 #include "charset.h"
 #include "cli.h"
 #include "csvread.h"
+#include "fileio.h"
 #include "import.h"
 #include "jsonl.h"
 #include "money.h"
@@ -2300,8 +2301,8 @@ read_map(struct options *opt, const struct cli *cli)
 	char *text = NULL, errbuf[512];
 	size_t cap = 0, len = 0, n;
 
-	if ((fp = fopen(opt->map_path, "r")) == NULL)
-		err(EX_NOINPUT, "cannot open '%s'", opt->map_path);
+	if ((fp = fileio_read(opt->map_path, errbuf, sizeof(errbuf))) == NULL)
+		errx(EX_NOINPUT, "%s", errbuf);
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			cap = (len + 4096 + 1) * 2;

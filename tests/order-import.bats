@@ -57,6 +57,17 @@ field() {
 	assert_equal "$(echo "$output" | wc -l)" 2
 }
 
+@test "a directory as --map or as an operand exits 66" {
+	run -66 --separate-stderr order-import --map "$BATS_TEST_TMPDIR" \
+	    "$FIXTURES/shopify-orders_export.csv"
+	assert_output ''
+	assert_stderr "order-import: cannot read '$BATS_TEST_TMPDIR': Is a directory"
+	run -66 --separate-stderr order-import "$BATS_TEST_TMPDIR" \
+	    "$FIXTURES/amazon-unshipped.txt"
+	assert_stderr --partial "'$BATS_TEST_TMPDIR'"
+	assert_equal "$(echo "$output" | wc -l)" 2
+}
+
 @test "a --rejects file that cannot be created exits 73" {
 	run -73 --separate-stderr order-import --rejects /nonexistent/r.jsonl \
 	    "$FIXTURES/shopify-orders_export.csv"
