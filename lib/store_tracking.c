@@ -146,6 +146,17 @@ tracking_init(struct tracking_db *db, struct store *st)
 	    " WHERE carrier = $1 AND tracking_number = $2"
 	    " AND failed_attempts = $3 AND failed_reported < failed_attempts",
 	    NULL);
+	if (store_kind(st) == STORE_POSTGRES) {
+		db->lock_parcels = store_prepare(st, "SELECT 1",
+		    "SELECT 1 FROM tracking_parcels p"
+		    " JOIN unnest($1::text[], $2::text[]) AS u (c, n)"
+		    " ON p.carrier = u.c AND p.tracking_number = u.n"
+		    " ORDER BY p.carrier COLLATE \"C\","
+		    " p.tracking_number COLLATE \"C\" FOR UPDATE OF p");
+		db->lock_records = store_prepare(st, "SELECT 1",
+		    "SELECT 1 FROM tracking_records WHERE key = ANY($1::text[])"
+		    " ORDER BY key COLLATE \"C\" FOR UPDATE");
+	}
 	db->tok_get = store_prepare(st, "SELECT token FROM tracking_tokens"
 	    " WHERE service = $1 AND expires_at > $2", NULL);
 	db->tok_put = store_prepare(st,
@@ -214,6 +225,23 @@ tracking_add(struct tracking_db *db, const struct tracking_parcel *p,
 	    p->order_id, p->phone, now);
 	if (record != NULL)
 		tracking_set_record(db, p->record_key, record);
+}
+
+void
+tracking_lock(struct tracking_db *db, const char *const *carriers,
+    const char *const *numbers, size_t n, const char *const *keys,
+    size_t nkeys)
+{
+	if (db->lock_parcels == NULL)
+		return;
+	if (n > 0) {
+		store_query(db->lock_parcels, "SS", carriers, n, numbers, n);
+		store_done(db->lock_parcels);
+	}
+	if (nkeys > 0) {
+		store_query(db->lock_records, "S", keys, nkeys);
+		store_done(db->lock_records);
+	}
 }
 
 int

@@ -44,6 +44,7 @@ struct tracking_db {
 	struct store_stmt	*rec_get, *rec_put, *open;
 	struct store_stmt	*problems, *claim_stuck, *claim_failed;
 	struct store_stmt	*tok_get, *tok_put, *polled;
+	struct store_stmt	*lock_parcels, *lock_records;
 };
 
 /* Prepare the statements on an open store. */
@@ -56,6 +57,14 @@ void	 tracking_parcel_release(struct tracking_parcel *);
  * what is stored).  Known parcels keep their status. */
 void	 tracking_add(struct tracking_db *, const struct tracking_parcel *p,
 	    const char *record, int64_t now);
+
+/* In a transaction on PostgreSQL, lock the parcels (carriers[i],
+ * numbers[i]) and the records keys[0..nkeys-1] in a fixed order, so that
+ * two processes changing the same rows wait for each other rather than
+ * deadlock.  Nothing on SQLite, whose transactions hold the whole store. */
+void	 tracking_lock(struct tracking_db *, const char *const *carriers,
+	    const char *const *numbers, size_t n, const char *const *keys,
+	    size_t nkeys);
 
 /* The stored parcel into *p (released first by the caller): 1, or 0 when
  * it is not known. */

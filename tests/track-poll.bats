@@ -1,0 +1,386 @@
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/store
+	load test_helper/carriers
+	pg_start
+	carriers_start
+}
+
+teardown_file() {
+	load test_helper/store
+	load test_helper/carriers
+	carriers_stop
+	pg_stop
+}
+
+setup() {
+	load test_helper/common
+	load test_helper/store
+	load test_helper/carriers
+	use_backend sqlite
+	carriers_setup
+}
+
+DHL1=00340434161094042557
+
+# tracking: the tracking section of each record, compact.
+tracking() {
+	jq -c '{status, tracking}'
+}
+
+# --- the basics ------------------------------------------------------------
+
+@test "--help prints the usage on standard output" {
+	run -0 --separate-stderr track-poll --help
+	assert_line --index 0 --partial 'usage: track-poll [--carrier NAME]'
+	assert_stderr ''
+}
+
+@test "a bad option is a usage error" {
+	run -64 --separate-stderr track-poll --bogus
+	assert_output ''
+	assert_stderr --partial 'usage: track-poll'
+}
+
+@test "--stuck takes a number of days" {
+	run -64 --separate-stderr track-poll --stuck soon </dev/null
+	assert_stderr --partial "--stuck 'soon' is not a number of days"
+}
+
+@test "an operand that cannot be read exits 66 after the others" {
+	put dhl "$DHL1" transit.json
+	run -66 --separate-stderr track-poll "$BATS_TEST_TMPDIR/missing" \
+	    "$FIXTURES/dhl-order.jsonl"
+	assert_stderr --partial "cannot open '$BATS_TEST_TMPDIR/missing'"
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output in_transit
+}
+
+# --- change-only output ----------------------------------------------------
+
+t_first_poll() {
+	use_backend "$1"
+	put dhl "$DHL1" transit.json
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_stderr ''
+	run -0 tracking <<<"$output"
+	assert_output '{"status":"shipped","tracking":{"tracking_number":"00340434161094042557","status":"in_transit","previous_status":null,"at":"2026-11-21T09:10:00+01:00","location":"Leipzig, DE","message":"The shipment has been loaded onto the delivery vehicle","carrier_status":{"code":"transit","text":"In transit"},"events":[{"at":"2026-11-20T18:00:00+01:00","status":"pre_transit","location":"Berlin, DE","message":"The instruction data for this shipment have been provided by the sender","carrier_status":{"code":"pre-transit","text":"Electronic notification"}},{"at":"2026-11-21T09:10:00+01:00","status":"in_transit","location":"Leipzig, DE","message":"The shipment has been loaded onto the delivery vehicle","carrier_status":{"code":"transit","text":"In transit"}}],"parcels":[{"tracking_number":"00340434161094042557","status":"in_transit","at":"2026-11-21T09:10:00+01:00"}]}}'
+}
+@test "sqlite: a parcel seen for the first time is written with its events" { t_first_poll sqlite; }
+@test "postgres: a parcel seen for the first time is written with its events" { t_first_poll postgres; }
+
+t_twice() {
+	use_backend "$1"
+	put dhl "$DHL1" transit.json
+	run -0 track-poll "$FIXTURES/dhl-order.jsonl"
+	[[ -n $output ]]
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr ''
+	assert_equal "$(requests dhl)" 2
+}
+@test "sqlite: the same poll twice writes nothing the second time" { t_twice sqlite; }
+@test "postgres: the same poll twice writes nothing the second time" { t_twice postgres; }
+
+t_change() {
+	use_backend "$1"
+	put dhl "$DHL1" transit.json
+	run -0 track-poll "$FIXTURES/dhl-order.jsonl"
+	put dhl "$DHL1" delivered.json
+	run -0 --separate-stderr track-poll </dev/null
+	assert_stderr ''
+	run -0 jq -c '{id, status, t: .tracking | {status, previous_status, at,
+	    events: [.events[].carrier_status.text]}}' <<<"$output"
+	assert_output '{"id":"SHOP-1","status":"delivered","t":{"status":"delivered","previous_status":"in_transit","at":"2026-11-22T11:30:00+01:00","events":["Out for delivery","Delivered"]}}'
+	# Delivered is final: nothing more is asked.
+	run -0 track-poll </dev/null
+	assert_output ''
+	assert_equal "$(requests dhl)" 2
+}
+@test "sqlite: a change writes the previous status and only the new events" { t_change sqlite; }
+@test "postgres: a change writes the previous status and only the new events" { t_change postgres; }
+
+@test "without input every parcel that is not final is polled from the store" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "status": 503}]'
+	run -75 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	rm "$DATA/faults.json"
+	run -0 --separate-stderr track-poll </dev/null
+	run -0 jq -c '{id, s: .tracking.status}' <<<"$output"
+	assert_output '{"id":"SHOP-1","s":"in_transit"}'
+}
+
+@test "an imported order's shipping.tracking is one parcel" {
+	put dhl "$DHL1" transit.json
+	run -0 --separate-stderr track-poll "$FIXTURES/imported-order.jsonl"
+	run -0 jq -c '{id, status, n: .tracking.tracking_number}' <<<"$output"
+	assert_output '{"id":"SHOP-3","status":"shipped","n":"00340434161094042557"}'
+}
+
+@test "plain lines keep their shape, carriers named as shops write them" {
+	put dhl "$DHL1" transit.json
+	put dhl JD014600006281230704 odd-code.json
+	run -0 --separate-stderr track-poll "$FIXTURES/plain-lines.jsonl"
+	assert_stderr ''
+	run -0 jq -c 'del(.tracking.events, .tracking.message,
+	    .tracking.location, .tracking.at)' <<<"$output"
+	assert_line --index 0 '{"order_id":"SHOP-7","carrier":"DHL Express","tracking_number":"00340434161094042557","tracking":{"tracking_number":"00340434161094042557","status":"in_transit","previous_status":null,"carrier_status":{"code":"transit","text":"In transit"},"parcels":[{"tracking_number":"00340434161094042557","status":"in_transit","at":"2026-11-21T09:10:00+01:00"}]}}'
+	assert_line --index 1 '{"carrier":"dhl","tracking_number":"JD014600006281230704","tracking":{"tracking_number":"JD014600006281230704","status":"unknown","previous_status":null,"carrier_status":{"code":"held-at-depot","text":"Held"},"parcels":[{"tracking_number":"JD014600006281230704","status":"unknown","at":"2026-11-21T12:00:00Z"}]}}'
+}
+
+@test "an order with two parcels lists both; only the one that changed is written" {
+	put dhl "$DHL1" transit.json
+	run -0 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/dhl-two-parcels.jsonl"
+	run -0 jq -c '{status, n: .tracking.tracking_number,
+	    p: [.tracking.parcels[] | [.tracking_number, .status]]}' <<<"$output"
+	assert_output '{"status":"shipped","n":"00340434161094042557","p":[["00340434161094042557","in_transit"],["00340434161094099999",null]]}'
+	run -0 jq -c '[.id, (.errors[] | .code, .field)]' "$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-2","unknown_tracking_number","shipment.parcels[1].tracking_number"]'
+}
+
+@test "records without a tracking number or a carrier are rejects" {
+	run -0 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/no-tracking.jsonl"
+	assert_output ''
+	run -0 jq -c '[.id, (.errors[] | .code, .field)]' "$BATS_TEST_TMPDIR/rej"
+	assert_line --index 0 '["SHOP-4","no_tracking_number","shipping.tracking"]'
+	assert_line --index 1 '["SHOP-5","no_carrier","shipment.carrier"]'
+}
+
+@test "--strict makes a reject exit 65" {
+	run -65 --separate-stderr track-poll --strict \
+	    --rejects "$BATS_TEST_TMPDIR/rej" "$FIXTURES/no-tracking.jsonl"
+	assert_output ''
+}
+
+@test "an unknown carrier code is status unknown with the raw code kept" {
+	put dhl JD014600006281230704 odd-code.json
+	run -0 track-poll <<<'{"carrier":"dhl","tracking_number":"JD014600006281230704"}'
+	run -0 jq -c '.tracking | [.status, .carrier_status.code]' <<<"$output"
+	assert_output '["unknown","held-at-depot"]'
+}
+
+@test "a carrier without adapter and without AfterShip is a reject" {
+	sed -i '/\[carrier "aftership"\]/,$d' "$ORDERKIT_CONFIG"
+	run -0 --separate-stderr track-poll <<<'{"carrier":"Royal Mail","tracking_number":"AB123456789GB"}'
+	assert_output ''
+	run -0 jq -c '.errors[] | [.code, .message]' <<<"$stderr"
+	assert_output "[\"unknown_carrier\",\"no adapter for carrier 'royal-mail', and no [carrier \\\"aftership\\\"] key to track it through AfterShip\"]"
+}
+
+@test "the broken inputs are rejected as bad_json, nothing crashes" {
+	local f
+	for f in "$BROKEN"/*; do
+		run -0 --separate-stderr track-poll \
+		    --rejects "$BATS_TEST_TMPDIR/rej" "$f"
+		assert_output ''
+	done
+	run -0 jq -r '.errors[0].code' "$BATS_TEST_TMPDIR/rej"
+	refute_output --partial 'null'
+}
+
+# --- failures of the network -----------------------------------------------
+
+@test "a 503 is tried again, and the answer then counts" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "status": 503, "times": 2}]'
+	run -0 --separate-stderr track-poll --stats "$FIXTURES/dhl-order.jsonl"
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output in_transit
+	assert_equal "$(requests dhl)" 3
+	assert_stderr --partial '3 requests, 2 retries'
+}
+
+t_down() {
+	use_backend "$1"
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "status": 500}]'
+	run -75 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr "track-poll: carrier 'dhl' did not answer: HTTP 500, 3 tries; its parcels are polled again next run"
+	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/rej")" 0
+	run -0 sql "SELECT carrier, tracking_number, record_key FROM tracking_parcels"
+	assert_output "dhl|$DHL1|SHOP-1"
+}
+@test "sqlite: a carrier that stays down exits 75 and its parcels are remembered" { t_down sqlite; }
+@test "postgres: a carrier that stays down exits 75 and its parcels are remembered" { t_down postgres; }
+
+@test "a 429 waits for Retry-After" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "status": 429, "retry_after": "1", "times": 1}]'
+	sed -i 's/^backoff_max = .*/backoff_max = 5/' "$ORDERKIT_CONFIG"
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	[[ -n $output ]]
+	run -0 awk '$2 == "dhl" { t[n++] = $1 } END { print (t[1] - t[0] >= 0.95) }' \
+	    "$DATA/requests.log"
+	assert_output 1
+}
+
+@test "a Retry-After date in the past is taken as now" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "status": 503, "retry_after": "Wed, 21 Oct 2015 07:28:00 GMT", "times": 1}]'
+	sed -i 's/^backoff_max = .*/backoff_max = 5/' "$ORDERKIT_CONFIG"
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	[[ -n $output ]]
+	run -0 awk '$2 == "dhl" { t[n++] = $1 } END { print (t[1] - t[0] < 0.5) }' \
+	    "$DATA/requests.log"
+	assert_output 1
+}
+
+@test "a call that times out is tried again" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "sleep": 1.5, "times": 1}]'
+	sed -i 's/^timeout = .*/timeout = 0.3/' "$ORDERKIT_CONFIG"
+	run -0 --separate-stderr track-poll --stats "$FIXTURES/dhl-order.jsonl"
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output in_transit
+	assert_stderr --partial '1 retries'
+}
+
+@test "a call that keeps timing out makes the carrier down" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "sleep": 1}]'
+	sed -i 's/^timeout = .*/timeout = 0.2/; s/^retries = .*/retries = 1/' \
+	    "$ORDERKIT_CONFIG"
+	run -75 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr --partial "carrier 'dhl' did not answer: Operation timed out after"
+}
+
+@test "an HTML page with status 200 counts as the carrier failing" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "status": 200, "body": "<html><body>Maintenance</body></html>"}]'
+	run -75 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr --partial "HTTP 200 with a body that is not what the service sends, 3 tries"
+	assert_equal "$(requests dhl)" 3
+}
+
+@test "malformed JSON with status 200 is tried again" {
+	put dhl "$DHL1" transit.json
+	faults '[{"carrier": "dhl", "status": 200, "body": "{\"shipments\": [", "times": 1}]'
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output in_transit
+	assert_equal "$(requests dhl)" 2
+}
+
+@test "a refused key exits 78 naming it" {
+	put dhl "$DHL1" transit.json
+	echo '{"key": "the-right-key"}' >"$DATA/dhl/account.json"
+	run -78 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr "track-poll: DHL refused [carrier \"dhl\"] key: HTTP 401: Invalid API key."
+}
+
+# --- TLS -------------------------------------------------------------------
+
+@test "a certificate that does not verify exits 69 naming ca_file" {
+	carriers_setup "https://127.0.0.1:$CARRIER_TLS_PORT"
+	put dhl "$DHL1" transit.json
+	run -69 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr --partial "track-poll: cannot verify the TLS certificate of 'https://127.0.0.1:$CARRIER_TLS_PORT/t/t$BATS_TEST_NUMBER/dhl/shipments?trackingNumber=$DHL1': "
+	assert_stderr --partial 'a private CA goes in [carrier "dhl"] ca_file'
+	assert_equal "$(requests dhl)" 0
+}
+
+@test "ca_file makes a private CA's certificate verify" {
+	carriers_setup "https://127.0.0.1:$CARRIER_TLS_PORT"
+	put dhl "$DHL1" transit.json
+	printf '[carrier "dhl"]\nca_file = %s\n' "$CARRIER_CA" >>"$ORDERKIT_CONFIG"
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_stderr ''
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output in_transit
+}
+
+# --- configuration ---------------------------------------------------------
+
+@test "a config with a secret that others can read exits 78" {
+	put dhl "$DHL1" transit.json
+	chmod 644 "$ORDERKIT_CONFIG"
+	run -78 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr "track-poll: config '$ORDERKIT_CONFIG' holds secrets but can be read by others: chmod 600 '$ORDERKIT_CONFIG'"
+}
+
+@test "a missing key exits 78 naming it and its variable" {
+	put dhl "$DHL1" transit.json
+	sed -i '/^key = dhl-key/d' "$ORDERKIT_CONFIG"
+	run -78 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr "track-poll: missing [carrier \"dhl\"] key in config '$ORDERKIT_CONFIG' (or ORDERKIT_CARRIER_DHL_KEY in the environment)"
+}
+
+@test "the environment gives a key the file lacks" {
+	put dhl "$DHL1" transit.json
+	sed -i '/^key = dhl-key/d' "$ORDERKIT_CONFIG"
+	echo '{"key": "from-env"}' >"$DATA/dhl/account.json"
+	ORDERKIT_CARRIER_DHL_KEY=from-env run -0 --separate-stderr \
+	    track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_stderr ''
+	[[ -n $output ]]
+}
+
+@test "a syntax error in the config exits 78 naming the line" {
+	printf '[carrier "dhl"\n' >>"$ORDERKIT_CONFIG"
+	run -78 --separate-stderr track-poll </dev/null
+	assert_stderr --partial "$ORDERKIT_CONFIG:27: bad section header: missing ']'"
+}
+
+# --- output and concurrency ------------------------------------------------
+
+@test "a write error on standard output exits 74 and loses no change" {
+	put dhl "$DHL1" transit.json
+	run -74 --separate-stderr sh -c 'track-poll "$1" >/dev/full' sh \
+	    "$FIXTURES/dhl-order.jsonl"
+	assert_stderr --partial "cannot write '<stdout>'"
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output in_transit
+}
+
+t_concurrent() {
+	local i
+	use_backend "$1"
+	for i in $(seq 100 139); do
+		sed "s/$DHL1/003404341610940421$i/" "$FIXTURES/dhl/transit.json" \
+		    >"$DATA/dhl/003404341610940421$i.json"
+		printf '{"carrier":"dhl","tracking_number":"003404341610940421%s"}\n' "$i"
+	done >"$BATS_TEST_TMPDIR/in"
+	track-poll "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/o1" &
+	track-poll "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/o2" &
+	wait %1
+	wait %2
+	run -0 sort "$BATS_TEST_TMPDIR/o1" "$BATS_TEST_TMPDIR/o2"
+	assert_equal "${#lines[@]}" 40
+	run -0 sh -c 'cat "$1" "$2" | jq -r .tracking_number | sort -u | wc -l' sh \
+	    "$BATS_TEST_TMPDIR/o1" "$BATS_TEST_TMPDIR/o2"
+	assert_output 40
+}
+@test "sqlite: two processes over the same store write each change once" { t_concurrent sqlite; }
+@test "postgres: two processes over the same store write each change once" { t_concurrent postgres; }
+
+# --- the examples of track-poll(1) -----------------------------------------
+
+@test "example: track-poll --rejects FILE | notify-send, every 15 minutes" {
+	put dhl "$DHL1" transit.json
+	run -0 track-poll "$FIXTURES/dhl-order.jsonl"
+	put dhl "$DHL1" delivered.json
+	run -0 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/track.jsonl" </dev/null
+	run -0 jq -r '[.id, .status] | @tsv' <<<"$output"
+	assert_output "SHOP-1	delivered"
+}
+
+@test "example: ship-book orders.jsonl | track-poll > changes.jsonl" {
+	put dhl "$DHL1" transit.json
+	run -0 --separate-stderr sh -c 'cat "$1" | track-poll > "$2"' sh \
+	    "$FIXTURES/dhl-order.jsonl" "$BATS_TEST_TMPDIR/changes.jsonl"
+	run -0 jq -r .tracking.status "$BATS_TEST_TMPDIR/changes.jsonl"
+	assert_output in_transit
+}
