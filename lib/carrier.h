@@ -190,6 +190,10 @@ const char	*carrier_json_str(const struct json_t *v, const char *path);
 const struct json_t *carrier_json_get(const struct json_t *v,
 		    const char *path);
 
+/* The value of parameter name in a query string ("a=1&token=x"),
+ * percent-decoded: a new string, or NULL when absent. */
+char		*carrier_query_param(const char *query, const char *name);
+
 /* Request helpers: the URL of path under c->url (a new string). */
 char		*carrier_url(const struct carrier *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

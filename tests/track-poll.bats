@@ -384,3 +384,58 @@ t_concurrent() {
 	run -0 jq -r .tracking.status "$BATS_TEST_TMPDIR/changes.jsonl"
 	assert_output in_transit
 }
+
+# --- CDEK ------------------------------------------------------------------
+
+@test "cdek: the current status is the one with the latest date_time" {
+	put cdek 1106207236 on-the-way.json
+	run -0 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/cdek-order.jsonl"
+	assert_stderr ''
+	run -0 jq -c '.tracking | {status, at, location, carrier_status,
+	    events: [.events[] | [.at, .status]]}' <<<"$output"
+	assert_output '{"status":"out_for_delivery","at":"2026-11-22T08:30:00+03:00","location":"Москва","carrier_status":{"code":"ISSUED_FOR_DELIVERY","text":"Выдан на доставку"},"events":[["2026-11-20T10:00:00+03:00","pre_transit"],["2026-11-21T18:00:00+03:00","in_transit"],["2026-11-22T09:00:00+07:00","in_transit"],["2026-11-22T08:30:00+03:00","out_for_delivery"]]}'
+	# An unknown CDEK order is HTTP 400: a reject for that parcel only.
+	run -0 jq -c '.errors[] | [.code, .field, .message]' "$BATS_TEST_TMPDIR/rej"
+	assert_output '["unknown_tracking_number","shipment.parcels[1].tracking_number","Order with cdek_number 1106200000 is not found"]'
+}
+
+t_cdek_token() {
+	use_backend "$1"
+	put cdek 1106207236 on-the-way.json
+	run -0 track-poll --rejects /dev/null "$FIXTURES/cdek-order.jsonl"
+	put cdek 1106207236 delivered.json
+	run -0 --separate-stderr track-poll --rejects /dev/null \
+	    "$FIXTURES/cdek-order.jsonl"
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output delivered
+	run -0 grep -c 'oauth/token' "$DATA/requests.log"
+	assert_output 1
+	run -0 sql "SELECT service, token FROM tracking_tokens"
+	assert_output 'cdek|tok-1'
+}
+@test "sqlite: cdek's token is fetched once and kept in the store" { t_cdek_token sqlite; }
+@test "postgres: cdek's token is fetched once and kept in the store" { t_cdek_token postgres; }
+
+@test "cdek: a token refused with 401 is replaced once and the call made again" {
+	put cdek 1106207236 on-the-way.json
+	run -0 track-poll </dev/null
+	sql "INSERT INTO tracking_tokens VALUES ('cdek', 'expired', 9999999999)"
+	run -0 --separate-stderr track-poll \
+	    <<<'{"carrier":"cdek","tracking_number":"1106207236"}'
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output out_for_delivery
+	run -0 awk '$2 == "cdek" { print $3, $4 }' "$DATA/requests.log"
+	assert_output "GET /t/t$BATS_TEST_NUMBER/cdek/v2/orders?cdek_number=1106207236
+POST /t/t$BATS_TEST_NUMBER/cdek/v2/oauth/token
+GET /t/t$BATS_TEST_NUMBER/cdek/v2/orders?cdek_number=1106207236"
+}
+
+@test "cdek: client credentials it refuses exit 78" {
+	put cdek 1106207236 on-the-way.json
+	echo '{"client_id": "id", "client_secret": "other"}' >"$DATA/cdek/account.json"
+	run -78 --separate-stderr track-poll \
+	    <<<'{"carrier":"cdek","tracking_number":"1106207236"}'
+	assert_output ''
+	assert_stderr 'track-poll: CDEK refused [carrier "cdek"] client_id and client_secret: HTTP 401: invalid_client'
+}

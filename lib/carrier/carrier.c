@@ -20,10 +20,11 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-extern const struct carrier_ops carrier_dhl;
+extern const struct carrier_ops carrier_cdek, carrier_dhl;
 
 /* Adding a carrier: its file, and one line here. */
 static const struct carrier_ops *const adapters[] = {
+	&carrier_cdek,
 	&carrier_dhl,
 };
 
@@ -428,6 +429,50 @@ const char *
 carrier_json_str(const json_t *v, const char *path)
 {
 	return json_string_value(carrier_json_get(v, path));
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+carrier_query_param(const char *q, const char *name)
+{
+	size_t n = strlen(name), len;
+	const char *end;
+	char *v, *o;
+
+	if (q == NULL)
+		return NULL;
+	for (; *q != '\0'; q = *end == '&' ? end + 1 : end) {
+		end = q + strcspn(q, "&");
+		if (strncmp(q, name, n) != 0 || q[n] != '=')
+			continue;
+		q += n + 1;
+		len = end - q;
+		v = o = xmalloc(len + 1);
+		for (; q < end; q++) {
+			if (*q == '+')
+				*o++ = ' ';
+			else if (*q == '%' && q + 2 < end &&
+			    hexval(q[1]) >= 0 && hexval(q[2]) >= 0) {
+				*o++ = (char)(hexval(q[1]) << 4 | hexval(q[2]));
+				q += 2;
+			} else
+				*o++ = *q;
+		}
+		*o = '\0';
+		return v;
+	}
+	return NULL;
 }
 
 char *
