@@ -439,3 +439,38 @@ GET /t/t$BATS_TEST_NUMBER/cdek/v2/orders?cdek_number=1106207236"
 	assert_output ''
 	assert_stderr 'track-poll: CDEK refused [carrier "cdek"] client_id and client_secret: HTTP 401: invalid_client'
 }
+
+# --- Nova Poshta -----------------------------------------------------------
+
+@test "novaposhta: a batch in one call, Kyiv time, the phone as 380 digits" {
+	put novaposhta 20450000000001 at-branch.json
+	put novaposhta 20450000000002 received.json
+	run -0 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/novaposhta-orders.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .tracking.status, .tracking.at,
+	    .tracking.location, .tracking.carrier_status.code]' <<<"$output"
+	assert_line --index 0 '["UA-1","shipped","available_for_pickup","2026-07-15T14:20:05+03:00","Відділення №5 (до 30 кг): вул. Хрещатик, 22","7"]'
+	assert_line --index 1 '["UA-2","delivered","delivered","2026-11-20T10:05:00+02:00","Відділення №1: вул. Городоцька, 1","9"]'
+	assert_equal "$(requests novaposhta)" 1
+	run -0 grep -o '"DocumentNumber": *"[0-9]*"[^}]*' "$DATA/requests.log"
+	assert_output '"DocumentNumber":"20450000000001","Phone":"380501234567"
+"DocumentNumber":"20450000000002","Phone":"380677654321"
+"DocumentNumber":"20450000000003"'
+	# StatusCode 3 inside success: true is an unknown number.
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/rej"
+	assert_output '["UA-3","unknown_tracking_number","Nova Poshta: Номер не знайдено"]'
+}
+
+@test "novaposhta: a refused API key exits 78" {
+	put novaposhta 20450000000001 at-branch.json
+	echo '{"key": "np-key"}' >"$DATA/novaposhta/account.json"
+	run -78 --separate-stderr track-poll \
+	    <<<'{"carrier":"novaposhta","tracking_number":"20450000000001"}'
+	assert_stderr 'track-poll: Nova Poshta refused [carrier "novaposhta"] key: API key expired'
+	sed -i 's/^\[carrier "russianpost"\]/[carrier "novaposhta"]\nkey = np-key\n&/' "$ORDERKIT_CONFIG"
+	run -0 --separate-stderr track-poll \
+	    <<<'{"carrier":"novaposhta","tracking_number":"20450000000001"}'
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output available_for_pickup
+}

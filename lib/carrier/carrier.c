@@ -20,12 +20,14 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-extern const struct carrier_ops carrier_cdek, carrier_dhl;
+extern const struct carrier_ops carrier_cdek, carrier_dhl,
+    carrier_novaposhta;
 
 /* Adding a carrier: its file, and one line here. */
 static const struct carrier_ops *const adapters[] = {
 	&carrier_cdek,
 	&carrier_dhl,
+	&carrier_novaposhta,
 };
 
 static const char *const status_names[] = {
