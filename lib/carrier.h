@@ -173,8 +173,10 @@ void		 carrier_parcel_release(struct carrier_parcel *);
 void		 carrier_push_release(struct carrier_push *);
 
 /* A carrier's time: RFC 3339, also with the offset as "+0700", or none
- * (then default_offset, minutes east of UTC, applies), "T" or a space
- * between date and time.  0, or -1. */
+ * (then default_offset, minutes east of UTC, applies, unless it is
+ * CARRIER_NO_ZONE: then -1), "T" or a space between date and time.  0, or
+ * -1. */
+#define CARRIER_NO_ZONE	(-100000)
 int		 carrier_time(const char *s, int default_offset, int64_t *epoch,
 		    int *offset);
 

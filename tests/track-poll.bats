@@ -474,3 +474,21 @@ GET /t/t$BATS_TEST_NUMBER/cdek/v2/orders?cdek_number=1106207236"
 	run -0 jq -r .tracking.status <<<"$output"
 	assert_output available_for_pickup
 }
+
+# --- EasyPost --------------------------------------------------------------
+
+@test "easypost: a tracker's details are its events; failure is exception" {
+	put easypost EZ1000000001 out-for-delivery.json
+	put easypost EZ4000000004 failure.json
+	echo '{"key": "ep-key"}' >"$DATA/easypost/account.json"
+	run -0 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/easypost-lines.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.order_id, .tracking.status, .tracking.at,
+	    .tracking.location, .tracking.carrier_status.code,
+	    .tracking.carrier_status.text, (.tracking.events | length)]' <<<"$output"
+	assert_line --index 0 '["US-1","out_for_delivery","2026-11-21T08:05:00Z","CHARLESTON, SC, US","out_for_delivery","out_for_delivery",3]'
+	assert_line --index 1 '["US-4","exception","2026-11-22T10:00:00Z","ATLANTA, GA, US","failure","lost",2]'
+	run -0 jq -c '[.order_id, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/rej"
+	assert_output '["US-9","unknown_tracking_number","EasyPost: Invalid tracking code TRACKER.TRACKING_CODE.INVALID"]'
+}

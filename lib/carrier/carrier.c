@@ -20,13 +20,14 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-extern const struct carrier_ops carrier_cdek, carrier_dhl,
+extern const struct carrier_ops carrier_cdek, carrier_dhl, carrier_easypost,
     carrier_novaposhta;
 
 /* Adding a carrier: its file, and one line here. */
 static const struct carrier_ops *const adapters[] = {
 	&carrier_cdek,
 	&carrier_dhl,
+	&carrier_easypost,
 	&carrier_novaposhta,
 };
 
@@ -381,6 +382,8 @@ carrier_time(const char *s, int default_offset, int64_t *epoch, int *offset)
 	if (rfc3339_parse(buf, epoch, offset) == 0)
 		return 0;
 	/* No offset: the carrier's zone, given. */
+	if (default_offset == CARRIER_NO_ZONE)
+		return -1;
 	if (n > 19) {
 		for (a = 19; buf[a] == '.' || (buf[a] >= '0' && buf[a] <= '9');
 		    a++)
