@@ -492,3 +492,35 @@ GET /t/t$BATS_TEST_NUMBER/cdek/v2/orders?cdek_number=1106207236"
 	run -0 jq -c '[.order_id, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/rej"
 	assert_output '["US-9","unknown_tracking_number","EasyPost: Invalid tracking code TRACKER.TRACKING_CODE.INVALID"]'
 }
+
+# --- AfterShip -------------------------------------------------------------
+
+@test "aftership: other carriers go through AfterShip, created when new" {
+	put aftership 1Z999AA10123456784 ups.json
+	put aftership RR123456789CN returned.json
+	run -0 --separate-stderr track-poll "$FIXTURES/aftership-lines.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.order_id, .tracking.status, .tracking.at,
+	    .tracking.carrier_status.code, [.tracking.events[].at]]' <<<"$output"
+	assert_line --index 0 '["US-20","in_transit","2026-11-20T12:30:00-05:00","InTransit_002",["2026-11-19T23:10:00Z","2026-11-20T12:30:00-05:00"]]'
+	assert_line --index 1 '["CN-5","return_to_sender","2026-11-18T15:40:00+08:00","Exception_011",["2026-11-18T15:40:00+08:00"]]'
+	run -0 awk '$2 == "aftership" { print $3, $5 }' "$DATA/requests.log"
+	assert_output 'GET 
+POST {"tracking_number":"1Z999AA10123456784","slug":"ups"}
+POST {"tracking_number":"RR123456789CN","slug":"china-post"}'
+	# Known to AfterShip now: one GET, nothing new.
+	run -0 --separate-stderr track-poll "$FIXTURES/aftership-lines.jsonl"
+	assert_output ''
+	assert_equal "$(requests aftership)" 4
+}
+
+@test "aftership: via = aftership tracks a carrier through AfterShip" {
+	put aftership "$DHL1" dhl.json
+	sed -i 's/^\[carrier "dhl"\]/&\nvia = aftership/' "$ORDERKIT_CONFIG"
+	run -0 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	run -0 jq -c '[.status, .tracking.status]' <<<"$output"
+	assert_output '["delivered","delivered"]'
+	assert_equal "$(requests dhl)" 0
+	run -0 grep -c '"slug":"dhl"' "$DATA/requests.log"
+	assert_output 1
+}

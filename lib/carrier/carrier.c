@@ -20,11 +20,12 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-extern const struct carrier_ops carrier_cdek, carrier_dhl, carrier_easypost,
-    carrier_novaposhta;
+extern const struct carrier_ops carrier_aftership, carrier_cdek,
+    carrier_dhl, carrier_easypost, carrier_novaposhta;
 
 /* Adding a carrier: its file, and one line here. */
 static const struct carrier_ops *const adapters[] = {
+	&carrier_aftership,
 	&carrier_cdek,
 	&carrier_dhl,
 	&carrier_easypost,
