@@ -524,3 +524,30 @@ POST {"tracking_number":"RR123456789CN","slug":"china-post"}'
 	run -0 grep -c '"slug":"dhl"' "$DATA/requests.log"
 	assert_output 1
 }
+
+# --- Russian Post ----------------------------------------------------------
+
+@test "russianpost: getOperationHistory's records are the events, type.attr the code" {
+	put russianpost RA123456789RU at-office.xml
+	echo '{"login": "rp-login", "password": "rp-password"}' >"$DATA/russianpost/account.json"
+	run -0 --separate-stderr track-poll --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/russianpost-lines.jsonl"
+	assert_stderr ''
+	run -0 jq -c '.tracking | [.status, .at, .location, .carrier_status,
+	    .message, [.events[] | .carrier_status.code + " " + .status]]' <<<"$output"
+	assert_output '["available_for_pickup","2026-11-20T09:30:00+03:00","Москва Почтамт, 101000",{"code":"8.2","text":"Прибыло в место вручения"},"Обработка: Прибыло в место вручения",["1.1 in_transit","8.0 in_transit","8.2 available_for_pickup"]]'
+	# A SOAP fault (HTTP 500) for a barcode it does not know: a reject,
+	# not a carrier that is down.
+	run -0 jq -c '[.order_id, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/rej"
+	assert_output '["RU-2","unknown_tracking_number","Russian Post: Отправление не найдено"]'
+	assert_equal "$(requests russianpost)" 2
+}
+
+@test "russianpost: a refused login exits 78" {
+	put russianpost RA123456789RU at-office.xml
+	echo '{"login": "rp-login", "password": "other"}' >"$DATA/russianpost/account.json"
+	run -78 --separate-stderr track-poll \
+	    <<<'{"carrier":"russianpost","tracking_number":"RA123456789RU"}'
+	assert_output ''
+	assert_stderr 'track-poll: Russian Post refused [carrier "russianpost"] login and password: Authorization failed'
+}

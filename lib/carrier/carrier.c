@@ -21,7 +21,7 @@
 #include "xalloc.h"
 
 extern const struct carrier_ops carrier_aftership, carrier_cdek,
-    carrier_dhl, carrier_easypost, carrier_novaposhta;
+    carrier_dhl, carrier_easypost, carrier_novaposhta, carrier_russianpost;
 
 /* Adding a carrier: its file, and one line here. */
 static const struct carrier_ops *const adapters[] = {
@@ -30,6 +30,7 @@ static const struct carrier_ops *const adapters[] = {
 	&carrier_dhl,
 	&carrier_easypost,
 	&carrier_novaposhta,
+	&carrier_russianpost,
 };
 
 static const char *const status_names[] = {
