@@ -922,7 +922,12 @@ run_webhook(struct run *r)
 	it = new_item(r);
 	it->p.carrier = carrier_canonical(push.carrier);
 	it->p.number = xstrdup(push.number);
-	if (!tracking_get(&r->db, it->p.carrier, it->p.number, &it->stored)) {
+	if (!tracking_get(&r->db, it->p.carrier, it->p.number, &it->stored) &&
+	    tracking_get_number(&r->db, it->p.number, &it->stored)) {
+		free(it->p.carrier);
+		it->p.carrier = xstrdup(it->stored.carrier);
+	}
+	if (it->stored.carrier == NULL) {
 		/* A parcel the store does not know: a plain line. */
 		it->p.order_id = dup_or_null(push.parcel.order_id);
 		it->p.record_key = it->p.order_id != NULL ?

@@ -69,6 +69,8 @@ tracking_init(struct tracking_db *db, struct store *st)
 	db->st = st;
 	db->get = store_prepare(st, "SELECT " COLUMNS " FROM tracking_parcels"
 	    " WHERE carrier = $1 AND tracking_number = $2", NULL);
+	db->get_number = store_prepare(st, "SELECT " COLUMNS
+	    " FROM tracking_parcels WHERE tracking_number = $1 LIMIT 2", NULL);
 	db->add = store_prepare(st,
 	    "INSERT INTO tracking_parcels (carrier, tracking_number,"
 	    " record_key, order_id, phone, first_seen)"
@@ -256,6 +258,27 @@ tracking_get(struct tracking_db *db, const char *carrier, const char *number,
 		found = 1;
 	}
 	return found;
+}
+
+int
+tracking_get_number(struct tracking_db *db, const char *number,
+    struct tracking_parcel *p)
+{
+	struct tracking_parcel q;
+	int n = 0;
+
+	store_query(db->get_number, "s", number);
+	while (store_next(db->get_number)) {
+		if (n++ == 0)
+			read_row(db->get_number, p);
+		else {
+			read_row(db->get_number, &q);
+			tracking_parcel_release(&q);
+		}
+	}
+	if (n > 1)
+		tracking_parcel_release(p);
+	return n == 1;
 }
 
 int

@@ -40,7 +40,8 @@ struct tracking_parcel {
 
 struct tracking_db {
 	struct store		*st;
-	struct store_stmt	*get, *add, *change, *quiet, *of_record;
+	struct store_stmt	*get, *get_number, *add, *change, *quiet;
+	struct store_stmt	*of_record;
 	struct store_stmt	*rec_get, *rec_put, *open;
 	struct store_stmt	*problems, *claim_stuck, *claim_failed;
 	struct store_stmt	*tok_get, *tok_put, *polled;
@@ -70,6 +71,12 @@ void	 tracking_lock(struct tracking_db *, const char *const *carriers,
  * it is not known. */
 int	 tracking_get(struct tracking_db *, const char *carrier,
 	    const char *number, struct tracking_parcel *p);
+
+/* The one stored parcel with this number, whatever its carrier (an
+ * aggregator's webhook names the carrier its own way): 1, or 0 when none
+ * or several have it. */
+int	 tracking_get_number(struct tracking_db *, const char *number,
+	    struct tracking_parcel *p);
 
 /* Set the status and latest event of p as seen (status, code, text, time,
  * location, message, event_at, printed_at, event_seq, failed_attempts,

@@ -551,3 +551,161 @@ POST {"tracking_number":"RR123456789CN","slug":"china-post"}'
 	assert_output ''
 	assert_stderr 'track-poll: Russian Post refused [carrier "russianpost"] login and password: Authorization failed'
 }
+
+# --- webhooks --------------------------------------------------------------
+
+# hook NAME FIXTURE [STATUS]: track-poll --webhook NAME with the body of
+# webhooks/FIXTURE on standard input, as a CGI program gets it; the
+# caller sets the signature's variable.
+hook() {
+	local body=$FIXTURES/webhooks/$2
+	CONTENT_LENGTH=$(wc -c <"$body") run "-${3:-0}" --separate-stderr \
+	    track-poll --webhook "$1" <"$body"
+}
+
+# hex_hmac SECRET FILE, b64_hmac SECRET FILE: HMAC-SHA256 of FILE.
+hex_hmac() {
+	openssl dgst -sha256 -hmac "$1" -hex <"$2" | sed 's/^.* //'
+}
+b64_hmac() {
+	openssl dgst -sha256 -hmac "$1" -binary <"$2" | base64
+}
+
+@test "webhook easypost: a signed tracker event writes the change" {
+	put easypost EZ1000000001 out-for-delivery.json
+	run -0 track-poll "$FIXTURES/easypost-lines.jsonl" 2>/dev/null
+	export HTTP_X_HMAC_SIGNATURE="hmac-sha256-hex=$(hex_hmac ep-hook \
+	    "$FIXTURES/webhooks/easypost-delivered.json")"
+	hook easypost easypost-delivered.json
+	assert_stderr ''
+	run -0 jq -c '[.order_id, .tracking.status, .tracking.previous_status,
+	    [.tracking.events[].message]]' <<<"$output"
+	assert_output '["US-1","delivered","out_for_delivery",["Delivered, In/At Mailbox"]]'
+	# The poll that follows says the same: nothing more.
+	run -0 --separate-stderr track-poll </dev/null
+	assert_output ''
+}
+
+@test "webhook easypost: a bad or missing signature exits 77 and changes nothing" {
+	put easypost EZ1000000001 out-for-delivery.json
+	run -0 track-poll "$FIXTURES/easypost-lines.jsonl" 2>/dev/null
+	export HTTP_X_HMAC_SIGNATURE="hmac-sha256-hex=$(hex_hmac wrong \
+	    "$FIXTURES/webhooks/easypost-delivered.json")"
+	hook easypost easypost-delivered.json 77
+	assert_output ''
+	assert_stderr 'track-poll: easypost webhook: X-Hmac-Signature does not verify with [carrier "easypost"] webhook_secret'
+	unset HTTP_X_HMAC_SIGNATURE
+	hook easypost easypost-delivered.json 77
+	assert_stderr 'track-poll: easypost webhook: X-Hmac-Signature missing; it must be signed with [carrier "easypost"] webhook_secret'
+	run -0 sql "SELECT status FROM tracking_parcels WHERE tracking_number = 'EZ1000000001'"
+	assert_output out_for_delivery
+}
+
+@test "webhook easypost: the webhook_secret is normalised to NFKD" {
+	# "ｓｅｃｒｅｔ" in full-width letters is "secret" in NFKD.
+	sed -i 's/^webhook_secret = ep-hook/webhook_secret = ｓｅｃｒｅｔ/' \
+	    "$ORDERKIT_CONFIG"
+	export HTTP_X_HMAC_SIGNATURE="hmac-sha256-hex=$(hex_hmac secret \
+	    "$FIXTURES/webhooks/easypost-delivered.json")"
+	hook easypost easypost-delivered.json
+	run -0 jq -r .tracking.status <<<"$output"
+	assert_output delivered
+}
+
+@test "webhook easypost: an event about something else changes nothing" {
+	export HTTP_X_HMAC_SIGNATURE="hmac-sha256-hex=$(hex_hmac ep-hook \
+	    "$FIXTURES/webhooks/easypost-batch.json")"
+	hook easypost easypost-batch.json
+	assert_output ''
+	assert_stderr ''
+}
+
+@test "webhook aftership: signed with base64 HMAC-SHA256, else 77" {
+	local f=$FIXTURES/webhooks/aftership-update.json
+	put aftership 1Z999AA10123456784 ups.json
+	run -0 track-poll <<<'{"order_id":"US-20","carrier":"UPS","tracking_number":"1Z999AA10123456784"}'
+	HTTP_AFTERSHIP_HMAC_SHA256=$(b64_hmac wrong "$f") \
+	    hook aftership aftership-update.json 77
+	assert_stderr 'track-poll: aftership webhook: aftership-hmac-sha256 does not verify with [carrier "aftership"] webhook_secret'
+	HTTP_AFTERSHIP_HMAC_SHA256=$(b64_hmac as-hook "$f") \
+	    hook aftership aftership-update.json
+	run -0 jq -c '[.order_id, .tracking.status, .tracking.previous_status]' <<<"$output"
+	assert_output '["US-20","out_for_delivery","in_transit"]'
+}
+
+@test "webhook cdek: the token in the query string, else 77" {
+	QUERY_STRING='token=guess' hook cdek cdek-new.json 77
+	assert_output ''
+	assert_stderr 'track-poll: cdek webhook: the token in the query string does not match [carrier "cdek"] webhook_token'
+	hook cdek cdek-new.json 77
+	assert_stderr 'track-poll: cdek webhook: the token in the query string is missing; it must be [carrier "cdek"] webhook_token'
+	run -0 sql "SELECT count(*) FROM tracking_parcels"
+	assert_output 0
+}
+
+t_hook_and_poll() {
+	use_backend "$1"
+	export QUERY_STRING='id=7&token=cdek-hook'
+	put cdek 1106207236 on-the-way.json
+	run -0 track-poll --rejects /dev/null "$FIXTURES/cdek-order.jsonl"
+	# The event the poll saw, pushed again: written once.
+	hook cdek cdek-same.json
+	assert_output ''
+	hook cdek cdek-delivered.json
+	run -0 jq -c '[.id, .status, .tracking.status, .tracking.at]' <<<"$output"
+	assert_output '["SHOP-10","shipped","delivered","2026-11-22T14:05:00+03:00"]'
+	# The poll that follows sees the same event: nothing.
+	put cdek 1106207236 delivered.json
+	run -0 --separate-stderr track-poll --rejects /dev/null \
+	    "$FIXTURES/cdek-order.jsonl"
+	assert_output ''
+	# A late webhook with an older event does not go back.
+	hook cdek cdek-same.json
+	assert_output ''
+	run -0 sql "SELECT status FROM tracking_parcels WHERE tracking_number = '1106207236'"
+	assert_output delivered
+}
+@test "sqlite: a webhook and a poll that report the same event write it once" { t_hook_and_poll sqlite; }
+@test "postgres: a webhook and a poll that report the same event write it once" { t_hook_and_poll postgres; }
+
+@test "webhook: a parcel the store does not know is written as a plain line and remembered" {
+	export QUERY_STRING=token=cdek-hook
+	hook cdek cdek-new.json
+	assert_stderr ''
+	run -0 jq -c '{order_id, carrier, tracking_number, s: .tracking.status}' <<<"$output"
+	assert_output '{"order_id":"SHOP-77","carrier":"cdek","tracking_number":"1106300001","s":"in_transit"}'
+	run -0 sql "SELECT carrier, tracking_number, record_key, status FROM tracking_parcels"
+	assert_output 'cdek|1106300001|SHOP-77|in_transit'
+}
+
+@test "webhook: an event that is not about a parcel changes nothing; a bad body is a reject" {
+	export QUERY_STRING=token=cdek-hook
+	hook cdek cdek-print-form.json
+	assert_output ''
+	assert_stderr ''
+	printf 'not json' >"$BATS_TEST_TMPDIR/body"
+	run -0 --separate-stderr track-poll --webhook cdek <"$BATS_TEST_TMPDIR/body"
+	assert_output ''
+	run -0 jq -c '[.raw, .errors[0].code]' <<<"$stderr"
+	assert_output '["not json","bad_webhook"]'
+}
+
+@test "--webhook takes easypost, aftership or cdek" {
+	run -64 --separate-stderr track-poll --webhook dhl </dev/null
+	assert_stderr --partial "--webhook takes easypost, aftership or cdek, not 'dhl'"
+}
+
+@test "example: a CGI script takes EasyPost's webhooks" {
+	local f=$FIXTURES/webhooks/easypost-delivered.json
+	sed -n '/^#!\/bin\/sh$/,/^exec track-poll/p' \
+	    "$BATS_TEST_DIRNAME/../man/track-poll.1" |
+	    sed "s|/var/spool/shop|$BATS_TEST_TMPDIR|" >"$BATS_TEST_TMPDIR/hook.cgi"
+	chmod +x "$BATS_TEST_TMPDIR/hook.cgi"
+	export HTTP_X_HMAC_SIGNATURE="hmac-sha256-hex=$(hex_hmac ep-hook "$f")"
+	CONTENT_LENGTH=$(wc -c <"$f") run -0 --separate-stderr \
+	    "$BATS_TEST_TMPDIR/hook.cgi" <"$f"
+	assert_output 'Status: 200'
+	run -0 jq -r '.tracking_number + " " + .tracking.status' \
+	    "$BATS_TEST_TMPDIR/changes.jsonl"
+	assert_output 'EZ1000000001 delivered'
+}
