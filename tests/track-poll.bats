@@ -709,3 +709,54 @@ t_hook_and_poll() {
 	    "$BATS_TEST_TMPDIR/changes.jsonl"
 	assert_output 'EZ1000000001 delivered'
 }
+
+# --- problems for the staff ------------------------------------------------
+
+t_stuck() {
+	use_backend "$1"
+	put dhl "$DHL1" transit.json
+	run -0 track-poll "$FIXTURES/dhl-order.jsonl"
+	run -0 --separate-stderr track-poll --stuck 7 --now 2026-11-25T12:00:00Z </dev/null
+	assert_output ''
+	run -0 --separate-stderr track-poll --stuck 3 --now 2026-11-25T12:00:00Z </dev/null
+	assert_stderr ''
+	assert_output '{"type":"problem","code":"stuck","order_id":"SHOP-1","carrier":"dhl","tracking_number":"00340434161094042557","status":"in_transit","since":"2026-11-21T09:10:00+01:00"}'
+	# Once per problem.
+	run -0 --separate-stderr track-poll --stuck 3 --now 2026-11-26T12:00:00Z </dev/null
+	assert_output ''
+	# A --stuck run polls first: a new event, and it is no longer stuck;
+	# stuck again later, it is reported again.
+	put dhl "$DHL1" transit-later.json
+	run -0 --separate-stderr track-poll --stuck 3 --now 2026-11-27T12:00:00Z </dev/null
+	assert_output ''
+	run -0 --separate-stderr track-poll --stuck 3 --now 2026-11-30T12:00:00Z </dev/null
+	run -0 jq -c '[.code, .since]' <<<"$output"
+	assert_output '["stuck","2026-11-26T10:00:00+01:00"]'
+}
+@test "sqlite: --stuck reports a parcel without news for DAYS, once per problem" { t_stuck sqlite; }
+@test "postgres: --stuck reports a parcel without news for DAYS, once per problem" { t_stuck postgres; }
+
+@test "--stuck reports two failed delivery attempts" {
+	put cdek 1106207236 two-attempts.json
+	run -0 --separate-stderr track-poll --stuck 30 --now 2026-11-24T12:00:00Z \
+	    --rejects /dev/null "$FIXTURES/cdek-order.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.type // .id, .code // .tracking.status]' <<<"$output"
+	assert_line --index 0 '["SHOP-10","failed_attempt"]'
+	assert_line --index 1 '["problem","failed_attempts"]'
+	run -0 --separate-stderr track-poll --stuck 30 --now 2026-11-24T13:00:00Z </dev/null
+	assert_output ''
+}
+
+@test "example: track-poll --stuck 5 | jq -c 'select(.type == \"problem\")'" {
+	put dhl "$DHL1" transit.json
+	put cdek 1106207236 on-the-way.json
+	run -0 track-poll --rejects /dev/null --now 2026-11-21T12:00:00Z \
+	    "$FIXTURES/dhl-order.jsonl" "$FIXTURES/cdek-order.jsonl"
+	put dhl "$DHL1" delivered.json
+	run -0 --separate-stderr sh -c \
+	    'track-poll --stuck 5 --now 2026-11-28T12:00:00Z --rejects /dev/null | jq -c '"'"'select(.type == "problem")'"'"''
+	run -0 jq -r '[.code, .tracking_number] | @tsv' <<<"$output"
+	assert_output "stuck	1106200000
+stuck	1106207236"
+}
