@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,10 @@ struct run {
 	struct line		*lines;
 	size_t			 nlines;
 	int			 out_failed;	/* stdout could not be written */
+	size_t			 cursor;	/* the next item to settle */
+	int			 in_tx;		/* settling in a transaction */
+	size_t			 in_tx_count;
+	int64_t			 last_settled;	/* monotonic ms */
 	int			 status;
 	unsigned long		 nin, nchanged, nrejects, nproblems, ndown;
 };
@@ -507,9 +512,9 @@ write_change(struct run *r, struct item *it, const struct tracking_parcel *n)
 	    json_object_get(rec, "status")), acc.n, acc.delivered, acc.moving,
 	    acc.returning)) != NULL)
 		set_new(rec, "status", json_string(to));
-	if (jsonl_write(stdout, rec) == -1)
-		r->out_failed = 1;
 	text = json_text(rec);
+	if (fputs(text, stdout) == EOF || putchar('\n') == EOF)
+		r->out_failed = 1;
 	tracking_set_record(&r->db, n->record_key, text);
 	free(text);
 	json_decref(rec);
@@ -589,21 +594,29 @@ by_string(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Lock (PostgreSQL) the rows the changes of the window may touch, in
- * order. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Lock (PostgreSQL) the rows the changes of the window's items from the
+ * cursor on may touch, in order. */
 static void
-lock_window(struct run *r)
+lock_rest(struct run *r)
 {
 	const char **cs, **ns, **ks;
 	struct item **v;
-	size_t i, n = 0, nk = 0;
+	size_t i, n = 0;
 
 	if (store_kind(r->st) != STORE_POSTGRES)
 		return;
 	v = xcalloc(r->nitems + 1, sizeof(*v));
-	for (i = 0; i < r->nitems; i++)
-		if (r->items[i].cp.outcome == CARRIER_TRACKED &&
-		    r->items[i].cp.now.status != CARRIER_NONE)
+	for (i = r->cursor; i < r->nitems; i++)
+		if (r->items[i].via != NULL)
 			v[n++] = &r->items[i];
 	qsort(v, n, sizeof(*v), by_parcel);
 	cs = xcalloc(n + 1, sizeof(*cs));
@@ -612,63 +625,189 @@ lock_window(struct run *r)
 	for (i = 0; i < n; i++) {
 		cs[i] = v[i]->p.carrier;
 		ns[i] = v[i]->p.number;
-		ks[nk++] = v[i]->stored.record_key != NULL ?
+		ks[i] = v[i]->stored.record_key != NULL ?
 		    v[i]->stored.record_key : v[i]->p.record_key;
 	}
-	qsort(ks, nk, sizeof(*ks), by_string);
-	tracking_lock(&r->db, cs, ns, n, ks, nk);
+	qsort(ks, n, sizeof(*ks), by_string);
+	tracking_lock(&r->db, cs, ns, n, ks, n);
 	free(v);
 	free(cs);
 	free(ns);
 	free(ks);
 }
 
-/* Write the window's changes in one transaction, committed only when they
- * are out: a failed write leaves them for the next run. */
+/* Commit what was settled once standard output has taken it: a failed
+ * write rolls it back and leaves it for the next run. */
 static void
-apply(struct run *r)
+commit_settled(struct run *r)
 {
-	size_t i;
-
-	store_begin(r->st);
-	lock_window(r);
-	for (i = 0; i < r->nitems && !r->out_failed; i++)
-		if (r->items[i].cp.outcome == CARRIER_TRACKED &&
-		    r->items[i].cp.now.status != CARRIER_NONE)
-			settle(r, &r->items[i]);
+	if (!r->in_tx)
+		return;
 	if (fflush(stdout) == EOF || ferror(stdout))
 		r->out_failed = 1;
 	if (r->out_failed)
 		store_rollback(r->st);
 	else
 		store_commit(r->st);
+	r->in_tx = 0;
+	r->in_tx_count = 0;
+}
+
+/* Settle the items whose answers are in, in input order, while the calls
+ * for the others are still in flight (or all, at the end). */
+static void
+settle_ready(struct run *r, int all)
+{
+	struct item *it;
+
+	while (r->cursor < r->nitems && !r->out_failed) {
+		it = &r->items[r->cursor];
+		if (!all && it->via != NULL &&
+		    it->cp.outcome == CARRIER_PENDING)
+			break;
+		if (it->cp.outcome == CARRIER_TRACKED &&
+		    it->cp.now.status != CARRIER_NONE) {
+			if (!r->in_tx) {
+				store_begin(r->st);
+				r->in_tx = 1;
+				lock_rest(r);
+			}
+			settle(r, it);
+			r->in_tx_count++;
+		}
+		r->cursor++;
+		r->last_settled = mono_ms();
+		if (r->in_tx_count >= 500)
+			commit_settled(r);
+	}
+}
+
+/* http_run()'s hook: settle what came back; a transaction left open
+ * while a slow carrier is waited for is committed after 250 ms. */
+static void
+on_progress(void *arg)
+{
+	struct run *r = arg;
+
+	settle_ready(r, 0);
+	if (r->in_tx && mono_ms() - r->last_settled > 250)
+		commit_settled(r);
+}
+
+/* Settle and commit all that is left of the window. */
+static void
+apply(struct run *r)
+{
+	settle_ready(r, 1);
+	if (!r->in_tx && !r->out_failed) {
+		/* Nothing settled: still flush what problems wrote. */
+		if (fflush(stdout) == EOF || ferror(stdout))
+			r->out_failed = 1;
+	}
+	commit_settled(r);
 }
 
 /* --- a window of parcels -------------------------------------------------- */
 
+struct stored_ctx {
+	struct item	**v;		/* sorted by parcel */
+	size_t		  n;
+};
+
+/* A row tracking_add_many() returns: to every item of that parcel. */
+static void
+take_added(const struct tracking_parcel *p, void *arg)
+{
+	struct stored_ctx *x = arg;
+	struct item key, *kp = &key, **hit;
+	size_t i;
+
+	key.p.carrier = p->carrier;
+	key.p.number = p->number;
+	hit = bsearch(&kp, x->v, x->n, sizeof(*x->v), by_parcel);
+	if (hit == NULL)
+		return;
+	for (i = hit - x->v; i > 0 && by_parcel(&x->v[i - 1], &kp) == 0; i--)
+		;
+	for (; i < x->n && by_parcel(&x->v[i], &kp) == 0; i++) {
+		tracking_parcel_release(&x->v[i]->stored);
+		copy_parcel(&x->v[i]->stored, p);
+		x->v[i]->known = 1;
+	}
+}
+
+struct rec_of_line {
+	const char	*key;
+	struct line	*line;
+	size_t		 order;
+};
+
+/* By key, the later line first. */
+static int
+by_key_later(const void *a, const void *b)
+{
+	const struct rec_of_line *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? 1 : x->order > y->order ? -1 : 0;
+}
+
 /* Remember the window's parcels and records before any call, so that those
- * of a carrier that is down are polled again next run. */
+ * of a carrier that is down are polled again next run: a statement for all
+ * the parcels, one for all the records. */
 static void
 remember(struct run *r)
 {
-	struct item **v;
-	const struct line *l;
-	char *text;
-	size_t i;
+	struct stored_ctx x;
+	struct rec_of_line *recs;
+	const struct tracking_parcel **ps;
+	const char **keys, **texts;
+	char **owned;
+	size_t i, n = 0, nk = 0, nr = 0;
 
-	v = xcalloc(r->nitems + 1, sizeof(*v));
+	x.v = xcalloc(r->nitems + 1, sizeof(*x.v));
 	for (i = 0; i < r->nitems; i++)
-		v[i] = &r->items[i];
-	qsort(v, r->nitems, sizeof(*v), by_parcel);
-	store_begin(r->st);
-	for (i = 0; i < r->nitems; i++) {
-		l = v[i]->line;
-		text = l != NULL ? json_text(l->record) : NULL;
-		tracking_add(&r->db, &v[i]->p, text, r->now);
-		free(text);
+		x.v[i] = &r->items[i];
+	x.n = r->nitems;
+	qsort(x.v, x.n, sizeof(*x.v), by_parcel);
+	ps = xcalloc(x.n + 1, sizeof(*ps));
+	for (i = 0; i < x.n; i++)
+		if (i == 0 || by_parcel(&x.v[i - 1], &x.v[i]) != 0)
+			ps[n++] = &x.v[i]->p;
+	/* A record per line; for a key given twice, the later line's. */
+	recs = xcalloc(r->nitems + 1, sizeof(*recs));
+	for (i = 0; i < r->nitems; i++)
+		if (i == 0 || r->items[i].line != r->items[i - 1].line) {
+			recs[nr].key = r->items[i].p.record_key;
+			recs[nr].line = r->items[i].line;
+			recs[nr].order = nr;
+			nr++;
+		}
+	qsort(recs, nr, sizeof(*recs), by_key_later);
+	keys = xcalloc(nr + 1, sizeof(*keys));
+	texts = xcalloc(nr + 1, sizeof(*texts));
+	owned = xcalloc(nr + 1, sizeof(*owned));
+	for (i = 0; i < nr; i++) {
+		if (i > 0 && strcmp(recs[i].key, recs[i - 1].key) == 0)
+			continue;
+		keys[nk] = recs[i].key;
+		texts[nk] = owned[nk] = json_text(recs[i].line->record);
+		nk++;
 	}
+	free(recs);
+	store_begin(r->st);
+	tracking_add_many(&r->db, ps, n, r->now, take_added, &x);
+	tracking_set_records(&r->db, keys, texts, nk);
 	store_commit(r->st);
-	free(v);
+	for (i = 0; i < nk; i++)
+		free(owned[i]);
+	free(owned);
+	free(keys);
+	free(texts);
+	free(ps);
+	free(x.v);
 }
 
 static void
@@ -757,18 +896,17 @@ process_window(struct run *r, int from_input)
 		remember(r);
 	for (i = 0; i < r->nitems; i++) {
 		it = &r->items[i];
-		if (from_input) {
-			tracking_parcel_release(&it->stored);
-			it->known = tracking_get(&r->db, it->p.carrier,
-			    it->p.number, &it->stored);
-		}
 		it->cp.number = it->p.number;
 		it->cp.phone = it->p.phone != NULL ? it->p.phone :
 		    it->stored.phone;
 		it->cp.name = it->p.carrier;
 		it->cp.owner = it;
 	}
+	r->cursor = 0;
+	r->last_settled = mono_ms();
+	http_set_hook(r->http, on_progress, r);
 	poll_window(r);
+	http_set_hook(r->http, NULL, NULL);
 	for (i = 0; i < r->nitems; i++) {
 		it = &r->items[i];
 		if (it->via == NULL)
@@ -951,7 +1089,7 @@ run_webhook(struct run *r)
 			text = NULL;
 		}
 		store_begin(r->st);
-		tracking_add(&r->db, &it->p, text, r->now);
+		tracking_add(&r->db, &it->p, text, r->now, NULL);
 		store_commit(r->st);
 		free(text);
 		tracking_get(&r->db, it->p.carrier, it->p.number, &it->stored);
@@ -964,6 +1102,7 @@ run_webhook(struct run *r)
 	it->cp = push.parcel;
 	memset(&push.parcel, 0, sizeof(push.parcel));
 	carrier_push_release(&push);
+	r->cursor = 0;
 	apply(r);
 	free_window(r);
 }
@@ -1081,6 +1220,11 @@ main(int argc, char *argv[])
 
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
+	/* Each window allocates and frees the same few MiB (SQLite's pages,
+	 * jansson's values): keep them rather than give them back to the
+	 * system and ask again, which cost a tenth of the run. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 4 << 20);
 	r.now = (int64_t)time(NULL);
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (cli_option(&r.cli, ch, optarg))

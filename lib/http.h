@@ -146,6 +146,11 @@ void		 http_send(struct http_request *);
  * is left. */
 void		 http_run(struct http *);
 
+/* Have http_run() call fn(arg) after each round of transfers (at least
+ * once a second while it waits), so that the caller can use the answers
+ * while the other calls are in flight; NULL: none. */
+void		 http_set_hook(struct http *, void (*fn)(void *), void *arg);
+
 void		 http_stats(const struct http *, struct http_stats *);
 
 /* The wait before try number attempt + 1 (attempt >= 1) after a failure,

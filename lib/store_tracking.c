@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store.h"
 #include "tracking.h"
 #include "xalloc.h"
@@ -79,7 +81,8 @@ tracking_init(struct tracking_db *db, struct store *st)
 	    " record_key = excluded.record_key,"
 	    " order_id = COALESCE(excluded.order_id,"
 	    "  tracking_parcels.order_id),"
-	    " phone = COALESCE(excluded.phone, tracking_parcels.phone)", NULL);
+	    " phone = COALESCE(excluded.phone, tracking_parcels.phone)"
+	    " RETURNING " COLUMNS, NULL);
 	db->change = store_prepare(st,
 	    "UPDATE tracking_parcels SET status = $3, carrier_code = $4,"
 	    " carrier_text = $5, event_time = $6, event_at = $7,"
@@ -102,6 +105,39 @@ tracking_init(struct tracking_db *db, struct store *st)
 	    " WHERE carrier = $1 AND tracking_number = $2"
 	    " AND (event_at IS NULL OR event_at <= $6)"
 	    " AND event_seq < $9", NULL);
+	/* Many rows in one statement: a JSON array of rows on SQLite, arrays
+	 * side by side on PostgreSQL (the parameters differ: see below). */
+	db->add_many = store_prepare(st,
+	    "INSERT INTO tracking_parcels (carrier, tracking_number,"
+	    " record_key, order_id, phone, first_seen)"
+	    " SELECT value ->> 0, value ->> 1, value ->> 2,"
+	    "  NULLIF(value ->> 3, ''), NULLIF(value ->> 4, ''), $2"
+	    " FROM json_each($1) WHERE true"
+	    " ON CONFLICT (carrier, tracking_number) DO UPDATE SET"
+	    " record_key = excluded.record_key,"
+	    " order_id = COALESCE(excluded.order_id,"
+	    "  tracking_parcels.order_id),"
+	    " phone = COALESCE(excluded.phone, tracking_parcels.phone)"
+	    " RETURNING " COLUMNS,
+	    "INSERT INTO tracking_parcels (carrier, tracking_number,"
+	    " record_key, order_id, phone, first_seen)"
+	    " SELECT u.c, u.n, u.k, NULLIF(u.o, ''), NULLIF(u.p, ''),"
+	    "  $6::bigint"
+	    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+	    "  $5::text[]) AS u (c, n, k, o, p)"
+	    " ON CONFLICT (carrier, tracking_number) DO UPDATE SET"
+	    " record_key = excluded.record_key,"
+	    " order_id = COALESCE(excluded.order_id,"
+	    "  tracking_parcels.order_id),"
+	    " phone = COALESCE(excluded.phone, tracking_parcels.phone)"
+	    " RETURNING " COLUMNS);
+	db->records_many = store_prepare(st,
+	    "INSERT INTO tracking_records (key, record)"
+	    " SELECT value ->> 0, value ->> 1 FROM json_each($1) WHERE true"
+	    " ON CONFLICT (key) DO UPDATE SET record = excluded.record",
+	    "INSERT INTO tracking_records (key, record)"
+	    " SELECT * FROM unnest($1::text[], $2::text[])"
+	    " ON CONFLICT (key) DO UPDATE SET record = excluded.record");
 	db->polled = store_prepare(st,
 	    "UPDATE tracking_parcels SET polled_at = $3"
 	    " WHERE carrier = $1 AND tracking_number = $2", NULL);
@@ -221,10 +257,15 @@ read_row(struct store_stmt *q, struct tracking_parcel *p)
 
 void
 tracking_add(struct tracking_db *db, const struct tracking_parcel *p,
-    const char *record, int64_t now)
+    const char *record, int64_t now, struct tracking_parcel *stored)
 {
-	store_exec(db->add, "sssssi", p->carrier, p->number, p->record_key,
+	store_query(db->add, "sssssi", p->carrier, p->number, p->record_key,
 	    p->order_id, p->phone, now);
+	while (store_next(db->add))
+		if (stored != NULL) {
+			tracking_parcel_release(stored);
+			read_row(db->add, stored);
+		}
 	if (record != NULL)
 		tracking_set_record(db, p->record_key, record);
 }
@@ -244,6 +285,103 @@ tracking_lock(struct tracking_db *db, const char *const *carriers,
 		store_query(db->lock_records, "S", keys, nkeys);
 		store_done(db->lock_records);
 	}
+}
+
+static json_t *
+text_or_empty(const char *s)
+{
+	json_t *v = json_string(s != NULL ? s : "");
+
+	if (v == NULL)
+		xnomem();
+	return v;
+}
+
+void
+tracking_add_many(struct tracking_db *db,
+    const struct tracking_parcel *const *ps, size_t n, int64_t now,
+    void (*fn)(const struct tracking_parcel *, void *), void *arg)
+{
+	struct tracking_parcel p;
+	const char **cs, **ns, **ks, **os, **phs;
+	json_t *rows, *row;
+	char *text;
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (store_kind(db->st) == STORE_SQLITE) {
+		if ((rows = json_array()) == NULL)
+			xnomem();
+		for (i = 0; i < n; i++) {
+			row = json_pack("[o,o,o,o,o]",
+			    text_or_empty(ps[i]->carrier),
+			    text_or_empty(ps[i]->number),
+			    text_or_empty(ps[i]->record_key),
+			    text_or_empty(ps[i]->order_id),
+			    text_or_empty(ps[i]->phone));
+			if (row == NULL || json_array_append_new(rows, row) == -1)
+				xnomem();
+		}
+		if ((text = json_dumps(rows, JSON_COMPACT)) == NULL)
+			xnomem();
+		json_decref(rows);
+		store_query(db->add_many, "si", text, now);
+		free(text);
+	} else {
+		cs = xcalloc(n, sizeof(*cs));
+		ns = xcalloc(n, sizeof(*ns));
+		ks = xcalloc(n, sizeof(*ks));
+		os = xcalloc(n, sizeof(*os));
+		phs = xcalloc(n, sizeof(*phs));
+		for (i = 0; i < n; i++) {
+			cs[i] = ps[i]->carrier;
+			ns[i] = ps[i]->number;
+			ks[i] = ps[i]->record_key;
+			os[i] = ps[i]->order_id != NULL ? ps[i]->order_id : "";
+			phs[i] = ps[i]->phone != NULL ? ps[i]->phone : "";
+		}
+		store_query(db->add_many, "SSSSSi", cs, n, ns, n, ks, n, os, n,
+		    phs, n, now);
+		free(cs);
+		free(ns);
+		free(ks);
+		free(os);
+		free(phs);
+	}
+	while (store_next(db->add_many)) {
+		read_row(db->add_many, &p);
+		fn(&p, arg);
+		tracking_parcel_release(&p);
+	}
+}
+
+void
+tracking_set_records(struct tracking_db *db, const char *const *keys,
+    const char *const *records, size_t n)
+{
+	json_t *rows, *row;
+	char *text;
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (store_kind(db->st) == STORE_POSTGRES) {
+		store_exec(db->records_many, "SS", keys, n, records, n);
+		return;
+	}
+	if ((rows = json_array()) == NULL)
+		xnomem();
+	for (i = 0; i < n; i++) {
+		row = json_pack("[s,s]", keys[i], records[i]);
+		if (row == NULL || json_array_append_new(rows, row) == -1)
+			xnomem();
+	}
+	if ((text = json_dumps(rows, JSON_COMPACT)) == NULL)
+		xnomem();
+	json_decref(rows);
+	store_exec(db->records_many, "s", text);
+	free(text);
 }
 
 int

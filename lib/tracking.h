@@ -46,6 +46,7 @@ struct tracking_db {
 	struct store_stmt	*problems, *claim_stuck, *claim_failed;
 	struct store_stmt	*tok_get, *tok_put, *polled;
 	struct store_stmt	*lock_parcels, *lock_records;
+	struct store_stmt	*add_many, *records_many;
 };
 
 /* Prepare the statements on an open store. */
@@ -55,9 +56,21 @@ void	 tracking_parcel_release(struct tracking_parcel *);
 
 /* Remember a parcel (carrier, number, record_key, order_id, phone of p)
  * first seen at now, and the record it belongs to (JSON text; NULL keeps
- * what is stored).  Known parcels keep their status. */
+ * what is stored).  Known parcels keep their status.  What the store now
+ * holds goes to *stored (released first) when it is not NULL. */
 void	 tracking_add(struct tracking_db *, const struct tracking_parcel *p,
-	    const char *record, int64_t now);
+	    const char *record, int64_t now, struct tracking_parcel *stored);
+
+/* tracking_add() for ps[0..n-1] in one statement (no two alike), fn
+ * called with what the store holds for each, in no order. */
+void	 tracking_add_many(struct tracking_db *,
+	    const struct tracking_parcel *const *ps, size_t n, int64_t now,
+	    void (*fn)(const struct tracking_parcel *, void *), void *arg);
+
+/* tracking_set_record() for keys[i] and records[i], i < n, in one
+ * statement (no two keys alike). */
+void	 tracking_set_records(struct tracking_db *, const char *const *keys,
+	    const char *const *records, size_t n);
 
 /* In a transaction on PostgreSQL, lock the parcels (carriers[i],
  * numbers[i]) and the records keys[0..nkeys-1] in a fixed order, so that

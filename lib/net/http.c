@@ -54,6 +54,8 @@ struct http {
 	int			 running;
 	struct http_stats	 stats;
 	unsigned		 seed;
+	void			(*hook)(void *);
+	void			*hook_arg;
 };
 
 static int64_t
@@ -135,6 +137,9 @@ http_new(void)
 	h = xcalloc(1, sizeof(*h));
 	if ((h->multi = curl_multi_init()) == NULL)
 		errx(EX_OSERR, "cannot initialise libcurl");
+	/* Keep idle connections across a quiet moment (a batch being
+	 * written), rather than libcurl's few per transfer in flight. */
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 256L);
 	h->seed = (unsigned)now_us() ^ (unsigned)getpid();
 	return h;
 }
@@ -621,6 +626,9 @@ http_run(struct http *h)
 		}
 		if (finished)
 			continue;
+		/* The new calls are out: the caller's turn, then a wait. */
+		if (h->hook != NULL)
+			h->hook(h->hook_arg);
 		now = now_us();
 		wait_ms = wake == INT64_MAX ? 1000 : (wake - now + 999) / 1000;
 		if (wait_ms > 1000)
@@ -629,6 +637,13 @@ http_run(struct http *h)
 			wait_ms = 0;
 		curl_multi_poll(h->multi, NULL, 0, (int)wait_ms, NULL);
 	}
+}
+
+void
+http_set_hook(struct http *h, void (*fn)(void *), void *arg)
+{
+	h->hook = fn;
+	h->hook_arg = arg;
 }
 
 void

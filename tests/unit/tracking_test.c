@@ -50,8 +50,10 @@ test_change(struct tracking_db *db)
 	char *rec;
 
 	parcel(&p, "cdek", "1001", "SHOP-1");
-	tracking_add(db, &p, "{\"id\":\"SHOP-1\"}", 100);
-	tracking_add(db, &p, NULL, 200);
+	tracking_add(db, &p, "{\"id\":\"SHOP-1\"}", 100, NULL);
+	tracking_add(db, &p, NULL, 200, &q);
+	expect_str("returned", q.record_key, "SHOP-1");
+	tracking_parcel_release(&q);
 	expect_int("known", tracking_get(db, "cdek", "1001", &q), 1);
 	expect_true("nothing known yet", q.status == NULL && !q.has_event);
 	expect_int("first seen kept", q.first_seen, 100);
@@ -89,7 +91,7 @@ test_quiet(struct tracking_db *db)
 	struct tracking_parcel p, q;
 
 	parcel(&p, "dhl", "Q1", "SHOP-2");
-	tracking_add(db, &p, NULL, 100);
+	tracking_add(db, &p, NULL, 100, NULL);
 	seen(&p, "in_transit", 1000);
 	tracking_change(db, &p, NULL);
 	p.event_at = 1100;
@@ -118,13 +120,13 @@ test_open_and_problems(struct tracking_db *db)
 
 	/* cdek 1001 is final; dhl Q1 and three more are open. */
 	parcel(&p, "dhl", "Q2", "SHOP-3");
-	tracking_add(db, &p, NULL, 100);
+	tracking_add(db, &p, NULL, 100, NULL);
 	tracking_parcel_release(&p);
 	parcel(&p, "dhl", "Q3", "SHOP-3");
-	tracking_add(db, &p, NULL, 100);
+	tracking_add(db, &p, NULL, 100, NULL);
 	tracking_parcel_release(&p);
 	parcel(&p, "novaposhta", "204", "SHOP-4");
-	tracking_add(db, &p, NULL, 100);
+	tracking_add(db, &p, NULL, 100, NULL);
 	tracking_parcel_release(&p);
 	do {
 		char *after_c = last != NULL ? xstrdup(last) : NULL;
@@ -156,6 +158,50 @@ test_open_and_problems(struct tracking_db *db)
 	tracking_each_problem(db, "dhl", 100 + 86400, 86400, count, &last);
 	expect_str("Q3 is no longer listed", last, "Q2");
 	free(last);
+}
+
+static void
+count_added(const struct tracking_parcel *p, void *arg)
+{
+	int *n = arg;
+
+	if (p->first_seen == 777 || strcmp(p->number, "1001") == 0)
+		(*n)++;
+}
+
+static void
+test_many(struct tracking_db *db)
+{
+	struct tracking_parcel a, b, q;
+	const struct tracking_parcel *ps[2] = { &a, &b };
+	const char *keys[] = { "SHOP-9", "SHOP-1" };
+	const char *recs[] = { "{\"id\":\"SHOP-9\"}", "{\"id\":1}" };
+	char *rec;
+	int n = 0;
+
+	parcel(&a, "cdek", "1001", "SHOP-1");	/* known: kept */
+	parcel(&b, "ups", "1Z9", "SHOP-9");
+	free(b.order_id);
+	b.order_id = NULL;
+	tracking_add_many(db, ps, 2, 777, count_added, &n);
+	expect_int("both rows come back", n, 2);
+	tracking_get(db, "cdek", "1001", &q);
+	expect_str("a known parcel keeps its status", q.status, "delivered");
+	expect_int("and its first_seen", q.first_seen, 100);
+	tracking_parcel_release(&q);
+	tracking_get(db, "ups", "1Z9", &q);
+	expect_true("NULL order_id", q.order_id == NULL);
+	expect_int("new first_seen", q.first_seen, 777);
+	tracking_parcel_release(&q);
+	tracking_set_records(db, keys, recs, 2);
+	rec = tracking_record(db, "SHOP-1");
+	expect_str("record replaced", rec, "{\"id\":1}");
+	free(rec);
+	rec = tracking_record(db, "SHOP-9");
+	expect_str("record added", rec, "{\"id\":\"SHOP-9\"}");
+	free(rec);
+	tracking_parcel_release(&a);
+	tracking_parcel_release(&b);
 }
 
 static void
@@ -195,6 +241,7 @@ main(void)
 	test_change(&db);
 	test_quiet(&db);
 	test_open_and_problems(&db);
+	test_many(&db);
 	test_tokens(&db);
 	store_close(st);
 	unlink(db_path);
