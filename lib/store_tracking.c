@@ -39,7 +39,6 @@ const struct store_migration store_tracking_migrations[] = {
 	    " failed_reported BIGINT NOT NULL DEFAULT 0,"
 	    " final BIGINT NOT NULL DEFAULT 0,"
 	    " first_seen BIGINT NOT NULL,"
-	    " polled_at BIGINT,"
 	    " PRIMARY KEY (carrier, tracking_number));"
 	    "CREATE INDEX tracking_parcels_open"
 	    " ON tracking_parcels (carrier, tracking_number) WHERE final = 0;"
@@ -138,9 +137,6 @@ tracking_init(struct tracking_db *db, struct store *st)
 	    "INSERT INTO tracking_records (key, record)"
 	    " SELECT * FROM unnest($1::text[], $2::text[])"
 	    " ON CONFLICT (key) DO UPDATE SET record = excluded.record");
-	db->polled = store_prepare(st,
-	    "UPDATE tracking_parcels SET polled_at = $3"
-	    " WHERE carrier = $1 AND tracking_number = $2", NULL);
 	db->of_record = store_prepare(st, "SELECT " COLUMNS
 	    " FROM tracking_parcels WHERE record_key = $1"
 	    " ORDER BY tracking_number",
@@ -435,13 +431,6 @@ tracking_quiet(struct tracking_db *db, const struct tracking_parcel *p)
 	store_exec(db->quiet, "sssssissii", p->carrier, p->number, p->code,
 	    p->text, p->time, p->event_at, p->location, p->message,
 	    p->event_seq, p->failed_attempts);
-}
-
-void
-tracking_polled(struct tracking_db *db, const char *carrier,
-    const char *number, int64_t now)
-{
-	store_exec(db->polled, "ssi", carrier, number, now);
 }
 
 void

@@ -44,7 +44,7 @@ struct tracking_db {
 	struct store_stmt	*of_record;
 	struct store_stmt	*rec_get, *rec_put, *open;
 	struct store_stmt	*problems, *claim_stuck, *claim_failed;
-	struct store_stmt	*tok_get, *tok_put, *polled;
+	struct store_stmt	*tok_get, *tok_put;
 	struct store_stmt	*lock_parcels, *lock_records;
 	struct store_stmt	*add_many, *records_many;
 };
@@ -101,10 +101,6 @@ int	 tracking_change(struct tracking_db *, const struct tracking_parcel *p,
 /* Remember newer events of p whose status did not change (all but
  * status and printed_at), unless the stored event is newer. */
 void	 tracking_quiet(struct tracking_db *, const struct tracking_parcel *p);
-
-/* Note that the parcel was polled at now. */
-void	 tracking_polled(struct tracking_db *, const char *carrier,
-	    const char *number, int64_t now);
 
 /* Call fn for each parcel of the record key, by tracking number. */
 void	 tracking_each_of_record(struct tracking_db *, const char *key,

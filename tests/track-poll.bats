@@ -182,6 +182,19 @@ t_change() {
 	refute_output --partial 'null'
 }
 
+@test "--carrier polls only that carrier; the others are remembered for later" {
+	put dhl "$DHL1" transit.json
+	put cdek 1106207236 on-the-way.json
+	run -0 --separate-stderr track-poll --carrier DHL --rejects /dev/null \
+	    "$FIXTURES/dhl-order.jsonl" "$FIXTURES/cdek-order.jsonl"
+	run -0 jq -r .id <<<"$output"
+	assert_output SHOP-1
+	assert_equal "$(requests cdek)" 0
+	run -0 --separate-stderr track-poll --rejects /dev/null </dev/null
+	run -0 jq -r '.id + " " + .tracking.tracking_number' <<<"$output"
+	assert_output 'SHOP-10 1106207236'
+}
+
 # --- failures of the network -----------------------------------------------
 
 @test "a 503 is tried again, and the answer then counts" {

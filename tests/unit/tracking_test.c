@@ -224,8 +224,8 @@ test_tokens(struct tracking_db *db)
 int
 main(void)
 {
-	char path[64] = "/tmp/tracking_test.XXXXXX";
-	char db_path[40];
+	char path[96] = "/tmp/tracking_test.XXXXXX";
+	char db_path[128];
 	struct tracking_db db;
 	struct store *st;
 	int fd;
@@ -245,9 +245,10 @@ main(void)
 	test_tokens(&db);
 	store_close(st);
 	unlink(db_path);
-	snprintf(path, sizeof(path), "%s-wal", db_path);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", db_path);
-	unlink(path);
+	snprintf(db_path + strlen(db_path), 8, "-wal");
+	unlink(db_path);
+	db_path[strlen(db_path) - 4] = '\0';
+	snprintf(db_path + strlen(db_path), 8, "-shm");
+	unlink(db_path);
 	return unit_summary("tracking");
 }
