@@ -288,6 +288,18 @@ t_down() {
 	run -78 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
 	assert_output ''
 	assert_stderr "track-poll: DHL refused [carrier \"dhl\"] key: HTTP 401: Invalid API key."
+	# The key itself is never shown.
+	[[ $stderr != *dhl-key* ]]
+}
+
+@test "an answer larger than max_response counts as the carrier failing" {
+	put dhl "$DHL1" transit.json
+	faults "[{\"carrier\": \"dhl\", \"status\": 200, \"body\": \"{\\\"shipments\\\": [], \\\"pad\\\": \\\"$(printf '%2000s' '' | tr ' ' x)\\\"}\"}]"
+	printf '[carrier "dhl"]\nmax_response = 1024\n' >>"$ORDERKIT_CONFIG"
+	run -75 --separate-stderr track-poll "$FIXTURES/dhl-order.jsonl"
+	assert_output ''
+	assert_stderr --partial "carrier 'dhl' did not answer: an answer from '"
+	assert_stderr --partial "' larger than 1024 bytes"
 }
 
 # --- TLS -------------------------------------------------------------------
