@@ -14,18 +14,23 @@ O	= .
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -Wall -Wextra -Werror
-PKGS	= jansson sqlite3 libpq libcurl
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGS	= jansson sqlite3 libpq
+# Only the programs on the network link these (libunistring has no .pc).
+NETPKGS	= libcurl libcrypto libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(NETPKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+NET_LIBS   := $(shell pkg-config --libs $(NETPKGS) 2>/dev/null) -lunistring
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	    -DORDERKIT_VERSION='"$(VERSION)"' -Ilib $(PKG_CFLAGS)
 # Each program links only the libraries it calls (libcsv has no .pc).
 LDLIBS	= -Wl,--as-needed $(PKG_LIBS) -lcsv -pthread
 
 PROGS	= $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
-LIBSRC	= $(wildcard lib/*.c)
+NETPROGS = track-poll
+# Public headers are flat in lib/; a subsystem's files are in lib/NAME/.
+LIBSRC	= $(wildcard lib/*.c lib/*/*.c)
 LIBOBJ	= $(LIBSRC:%.c=$(O)/%.o)
-HDR	= $(wildcard lib/*.h)
+HDR	= $(wildcard lib/*.h lib/*/*.h)
 UNITS	= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*_test.c))
 MANS	= $(wildcard man/*.[0-9])
 LIB	= $(O)/lib/liborderkit.a
@@ -42,6 +47,9 @@ $(O)/lib/%.o: lib/%.c $(HDR)
 $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
+
+$(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
+$(O)/tests/unit/%: LDLIBS += $(NET_LIBS)
 
 $(O)/bin/%: cmd/%.c $(LIB) $(HDR)
 	@mkdir -p $(@D)
@@ -88,11 +96,13 @@ lint:
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man7
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for p in $(PROGS); do \
 	    install -m 755 $(O)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; done
 	for m in $(filter %.1,$(MANS)); do \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in $(filter %.5,$(MANS)); do \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 	for m in $(filter %.7,$(MANS)); do \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done
 
@@ -100,11 +110,13 @@ uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 	for m in $(notdir $(filter %.1,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(filter %.5,$(MANS))); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for m in $(notdir $(filter %.7,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 
 clean:
-	rm -rf bin lib/*.o lib/*.a tests/unit/*_test build
+	rm -rf bin lib/*.o lib/*/*.o lib/*.a tests/unit/*_test build
 
 .PHONY: all deps check test asan demo bench lint install uninstall clean
 .SECONDARY: $(LIBOBJ)

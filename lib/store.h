@@ -51,6 +51,11 @@ struct store_migration {
 extern const struct store_migration	store_stock_migrations[];
 extern const size_t			store_stock_nmigrations;
 
+/* The tracking component: parcels followed, their records, carriers'
+ * tokens (lib/store_tracking.c, tracking.h), used by track-poll. */
+extern const struct store_migration	store_tracking_migrations[];
+extern const size_t			store_tracking_nmigrations;
+
 struct store;
 struct store_stmt;
 

@@ -4,8 +4,9 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libcurl4-openssl-dev
-libsqlite3-dev libpq-dev sqlite3 postgresql bats bats-support bats-assert
-jq mandoc shellcheck valgrind time miller python3 python3-aiosmtpd"
+libssl-dev libunistring-dev libxml2-dev libsqlite3-dev libpq-dev sqlite3
+postgresql bats bats-support bats-assert jq mandoc shellcheck valgrind time
+miller python3 python3-aiosmtpd openssl curl"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

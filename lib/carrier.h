@@ -1,0 +1,211 @@
+/* carrier.h: parcels at their carriers: one interface over the adapters in
+ * lib/carrier/, one status vocabulary, the names shops give carriers. */
+#ifndef CARRIER_H
+#define CARRIER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf;
+struct http;
+struct http_service;
+struct tracking_db;
+
+/* The vocabulary every carrier's codes are mapped onto (track-poll(1)). */
+enum carrier_status {
+	CARRIER_NONE,			/* nothing known yet: not a status */
+	CARRIER_PRE_TRANSIT,
+	CARRIER_IN_TRANSIT,
+	CARRIER_OUT_FOR_DELIVERY,
+	CARRIER_AVAILABLE_FOR_PICKUP,
+	CARRIER_DELIVERED,
+	CARRIER_FAILED_ATTEMPT,
+	CARRIER_RETURN_TO_SENDER,
+	CARRIER_EXCEPTION,
+	CARRIER_CANCELLED,
+	CARRIER_UNKNOWN			/* a code no table knows */
+};
+
+/* "in_transit", ...; NULL for CARRIER_NONE. */
+const char	*carrier_status_name(enum carrier_status);
+
+/* The status named s, CARRIER_NONE for no such name. */
+enum carrier_status carrier_status_parse(const char *s);
+
+/* Whether the parcel's journey is over: delivered, returned, cancelled. */
+int		 carrier_status_final(enum carrier_status);
+
+/* A carrier's code and the status it means: an adapter's table. */
+struct carrier_code {
+	const char		*code;
+	enum carrier_status	 status;
+};
+
+/* The status of code in table[0..n-1] (exact match), CARRIER_UNKNOWN when
+ * absent: an unknown code is kept, never a failure. */
+enum carrier_status carrier_map(const struct carrier_code *table, size_t n,
+		    const char *code);
+
+/* One event of a parcel, as its carrier tells it. */
+struct carrier_event {
+	int64_t			 at;		/* epoch seconds */
+	int			 offset;	/* minutes east of UTC */
+	int			 has_time;
+	enum carrier_status	 status;
+	char			*code, *text;	/* the carrier's own */
+	char			*location, *message;
+};
+
+enum carrier_outcome {
+	CARRIER_PENDING,
+	CARRIER_TRACKED,	/* events and now are what the carrier says */
+	CARRIER_REJECTED,	/* error_code and error: a reject */
+	CARRIER_DOWN		/* the carrier did not answer: poll again */
+};
+
+/* A parcel to track, and what came back. */
+struct carrier_parcel {
+	const char		*number;	/* borrowed */
+	const char		*phone;		/* borrowed; may be NULL */
+	const char		*name;		/* its carrier's canonical name:
+						 * aggregators track others */
+	enum carrier_outcome	 outcome;
+	struct carrier_event	*events;	/* oldest first */
+	size_t			 nevents, capevents;
+	struct carrier_event	 now;		/* the current status */
+	char			*order_id;	/* a webhook's, when it names one */
+	char			*error_code, *error;
+	void			*owner;		/* the caller's */
+};
+
+/* A carrier as a run uses it. */
+struct carrier {
+	const struct carrier_ops *ops;
+	const struct conf	*conf;
+	struct http		*http;
+	struct http_service	*svc;
+	struct tracking_db	*db;		/* for tokens; may be NULL */
+	char			*url;		/* base URL, no trailing '/' */
+	char			 keyname[64];	/* [carrier "NAME"] */
+	int64_t			 now;
+	void			*state;		/* the adapter's */
+	int			 refused;	/* our credentials, refused */
+	char			 refusal[400];
+};
+
+/* What a pushed webhook says: the carrier of the parcel (an aggregator's
+ * body names it) and the parcel, outcome CARRIER_TRACKED. */
+struct carrier_push {
+	char			*carrier;
+	char			*number;
+	struct carrier_parcel	 parcel;
+};
+
+enum carrier_webhook_result {
+	CARRIER_PUSH_OK,
+	CARRIER_PUSH_IGNORED,	/* authentic, but not about a parcel */
+	CARRIER_PUSH_FORGED,	/* signature or token missing or wrong */
+	CARRIER_PUSH_BAD	/* authentic, but not the carrier's body */
+};
+
+/*
+ * An adapter: one file in lib/carrier/ filling this table, one line in the
+ * list in lib/carrier/carrier.c.  init() reads its keys (conf_need() exits
+ * 78 for a missing one); track() queues the requests for parcels
+ * p[0..n-1] (n at most batch) on c->http, and its callbacks settle each
+ * parcel (carrier_settle(), carrier_reject(), or left PENDING: then the
+ * caller counts it as down) by the end of http_run().  webhook() checks a
+ * pushed body's authenticity (headers are in the environment as a CGI
+ * program gets them) and parses it.
+ */
+struct carrier_ops {
+	const char	*name;		/* canonical: "cdek" */
+	const char	*url;		/* the documented production base URL */
+	size_t		 batch;		/* numbers per track() call */
+	int64_t		 rate_milli;	/* default calls a second x 1000 */
+	void		(*init)(struct carrier *);
+	void		(*track)(struct carrier *, struct carrier_parcel **,
+			    size_t n);
+	enum carrier_webhook_result (*webhook)(struct carrier *,
+			    const char *body, size_t len, struct carrier_push *,
+			    char *why, size_t whylen);
+	void		(*release)(struct carrier *);
+};
+
+/* The adapter named name, or NULL. */
+const struct carrier_ops *carrier_adapter(const char *name);
+
+/* The canonical name of a carrier as shops and exports write it ("Nova
+ * Poshta", "Нова Пошта", "np" are "novaposhta"; "СДЭК" is "cdek"): the
+ * built-in aliases, else the name lower-cased with blanks as '-'.  A new
+ * string. */
+char		*carrier_canonical(const char *written);
+
+/* AfterShip's slug for a canonical name ("novaposhta": "nova-poshta"), and
+ * back. */
+const char	*carrier_slug(const char *name);
+char		*carrier_from_slug(const char *slug);
+
+/* Set up the adapter for a run: its limits ([carrier "NAME"], then [http],
+ * then the adapter's defaults), its service on h, its keys.  Exits 78 for a
+ * missing key. */
+struct carrier	*carrier_new(const struct carrier_ops *, const struct conf *,
+		    struct http *, struct tracking_db *, int64_t now);
+void		 carrier_free(struct carrier *);
+
+/* For adapters. */
+struct carrier_event *carrier_event_add(struct carrier_parcel *);
+void		 carrier_set(char **field, const char *value);
+void		 carrier_setn(char **field, const char *value, size_t len);
+
+/* The parcel is tracked: its events are put in time order (stable), and
+ * now becomes the latest event, with status top when it is not
+ * CARRIER_NONE (a carrier's own current status wins over its last
+ * event's).  No events and top CARRIER_NONE: nothing known yet. */
+void		 carrier_settle(struct carrier_parcel *,
+		    enum carrier_status top);
+
+/* The parcel is a reject: code, and the carrier's message. */
+void		 carrier_reject(struct carrier_parcel *, const char *code,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+void		 carrier_parcel_release(struct carrier_parcel *);
+void		 carrier_push_release(struct carrier_push *);
+
+/* A carrier's time: RFC 3339, also with the offset as "+0700", or none
+ * (then default_offset, minutes east of UTC, applies, unless it is
+ * CARRIER_NO_ZONE: then -1), "T" or a space between date and time.  0, or
+ * -1. */
+#define CARRIER_NO_ZONE	(-100000)
+int		 carrier_time(const char *s, int default_offset, int64_t *epoch,
+		    int *offset);
+
+/* The carrier refused the account's credentials (401, 403): the run ends
+ * with exit 78 and this message; the parcels stay PENDING. */
+void		 carrier_refused(struct carrier *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* The string at path ("a.b.c", objects only) in v, or NULL; a number is
+ * not a string. */
+struct json_t;
+const char	*carrier_json_str(const struct json_t *v, const char *path);
+const struct json_t *carrier_json_get(const struct json_t *v,
+		    const char *path);
+
+/* The value of parameter name in a query string ("a=1&token=x"),
+ * percent-decoded: a new string, or NULL when absent. */
+char		*carrier_query_param(const char *query, const char *name);
+
+/* Request helpers: the URL of path under c->url (a new string). */
+char		*carrier_url(const struct carrier *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* HMAC-SHA256 of data with key into out (32 bytes); lower-case hex and
+ * base64 of 32 bytes; a comparison in constant time of two strings. */
+void		 carrier_hmac_sha256(const void *key, size_t keylen,
+		    const void *data, size_t len, unsigned char out[32]);
+void		 carrier_hex(const unsigned char *in, size_t len, char *out);
+void		 carrier_base64(const unsigned char in[32], char out[45]);
+int		 carrier_equal(const char *a, const char *b);
+
+#endif
