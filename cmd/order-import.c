@@ -26,7 +26,7 @@
 #include "jsonl.h"
 #include "money.h"
 #include "reject.h"
-#include "strset.h"
+#include "strmap.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -1295,7 +1295,7 @@ struct run {
 	 * slot, NULL while its order is not held: a re-sorted export takes
 	 * and puts back an order per row, so the key is looked up, not
 	 * searched for. */
-	struct strset	 heldkeys;	/* key -> slot */
+	struct strmap	 heldkeys;	/* key -> slot */
 	struct import_order **held;
 	size_t		 nheld, capheld;	/* slots */
 	size_t		 holding;	/* slots not NULL */
@@ -1329,7 +1329,7 @@ held_take(struct run *r, const char *key)
 	unsigned long *slot;
 
 	if (r->holding == 0 ||
-	    (slot = strset_find(&r->heldkeys, key, strlen(key))) == NULL ||
+	    (slot = strmap_find(&r->heldkeys, key, strlen(key))) == NULL ||
 	    (o = r->held[*slot]) == NULL)
 		return NULL;
 	r->held[*slot] = NULL;
@@ -1344,7 +1344,7 @@ held_put(struct run *r, struct import_order *o)
 
 	/* A second order of a key already held (orders without an id) gets
 	 * a slot of its own, which only held_flush() sees. */
-	if (strset_add(&r->heldkeys, o->key, strlen(o->key), r->nheld,
+	if (strmap_add(&r->heldkeys, o->key, strlen(o->key), r->nheld,
 	    &slot) || r->held[slot] != NULL) {
 		if (r->nheld == r->capheld) {
 			r->capheld = r->capheld ? r->capheld * 2 : 16;
@@ -1392,7 +1392,7 @@ held_flush(struct run *r)
 	for (i = 0; i < n; i++)
 		emit(r, list[i].o);
 	free(list);
-	strset_release(&r->heldkeys);
+	strmap_release(&r->heldkeys);
 	r->nheld = r->holding = 0;
 }
 

@@ -19,7 +19,7 @@
 #include "reject.h"
 #include "rfc3339.h"
 #include "store.h"
-#include "strset.h"
+#include "strmap.h"
 #include "valueblock.h"
 #include "xalloc.h"
 
@@ -833,14 +833,14 @@ write_job(struct reserver *rs, struct job *j)
 static void
 reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 {
-	struct strset seen;
+	struct strmap seen;
 	struct found *f;
 	json_t *section, *shown;
 	char *text, *record;
 	unsigned long first;
 	size_t i, k;
 
-	strset_init(&seen);
+	strmap_init(&seen);
 	store_begin(rs->st);
 	load_batch_state(rs, jobs, n);
 	for (i = 0; i < n; i++) {
@@ -849,7 +849,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 		if (j->outcome != PENDING)
 			continue;
 		/* The same id twice in a batch: the first decides. */
-		if (!strset_add(&seen, j->id, strlen(j->id), i, &first) &&
+		if (!strmap_add(&seen, j->id, strlen(j->id), i, &first) &&
 		    jobs[first].outcome != REJECTED) {
 			repeat(j, jobs[first].state, jobs[first].items,
 			    jobs[first].section);
@@ -906,7 +906,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 		if (jobs[i].outcome != PENDING)
 			write_job(rs, &jobs[i]);
 	}
-	strset_release(&seen);
+	strmap_release(&seen);
 	free_batch_state(rs);
 }
 

@@ -24,7 +24,7 @@
 #include "postal.h"
 #include "reject.h"
 #include "rfc3339.h"
-#include "strset.h"
+#include "strmap.h"
 #include "utf8.h"
 #include "valueblock.h"
 #include "xalloc.h"
@@ -207,7 +207,7 @@ struct validator {
 	enum msg_lang	 lang;
 	long long	 max_qty;
 	int		 ignore_price;
-	struct strset	 ids;		/* ids accepted so far */
+	struct strmap	 ids;		/* ids accepted so far */
 	json_t		*errors;	/* the current order's problems */
 	struct change	*changes;	/* normalisations, applied if valid */
 	size_t		 nchanges, capchanges;
@@ -1126,12 +1126,12 @@ main(int argc, char *argv[])
 	in.lang = v.lang;
 	if ((v.errors = json_array()) == NULL)
 		xnomem();
-	strset_init(&v.ids);
+	strmap_init(&v.ids);
 	while ((order = jsonl_read(&in, &rejects)) != NULL) {
 		validate_order(&v, order);
 		key = id_key(order, idbuf, sizeof(idbuf), &keylen);
 		if (json_array_size(v.errors) == 0 && key != NULL &&
-		    !strset_add(&v.ids, key, keylen, in.lineno, &first)) {
+		    !strmap_add(&v.ids, key, keylen, in.lineno, &first)) {
 			char idtext[64];
 
 			snprintf(idtext, sizeof(idtext), "%.60s", key);
@@ -1154,7 +1154,7 @@ main(int argc, char *argv[])
 	}
 	json_decref(v.errors);
 	free(v.changes);
-	strset_release(&v.ids);
+	strmap_release(&v.ids);
 	if (v.have_catalog)
 		catalog_release(&v.catalog);
 	valueblock_release();

@@ -15,7 +15,7 @@
 #include "money.h"
 #include "reject.h"
 #include "rfc3339.h"
-#include "strset.h"
+#include "strmap.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -277,13 +277,13 @@ import_map_release(struct import_map *map)
  * index of the first column of that name: bound once, so that a map of
  * many rules takes as long as reading it. */
 static long
-find_column(const struct strset *columns, const char *name)
+find_column(const struct strmap *columns, const char *name)
 {
 	unsigned long *col;
 	char *key;
 
 	key = utf8_casekey(name);
-	col = strset_find(columns, key, strlen(key));
+	col = strmap_find(columns, key, strlen(key));
 	free(key);
 	return col != NULL ? (long)*col : -1;
 }
@@ -320,7 +320,7 @@ int
 import_map_bind(struct import_map *map, char *const *header, size_t n,
     char *missing, size_t len)
 {
-	struct strset columns, bound;
+	struct strmap columns, bound;
 	size_t i, cap = 0;
 	int nmissing = 0, found;
 	char *alt, *p, *save, *key, *buf = NULL;
@@ -330,10 +330,10 @@ import_map_bind(struct import_map *map, char *const *header, size_t n,
 	free(map->used);
 	map->used = xcalloc(n + 1, 1);
 	map->ncolumns = n;
-	strset_init(&columns);
+	strmap_init(&columns);
 	for (i = 0; i < n; i++) {
 		key = utf8_casekey(header[i]);
-		strset_add(&columns, key, strlen(key), i, NULL);
+		strmap_add(&columns, key, strlen(key), i, NULL);
 		free(key);
 	}
 	for (i = 0; i < map->nrules; i++) {
@@ -360,23 +360,23 @@ import_map_bind(struct import_map *map, char *const *header, size_t n,
 		if (!found)
 			note_missing(missing, len, &nmissing, map->require[i]);
 	}
-	strset_release(&columns);
+	strmap_release(&columns);
 	if (!map->user)
 		return nmissing;
 	/* A map file's column must be there, unless another line for the
 	 * same field names one that is: the fields (and items.variant.NAME
 	 * and the like) that a column fills, looked up, not searched for. */
-	strset_init(&bound);
+	strmap_init(&bound);
 	for (i = 0; i < map->nrules; i++) {
 		const struct import_rule *r = &map->rules[i];
 
 		if (r->col < 0)
 			continue;
 		k = target_key(&buf, &cap, r->field, NULL);
-		strset_add(&bound, k, strlen(k), 0, NULL);
+		strmap_add(&bound, k, strlen(k), 0, NULL);
 		if (r->name != NULL) {
 			k = target_key(&buf, &cap, r->field, r->name);
-			strset_add(&bound, k, strlen(k), 0, NULL);
+			strmap_add(&bound, k, strlen(k), 0, NULL);
 		}
 	}
 	for (i = 0; i < map->nrules; i++) {
@@ -385,10 +385,10 @@ import_map_bind(struct import_map *map, char *const *header, size_t n,
 		if (r->op == IMPORT_CONST || r->col >= 0)
 			continue;
 		k = target_key(&buf, &cap, r->field, r->name);
-		if (strset_find(&bound, k, strlen(k)) == NULL)
+		if (strmap_find(&bound, k, strlen(k)) == NULL)
 			note_missing(missing, len, &nmissing, r->column);
 	}
-	strset_release(&bound);
+	strmap_release(&bound);
 	free(buf);
 	found = 0;
 	for (i = 0; i < map->ngroup; i++)

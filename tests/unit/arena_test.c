@@ -1,0 +1,58 @@
+/* arena_test.c: unit tests of lib/arena.h. */
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "unit.h"
+
+static void
+test_strings(void)
+{
+	struct arena a;
+	char *p, *q, big[200000];
+
+	arena_init(&a);
+	p = arena_strdup(&a, "SHOP-1");
+	q = arena_strndup(&a, "a\0b", 3);
+	expect_str("a copy", p, "SHOP-1");
+	expect_mem("NUL bytes kept", q, 4, "a\0b", 4);
+	expect_true("NULL stays NULL", arena_strdup(&a, NULL) == NULL);
+	expect_true("strings pack in one block", a.nblocks == 1);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	p = arena_strdup(&a, big);
+	expect_int("a string bigger than a block", strlen(p), sizeof(big) - 1);
+	expect_str("the earlier copy is intact", q, "a");
+	arena_release(&a);
+	expect_true("released", a.blocks == NULL && a.nblocks == 0);
+	expect_str("usable after release", arena_strdup(&a, "again"), "again");
+	arena_release(&a);
+}
+
+static void
+test_alignment(void)
+{
+	struct arena a;
+	size_t i;
+	int bad = 0;
+
+	arena_init(&a);
+	for (i = 0; i < 10000; i++) {
+		arena_strndup(&a, "abc", i % 7);
+		if ((uintptr_t)arena_alloc(&a, 24) % alignof(max_align_t) != 0)
+			bad++;
+	}
+	expect_int("every block of arena_alloc() is aligned", bad, 0);
+	arena_release(&a);
+}
+
+int
+main(void)
+{
+	test_strings();
+	test_alignment();
+	return unit_summary("arena");
+}
