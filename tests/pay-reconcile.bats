@@ -1,17 +1,35 @@
 bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/store
+	pg_start
+}
+
+teardown_file() {
+	load test_helper/store
+	pg_stop
+}
+
 setup() {
 	load test_helper/common
+	load test_helper/store
 	export ORDERKIT_DB="$BATS_TEST_TMPDIR/pay.db"
 	NOW=2026-11-21T06:00:00Z
 	MAPS="$BATS_TEST_DIRNAME/../scripts/maps"
 }
 
-# reconcile PAYMENTS ORDERS [OPTION ...]: run with the report and rejects
-# in the test's directory, stdout in $output.
+# reconcile [-STATUS] PAYMENTS ORDERS [OPTION ...]: run with the report and
+# rejects in the test's directory, stdout in $output; the exit status must
+# be STATUS (default 0).
 reconcile() {
-	local payments=$1 orders=$2
+	local want=-0 payments orders
+	if [[ $1 == -[0-9]* ]]; then
+		want=$1
+		shift
+	fi
+	payments=$1 orders=$2
 	shift 2
-	run --separate-stderr pay-reconcile --payments "$FIXTURES/$payments" \
+	run "$want" --separate-stderr pay-reconcile --payments "$FIXTURES/$payments" \
 	    --now "$NOW" --report "$BATS_TEST_TMPDIR/report.jsonl" \
 	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" "$@" \
 	    "$FIXTURES/$orders"
@@ -310,7 +328,7 @@ report() {
 }
 
 @test "mixed currencies and providers in one run: each order in its own" {
-	run --separate-stderr pay-reconcile --now "$NOW" \
+	run -0 --separate-stderr pay-reconcile --now "$NOW" \
 	    --payments "$FIXTURES/stripe-charges.jsonl" \
 	    --payments "$FIXTURES/yookassa-events.jsonl" \
 	    --payments "$FIXTURES/cloudpayments.jsonl" \
@@ -412,16 +430,16 @@ stripe_days() {
 		    --rejects "$BATS_TEST_TMPDIR/$day.rejects" \
 		    "$BATS_TEST_TMPDIR/order.jsonl"
 	done
-	run jq -c '.payment | [.status, .paid, .transactions]' \
+	run -0 jq -c '.payment | [.status, .paid, .transactions]' \
 	    "$BATS_TEST_TMPDIR/day1.rejects"
 	assert_output ''
-	run jq -c '.payment | [.status, .paid, .transactions]' \
+	run -0 jq -c '.payment | [.status, .paid, .transactions]' \
 	    "$BATS_TEST_TMPDIR/day2.rejects" "$BATS_TEST_TMPDIR/day3.rejects"
 	assert_output '["partially_refunded",10000,["ch_late1","re_late1"]]
 ["partially_refunded",10000,["ch_late1","re_late1"]]'
-	run grep -c '"type":"orphan"' "$BATS_TEST_TMPDIR/day2.report"
+	run -1 grep -c '"type":"orphan"' "$BATS_TEST_TMPDIR/day2.report"
 	assert_output 0
-	run sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order) FROM pay_transactions"
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order) FROM pay_transactions"
 	assert_output '3002|2'
 }
 
@@ -440,33 +458,27 @@ stripe_days() {
 	    "$BATS_TEST_TMPDIR/rejects.jsonl")" '["partially_refunded",2000]'
 }
 
-@test "thousands of transactions are saved in batches, on SQLite and PostgreSQL alike" {
+t_batches() {
 	for i in $(seq 1 2500); do
 		printf '{"id":"ch_b%d","object":"charge","amount":%d,"captured":true,"currency":"usd","metadata":{"order_id":"B-%d"},"paid":true,"status":"succeeded","created":1763629200}\n' "$i" "$i" "$i"
 		printf '{"id":"B-%d","currency":"USD","payment":{"method":"card"},"totals":{"total":%d}}\n' "$i" "$i" >&3
 	done >"$BATS_TEST_TMPDIR/p.jsonl" 3>"$BATS_TEST_TMPDIR/o.jsonl"
-	pgdir="$BATS_TEST_TMPDIR/pg"
-	url=$("$BATS_TEST_DIRNAME/../scripts/pg-test.sh" start "$pgdir")
-	for db in "$ORDERKIT_DB" "$url"; do
-		for pass in 1 2; do
-			run --separate-stderr pay-reconcile --db "$db" --stats \
-			    --payments "$BATS_TEST_TMPDIR/p.jsonl" \
-			    --rejects /dev/null "$BATS_TEST_TMPDIR/o.jsonl"
-			printf '%s %s %s\n' "$status" "${#lines[@]}" \
-			    "${stderr##*;}"
-		done
-	done >"$BATS_TEST_TMPDIR/runs"
-	psql -Atq "$url" -c "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions" >"$BATS_TEST_TMPDIR/pg.count"
-	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$pgdir"
-	run cat "$BATS_TEST_TMPDIR/runs"
-	assert_output '0 2500  2500 transactions read, 2500 new, 0 orphans, 0 conflicts
-0 2500  2500 transactions read, 0 new, 0 orphans, 0 conflicts
-0 2500  2500 transactions read, 2500 new, 0 orphans, 0 conflicts
-0 2500  2500 transactions read, 0 new, 0 orphans, 0 conflicts'
-	assert_equal "$(cat "$BATS_TEST_TMPDIR/pg.count")" '2500|2500|3126250'
-	run sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions"
+	use_backend "$1"
+	run -0 --separate-stderr pay-reconcile --stats \
+	    --payments "$BATS_TEST_TMPDIR/p.jsonl" \
+	    --rejects /dev/null "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_equal "${#lines[@]}" 2500
+	assert_stderr --partial "; 2500 transactions read, 2500 new, 0 orphans, 0 conflicts"
+	run -0 --separate-stderr pay-reconcile --stats \
+	    --payments "$BATS_TEST_TMPDIR/p.jsonl" \
+	    --rejects /dev/null "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_equal "${#lines[@]}" 2500
+	assert_stderr --partial "; 2500 transactions read, 0 new, 0 orphans, 0 conflicts"
+	run -0 sql "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions"
 	assert_output '2500|2500|3126250'
 }
+@test "sqlite: thousands of transactions are saved in batches" { t_batches sqlite; }
+@test "postgres: thousands of transactions are saved in batches" { t_batches postgres; }
 
 @test "a transaction reported again with another amount is a conflict; the first counts" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
@@ -531,10 +543,9 @@ stripe_days() {
 @test "broken inputs: no crash, every line in one of the two streams" {
 	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
 	for f in "$BROKEN"/*; do
-		run --separate-stderr pay-reconcile --payments \
+		run -0 --separate-stderr pay-reconcile --payments \
 		    "$BATS_TEST_TMPDIR/none.jsonl" --rejects \
 		    "$BATS_TEST_TMPDIR/r" "$f"
-		assert_success
 		rejected=$(count_lines "$BATS_TEST_TMPDIR/r")
 		passed=$(printf '%s' "$output" | grep -c . || true)
 		nonblank=$(grep -c '[^[:space:]]' "$f" || true)
@@ -554,31 +565,23 @@ stripe_days() {
 }
 
 @test "--strict makes rejects exit 65" {
-	reconcile stripe-charges.jsonl stripe-orders.jsonl --strict
-	assert_failure 65
+	reconcile -65 stripe-charges.jsonl stripe-orders.jsonl --strict
 }
 
-@test "postgresql: a late payment and a report loaded twice, as on SQLite" {
-	pgdir="$BATS_TEST_TMPDIR/pg"
-	url=$("$BATS_TEST_DIRNAME/../scripts/pg-test.sh" start "$pgdir")
-	export ORDERKIT_DB="$url"
+@test "postgres: a late payment and a report loaded twice, as on SQLite" {
+	use_backend postgres
 	grep SHOP-1001 "$FIXTURES/stripe-orders.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
 	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
-	run --separate-stderr pay-reconcile --payments \
+	run -0 --separate-stderr pay-reconcile --payments \
 	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects /dev/null \
 	    "$BATS_TEST_TMPDIR/o.jsonl"
-	status1=$status out1=$output
+	assert_output ''
 	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
-	status2=$status err2=$stderr
+	assert_stderr --partial "15 transactions read, 14 new"
 	rm "$BATS_TEST_TMPDIR/rejects.jsonl"
 	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
-	status3=$status out3=$output err3=$stderr
-	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$pgdir"
-	assert_equal "$status1 $status2 $status3" "0 0 0"
-	assert_equal "$out1" ''
-	assert_equal "$out3" "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
-	[[ $err2 == *"15 transactions read, 14 new"* ]] || fail "$err2"
-	[[ $err3 == *"15 transactions read, 0 new"* ]] || fail "$err3"
+	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
+	assert_stderr --partial "15 transactions read, 0 new"
 	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
 }
 
