@@ -58,12 +58,14 @@ static const struct option longopts[] = {
 /* The classes of an order, in the order of the summary's counts. */
 enum class {
 	PAID, UNDERPAID, OVERPAID, UNPAID, PENDING, DUPLICATE,
-	CURRENCY_MISMATCH, REFUNDED, PARTIALLY_REFUNDED, COD, NCLASSES
+	CURRENCY_MISMATCH, REFUNDED, PARTIALLY_REFUNDED, COD, AMOUNT_OVERFLOW,
+	NCLASSES
 };
 
 static const char *const class_names[NCLASSES] = {
 	"paid", "underpaid", "overpaid", "unpaid", "pending", "duplicate",
-	"currency_mismatch", "refunded", "partially_refunded", "cod"
+	"currency_mismatch", "refunded", "partially_refunded", "cod",
+	"amount_overflow"
 };
 
 /* Risk signals: a code and its weight in the score (at most 100). */
@@ -115,6 +117,7 @@ struct txn {
 	unsigned char	 matched_now;	/* matched this run */
 	unsigned char	 indexed;	/* in by_ref, by_tid, linked */
 	unsigned char	 expanded;	/* its stored relatives looked up */
+	unsigned char	 linked_overflow; /* linked does not fit */
 	int64_t		 amount, refunded, fee, created;
 	int64_t		 linked;	/* refund objects that point to it */
 	uint32_t	 parent_idx;	/* charge of a refund, +1; 0 none */
@@ -144,10 +147,16 @@ struct ring {
 	int	 n;
 };
 
+/* Bits of struct summary's overflow: the sums that do not fit. */
+#define SUM_GROSS	1
+#define SUM_FEES	2
+#define SUM_REFUNDS	4
+
 struct summary {
 	char	 currency[4];
 	char	 day[11];
 	int64_t	 gross, fees, refunds;
+	unsigned overflow;	/* SUM_* */
 	unsigned long ntxns, counts[NCLASSES];
 };
 
@@ -478,8 +487,22 @@ link_refund(struct run *r, uint32_t i, uint32_t ci)
 	t->next_sibling = c->first_child;
 	c->first_child = i + 1;
 	if (t->state == PAYMENT_SUCCEEDED &&
-	    strcmp(t->currency, c->currency) == 0)
-		c->linked += t->amount;
+	    strcmp(t->currency, c->currency) == 0 &&
+	    money_add(c->linked, t->amount, &c->linked) == -1)
+		c->linked_overflow = 1;
+}
+
+/* The refunds charge t reports beyond the refund objects linked to it
+ * into *extra (0 when none): 0, or -1 when the sums do not fit. */
+static int
+unlinked_refunds(const struct txn *t, int64_t *extra)
+{
+	if (t->linked_overflow || money_sub(t->refunded, t->linked,
+	    extra) == -1)
+		return -1;
+	if (*extra < 0)
+		*extra = 0;
+	return 0;
 }
 
 /* A row of the store: kept unless a transaction of that key is in memory
@@ -720,6 +743,7 @@ struct tally {
 	int64_t		 captured, refunded, fees, net, total;
 	unsigned	 ncaptured, nauthorized, npending, nfailed;
 	int		 other_currency;
+	const char	*overflow;	/* the sum that does not fit, or NULL */
 	const char	*currency;
 	int		 exponent;
 };
@@ -747,7 +771,7 @@ classify(struct run *r, int cod, struct tally *tl)
 			if (t->state == PAYMENT_SUCCEEDED &&
 			    money_add(tl->refunded, t->amount,
 			    &tl->refunded) == -1)
-				tl->refunded = INT64_MAX / 2;
+				tl->overflow = "refunds";
 			continue;
 		}
 		if (t->state == PAYMENT_AUTHORIZED) {
@@ -759,17 +783,22 @@ classify(struct run *r, int cod, struct tally *tl)
 			continue;
 		}
 		tl->ncaptured++;
+		if (money_add(tl->captured, t->amount, &tl->captured) == -1)
+			tl->overflow = "captured charges";
+		if (money_add(tl->fees, t->fee, &tl->fees) == -1)
+			tl->overflow = "fees";
 		/* a refund the charge reports and no refund object shows */
-		extra = t->refunded - t->linked;
-		if (money_add(tl->captured, t->amount, &tl->captured) == -1 ||
-		    money_add(tl->fees, t->fee, &tl->fees) == -1 ||
-		    (extra > 0 && money_add(tl->refunded, extra,
-		    &tl->refunded) == -1))
-			tl->captured = INT64_MAX / 2;
+		if (unlinked_refunds(t, &extra) == -1 ||
+		    money_add(tl->refunded, extra, &tl->refunded) == -1)
+			tl->overflow = "refunds";
 	}
-	tl->net = tl->captured - tl->refunded;
+	if (tl->overflow == NULL && money_sub(tl->captured, tl->refunded,
+	    &tl->net) == -1)
+		tl->overflow = "captured charges less refunds";
 	if (tl->other_currency)
 		return CURRENCY_MISMATCH;
+	if (tl->overflow != NULL)
+		return AMOUNT_OVERFLOW;
 	if (tl->ncaptured == 0) {
 		if (tl->nauthorized > 0 || tl->npending > 0)
 			return PENDING;
@@ -1006,22 +1035,48 @@ sum_transactions(struct run *r)
 		s->ntxns++;
 		if (t->state != PAYMENT_SUCCEEDED)
 			continue;
-		money_add(s->fees, t->fee, &s->fees);
+		if (money_add(s->fees, t->fee, &s->fees) == -1)
+			s->overflow |= SUM_FEES;
 		if (t->kind == PAYMENT_CHARGE) {
-			money_add(s->gross, t->amount, &s->gross);
-			extra = t->refunded - t->linked;
-			if (extra > 0)
-				money_add(s->refunds, extra, &s->refunds);
-		} else if (t->kind == PAYMENT_REFUND)
-			money_add(s->refunds, t->amount, &s->refunds);
+			if (money_add(s->gross, t->amount, &s->gross) == -1)
+				s->overflow |= SUM_GROSS;
+			if (unlinked_refunds(t, &extra) == -1 ||
+			    money_add(s->refunds, extra, &s->refunds) == -1)
+				s->overflow |= SUM_REFUNDS;
+		} else if (t->kind == PAYMENT_REFUND &&
+		    money_add(s->refunds, t->amount, &s->refunds) == -1)
+			s->overflow |= SUM_REFUNDS;
 	}
+}
+
+/* A sum of the summary: the amount, or null when it does not fit. */
+static json_t *
+summary_amount(const struct summary *s, unsigned bit, int64_t v)
+{
+	return s->overflow & bit ? json_null() : json_integer(v);
+}
+
+/* The message of amount_overflow: what adds up beyond what int64_t
+ * holds, in the currency's units. */
+static void
+add_overflow(json_t *errors, const char *field, const char *what,
+    const char *currency)
+{
+	const struct money_currency *c = money_currency(currency);
+	char max[40];
+
+	reject_addf(errors, "amount_overflow", field, "the %s add up to "
+	    "more than %s %s, the most an amount can be", what,
+	    money_format(INT64_MAX, c != NULL ? c->exponent : 2, max,
+	    sizeof(max)), currency);
 }
 
 static void
 write_summaries(struct run *r)
 {
 	struct summary *s;
-	json_t *counts, *line;
+	json_t *counts, *line, *errors, *net;
+	int64_t v;
 	size_t i;
 	int c;
 
@@ -1029,17 +1084,38 @@ write_summaries(struct run *r)
 		qsort(r->sums, r->nsums, sizeof(*r->sums), cmp_summary);
 	for (i = 0; i < r->nsums; i++) {
 		s = &r->sums[i];
-		if ((counts = json_object()) == NULL)
+		if ((counts = json_object()) == NULL ||
+		    (errors = json_array()) == NULL)
 			xnomem();
 		for (c = 0; c < NCLASSES; c++)
 			set(counts, class_names[c], json_integer(s->counts[c]));
-		line = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, "
+		if (s->overflow & SUM_GROSS)
+			add_overflow(errors, "gross", "captured charges",
+			    s->currency);
+		if (s->overflow & SUM_FEES)
+			add_overflow(errors, "fees", "fees", s->currency);
+		if (s->overflow & SUM_REFUNDS)
+			add_overflow(errors, "refunds", "refunds",
+			    s->currency);
+		if (s->overflow != 0)
+			net = json_null();
+		else if (money_sub(s->gross, s->refunds, &v) == -1 ||
+		    money_sub(v, s->fees, &v) == -1) {
+			add_overflow(errors, "net", "captured charges less "
+			    "refunds and fees", s->currency);
+			net = json_null();
+		} else
+			net = json_integer(v);
+		line = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, "
 		    "s:o}", "type", "summary", "currency", s->currency, "day",
 		    s->day, "transactions", (json_int_t)s->ntxns, "gross",
-		    (json_int_t)s->gross, "fees", (json_int_t)s->fees,
-		    "refunds", (json_int_t)s->refunds, "net",
-		    (json_int_t)(s->gross - s->refunds - s->fees), "orders",
-		    counts);
+		    summary_amount(s, SUM_GROSS, s->gross), "fees",
+		    summary_amount(s, SUM_FEES, s->fees), "refunds",
+		    summary_amount(s, SUM_REFUNDS, s->refunds), "net", net,
+		    "orders", counts);
+		if (line != NULL && json_array_size(errors) > 0)
+			set(line, "errors", json_incref(errors));
+		json_decref(errors);
 		report_line(r, line);
 	}
 }
@@ -1213,13 +1289,21 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	find_txns(r, payment_ref_clean(id_text, idbuf, sizeof(idbuf)), tid);
 	cls = classify(r, method != NULL && strcmp(method, "cod") == 0, &tl);
 
-	/* the payment section: the class and the numbers */
+	/* the payment section: the class and the numbers, none of which
+	 * is right when a sum does not fit */
 	ids = txn_ids(r, 0);
 	set(payment, "status", json_string(class_names[cls]));
-	set(payment, "paid", json_integer(tl.net));
-	set(payment, "captured", json_integer(tl.captured));
-	set(payment, "refunded", json_integer(tl.refunded));
-	set(payment, "fees", json_integer(tl.fees));
+	if (cls == AMOUNT_OVERFLOW) {
+		json_object_del(payment, "paid");
+		json_object_del(payment, "captured");
+		json_object_del(payment, "refunded");
+		json_object_del(payment, "fees");
+	} else {
+		set(payment, "paid", json_integer(tl.net));
+		set(payment, "captured", json_integer(tl.captured));
+		set(payment, "refunded", json_integer(tl.refunded));
+		set(payment, "fees", json_integer(tl.fees));
+	}
 	set(payment, "transactions", ids);
 	set(payment, "checked_at", json_string(r->now_text));
 	risk = assess_risk(r, order, tl.currency, tl.total, &score);
@@ -1281,6 +1365,9 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	case PARTIALLY_REFUNDED:
 		reject_addf(errors, "partially_refunded", "payment", "%s of %s "
 		    "%s kept after refunds", a, b, tl.currency);
+		break;
+	case AMOUNT_OVERFLOW:
+		add_overflow(errors, "payment", tl.overflow, tl.currency);
 		break;
 	default:
 		break;

@@ -863,6 +863,22 @@ set_currency(struct payment_txn *t, const char *code, struct problem *pb,
 	return 0;
 }
 
+/* Make *v, an amount of t's currency, positive: exports write refunds and
+ * fees negative.  The lowest int64_t has no positive twin: amount_overflow,
+ * never a wrapped or undefined negation. */
+static int
+magnitude(int64_t *v, const struct payment_txn *t, int exponent,
+    struct problem *pb, const char *what)
+{
+	char buf[40];
+
+	if (*v >= 0 || money_neg(*v, v) == 0)
+		return 0;
+	return fail(pb, "amount_overflow", "%s %s %s has no positive amount "
+	    "that fits", what, money_format(*v, exponent, buf, sizeof(buf)),
+	    t->currency);
+}
+
 /* A decimal amount as people's exports write it ("$1,234.56",
  * "1.234,56", "12.00 USD") in major units into minor units, signed.  A
  * currency sign or code is dropped only when white space or nothing but
@@ -1000,6 +1016,16 @@ json_amount(const json_t *v, int minor, int exponent, int64_t *out,
 	return fail(pb, "bad_amount", "the %s is not a number", what);
 }
 
+/* An optional amount in minor units: v NULL or null leaves *out. */
+static int
+opt_minor(const json_t *v, int64_t *out, struct problem *pb,
+    const char *what)
+{
+	if (v == NULL || json_is_null(v))
+		return 0;
+	return json_amount(v, 1, 0, out, pb, what);
+}
+
 static const char *
 jstr(const json_t *o, const char *key)
 {
@@ -1093,6 +1119,7 @@ stripe_object(struct payment_reader *r, const json_t *o,
 	const char *risk;
 	const json_t *card, *bt, *v;
 	int exponent;
+	int64_t captured = 0;
 
 	t->provider = "stripe";
 	if ((t->id = jid(o, "id", r->idbuf, sizeof(r->idbuf))) == NULL)
@@ -1122,9 +1149,11 @@ stripe_object(struct payment_reader *r, const json_t *o,
 			t->state = PAYMENT_AUTHORIZED;
 		else if (strcmp(status, "succeeded") == 0) {
 			t->state = PAYMENT_SUCCEEDED;
-			v = json_object_get(o, "amount_captured");
-			if (json_is_integer(v) && json_integer_value(v) > 0)
-				t->amount = json_integer_value(v);
+			if (opt_minor(json_object_get(o, "amount_captured"),
+			    &captured, pb, "amount_captured") == -1)
+				return -1;
+			if (captured > 0)
+				t->amount = captured;
 		} else if (strcmp(status, "pending") == 0)
 			t->state = PAYMENT_PENDING;
 		else
@@ -1142,8 +1171,9 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		t->risky = risk != NULL && (strcmp(risk, "elevated") == 0 ||
 		    strcmp(risk, "highest") == 0);
 		if ((bt = jobj(o, "balance_transaction")) != NULL &&
-		    json_is_integer(json_object_get(bt, "fee")))
-			t->fee = json_integer_value(json_object_get(bt, "fee"));
+		    opt_minor(json_object_get(bt, "fee"), &t->fee, pb,
+		    "fee") == -1)
+			return -1;
 	} else if (strcmp(type, "refund") == 0) {
 		t->kind = PAYMENT_REFUND;
 		t->parent = jid(o, "charge", r->parentbuf,
@@ -1170,11 +1200,13 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		if (json_amount(json_object_get(o, "amount"), 1, exponent,
 		    &t->amount, pb, "amount") == -1)
 			return -1;
-		v = json_object_get(o, "amount_received");
+		if (opt_minor(json_object_get(o, "amount_received"),
+		    &captured, pb, "amount_received") == -1)
+			return -1;
 		if (strcmp(status, "succeeded") == 0) {
 			t->state = PAYMENT_SUCCEEDED;
-			if (json_is_integer(v) && json_integer_value(v) > 0)
-				t->amount = json_integer_value(v);
+			if (captured > 0)
+				t->amount = captured;
 		} else if (strcmp(status, "requires_capture") == 0)
 			t->state = PAYMENT_AUTHORIZED;
 		else if (strcmp(status, "canceled") == 0)
@@ -1192,8 +1224,9 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		if (json_amount(json_object_get(o, "amount"), 1, exponent,
 		    &t->amount, pb, "amount") == -1)
 			return -1;
-		if (json_is_integer(json_object_get(o, "fee")))
-			t->fee = json_integer_value(json_object_get(o, "fee"));
+		if (opt_minor(json_object_get(o, "fee"), &t->fee, pb,
+		    "fee") == -1)
+			return -1;
 		t->state = strcmp(status, "pending") == 0 ||
 		    strcmp(status, "available") == 0 ? PAYMENT_SUCCEEDED :
 		    PAYMENT_FAILED;
@@ -1206,10 +1239,9 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		if (t->kind != PAYMENT_OTHER && src != NULL)
 			t->id = jid(o, "source", r->idbuf, sizeof(r->idbuf));
 	}
-	if (t->amount < 0)
-		t->amount = -t->amount;
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	if (magnitude(&t->amount, t, exponent, pb, "amount") == -1 ||
+	    magnitude(&t->fee, t, exponent, pb, "fee") == -1)
+		return -1;
 	return 0;
 }
 
@@ -1265,7 +1297,9 @@ yookassa_object(struct payment_reader *r, const json_t *o,
 		if (json_amount(json_object_get(v, "value"), 0, exponent,
 		    &income, pb, "income_amount") == -1)
 			return -1;
-		t->fee = t->amount - income;
+		if (money_sub(t->amount, income, &t->fee) == -1)
+			return fail(pb, "amount_overflow", "the fee, amount "
+			    "less income_amount, does not fit");
 	}
 	card = jobj(jobj(o, "payment_method"), "card");
 	set_country(t->card_country, jstr(card, "issuer_country"));
@@ -1304,7 +1338,10 @@ paypal_search(struct payment_reader *r, const json_t *o,
 	    json_amount(json_object_get(fee, "value"), 0, exponent, &t->fee,
 	    pb, "fee_amount") == -1)
 		return -1;
-	t->fee = t->fee < 0 ? -t->fee : 0;	/* as in the download */
+	if (t->fee > 0)				/* as in the download */
+		t->fee = 0;
+	if (magnitude(&t->fee, t, exponent, pb, "fee_amount") == -1)
+		return -1;
 	if (time_of(jstr(ti, "transaction_initiation_date"), &t->created, pb,
 	    "transaction_initiation_date") == -1)
 		return -1;
@@ -1329,8 +1366,8 @@ paypal_search(struct payment_reader *r, const json_t *o,
 		    PAYMENT_PENDING;
 	else
 		t->state = PAYMENT_FAILED;
-	if (t->amount < 0)
-		t->amount = -t->amount;
+	if (magnitude(&t->amount, t, exponent, pb, "transaction_amount") == -1)
+		return -1;
 	t->order_ref = payment_ref_clean(jstr(ti, "invoice_id"), r->refbuf,
 	    sizeof(r->refbuf));
 	if (t->order_ref == NULL)
@@ -1822,10 +1859,10 @@ stripe_balance_row(struct payment_reader *r, struct csvread_row *row,
 	t->intent = field(r, row, C_INTENT);
 	t->email = field(r, row, C_EMAIL);
 	set_country(t->card_country, field(r, row, C_CARD_COUNTRY));
-	if (t->amount < 0)		/* a refund's gross is negative */
-		t->amount = -t->amount;
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	/* a refund's gross is negative */
+	if (magnitude(&t->amount, t, exponent, pb, "gross") == -1 ||
+	    magnitude(&t->fee, t, exponent, pb, "fee") == -1)
+		return -1;
 	return 0;
 }
 
@@ -1902,7 +1939,10 @@ paypal_row(struct payment_reader *r, struct csvread_row *row,
 		return -1;
 	/* PayPal writes fees negative; a refund's positive fee is one it
 	 * gave back, no cost */
-	t->fee = t->fee < 0 ? -t->fee : 0;
+	if (t->fee > 0)
+		t->fee = 0;
+	if (magnitude(&t->fee, t, exponent, pb, "Fee") == -1)
+		return -1;
 	if (date_time_zone(field(r, row, C_DATE), field(r, row, C_TIME),
 	    field(r, row, C_TZ), &t->created) == -1)
 		return fail(pb, "bad_time", "Date '%.20s' Time '%.20s' is not "
@@ -1910,7 +1950,9 @@ paypal_row(struct payment_reader *r, struct csvread_row *row,
 		    "", field(r, row, C_TIME) ? field(r, row, C_TIME) : "");
 	if (type == NULL)
 		type = "";
-	t->amount = gross < 0 ? -gross : gross;
+	t->amount = gross;
+	if (magnitude(&t->amount, t, exponent, pb, "Gross") == -1)
+		return -1;
 	if (contains(type, "refund") || contains(type, "reversal") ||
 	    contains(type, "chargeback") || contains(type, "rückzahlung") ||
 	    contains(type, "erstattung"))
@@ -2020,8 +2062,8 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 		    "refunded") == -1)
 			return -1;
 	}
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	if (magnitude(&t->fee, t, exponent, pb, "fee") == -1)
+		return -1;
 	if ((cur = field(r, row, C_CREATED)) != NULL &&
 	    generic_time(cur, m->zone, &t->created) == -1)
 		return fail(pb, "bad_time", "'%.40s' is not a time", cur);
@@ -2033,8 +2075,8 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 		t->kind = PAYMENT_OTHER;
 	else
 		t->kind = PAYMENT_CHARGE;
-	if (t->amount < 0)
-		t->amount = -t->amount;
+	if (magnitude(&t->amount, t, exponent, pb, "amount") == -1)
+		return -1;
 	status = field(r, row, C_STATUS);
 	if (in_list(m->failed, status))
 		t->state = PAYMENT_FAILED;
@@ -2054,6 +2096,21 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	set_country(t->card_country, field(r, row, C_CARD_COUNTRY));
 	set_country(t->ip_country, field(r, row, C_IP_COUNTRY));
 	return 0;
+}
+
+/* Every format gives a positive amount (the store holds no other): one
+ * that is still negative is a provider's that has no sign for it. */
+static int
+positive(const struct payment_txn *t, struct problem *pb)
+{
+	const struct money_currency *c = money_currency(t->currency);
+	char buf[40];
+
+	if (t->amount >= 0)
+		return 0;
+	return fail(pb, "bad_amount", "amount %s %s is negative",
+	    money_format(t->amount, c != NULL ? c->exponent : 2, buf,
+	    sizeof(buf)), t->currency);
 }
 
 int
@@ -2080,6 +2137,8 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 			q = &r->queue[r->qnext++];
 			t->line = r->qline;
 			rc = json_txn(r, q->obj, q->hint, t, &pb);
+			if (rc == 1 && (rc = positive(t, &pb)) == 0)
+				rc = 1;
 			if (rc == 1)
 				break;
 			if (rc == -1)
@@ -2106,7 +2165,7 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 			rc = generic_row(r, row, t, &pb);
 			break;
 		}
-		if (rc == 0)
+		if (rc == 0 && (rc = positive(t, &pb)) == 0)
 			break;
 		r->delim = r->format == FMT_GENERIC ? r->map->delim : ',';
 		text = row_text(r, row, &len);

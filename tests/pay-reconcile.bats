@@ -190,8 +190,8 @@ report() {
 @test "stripe: the summary per currency and day adds up, classes counted" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	run -0 report summary
-	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0}}
-{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1}}'
+	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0,"amount_overflow":0}}
+{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1,"amount_overflow":0}}'
 }
 
 @test "stripe: broken payment lines are rejected with their line, the run goes on" {
@@ -583,6 +583,125 @@ t_batches() {
 	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
 	assert_stderr --partial "15 transactions read, 0 new"
 	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
+}
+
+# --- sums that do not fit in int64_t ----------------------------------------
+
+MAX=9223372036854775807		# INT64_MAX: 92233720368547758.07 USD
+
+# charges FILE ORDER AMOUNT...: a captured Stripe charge for ORDER of each
+# AMOUNT (minor units), ids ch_ORDER_1, ch_ORDER_2, ...
+charges() {
+	local file=$1 order=$2 i=0 amount
+	shift 2
+	for amount in "$@"; do
+		i=$((i + 1))
+		printf '{"id":"ch_%s_%d","object":"charge","amount":%s,"captured":true,"currency":"usd","metadata":{"order_id":"%s"},"paid":true,"status":"succeeded","created":1763629200}\n' \
+		    "$order" "$i" "$amount" "$order"
+	done >>"$file"
+}
+
+# order_of ID TOTAL [METHOD [TRANSACTION_ID]]: an order record in USD
+# (printf, not jq: jq 1.6 rounds integers beyond 2^53).
+order_of() {
+	printf '{"id":"%s","currency":"USD","created_at":"2025-11-20T10:00:00Z","payment":{"method":"%s"%s},"totals":{"total":%s}}\n' \
+	    "$1" "${3:-card}" "${4:+,\"transaction_id\":\"$4\"}" "$2"
+}
+
+t_overflow_captures() {
+	use_backend "$1"
+	charges "$BATS_TEST_TMPDIR/p.jsonl" O-1 "$MAX" "$MAX"
+	order_of O-1 "$MAX" >"$BATS_TEST_TMPDIR/o.jsonl"
+	for pass in 1 2; do
+		rm -f "$BATS_TEST_TMPDIR/r"
+		run -0 --separate-stderr pay-reconcile --payments \
+		    "$BATS_TEST_TMPDIR/p.jsonl" --rejects "$BATS_TEST_TMPDIR/r" \
+		    --report "$BATS_TEST_TMPDIR/report.jsonl" --now "$NOW" \
+		    "$BATS_TEST_TMPDIR/o.jsonl"
+		assert_output ''
+		run -0 jq -c '[.payment, .errors]' "$BATS_TEST_TMPDIR/r"
+		assert_output '[{"method":"card","status":"amount_overflow","transactions":["ch_O-1_2","ch_O-1_1"],"checked_at":"2026-11-21T06:00:00Z"},[{"code":"amount_overflow","field":"payment","message":"the captured charges add up to more than 92233720368547758.07 USD, the most an amount can be"}]]'
+		run -0 report mismatch
+		assert_output ''
+		run -0 report summary '[.gross, .net, .orders.amount_overflow, .orders.underpaid, .errors]'
+		assert_output '[null,null,1,0,[{"code":"amount_overflow","field":"gross","message":"the captured charges add up to more than 92233720368547758.07 USD, the most an amount can be"}]]'
+	done
+}
+@test "sqlite: captures that add up beyond int64 are amount_overflow, not saturated" { t_overflow_captures sqlite; }
+@test "postgres: captures that add up beyond int64 are amount_overflow, not saturated" { t_overflow_captures postgres; }
+
+@test "refunds of one charge that add up beyond int64 are amount_overflow" {
+	charges "$BATS_TEST_TMPDIR/p.jsonl" O-2 100
+	for i in 1 2; do
+		printf '{"id":"re_O-2_%d","object":"refund","amount":%s,"charge":"ch_O-2_1","currency":"usd","status":"succeeded","created":1763629300}\n' "$i" "$MAX"
+	done >>"$BATS_TEST_TMPDIR/p.jsonl"
+	order_of O-2 100 >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -c '[.payment.status, .payment.paid, .errors[].message]' \
+	    "$BATS_TEST_TMPDIR/r"
+	assert_output '["amount_overflow",null,"the refunds add up to more than 92233720368547758.07 USD, the most an amount can be"]'
+	run -0 report summary '[.gross, .refunds, .net, [.errors[].field]]'
+	assert_output '[100,null,null,["refunds"]]'
+}
+
+@test "fees that add up beyond int64 make the summary's fees and net null" {
+	for i in 1 2; do
+		printf '{"id":"ch_f%d","object":"charge","amount":100,"captured":true,"currency":"usd","paid":true,"status":"succeeded","created":1763629200,"balance_transaction":{"fee":%s}}\n' "$i" "$MAX"
+	done >"$BATS_TEST_TMPDIR/p.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    </dev/null
+	run -0 report summary '[.gross, .fees, .net, [.errors[].field]]'
+	assert_output '[200,null,null,["fees"]]'
+}
+
+@test "a net that does not fit is null in the summary, with amount_overflow" {
+	printf '{"id":"ch_n1","object":"charge","amount":0,"captured":true,"currency":"usd","paid":true,"status":"succeeded","created":1763629200,"balance_transaction":{"fee":%s}}\n' "$MAX" >"$BATS_TEST_TMPDIR/p.jsonl"
+	printf '{"id":"re_n1","object":"refund","amount":%s,"currency":"usd","status":"succeeded","created":1763629200}\n' "$MAX" >>"$BATS_TEST_TMPDIR/p.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    </dev/null
+	run -0 grep -o '"gross":.*"net":[^,]*' "$BATS_TEST_TMPDIR/report.jsonl"
+	assert_output '"gross":0,"fees":9223372036854775807,"refunds":9223372036854775807,"net":null'
+	run -0 report summary '[.errors[] | [.code, .field]]'
+	assert_output '[["amount_overflow","net"]]'
+}
+
+@test "a negative amount that has no positive twin is amount_overflow, and the run goes on" {
+	printf '%s\n' 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id,description' \
+	    'txn_1,2026-11-20 10:00:00,usd,-92233720368547758.08,0.00,0,refund,re_min,x' \
+	    'txn_2,2026-11-20 10:00:00,usd,-1.00,-92233720368547758.08,0,refund,re_minfee,x' \
+	    'txn_3,2026-11-20 10:00:00,usd,-1.00,0.00,-1.00,refund,re_ok,x' \
+	    >"$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/b.csv" \
+	    --rejects "$BATS_TEST_TMPDIR/r" --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    </dev/null
+	run -0 jq -c '[.line, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[2,"amount_overflow","gross -92233720368547758.08 USD has no positive amount that fits"]
+[3,"amount_overflow","fee -92233720368547758.08 USD has no positive amount that fits"]'
+	run -0 report orphan '.transaction_id'
+	assert_output '"re_ok"'
+}
+
+@test "a fee of amount minus income that does not fit is amount_overflow" {
+	printf '%s\n' '{"id":"yk-over","status":"succeeded","paid":true,"amount":{"value":"92233720368547758.07","currency":"RUB"},"income_amount":{"value":"-1.00","currency":"RUB"},"created_at":"2026-11-20T10:00:00Z"}' \
+	    >"$BATS_TEST_TMPDIR/y.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/y.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/r" </dev/null
+	run -0 jq -c '[.line, .errors[0].code]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[1,"amount_overflow"]'
+}
+
+@test "a negative amount in a format without signs is bad_amount, not a store error" {
+	printf '%s\n' '{"id":"yk-neg","status":"succeeded","paid":true,"amount":{"value":"-10.00","currency":"RUB"},"created_at":"2026-11-20T10:00:00Z","metadata":{"order_id":"Y-1"}}' \
+	    >"$BATS_TEST_TMPDIR/y.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/y.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/r" </dev/null
+	assert_stderr ''
+	run -0 jq -c '[.line, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[1,"bad_amount","amount -10.00 RUB is negative"]'
 }
 
 # example_dir: the fixtures under the names the manual's EXAMPLES use.
