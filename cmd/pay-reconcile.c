@@ -804,7 +804,10 @@ classify(struct run *r, int cod, struct tally *tl)
 			return PENDING;
 		if (cod && tl->refunded == 0)
 			return COD;
-		return tl->refunded > 0 ? REFUNDED : UNPAID;
+		if (tl->refunded > 0)
+			return REFUNDED;
+		/* a fully discounted order owes nothing */
+		return tl->total == 0 ? PAID : UNPAID;
 	}
 	if (tl->refunded > 0 && tl->net <= 0)
 		return REFUNDED;

@@ -35,6 +35,18 @@ reconcile() {
 	    "$FIXTURES/$orders"
 }
 
+# reconcile_tmp PAYMENTS ORDERS [OPTION ...]: reconcile, with both files in
+# the test's directory; exit 0.
+reconcile_tmp() {
+	local payments=$1 orders=$2
+	shift 2
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/$payments" --now "$NOW" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" "$@" \
+	    "$BATS_TEST_TMPDIR/$orders"
+}
+
 # class ID: the payment.status and first error code of order ID, from
 # stdout or the rejects.
 class() {
@@ -702,6 +714,47 @@ t_overflow_captures() {
 	assert_stderr ''
 	run -0 jq -c '[.line, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/r"
 	assert_output '[1,"bad_amount","amount -10.00 RUB is negative"]'
+}
+
+# --- nothing owed --------------------------------------------------------
+
+@test "an order of total 0 paid by card owes nothing: paid, with no transaction" {
+	order_of FREE-1 0 >"$BATS_TEST_TMPDIR/o.jsonl"
+	order_of FREE-2 0 card ch_nowhere >>"$BATS_TEST_TMPDIR/o.jsonl"
+	order_of FREE-3 0 cod >>"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" --now "$NOW" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .payment]' <<<"$output"
+	assert_output '["FREE-1","paid",{"method":"card","status":"paid","paid":0,"captured":0,"refunded":0,"fees":0,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["FREE-2","paid",{"method":"card","transaction_id":"ch_nowhere","status":"paid","paid":0,"captured":0,"refunded":0,"fees":0,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["FREE-3","cod",{"method":"cod","status":"cod","paid":0,"captured":0,"refunded":0,"fees":0,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]'
+	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 0
+	run -0 report summary '[.transactions, .gross, .orders.paid, .orders.unpaid, .orders.cod]'
+	assert_output '[0,0,2,0,1]'
+	run -0 report mismatch
+	assert_output ''
+}
+
+@test "an order of total 0 keeps the transactions that name it: a capture overpays it" {
+	charges "$BATS_TEST_TMPDIR/p.jsonl" FREE-4 500
+	printf '%s\n' '{"id":"ch_fail5","object":"charge","amount":500,"captured":false,"currency":"usd","metadata":{"order_id":"FREE-5"},"paid":false,"status":"failed","created":1763629200}' \
+	    '{"id":"ch_auth6","object":"charge","amount":500,"captured":false,"currency":"usd","metadata":{"order_id":"FREE-6"},"paid":true,"status":"succeeded","created":1763629200}' \
+	    >>"$BATS_TEST_TMPDIR/p.jsonl"
+	for id in FREE-4 FREE-5 FREE-6; do
+		order_of "$id" 0
+	done >"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	assert_equal "$(class FREE-4)" "overpaid overpaid 500"
+	assert_equal "$(class FREE-5)" "paid - 0"
+	assert_equal "$(class FREE-6)" "pending pending 0"
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_FREE-4_1|FREE-4
+ch_auth6|FREE-6
+ch_fail5|FREE-5'
 }
 
 # example_dir: the fixtures under the names the manual's EXAMPLES use.
