@@ -184,6 +184,8 @@ struct run {
 	size_t		 nmeans;
 	uint32_t	*found;		/* the current order's transactions */
 	size_t		 nfound, capfound;
+	uint32_t	*taken;		/* those it claims that are another's */
+	size_t		 ntaken, captaken;
 	uint32_t	 mark;
 	FILE		*report;
 	const char	*report_path;
@@ -686,24 +688,87 @@ jstr(const json_t *o, const char *key)
 	    json_string_value(v) : NULL;
 }
 
+/* Add idx to a growing list of transactions. */
 static void
-collect(struct run *r, uint32_t idx)
+txn_list_add(uint32_t **list, size_t *n, size_t *cap, uint32_t idx)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	(*list)[(*n)++] = idx;
+}
+
+/* The key an order id is looked up and held by: as payment_ref_clean()
+ * leaves it ("#1001" is "1001"), or as it is when that leaves nothing. */
+static const char *
+order_key(const char *id, char buf[128])
+{
+	const char *key = payment_ref_clean(id, buf, 128);
+
+	return key != NULL ? key : id;
+}
+
+/* Whether held, an order id as the store, a report or an order writes it,
+ * is the order whose key is key. */
+static int
+same_order(const char *held, const char *key)
+{
+	char buf[128];
+
+	return strcmp(order_key(held, buf), key) == 0;
+}
+
+/*
+ * The order that transaction t belongs to, or NULL while it belongs to
+ * none: the one it was matched to, in this run or in the store; else the
+ * one the provider's report names in its metadata, invoice or custom field
+ * (order_ref, not a description), whether or not that order has come yet.
+ * A refund whose charge is known is that charge's.  *named tells whether
+ * the report names the order.
+ */
+static const char *
+holder(const struct run *r, const struct txn *t, int *named)
+{
+	const struct txn *c = t;
+	const char *h;
+
+	if (t->kind == PAYMENT_REFUND && t->parent_idx != 0)
+		c = &r->txns[t->parent_idx - 1];
+	if ((h = c->matched) == NULL && (h = c->order_ref) == NULL &&
+	    (h = t->matched) == NULL)
+		h = t->order_ref;
+	*named = h != NULL && ((c->order_ref != NULL && same_order(h,
+	    c->order_ref)) || (t->order_ref != NULL && same_order(h,
+	    t->order_ref)));
+	return h;
+}
+
+/* Collect transaction idx, and a charge's refunds, for the order whose
+ * cleaned id is key; one that belongs to another order goes to taken.  The
+ * refunds of a charge the order holds are its own (refund is 1), whatever
+ * order they name. */
+static void
+collect(struct run *r, uint32_t idx, const char *key, int refund)
 {
 	struct txn *t = &r->txns[idx];
+	const char *h;
 	uint32_t c;
+	int named;
 
 	if (t->mark == r->mark)
 		return;
 	t->mark = r->mark;
-	if (r->nfound == r->capfound) {
-		r->capfound = r->capfound ? r->capfound * 2 : 16;
-		r->found = xrealloc(r->found, r->capfound * sizeof(*r->found));
+	if (!refund && (h = holder(r, t, &named)) != NULL &&
+	    !same_order(h, key)) {
+		txn_list_add(&r->taken, &r->ntaken, &r->captaken, idx);
+		return;
 	}
-	r->found[r->nfound++] = idx;
+	txn_list_add(&r->found, &r->nfound, &r->capfound, idx);
 	if (t->kind == PAYMENT_CHARGE)
 		for (c = t->first_child; c != 0;
 		    c = r->txns[c - 1].next_sibling)
-			collect(r, c - 1);
+			collect(r, c - 1, key, 1);
 }
 
 /* The id of order as text (in idnum when it is a number), or NULL. */
@@ -720,23 +785,23 @@ order_id(const json_t *order, char idnum[32])
 	return jstr(order, "id");
 }
 
-/* The transactions of the order with id (cleaned) and payment.transaction_id
- * tid into r->found. */
+/* The transactions of the order with id key (cleaned, see order_key())
+ * and payment.transaction_id tid into r->found, and those of them that
+ * belong to another order into r->taken. */
 static void
-find_txns(struct run *r, const char *id, const char *tid)
+find_txns(struct run *r, const char *key, const char *tid)
 {
 	uint32_t p;
 
-	r->nfound = 0;
+	r->nfound = r->ntaken = 0;
 	r->mark++;
-	if (id != NULL)
-		for (p = index_first(&r->by_ref, id); p != 0;
-		    p = r->by_ref.posts[p - 1].next)
-			collect(r, r->by_ref.posts[p - 1].value);
+	for (p = index_first(&r->by_ref, key); p != 0;
+	    p = r->by_ref.posts[p - 1].next)
+		collect(r, r->by_ref.posts[p - 1].value, key, 0);
 	if (tid != NULL)
 		for (p = index_first(&r->by_tid, tid); p != 0;
 		    p = r->by_tid.posts[p - 1].next)
-			collect(r, r->by_tid.posts[p - 1].value);
+			collect(r, r->by_tid.posts[p - 1].value, key, 0);
 }
 
 struct tally {
@@ -1248,11 +1313,11 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	const json_t *totals, *total_v;
 	json_t *payment, *ids, *risk;
 	const struct money_currency *cur;
-	const char *id_text, *method, *tid, *matched = NULL;
+	const char *id_text, *method, *tid, *matched = NULL, *key, *h;
 	char idbuf[128], idnum[32], a[40], b[40];
 	struct tally tl;
 	enum class cls;
-	int score, offset;
+	int score, offset, named;
 	int64_t created = 0;
 	size_t i;
 	struct txn *t;
@@ -1289,7 +1354,8 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	}
 	method = jstr(payment, "method");
 	tid = jstr(payment, "transaction_id");
-	find_txns(r, payment_ref_clean(id_text, idbuf, sizeof(idbuf)), tid);
+	key = order_key(id_text, idbuf);
+	find_txns(r, key, tid);
 	cls = classify(r, method != NULL && strcmp(method, "cod") == 0, &tl);
 
 	/* the payment section: the class and the numbers, none of which
@@ -1318,7 +1384,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		if (matched == NULL)
 			matched = save(&r->arena, id_text);
 		t->matched_now = 1;
-		if (t->matched == NULL || strcmp(t->matched, matched) != 0) {
+		if (t->matched == NULL || !same_order(t->matched, key)) {
 			t->matched = matched;
 			t->dirty = 1;
 		}
@@ -1375,6 +1441,16 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	default:
 		break;
 	}
+	for (i = 0; i < r->ntaken; i++) {
+		t = &r->txns[r->taken[i]];
+		h = holder(r, t, &named);
+		reject_addf(errors, "transaction_taken", tid != NULL &&
+		    (strcmp(tid, t->id) == 0 || (t->intent != NULL &&
+		    strcmp(tid, t->intent) == 0)) ? "payment.transaction_id" :
+		    "payment", "transaction '%s' belongs to order '%s', %s",
+		    t->id, h, named ? "which the provider names" :
+		    "which claimed it first");
+	}
 	if (cls == DUPLICATE)
 		report_line(r, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}",
 		    "type", "duplicate", "order_id", id_text, "currency",
@@ -1415,6 +1491,7 @@ run_release(struct run *r)
 	free(r->sums);
 	free(r->means);
 	free(r->found);
+	free(r->taken);
 }
 
 int

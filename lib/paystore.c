@@ -52,6 +52,17 @@ const struct store_migration paystore_migrations[] = {
 	    "CREATE INDEX pay_transactions_parent ON pay_transactions"
 	    " (parent_id)",
 	    NULL },
+	/* A transaction belongs to one order, the one its report names
+	 * when it names one.  Before, the last order to claim a transaction
+	 * took it over: let go of those that contradict the report, so that
+	 * the order it names takes them (a leading '#' is no contradiction,
+	 * as payment_ref_clean() takes it off). */
+	{ "payments", 3,
+	    "UPDATE pay_transactions SET matched_order = NULL"
+	    " WHERE order_ref IS NOT NULL AND matched_order IS NOT NULL"
+	    " AND matched_order <> order_ref"
+	    " AND ltrim(matched_order, '# ') <> order_ref",
+	    NULL },
 };
 const size_t paystore_nmigrations =
     sizeof(paystore_migrations) / sizeof(paystore_migrations[0]);

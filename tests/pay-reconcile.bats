@@ -597,6 +597,117 @@ t_batches() {
 	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
 }
 
+# --- a transaction belongs to one order ------------------------------------
+
+# taken_files: ch_1, 100.00 USD for P-1 by its metadata, intent pi_1; ch_2
+# with no order named, intent pi_2.  Orders: Z-7 quoting ch_1 comes before
+# P-1; A-1 quotes pi_2 before A-2 quotes ch_2.
+taken_files() {
+	printf '%s\n' '{"id":"ch_1","object":"charge","amount":10000,"amount_captured":10000,"captured":true,"currency":"usd","metadata":{"order_id":"P-1"},"paid":true,"payment_intent":"pi_1","status":"succeeded","created":1763629200}' \
+	    '{"id":"ch_2","object":"charge","amount":5000,"amount_captured":5000,"captured":true,"currency":"usd","metadata":{},"paid":true,"payment_intent":"pi_2","status":"succeeded","created":1763629200}' \
+	    >"$BATS_TEST_TMPDIR/p.jsonl"
+	{
+		order_of Z-7 10000 card ch_1
+		order_of P-1 10000
+		order_of A-1 5000 card pi_2
+		order_of A-2 5000 card ch_2
+	} >"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+}
+
+# taken ID: the second error of order ID in the rejects, and the order's
+# transactions.
+taken() {
+	jq -c --arg id "$1" 'select(.id == $id) | [.errors[1], .payment.transactions]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+}
+
+t_taken() {
+	use_backend "$1"
+	taken_files
+	for pass in 1 2; do
+		rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+		reconcile_tmp p.jsonl o.jsonl
+		assert_equal "$(class P-1)" "paid - 10000"
+		assert_equal "$(class Z-7)" "unpaid unpaid 0"
+		assert_equal "$(taken Z-7)" '[{"code":"transaction_taken","field":"payment.transaction_id","message":"transaction '"'ch_1'"' belongs to order '"'P-1'"', which the provider names"},[]]'
+		assert_equal "$(class A-1)" "paid - 5000"
+		assert_equal "$(class A-2)" "unpaid unpaid 0"
+		assert_equal "$(taken A-2)" '[{"code":"transaction_taken","field":"payment.transaction_id","message":"transaction '"'ch_2'"' belongs to order '"'A-1'"', which claimed it first"},[]]'
+		run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+		assert_output 'ch_1|P-1
+ch_2|A-1'
+	done
+	# the next day, the same charge under its payment intent
+	order_of Q-9 10000 card pi_1 >"$BATS_TEST_TMPDIR/q.jsonl"
+	rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile_tmp none.jsonl q.jsonl
+	assert_equal "$(class Q-9)" "unpaid unpaid 0"
+	assert_equal "$(taken Q-9)" '[{"code":"transaction_taken","field":"payment.transaction_id","message":"transaction '"'ch_1'"' belongs to order '"'P-1'"', which the provider names"},[]]'
+	# and each order alone, in the order that lost first
+	grep -e '"A-2"' -e '"P-1"' "$BATS_TEST_TMPDIR/o.jsonl" >"$BATS_TEST_TMPDIR/o2.jsonl"
+	rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile_tmp none.jsonl o2.jsonl
+	assert_equal "$(class A-2)" "unpaid unpaid 0"
+	assert_equal "$(class P-1)" "paid - 10000"
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1
+ch_2|A-1'
+}
+@test "sqlite: a transaction pays one order: a second that claims it is transaction_taken, today and later" { t_taken sqlite; }
+@test "postgres: a transaction pays one order: a second that claims it is transaction_taken, today and later" { t_taken postgres; }
+
+t_taken_paid() {
+	use_backend "$1"
+	taken_files
+	# Z-7 has a charge of its own as well; P-1's charge is refunded in
+	# part; so is A-1's, by a refund that names A-2
+	printf '%s\n' '{"id":"ch_7","object":"charge","amount":10000,"captured":true,"currency":"usd","metadata":{"order_id":"Z-7"},"paid":true,"status":"succeeded","created":1763629200}' \
+	    '{"id":"re_1","object":"refund","amount":1000,"charge":"ch_1","currency":"usd","status":"succeeded","created":1763629300}' \
+	    '{"id":"re_2","object":"refund","amount":500,"charge":"ch_2","currency":"usd","metadata":{"order_id":"A-2"},"status":"succeeded","created":1763629300}' \
+	    >>"$BATS_TEST_TMPDIR/p.jsonl"
+	order_of Z-8 9000 card re_1 >>"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	assert_equal "$(class Z-7)" "paid transaction_taken 10000"
+	assert_equal "$(class P-1)" "partially_refunded partially_refunded 9000"
+	assert_equal "$(class Z-8)" "unpaid unpaid 0"
+	run -0 jq -c 'select(.id == "Z-8") | .errors[1].message' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '"transaction '"'re_1'"' belongs to order '"'P-1'"', which the provider names"'
+	assert_equal "$(class A-1)" "partially_refunded partially_refunded 4500"
+	run -0 jq -c 'select(.id == "A-2") | [.payment.status, [.errors[] | [.code, .field]]]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '["unpaid",[["unpaid","payment"],["transaction_taken","payment"],["transaction_taken","payment.transaction_id"]]]'
+	run -0 report summary '.orders | [.paid, .partially_refunded, .unpaid]'
+	assert_output '[1,2,2]'
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1
+ch_2|A-1
+ch_7|Z-7
+re_1|P-1
+re_2|A-1'
+}
+@test "sqlite: an order paid by its own charge that also claims another's is rejected" { t_taken_paid sqlite; }
+@test "postgres: an order paid by its own charge that also claims another's is rejected" { t_taken_paid postgres; }
+
+t_taken_migrated() {
+	use_backend "$1"
+	run -0 sql "$(cat "$FIXTURES/store-v2.sql")"
+	taken_files
+	order_of Q-9 10000 card pi_1 >"$BATS_TEST_TMPDIR/q.jsonl"
+	grep '"P-1"' "$BATS_TEST_TMPDIR/o.jsonl" >>"$BATS_TEST_TMPDIR/q.jsonl"
+	reconcile_tmp none.jsonl q.jsonl
+	assert_equal "$(class P-1)" "paid - 10000"
+	assert_equal "$(class Q-9)" "unpaid unpaid 0"
+	run -0 sql "SELECT component, version FROM schema_version"
+	assert_output 'payments|3'
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1
+ch_9|A-9'
+}
+@test "sqlite: a store made before transactions were held is mended by a new migration" { t_taken_migrated sqlite; }
+@test "postgres: a store made before transactions were held is mended by a new migration" { t_taken_migrated postgres; }
+
 # --- sums that do not fit in int64_t ----------------------------------------
 
 MAX=9223372036854775807		# INT64_MAX: 92233720368547758.07 USD
