@@ -971,6 +971,27 @@ parse_api_decimal(const char *text, int exponent, int64_t *minor,
 	return 0;
 }
 
+/* Whole minor units as text ("1299", "-50"), all of it, within int64_t:
+ * never clamped to the largest amount as strtoll() leaves it. */
+static int
+parse_minor(const char *text, int64_t *out, struct problem *pb,
+    const char *what)
+{
+	char *end;
+	long long v;
+
+	if (text != NULL) {
+		errno = 0;
+		v = strtoll(text, &end, 10);
+		if (errno == 0 && end != text && *end == '\0') {
+			*out = v;
+			return 0;
+		}
+	}
+	return fail(pb, "bad_amount", "%s '%.40s' is not a whole number of "
+	    "minor units", what, text != NULL ? text : "");
+}
+
 static int
 pow10_mul(int64_t v, int exponent, int64_t *out)
 {
@@ -997,17 +1018,8 @@ json_amount(const json_t *v, int minor, int exponent, int64_t *out,
 		return 0;
 	}
 	if (json_is_string(v)) {
-		if (minor) {
-			char *end;
-			const char *s = json_string_value(v);
-
-			errno = 0;
-			*out = strtoll(s, &end, 10);
-			if (errno == 0 && *end == '\0' && end != s)
-				return 0;
-			return fail(pb, "bad_amount", "%s '%.40s' is not a "
-			    "whole number of minor units", what, s);
-		}
+		if (minor)
+			return parse_minor(json_string_value(v), out, pb, what);
 		return parse_api_decimal(json_string_value(v), exponent, out,
 		    pb, what);
 	}
@@ -2037,19 +2049,14 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	if (set_currency(t, cur, pb, &exponent) == -1)
 		return -1;
 	if (m->minor) {
-		char *end;
-
-		errno = 0;
-		t->amount = amount ? strtoll(amount, &end, 10) : 0;
-		if (amount == NULL || errno != 0 || *end != '\0')
-			return fail(pb, "bad_amount", "amount '%.40s' is not "
-			    "a whole number of minor units", amount ? amount :
-			    "");
-		if (field(r, row, C_FEE) != NULL)
-			t->fee = strtoll(field(r, row, C_FEE), NULL, 10);
-		if (field(r, row, C_REFUNDED) != NULL)
-			t->refunded = strtoll(field(r, row, C_REFUNDED),
-			    NULL, 10);
+		if (parse_minor(amount, &t->amount, pb, "amount") == -1)
+			return -1;
+		if (field(r, row, C_FEE) != NULL && parse_minor(field(r, row,
+		    C_FEE), &t->fee, pb, "fee") == -1)
+			return -1;
+		if (field(r, row, C_REFUNDED) != NULL && parse_minor(field(r,
+		    row, C_REFUNDED), &t->refunded, pb, "refunded") == -1)
+			return -1;
 	} else {
 		if (parse_major(amount, exponent, &t->amount, pb,
 		    "amount") == -1)

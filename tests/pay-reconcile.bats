@@ -808,6 +808,24 @@ t_overflow_captures() {
 	assert_output '"re_ok"'
 }
 
+@test "generic, minor units: a fee or refund beyond int64 is bad_amount, not the largest amount" {
+	printf '%s\n' 'provider = bank' 'id = id' 'amount = amount' 'fee = fee' \
+	    'refunded = refunded' 'currency = currency' 'amount_unit = minor' \
+	    >"$BATS_TEST_TMPDIR/m.map"
+	printf '%s\n' 'id,amount,fee,refunded,currency' 'B-1,100,99999999999999999999,0,USD' \
+	    'B-2,100,1,99999999999999999999,USD' 'B-3,100,1x,0,USD' 'B-4,100,25,0,USD' \
+	    >"$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr pay-reconcile --map "$BATS_TEST_TMPDIR/m.map" \
+	    --payments "$BATS_TEST_TMPDIR/b.csv" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" </dev/null
+	run -0 jq -c '[.line, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[2,"bad_amount","fee '"'99999999999999999999'"' is not a whole number of minor units"]
+[3,"bad_amount","refunded '"'99999999999999999999'"' is not a whole number of minor units"]
+[4,"bad_amount","fee '"'1x'"' is not a whole number of minor units"]'
+	run -0 report summary '[.transactions, .gross, .fees]'
+	assert_output '[1,100,25]'
+}
+
 @test "a fee of amount minus income that does not fit is amount_overflow" {
 	printf '%s\n' '{"id":"yk-over","status":"succeeded","paid":true,"amount":{"value":"92233720368547758.07","currency":"RUB"},"income_amount":{"value":"-1.00","currency":"RUB"},"created_at":"2026-11-20T10:00:00Z"}' \
 	    >"$BATS_TEST_TMPDIR/y.jsonl"
