@@ -310,10 +310,11 @@ open_sqlite(struct store *st, const char *path)
 static void
 open_pg(struct store *st, const char *url)
 {
-	const char *keys[5], *values[5];
-	char timeout[16], options[48];
-	PQconninfoOption *opts;
+	const char *keys[5], *values[5], *url_options = NULL;
+	char timeout[16], *options;
+	PQconninfoOption *opts, *o;
 	char *msg = NULL;
+	size_t len;
 	int status;
 
 	if ((opts = PQconninfoParse(url, &msg)) == NULL) {
@@ -326,19 +327,29 @@ open_pg(struct store *st, const char *url)
 		PQfreemem(msg);
 		exit(EX_CONFIG);
 	}
-	PQconninfoFree(opts);
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "options") == 0 && o->val != NULL)
+			url_options = o->val;
 	snprintf(timeout, sizeof(timeout), "%d", st->timeout > 0 ?
 	    (st->timeout < 2 ? 2 : st->timeout) : 0);
-	snprintf(options, sizeof(options), "-c lock_timeout=%d",
-	    st->timeout * 1000);
-	/* The URL comes last, so what it says wins. */
+	/* The lock timeout, then the URL's own options (a search_path, or a
+	 * lock_timeout of its own, which wins as the later one): an options
+	 * parameter in the URL would replace ours whole. */
+	len = 48 + (url_options != NULL ? strlen(url_options) : 0);
+	options = xmalloc(len);
+	snprintf(options, len, "-c lock_timeout=%d%s%s", st->timeout * 1000,
+	    url_options != NULL ? " " : "",
+	    url_options != NULL ? url_options : "");
+	PQconninfoFree(opts);
+	/* The URL comes after our defaults, so what it says wins. */
 	keys[0] = "connect_timeout";	values[0] = timeout;
 	keys[1] = "application_name";	values[1] =
 	    program_invocation_short_name;
-	keys[2] = "options";		values[2] = options;
-	keys[3] = "dbname";		values[3] = url;
+	keys[2] = "dbname";		values[2] = url;
+	keys[3] = "options";		values[3] = options;
 	keys[4] = NULL;			values[4] = NULL;
 	st->pg = PQconnectdbParams(keys, values, 1);
+	free(options);
 	if (st->pg == NULL)
 		xnomem();
 	if (PQstatus(st->pg) != CONNECTION_OK) {

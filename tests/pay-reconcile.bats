@@ -944,3 +944,28 @@ CP-8002'
 	    .amount, .currency, .order_ref // "-"] | @tsv' payments-report.jsonl
 	assert_output "$(printf 'stripe\tch_3QL2001\t12000\tUSD\tSHOP-2001\nstripe\tch_3QL2002\t125000\tUSD\tSHOP-2002\nstripe\tre_3QL2003\t25000\tUSD\tSHOP-2002')"
 }
+
+# --- a locked store ---------------------------------------------------------
+
+@test "postgres: a row locked past the timeout exits 75, though the URL sets options" {
+	use_backend postgres
+	[[ $ORDERKIT_DB == *'?options='* ]]
+	printf '%s\n' '{"id":"ch_L","object":"charge","amount":700,"amount_captured":700,"captured":true,"currency":"usd","metadata":{},"paid":true,"status":"succeeded","created":1763629200}' \
+	    >"$BATS_TEST_TMPDIR/p.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --rejects /dev/null </dev/null
+	sed 's/"amount_captured":700,/&"amount_refunded":100,/' \
+	    "$BATS_TEST_TMPDIR/p.jsonl" >"$BATS_TEST_TMPDIR/p2.jsonl"
+	psql -qAtX "$ORDERKIT_DB" -c "BEGIN" \
+	    -c "SELECT 1 FROM pay_transactions WHERE txn_id = 'ch_L' FOR UPDATE" \
+	    -c "SELECT pg_sleep(5)" -c "COMMIT" >/dev/null &
+	until [[ $(sql "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(5)' AND state = 'active'") == 1 ]]; do
+		sleep 0.1
+	done
+	SECONDS=0
+	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/p2.jsonl" --rejects /dev/null </dev/null
+	assert_stderr --partial "canceling statement due to lock timeout; try again later"
+	((SECONDS < 4)) || fail "waited $SECONDS seconds"
+	wait
+}
