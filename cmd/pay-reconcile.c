@@ -109,6 +109,7 @@ struct txn {
 	const char	*provider, *id, *parent, *order_ref, *alt_ref;
 	const char	*intent, *email, *card, *file;
 	const char	*matched;	/* order it paid for, or NULL */
+	const char	*claim;		/* order claiming it, not yet stored */
 	char		 card_country[3], ip_country[3], currency[4];
 	unsigned char	 kind, state, risky;
 	unsigned char	 in_file;	/* read this run */
@@ -722,6 +723,7 @@ same_order(const char *held, const char *key)
 /*
  * The order that transaction t belongs to, or NULL while it belongs to
  * none: the one it was matched to, in this run or in the store; else the
+ * one that claims it before the store has it (see claim_chunk()); else the
  * one the provider's report names in its metadata, invoice or custom field
  * (order_ref, not a description), whether or not that order has come yet.
  * A refund whose charge is known is that charge's.  *named tells whether
@@ -735,8 +737,9 @@ holder(const struct run *r, const struct txn *t, int *named)
 
 	if (t->kind == PAYMENT_REFUND && t->parent_idx != 0)
 		c = &r->txns[t->parent_idx - 1];
-	if ((h = c->matched) == NULL && (h = c->order_ref) == NULL &&
-	    (h = t->matched) == NULL)
+	if ((h = c->matched) == NULL && (h = c->claim) == NULL &&
+	    (h = c->order_ref) == NULL && (h = t->matched) == NULL &&
+	    (h = t->claim) == NULL)
 		h = t->order_ref;
 	*named = h != NULL && ((c->order_ref != NULL && same_order(h,
 	    c->order_ref)) || (t->order_ref != NULL && same_order(h,
@@ -1202,9 +1205,11 @@ write_orphans(struct run *r)
 		    t->state == PAYMENT_FAILED)
 			continue;
 		c = t->parent_idx ? &r->txns[t->parent_idx - 1] : NULL;
-		if (t->matched == NULL && c != NULL && c->matched != NULL)
+		if (t->matched == NULL && c != NULL && c->matched != NULL) {
 			t->matched = c->matched;   /* a refund of an order
 						    * settled before */
+			t->dirty = 1;
+		}
 		if (t->matched != NULL)
 			continue;
 		r->norphans++;
@@ -1236,42 +1241,87 @@ write_orphans(struct run *r)
 	}
 }
 
+/* A transaction as the store takes it; the strings stay t's. */
+static void
+txn_payment(const struct txn *t, struct payment_txn *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->provider = t->provider;
+	p->id = t->id;
+	p->parent = t->parent;
+	p->order_ref = t->order_ref;
+	p->alt_ref = t->alt_ref;
+	p->intent = t->intent;
+	p->email = t->email;
+	p->card = t->card;
+	memcpy(p->card_country, t->card_country, 3);
+	memcpy(p->ip_country, t->ip_country, 3);
+	memcpy(p->currency, t->currency, 4);
+	p->kind = t->kind;
+	p->state = t->state;
+	p->amount = t->amount;
+	p->refunded = t->refunded;
+	p->fee = t->fee;
+	p->created = t->created;
+	p->risky = t->risky;
+}
+
+/* A transaction to write, and the order it is written for: rows are
+ * written sorted by provider and id, the order in which PostgreSQL then
+ * locks them, the same in every run, so that two runs cannot deadlock. */
+struct keyed {
+	const char	*provider, *id, *order;
+	uint32_t	 idx;
+};
+
+static int
+cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->provider, y->provider);
+
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+/* Add transaction idx, for order, to a growing list. */
+static void
+keyed_add(struct keyed **list, size_t *n, size_t *cap, const struct txn *t,
+    uint32_t idx, const char *order)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	(*list)[*n].provider = t->provider;
+	(*list)[*n].id = t->id;
+	(*list)[*n].order = order;
+	(*list)[(*n)++].idx = idx;
+}
+
 /* Write what changed to the store, in one transaction. */
 static void
 save_store(struct run *r, struct paystore *ps)
 {
 	struct payment_txn p;
-	struct txn *t;
-	size_t i;
+	struct keyed *rows = NULL;
+	size_t nrows = 0, cap = 0, i;
 
+	for (i = 0; i < r->ntxns; i++)
+		if (r->txns[i].dirty)
+			keyed_add(&rows, &nrows, &cap, &r->txns[i], i, NULL);
+	if (nrows == 0)
+		return;
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof(*rows), cmp_keyed);
 	store_begin(ps->store);
-	for (i = 0; i < r->ntxns; i++) {
-		t = &r->txns[i];
-		if (!t->dirty)
-			continue;
-		memset(&p, 0, sizeof(p));
-		p.provider = t->provider;
-		p.id = t->id;
-		p.parent = t->parent;
-		p.order_ref = t->order_ref;
-		p.alt_ref = t->alt_ref;
-		p.intent = t->intent;
-		p.email = t->email;
-		p.card = t->card;
-		memcpy(p.card_country, t->card_country, 3);
-		memcpy(p.ip_country, t->ip_country, 3);
-		memcpy(p.currency, t->currency, 4);
-		p.kind = t->kind;
-		p.state = t->state;
-		p.amount = t->amount;
-		p.refunded = t->refunded;
-		p.fee = t->fee;
-		p.created = t->created;
-		p.risky = t->risky;
-		paystore_save(ps, &p, t->matched, r->now);
+	for (i = 0; i < nrows; i++) {
+		txn_payment(&r->txns[rows[i].idx], &p);
+		paystore_save(ps, &p, r->txns[rows[i].idx].matched, r->now);
+		r->txns[rows[i].idx].dirty = 0;
 	}
 	paystore_flush(ps);
 	store_commit(ps->store);
+	free(rows);
 }
 
 /* Bring in from the store what a chunk of orders may need: the
@@ -1305,12 +1355,179 @@ load_for_orders(struct run *r, struct paystore *ps, json_t *const *orders,
 	arena_release(&scratch);
 }
 
+/* What an order needs to be reconciled: an id (*id, in idnum when it is a
+ * number), a total in minor units (*total) and a known currency, which is
+ * returned; else NULL, with the errors in errors. */
+static const struct money_currency *
+order_checks(const json_t *order, char idnum[32], const char **id,
+    int64_t *total, json_t *errors)
+{
+	const json_t *total_v;
+	const struct money_currency *cur = NULL;
+	const char *currency;
+
+	*id = order_id(order, idnum);
+	total_v = json_object_get(json_object_get(order, "totals"), "total");
+	currency = jstr(order, "currency");
+	if (*id == NULL)
+		reject_add(errors, "missing_field", "id", "the order has no id");
+	if (!json_is_integer(total_v))
+		reject_add(errors, total_v == NULL ? "missing_field" :
+		    "bad_amount", "totals.total", "totals.total must be a "
+		    "whole number of minor units");
+	else
+		*total = json_integer_value(total_v);
+	if (currency == NULL || (cur = money_currency(currency)) == NULL)
+		reject_add(errors, currency == NULL ? "missing_field" :
+		    "bad_currency", "currency", "the order's currency is not "
+		    "an ISO 4217 code");
+	return json_array_size(errors) > 0 ? NULL : cur;
+}
+
+/* What the store returns of a transaction while it is claimed: the order
+ * it has (another run's, when that run was first) and the order its
+ * report names, if this run did not know them. */
+static void
+refresh_stored(void *arg, const struct payment_txn *p, const char *matched)
+{
+	struct run *r = arg;
+	struct txn *t;
+	char kbuf[512];
+	uint32_t post;
+
+	if ((post = index_first(&r->by_key, txn_key(p->provider, p->id, kbuf,
+	    sizeof(kbuf)))) == 0) {
+		add_txn(r, p, NULL, 1, matched);
+		return;
+	}
+	t = &r->txns[r->by_key.posts[post - 1].value];
+	if (t->matched == NULL && matched != NULL)
+		t->matched = save(&r->arena, matched);
+	if (t->order_ref == NULL && p->order_ref != NULL)
+		t->order_ref = save(&r->arena, p->order_ref);
+}
+
+/* The order the store holds a claimed transaction for: the claim's, but
+ * for a run that was first after all. */
+static void
+claimed(void *arg, const char *provider, const char *id, const char *holder)
+{
+	struct run *r = arg;
+	struct txn *t;
+	char kbuf[512];
+	uint32_t post;
+
+	if (holder == NULL || (post = index_first(&r->by_key, txn_key(provider,
+	    id, kbuf, sizeof(kbuf)))) == 0)
+		return;
+	t = &r->txns[r->by_key.posts[post - 1].value];
+	if (t->matched == NULL || strcmp(t->matched, holder) != 0)
+		t->matched = save(&r->arena, holder);
+}
+
+/*
+ * Claim in the store, before any order of the chunk is written out, the
+ * charges its orders would take, so that another run reconciling at the
+ * same time cannot count them too.  The orders are looked at in their
+ * order, as reconcile() will, each claiming what belongs to no order yet;
+ * then, in one store transaction, the claimed payments are locked by id
+ * and payment intent, their rows read again, and each claim that no other
+ * run has made since this one read the store is written.  A charge that
+ * another run took is that run's order's here too, and reconcile() finds
+ * it taken.  Returns the number of claims: the rows read again may bring
+ * charges of the orders that no order holds, so the caller calls again
+ * until there are none, and reconcile() then counts only charges the store
+ * holds for the order.
+ */
+static size_t
+claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
+    size_t n, json_t *errors)
+{
+	struct keyed *claims = NULL;
+	struct payment_txn *rows;
+	struct arena scratch;
+	const char **keys = NULL, **ids = NULL, **owners, *id, *key, *h;
+	const char *claimant;
+	size_t nclaims = 0, capclaims = 0, nkeys = 0, capkeys = 0, nids = 0;
+	size_t capids = 0, nrows = 0, from, i, j;
+	char idnum[32], idbuf[128], kbuf[512];
+	struct txn *t;
+	int64_t total;
+	int named;
+
+	for (i = 0; i < n; i++) {
+		if (order_checks(orders[i], idnum, &id, &total,
+		    errors) == NULL) {
+			json_array_clear(errors);
+			continue;
+		}
+		key = order_key(id, idbuf);
+		find_txns(r, key, jstr(json_object_get(orders[i], "payment"),
+		    "transaction_id"));
+		for (j = 0, claimant = NULL; j < r->nfound; j++) {
+			t = &r->txns[r->found[j]];
+			if (t->kind != PAYMENT_CHARGE || t->matched != NULL ||
+			    t->claim != NULL)
+				continue;
+			if (claimant == NULL)
+				claimant = save(&r->arena, id);
+			t->claim = claimant;
+			keyed_add(&claims, &nclaims, &capclaims, t,
+			    r->found[j], claimant);
+		}
+	}
+	if (nclaims == 0)
+		return 0;
+	qsort(claims, nclaims, sizeof(*claims), cmp_keyed);
+
+	memset(&scratch, 0, sizeof(scratch));
+	for (i = 0; i < nclaims; i++) {
+		t = &r->txns[claims[i].idx];
+		t->claim = NULL;
+		list_add(&keys, &nkeys, &capkeys, save(&scratch,
+		    txn_key(t->provider, t->id, kbuf, sizeof(kbuf))));
+		list_add(&ids, &nids, &capids, t->id);
+		if (t->intent != NULL) {
+			list_add(&keys, &nkeys, &capkeys, save(&scratch,
+			    txn_key(t->provider, t->intent, kbuf,
+			    sizeof(kbuf))));
+			list_add(&ids, &nids, &capids, t->intent);
+		}
+	}
+	store_begin(ps->store);
+	paystore_lock(ps, keys, nkeys);
+	from = r->ntxns;
+	paystore_find(ps, PAYSTORE_TID, ids, nids, refresh_stored, r);
+	expand(r, ps, from);
+	build_indexes(r, from);
+
+	rows = xcalloc(nclaims, sizeof(*rows));
+	owners = xcalloc(nclaims, sizeof(*owners));
+	for (i = 0; i < nclaims; i++) {
+		t = &r->txns[claims[i].idx];
+		if ((h = holder(r, t, &named)) != NULL && !same_order(h,
+		    order_key(claims[i].order, idbuf)))
+			continue;	/* another run's, or named another */
+		t->matched = claims[i].order;
+		txn_payment(t, &rows[nrows]);
+		owners[nrows++] = claims[i].order;
+	}
+	paystore_claim(ps, rows, owners, nrows, r->now, claimed, r);
+	store_commit(ps->store);
+	free(rows);
+	free(owners);
+	free(keys);
+	free(ids);
+	free(claims);
+	arena_release(&scratch);
+	return nclaims;
+}
+
 /* One order: classify, set its payment and risk, and write it out. */
 static void
 reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
     json_t *errors)
 {
-	const json_t *totals, *total_v;
 	json_t *payment, *ids, *risk;
 	const struct money_currency *cur;
 	const char *id_text, *method, *tid, *matched = NULL, *key, *h;
@@ -1323,30 +1540,13 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	struct txn *t;
 
 	memset(&tl, 0, sizeof(tl));
-	id_text = order_id(order, idnum);
-	totals = json_object_get(order, "totals");
-	total_v = json_object_get(totals, "total");
-	tl.currency = jstr(order, "currency");
-	if (id_text == NULL)
-		reject_add(errors, "missing_field", "id", "the order has no id");
-	if (!json_is_integer(total_v))
-		reject_add(errors, total_v == NULL ? "missing_field" :
-		    "bad_amount", "totals.total", "totals.total must be a "
-		    "whole number of minor units");
-	if (tl.currency == NULL || (cur = money_currency(tl.currency)) ==
-	    NULL) {
-		reject_add(errors, tl.currency == NULL ? "missing_field" :
-		    "bad_currency", "currency", "the order's currency is not "
-		    "an ISO 4217 code");
-		cur = NULL;
-	}
-	if (json_array_size(errors) > 0) {
+	if ((cur = order_checks(order, idnum, &id_text, &tl.total,
+	    errors)) == NULL) {
 		reject_write(rejects, order, errors);
 		return;
 	}
 	tl.currency = cur->code;
 	tl.exponent = cur->exponent;
-	tl.total = json_integer_value(total_v);
 	if ((payment = json_object_get(order, "payment")) == NULL ||
 	    !json_is_object(payment)) {
 		set(order, "payment", json_object());
@@ -1591,6 +1791,9 @@ main(int argc, char *argv[])
 			status = st;
 	}
 	build_indexes(&r, 0);
+	/* What was read is kept before any order claims it: a claim then
+	 * writes only the order of a row, not the row with its indexes. */
+	save_store(&r, &ps);
 
 	jsonl_open(&in, argc - optind, argv + optind);
 	if ((errors = json_array()) == NULL)
@@ -1601,6 +1804,8 @@ main(int argc, char *argv[])
 		    jsonl_read(&in, &rejects)) != NULL; norders++)
 			orders[norders] = order;
 		load_for_orders(&r, &ps, orders, norders);
+		while (claim_chunk(&r, &ps, orders, norders, errors) > 0)
+			continue;
 		for (i = 0; i < norders; i++) {
 			reconcile(&r, orders[i], &rejects, errors);
 			json_array_clear(errors);

@@ -947,21 +947,42 @@ CP-8002'
 
 # --- a locked store ---------------------------------------------------------
 
-@test "postgres: a row locked past the timeout exits 75, though the URL sets options" {
-	use_backend postgres
-	[[ $ORDERKIT_DB == *'?options='* ]]
+# stored_ch_L: charge ch_L, 7.00 USD, which names no order, in the store.
+stored_ch_L() {
 	printf '%s\n' '{"id":"ch_L","object":"charge","amount":700,"amount_captured":700,"captured":true,"currency":"usd","metadata":{},"paid":true,"status":"succeeded","created":1763629200}' \
 	    >"$BATS_TEST_TMPDIR/p.jsonl"
 	run -0 --separate-stderr pay-reconcile --payments \
 	    "$BATS_TEST_TMPDIR/p.jsonl" --rejects /dev/null </dev/null
-	sed 's/"amount_captured":700,/&"amount_refunded":100,/' \
-	    "$BATS_TEST_TMPDIR/p.jsonl" >"$BATS_TEST_TMPDIR/p2.jsonl"
+}
+
+# hold_ch_L: for 5 seconds, in the background, hold what a run needs to
+# write ch_L's row: SQLite's write lock, or the row on PostgreSQL; return
+# once it is held.
+hold_ch_L() {
+	if [[ $BACKEND == sqlite ]]; then
+		printf 'BEGIN IMMEDIATE;\n.shell sleep 5\n' |
+		    sqlite3 "$ORDERKIT_DB" &
+		until ! sqlite3 -cmd '.timeout 0' "$ORDERKIT_DB" \
+		    'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
+			sleep 0.1
+		done
+		return
+	fi
 	psql -qAtX "$ORDERKIT_DB" -c "BEGIN" \
 	    -c "SELECT 1 FROM pay_transactions WHERE txn_id = 'ch_L' FOR UPDATE" \
 	    -c "SELECT pg_sleep(5)" -c "COMMIT" >/dev/null &
 	until [[ $(sql "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(5)' AND state = 'active'") == 1 ]]; do
 		sleep 0.1
 	done
+}
+
+@test "postgres: a row locked past the timeout exits 75, though the URL sets options" {
+	use_backend postgres
+	[[ $ORDERKIT_DB == *'?options='* ]]
+	stored_ch_L
+	sed 's/"amount_captured":700,/&"amount_refunded":100,/' \
+	    "$BATS_TEST_TMPDIR/p.jsonl" >"$BATS_TEST_TMPDIR/p2.jsonl"
+	hold_ch_L
 	SECONDS=0
 	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr pay-reconcile \
 	    --payments "$BATS_TEST_TMPDIR/p2.jsonl" --rejects /dev/null </dev/null
@@ -969,3 +990,122 @@ CP-8002'
 	((SECONDS < 4)) || fail "waited $SECONDS seconds"
 	wait
 }
+
+# --- runs at the same time --------------------------------------------------
+
+# race_files RUNS SHARED OWN: for each run k of RUNS, a payments file pK.jsonl
+# of the SHARED charges ch_s1.. (which name no order) and OWN charges that
+# pay its OWN orders F<k>-1.. by metadata, and an orders file oK.jsonl of
+# these with order R<k>-<j> quoting ch_s<j> after every OWN/SHARED of them:
+# every run claims every shared charge, odd runs from the first, even runs
+# from the last, many chunks of orders apart.
+race_files() {
+	local k
+	for ((k = 1; k <= $1; k++)); do
+		awk -v k="$k" -v shared="$2" -v own="$3" 'BEGIN {
+			for (j = 1; j <= shared; j++)
+				printf "{\"id\":\"ch_s%d\",\"object\":\"charge\",\"amount\":%d,\"amount_captured\":%d,\"captured\":true,\"currency\":\"usd\",\"metadata\":{},\"paid\":true,\"status\":\"succeeded\",\"created\":1763629200}\n", j, 1000 + j, 1000 + j
+			for (i = 1; i <= own; i++)
+				printf "{\"id\":\"ch_%d_%d\",\"object\":\"charge\",\"amount\":500,\"amount_captured\":500,\"captured\":true,\"currency\":\"usd\",\"metadata\":{\"order_id\":\"F%d-%d\"},\"paid\":true,\"status\":\"succeeded\",\"created\":1763629200}\n", k, i, k, i
+		}' >"$BATS_TEST_TMPDIR/p$k.jsonl"
+		awk -v k="$k" -v shared="$2" -v own="$3" 'BEGIN {
+			step = own / shared
+			for (i = 1; i <= own; i++) {
+				printf "{\"id\":\"F%d-%d\",\"currency\":\"USD\",\"created_at\":\"2025-11-20T10:00:00Z\",\"payment\":{\"method\":\"card\"},\"totals\":{\"total\":500}}\n", k, i
+				if (i % step != 0)
+					continue
+				j = k % 2 ? i / step : shared + 1 - i / step
+				printf "{\"id\":\"R%d-%d\",\"currency\":\"USD\",\"created_at\":\"2025-11-20T10:00:00Z\",\"payment\":{\"method\":\"card\",\"transaction_id\":\"ch_s%d\"},\"totals\":{\"total\":%d}}\n", k, j, j, 1000 + j
+			}
+		}' >"$BATS_TEST_TMPDIR/o$k.jsonl"
+	done
+}
+
+# race RUNS: start RUNS pay-reconcile at once on p<k>.jsonl and o<k>.jsonl,
+# stdout to out<k>, rejects to rej<k>; print each one's exit status and
+# standard error.
+race() {
+	local k status pids=()
+	for ((k = 1; k <= $1; k++)); do
+		rm -f "$BATS_TEST_TMPDIR/rej$k"
+		pay-reconcile --payments "$BATS_TEST_TMPDIR/p$k.jsonl" \
+		    --now "$NOW" --rejects "$BATS_TEST_TMPDIR/rej$k" \
+		    "$BATS_TEST_TMPDIR/o$k.jsonl" >"$BATS_TEST_TMPDIR/out$k" \
+		    2>"$BATS_TEST_TMPDIR/err$k" &
+		pids+=($!)
+	done
+	for ((k = 1; k <= $1; k++)); do
+		status=0
+		wait "${pids[k - 1]}" || status=$?
+		echo "$status $(cat "$BATS_TEST_TMPDIR/err$k")"
+	done
+}
+
+# new_store BACKEND ROUND: a new, empty store for each round.
+new_store() {
+	if [[ $1 == sqlite ]]; then
+		use_backend sqlite
+		rm -f "$ORDERKIT_DB"*
+	else
+		psql -q -v ON_ERROR_STOP=1 "$PGTEST_URL" \
+		    -c "CREATE SCHEMA r$2_$$" >/dev/null
+		ORDERKIT_DB="$PGTEST_URL?options=-csearch_path%3Dr$2_$$"
+		BACKEND=postgres
+		export ORDERKIT_DB BACKEND
+	fi
+}
+
+# t_race BACKEND: three runs at once, ten times over, on a new store each
+# time; every shared charge pays exactly one order of all their outputs, and
+# the orders that lost it are transaction_taken and unpaid.
+t_race() {
+	local round shared=40
+	race_files 3 "$shared" 2000
+	for round in $(seq 1 10); do
+		new_store "$1" "$round"
+		run -0 race 3
+		assert_output "$(printf '0 \n0 \n0 ')"
+		run -0 jq -r 'select(.payment.status == "paid") |
+		    .payment.transactions[] | select(startswith("ch_s"))' \
+		    "$BATS_TEST_TMPDIR"/out1 "$BATS_TEST_TMPDIR"/out2 \
+		    "$BATS_TEST_TMPDIR"/out3
+		# the charges paid twice or more, then how many were paid
+		assert_equal "round $round: $(sort <<<"$output" | uniq -d | tr '\n' ' ')$(grep -c . <<<"$output")" \
+		    "round $round: $shared"
+		run -0 jq -r 'select(.id | startswith("R")) |
+		    [.payment.status, .errors[0].code, .errors[1].code] | join(" ")' \
+		    "$BATS_TEST_TMPDIR"/rej1 "$BATS_TEST_TMPDIR"/rej2 \
+		    "$BATS_TEST_TMPDIR"/rej3
+		assert_equal "$(sort <<<"$output" | uniq -c | sed 's/^ *//')" \
+		    "$((2 * shared)) unpaid unpaid transaction_taken"
+		run -0 sql "SELECT count(*), count(DISTINCT matched_order) FROM pay_transactions WHERE txn_id LIKE 'ch_s%'"
+		assert_output "$shared|$shared"
+	done
+}
+@test "sqlite: three runs at once that claim the same charges: each pays one order" { t_race sqlite; }
+@test "postgres: three runs at once that claim the same charges: each pays one order" { t_race postgres; }
+
+# t_race_locked BACKEND: a charge stored unclaimed; while another session
+# holds the store, a run whose order claims the charge waits
+# ORDERKIT_DB_TIMEOUT, exits 75 and has written no order out; once the lock
+# is gone, the same run pays the order.
+t_race_locked() {
+	use_backend "$1"
+	stored_ch_L
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	order_of L-1 700 card ch_L >"$BATS_TEST_TMPDIR/o.jsonl"
+	hold_ch_L
+	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/none.jsonl" --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_output ''
+	assert_stderr --partial "try again later"
+	wait
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -c '[.id, .payment.status, .payment.transactions]' <<<"$output"
+	assert_output '["L-1","paid",["ch_L"]]'
+}
+@test "sqlite: a claim that waits past the store's timeout exits 75 before writing its order" { t_race_locked sqlite; }
+@test "postgres: a claim that waits past the store's timeout exits 75 before writing its order" { t_race_locked postgres; }
