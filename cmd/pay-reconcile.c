@@ -109,7 +109,7 @@ struct txn {
 	const char	*provider, *id, *parent, *order_ref, *alt_ref;
 	const char	*intent, *email, *card, *file;
 	const char	*matched;	/* order it paid for, or NULL */
-	const char	*claim;		/* order claiming it, not yet stored */
+	const char	*claim;		/* claiming order, not yet stored */
 	char		 card_country[3], ip_country[3], currency[4];
 	unsigned char	 kind, state, risky;
 	unsigned char	 in_file;	/* read this run */
@@ -124,6 +124,9 @@ struct txn {
 	uint32_t	 parent_idx;	/* charge of a refund, +1; 0 none */
 	uint32_t	 first_child;	/* first refund of a charge, +1 */
 	uint32_t	 next_sibling;	/* next refund of the same charge, +1 */
+	uint32_t	 intent_idx;	/* a charge's payment intent, +1 */
+	uint32_t	 first_charge;	/* an intent's first charge, +1 */
+	uint32_t	 next_charge;	/* next charge of its intent, +1 */
 	uint32_t	 mark;		/* last order that collected it */
 	unsigned long	 line;
 };
@@ -533,24 +536,29 @@ list_add(const char ***keys, size_t *n, size_t *cap, const char *key)
 }
 
 /* Bring in from the store the relatives of the transactions from index
- * from on: the refunds of each charge and the charge of each refund, and
- * theirs in turn, so that an order sees all its money. */
+ * from on: the refunds of each charge and the charge of each refund, a
+ * payment intent and its charges, and theirs in turn, so that an order
+ * sees all its money. */
 static void
 expand(struct run *r, struct paystore *ps, size_t from)
 {
-	const char **ids = NULL, **parents = NULL;
-	size_t nids, nparents, capids = 0, capparents = 0, i, to;
+	const char **ids = NULL, **parents = NULL, **intents = NULL;
+	size_t nids, nparents, nintents, capids = 0, capparents = 0;
+	size_t capintents = 0, i, to;
 	char kbuf[512];
 	struct txn *t;
 
 	while (from < r->ntxns) {
-		nids = nparents = 0;
+		nids = nparents = nintents = 0;
 		to = r->ntxns;
 		for (i = from; i < to; i++) {
 			t = &r->txns[i];
 			if (t->expanded)
 				continue;
 			t->expanded = 1;
+			if (t->kind == PAYMENT_CHARGE && t->intent != NULL)
+				list_add(&intents, &nintents, &capintents,
+				    t->intent);
 			if (t->kind == PAYMENT_CHARGE)
 				list_add(&parents, &nparents, &capparents,
 				    t->id);
@@ -563,10 +571,13 @@ expand(struct run *r, struct paystore *ps, size_t from)
 		paystore_find(ps, PAYSTORE_PARENT, parents, nparents,
 		    load_stored, r);
 		paystore_find(ps, PAYSTORE_ID, ids, nids, load_stored, r);
+		paystore_find(ps, PAYSTORE_TID, intents, nintents,
+		    load_stored, r);
 		from = to;
 	}
 	free(ids);
 	free(parents);
+	free(intents);
 }
 
 /* A chunk of transactions read from a file: their rows in the store come
@@ -627,8 +638,60 @@ read_payments(struct run *r, struct paystore *ps, struct payment_reader *pr,
 	free(buf);
 }
 
+/* Whether t is a payment intent's own report (a Stripe payment_intent
+ * that names no charge): a charge whose id is its payment intent's. */
+static int
+is_intent(const struct txn *t)
+{
+	return t->kind == PAYMENT_CHARGE && t->intent != NULL &&
+	    strcmp(t->intent, t->id) == 0;
+}
+
+/* Charge ci is one of intent ii's: the two are one payment. */
+static void
+link_intent(struct run *r, uint32_t ci, uint32_t ii)
+{
+	struct txn *c = &r->txns[ci], *in = &r->txns[ii];
+
+	c->intent_idx = ii + 1;
+	c->next_charge = in->first_charge;
+	in->first_charge = ci + 1;
+}
+
+/* Link charge i to its payment intent, or intent i to its charges, those
+ * of them indexed before it. */
+static void
+index_intent(struct run *r, uint32_t i)
+{
+	struct txn *t = &r->txns[i], *f;
+	char kbuf[512];
+	uint32_t post, fi;
+
+	if (is_intent(t)) {
+		for (post = index_first(&r->by_tid, t->id); post != 0;
+		    post = r->by_tid.posts[post - 1].next) {
+			fi = r->by_tid.posts[post - 1].value;
+			f = &r->txns[fi];
+			if (fi != i && f->indexed && f->intent_idx == 0 &&
+			    f->kind == PAYMENT_CHARGE && !is_intent(f) &&
+			    f->intent != NULL &&
+			    strcmp(f->intent, t->id) == 0 &&
+			    strcmp(f->provider, t->provider) == 0)
+				link_intent(r, fi, i);
+		}
+		return;
+	}
+	if (t->intent == NULL || (post = index_first(&r->by_key,
+	    txn_key(t->provider, t->intent, kbuf, sizeof(kbuf)))) == 0)
+		return;
+	fi = r->by_key.posts[post - 1].value;
+	if (r->txns[fi].indexed && is_intent(&r->txns[fi]))
+		link_intent(r, i, fi);
+}
+
 /* Put transaction i in the indexes orders look it up by, and link a refund
- * and its charge, whichever of the two comes second. */
+ * and its charge, and a charge and its payment intent, whichever of the two
+ * comes second. */
 static void
 index_txn(struct run *r, uint32_t i)
 {
@@ -648,6 +711,7 @@ index_txn(struct run *r, uint32_t i)
 	if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
 		index_add(&r->by_tid, t->intent, i);
 	if (t->kind == PAYMENT_CHARGE) {
+		index_intent(r, i);
 		txn_key(t->provider, t->id, kbuf, sizeof(kbuf));
 		for (post = index_first(&r->by_parent, kbuf); post != 0;
 		    post = r->by_parent.posts[post - 1].next) {
@@ -720,14 +784,86 @@ same_order(const char *held, const char *key)
 	return strcmp(order_key(held, buf), key) == 0;
 }
 
+/* The payment intent whose payment t is part of, when its report is known
+ * and is linked to a charge: t itself, or t's intent; else NULL. */
+static const struct txn *
+intent_of(const struct run *r, const struct txn *t)
+{
+	if (t->intent_idx != 0)
+		return &r->txns[t->intent_idx - 1];
+	return t->first_charge != 0 ? t : NULL;
+}
+
+/* Whether intent in is told by one of its charges, one as far along as it
+ * (state_rank()): the charge then stands for the payment, and the intent
+ * is not counted beside it. */
+static int
+superseded(const struct run *r, const struct txn *in)
+{
+	uint32_t k;
+
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		if (state_rank(r->txns[k - 1].state) >= state_rank(in->state))
+			return 1;
+	return 0;
+}
+
+enum { HELD_MATCHED, HELD_CLAIM, HELD_REF };
+
+static const char *
+held_field(const struct txn *t, int which)
+{
+	return which == HELD_MATCHED ? t->matched : which == HELD_CLAIM ?
+	    t->claim : t->order_ref;
+}
+
+/* A field of c's payment: c's, or the first of its intent's and of the
+ * intent's charges' when c is part of one. */
+static const char *
+payment_field(const struct run *r, const struct txn *c, int which)
+{
+	const struct txn *in;
+	const char *v;
+	uint32_t k;
+
+	if ((in = intent_of(r, c)) == NULL)
+		return held_field(c, which);
+	if ((v = held_field(in, which)) != NULL)
+		return v;
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		if ((v = held_field(&r->txns[k - 1], which)) != NULL)
+			return v;
+	return NULL;
+}
+
+/* Whether the report of c's payment (c, or its intent or the intent's
+ * charges) names the order held. */
+static int
+payment_names(const struct run *r, const struct txn *c, const char *held)
+{
+	const struct txn *in;
+	uint32_t k;
+
+	if ((in = intent_of(r, c)) == NULL)
+		return c->order_ref != NULL && same_order(held, c->order_ref);
+	if (in->order_ref != NULL && same_order(held, in->order_ref))
+		return 1;
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		if (r->txns[k - 1].order_ref != NULL && same_order(held,
+		    r->txns[k - 1].order_ref))
+			return 1;
+	return 0;
+}
+
 /*
  * The order that transaction t belongs to, or NULL while it belongs to
  * none: the one it was matched to, in this run or in the store; else the
  * one that claims it before the store has it (see claim_chunk()); else the
  * one the provider's report names in its metadata, invoice or custom field
  * (order_ref, not a description), whether or not that order has come yet.
- * A refund whose charge is known is that charge's.  *named tells whether
- * the report names the order.
+ * A refund whose charge is known is that charge's; a payment intent and its
+ * charges are one payment, whose order is the first any of them has.
+ * *named tells whether the report names the order.
  */
 static const char *
 holder(const struct run *r, const struct txn *t, int *named)
@@ -737,41 +873,67 @@ holder(const struct run *r, const struct txn *t, int *named)
 
 	if (t->kind == PAYMENT_REFUND && t->parent_idx != 0)
 		c = &r->txns[t->parent_idx - 1];
-	if ((h = c->matched) == NULL && (h = c->claim) == NULL &&
-	    (h = c->order_ref) == NULL && (h = t->matched) == NULL &&
-	    (h = t->claim) == NULL)
+	if ((h = payment_field(r, c, HELD_MATCHED)) == NULL &&
+	    (h = payment_field(r, c, HELD_CLAIM)) == NULL &&
+	    (h = payment_field(r, c, HELD_REF)) == NULL &&
+	    (h = t->matched) == NULL && (h = t->claim) == NULL)
 		h = t->order_ref;
-	*named = h != NULL && ((c->order_ref != NULL && same_order(h,
-	    c->order_ref)) || (t->order_ref != NULL && same_order(h,
-	    t->order_ref)));
+	*named = h != NULL && (payment_names(r, c, h) ||
+	    (t->order_ref != NULL && same_order(h, t->order_ref)));
 	return h;
+}
+
+static void collect(struct run *, uint32_t, const char *, int);
+
+/* Add transaction idx to the order's, and a charge's refunds with it. */
+static void
+take(struct run *r, uint32_t idx, const char *key)
+{
+	uint32_t c;
+
+	txn_list_add(&r->found, &r->nfound, &r->capfound, idx);
+	if (r->txns[idx].kind == PAYMENT_CHARGE)
+		for (c = r->txns[idx].first_child; c != 0;
+		    c = r->txns[c - 1].next_sibling)
+			collect(r, c - 1, key, 1);
 }
 
 /* Collect transaction idx, and a charge's refunds, for the order whose
  * cleaned id is key; one that belongs to another order goes to taken.  The
  * refunds of a charge the order holds are its own (refund is 1), whatever
- * order they name. */
+ * order they name.  A payment intent and its charges come together, the
+ * intent left out when a charge stands for it (superseded()). */
 static void
 collect(struct run *r, uint32_t idx, const char *key, int refund)
 {
-	struct txn *t = &r->txns[idx];
+	const struct txn *in;
 	const char *h;
-	uint32_t c;
+	uint32_t ii = 0, k;
 	int named;
 
-	if (t->mark == r->mark)
+	if (r->txns[idx].mark == r->mark)
 		return;
-	t->mark = r->mark;
-	if (!refund && (h = holder(r, t, &named)) != NULL &&
+	r->txns[idx].mark = r->mark;
+	if ((in = intent_of(r, &r->txns[idx])) != NULL) {
+		ii = in - r->txns;
+		r->txns[ii].mark = r->mark;
+		for (k = in->first_charge; k != 0;
+		    k = r->txns[k - 1].next_charge)
+			r->txns[k - 1].mark = r->mark;
+	}
+	if (!refund && (h = holder(r, &r->txns[idx], &named)) != NULL &&
 	    !same_order(h, key)) {
 		txn_list_add(&r->taken, &r->ntaken, &r->captaken, idx);
 		return;
 	}
-	txn_list_add(&r->found, &r->nfound, &r->capfound, idx);
-	if (t->kind == PAYMENT_CHARGE)
-		for (c = t->first_child; c != 0;
-		    c = r->txns[c - 1].next_sibling)
-			collect(r, c - 1, key, 1);
+	if (in == NULL) {
+		take(r, idx, key);
+		return;
+	}
+	if (!superseded(r, in))
+		take(r, ii, key);
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		take(r, k - 1, key);
 }
 
 /* The id of order as text (in idnum when it is a number), or NULL. */
@@ -1100,8 +1262,8 @@ sum_transactions(struct run *r)
 
 	for (i = 0; i < r->ntxns; i++) {
 		t = &r->txns[i];
-		if (!t->in_file)
-			continue;
+		if (!t->in_file || (intent_of(r, t) == t && superseded(r, t)))
+			continue;	/* one of its charges counts for it */
 		s = summary_for(r, t->currency, t->created);
 		s->ntxns++;
 		if (t->state != PAYMENT_SUCCEEDED)
@@ -1195,6 +1357,7 @@ static void
 write_orphans(struct run *r)
 {
 	struct txn *t, *c;
+	const char *h;
 	json_t *line;
 	char when[32];
 	size_t i;
@@ -1210,8 +1373,16 @@ write_orphans(struct run *r)
 						    * settled before */
 			t->dirty = 1;
 		}
+		if (t->matched == NULL && intent_of(r, t) != NULL &&
+		    (h = payment_field(r, t, HELD_MATCHED)) != NULL) {
+			t->matched = h;		/* one payment with a
+						 * transaction matched */
+			t->dirty = 1;
+		}
 		if (t->matched != NULL)
 			continue;
+		if (intent_of(r, t) == t && superseded(r, t))
+			continue;		/* its charge is reported */
 		r->norphans++;
 		line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
 		    "type", "orphan", "provider", t->provider,
@@ -1523,6 +1694,17 @@ claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
 	return nclaims;
 }
 
+/* Transaction t is the order's whose id is matched (key cleaned). */
+static void
+match(struct txn *t, const char *matched, const char *key)
+{
+	t->matched_now = 1;
+	if (t->matched == NULL || !same_order(t->matched, key)) {
+		t->matched = matched;
+		t->dirty = 1;
+	}
+}
+
 /* One order: classify, set its payment and risk, and write it out. */
 static void
 reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
@@ -1583,11 +1765,10 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		t = &r->txns[r->found[i]];
 		if (matched == NULL)
 			matched = save(&r->arena, id_text);
-		t->matched_now = 1;
-		if (t->matched == NULL || !same_order(t->matched, key)) {
-			t->matched = matched;
-			t->dirty = 1;
-		}
+		match(t, matched, key);
+		/* an intent one of its charges stands for is the order's too */
+		if (t->intent_idx != 0)
+			match(&r->txns[t->intent_idx - 1], matched, key);
 	}
 	if (jstr(order, "created_at") == NULL ||
 	    rfc3339_parse(jstr(order, "created_at"), &created, &offset) == -1)

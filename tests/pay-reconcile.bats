@@ -993,29 +993,35 @@ hold_ch_L() {
 
 # --- runs at the same time --------------------------------------------------
 
-# race_files RUNS SHARED OWN: for each run k of RUNS, a payments file pK.jsonl
-# of the SHARED charges ch_s1.. (which name no order) and OWN charges that
-# pay its OWN orders F<k>-1.. by metadata, and an orders file oK.jsonl of
-# these with order R<k>-<j> quoting ch_s<j> after every OWN/SHARED of them:
-# every run claims every shared charge, odd runs from the first, even runs
-# from the last, many chunks of orders apart.
+# race_files RUNS SHARED OWN [intents]: for each run k of RUNS, a payments
+# file pK.jsonl of the SHARED charges ch_s1.. (which name no order) and OWN
+# charges that pay its OWN orders F<k>-1.. by metadata, and an orders file
+# oK.jsonl of these with order R<k>-<j> quoting ch_s<j> after every
+# OWN/SHARED of them: every run claims every shared charge, odd runs from the
+# first, even runs from the last, many chunks of orders apart.  With
+# "intents", odd runs have and quote the charges' payment intents pi_s1..
+# instead, which name no charge.
 race_files() {
 	local k
 	for ((k = 1; k <= $1; k++)); do
-		awk -v k="$k" -v shared="$2" -v own="$3" 'BEGIN {
+		awk -v k="$k" -v shared="$2" -v own="$3" -v mode="$4" 'BEGIN {
 			for (j = 1; j <= shared; j++)
-				printf "{\"id\":\"ch_s%d\",\"object\":\"charge\",\"amount\":%d,\"amount_captured\":%d,\"captured\":true,\"currency\":\"usd\",\"metadata\":{},\"paid\":true,\"status\":\"succeeded\",\"created\":1763629200}\n", j, 1000 + j, 1000 + j
+				if (mode == "intents" && k % 2)
+					printf "{\"id\":\"pi_s%d\",\"object\":\"payment_intent\",\"amount\":%d,\"amount_received\":%d,\"currency\":\"usd\",\"metadata\":{},\"status\":\"succeeded\",\"created\":1763629200}\n", j, 1000 + j, 1000 + j
+				else
+					printf "{\"id\":\"ch_s%d\",\"object\":\"charge\",\"amount\":%d,\"amount_captured\":%d,\"captured\":true,\"currency\":\"usd\",\"metadata\":{},\"paid\":true,\"payment_intent\":\"pi_s%d\",\"status\":\"succeeded\",\"created\":1763629200}\n", j, 1000 + j, 1000 + j, j
 			for (i = 1; i <= own; i++)
 				printf "{\"id\":\"ch_%d_%d\",\"object\":\"charge\",\"amount\":500,\"amount_captured\":500,\"captured\":true,\"currency\":\"usd\",\"metadata\":{\"order_id\":\"F%d-%d\"},\"paid\":true,\"status\":\"succeeded\",\"created\":1763629200}\n", k, i, k, i
 		}' >"$BATS_TEST_TMPDIR/p$k.jsonl"
-		awk -v k="$k" -v shared="$2" -v own="$3" 'BEGIN {
+		awk -v k="$k" -v shared="$2" -v own="$3" -v mode="$4" 'BEGIN {
 			step = own / shared
+			quote = mode == "intents" && k % 2 ? "pi" : "ch"
 			for (i = 1; i <= own; i++) {
 				printf "{\"id\":\"F%d-%d\",\"currency\":\"USD\",\"created_at\":\"2025-11-20T10:00:00Z\",\"payment\":{\"method\":\"card\"},\"totals\":{\"total\":500}}\n", k, i
 				if (i % step != 0)
 					continue
 				j = k % 2 ? i / step : shared + 1 - i / step
-				printf "{\"id\":\"R%d-%d\",\"currency\":\"USD\",\"created_at\":\"2025-11-20T10:00:00Z\",\"payment\":{\"method\":\"card\",\"transaction_id\":\"ch_s%d\"},\"totals\":{\"total\":%d}}\n", k, j, j, 1000 + j
+				printf "{\"id\":\"R%d-%d\",\"currency\":\"USD\",\"created_at\":\"2025-11-20T10:00:00Z\",\"payment\":{\"method\":\"card\",\"transaction_id\":\"%s_s%d\"},\"totals\":{\"total\":%d}}\n", k, j, quote, j, 1000 + j
 			}
 		}' >"$BATS_TEST_TMPDIR/o$k.jsonl"
 	done
@@ -1055,35 +1061,40 @@ new_store() {
 	fi
 }
 
-# t_race BACKEND: three runs at once, ten times over, on a new store each
-# time; every shared charge pays exactly one order of all their outputs, and
-# the orders that lost it are transaction_taken and unpaid.
+# t_race BACKEND RUNS [intents]: RUNS runs at once, ten times over, on a new
+# store each time; every shared payment (a charge, or a charge and its
+# payment intent) pays exactly one order of all their outputs, and the
+# orders that lost it are transaction_taken and unpaid.
 t_race() {
-	local round shared=40
-	race_files 3 "$shared" 2000
+	local round k shared=40 runs=$2 outs=() rejs=()
+	race_files "$runs" "$shared" 2000 "$3"
+	for ((k = 1; k <= runs; k++)); do
+		outs+=("$BATS_TEST_TMPDIR/out$k")
+		rejs+=("$BATS_TEST_TMPDIR/rej$k")
+	done
 	for round in $(seq 1 10); do
 		new_store "$1" "$round"
-		run -0 race 3
-		assert_output "$(printf '0 \n0 \n0 ')"
+		run -0 race "$runs"
+		assert_output "$(for ((k = 1; k <= runs; k++)); do echo '0 '; done)"
 		run -0 jq -r 'select(.payment.status == "paid") |
-		    .payment.transactions[] | select(startswith("ch_s"))' \
-		    "$BATS_TEST_TMPDIR"/out1 "$BATS_TEST_TMPDIR"/out2 \
-		    "$BATS_TEST_TMPDIR"/out3
-		# the charges paid twice or more, then how many were paid
+		    .payment.transactions[] | select(test("^(ch|pi)_s")) |
+		    sub("^(ch|pi)_"; "")' "${outs[@]}"
+		# the payments paid twice or more, then how many were paid
 		assert_equal "round $round: $(sort <<<"$output" | uniq -d | tr '\n' ' ')$(grep -c . <<<"$output")" \
 		    "round $round: $shared"
 		run -0 jq -r 'select(.id | startswith("R")) |
 		    [.payment.status, .errors[0].code, .errors[1].code] | join(" ")' \
-		    "$BATS_TEST_TMPDIR"/rej1 "$BATS_TEST_TMPDIR"/rej2 \
-		    "$BATS_TEST_TMPDIR"/rej3
+		    "${rejs[@]}"
 		assert_equal "$(sort <<<"$output" | uniq -c | sed 's/^ *//')" \
-		    "$((2 * shared)) unpaid unpaid transaction_taken"
-		run -0 sql "SELECT count(*), count(DISTINCT matched_order) FROM pay_transactions WHERE txn_id LIKE 'ch_s%'"
+		    "$(((runs - 1) * shared)) unpaid unpaid transaction_taken"
+		run -0 sql "SELECT count(DISTINCT substr(txn_id, 4)), count(DISTINCT matched_order) FROM pay_transactions WHERE txn_id LIKE '___s%' AND matched_order IS NOT NULL"
 		assert_output "$shared|$shared"
 	done
 }
-@test "sqlite: three runs at once that claim the same charges: each pays one order" { t_race sqlite; }
-@test "postgres: three runs at once that claim the same charges: each pays one order" { t_race postgres; }
+@test "sqlite: three runs at once that claim the same charges: each pays one order" { t_race sqlite 3; }
+@test "postgres: three runs at once that claim the same charges: each pays one order" { t_race postgres 3; }
+@test "sqlite: runs at once that claim a charge and its payment intent: each pays one order" { t_race sqlite 2 intents; }
+@test "postgres: runs at once that claim a charge and its payment intent: each pays one order" { t_race postgres 2 intents; }
 
 # t_race_locked BACKEND: a charge stored unclaimed; while another session
 # holds the store, a run whose order claims the charge waits
@@ -1109,3 +1120,104 @@ t_race_locked() {
 }
 @test "sqlite: a claim that waits past the store's timeout exits 75 before writing its order" { t_race_locked sqlite; }
 @test "postgres: a claim that waits past the store's timeout exits 75 before writing its order" { t_race_locked postgres; }
+
+# --- a payment intent and its charge are one payment ------------------------
+
+# intent_run PAYMENTS...: reconcile stripe-intents-orders.jsonl against the
+# files named (fixtures, unless a path is absolute), each a --payments file;
+# then print each order as "ID status error+error transaction,transaction",
+# sorted by id.
+intent_run() {
+	local args=() f
+	for f in "$@"; do
+		[[ $f == /* ]] || f=$FIXTURES/$f
+		args+=(--payments "$f")
+	done
+	rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+	run -0 --separate-stderr pay-reconcile "${args[@]}" --now "$NOW" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/stripe-intents-orders.jsonl"
+	assert_stderr ''
+	{ printf '%s\n' "$output"; cat "$BATS_TEST_TMPDIR/rejects.jsonl"; } |
+	    jq -r 'select(.id) | "\(.id) \(.payment.status) \([.errors[]?.code] | join("+") | if . == "" then "-" else . end) \(.payment.transactions | join(","))"' |
+	    sort
+}
+
+# What the intents and their charges come to, read in one run: pi_3QM0004,
+# which names SHOP-3004 in its metadata, is one payment with ch_3QM0004,
+# which SHOP-3014 quotes; pi_3QM0005, which SHOP-3005 quotes, is one with
+# ch_3QM0005, which SHOP-3015 quotes after it.
+INTENTS_ONE_RUN='SHOP-3004 paid - ch_3QM0004
+SHOP-3005 paid - ch_3QM0005
+SHOP-3014 unpaid unpaid+transaction_taken 
+SHOP-3015 unpaid unpaid+transaction_taken '
+
+t_intents() {
+	new_store "$1" 1
+	run -0 intent_run stripe-intents.jsonl stripe-intent-charges.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[8500,2]'
+	run -0 report orphan
+	assert_output ''
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_3QM0004|SHOP-3004
+ch_3QM0005|SHOP-3005
+pi_3QM0004|SHOP-3004
+pi_3QM0005|SHOP-3005'
+	# the same again counts nothing twice
+	run -0 intent_run stripe-intents.jsonl stripe-intent-charges.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+
+	new_store "$1" 2
+	cat "$FIXTURES/stripe-intent-charges.jsonl" \
+	    "$FIXTURES/stripe-intents.jsonl" >"$BATS_TEST_TMPDIR/one.jsonl"
+	run -0 intent_run "$BATS_TEST_TMPDIR/one.jsonl"
+	assert_output "$INTENTS_ONE_RUN"
+
+	new_store "$1" 3
+	run -0 intent_run stripe-intent-charges.jsonl stripe-intents.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+
+	# the intents today, their charges tomorrow
+	new_store "$1" 4
+	run -0 intent_run stripe-intents.jsonl
+	assert_output 'SHOP-3004 paid - pi_3QM0004
+SHOP-3005 paid - pi_3QM0005
+SHOP-3014 unpaid unpaid 
+SHOP-3015 unpaid unpaid '
+	run -0 intent_run stripe-intent-charges.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[8500,2]'
+
+	# the charges today, their intents tomorrow: SHOP-3014 came first
+	new_store "$1" 5
+	run -0 intent_run stripe-intent-charges.jsonl
+	assert_output 'SHOP-3004 unpaid unpaid 
+SHOP-3005 paid - ch_3QM0005
+SHOP-3014 paid - ch_3QM0004
+SHOP-3015 unpaid unpaid+transaction_taken '
+	run -0 intent_run stripe-intents.jsonl
+	assert_output 'SHOP-3004 unpaid unpaid+transaction_taken 
+SHOP-3005 paid - ch_3QM0005
+SHOP-3014 paid - ch_3QM0004
+SHOP-3015 unpaid unpaid+transaction_taken '
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[0,0]'
+
+	# no order for them: the charges are the orphans
+	new_store "$1" 6
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-intents.jsonl" --payments \
+	    "$FIXTURES/stripe-intent-charges.jsonl" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" </dev/null
+	run -0 report orphan '.transaction_id'
+	assert_output '"ch_3QM0004"
+"ch_3QM0005"'
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[8500,2]'
+}
+@test "sqlite: a payment intent without latest_charge and its charge are one payment, whichever comes first" { t_intents sqlite; }
+@test "postgres: a payment intent without latest_charge and its charge are one payment, whichever comes first" { t_intents postgres; }
