@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -285,10 +286,22 @@ run(struct store *st, const char *sql)
 	PQclear(res);
 }
 
+/* Seconds on the monotonic clock. */
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void
 open_sqlite(struct store *st, const char *path)
 {
-	char sql[128];
+	const struct timespec pause = { 0, 20 * 1000 * 1000 };
+	double deadline;
+	char *msg = NULL;
 	int rc;
 
 	rc = sqlite3_open_v2(path, &st->db,
@@ -302,9 +315,21 @@ open_sqlite(struct store *st, const char *path)
 	}
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, st->timeout * 1000);
-	snprintf(sql, sizeof(sql), "PRAGMA journal_mode=WAL; "
-	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-	run(st, sql);
+	/* A file not yet in WAL mode (a new store) needs the file alone to
+	 * switch; with another writer in it, SQLite answers SQLITE_BUSY at
+	 * once rather than call the busy handler, so the switch is tried
+	 * again here until the timeout. */
+	deadline = monotonic() + st->timeout;
+	while ((rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL,
+	    NULL, &msg)) == SQLITE_BUSY && monotonic() < deadline) {
+		sqlite3_free(msg);
+		msg = NULL;
+		nanosleep(&pause, NULL);
+	}
+	sqlite3_free(msg);
+	if (rc != SQLITE_OK)
+		lite_fail(st, rc, "PRAGMA journal_mode=WAL");
+	run(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
 }
 
 static void

@@ -991,6 +991,30 @@ hold_ch_L() {
 	wait
 }
 
+@test "sqlite: a new store that another writer holds is waited for, not 75 at once" {
+	# a file not yet in WAL mode, as a run that creates the store leaves
+	# it for a moment, with a writer in it
+	sqlite3 "$ORDERKIT_DB" 'CREATE TABLE x (a)'
+	printf 'BEGIN IMMEDIATE;\nINSERT INTO x VALUES (1);\n.shell sleep 3\nCOMMIT;\n' |
+	    sqlite3 "$ORDERKIT_DB" &
+	until ! sqlite3 -cmd '.timeout 0' "$ORDERKIT_DB" \
+	    'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
+		sleep 0.1
+	done
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	SECONDS=0
+	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/none.jsonl" </dev/null
+	assert_stderr --partial "is locked: still busy after 1 seconds"
+	((SECONDS >= 1)) || fail "75 after $SECONDS seconds"
+	ORDERKIT_DB_TIMEOUT=10 run -0 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/none.jsonl" </dev/null
+	assert_stderr ''
+	wait
+	run -0 sqlite3 "$ORDERKIT_DB" 'PRAGMA journal_mode'
+	assert_output wal
+}
+
 # --- runs at the same time --------------------------------------------------
 
 # race_files RUNS SHARED OWN [intents]: for each run k of RUNS, a payments
