@@ -1128,7 +1128,7 @@ stripe_object(struct payment_reader *r, const json_t *o,
     struct payment_txn *t, struct problem *pb)
 {
 	const char *type = jstr(o, "object"), *status = jstr(o, "status");
-	const char *risk;
+	const char *risk, *id;
 	const json_t *card, *bt, *v;
 	int exponent;
 	int64_t captured = 0;
@@ -1203,12 +1203,20 @@ stripe_object(struct payment_reader *r, const json_t *o,
 			t->state = PAYMENT_FAILED;
 	} else if (strcmp(type, "payment_intent") == 0) {
 		/* The intent and its charge are one payment: the charge's
-		 * id, when known, keeps them from counting twice. */
+		 * id, when known, keeps them from counting twice.  It is
+		 * latest_charge's, an id or the charge expanded, or before
+		 * API version 2022-11-15 the first (the latest) of the
+		 * intent's charges list. */
 		t->kind = PAYMENT_CHARGE;
 		t->intent = jstr(o, "id");
-		if (jstr(o, "latest_charge") != NULL)
-			t->id = jid(o, "latest_charge", r->idbuf,
-			    sizeof(r->idbuf));
+		if ((id = jid(o, "latest_charge", r->idbuf,
+		    sizeof(r->idbuf))) != NULL ||
+		    (id = jid(jobj(o, "latest_charge"), "id", r->idbuf,
+		    sizeof(r->idbuf))) != NULL ||
+		    (id = jid(json_array_get(json_object_get(jobj(o,
+		    "charges"), "data"), 0), "id", r->idbuf,
+		    sizeof(r->idbuf))) != NULL)
+			t->id = id;
 		if (json_amount(json_object_get(o, "amount"), 1, exponent,
 		    &t->amount, pb, "amount") == -1)
 			return -1;

@@ -1245,3 +1245,18 @@ SHOP-3015 unpaid unpaid+transaction_taken '
 }
 @test "sqlite: a payment intent without latest_charge and its charge are one payment, whichever comes first" { t_intents sqlite; }
 @test "postgres: a payment intent without latest_charge and its charge are one payment, whichever comes first" { t_intents postgres; }
+
+@test "stripe: a payment intent names its charge by an expanded latest_charge, or its charges list before 2022-11-15" {
+	order_of SHOP-3002 4500 card pi_1QM0002 >"$BATS_TEST_TMPDIR/o.jsonl"
+	order_of SHOP-3003 3500 >>"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-intents-charged.jsonl" --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.id, .payment.status, .payment.transactions]' <<<"$output"
+	assert_output '["SHOP-3002","paid",["ch_1QM0002"]]
+["SHOP-3003","paid",["ch_3QM0003"]]'
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT txn_id, intent, amount, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1QM0002|pi_1QM0002|4500|SHOP-3002
+ch_3QM0003|pi_3QM0003|3500|SHOP-3003'
+}
