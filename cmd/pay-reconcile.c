@@ -59,12 +59,14 @@ static const struct option longopts[] = {
 /* The classes of an order, in the order of the summary's counts. */
 enum class {
 	PAID, UNDERPAID, OVERPAID, UNPAID, PENDING, DUPLICATE,
-	CURRENCY_MISMATCH, REFUNDED, PARTIALLY_REFUNDED, COD, NCLASSES
+	CURRENCY_MISMATCH, REFUNDED, PARTIALLY_REFUNDED, COD, AMOUNT_OVERFLOW,
+	NCLASSES
 };
 
 static const char *const class_names[NCLASSES] = {
 	"paid", "underpaid", "overpaid", "unpaid", "pending", "duplicate",
-	"currency_mismatch", "refunded", "partially_refunded", "cod"
+	"currency_mismatch", "refunded", "partially_refunded", "cod",
+	"amount_overflow"
 };
 
 /* Risk signals: a code and its weight in the score (at most 100). */
@@ -108,6 +110,7 @@ struct txn {
 	const char	*provider, *id, *parent, *order_ref, *alt_ref;
 	const char	*intent, *email, *card, *file;
 	const char	*matched;	/* order it paid for, or NULL */
+	const char	*claim;		/* claiming order, not yet stored */
 	char		 card_country[3], ip_country[3], currency[4];
 	unsigned char	 kind, state, risky;
 	unsigned char	 in_file;	/* read this run */
@@ -116,11 +119,15 @@ struct txn {
 	unsigned char	 matched_now;	/* matched this run */
 	unsigned char	 indexed;	/* in by_ref, by_tid, linked */
 	unsigned char	 expanded;	/* its stored relatives looked up */
+	unsigned char	 linked_overflow; /* linked does not fit */
 	int64_t		 amount, refunded, fee, created;
 	int64_t		 linked;	/* refund objects that point to it */
 	uint32_t	 parent_idx;	/* charge of a refund, +1; 0 none */
 	uint32_t	 first_child;	/* first refund of a charge, +1 */
 	uint32_t	 next_sibling;	/* next refund of the same charge, +1 */
+	uint32_t	 intent_idx;	/* a charge's payment intent, +1 */
+	uint32_t	 first_charge;	/* an intent's first charge, +1 */
+	uint32_t	 next_charge;	/* next charge of its intent, +1 */
 	uint32_t	 mark;		/* last order that collected it */
 	unsigned long	 line;
 };
@@ -145,10 +152,16 @@ struct ring {
 	int	 n;
 };
 
+/* Bits of struct summary's overflow: the sums that do not fit. */
+#define SUM_GROSS	1
+#define SUM_FEES	2
+#define SUM_REFUNDS	4
+
 struct summary {
 	char	 currency[4];
 	char	 day[11];
 	int64_t	 gross, fees, refunds;
+	unsigned overflow;	/* SUM_* */
 	unsigned long ntxns, counts[NCLASSES];
 };
 
@@ -176,6 +189,8 @@ struct run {
 	size_t		 nmeans;
 	uint32_t	*found;		/* the current order's transactions */
 	size_t		 nfound, capfound;
+	uint32_t	*taken;		/* those it claims that are another's */
+	size_t		 ntaken, captaken;
 	uint32_t	 mark;
 	FILE		*report;
 	const char	*report_path;
@@ -479,8 +494,22 @@ link_refund(struct run *r, uint32_t i, uint32_t ci)
 	t->next_sibling = c->first_child;
 	c->first_child = i + 1;
 	if (t->state == PAYMENT_SUCCEEDED &&
-	    strcmp(t->currency, c->currency) == 0)
-		c->linked += t->amount;
+	    strcmp(t->currency, c->currency) == 0 &&
+	    money_add(c->linked, t->amount, &c->linked) == -1)
+		c->linked_overflow = 1;
+}
+
+/* The refunds charge t reports beyond the refund objects linked to it
+ * into *extra (0 when none): 0, or -1 when the sums do not fit. */
+static int
+unlinked_refunds(const struct txn *t, int64_t *extra)
+{
+	if (t->linked_overflow || money_sub(t->refunded, t->linked,
+	    extra) == -1)
+		return -1;
+	if (*extra < 0)
+		*extra = 0;
+	return 0;
 }
 
 /* A row of the store: kept unless a transaction of that key is in memory
@@ -508,24 +537,29 @@ list_add(const char ***keys, size_t *n, size_t *cap, const char *key)
 }
 
 /* Bring in from the store the relatives of the transactions from index
- * from on: the refunds of each charge and the charge of each refund, and
- * theirs in turn, so that an order sees all its money. */
+ * from on: the refunds of each charge and the charge of each refund, a
+ * payment intent and its charges, and theirs in turn, so that an order
+ * sees all its money. */
 static void
 expand(struct run *r, struct paystore *ps, size_t from)
 {
-	const char **ids = NULL, **parents = NULL;
-	size_t nids, nparents, capids = 0, capparents = 0, i, to;
+	const char **ids = NULL, **parents = NULL, **intents = NULL;
+	size_t nids, nparents, nintents, capids = 0, capparents = 0;
+	size_t capintents = 0, i, to;
 	char kbuf[512];
 	struct txn *t;
 
 	while (from < r->ntxns) {
-		nids = nparents = 0;
+		nids = nparents = nintents = 0;
 		to = r->ntxns;
 		for (i = from; i < to; i++) {
 			t = &r->txns[i];
 			if (t->expanded)
 				continue;
 			t->expanded = 1;
+			if (t->kind == PAYMENT_CHARGE && t->intent != NULL)
+				list_add(&intents, &nintents, &capintents,
+				    t->intent);
 			if (t->kind == PAYMENT_CHARGE)
 				list_add(&parents, &nparents, &capparents,
 				    t->id);
@@ -538,10 +572,13 @@ expand(struct run *r, struct paystore *ps, size_t from)
 		paystore_find(ps, PAYSTORE_PARENT, parents, nparents,
 		    load_stored, r);
 		paystore_find(ps, PAYSTORE_ID, ids, nids, load_stored, r);
+		paystore_find(ps, PAYSTORE_TID, intents, nintents,
+		    load_stored, r);
 		from = to;
 	}
 	free(ids);
 	free(parents);
+	free(intents);
 }
 
 /* A chunk of transactions read from a file: their rows in the store come
@@ -602,8 +639,60 @@ read_payments(struct run *r, struct paystore *ps, struct payment_reader *pr,
 	free(buf);
 }
 
+/* Whether t is a payment intent's own report (a Stripe payment_intent
+ * that names no charge): a charge whose id is its payment intent's. */
+static int
+is_intent(const struct txn *t)
+{
+	return t->kind == PAYMENT_CHARGE && t->intent != NULL &&
+	    strcmp(t->intent, t->id) == 0;
+}
+
+/* Charge ci is one of intent ii's: the two are one payment. */
+static void
+link_intent(struct run *r, uint32_t ci, uint32_t ii)
+{
+	struct txn *c = &r->txns[ci], *in = &r->txns[ii];
+
+	c->intent_idx = ii + 1;
+	c->next_charge = in->first_charge;
+	in->first_charge = ci + 1;
+}
+
+/* Link charge i to its payment intent, or intent i to its charges, those
+ * of them indexed before it. */
+static void
+index_intent(struct run *r, uint32_t i)
+{
+	struct txn *t = &r->txns[i], *f;
+	char kbuf[512];
+	uint32_t post, fi;
+
+	if (is_intent(t)) {
+		for (post = index_first(&r->by_tid, t->id); post != 0;
+		    post = r->by_tid.posts[post - 1].next) {
+			fi = r->by_tid.posts[post - 1].value;
+			f = &r->txns[fi];
+			if (fi != i && f->indexed && f->intent_idx == 0 &&
+			    f->kind == PAYMENT_CHARGE && !is_intent(f) &&
+			    f->intent != NULL &&
+			    strcmp(f->intent, t->id) == 0 &&
+			    strcmp(f->provider, t->provider) == 0)
+				link_intent(r, fi, i);
+		}
+		return;
+	}
+	if (t->intent == NULL || (post = index_first(&r->by_key,
+	    txn_key(t->provider, t->intent, kbuf, sizeof(kbuf)))) == 0)
+		return;
+	fi = r->by_key.posts[post - 1].value;
+	if (r->txns[fi].indexed && is_intent(&r->txns[fi]))
+		link_intent(r, i, fi);
+}
+
 /* Put transaction i in the indexes orders look it up by, and link a refund
- * and its charge, whichever of the two comes second. */
+ * and its charge, and a charge and its payment intent, whichever of the two
+ * comes second. */
 static void
 index_txn(struct run *r, uint32_t i)
 {
@@ -623,6 +712,7 @@ index_txn(struct run *r, uint32_t i)
 	if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
 		index_add(&r->by_tid, t->intent, i);
 	if (t->kind == PAYMENT_CHARGE) {
+		index_intent(r, i);
 		txn_key(t->provider, t->id, kbuf, sizeof(kbuf));
 		for (post = index_first(&r->by_parent, kbuf); post != 0;
 		    post = r->by_parent.posts[post - 1].next) {
@@ -664,24 +754,187 @@ jstr(const json_t *o, const char *key)
 	    json_string_value(v) : NULL;
 }
 
+/* Add idx to a growing list of transactions. */
 static void
-collect(struct run *r, uint32_t idx)
+txn_list_add(uint32_t **list, size_t *n, size_t *cap, uint32_t idx)
 {
-	struct txn *t = &r->txns[idx];
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	(*list)[(*n)++] = idx;
+}
+
+/* The key an order id is looked up and held by: as payment_ref_clean()
+ * leaves it ("#1001" is "1001"), or as it is when that leaves nothing. */
+static const char *
+order_key(const char *id, char buf[128])
+{
+	const char *key = payment_ref_clean(id, buf, 128);
+
+	return key != NULL ? key : id;
+}
+
+/* Whether held, an order id as the store, a report or an order writes it,
+ * is the order whose key is key. */
+static int
+same_order(const char *held, const char *key)
+{
+	char buf[128];
+
+	return strcmp(order_key(held, buf), key) == 0;
+}
+
+/* The payment intent whose payment t is part of, when its report is known
+ * and is linked to a charge: t itself, or t's intent; else NULL. */
+static const struct txn *
+intent_of(const struct run *r, const struct txn *t)
+{
+	if (t->intent_idx != 0)
+		return &r->txns[t->intent_idx - 1];
+	return t->first_charge != 0 ? t : NULL;
+}
+
+/* Whether intent in is told by one of its charges, one as far along as it
+ * (state_rank()): the charge then stands for the payment, and the intent
+ * is not counted beside it. */
+static int
+superseded(const struct run *r, const struct txn *in)
+{
+	uint32_t k;
+
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		if (state_rank(r->txns[k - 1].state) >= state_rank(in->state))
+			return 1;
+	return 0;
+}
+
+enum { HELD_MATCHED, HELD_CLAIM, HELD_REF };
+
+static const char *
+held_field(const struct txn *t, int which)
+{
+	return which == HELD_MATCHED ? t->matched : which == HELD_CLAIM ?
+	    t->claim : t->order_ref;
+}
+
+/* A field of c's payment: c's, or the first of its intent's and of the
+ * intent's charges' when c is part of one. */
+static const char *
+payment_field(const struct run *r, const struct txn *c, int which)
+{
+	const struct txn *in;
+	const char *v;
+	uint32_t k;
+
+	if ((in = intent_of(r, c)) == NULL)
+		return held_field(c, which);
+	if ((v = held_field(in, which)) != NULL)
+		return v;
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		if ((v = held_field(&r->txns[k - 1], which)) != NULL)
+			return v;
+	return NULL;
+}
+
+/* Whether the report of c's payment (c, or its intent or the intent's
+ * charges) names the order held. */
+static int
+payment_names(const struct run *r, const struct txn *c, const char *held)
+{
+	const struct txn *in;
+	uint32_t k;
+
+	if ((in = intent_of(r, c)) == NULL)
+		return c->order_ref != NULL && same_order(held, c->order_ref);
+	if (in->order_ref != NULL && same_order(held, in->order_ref))
+		return 1;
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		if (r->txns[k - 1].order_ref != NULL && same_order(held,
+		    r->txns[k - 1].order_ref))
+			return 1;
+	return 0;
+}
+
+/*
+ * The order that transaction t belongs to, or NULL while it belongs to
+ * none: the one it was matched to, in this run or in the store; else the
+ * one that claims it before the store has it (see claim_chunk()); else the
+ * one the provider's report names in its metadata, invoice or custom field
+ * (order_ref, not a description), whether or not that order has come yet.
+ * A refund whose charge is known is that charge's; a payment intent and its
+ * charges are one payment, whose order is the first any of them has.
+ * *named tells whether the report names the order.
+ */
+static const char *
+holder(const struct run *r, const struct txn *t, int *named)
+{
+	const struct txn *c = t;
+	const char *h;
+
+	if (t->kind == PAYMENT_REFUND && t->parent_idx != 0)
+		c = &r->txns[t->parent_idx - 1];
+	if ((h = payment_field(r, c, HELD_MATCHED)) == NULL &&
+	    (h = payment_field(r, c, HELD_CLAIM)) == NULL &&
+	    (h = payment_field(r, c, HELD_REF)) == NULL &&
+	    (h = t->matched) == NULL && (h = t->claim) == NULL)
+		h = t->order_ref;
+	*named = h != NULL && (payment_names(r, c, h) ||
+	    (t->order_ref != NULL && same_order(h, t->order_ref)));
+	return h;
+}
+
+static void collect(struct run *, uint32_t, const char *, int);
+
+/* Add transaction idx to the order's, and a charge's refunds with it. */
+static void
+take(struct run *r, uint32_t idx, const char *key)
+{
 	uint32_t c;
 
-	if (t->mark == r->mark)
-		return;
-	t->mark = r->mark;
-	if (r->nfound == r->capfound) {
-		r->capfound = r->capfound ? r->capfound * 2 : 16;
-		r->found = xrealloc(r->found, r->capfound * sizeof(*r->found));
-	}
-	r->found[r->nfound++] = idx;
-	if (t->kind == PAYMENT_CHARGE)
-		for (c = t->first_child; c != 0;
+	txn_list_add(&r->found, &r->nfound, &r->capfound, idx);
+	if (r->txns[idx].kind == PAYMENT_CHARGE)
+		for (c = r->txns[idx].first_child; c != 0;
 		    c = r->txns[c - 1].next_sibling)
-			collect(r, c - 1);
+			collect(r, c - 1, key, 1);
+}
+
+/* Collect transaction idx, and a charge's refunds, for the order whose
+ * cleaned id is key; one that belongs to another order goes to taken.  The
+ * refunds of a charge the order holds are its own (refund is 1), whatever
+ * order they name.  A payment intent and its charges come together, the
+ * intent left out when a charge stands for it (superseded()). */
+static void
+collect(struct run *r, uint32_t idx, const char *key, int refund)
+{
+	const struct txn *in;
+	const char *h;
+	uint32_t ii = 0, k;
+	int named;
+
+	if (r->txns[idx].mark == r->mark)
+		return;
+	r->txns[idx].mark = r->mark;
+	if ((in = intent_of(r, &r->txns[idx])) != NULL) {
+		ii = in - r->txns;
+		r->txns[ii].mark = r->mark;
+		for (k = in->first_charge; k != 0;
+		    k = r->txns[k - 1].next_charge)
+			r->txns[k - 1].mark = r->mark;
+	}
+	if (!refund && (h = holder(r, &r->txns[idx], &named)) != NULL &&
+	    !same_order(h, key)) {
+		txn_list_add(&r->taken, &r->ntaken, &r->captaken, idx);
+		return;
+	}
+	if (in == NULL) {
+		take(r, idx, key);
+		return;
+	}
+	if (!superseded(r, in))
+		take(r, ii, key);
+	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
+		take(r, k - 1, key);
 }
 
 /* The id of order as text (in idnum when it is a number), or NULL. */
@@ -698,29 +951,30 @@ order_id(const json_t *order, char idnum[32])
 	return jstr(order, "id");
 }
 
-/* The transactions of the order with id (cleaned) and payment.transaction_id
- * tid into r->found. */
+/* The transactions of the order with id key (cleaned, see order_key())
+ * and payment.transaction_id tid into r->found, and those of them that
+ * belong to another order into r->taken. */
 static void
-find_txns(struct run *r, const char *id, const char *tid)
+find_txns(struct run *r, const char *key, const char *tid)
 {
 	uint32_t p;
 
-	r->nfound = 0;
+	r->nfound = r->ntaken = 0;
 	r->mark++;
-	if (id != NULL)
-		for (p = index_first(&r->by_ref, id); p != 0;
-		    p = r->by_ref.posts[p - 1].next)
-			collect(r, r->by_ref.posts[p - 1].value);
+	for (p = index_first(&r->by_ref, key); p != 0;
+	    p = r->by_ref.posts[p - 1].next)
+		collect(r, r->by_ref.posts[p - 1].value, key, 0);
 	if (tid != NULL)
 		for (p = index_first(&r->by_tid, tid); p != 0;
 		    p = r->by_tid.posts[p - 1].next)
-			collect(r, r->by_tid.posts[p - 1].value);
+			collect(r, r->by_tid.posts[p - 1].value, key, 0);
 }
 
 struct tally {
 	int64_t		 captured, refunded, fees, net, total;
 	unsigned	 ncaptured, nauthorized, npending, nfailed;
 	int		 other_currency;
+	const char	*overflow;	/* the sum that does not fit, or NULL */
 	const char	*currency;
 	int		 exponent;
 };
@@ -748,7 +1002,7 @@ classify(struct run *r, int cod, struct tally *tl)
 			if (t->state == PAYMENT_SUCCEEDED &&
 			    money_add(tl->refunded, t->amount,
 			    &tl->refunded) == -1)
-				tl->refunded = INT64_MAX / 2;
+				tl->overflow = "refunds";
 			continue;
 		}
 		if (t->state == PAYMENT_AUTHORIZED) {
@@ -760,23 +1014,31 @@ classify(struct run *r, int cod, struct tally *tl)
 			continue;
 		}
 		tl->ncaptured++;
+		if (money_add(tl->captured, t->amount, &tl->captured) == -1)
+			tl->overflow = "captured charges";
+		if (money_add(tl->fees, t->fee, &tl->fees) == -1)
+			tl->overflow = "fees";
 		/* a refund the charge reports and no refund object shows */
-		extra = t->refunded - t->linked;
-		if (money_add(tl->captured, t->amount, &tl->captured) == -1 ||
-		    money_add(tl->fees, t->fee, &tl->fees) == -1 ||
-		    (extra > 0 && money_add(tl->refunded, extra,
-		    &tl->refunded) == -1))
-			tl->captured = INT64_MAX / 2;
+		if (unlinked_refunds(t, &extra) == -1 ||
+		    money_add(tl->refunded, extra, &tl->refunded) == -1)
+			tl->overflow = "refunds";
 	}
-	tl->net = tl->captured - tl->refunded;
+	if (tl->overflow == NULL && money_sub(tl->captured, tl->refunded,
+	    &tl->net) == -1)
+		tl->overflow = "captured charges less refunds";
 	if (tl->other_currency)
 		return CURRENCY_MISMATCH;
+	if (tl->overflow != NULL)
+		return AMOUNT_OVERFLOW;
 	if (tl->ncaptured == 0) {
 		if (tl->nauthorized > 0 || tl->npending > 0)
 			return PENDING;
 		if (cod && tl->refunded == 0)
 			return COD;
-		return tl->refunded > 0 ? REFUNDED : UNPAID;
+		if (tl->refunded > 0)
+			return REFUNDED;
+		/* a fully discounted order owes nothing */
+		return tl->total == 0 ? PAID : UNPAID;
 	}
 	if (tl->refunded > 0 && tl->net <= 0)
 		return REFUNDED;
@@ -1001,28 +1263,54 @@ sum_transactions(struct run *r)
 
 	for (i = 0; i < r->ntxns; i++) {
 		t = &r->txns[i];
-		if (!t->in_file)
-			continue;
+		if (!t->in_file || (intent_of(r, t) == t && superseded(r, t)))
+			continue;	/* one of its charges counts for it */
 		s = summary_for(r, t->currency, t->created);
 		s->ntxns++;
 		if (t->state != PAYMENT_SUCCEEDED)
 			continue;
-		money_add(s->fees, t->fee, &s->fees);
+		if (money_add(s->fees, t->fee, &s->fees) == -1)
+			s->overflow |= SUM_FEES;
 		if (t->kind == PAYMENT_CHARGE) {
-			money_add(s->gross, t->amount, &s->gross);
-			extra = t->refunded - t->linked;
-			if (extra > 0)
-				money_add(s->refunds, extra, &s->refunds);
-		} else if (t->kind == PAYMENT_REFUND)
-			money_add(s->refunds, t->amount, &s->refunds);
+			if (money_add(s->gross, t->amount, &s->gross) == -1)
+				s->overflow |= SUM_GROSS;
+			if (unlinked_refunds(t, &extra) == -1 ||
+			    money_add(s->refunds, extra, &s->refunds) == -1)
+				s->overflow |= SUM_REFUNDS;
+		} else if (t->kind == PAYMENT_REFUND &&
+		    money_add(s->refunds, t->amount, &s->refunds) == -1)
+			s->overflow |= SUM_REFUNDS;
 	}
+}
+
+/* A sum of the summary: the amount, or null when it does not fit. */
+static json_t *
+summary_amount(const struct summary *s, unsigned bit, int64_t v)
+{
+	return s->overflow & bit ? json_null() : json_integer(v);
+}
+
+/* The message of amount_overflow: what adds up beyond what int64_t
+ * holds, in the currency's units. */
+static void
+add_overflow(json_t *errors, const char *field, const char *what,
+    const char *currency)
+{
+	const struct money_currency *c = money_currency(currency);
+	char max[40];
+
+	reject_addf(errors, "amount_overflow", field, "the %s add up to "
+	    "more than %s %s, the most an amount can be", what,
+	    money_format(INT64_MAX, c != NULL ? c->exponent : 2, max,
+	    sizeof(max)), currency);
 }
 
 static void
 write_summaries(struct run *r)
 {
 	struct summary *s;
-	json_t *counts, *line;
+	json_t *counts, *line, *errors, *net;
+	int64_t v;
 	size_t i;
 	int c;
 
@@ -1030,17 +1318,38 @@ write_summaries(struct run *r)
 		qsort(r->sums, r->nsums, sizeof(*r->sums), cmp_summary);
 	for (i = 0; i < r->nsums; i++) {
 		s = &r->sums[i];
-		if ((counts = json_object()) == NULL)
+		if ((counts = json_object()) == NULL ||
+		    (errors = json_array()) == NULL)
 			xnomem();
 		for (c = 0; c < NCLASSES; c++)
 			set(counts, class_names[c], json_integer(s->counts[c]));
-		line = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, "
+		if (s->overflow & SUM_GROSS)
+			add_overflow(errors, "gross", "captured charges",
+			    s->currency);
+		if (s->overflow & SUM_FEES)
+			add_overflow(errors, "fees", "fees", s->currency);
+		if (s->overflow & SUM_REFUNDS)
+			add_overflow(errors, "refunds", "refunds",
+			    s->currency);
+		if (s->overflow != 0)
+			net = json_null();
+		else if (money_sub(s->gross, s->refunds, &v) == -1 ||
+		    money_sub(v, s->fees, &v) == -1) {
+			add_overflow(errors, "net", "captured charges less "
+			    "refunds and fees", s->currency);
+			net = json_null();
+		} else
+			net = json_integer(v);
+		line = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, "
 		    "s:o}", "type", "summary", "currency", s->currency, "day",
 		    s->day, "transactions", (json_int_t)s->ntxns, "gross",
-		    (json_int_t)s->gross, "fees", (json_int_t)s->fees,
-		    "refunds", (json_int_t)s->refunds, "net",
-		    (json_int_t)(s->gross - s->refunds - s->fees), "orders",
-		    counts);
+		    summary_amount(s, SUM_GROSS, s->gross), "fees",
+		    summary_amount(s, SUM_FEES, s->fees), "refunds",
+		    summary_amount(s, SUM_REFUNDS, s->refunds), "net", net,
+		    "orders", counts);
+		if (line != NULL && json_array_size(errors) > 0)
+			set(line, "errors", json_incref(errors));
+		json_decref(errors);
 		report_line(r, line);
 	}
 }
@@ -1049,6 +1358,7 @@ static void
 write_orphans(struct run *r)
 {
 	struct txn *t, *c;
+	const char *h;
 	json_t *line;
 	char when[32];
 	size_t i;
@@ -1059,11 +1369,21 @@ write_orphans(struct run *r)
 		    t->state == PAYMENT_FAILED)
 			continue;
 		c = t->parent_idx ? &r->txns[t->parent_idx - 1] : NULL;
-		if (t->matched == NULL && c != NULL && c->matched != NULL)
+		if (t->matched == NULL && c != NULL && c->matched != NULL) {
 			t->matched = c->matched;   /* a refund of an order
 						    * settled before */
+			t->dirty = 1;
+		}
+		if (t->matched == NULL && intent_of(r, t) != NULL &&
+		    (h = payment_field(r, t, HELD_MATCHED)) != NULL) {
+			t->matched = h;		/* one payment with a
+						 * transaction matched */
+			t->dirty = 1;
+		}
 		if (t->matched != NULL)
 			continue;
+		if (intent_of(r, t) == t && superseded(r, t))
+			continue;		/* its charge is reported */
 		r->norphans++;
 		line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
 		    "type", "orphan", "provider", t->provider,
@@ -1093,42 +1413,87 @@ write_orphans(struct run *r)
 	}
 }
 
+/* A transaction as the store takes it; the strings stay t's. */
+static void
+txn_payment(const struct txn *t, struct payment_txn *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->provider = t->provider;
+	p->id = t->id;
+	p->parent = t->parent;
+	p->order_ref = t->order_ref;
+	p->alt_ref = t->alt_ref;
+	p->intent = t->intent;
+	p->email = t->email;
+	p->card = t->card;
+	memcpy(p->card_country, t->card_country, 3);
+	memcpy(p->ip_country, t->ip_country, 3);
+	memcpy(p->currency, t->currency, 4);
+	p->kind = t->kind;
+	p->state = t->state;
+	p->amount = t->amount;
+	p->refunded = t->refunded;
+	p->fee = t->fee;
+	p->created = t->created;
+	p->risky = t->risky;
+}
+
+/* A transaction to write, and the order it is written for: rows are
+ * written sorted by provider and id, the order in which PostgreSQL then
+ * locks them, the same in every run, so that two runs cannot deadlock. */
+struct keyed {
+	const char	*provider, *id, *order;
+	uint32_t	 idx;
+};
+
+static int
+cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->provider, y->provider);
+
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+/* Add transaction idx, for order, to a growing list. */
+static void
+keyed_add(struct keyed **list, size_t *n, size_t *cap, const struct txn *t,
+    uint32_t idx, const char *order)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	(*list)[*n].provider = t->provider;
+	(*list)[*n].id = t->id;
+	(*list)[*n].order = order;
+	(*list)[(*n)++].idx = idx;
+}
+
 /* Write what changed to the store, in one transaction. */
 static void
 save_store(struct run *r, struct paystore *ps)
 {
 	struct payment_txn p;
-	struct txn *t;
-	size_t i;
+	struct keyed *rows = NULL;
+	size_t nrows = 0, cap = 0, i;
 
+	for (i = 0; i < r->ntxns; i++)
+		if (r->txns[i].dirty)
+			keyed_add(&rows, &nrows, &cap, &r->txns[i], i, NULL);
+	if (nrows == 0)
+		return;
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof(*rows), cmp_keyed);
 	store_begin(ps->store);
-	for (i = 0; i < r->ntxns; i++) {
-		t = &r->txns[i];
-		if (!t->dirty)
-			continue;
-		memset(&p, 0, sizeof(p));
-		p.provider = t->provider;
-		p.id = t->id;
-		p.parent = t->parent;
-		p.order_ref = t->order_ref;
-		p.alt_ref = t->alt_ref;
-		p.intent = t->intent;
-		p.email = t->email;
-		p.card = t->card;
-		memcpy(p.card_country, t->card_country, 3);
-		memcpy(p.ip_country, t->ip_country, 3);
-		memcpy(p.currency, t->currency, 4);
-		p.kind = t->kind;
-		p.state = t->state;
-		p.amount = t->amount;
-		p.refunded = t->refunded;
-		p.fee = t->fee;
-		p.created = t->created;
-		p.risky = t->risky;
-		paystore_save(ps, &p, t->matched, r->now);
+	for (i = 0; i < nrows; i++) {
+		txn_payment(&r->txns[rows[i].idx], &p);
+		paystore_save(ps, &p, r->txns[rows[i].idx].matched, r->now);
+		r->txns[rows[i].idx].dirty = 0;
 	}
 	paystore_flush(ps);
 	store_commit(ps->store);
+	free(rows);
 }
 
 /* Bring in from the store what a chunk of orders may need: the
@@ -1162,48 +1527,209 @@ load_for_orders(struct run *r, struct paystore *ps, json_t *const *orders,
 	arena_release(&scratch);
 }
 
-/* One order: classify, set its payment and risk, and write it out. */
-static void
-reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
-    json_t *errors)
+/* What an order needs to be reconciled: an id (*id, in idnum when it is a
+ * number), a total in minor units (*total) and a known currency, which is
+ * returned; else NULL, with the errors in errors. */
+static const struct money_currency *
+order_checks(const json_t *order, char idnum[32], const char **id,
+    int64_t *total, json_t *errors)
 {
-	const json_t *totals, *total_v;
-	json_t *payment, *ids, *risk;
-	const struct money_currency *cur;
-	const char *id_text, *method, *tid, *matched = NULL;
-	char idbuf[128], idnum[32], a[40], b[40];
-	struct tally tl;
-	enum class cls;
-	int score, offset;
-	int64_t created = 0;
-	size_t i;
-	struct txn *t;
+	const json_t *total_v;
+	const struct money_currency *cur = NULL;
+	const char *currency;
 
-	memset(&tl, 0, sizeof(tl));
-	id_text = order_id(order, idnum);
-	totals = json_object_get(order, "totals");
-	total_v = json_object_get(totals, "total");
-	tl.currency = jstr(order, "currency");
-	if (id_text == NULL)
+	*id = order_id(order, idnum);
+	total_v = json_object_get(json_object_get(order, "totals"), "total");
+	currency = jstr(order, "currency");
+	if (*id == NULL)
 		reject_add(errors, "missing_field", "id", "the order has no id");
 	if (!json_is_integer(total_v))
 		reject_add(errors, total_v == NULL ? "missing_field" :
 		    "bad_amount", "totals.total", "totals.total must be a "
 		    "whole number of minor units");
-	if (tl.currency == NULL || (cur = money_currency(tl.currency)) ==
-	    NULL) {
-		reject_add(errors, tl.currency == NULL ? "missing_field" :
+	else
+		*total = json_integer_value(total_v);
+	if (currency == NULL || (cur = money_currency(currency)) == NULL)
+		reject_add(errors, currency == NULL ? "missing_field" :
 		    "bad_currency", "currency", "the order's currency is not "
 		    "an ISO 4217 code");
-		cur = NULL;
+	return json_array_size(errors) > 0 ? NULL : cur;
+}
+
+/* What the store returns of a transaction while it is claimed: the order
+ * it has (another run's, when that run was first) and the order its
+ * report names, if this run did not know them. */
+static void
+refresh_stored(void *arg, const struct payment_txn *p, const char *matched)
+{
+	struct run *r = arg;
+	struct txn *t;
+	char kbuf[512];
+	uint32_t post;
+
+	if ((post = index_first(&r->by_key, txn_key(p->provider, p->id, kbuf,
+	    sizeof(kbuf)))) == 0) {
+		add_txn(r, p, NULL, 1, matched);
+		return;
 	}
-	if (json_array_size(errors) > 0) {
+	t = &r->txns[r->by_key.posts[post - 1].value];
+	if (t->matched == NULL && matched != NULL)
+		t->matched = save(&r->arena, matched);
+	if (t->order_ref == NULL && p->order_ref != NULL)
+		t->order_ref = save(&r->arena, p->order_ref);
+}
+
+/* The order the store holds a claimed transaction for: the claim's, but
+ * for a run that was first after all. */
+static void
+claimed(void *arg, const char *provider, const char *id, const char *holder)
+{
+	struct run *r = arg;
+	struct txn *t;
+	char kbuf[512];
+	uint32_t post;
+
+	if (holder == NULL || (post = index_first(&r->by_key, txn_key(provider,
+	    id, kbuf, sizeof(kbuf)))) == 0)
+		return;
+	t = &r->txns[r->by_key.posts[post - 1].value];
+	if (t->matched == NULL || strcmp(t->matched, holder) != 0)
+		t->matched = save(&r->arena, holder);
+}
+
+/*
+ * Claim in the store, before any order of the chunk is written out, the
+ * charges its orders would take, so that another run reconciling at the
+ * same time cannot count them too.  The orders are looked at in their
+ * order, as reconcile() will, each claiming what belongs to no order yet;
+ * then, in one store transaction, the claimed payments are locked by id
+ * and payment intent, their rows read again, and each claim that no other
+ * run has made since this one read the store is written.  A charge that
+ * another run took is that run's order's here too, and reconcile() finds
+ * it taken.  Returns the number of claims: the rows read again may bring
+ * charges of the orders that no order holds, so the caller calls again
+ * until there are none, and reconcile() then counts only charges the store
+ * holds for the order.
+ */
+static size_t
+claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
+    size_t n, json_t *errors)
+{
+	struct keyed *claims = NULL;
+	struct payment_txn *rows;
+	struct arena scratch;
+	const char **keys = NULL, **ids = NULL, **owners, *id, *key, *h;
+	const char *claimant;
+	size_t nclaims = 0, capclaims = 0, nkeys = 0, capkeys = 0, nids = 0;
+	size_t capids = 0, nrows = 0, from, i, j;
+	char idnum[32], idbuf[128], kbuf[512];
+	struct txn *t;
+	int64_t total;
+	int named;
+
+	for (i = 0; i < n; i++) {
+		if (order_checks(orders[i], idnum, &id, &total,
+		    errors) == NULL) {
+			json_array_clear(errors);
+			continue;
+		}
+		key = order_key(id, idbuf);
+		find_txns(r, key, jstr(json_object_get(orders[i], "payment"),
+		    "transaction_id"));
+		for (j = 0, claimant = NULL; j < r->nfound; j++) {
+			t = &r->txns[r->found[j]];
+			if (t->kind != PAYMENT_CHARGE || t->matched != NULL ||
+			    t->claim != NULL)
+				continue;
+			if (claimant == NULL)
+				claimant = save(&r->arena, id);
+			t->claim = claimant;
+			keyed_add(&claims, &nclaims, &capclaims, t,
+			    r->found[j], claimant);
+		}
+	}
+	if (nclaims == 0)
+		return 0;
+	qsort(claims, nclaims, sizeof(*claims), cmp_keyed);
+
+	memset(&scratch, 0, sizeof(scratch));
+	for (i = 0; i < nclaims; i++) {
+		t = &r->txns[claims[i].idx];
+		t->claim = NULL;
+		list_add(&keys, &nkeys, &capkeys, save(&scratch,
+		    txn_key(t->provider, t->id, kbuf, sizeof(kbuf))));
+		list_add(&ids, &nids, &capids, t->id);
+		if (t->intent != NULL) {
+			list_add(&keys, &nkeys, &capkeys, save(&scratch,
+			    txn_key(t->provider, t->intent, kbuf,
+			    sizeof(kbuf))));
+			list_add(&ids, &nids, &capids, t->intent);
+		}
+	}
+	store_begin(ps->store);
+	paystore_lock(ps, keys, nkeys);
+	from = r->ntxns;
+	paystore_find(ps, PAYSTORE_TID, ids, nids, refresh_stored, r);
+	expand(r, ps, from);
+	build_indexes(r, from);
+
+	rows = xcalloc(nclaims, sizeof(*rows));
+	owners = xcalloc(nclaims, sizeof(*owners));
+	for (i = 0; i < nclaims; i++) {
+		t = &r->txns[claims[i].idx];
+		if ((h = holder(r, t, &named)) != NULL && !same_order(h,
+		    order_key(claims[i].order, idbuf)))
+			continue;	/* another run's, or named another */
+		t->matched = claims[i].order;
+		txn_payment(t, &rows[nrows]);
+		owners[nrows++] = claims[i].order;
+	}
+	paystore_claim(ps, rows, owners, nrows, r->now, claimed, r);
+	store_commit(ps->store);
+	free(rows);
+	free(owners);
+	free(keys);
+	free(ids);
+	free(claims);
+	arena_release(&scratch);
+	return nclaims;
+}
+
+/* Transaction t is the order's whose id is matched (key cleaned). */
+static void
+match(struct txn *t, const char *matched, const char *key)
+{
+	t->matched_now = 1;
+	if (t->matched == NULL || !same_order(t->matched, key)) {
+		t->matched = matched;
+		t->dirty = 1;
+	}
+}
+
+/* One order: classify, set its payment and risk, and write it out. */
+static void
+reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
+    json_t *errors)
+{
+	json_t *payment, *ids, *risk;
+	const struct money_currency *cur;
+	const char *id_text, *method, *tid, *matched = NULL, *key, *h;
+	char idbuf[128], idnum[32], a[40], b[40];
+	struct tally tl;
+	enum class cls;
+	int score, offset, named;
+	int64_t created = 0;
+	size_t i;
+	struct txn *t;
+
+	memset(&tl, 0, sizeof(tl));
+	if ((cur = order_checks(order, idnum, &id_text, &tl.total,
+	    errors)) == NULL) {
 		reject_write(rejects, order, errors);
 		return;
 	}
 	tl.currency = cur->code;
 	tl.exponent = cur->exponent;
-	tl.total = json_integer_value(total_v);
 	if ((payment = json_object_get(order, "payment")) == NULL ||
 	    !json_is_object(payment)) {
 		set(order, "payment", json_object());
@@ -1211,16 +1737,25 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	}
 	method = jstr(payment, "method");
 	tid = jstr(payment, "transaction_id");
-	find_txns(r, payment_ref_clean(id_text, idbuf, sizeof(idbuf)), tid);
+	key = order_key(id_text, idbuf);
+	find_txns(r, key, tid);
 	cls = classify(r, method != NULL && strcmp(method, "cod") == 0, &tl);
 
-	/* the payment section: the class and the numbers */
+	/* the payment section: the class and the numbers, none of which
+	 * is right when a sum does not fit */
 	ids = txn_ids(r, 0);
 	set(payment, "status", json_string(class_names[cls]));
-	set(payment, "paid", json_integer(tl.net));
-	set(payment, "captured", json_integer(tl.captured));
-	set(payment, "refunded", json_integer(tl.refunded));
-	set(payment, "fees", json_integer(tl.fees));
+	if (cls == AMOUNT_OVERFLOW) {
+		json_object_del(payment, "paid");
+		json_object_del(payment, "captured");
+		json_object_del(payment, "refunded");
+		json_object_del(payment, "fees");
+	} else {
+		set(payment, "paid", json_integer(tl.net));
+		set(payment, "captured", json_integer(tl.captured));
+		set(payment, "refunded", json_integer(tl.refunded));
+		set(payment, "fees", json_integer(tl.fees));
+	}
 	set(payment, "transactions", ids);
 	set(payment, "checked_at", json_string(r->now_text));
 	risk = assess_risk(r, order, tl.currency, tl.total, &score);
@@ -1231,11 +1766,10 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		t = &r->txns[r->found[i]];
 		if (matched == NULL)
 			matched = save(&r->arena, id_text);
-		t->matched_now = 1;
-		if (t->matched == NULL || strcmp(t->matched, matched) != 0) {
-			t->matched = matched;
-			t->dirty = 1;
-		}
+		match(t, matched, key);
+		/* an intent one of its charges stands for is the order's too */
+		if (t->intent_idx != 0)
+			match(&r->txns[t->intent_idx - 1], matched, key);
 	}
 	if (jstr(order, "created_at") == NULL ||
 	    rfc3339_parse(jstr(order, "created_at"), &created, &offset) == -1)
@@ -1283,8 +1817,21 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		reject_addf(errors, "partially_refunded", "payment", "%s of %s "
 		    "%s kept after refunds", a, b, tl.currency);
 		break;
+	case AMOUNT_OVERFLOW:
+		add_overflow(errors, "payment", tl.overflow, tl.currency);
+		break;
 	default:
 		break;
+	}
+	for (i = 0; i < r->ntaken; i++) {
+		t = &r->txns[r->taken[i]];
+		h = holder(r, t, &named);
+		reject_addf(errors, "transaction_taken", tid != NULL &&
+		    (strcmp(tid, t->id) == 0 || (t->intent != NULL &&
+		    strcmp(tid, t->intent) == 0)) ? "payment.transaction_id" :
+		    "payment", "transaction '%s' belongs to order '%s', %s",
+		    t->id, h, named ? "which the provider names" :
+		    "which claimed it first");
 	}
 	if (cls == DUPLICATE)
 		report_line(r, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}",
@@ -1326,6 +1873,7 @@ run_release(struct run *r)
 	free(r->sums);
 	free(r->means);
 	free(r->found);
+	free(r->taken);
 }
 
 int
@@ -1425,6 +1973,9 @@ main(int argc, char *argv[])
 			status = st;
 	}
 	build_indexes(&r, 0);
+	/* What was read is kept before any order claims it: a claim then
+	 * writes only the order of a row, not the row with its indexes. */
+	save_store(&r, &ps);
 
 	jsonl_open(&in, argc - optind, argv + optind);
 	if ((errors = json_array()) == NULL)
@@ -1435,6 +1986,8 @@ main(int argc, char *argv[])
 		    jsonl_read(&in, &rejects)) != NULL; norders++)
 			orders[norders] = order;
 		load_for_orders(&r, &ps, orders, norders);
+		while (claim_chunk(&r, &ps, orders, norders, errors) > 0)
+			continue;
 		for (i = 0; i < norders; i++) {
 			reconcile(&r, orders[i], &rejects, errors);
 			json_array_clear(errors);

@@ -256,6 +256,23 @@ money_add(int64_t a, int64_t b, int64_t *sum)
 }
 
 int
+money_sub(int64_t a, int64_t b, int64_t *diff)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return -1;
+	*diff = r;
+	return 0;
+}
+
+int
+money_neg(int64_t a, int64_t *neg)
+{
+	return money_sub(0, a, neg);
+}
+
+int
 money_mul(int64_t a, int64_t b, int64_t *product)
 {
 	int64_t r;

@@ -30,9 +30,12 @@ const struct money_currency *money_currency(const char *code);
  * trailing white space is allowed.  Returns MONEY_OK or an error above. */
 int	money_parse(const char *text, int exponent, int64_t *minor);
 
-/* *sum = a + b, *product = a * b: 0, or -1 on overflow (result unset). */
+/* *sum = a + b, *diff = a - b, *product = a * b, *neg = -a: 0, or -1 on
+ * overflow (result unset; -INT64_MIN is one). */
 int	money_add(int64_t a, int64_t b, int64_t *sum);
+int	money_sub(int64_t a, int64_t b, int64_t *diff);
 int	money_mul(int64_t a, int64_t b, int64_t *product);
+int	money_neg(int64_t a, int64_t *neg);
 
 /* Write amount as a decimal with exponent digits after the point
  * ("-12.50") into buf of size len (40 always suffices); returns buf. */

@@ -853,6 +853,22 @@ set_currency(struct payment_txn *t, const char *code, struct problem *pb,
 	return 0;
 }
 
+/* Make *v, an amount of t's currency, positive: exports write refunds and
+ * fees negative.  The lowest int64_t has no positive twin: amount_overflow,
+ * never a wrapped or undefined negation. */
+static int
+magnitude(int64_t *v, const struct payment_txn *t, int exponent,
+    struct problem *pb, const char *what)
+{
+	char buf[40];
+
+	if (*v >= 0 || money_neg(*v, v) == 0)
+		return 0;
+	return fail(pb, "amount_overflow", "%s %s %s has no positive amount "
+	    "that fits", what, money_format(*v, exponent, buf, sizeof(buf)),
+	    t->currency);
+}
+
 /* A decimal amount as people's exports write it ("$1,234.56",
  * "1.234,56", "12.00 USD") in major units into minor units, signed.  A
  * currency sign or code is dropped only when white space or nothing but
@@ -945,6 +961,27 @@ parse_api_decimal(const char *text, int exponent, int64_t *minor,
 	return 0;
 }
 
+/* Whole minor units as text ("1299", "-50"), all of it, within int64_t:
+ * never clamped to the largest amount as strtoll() leaves it. */
+static int
+parse_minor(const char *text, int64_t *out, struct problem *pb,
+    const char *what)
+{
+	char *end;
+	long long v;
+
+	if (text != NULL) {
+		errno = 0;
+		v = strtoll(text, &end, 10);
+		if (errno == 0 && end != text && *end == '\0') {
+			*out = v;
+			return 0;
+		}
+	}
+	return fail(pb, "bad_amount", "%s '%.40s' is not a whole number of "
+	    "minor units", what, text != NULL ? text : "");
+}
+
 static int
 pow10_mul(int64_t v, int exponent, int64_t *out)
 {
@@ -971,23 +1008,24 @@ json_amount(const json_t *v, int minor, int exponent, int64_t *out,
 		return 0;
 	}
 	if (json_is_string(v)) {
-		if (minor) {
-			char *end;
-			const char *s = json_string_value(v);
-
-			errno = 0;
-			*out = strtoll(s, &end, 10);
-			if (errno == 0 && *end == '\0' && end != s)
-				return 0;
-			return fail(pb, "bad_amount", "%s '%.40s' is not a "
-			    "whole number of minor units", what, s);
-		}
+		if (minor)
+			return parse_minor(json_string_value(v), out, pb, what);
 		return parse_api_decimal(json_string_value(v), exponent, out,
 		    pb, what);
 	}
 	if (v == NULL || json_is_null(v))
 		return fail(pb, "bad_amount", "the %s is missing", what);
 	return fail(pb, "bad_amount", "the %s is not a number", what);
+}
+
+/* An optional amount in minor units: v NULL or null leaves *out. */
+static int
+opt_minor(const json_t *v, int64_t *out, struct problem *pb,
+    const char *what)
+{
+	if (v == NULL || json_is_null(v))
+		return 0;
+	return json_amount(v, 1, 0, out, pb, what);
 }
 
 static const char *
@@ -1080,9 +1118,10 @@ stripe_object(struct payment_reader *r, const json_t *o,
     struct payment_txn *t, struct problem *pb)
 {
 	const char *type = jstr(o, "object"), *status = jstr(o, "status");
-	const char *risk;
+	const char *risk, *id;
 	const json_t *card, *bt, *v;
 	int exponent;
+	int64_t captured = 0;
 
 	t->provider = "stripe";
 	if ((t->id = jid(o, "id", r->idbuf, sizeof(r->idbuf))) == NULL)
@@ -1112,9 +1151,11 @@ stripe_object(struct payment_reader *r, const json_t *o,
 			t->state = PAYMENT_AUTHORIZED;
 		else if (strcmp(status, "succeeded") == 0) {
 			t->state = PAYMENT_SUCCEEDED;
-			v = json_object_get(o, "amount_captured");
-			if (json_is_integer(v) && json_integer_value(v) > 0)
-				t->amount = json_integer_value(v);
+			if (opt_minor(json_object_get(o, "amount_captured"),
+			    &captured, pb, "amount_captured") == -1)
+				return -1;
+			if (captured > 0)
+				t->amount = captured;
 		} else if (strcmp(status, "pending") == 0)
 			t->state = PAYMENT_PENDING;
 		else
@@ -1132,8 +1173,9 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		t->risky = risk != NULL && (strcmp(risk, "elevated") == 0 ||
 		    strcmp(risk, "highest") == 0);
 		if ((bt = jobj(o, "balance_transaction")) != NULL &&
-		    json_is_integer(json_object_get(bt, "fee")))
-			t->fee = json_integer_value(json_object_get(bt, "fee"));
+		    opt_minor(json_object_get(bt, "fee"), &t->fee, pb,
+		    "fee") == -1)
+			return -1;
 	} else if (strcmp(type, "refund") == 0) {
 		t->kind = PAYMENT_REFUND;
 		t->parent = jid(o, "charge", r->parentbuf,
@@ -1151,20 +1193,30 @@ stripe_object(struct payment_reader *r, const json_t *o,
 			t->state = PAYMENT_FAILED;
 	} else if (strcmp(type, "payment_intent") == 0) {
 		/* The intent and its charge are one payment: the charge's
-		 * id, when known, keeps them from counting twice. */
+		 * id, when known, keeps them from counting twice.  It is
+		 * latest_charge's, an id or the charge expanded, or before
+		 * API version 2022-11-15 the first (the latest) of the
+		 * intent's charges list. */
 		t->kind = PAYMENT_CHARGE;
 		t->intent = jstr(o, "id");
-		if (jstr(o, "latest_charge") != NULL)
-			t->id = jid(o, "latest_charge", r->idbuf,
-			    sizeof(r->idbuf));
+		if ((id = jid(o, "latest_charge", r->idbuf,
+		    sizeof(r->idbuf))) != NULL ||
+		    (id = jid(jobj(o, "latest_charge"), "id", r->idbuf,
+		    sizeof(r->idbuf))) != NULL ||
+		    (id = jid(json_array_get(json_object_get(jobj(o,
+		    "charges"), "data"), 0), "id", r->idbuf,
+		    sizeof(r->idbuf))) != NULL)
+			t->id = id;
 		if (json_amount(json_object_get(o, "amount"), 1, exponent,
 		    &t->amount, pb, "amount") == -1)
 			return -1;
-		v = json_object_get(o, "amount_received");
+		if (opt_minor(json_object_get(o, "amount_received"),
+		    &captured, pb, "amount_received") == -1)
+			return -1;
 		if (strcmp(status, "succeeded") == 0) {
 			t->state = PAYMENT_SUCCEEDED;
-			if (json_is_integer(v) && json_integer_value(v) > 0)
-				t->amount = json_integer_value(v);
+			if (captured > 0)
+				t->amount = captured;
 		} else if (strcmp(status, "requires_capture") == 0)
 			t->state = PAYMENT_AUTHORIZED;
 		else if (strcmp(status, "canceled") == 0)
@@ -1182,8 +1234,9 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		if (json_amount(json_object_get(o, "amount"), 1, exponent,
 		    &t->amount, pb, "amount") == -1)
 			return -1;
-		if (json_is_integer(json_object_get(o, "fee")))
-			t->fee = json_integer_value(json_object_get(o, "fee"));
+		if (opt_minor(json_object_get(o, "fee"), &t->fee, pb,
+		    "fee") == -1)
+			return -1;
 		t->state = strcmp(status, "pending") == 0 ||
 		    strcmp(status, "available") == 0 ? PAYMENT_SUCCEEDED :
 		    PAYMENT_FAILED;
@@ -1196,10 +1249,9 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		if (t->kind != PAYMENT_OTHER && src != NULL)
 			t->id = jid(o, "source", r->idbuf, sizeof(r->idbuf));
 	}
-	if (t->amount < 0)
-		t->amount = -t->amount;
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	if (magnitude(&t->amount, t, exponent, pb, "amount") == -1 ||
+	    magnitude(&t->fee, t, exponent, pb, "fee") == -1)
+		return -1;
 	return 0;
 }
 
@@ -1255,7 +1307,9 @@ yookassa_object(struct payment_reader *r, const json_t *o,
 		if (json_amount(json_object_get(v, "value"), 0, exponent,
 		    &income, pb, "income_amount") == -1)
 			return -1;
-		t->fee = t->amount - income;
+		if (money_sub(t->amount, income, &t->fee) == -1)
+			return fail(pb, "amount_overflow", "the fee, amount "
+			    "less income_amount, does not fit");
 	}
 	card = jobj(jobj(o, "payment_method"), "card");
 	set_country(t->card_country, jstr(card, "issuer_country"));
@@ -1294,7 +1348,10 @@ paypal_search(struct payment_reader *r, const json_t *o,
 	    json_amount(json_object_get(fee, "value"), 0, exponent, &t->fee,
 	    pb, "fee_amount") == -1)
 		return -1;
-	t->fee = t->fee < 0 ? -t->fee : 0;	/* as in the download */
+	if (t->fee > 0)				/* as in the download */
+		t->fee = 0;
+	if (magnitude(&t->fee, t, exponent, pb, "fee_amount") == -1)
+		return -1;
 	if (time_of(jstr(ti, "transaction_initiation_date"), &t->created, pb,
 	    "transaction_initiation_date") == -1)
 		return -1;
@@ -1319,8 +1376,8 @@ paypal_search(struct payment_reader *r, const json_t *o,
 		    PAYMENT_PENDING;
 	else
 		t->state = PAYMENT_FAILED;
-	if (t->amount < 0)
-		t->amount = -t->amount;
+	if (magnitude(&t->amount, t, exponent, pb, "transaction_amount") == -1)
+		return -1;
 	t->order_ref = payment_ref_clean(jstr(ti, "invoice_id"), r->refbuf,
 	    sizeof(r->refbuf));
 	if (t->order_ref == NULL)
@@ -1812,10 +1869,10 @@ stripe_balance_row(struct payment_reader *r, struct csvread_row *row,
 	t->intent = field(r, row, C_INTENT);
 	t->email = field(r, row, C_EMAIL);
 	set_country(t->card_country, field(r, row, C_CARD_COUNTRY));
-	if (t->amount < 0)		/* a refund's gross is negative */
-		t->amount = -t->amount;
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	/* a refund's gross is negative */
+	if (magnitude(&t->amount, t, exponent, pb, "gross") == -1 ||
+	    magnitude(&t->fee, t, exponent, pb, "fee") == -1)
+		return -1;
 	return 0;
 }
 
@@ -1892,7 +1949,10 @@ paypal_row(struct payment_reader *r, struct csvread_row *row,
 		return -1;
 	/* PayPal writes fees negative; a refund's positive fee is one it
 	 * gave back, no cost */
-	t->fee = t->fee < 0 ? -t->fee : 0;
+	if (t->fee > 0)
+		t->fee = 0;
+	if (magnitude(&t->fee, t, exponent, pb, "Fee") == -1)
+		return -1;
 	if (date_time_zone(field(r, row, C_DATE), field(r, row, C_TIME),
 	    field(r, row, C_TZ), &t->created) == -1)
 		return fail(pb, "bad_time", "Date '%.20s' Time '%.20s' is not "
@@ -1900,7 +1960,9 @@ paypal_row(struct payment_reader *r, struct csvread_row *row,
 		    "", field(r, row, C_TIME) ? field(r, row, C_TIME) : "");
 	if (type == NULL)
 		type = "";
-	t->amount = gross < 0 ? -gross : gross;
+	t->amount = gross;
+	if (magnitude(&t->amount, t, exponent, pb, "Gross") == -1)
+		return -1;
 	if (contains(type, "refund") || contains(type, "reversal") ||
 	    contains(type, "chargeback") || contains(type, "rückzahlung") ||
 	    contains(type, "erstattung"))
@@ -1985,19 +2047,14 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	if (set_currency(t, cur, pb, &exponent) == -1)
 		return -1;
 	if (m->minor) {
-		char *end;
-
-		errno = 0;
-		t->amount = amount ? strtoll(amount, &end, 10) : 0;
-		if (amount == NULL || errno != 0 || *end != '\0')
-			return fail(pb, "bad_amount", "amount '%.40s' is not "
-			    "a whole number of minor units", amount ? amount :
-			    "");
-		if (field(r, row, C_FEE) != NULL)
-			t->fee = strtoll(field(r, row, C_FEE), NULL, 10);
-		if (field(r, row, C_REFUNDED) != NULL)
-			t->refunded = strtoll(field(r, row, C_REFUNDED),
-			    NULL, 10);
+		if (parse_minor(amount, &t->amount, pb, "amount") == -1)
+			return -1;
+		if (field(r, row, C_FEE) != NULL && parse_minor(field(r, row,
+		    C_FEE), &t->fee, pb, "fee") == -1)
+			return -1;
+		if (field(r, row, C_REFUNDED) != NULL && parse_minor(field(r,
+		    row, C_REFUNDED), &t->refunded, pb, "refunded") == -1)
+			return -1;
 	} else {
 		if (parse_major(amount, exponent, &t->amount, pb,
 		    "amount") == -1)
@@ -2010,8 +2067,8 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 		    "refunded") == -1)
 			return -1;
 	}
-	if (t->fee < 0)
-		t->fee = -t->fee;
+	if (magnitude(&t->fee, t, exponent, pb, "fee") == -1)
+		return -1;
 	if ((cur = field(r, row, C_CREATED)) != NULL &&
 	    generic_time(cur, m->zone, &t->created) == -1)
 		return fail(pb, "bad_time", "'%.40s' is not a time", cur);
@@ -2023,8 +2080,8 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 		t->kind = PAYMENT_OTHER;
 	else
 		t->kind = PAYMENT_CHARGE;
-	if (t->amount < 0)
-		t->amount = -t->amount;
+	if (magnitude(&t->amount, t, exponent, pb, "amount") == -1)
+		return -1;
 	status = field(r, row, C_STATUS);
 	if (in_list(m->failed, status))
 		t->state = PAYMENT_FAILED;
@@ -2044,6 +2101,21 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	set_country(t->card_country, field(r, row, C_CARD_COUNTRY));
 	set_country(t->ip_country, field(r, row, C_IP_COUNTRY));
 	return 0;
+}
+
+/* Every format gives a positive amount (the store holds no other): one
+ * that is still negative is a provider's that has no sign for it. */
+static int
+positive(const struct payment_txn *t, struct problem *pb)
+{
+	const struct money_currency *c = money_currency(t->currency);
+	char buf[40];
+
+	if (t->amount >= 0)
+		return 0;
+	return fail(pb, "bad_amount", "amount %s %s is negative",
+	    money_format(t->amount, c != NULL ? c->exponent : 2, buf,
+	    sizeof(buf)), t->currency);
 }
 
 int
@@ -2070,6 +2142,8 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 			q = &r->queue[r->qnext++];
 			t->line = r->qline;
 			rc = json_txn(r, q->obj, q->hint, t, &pb);
+			if (rc == 1 && (rc = positive(t, &pb)) == 0)
+				rc = 1;
 			if (rc == 1)
 				break;
 			if (rc == -1)
@@ -2096,7 +2170,7 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 			rc = generic_row(r, row, t, &pb);
 			break;
 		}
-		if (rc == 0)
+		if (rc == 0 && (rc = positive(t, &pb)) == 0)
 			break;
 		r->delim = r->format == FMT_GENERIC ? r->map->delim : ',';
 		text = row_text(r, row, &len);

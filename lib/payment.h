@@ -114,8 +114,10 @@ int	 payment_open(struct payment_reader *, const char *path,
 /* The next transaction into *txn: 1, or 0 at the end of the file.  A row
  * or object that is not a transaction it understands, or whose amount,
  * currency or time cannot be read exactly, is written to rejects (codes
- * bad_json, bad_payment, bad_amount, bad_currency, bad_time) with its line
- * and raw text, and skipped. */
+ * bad_json, bad_payment, bad_amount, bad_currency, bad_time, and
+ * amount_overflow for a negative amount with no positive twin in int64_t
+ * or a fee that does not fit) with its line and raw text, and skipped.
+ * The amount of a transaction returned is never negative. */
 int	 payment_next(struct payment_reader *, struct payment_txn *,
 	    struct reject_stream *rejects);
 

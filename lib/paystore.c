@@ -52,6 +52,17 @@ const struct store_migration paystore_migrations[] = {
 	    "CREATE INDEX pay_transactions_parent ON pay_transactions"
 	    " (parent_id)",
 	    NULL },
+	/* A transaction belongs to one order, the one its report names
+	 * when it names one.  Before, the last order to claim a transaction
+	 * took it over: let go of those that contradict the report, so that
+	 * the order it names takes them (a leading '#' is no contradiction,
+	 * as payment_ref_clean() takes it off). */
+	{ "payments", 3,
+	    "UPDATE pay_transactions SET matched_order = NULL"
+	    " WHERE order_ref IS NOT NULL AND matched_order IS NOT NULL"
+	    " AND matched_order <> order_ref"
+	    " AND ltrim(matched_order, '# ') <> order_ref",
+	    NULL },
 };
 const size_t paystore_nmigrations =
     sizeof(paystore_migrations) / sizeof(paystore_migrations[0]);
@@ -188,54 +199,106 @@ text_or_null(const char *s)
 	" intent = excluded.intent, email = excluded.email," \
 	" card = excluded.card, card_country = excluded.card_country," \
 	" ip_country = excluded.ip_country, risky = excluded.risky," \
-	" matched_order = COALESCE(excluded.matched_order," \
-	"  pay_transactions.matched_order)," \
+	" matched_order = COALESCE(pay_transactions.matched_order," \
+	"  excluded.matched_order)," \
 	" updated = excluded.updated"
+/* A claim: the row of a transaction not kept, or the order of one kept
+ * that has none; an order the row has stays.  Nothing else of a kept row
+ * changes, so that only its page is written. */
+#define CLAIM_CONFLICT " ON CONFLICT (provider, txn_id) DO UPDATE SET" \
+	" matched_order = COALESCE(pay_transactions.matched_order," \
+	"  excluded.matched_order)" \
+	" RETURNING provider, txn_id, matched_order"
 #define LITE(i) "json_extract(value, '$[" #i "]')"
 #define PG(i) "e->>" #i
 #define PGI(i) "(e->>" #i ")::bigint"
-
-void
-paystore_flush(struct paystore *ps)
-{
-	char *text;
-	size_t cap, len;
-
-	if (ps->batch == NULL || json_array_size(ps->batch) == 0)
-		return;
-	if (ps->save == NULL)
-		ps->save = store_prepare(ps->store,
-		    "INSERT INTO pay_transactions (" SAVE_COLUMNS ") SELECT "
-		    LITE(0) "," LITE(1) "," LITE(2) "," LITE(3) "," LITE(4) ","
-		    LITE(5) "," LITE(6) "," LITE(7) "," LITE(8) "," LITE(9) ","
-		    LITE(10) "," LITE(11) "," LITE(12) "," LITE(13) ","
-		    LITE(14) "," LITE(15) "," LITE(16) "," LITE(17) ","
-		    LITE(18) ", $2, $2 FROM json_each($1) WHERE true"
-		    SAVE_CONFLICT,
-		    "INSERT INTO pay_transactions (" SAVE_COLUMNS ") SELECT "
-		    PG(0) "," PG(1) "," PG(2) "," PG(3) "," PG(4) "," PGI(5) ","
-		    PGI(6) "," PGI(7) "," PGI(8) "," PG(9) "," PG(10) ","
-		    PG(11) "," PG(12) "," PG(13) "," PG(14) "," PG(15) ","
-		    PG(16) "," PGI(17) "," PG(18) ", $2::bigint, $2::bigint"
-		    " FROM json_array_elements($1::json) AS e" SAVE_CONFLICT);
-	/* Not json_dumps(): its text comes from jansson's allocator, which
-	 * need not be malloc(3) (see valueblock.h). */
-	text = NULL;
-	cap = len = 0;
-	jsonl_encode(&text, &cap, &len, ps->batch);
-	text = xrealloc(text, len + 1);
-	text[len] = '\0';
-	if (store_exec(ps->save, "si", text, ps->batch_now) == -1)
-		errx(EX_SOFTWARE, "cannot save transactions: %s",
-		    store_error(ps->store));
-	free(text);
-	json_array_clear(ps->batch);
-}
+/* The rows of a JSON batch ($1, made by row_json()) at time $2. */
+#define INSERT_LITE "INSERT INTO pay_transactions (" SAVE_COLUMNS ") SELECT " \
+	LITE(0) "," LITE(1) "," LITE(2) "," LITE(3) "," LITE(4) "," \
+	LITE(5) "," LITE(6) "," LITE(7) "," LITE(8) "," LITE(9) "," \
+	LITE(10) "," LITE(11) "," LITE(12) "," LITE(13) "," \
+	LITE(14) "," LITE(15) "," LITE(16) "," LITE(17) "," \
+	LITE(18) ", $2, $2 FROM json_each($1) WHERE true"
+#define INSERT_PG "INSERT INTO pay_transactions (" SAVE_COLUMNS ") SELECT " \
+	PG(0) "," PG(1) "," PG(2) "," PG(3) "," PG(4) "," PGI(5) "," \
+	PGI(6) "," PGI(7) "," PGI(8) "," PG(9) "," PG(10) "," \
+	PG(11) "," PG(12) "," PG(13) "," PG(14) "," PG(15) "," \
+	PG(16) "," PGI(17) "," PG(18) ", $2::bigint, $2::bigint" \
+	" FROM json_array_elements($1::json) AS e"
+/* One row, its columns as ROW_ARGS() binds them. */
+#define INSERT_ONE "INSERT INTO pay_transactions (" SAVE_COLUMNS ") VALUES (" \
+	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13," \
+	" $14, $15, $16, $17, $18, $19, $20, $20)"
+#define ROW_FMT "sssssiiiissssssssisi"
+#define ROW_ARGS(t, matched, now) \
+	empty_null((t)->provider), empty_null((t)->id), \
+	payment_kind_name((t)->kind), payment_state_name((t)->state), \
+	(t)->currency, (int64_t)(t)->amount, (int64_t)(t)->refunded, \
+	(int64_t)(t)->fee, (int64_t)(t)->created, empty_null((t)->parent), \
+	empty_null((t)->order_ref), empty_null((t)->alt_ref), \
+	empty_null((t)->intent), empty_null((t)->email), \
+	empty_null((t)->card), empty_null((t)->card_country), \
+	empty_null((t)->ip_country), (int64_t)((t)->risky != 0), \
+	empty_null(matched), (now)
 
 static const char *
 empty_null(const char *s)
 {
 	return s == NULL || *s == '\0' ? NULL : s;
+}
+
+/* A row of a batch: its columns in the order of INSERT_PG. */
+static json_t *
+row_json(const struct payment_txn *t, const char *matched)
+{
+	json_t *row;
+
+	row = json_pack("[o,o,s,s,s,I,I,I,I,o,o,o,o,o,o,o,o,i,o]",
+	    text_or_null(t->provider), text_or_null(t->id),
+	    payment_kind_name(t->kind), payment_state_name(t->state),
+	    t->currency, (json_int_t)t->amount, (json_int_t)t->refunded,
+	    (json_int_t)t->fee, (json_int_t)t->created,
+	    text_or_null(t->parent), text_or_null(t->order_ref),
+	    text_or_null(t->alt_ref), text_or_null(t->intent),
+	    text_or_null(t->email), text_or_null(t->card),
+	    text_or_null(t->card_country), text_or_null(t->ip_country),
+	    t->risky != 0, text_or_null(matched));
+	if (row == NULL)
+		xnomem();
+	return row;
+}
+
+/* The text of a batch, NUL-terminated; the caller frees it.  Not
+ * json_dumps(): its text comes from jansson's allocator, which need not be
+ * malloc(3) (see valueblock.h). */
+static char *
+batch_text(const json_t *batch)
+{
+	char *text = NULL;
+	size_t cap = 0, len = 0;
+
+	jsonl_encode(&text, &cap, &len, batch);
+	text = xrealloc(text, len + 1);
+	text[len] = '\0';
+	return text;
+}
+
+void
+paystore_flush(struct paystore *ps)
+{
+	char *text;
+
+	if (ps->batch == NULL || json_array_size(ps->batch) == 0)
+		return;
+	if (ps->save == NULL)
+		ps->save = store_prepare(ps->store, INSERT_LITE SAVE_CONFLICT,
+		    INSERT_PG SAVE_CONFLICT);
+	text = batch_text(ps->batch);
+	if (store_exec(ps->save, "si", text, ps->batch_now) == -1)
+		errx(EX_SOFTWARE, "cannot save transactions: %s",
+		    store_error(ps->store));
+	free(text);
+	json_array_clear(ps->batch);
 }
 
 /* SQLite runs in this process: a prepared statement a row costs less than
@@ -247,19 +310,8 @@ save_one(struct paystore *ps, const struct payment_txn *t,
 {
 	if (ps->save_one == NULL)
 		ps->save_one = store_prepare(ps->store,
-		    "INSERT INTO pay_transactions (" SAVE_COLUMNS ") VALUES ("
-		    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-		    " $14, $15, $16, $17, $18, $19, $20, $20)" SAVE_CONFLICT,
-		    NULL);
-	if (store_exec(ps->save_one, "sssssiiiissssssssisi",
-	    empty_null(t->provider), empty_null(t->id),
-	    payment_kind_name(t->kind), payment_state_name(t->state),
-	    t->currency, (int64_t)t->amount, (int64_t)t->refunded,
-	    (int64_t)t->fee, (int64_t)t->created, empty_null(t->parent),
-	    empty_null(t->order_ref), empty_null(t->alt_ref),
-	    empty_null(t->intent), empty_null(t->email), empty_null(t->card),
-	    empty_null(t->card_country), empty_null(t->ip_country),
-	    (int64_t)(t->risky != 0), empty_null(matched), now) == -1)
+		    INSERT_ONE SAVE_CONFLICT, NULL);
+	if (store_exec(ps->save_one, ROW_FMT, ROW_ARGS(t, matched, now)) == -1)
 		errx(EX_SOFTWARE, "cannot save transaction '%s': %s", t->id,
 		    store_error(ps->store));
 }
@@ -268,8 +320,6 @@ void
 paystore_save(struct paystore *ps, const struct payment_txn *t,
     const char *matched, int64_t now)
 {
-	json_t *row;
-
 	if (store_kind(ps->store) == STORE_SQLITE) {
 		save_one(ps, t, matched, now);
 		return;
@@ -280,18 +330,84 @@ paystore_save(struct paystore *ps, const struct payment_txn *t,
 	if (json_array_size(ps->batch) > 0 && now != ps->batch_now)
 		paystore_flush(ps);
 	ps->batch_now = now;
-	row = json_pack("[o,o,s,s,s,I,I,I,I,o,o,o,o,o,o,o,o,i,o]",
-	    text_or_null(t->provider), text_or_null(t->id), payment_kind_name(t->kind),
-	    payment_state_name(t->state), t->currency, (json_int_t)t->amount,
-	    (json_int_t)t->refunded, (json_int_t)t->fee,
-	    (json_int_t)t->created, text_or_null(t->parent),
-	    text_or_null(t->order_ref), text_or_null(t->alt_ref),
-	    text_or_null(t->intent), text_or_null(t->email),
-	    text_or_null(t->card), text_or_null(t->card_country),
-	    text_or_null(t->ip_country), t->risky != 0,
-	    text_or_null(matched));
-	if (row == NULL || json_array_append_new(ps->batch, row) == -1)
+	if (json_array_append_new(ps->batch, row_json(t, matched)) == -1)
 		xnomem();
 	if (json_array_size(ps->batch) >= BATCH)
 		paystore_flush(ps);
+}
+
+/* Advisory locks of their own: the first key of the two-key form, which
+ * no lock of one bigint key meets. */
+#define LOCK_CLASS "1885434739"
+
+void
+paystore_lock(struct paystore *ps, const char *const *keys, size_t n)
+{
+	if (n == 0 || store_kind(ps->store) != STORE_POSTGRES)
+		return;
+	if (ps->lock == NULL)
+		ps->lock = store_prepare(ps->store,
+		    "SELECT count(pg_advisory_xact_lock(" LOCK_CLASS ", h))"
+		    " FROM (SELECT DISTINCT hashtext(x) AS h"
+		    " FROM unnest($1::text[]) AS x ORDER BY 1) AS s", NULL);
+	store_query(ps->lock, "S", keys, n);
+	while (store_next(ps->lock))
+		continue;
+}
+
+/* The rows a claim returns, to fn. */
+static void
+claimed(struct store_stmt *st, void (*fn)(void *, const char *,
+    const char *, const char *), void *arg)
+{
+	while (store_next(st))
+		if (store_text(st, 0) != NULL && store_text(st, 1) != NULL)
+			fn(arg, store_text(st, 0), store_text(st, 1),
+			    store_text(st, 2));
+}
+
+void
+paystore_claim(struct paystore *ps, const struct payment_txn *txns,
+    const char *const *orders, size_t n, int64_t now, void (*fn)(void *,
+    const char *, const char *, const char *), void *arg)
+{
+	json_t *batch;
+	char *text;
+	size_t i;
+
+	if (store_kind(ps->store) == STORE_SQLITE) {
+		if (ps->claim_one == NULL)
+			ps->claim_one = store_prepare(ps->store,
+			    INSERT_ONE CLAIM_CONFLICT, NULL);
+		for (i = 0; i < n; i++) {
+			if (store_query(ps->claim_one, ROW_FMT,
+			    ROW_ARGS(&txns[i], orders[i], now)) == -1)
+				errx(EX_SOFTWARE, "cannot claim transaction "
+				    "'%s': %s", txns[i].id,
+				    store_error(ps->store));
+			claimed(ps->claim_one, fn, arg);
+		}
+		return;
+	}
+
+	if (ps->claim == NULL)
+		ps->claim = store_prepare(ps->store, INSERT_LITE CLAIM_CONFLICT,
+		    INSERT_PG CLAIM_CONFLICT);
+	if ((batch = json_array()) == NULL)
+		xnomem();
+	for (i = 0; i < n; i++) {
+		if (json_array_append_new(batch, row_json(&txns[i],
+		    orders[i])) == -1)
+			xnomem();
+		if (json_array_size(batch) < BATCH && i + 1 < n)
+			continue;
+		text = batch_text(batch);
+		if (store_query(ps->claim, "si", text, now) == -1)
+			errx(EX_SOFTWARE, "cannot claim transactions: %s",
+			    store_error(ps->store));
+		free(text);
+		claimed(ps->claim, fn, arg);
+		json_array_clear(batch);
+	}
+	json_decref(batch);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -298,10 +299,22 @@ run(struct store *st, const char *sql)
 	PQclear(res);
 }
 
+/* Seconds on the monotonic clock. */
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void
 open_sqlite(struct store *st, const char *path)
 {
-	char sql[128];
+	const struct timespec pause = { 0, 20 * 1000 * 1000 };
+	double deadline;
+	char *msg = NULL;
 	int rc;
 
 	rc = sqlite3_open_v2(path, &st->db,
@@ -315,18 +328,31 @@ open_sqlite(struct store *st, const char *path)
 	}
 	sqlite3_extended_result_codes(st->db, 0);
 	sqlite3_busy_timeout(st->db, st->timeout * 1000);
-	snprintf(sql, sizeof(sql), "PRAGMA journal_mode=WAL; "
-	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-	run(st, sql);
+	/* A file not yet in WAL mode (a new store) needs the file alone to
+	 * switch; with another writer in it, SQLite answers SQLITE_BUSY at
+	 * once rather than call the busy handler, so the switch is tried
+	 * again here until the timeout. */
+	deadline = monotonic() + st->timeout;
+	while ((rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL,
+	    NULL, &msg)) == SQLITE_BUSY && monotonic() < deadline) {
+		sqlite3_free(msg);
+		msg = NULL;
+		nanosleep(&pause, NULL);
+	}
+	sqlite3_free(msg);
+	if (rc != SQLITE_OK)
+		lite_fail(st, rc, "PRAGMA journal_mode=WAL");
+	run(st, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
 }
 
 static void
 open_pg(struct store *st, const char *url)
 {
-	const char *keys[5], *values[5];
-	char timeout[16], options[48];
-	PQconninfoOption *opts;
+	const char *keys[5], *values[5], *url_options = NULL;
+	char timeout[16], *options;
+	PQconninfoOption *opts, *o;
 	char *msg = NULL;
+	size_t len;
 	int status;
 
 	if ((opts = PQconninfoParse(url, &msg)) == NULL) {
@@ -339,19 +365,29 @@ open_pg(struct store *st, const char *url)
 		PQfreemem(msg);
 		exit(EX_CONFIG);
 	}
-	PQconninfoFree(opts);
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "options") == 0 && o->val != NULL)
+			url_options = o->val;
 	snprintf(timeout, sizeof(timeout), "%d", st->timeout > 0 ?
 	    (st->timeout < 2 ? 2 : st->timeout) : 0);
-	snprintf(options, sizeof(options), "-c lock_timeout=%d",
-	    st->timeout * 1000);
-	/* The URL comes last, so what it says wins. */
+	/* The lock timeout, then the URL's own options (a search_path, or a
+	 * lock_timeout of its own, which wins as the later one): an options
+	 * parameter in the URL would replace ours whole. */
+	len = 48 + (url_options != NULL ? strlen(url_options) : 0);
+	options = xmalloc(len);
+	snprintf(options, len, "-c lock_timeout=%d%s%s", st->timeout * 1000,
+	    url_options != NULL ? " " : "",
+	    url_options != NULL ? url_options : "");
+	PQconninfoFree(opts);
+	/* The URL comes after our defaults, so what it says wins. */
 	keys[0] = "connect_timeout";	values[0] = timeout;
 	keys[1] = "application_name";	values[1] =
 	    program_invocation_short_name;
-	keys[2] = "options";		values[2] = options;
-	keys[3] = "dbname";		values[3] = url;
+	keys[2] = "dbname";		values[2] = url;
+	keys[3] = "options";		values[3] = options;
 	keys[4] = NULL;			values[4] = NULL;
 	st->pg = PQconnectdbParams(keys, values, 1);
+	free(options);
 	if (st->pg == NULL)
 		xnomem();
 	if (PQstatus(st->pg) != CONNECTION_OK) {

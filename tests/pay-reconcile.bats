@@ -1,20 +1,50 @@
 bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/store
+	pg_start
+}
+
+teardown_file() {
+	load test_helper/store
+	pg_stop
+}
+
 setup() {
 	load test_helper/common
+	load test_helper/store
 	export ORDERKIT_DB="$BATS_TEST_TMPDIR/pay.db"
 	NOW=2026-11-21T06:00:00Z
 	MAPS="$BATS_TEST_DIRNAME/../scripts/maps"
 }
 
-# reconcile PAYMENTS ORDERS [OPTION ...]: run with the report and rejects
-# in the test's directory, stdout in $output.
+# reconcile [-STATUS] PAYMENTS ORDERS [OPTION ...]: run with the report and
+# rejects in the test's directory, stdout in $output; the exit status must
+# be STATUS (default 0).
 reconcile() {
-	local payments=$1 orders=$2
+	local want=-0 payments orders
+	if [[ $1 == -[0-9]* ]]; then
+		want=$1
+		shift
+	fi
+	payments=$1 orders=$2
 	shift 2
-	run --separate-stderr pay-reconcile --payments "$FIXTURES/$payments" \
+	run "$want" --separate-stderr pay-reconcile --payments "$FIXTURES/$payments" \
 	    --now "$NOW" --report "$BATS_TEST_TMPDIR/report.jsonl" \
 	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" "$@" \
 	    "$FIXTURES/$orders"
+}
+
+# reconcile_tmp PAYMENTS ORDERS [OPTION ...]: reconcile, with both files in
+# the test's directory; exit 0.
+reconcile_tmp() {
+	local payments=$1 orders=$2
+	shift 2
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/$payments" --now "$NOW" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" "$@" \
+	    "$BATS_TEST_TMPDIR/$orders"
 }
 
 # class ID: the payment.status and first error code of order ID, from
@@ -219,8 +249,8 @@ report() {
 @test "stripe: the summary per currency and day adds up, classes counted" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	run -0 report summary
-	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0}}
-{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1}}'
+	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0,"amount_overflow":0}}
+{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1,"amount_overflow":0}}'
 }
 
 @test "stripe: broken payment lines are rejected with their line, the run goes on" {
@@ -357,7 +387,7 @@ report() {
 }
 
 @test "mixed currencies and providers in one run: each order in its own" {
-	run --separate-stderr pay-reconcile --now "$NOW" \
+	run -0 --separate-stderr pay-reconcile --now "$NOW" \
 	    --payments "$FIXTURES/stripe-charges.jsonl" \
 	    --payments "$FIXTURES/yookassa-events.jsonl" \
 	    --payments "$FIXTURES/cloudpayments.jsonl" \
@@ -459,16 +489,16 @@ stripe_days() {
 		    --rejects "$BATS_TEST_TMPDIR/$day.rejects" \
 		    "$BATS_TEST_TMPDIR/order.jsonl"
 	done
-	run jq -c '.payment | [.status, .paid, .transactions]' \
+	run -0 jq -c '.payment | [.status, .paid, .transactions]' \
 	    "$BATS_TEST_TMPDIR/day1.rejects"
 	assert_output ''
-	run jq -c '.payment | [.status, .paid, .transactions]' \
+	run -0 jq -c '.payment | [.status, .paid, .transactions]' \
 	    "$BATS_TEST_TMPDIR/day2.rejects" "$BATS_TEST_TMPDIR/day3.rejects"
 	assert_output '["partially_refunded",10000,["ch_late1","re_late1"]]
 ["partially_refunded",10000,["ch_late1","re_late1"]]'
-	run grep -c '"type":"orphan"' "$BATS_TEST_TMPDIR/day2.report"
+	run -1 grep -c '"type":"orphan"' "$BATS_TEST_TMPDIR/day2.report"
 	assert_output 0
-	run sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order) FROM pay_transactions"
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order) FROM pay_transactions"
 	assert_output '3002|2'
 }
 
@@ -487,33 +517,27 @@ stripe_days() {
 	    "$BATS_TEST_TMPDIR/rejects.jsonl")" '["partially_refunded",2000]'
 }
 
-@test "thousands of transactions are saved in batches, on SQLite and PostgreSQL alike" {
+t_batches() {
 	for i in $(seq 1 2500); do
 		printf '{"id":"ch_b%d","object":"charge","amount":%d,"captured":true,"currency":"usd","metadata":{"order_id":"B-%d"},"paid":true,"status":"succeeded","created":1763629200}\n' "$i" "$i" "$i"
 		printf '{"id":"B-%d","currency":"USD","payment":{"method":"card"},"totals":{"total":%d}}\n' "$i" "$i" >&3
 	done >"$BATS_TEST_TMPDIR/p.jsonl" 3>"$BATS_TEST_TMPDIR/o.jsonl"
-	pgdir="$BATS_TEST_TMPDIR/pg"
-	url=$("$BATS_TEST_DIRNAME/../scripts/pg-test.sh" start "$pgdir")
-	for db in "$ORDERKIT_DB" "$url"; do
-		for pass in 1 2; do
-			run --separate-stderr pay-reconcile --db "$db" --stats \
-			    --payments "$BATS_TEST_TMPDIR/p.jsonl" \
-			    --rejects /dev/null "$BATS_TEST_TMPDIR/o.jsonl"
-			printf '%s %s %s\n' "$status" "${#lines[@]}" \
-			    "${stderr##*;}"
-		done
-	done >"$BATS_TEST_TMPDIR/runs"
-	psql -Atq "$url" -c "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions" >"$BATS_TEST_TMPDIR/pg.count"
-	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$pgdir"
-	run cat "$BATS_TEST_TMPDIR/runs"
-	assert_output '0 2500  2500 transactions read, 2500 new, 0 orphans, 0 conflicts
-0 2500  2500 transactions read, 0 new, 0 orphans, 0 conflicts
-0 2500  2500 transactions read, 2500 new, 0 orphans, 0 conflicts
-0 2500  2500 transactions read, 0 new, 0 orphans, 0 conflicts'
-	assert_equal "$(cat "$BATS_TEST_TMPDIR/pg.count")" '2500|2500|3126250'
-	run sqlite3 "$ORDERKIT_DB" "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions"
+	use_backend "$1"
+	run -0 --separate-stderr pay-reconcile --stats \
+	    --payments "$BATS_TEST_TMPDIR/p.jsonl" \
+	    --rejects /dev/null "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_equal "${#lines[@]}" 2500
+	assert_stderr --partial "; 2500 transactions read, 2500 new, 0 orphans, 0 conflicts"
+	run -0 --separate-stderr pay-reconcile --stats \
+	    --payments "$BATS_TEST_TMPDIR/p.jsonl" \
+	    --rejects /dev/null "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_equal "${#lines[@]}" 2500
+	assert_stderr --partial "; 2500 transactions read, 0 new, 0 orphans, 0 conflicts"
+	run -0 sql "SELECT count(*), count(matched_order), sum(amount) FROM pay_transactions"
 	assert_output '2500|2500|3126250'
 }
+@test "sqlite: thousands of transactions are saved in batches" { t_batches sqlite; }
+@test "postgres: thousands of transactions are saved in batches" { t_batches postgres; }
 
 @test "a transaction reported again with another amount is a conflict; the first counts" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
@@ -608,10 +632,9 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 @test "broken inputs: no crash, every line in one of the two streams" {
 	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
 	for f in "$BROKEN"/*; do
-		run --separate-stderr pay-reconcile --payments \
+		run -0 --separate-stderr pay-reconcile --payments \
 		    "$BATS_TEST_TMPDIR/none.jsonl" --rejects \
 		    "$BATS_TEST_TMPDIR/r" "$f"
-		assert_success
 		rejected=$(count_lines "$BATS_TEST_TMPDIR/r")
 		passed=$(printf '%s' "$output" | grep -c . || true)
 		nonblank=$(grep -c '[^[:space:]]' "$f" || true)
@@ -631,32 +654,313 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 }
 
 @test "--strict makes rejects exit 65" {
-	reconcile stripe-charges.jsonl stripe-orders.jsonl --strict
-	assert_failure 65
+	reconcile -65 stripe-charges.jsonl stripe-orders.jsonl --strict
 }
 
-@test "postgresql: a late payment and a report loaded twice, as on SQLite" {
-	pgdir="$BATS_TEST_TMPDIR/pg"
-	url=$("$BATS_TEST_DIRNAME/../scripts/pg-test.sh" start "$pgdir")
-	export ORDERKIT_DB="$url"
+@test "postgres: a late payment and a report loaded twice, as on SQLite" {
+	use_backend postgres
 	grep SHOP-1001 "$FIXTURES/stripe-orders.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
 	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
-	run --separate-stderr pay-reconcile --payments \
+	run -0 --separate-stderr pay-reconcile --payments \
 	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects /dev/null \
 	    "$BATS_TEST_TMPDIR/o.jsonl"
-	status1=$status out1=$output
+	assert_output ''
 	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
-	status2=$status err2=$stderr
+	assert_stderr --partial "15 transactions read, 14 new"
 	rm "$BATS_TEST_TMPDIR/rejects.jsonl"
 	reconcile stripe-charges.jsonl stripe-orders.jsonl --stats
-	status3=$status out3=$output err3=$stderr
-	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$pgdir"
-	assert_equal "$status1 $status2 $status3" "0 0 0"
-	assert_equal "$out1" ''
-	assert_equal "$out3" "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
-	[[ $err2 == *"15 transactions read, 14 new"* ]] || fail "$err2"
-	[[ $err3 == *"15 transactions read, 0 new"* ]] || fail "$err3"
+	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
+	assert_stderr --partial "15 transactions read, 0 new"
 	assert_equal "$(class SHOP-1006)" "duplicate duplicate 8000"
+}
+
+# --- a transaction belongs to one order ------------------------------------
+
+# taken_files: ch_1, 100.00 USD for P-1 by its metadata, intent pi_1; ch_2
+# with no order named, intent pi_2.  Orders: Z-7 quoting ch_1 comes before
+# P-1; A-1 quotes pi_2 before A-2 quotes ch_2.
+taken_files() {
+	printf '%s\n' '{"id":"ch_1","object":"charge","amount":10000,"amount_captured":10000,"captured":true,"currency":"usd","metadata":{"order_id":"P-1"},"paid":true,"payment_intent":"pi_1","status":"succeeded","created":1763629200}' \
+	    '{"id":"ch_2","object":"charge","amount":5000,"amount_captured":5000,"captured":true,"currency":"usd","metadata":{},"paid":true,"payment_intent":"pi_2","status":"succeeded","created":1763629200}' \
+	    >"$BATS_TEST_TMPDIR/p.jsonl"
+	{
+		order_of Z-7 10000 card ch_1
+		order_of P-1 10000
+		order_of A-1 5000 card pi_2
+		order_of A-2 5000 card ch_2
+	} >"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+}
+
+# taken ID: the second error of order ID in the rejects, and the order's
+# transactions.
+taken() {
+	jq -c --arg id "$1" 'select(.id == $id) | [.errors[1], .payment.transactions]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+}
+
+t_taken() {
+	use_backend "$1"
+	taken_files
+	for pass in 1 2; do
+		rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+		reconcile_tmp p.jsonl o.jsonl
+		assert_equal "$(class P-1)" "paid - 10000"
+		assert_equal "$(class Z-7)" "unpaid unpaid 0"
+		assert_equal "$(taken Z-7)" '[{"code":"transaction_taken","field":"payment.transaction_id","message":"transaction '"'ch_1'"' belongs to order '"'P-1'"', which the provider names"},[]]'
+		assert_equal "$(class A-1)" "paid - 5000"
+		assert_equal "$(class A-2)" "unpaid unpaid 0"
+		assert_equal "$(taken A-2)" '[{"code":"transaction_taken","field":"payment.transaction_id","message":"transaction '"'ch_2'"' belongs to order '"'A-1'"', which claimed it first"},[]]'
+		run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+		assert_output 'ch_1|P-1
+ch_2|A-1'
+	done
+	# the next day, the same charge under its payment intent
+	order_of Q-9 10000 card pi_1 >"$BATS_TEST_TMPDIR/q.jsonl"
+	rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile_tmp none.jsonl q.jsonl
+	assert_equal "$(class Q-9)" "unpaid unpaid 0"
+	assert_equal "$(taken Q-9)" '[{"code":"transaction_taken","field":"payment.transaction_id","message":"transaction '"'ch_1'"' belongs to order '"'P-1'"', which the provider names"},[]]'
+	# and each order alone, in the order that lost first
+	grep -e '"A-2"' -e '"P-1"' "$BATS_TEST_TMPDIR/o.jsonl" >"$BATS_TEST_TMPDIR/o2.jsonl"
+	rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile_tmp none.jsonl o2.jsonl
+	assert_equal "$(class A-2)" "unpaid unpaid 0"
+	assert_equal "$(class P-1)" "paid - 10000"
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1
+ch_2|A-1'
+}
+@test "sqlite: a transaction pays one order: a second that claims it is transaction_taken, today and later" { t_taken sqlite; }
+@test "postgres: a transaction pays one order: a second that claims it is transaction_taken, today and later" { t_taken postgres; }
+
+t_taken_paid() {
+	use_backend "$1"
+	taken_files
+	# Z-7 has a charge of its own as well; P-1's charge is refunded in
+	# part; so is A-1's, by a refund that names A-2
+	printf '%s\n' '{"id":"ch_7","object":"charge","amount":10000,"captured":true,"currency":"usd","metadata":{"order_id":"Z-7"},"paid":true,"status":"succeeded","created":1763629200}' \
+	    '{"id":"re_1","object":"refund","amount":1000,"charge":"ch_1","currency":"usd","status":"succeeded","created":1763629300}' \
+	    '{"id":"re_2","object":"refund","amount":500,"charge":"ch_2","currency":"usd","metadata":{"order_id":"A-2"},"status":"succeeded","created":1763629300}' \
+	    >>"$BATS_TEST_TMPDIR/p.jsonl"
+	order_of Z-8 9000 card re_1 >>"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	assert_equal "$(class Z-7)" "paid transaction_taken 10000"
+	assert_equal "$(class P-1)" "partially_refunded partially_refunded 9000"
+	assert_equal "$(class Z-8)" "unpaid unpaid 0"
+	run -0 jq -c 'select(.id == "Z-8") | .errors[1].message' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '"transaction '"'re_1'"' belongs to order '"'P-1'"', which the provider names"'
+	assert_equal "$(class A-1)" "partially_refunded partially_refunded 4500"
+	run -0 jq -c 'select(.id == "A-2") | [.payment.status, [.errors[] | [.code, .field]]]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '["unpaid",[["unpaid","payment"],["transaction_taken","payment"],["transaction_taken","payment.transaction_id"]]]'
+	run -0 report summary '.orders | [.paid, .partially_refunded, .unpaid]'
+	assert_output '[1,2,2]'
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1
+ch_2|A-1
+ch_7|Z-7
+re_1|P-1
+re_2|A-1'
+}
+@test "sqlite: an order paid by its own charge that also claims another's is rejected" { t_taken_paid sqlite; }
+@test "postgres: an order paid by its own charge that also claims another's is rejected" { t_taken_paid postgres; }
+
+t_taken_migrated() {
+	use_backend "$1"
+	run -0 sql "$(cat "$FIXTURES/store-v2.sql")"
+	taken_files
+	order_of Q-9 10000 card pi_1 >"$BATS_TEST_TMPDIR/q.jsonl"
+	grep '"P-1"' "$BATS_TEST_TMPDIR/o.jsonl" >>"$BATS_TEST_TMPDIR/q.jsonl"
+	reconcile_tmp none.jsonl q.jsonl
+	assert_equal "$(class P-1)" "paid - 10000"
+	assert_equal "$(class Q-9)" "unpaid unpaid 0"
+	run -0 sql "SELECT component, version FROM schema_version"
+	assert_output 'payments|3'
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1
+ch_9|A-9'
+}
+@test "sqlite: a store made before transactions were held is mended by a new migration" { t_taken_migrated sqlite; }
+@test "postgres: a store made before transactions were held is mended by a new migration" { t_taken_migrated postgres; }
+
+# --- sums that do not fit in int64_t ----------------------------------------
+
+MAX=9223372036854775807		# INT64_MAX: 92233720368547758.07 USD
+
+# charges FILE ORDER AMOUNT...: a captured Stripe charge for ORDER of each
+# AMOUNT (minor units), ids ch_ORDER_1, ch_ORDER_2, ...
+charges() {
+	local file=$1 order=$2 i=0 amount
+	shift 2
+	for amount in "$@"; do
+		i=$((i + 1))
+		printf '{"id":"ch_%s_%d","object":"charge","amount":%s,"captured":true,"currency":"usd","metadata":{"order_id":"%s"},"paid":true,"status":"succeeded","created":1763629200}\n' \
+		    "$order" "$i" "$amount" "$order"
+	done >>"$file"
+}
+
+# order_of ID TOTAL [METHOD [TRANSACTION_ID]]: an order record in USD
+# (printf, not jq: jq 1.6 rounds integers beyond 2^53).
+order_of() {
+	printf '{"id":"%s","currency":"USD","created_at":"2025-11-20T10:00:00Z","payment":{"method":"%s"%s},"totals":{"total":%s}}\n' \
+	    "$1" "${3:-card}" "${4:+,\"transaction_id\":\"$4\"}" "$2"
+}
+
+t_overflow_captures() {
+	use_backend "$1"
+	charges "$BATS_TEST_TMPDIR/p.jsonl" O-1 "$MAX" "$MAX"
+	order_of O-1 "$MAX" >"$BATS_TEST_TMPDIR/o.jsonl"
+	for pass in 1 2; do
+		rm -f "$BATS_TEST_TMPDIR/r"
+		run -0 --separate-stderr pay-reconcile --payments \
+		    "$BATS_TEST_TMPDIR/p.jsonl" --rejects "$BATS_TEST_TMPDIR/r" \
+		    --report "$BATS_TEST_TMPDIR/report.jsonl" --now "$NOW" \
+		    "$BATS_TEST_TMPDIR/o.jsonl"
+		assert_output ''
+		run -0 jq -c '[.payment, .errors]' "$BATS_TEST_TMPDIR/r"
+		assert_output '[{"method":"card","status":"amount_overflow","transactions":["ch_O-1_2","ch_O-1_1"],"checked_at":"2026-11-21T06:00:00Z"},[{"code":"amount_overflow","field":"payment","message":"the captured charges add up to more than 92233720368547758.07 USD, the most an amount can be"}]]'
+		run -0 report mismatch
+		assert_output ''
+		run -0 report summary '[.gross, .net, .orders.amount_overflow, .orders.underpaid, .errors]'
+		assert_output '[null,null,1,0,[{"code":"amount_overflow","field":"gross","message":"the captured charges add up to more than 92233720368547758.07 USD, the most an amount can be"}]]'
+	done
+}
+@test "sqlite: captures that add up beyond int64 are amount_overflow, not saturated" { t_overflow_captures sqlite; }
+@test "postgres: captures that add up beyond int64 are amount_overflow, not saturated" { t_overflow_captures postgres; }
+
+@test "refunds of one charge that add up beyond int64 are amount_overflow" {
+	charges "$BATS_TEST_TMPDIR/p.jsonl" O-2 100
+	for i in 1 2; do
+		printf '{"id":"re_O-2_%d","object":"refund","amount":%s,"charge":"ch_O-2_1","currency":"usd","status":"succeeded","created":1763629300}\n' "$i" "$MAX"
+	done >>"$BATS_TEST_TMPDIR/p.jsonl"
+	order_of O-2 100 >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -c '[.payment.status, .payment.paid, .errors[].message]' \
+	    "$BATS_TEST_TMPDIR/r"
+	assert_output '["amount_overflow",null,"the refunds add up to more than 92233720368547758.07 USD, the most an amount can be"]'
+	run -0 report summary '[.gross, .refunds, .net, [.errors[].field]]'
+	assert_output '[100,null,null,["refunds"]]'
+}
+
+@test "fees that add up beyond int64 make the summary's fees and net null" {
+	for i in 1 2; do
+		printf '{"id":"ch_f%d","object":"charge","amount":100,"captured":true,"currency":"usd","paid":true,"status":"succeeded","created":1763629200,"balance_transaction":{"fee":%s}}\n' "$i" "$MAX"
+	done >"$BATS_TEST_TMPDIR/p.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    </dev/null
+	run -0 report summary '[.gross, .fees, .net, [.errors[].field]]'
+	assert_output '[200,null,null,["fees"]]'
+}
+
+@test "a net that does not fit is null in the summary, with amount_overflow" {
+	printf '{"id":"ch_n1","object":"charge","amount":0,"captured":true,"currency":"usd","paid":true,"status":"succeeded","created":1763629200,"balance_transaction":{"fee":%s}}\n' "$MAX" >"$BATS_TEST_TMPDIR/p.jsonl"
+	printf '{"id":"re_n1","object":"refund","amount":%s,"currency":"usd","status":"succeeded","created":1763629200}\n' "$MAX" >>"$BATS_TEST_TMPDIR/p.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    </dev/null
+	run -0 grep -o '"gross":.*"net":[^,]*' "$BATS_TEST_TMPDIR/report.jsonl"
+	assert_output '"gross":0,"fees":9223372036854775807,"refunds":9223372036854775807,"net":null'
+	run -0 report summary '[.errors[] | [.code, .field]]'
+	assert_output '[["amount_overflow","net"]]'
+}
+
+@test "a negative amount that has no positive twin is amount_overflow, and the run goes on" {
+	printf '%s\n' 'balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id,description' \
+	    'txn_1,2026-11-20 10:00:00,usd,-92233720368547758.08,0.00,0,refund,re_min,x' \
+	    'txn_2,2026-11-20 10:00:00,usd,-1.00,-92233720368547758.08,0,refund,re_minfee,x' \
+	    'txn_3,2026-11-20 10:00:00,usd,-1.00,0.00,-1.00,refund,re_ok,x' \
+	    >"$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/b.csv" \
+	    --rejects "$BATS_TEST_TMPDIR/r" --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    </dev/null
+	run -0 jq -c '[.line, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[2,"amount_overflow","gross -92233720368547758.08 USD has no positive amount that fits"]
+[3,"amount_overflow","fee -92233720368547758.08 USD has no positive amount that fits"]'
+	run -0 report orphan '.transaction_id'
+	assert_output '"re_ok"'
+}
+
+@test "generic, minor units: a fee or refund beyond int64 is bad_amount, not the largest amount" {
+	printf '%s\n' 'provider = bank' 'id = id' 'amount = amount' 'fee = fee' \
+	    'refunded = refunded' 'currency = currency' 'amount_unit = minor' \
+	    >"$BATS_TEST_TMPDIR/m.map"
+	printf '%s\n' 'id,amount,fee,refunded,currency' 'B-1,100,99999999999999999999,0,USD' \
+	    'B-2,100,1,99999999999999999999,USD' 'B-3,100,1x,0,USD' 'B-4,100,25,0,USD' \
+	    >"$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr pay-reconcile --map "$BATS_TEST_TMPDIR/m.map" \
+	    --payments "$BATS_TEST_TMPDIR/b.csv" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" </dev/null
+	run -0 jq -c '[.line, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[2,"bad_amount","fee '"'99999999999999999999'"' is not a whole number of minor units"]
+[3,"bad_amount","refunded '"'99999999999999999999'"' is not a whole number of minor units"]
+[4,"bad_amount","fee '"'1x'"' is not a whole number of minor units"]'
+	run -0 report summary '[.transactions, .gross, .fees]'
+	assert_output '[1,100,25]'
+}
+
+@test "a fee of amount minus income that does not fit is amount_overflow" {
+	printf '%s\n' '{"id":"yk-over","status":"succeeded","paid":true,"amount":{"value":"92233720368547758.07","currency":"RUB"},"income_amount":{"value":"-1.00","currency":"RUB"},"created_at":"2026-11-20T10:00:00Z"}' \
+	    >"$BATS_TEST_TMPDIR/y.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/y.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/r" </dev/null
+	run -0 jq -c '[.line, .errors[0].code]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[1,"amount_overflow"]'
+}
+
+@test "a negative amount in a format without signs is bad_amount, not a store error" {
+	printf '%s\n' '{"id":"yk-neg","status":"succeeded","paid":true,"amount":{"value":"-10.00","currency":"RUB"},"created_at":"2026-11-20T10:00:00Z","metadata":{"order_id":"Y-1"}}' \
+	    >"$BATS_TEST_TMPDIR/y.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/y.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/r" </dev/null
+	assert_stderr ''
+	run -0 jq -c '[.line, .errors[0].code, .errors[0].message]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[1,"bad_amount","amount -10.00 RUB is negative"]'
+}
+
+# --- nothing owed --------------------------------------------------------
+
+@test "an order of total 0 paid by card owes nothing: paid, with no transaction" {
+	order_of FREE-1 0 >"$BATS_TEST_TMPDIR/o.jsonl"
+	order_of FREE-2 0 card ch_nowhere >>"$BATS_TEST_TMPDIR/o.jsonl"
+	order_of FREE-3 0 cod >>"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" --now "$NOW" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .payment]' <<<"$output"
+	assert_output '["FREE-1","paid",{"method":"card","status":"paid","paid":0,"captured":0,"refunded":0,"fees":0,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["FREE-2","paid",{"method":"card","transaction_id":"ch_nowhere","status":"paid","paid":0,"captured":0,"refunded":0,"fees":0,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["FREE-3","cod",{"method":"cod","status":"cod","paid":0,"captured":0,"refunded":0,"fees":0,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]'
+	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 0
+	run -0 report summary '[.transactions, .gross, .orders.paid, .orders.unpaid, .orders.cod]'
+	assert_output '[0,0,2,0,1]'
+	run -0 report mismatch
+	assert_output ''
+}
+
+@test "an order of total 0 keeps the transactions that name it: a capture overpays it" {
+	charges "$BATS_TEST_TMPDIR/p.jsonl" FREE-4 500
+	printf '%s\n' '{"id":"ch_fail5","object":"charge","amount":500,"captured":false,"currency":"usd","metadata":{"order_id":"FREE-5"},"paid":false,"status":"failed","created":1763629200}' \
+	    '{"id":"ch_auth6","object":"charge","amount":500,"captured":false,"currency":"usd","metadata":{"order_id":"FREE-6"},"paid":true,"status":"succeeded","created":1763629200}' \
+	    >>"$BATS_TEST_TMPDIR/p.jsonl"
+	for id in FREE-4 FREE-5 FREE-6; do
+		order_of "$id" 0
+	done >"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	assert_equal "$(class FREE-4)" "overpaid overpaid 500"
+	assert_equal "$(class FREE-5)" "paid - 0"
+	assert_equal "$(class FREE-6)" "pending pending 0"
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_FREE-4_1|FREE-4
+ch_auth6|FREE-6
+ch_fail5|FREE-5'
 }
 
 # example_dir: the fixtures under the names the manual's EXAMPLES use.
@@ -716,4 +1020,320 @@ CP-8002'
 	run -0 jq -r 'select(.type == "orphan") | [.provider, .transaction_id,
 	    .amount, .currency, .order_ref // "-"] | @tsv' payments-report.jsonl
 	assert_output "$(printf 'stripe\tch_3QL2001\t12000\tUSD\tSHOP-2001\nstripe\tch_3QL2002\t125000\tUSD\tSHOP-2002\nstripe\tre_3QL2003\t25000\tUSD\tSHOP-2002')"
+}
+
+# --- a locked store ---------------------------------------------------------
+
+# stored_ch_L: charge ch_L, 7.00 USD, which names no order, in the store.
+stored_ch_L() {
+	printf '%s\n' '{"id":"ch_L","object":"charge","amount":700,"amount_captured":700,"captured":true,"currency":"usd","metadata":{},"paid":true,"status":"succeeded","created":1763629200}' \
+	    >"$BATS_TEST_TMPDIR/p.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/p.jsonl" --rejects /dev/null </dev/null
+}
+
+# hold_ch_L: for 5 seconds, in the background, hold what a run needs to
+# write ch_L's row: SQLite's write lock, or the row on PostgreSQL; return
+# once it is held.
+hold_ch_L() {
+	if [[ $BACKEND == sqlite ]]; then
+		printf 'BEGIN IMMEDIATE;\n.shell sleep 5\n' |
+		    sqlite3 "$ORDERKIT_DB" &
+		until ! sqlite3 -cmd '.timeout 0' "$ORDERKIT_DB" \
+		    'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
+			sleep 0.1
+		done
+		return
+	fi
+	psql -qAtX "$ORDERKIT_DB" -c "BEGIN" \
+	    -c "SELECT 1 FROM pay_transactions WHERE txn_id = 'ch_L' FOR UPDATE" \
+	    -c "SELECT pg_sleep(5)" -c "COMMIT" >/dev/null &
+	until [[ $(sql "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(5)' AND state = 'active'") == 1 ]]; do
+		sleep 0.1
+	done
+}
+
+@test "postgres: a row locked past the timeout exits 75, though the URL sets options" {
+	use_backend postgres
+	[[ $ORDERKIT_DB == *'?options='* ]]
+	stored_ch_L
+	sed 's/"amount_captured":700,/&"amount_refunded":100,/' \
+	    "$BATS_TEST_TMPDIR/p.jsonl" >"$BATS_TEST_TMPDIR/p2.jsonl"
+	hold_ch_L
+	SECONDS=0
+	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/p2.jsonl" --rejects /dev/null </dev/null
+	assert_stderr --partial "canceling statement due to lock timeout; try again later"
+	((SECONDS < 4)) || fail "waited $SECONDS seconds"
+	wait
+}
+
+@test "sqlite: a new store that another writer holds is waited for, not 75 at once" {
+	# a file not yet in WAL mode, as a run that creates the store leaves
+	# it for a moment, with a writer in it
+	sqlite3 "$ORDERKIT_DB" 'CREATE TABLE x (a)'
+	printf 'BEGIN IMMEDIATE;\nINSERT INTO x VALUES (1);\n.shell sleep 3\nCOMMIT;\n' |
+	    sqlite3 "$ORDERKIT_DB" &
+	until ! sqlite3 -cmd '.timeout 0' "$ORDERKIT_DB" \
+	    'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
+		sleep 0.1
+	done
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	SECONDS=0
+	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/none.jsonl" </dev/null
+	assert_stderr --partial "is locked: still busy after 1 seconds"
+	((SECONDS >= 1)) || fail "75 after $SECONDS seconds"
+	ORDERKIT_DB_TIMEOUT=10 run -0 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/none.jsonl" </dev/null
+	assert_stderr ''
+	wait
+	run -0 sqlite3 "$ORDERKIT_DB" 'PRAGMA journal_mode'
+	assert_output wal
+}
+
+# --- runs at the same time --------------------------------------------------
+
+# race_files RUNS SHARED OWN [intents]: for each run k of RUNS, a payments
+# file pK.jsonl of the SHARED charges ch_s1.. (which name no order) and OWN
+# charges that pay its OWN orders F<k>-1.. by metadata, and an orders file
+# oK.jsonl of these with order R<k>-<j> quoting ch_s<j> after every
+# OWN/SHARED of them: every run claims every shared charge, odd runs from the
+# first, even runs from the last, many chunks of orders apart.  With
+# "intents", odd runs have and quote the charges' payment intents pi_s1..
+# instead, which name no charge.
+race_files() {
+	local k
+	for ((k = 1; k <= $1; k++)); do
+		awk -v k="$k" -v shared="$2" -v own="$3" -v mode="$4" 'BEGIN {
+			for (j = 1; j <= shared; j++)
+				if (mode == "intents" && k % 2)
+					printf "{\"id\":\"pi_s%d\",\"object\":\"payment_intent\",\"amount\":%d,\"amount_received\":%d,\"currency\":\"usd\",\"metadata\":{},\"status\":\"succeeded\",\"created\":1763629200}\n", j, 1000 + j, 1000 + j
+				else
+					printf "{\"id\":\"ch_s%d\",\"object\":\"charge\",\"amount\":%d,\"amount_captured\":%d,\"captured\":true,\"currency\":\"usd\",\"metadata\":{},\"paid\":true,\"payment_intent\":\"pi_s%d\",\"status\":\"succeeded\",\"created\":1763629200}\n", j, 1000 + j, 1000 + j, j
+			for (i = 1; i <= own; i++)
+				printf "{\"id\":\"ch_%d_%d\",\"object\":\"charge\",\"amount\":500,\"amount_captured\":500,\"captured\":true,\"currency\":\"usd\",\"metadata\":{\"order_id\":\"F%d-%d\"},\"paid\":true,\"status\":\"succeeded\",\"created\":1763629200}\n", k, i, k, i
+		}' >"$BATS_TEST_TMPDIR/p$k.jsonl"
+		awk -v k="$k" -v shared="$2" -v own="$3" -v mode="$4" 'BEGIN {
+			step = own / shared
+			quote = mode == "intents" && k % 2 ? "pi" : "ch"
+			for (i = 1; i <= own; i++) {
+				printf "{\"id\":\"F%d-%d\",\"currency\":\"USD\",\"created_at\":\"2025-11-20T10:00:00Z\",\"payment\":{\"method\":\"card\"},\"totals\":{\"total\":500}}\n", k, i
+				if (i % step != 0)
+					continue
+				j = k % 2 ? i / step : shared + 1 - i / step
+				printf "{\"id\":\"R%d-%d\",\"currency\":\"USD\",\"created_at\":\"2025-11-20T10:00:00Z\",\"payment\":{\"method\":\"card\",\"transaction_id\":\"%s_s%d\"},\"totals\":{\"total\":%d}}\n", k, j, quote, j, 1000 + j
+			}
+		}' >"$BATS_TEST_TMPDIR/o$k.jsonl"
+	done
+}
+
+# race RUNS: start RUNS pay-reconcile at once on p<k>.jsonl and o<k>.jsonl,
+# stdout to out<k>, rejects to rej<k>; print each one's exit status and
+# standard error.
+race() {
+	local k status pids=()
+	for ((k = 1; k <= $1; k++)); do
+		rm -f "$BATS_TEST_TMPDIR/rej$k"
+		pay-reconcile --payments "$BATS_TEST_TMPDIR/p$k.jsonl" \
+		    --now "$NOW" --rejects "$BATS_TEST_TMPDIR/rej$k" \
+		    "$BATS_TEST_TMPDIR/o$k.jsonl" >"$BATS_TEST_TMPDIR/out$k" \
+		    2>"$BATS_TEST_TMPDIR/err$k" &
+		pids+=($!)
+	done
+	for ((k = 1; k <= $1; k++)); do
+		status=0
+		wait "${pids[k - 1]}" || status=$?
+		echo "$status $(cat "$BATS_TEST_TMPDIR/err$k")"
+	done
+}
+
+# new_store BACKEND ROUND: a new, empty store for each round.
+new_store() {
+	if [[ $1 == sqlite ]]; then
+		use_backend sqlite
+		rm -f "$ORDERKIT_DB"*
+	else
+		psql -q -v ON_ERROR_STOP=1 "$PGTEST_URL" \
+		    -c "CREATE SCHEMA r$2_$$" >/dev/null
+		ORDERKIT_DB="$PGTEST_URL?options=-csearch_path%3Dr$2_$$"
+		BACKEND=postgres
+		export ORDERKIT_DB BACKEND
+	fi
+}
+
+# t_race BACKEND RUNS [intents]: RUNS runs at once, ten times over, on a new
+# store each time; every shared payment (a charge, or a charge and its
+# payment intent) pays exactly one order of all their outputs, and the
+# orders that lost it are transaction_taken and unpaid.
+t_race() {
+	local round k shared=40 runs=$2 outs=() rejs=()
+	race_files "$runs" "$shared" 2000 "$3"
+	for ((k = 1; k <= runs; k++)); do
+		outs+=("$BATS_TEST_TMPDIR/out$k")
+		rejs+=("$BATS_TEST_TMPDIR/rej$k")
+	done
+	for round in $(seq 1 10); do
+		new_store "$1" "$round"
+		run -0 race "$runs"
+		assert_output "$(for ((k = 1; k <= runs; k++)); do echo '0 '; done)"
+		run -0 jq -r 'select(.payment.status == "paid") |
+		    .payment.transactions[] | select(test("^(ch|pi)_s")) |
+		    sub("^(ch|pi)_"; "")' "${outs[@]}"
+		# the payments paid twice or more, then how many were paid
+		assert_equal "round $round: $(sort <<<"$output" | uniq -d | tr '\n' ' ')$(grep -c . <<<"$output")" \
+		    "round $round: $shared"
+		run -0 jq -r 'select(.id | startswith("R")) |
+		    [.payment.status, .errors[0].code, .errors[1].code] | join(" ")' \
+		    "${rejs[@]}"
+		assert_equal "$(sort <<<"$output" | uniq -c | sed 's/^ *//')" \
+		    "$(((runs - 1) * shared)) unpaid unpaid transaction_taken"
+		run -0 sql "SELECT count(DISTINCT substr(txn_id, 4)), count(DISTINCT matched_order) FROM pay_transactions WHERE txn_id LIKE '___s%' AND matched_order IS NOT NULL"
+		assert_output "$shared|$shared"
+	done
+}
+@test "sqlite: three runs at once that claim the same charges: each pays one order" { t_race sqlite 3; }
+@test "postgres: three runs at once that claim the same charges: each pays one order" { t_race postgres 3; }
+@test "sqlite: runs at once that claim a charge and its payment intent: each pays one order" { t_race sqlite 2 intents; }
+@test "postgres: runs at once that claim a charge and its payment intent: each pays one order" { t_race postgres 2 intents; }
+
+# t_race_locked BACKEND: a charge stored unclaimed; while another session
+# holds the store, a run whose order claims the charge waits
+# ORDERKIT_DB_TIMEOUT, exits 75 and has written no order out; once the lock
+# is gone, the same run pays the order.
+t_race_locked() {
+	use_backend "$1"
+	stored_ch_L
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	order_of L-1 700 card ch_L >"$BATS_TEST_TMPDIR/o.jsonl"
+	hold_ch_L
+	ORDERKIT_DB_TIMEOUT=1 run -75 --separate-stderr pay-reconcile \
+	    --payments "$BATS_TEST_TMPDIR/none.jsonl" --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_output ''
+	assert_stderr --partial "try again later"
+	wait
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -c '[.id, .payment.status, .payment.transactions]' <<<"$output"
+	assert_output '["L-1","paid",["ch_L"]]'
+}
+@test "sqlite: a claim that waits past the store's timeout exits 75 before writing its order" { t_race_locked sqlite; }
+@test "postgres: a claim that waits past the store's timeout exits 75 before writing its order" { t_race_locked postgres; }
+
+# --- a payment intent and its charge are one payment ------------------------
+
+# intent_run PAYMENTS...: reconcile stripe-intents-orders.jsonl against the
+# files named (fixtures, unless a path is absolute), each a --payments file;
+# then print each order as "ID status error+error transaction,transaction",
+# sorted by id.
+intent_run() {
+	local args=() f
+	for f in "$@"; do
+		[[ $f == /* ]] || f=$FIXTURES/$f
+		args+=(--payments "$f")
+	done
+	rm -f "$BATS_TEST_TMPDIR/rejects.jsonl"
+	run -0 --separate-stderr pay-reconcile "${args[@]}" --now "$NOW" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/stripe-intents-orders.jsonl"
+	assert_stderr ''
+	{ printf '%s\n' "$output"; cat "$BATS_TEST_TMPDIR/rejects.jsonl"; } |
+	    jq -r 'select(.id) | "\(.id) \(.payment.status) \([.errors[]?.code] | join("+") | if . == "" then "-" else . end) \(.payment.transactions | join(","))"' |
+	    sort
+}
+
+# What the intents and their charges come to, read in one run: pi_3QM0004,
+# which names SHOP-3004 in its metadata, is one payment with ch_3QM0004,
+# which SHOP-3014 quotes; pi_3QM0005, which SHOP-3005 quotes, is one with
+# ch_3QM0005, which SHOP-3015 quotes after it.
+INTENTS_ONE_RUN='SHOP-3004 paid - ch_3QM0004
+SHOP-3005 paid - ch_3QM0005
+SHOP-3014 unpaid unpaid+transaction_taken 
+SHOP-3015 unpaid unpaid+transaction_taken '
+
+t_intents() {
+	new_store "$1" 1
+	run -0 intent_run stripe-intents.jsonl stripe-intent-charges.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[8500,2]'
+	run -0 report orphan
+	assert_output ''
+	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_3QM0004|SHOP-3004
+ch_3QM0005|SHOP-3005
+pi_3QM0004|SHOP-3004
+pi_3QM0005|SHOP-3005'
+	# the same again counts nothing twice
+	run -0 intent_run stripe-intents.jsonl stripe-intent-charges.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+
+	new_store "$1" 2
+	cat "$FIXTURES/stripe-intent-charges.jsonl" \
+	    "$FIXTURES/stripe-intents.jsonl" >"$BATS_TEST_TMPDIR/one.jsonl"
+	run -0 intent_run "$BATS_TEST_TMPDIR/one.jsonl"
+	assert_output "$INTENTS_ONE_RUN"
+
+	new_store "$1" 3
+	run -0 intent_run stripe-intent-charges.jsonl stripe-intents.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+
+	# the intents today, their charges tomorrow
+	new_store "$1" 4
+	run -0 intent_run stripe-intents.jsonl
+	assert_output 'SHOP-3004 paid - pi_3QM0004
+SHOP-3005 paid - pi_3QM0005
+SHOP-3014 unpaid unpaid 
+SHOP-3015 unpaid unpaid '
+	run -0 intent_run stripe-intent-charges.jsonl
+	assert_output "$INTENTS_ONE_RUN"
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[8500,2]'
+
+	# the charges today, their intents tomorrow: SHOP-3014 came first
+	new_store "$1" 5
+	run -0 intent_run stripe-intent-charges.jsonl
+	assert_output 'SHOP-3004 unpaid unpaid 
+SHOP-3005 paid - ch_3QM0005
+SHOP-3014 paid - ch_3QM0004
+SHOP-3015 unpaid unpaid+transaction_taken '
+	run -0 intent_run stripe-intents.jsonl
+	assert_output 'SHOP-3004 unpaid unpaid+transaction_taken 
+SHOP-3005 paid - ch_3QM0005
+SHOP-3014 paid - ch_3QM0004
+SHOP-3015 unpaid unpaid+transaction_taken '
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[0,0]'
+
+	# no order for them: the charges are the orphans
+	new_store "$1" 6
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-intents.jsonl" --payments \
+	    "$FIXTURES/stripe-intent-charges.jsonl" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" </dev/null
+	run -0 report orphan '.transaction_id'
+	assert_output '"ch_3QM0004"
+"ch_3QM0005"'
+	run -0 report summary '[.gross, .transactions]'
+	assert_output '[8500,2]'
+}
+@test "sqlite: a payment intent without latest_charge and its charge are one payment, whichever comes first" { t_intents sqlite; }
+@test "postgres: a payment intent without latest_charge and its charge are one payment, whichever comes first" { t_intents postgres; }
+
+@test "stripe: a payment intent names its charge by an expanded latest_charge, or its charges list before 2022-11-15" {
+	order_of SHOP-3002 4500 card pi_1QM0002 >"$BATS_TEST_TMPDIR/o.jsonl"
+	order_of SHOP-3003 3500 >>"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/stripe-intents-charged.jsonl" --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.id, .payment.status, .payment.transactions]' <<<"$output"
+	assert_output '["SHOP-3002","paid",["ch_1QM0002"]]
+["SHOP-3003","paid",["ch_3QM0003"]]'
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT txn_id, intent, amount, matched_order FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1QM0002|pi_1QM0002|4500|SHOP-3002
+ch_3QM0003|pi_3QM0003|3500|SHOP-3003'
 }

@@ -265,6 +265,23 @@ test_arithmetic(void)
 	expect_int("money_mul(922337203685477581, 10)",
 	    money_mul(922337203685477581LL, 10, &r), -1);
 	expect_int("money_mul(...) overflow leaves the product", r, 7);
+
+	expect_int("money_sub(5, 7)", money_sub(5, 7, &r), 0);
+	expect_int("money_sub(5, 7) difference", r, -2);
+	expect_int("money_sub(-1, INT64_MAX)", money_sub(-1, INT64_MAX, &r), 0);
+	expect_int("money_sub(-1, INT64_MAX) difference", r, INT64_MIN);
+	expect_int("money_neg(INT64_MAX)", money_neg(INT64_MAX, &r), 0);
+	expect_int("money_neg(INT64_MAX) result", r, -INT64_MAX);
+	expect_int("money_neg(-1299)", money_neg(-1299, &r), 0);
+	expect_int("money_neg(-1299) result", r, 1299);
+
+	r = 7;
+	expect_int("money_sub(INT64_MIN, 1)", money_sub(INT64_MIN, 1, &r), -1);
+	expect_int("money_sub(0, INT64_MIN)", money_sub(0, INT64_MIN, &r), -1);
+	expect_int("money_sub(INT64_MAX, -1)", money_sub(INT64_MAX, -1, &r),
+	    -1);
+	expect_int("money_neg(INT64_MIN)", money_neg(INT64_MIN, &r), -1);
+	expect_int("money_sub(...) overflow leaves the difference", r, 7);
 }
 
 static void
