@@ -658,8 +658,11 @@ raw_back(void *arg, long long off, size_t len, size_t *lenp)
 	*lenp = n;
 	if (!b->cs->utf8 && (d = charset_decode(b->cs, buf, n, &dlen)) !=
 	    NULL && d != buf) {
+		/* Not xstrndup(): a row may hold NUL bytes. */
 		free(buf);
-		buf = xstrndup(d, dlen);
+		buf = xmalloc(dlen + 1);
+		memcpy(buf, d, dlen);
+		buf[dlen] = '\0';
 		*lenp = dlen;
 	}
 	return buf;

@@ -446,3 +446,17 @@ field() {
 	run -0 order-import --list-formats
 	assert_equal "${#lines[@]}" 9
 }
+
+# Found by tests/fuzz/order_import_fuzz.c (regressions/order_import/
+# cp1251-nul-reject): raw_back() copied the decoded row with xstrndup(),
+# which stops at the NUL, and claimed its whole length.
+@test "a rejected cp1251 row with a NUL byte keeps all its text in raw" {
+	printf 'Order ID,Number of Items,Order Total\n\0\xff\n' \
+	    >"$BATS_TEST_TMPDIR/nul.csv"
+	run -0 --separate-stderr order-import --encoding cp1251 \
+	    --rejects "$BATS_TEST_TMPDIR/bad.jsonl" "$BATS_TEST_TMPDIR/nul.csv"
+	assert_output ''
+	assert_stderr ''
+	assert_equal "$(jq -c .rows "$BATS_TEST_TMPDIR/bad.jsonl")" \
+	    '[{"line":2,"raw":"\u0000я"}]'
+}
