@@ -903,6 +903,9 @@ parse_major(const char *text, int exponent, int64_t *minor,
 	if (r == MONEY_EPREC)
 		return fail(pb, "bad_amount", "%s '%.40s' has more decimals "
 		    "than the currency", what, text);
+	if (r == MONEY_ERANGE || (r == MONEY_OK && *minor == INT64_MIN))
+		return fail(pb, "bad_amount", "%s '%.40s' is too large", what,
+		    text);
 	if (r != MONEY_OK)
 		return fail(pb, "bad_amount", "%s '%.40s' is not an amount",
 		    what, text);
@@ -971,6 +974,8 @@ static int
 json_amount(const json_t *v, int minor, int exponent, int64_t *out,
     struct problem *pb, const char *what)
 {
+	if (json_is_integer(v) && json_integer_value(v) == INT64_MIN)
+		return fail(pb, "bad_amount", "the %s is too large", what);
 	if (json_is_integer(v)) {
 		if (minor) {
 			*out = json_integer_value(v);
@@ -987,7 +992,8 @@ json_amount(const json_t *v, int minor, int exponent, int64_t *out,
 
 			errno = 0;
 			*out = strtoll(s, &end, 10);
-			if (errno == 0 && *end == '\0' && end != s)
+			if (errno == 0 && *end == '\0' && end != s &&
+			    *out != INT64_MIN)
 				return 0;
 			return fail(pb, "bad_amount", "%s '%.40s' is not a "
 			    "whole number of minor units", what, s);
@@ -1142,8 +1148,10 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		t->risky = risk != NULL && (strcmp(risk, "elevated") == 0 ||
 		    strcmp(risk, "highest") == 0);
 		if ((bt = jobj(o, "balance_transaction")) != NULL &&
-		    json_is_integer(json_object_get(bt, "fee")))
-			t->fee = json_integer_value(json_object_get(bt, "fee"));
+		    json_is_integer(json_object_get(bt, "fee")) &&
+		    json_amount(json_object_get(bt, "fee"), 1, exponent,
+		    &t->fee, pb, "fee") == -1)
+			return -1;
 	} else if (strcmp(type, "refund") == 0) {
 		t->kind = PAYMENT_REFUND;
 		t->parent = jid(o, "charge", r->parentbuf,
@@ -1192,8 +1200,10 @@ stripe_object(struct payment_reader *r, const json_t *o,
 		if (json_amount(json_object_get(o, "amount"), 1, exponent,
 		    &t->amount, pb, "amount") == -1)
 			return -1;
-		if (json_is_integer(json_object_get(o, "fee")))
-			t->fee = json_integer_value(json_object_get(o, "fee"));
+		if (json_is_integer(json_object_get(o, "fee")) &&
+		    json_amount(json_object_get(o, "fee"), 1, exponent,
+		    &t->fee, pb, "fee") == -1)
+			return -1;
 		t->state = strcmp(status, "pending") == 0 ||
 		    strcmp(status, "available") == 0 ? PAYMENT_SUCCEEDED :
 		    PAYMENT_FAILED;
@@ -1265,7 +1275,9 @@ yookassa_object(struct payment_reader *r, const json_t *o,
 		if (json_amount(json_object_get(v, "value"), 0, exponent,
 		    &income, pb, "income_amount") == -1)
 			return -1;
-		t->fee = t->amount - income;
+		if (money_add(t->amount, -income, &t->fee) == -1)
+			return fail(pb, "bad_amount", "income_amount is too "
+			    "large");
 	}
 	card = jobj(jobj(o, "payment_method"), "card");
 	set_country(t->card_country, jstr(card, "issuer_country"));
@@ -1976,6 +1988,24 @@ generic_time(const char *text, const char *zone, int64_t *epoch)
 	return date_time_zone(date, *sp != '\0' ? sp + 1 : NULL, zone, epoch);
 }
 
+/* A whole number of minor units, as a map with amount_unit = minor has
+ * them. */
+static int
+minor_units(const char *text, int64_t *out, struct problem *pb,
+    const char *what)
+{
+	char *end;
+
+	if (text == NULL)
+		return fail(pb, "bad_amount", "the %s is missing", what);
+	errno = 0;
+	*out = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || *out == INT64_MIN)
+		return fail(pb, "bad_amount", "%s '%.40s' is not a whole "
+		    "number of minor units", what, text);
+	return 0;
+}
+
 static int
 generic_row(struct payment_reader *r, struct csvread_row *row,
     struct payment_txn *t, struct problem *pb)
@@ -1995,19 +2025,12 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	if (set_currency(t, cur, pb, &exponent) == -1)
 		return -1;
 	if (m->minor) {
-		char *end;
-
-		errno = 0;
-		t->amount = amount ? strtoll(amount, &end, 10) : 0;
-		if (amount == NULL || errno != 0 || *end != '\0')
-			return fail(pb, "bad_amount", "amount '%.40s' is not "
-			    "a whole number of minor units", amount ? amount :
-			    "");
-		if (field(r, row, C_FEE) != NULL)
-			t->fee = strtoll(field(r, row, C_FEE), NULL, 10);
-		if (field(r, row, C_REFUNDED) != NULL)
-			t->refunded = strtoll(field(r, row, C_REFUNDED),
-			    NULL, 10);
+		if (minor_units(amount, &t->amount, pb, "amount") == -1 ||
+		    (field(r, row, C_FEE) != NULL && minor_units(field(r, row,
+		    C_FEE), &t->fee, pb, "fee") == -1) ||
+		    (field(r, row, C_REFUNDED) != NULL && minor_units(field(r,
+		    row, C_REFUNDED), &t->refunded, pb, "refunded") == -1))
+			return -1;
 	} else {
 		if (parse_major(amount, exponent, &t->amount, pb,
 		    "amount") == -1)
@@ -2056,6 +2079,22 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	return 0;
 }
 
+/* -1 when an amount is still negative once the format has read a
+ * refund's sign: a value the provider does not write, which would undo a
+ * payment (the store refuses it too).  Else 0. */
+static int
+negative(const struct payment_txn *t, struct problem *pb)
+{
+	if (t->amount < 0)
+		return fail(pb, "bad_amount", "the amount is negative");
+	if (t->refunded < 0)
+		return fail(pb, "bad_amount", "the amount refunded is "
+		    "negative");
+	if (t->fee < 0)
+		return fail(pb, "bad_amount", "the fee is negative");
+	return 0;
+}
+
 int
 payment_next(struct payment_reader *r, struct payment_txn *t,
     struct reject_stream *rejects)
@@ -2080,7 +2119,7 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 			q = &r->queue[r->qnext++];
 			t->line = r->qline;
 			rc = json_txn(r, q->obj, q->hint, t, &pb);
-			if (rc == 1)
+			if (rc == 1 && (rc = negative(t, &pb)) == 0)
 				break;
 			if (rc == -1)
 				reject_value(r, rejects, q->obj, r->qline, &pb);
@@ -2106,7 +2145,7 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 			rc = generic_row(r, row, t, &pb);
 			break;
 		}
-		if (rc == 0)
+		if (rc == 0 && (rc = negative(t, &pb)) == 0)
 			break;
 		r->delim = r->format == FMT_GENERIC ? r->map->delim : ',';
 		text = row_text(r, row, &len);
