@@ -78,6 +78,17 @@ field() {
 	assert_stderr --partial "bad.map:2: unknown field 'items.colour'"
 }
 
+# Found by tests/fuzz/order_import_fuzz.c (regressions/order_import/
+# map-unknown-encoding): the map was taken, and the run ended 64 as if the
+# command line were wrong, after reading the file.
+@test "a map naming an unknown encoding exits 78 before reading the file" {
+	printf 'encoding cp8450\nid = Name\n' >"$BATS_TEST_TMPDIR/bad.map"
+	run -78 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/bad.map" \
+	    "$FIXTURES/shopify-orders_export.csv"
+	assert_output ''
+	assert_stderr "order-import: $BATS_TEST_TMPDIR/bad.map:1: unknown encoding 'cp8450'"
+}
+
 @test "--list-formats names every format" {
 	run -0 --separate-stderr order-import --list-formats
 	for f in shopify amazon etsy ebay woocommerce ozon yandex-market \
