@@ -1,5 +1,6 @@
 # orderkit: small programs for an online shop's orders, one per step.
 # make | make check | make asan | make demo | make bench | make lint
+# make fuzz FUZZ_SECONDS=60 | make fuzz-ci
 # make install PREFIX=/usr/local DESTDIR=
 
 VERSION	= 0.1.0
@@ -34,9 +35,23 @@ HDR	= $(wildcard lib/*.h lib/*/*.h)
 UNITS	= $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*_test.c))
 MANS	= $(wildcard man/*.[0-9])
 LIB	= $(O)/lib/liborderkit.a
+FUZZERS	= $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer \
 	    -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# make fuzz: clang's libFuzzer, the library instrumented for coverage.
+FUZZ_SECONDS ?= 60
+FUZZ_CC	= clang
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+# The harnesses' main(): replay.c, which runs them on files for make
+# check; libFuzzer's under make fuzz (FUZZ_DRIVER empty).
+FUZZ_DRIVER = $(O)/tests/fuzz/replay.o
+# A whole-program harness calls the program's main() renamed, and turns
+# its exit() into a return (tests/fuzz/program.c).
+FUZZ_WRAP = -Wl,--wrap=exit,--wrap=err,--wrap=errx,--wrap=verr \
+	    -Wl,--wrap=verrx,--wrap=fclose
 
 all: $(PROGS:%=$(O)/bin/%)
 
@@ -59,6 +74,26 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB) $(HDR) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+$(O)/tests/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/program.h \
+    $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/fuzz/cmd-%.o: cmd/%.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Dmain=$(subst -,_,$*)_main \
+	    -c -o $@ $<
+
+$(O)/tests/fuzz/%_fuzz: $(O)/tests/fuzz/%_fuzz.o $(O)/tests/fuzz/fuzz.o \
+    $(FUZZ_DRIVER) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) \
+	    $(if $(filter %/program.o,$^),$(FUZZ_WRAP))
+
+$(O)/tests/fuzz/order_import_fuzz: $(O)/tests/fuzz/cmd-order-import.o \
+    $(O)/tests/fuzz/program.o
+$(O)/tests/fuzz/order_validate_fuzz: $(O)/tests/fuzz/cmd-order-validate.o \
+    $(O)/tests/fuzz/program.o
+
 deps:
 	@scripts/install-deps.sh
 
@@ -66,8 +101,12 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all $(UNITS:%=$(O)/tests/unit/%)
+test: all $(UNITS:%=$(O)/tests/unit/%) $(FUZZERS:%=$(O)/tests/fuzz/%_fuzz)
 	@for t in $(UNITS); do $(O)/tests/unit/$$t || exit 1; done
+	@for f in $(FUZZERS); do set --; \
+	    for d in tests/fuzz/corpus/$$f tests/fuzz/regressions/$$f; do \
+	    if [ -d $$d ]; then set -- "$$@" $$d; fi; done; \
+	    $(O)/tests/fuzz/$${f}_fuzz "$$@" || exit 1; done
 	@set -o pipefail; ORDERKIT_BIN=$(abspath $(O)/bin) bats --tap tests | \
 	    awk '{ print; fflush() } \
 	    /^ok .* # skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
@@ -85,10 +124,21 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	tests/bench/run
 
+# Build the harnesses with libFuzzer into build/fuzz and run each for
+# FUZZ_SECONDS on its corpus (tests/fuzz/README.md).
+fuzz: deps
+	@$(MAKE) --no-print-directory O=build/fuzz CC=$(FUZZ_CC) \
+	    CFLAGS='$(FUZZ_FLAGS)' LDFLAGS='-fsanitize=fuzzer,address,undefined' \
+	    FUZZ_DRIVER= $(FUZZERS:%=build/fuzz/tests/fuzz/%_fuzz)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run build/fuzz $(FUZZERS)
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck scripts/*.sh tests/test_helper/*.bash tests/bench/run \
-	    tests/bench/*.sh
+	    tests/bench/*.sh tests/fuzz/run tests/fuzz/seeds
 	if command -v cppcheck >/dev/null; then \
 	    cppcheck -q --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr --include=/usr/include/jansson.h \
@@ -116,7 +166,10 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 
 clean:
-	rm -rf bin lib/*.o lib/*/*.o lib/*.a tests/unit/*_test build
+	rm -rf bin lib/*.o lib/*/*.o lib/*.a tests/unit/*_test tests/fuzz/*.o \
+	    tests/fuzz/*_fuzz build
 
-.PHONY: all deps check test asan demo bench lint install uninstall clean
-.SECONDARY: $(LIBOBJ)
+.PHONY: all deps check test asan demo bench fuzz fuzz-ci lint install \
+	uninstall clean
+.SECONDARY: $(LIBOBJ) $(FUZZERS:%=$(O)/tests/fuzz/%_fuzz.o) \
+	$(O)/tests/fuzz/fuzz.o $(O)/tests/fuzz/replay.o

@@ -355,7 +355,7 @@ catalog_load(struct catalog *c, const char *path, char *err, size_t len)
 	else
 		rc = load_csv(c, fp, path, first, err, len);
 	fclose(fp);
-	if (rc == 0) {
+	if (rc == 0 && c->nskus > 1) {	/* none: skus is NULL */
 		qsort(c->skus, c->nskus, sizeof(*c->skus), cmp_sku);
 		for (i = 1; i < c->nskus && rc == 0; i++)
 			if (strcmp(c->skus[i].sku, c->skus[i - 1].sku) == 0)
@@ -373,6 +373,8 @@ catalog_find(const struct catalog *c, const char *sku)
 {
 	struct catalog_sku key = { .sku = (char *)sku };
 
+	if (c->nskus == 0)		/* skus is NULL */
+		return NULL;
 	return bsearch(&key, c->skus, c->nskus, sizeof(*c->skus), cmp_sku);
 }
 

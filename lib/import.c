@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "charset.h"
 #include "countryname.h"
 #include "import.h"
 #include "jsonl.h"
@@ -180,6 +181,14 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 				goto fail;
 			}
 		} else if (strcmp(word, "encoding") == 0 && *rest != '\0') {
+			struct charset cs;
+
+			if (charset_open(&cs, rest) == -1) {
+				snprintf(err, errlen, "%s:%lu: unknown encoding "
+				    "'%s'", name, lineno, rest);
+				goto fail;
+			}
+			charset_close(&cs);
 			free(map->encoding);
 			map->encoding = xstrdup(rest);
 		} else if (strcmp(word, "decimal") == 0 &&

@@ -909,6 +909,9 @@ parse_major(const char *text, int exponent, int64_t *minor,
 	if (r == MONEY_EPREC)
 		return fail(pb, "bad_amount", "%s '%.40s' has more decimals "
 		    "than the currency", what, text);
+	if (r == MONEY_ERANGE)
+		return fail(pb, "bad_amount", "%s '%.40s' is too large", what,
+		    text);
 	if (r != MONEY_OK)
 		return fail(pb, "bad_amount", "%s '%.40s' is not an amount",
 		    what, text);
@@ -973,7 +976,9 @@ parse_minor(const char *text, int64_t *out, struct problem *pb,
 	if (text != NULL) {
 		errno = 0;
 		v = strtoll(text, &end, 10);
-		if (errno == 0 && end != text && *end == '\0') {
+		/* INT64_MIN: no amount negates to it. */
+		if (errno == 0 && end != text && *end == '\0' &&
+		    v != INT64_MIN) {
 			*out = v;
 			return 0;
 		}
@@ -998,6 +1003,8 @@ static int
 json_amount(const json_t *v, int minor, int exponent, int64_t *out,
     struct problem *pb, const char *what)
 {
+	if (json_is_integer(v) && json_integer_value(v) == INT64_MIN)
+		return fail(pb, "bad_amount", "the %s is too large", what);
 	if (json_is_integer(v)) {
 		if (minor) {
 			*out = json_integer_value(v);
@@ -2111,6 +2118,11 @@ positive(const struct payment_txn *t, struct problem *pb)
 	const struct money_currency *c = money_currency(t->currency);
 	char buf[40];
 
+	if (t->refunded < 0)
+		return fail(pb, "bad_amount", "the amount refunded is "
+		    "negative");
+	if (t->fee < 0)
+		return fail(pb, "bad_amount", "the fee is negative");
 	if (t->amount >= 0)
 		return 0;
 	return fail(pb, "bad_amount", "amount %s %s is negative",

@@ -1,12 +1,14 @@
 #!/bin/sh
-# install-deps.sh: install the Debian packages orderkit's build, tests and
-# benchmarks need; does nothing when they are all there.
+# install-deps.sh: install the Debian packages orderkit's build, tests,
+# benchmarks and fuzzing (clang's libFuzzer) need; does nothing when they
+# are all there.
 set -eu
 
 PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libcurl4-openssl-dev
 libssl-dev libunistring-dev libxml2-dev libsqlite3-dev libpq-dev sqlite3
 postgresql bats bats-support bats-assert jq mandoc shellcheck valgrind time
-miller python3 python3-aiosmtpd openssl curl"
+miller python3 python3-aiosmtpd openssl curl
+clang libclang-rt-14-dev"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -89,6 +89,17 @@ field() {
 	assert_stderr --partial "bad.map:2: unknown field 'items.colour'"
 }
 
+# Found by tests/fuzz/order_import_fuzz.c (regressions/order_import/
+# map-unknown-encoding): the map was taken, and the run ended 64 as if the
+# command line were wrong, after reading the file.
+@test "a map naming an unknown encoding exits 78 before reading the file" {
+	printf 'encoding cp8450\nid = Name\n' >"$BATS_TEST_TMPDIR/bad.map"
+	run -78 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/bad.map" \
+	    "$FIXTURES/shopify-orders_export.csv"
+	assert_output ''
+	assert_stderr "order-import: $BATS_TEST_TMPDIR/bad.map:1: unknown encoding 'cp8450'"
+}
+
 @test "--list-formats names every format" {
 	run -0 --separate-stderr order-import --list-formats
 	for f in shopify amazon etsy ebay woocommerce ozon yandex-market \
@@ -726,4 +737,18 @@ wrap() {
 	assert_output ''
 	run -0 jq -r .raw "$BATS_TEST_TMPDIR/r.jsonl"
 	assert_output "{\"number\":\"1\",\"x\":$NUMBERS}"
+}
+
+# Found by tests/fuzz/order_import_fuzz.c (regressions/order_import/
+# cp1251-nul-reject): raw_back() copied the decoded row with xstrndup(),
+# which stops at the NUL, and claimed its whole length.
+@test "a rejected cp1251 row with a NUL byte keeps all its text in raw" {
+	printf 'Order ID,Number of Items,Order Total\n\0\xff\n' \
+	    >"$BATS_TEST_TMPDIR/nul.csv"
+	run -0 --separate-stderr order-import --encoding cp1251 \
+	    --rejects "$BATS_TEST_TMPDIR/bad.jsonl" "$BATS_TEST_TMPDIR/nul.csv"
+	assert_output ''
+	assert_stderr ''
+	assert_equal "$(jq -c .rows "$BATS_TEST_TMPDIR/bad.jsonl")" \
+	    '[{"line":2,"raw":"\u0000я"}]'
 }

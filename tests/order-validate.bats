@@ -903,6 +903,17 @@ EOF
 	assert_stderr "order-validate: $FIXTURES/catalog-no-sku.csv: the header has no 'sku' column"
 }
 
+# Found by tests/fuzz/order_validate_fuzz.c (regressions/order_validate/
+# catalog-header-only): qsort(3) of no SKUs was given a null pointer, which
+# UBSan (make asan) reports.
+@test "a catalog of a header and no rows makes every SKU unknown" {
+	printf 'sku,product,name,price,currency\n' >"$BATS_TEST_TMPDIR/c.csv"
+	run -0 --separate-stderr order-validate --catalog "$BATS_TEST_TMPDIR/c.csv" \
+	    "$FIXTURES/one-valid.jsonl"
+	assert_output ''
+	assert_equal "$(jq -c '.errors[].code' <<<"$stderr")" '"unknown_sku"'
+}
+
 @test "a catalog with a bad price exits 65 naming the line and the SKU" {
 	run -65 --separate-stderr order-validate --catalog "$FIXTURES/catalog-bad-price.csv" \
 	    "$FIXTURES/one-valid.jsonl"

@@ -290,6 +290,36 @@ report() {
 	assert_equal "$(class SHOP-3004)" "unpaid unpaid 0"
 }
 
+# Found by tests/fuzz/payment_fuzz.c (regressions/payment/
+# stripe-payments-negative-fee): a reader's amounts are never negative.
+@test "stripe payments export: a negative Amount, Amount Refunded or Fee is bad_amount" {
+	sed -e '2s/,49\.90,0\.00,eur,/,-49.90,0.00,eur,/' \
+	    -e '4s/,80\.00,30\.00,eur,/,80.00,-30.00,eur,/' \
+	    -e '5s/,19\.99,0\.00,eur,false,19\.99,0\.00,0\.00,/,19.99,0.00,eur,false,19.99,0.00,-0.01,/' \
+	    "$FIXTURES/stripe-payments.csv" >"$BATS_TEST_TMPDIR/neg.csv"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/neg.csv" \
+	    --now "$NOW" --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/stripe-payments-orders.jsonl"
+	run -0 jq -c 'select(.line) | [.line, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[2,"bad_amount","amount -49.90 EUR is negative"]
+[4,"bad_amount","the amount refunded is negative"]
+[5,"bad_amount","the fee is negative"]'
+}
+
+# Found by tests/fuzz/payment_fuzz.c (regressions/payment/
+# stripe-balance-int64-min): -INT64_MIN is undefined, and no amount.
+@test "stripe balance report: a gross of -92233720368547758.08 is amount_overflow" {
+	sed '2s/,120\.00,3\.78,/,-92233720368547758.08,3.78,/' \
+	    "$FIXTURES/stripe-balance.csv" >"$BATS_TEST_TMPDIR/min.csv"
+	run -0 --separate-stderr pay-reconcile --payments "$BATS_TEST_TMPDIR/min.csv" \
+	    --now "$NOW" --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/stripe-balance-orders.jsonl"
+	run -0 jq -c 'select(.line == 2) | [.errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '["amount_overflow","gross -92233720368547758.08 USD has no positive amount that fits"]'
+}
+
 @test "yookassa: notifications, fees from income_amount, a refund found by payment_id" {
 	reconcile yookassa-events.jsonl yookassa-orders.jsonl
 	assert_success
