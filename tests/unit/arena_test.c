@@ -41,7 +41,7 @@ test_alignment(void)
 
 	arena_init(&a);
 	for (i = 0; i < 10000; i++) {
-		arena_strndup(&a, "abc", i % 7);
+		arena_strndup(&a, "abcdefg", i % 7);
 		if ((uintptr_t)arena_alloc(&a, 24) % alignof(max_align_t) != 0)
 			bad++;
 	}
