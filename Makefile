@@ -18,12 +18,20 @@ CFLAGS	?= -O2 -g
 # user's newer compiler may warn about more, and must not break make.
 WERROR	=
 WARN	= -std=c11 -Wall -Wextra $(WERROR)
+PKG_CONFIG ?= pkg-config
+# pkg-config module: Debian package, for the message when one is missing.
+PKG_DEBS = jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev \
+	   libcurl:libcurl4-openssl-dev libcrypto:libssl-dev \
+	   libxml-2.0:libxml2-dev
+# Libraries without a .pc: name, a header it installs, Debian package.
+HDR_DEBS = libcsv:csv.h:libcsv-dev libunistring:unistr.h:libunistring-dev
 PKGS	= jansson sqlite3 libpq
 # Only the programs on the network link these (libunistring has no .pc).
 NETPKGS	= libcurl libcrypto libxml-2.0
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(NETPKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-NET_LIBS   := $(shell pkg-config --libs $(NETPKGS) 2>/dev/null) -lunistring
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(NETPKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+NET_LIBS   := $(shell $(PKG_CONFIG) --libs $(NETPKGS) 2>/dev/null) \
+	      -lunistring
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	    -DORDERKIT_VERSION='"$(VERSION)"' -Ilib $(PKG_CFLAGS)
 # Each program links only the libraries it calls (libcsv has no .pc).
@@ -44,7 +52,26 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer \
 
 all: $(PROGS:%=$(O)/bin/%)
 
-$(O)/lib/%.o: lib/%.c $(HDR)
+# Before the first compile: each library the build needs, or a message
+# naming the Debian package that brings it.
+libs:
+	@status=0; \
+	if ! command -v $(PKG_CONFIG) >/dev/null; then \
+	    echo "make: $(PKG_CONFIG) not found: apt-get install pkg-config" \
+	        "(or run scripts/install-deps.sh)" >&2; exit 1; fi; \
+	for m in $(PKG_DEBS); do \
+	    $(PKG_CONFIG) --exists "$${m%%:*}" && continue; \
+	    echo "make: $${m%%:*} not found: apt-get install $${m#*:}" \
+	        "(or run scripts/install-deps.sh)" >&2; status=1; done; \
+	for h in $(HDR_DEBS); do \
+	    p=$${h#*:}; \
+	    echo "#include <$${p%%:*}>" | \
+	        $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && continue; \
+	    echo "make: $${h%%:*} not found: apt-get install $${p#*:}" \
+	        "(or run scripts/install-deps.sh)" >&2; status=1; done; \
+	exit $$status
+
+$(O)/lib/%.o: lib/%.c $(HDR) | libs
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -55,11 +82,12 @@ $(LIB): $(LIBOBJ)
 $(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
 $(O)/tests/unit/%: LDLIBS += $(NET_LIBS)
 
-$(O)/bin/%: cmd/%.c $(LIB) $(HDR)
+$(O)/bin/%: cmd/%.c $(LIB) $(HDR) | libs
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(O)/tests/unit/%: tests/unit/%.c $(LIB) $(HDR) $(wildcard tests/unit/*.h)
+$(O)/tests/unit/%: tests/unit/%.c $(LIB) $(HDR) $(wildcard tests/unit/*.h) \
+    | libs
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
@@ -125,5 +153,5 @@ uninstall:
 clean:
 	rm -rf bin lib/*.o lib/*/*.o lib/*.a tests/unit/*_test build
 
-.PHONY: all deps check test asan demo bench lint install uninstall clean
+.PHONY: all libs deps check test asan demo bench lint install uninstall clean
 .SECONDARY: $(LIBOBJ)

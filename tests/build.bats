@@ -14,6 +14,37 @@ mk() {
 	    make -C "$TOP" --no-print-directory "$@"
 }
 
+@test "a library pkg-config cannot find stops make naming its Debian package" {
+	mkdir "$BATS_TEST_TMPDIR/no-pc"
+	PKG_CONFIG_LIBDIR="$BATS_TEST_TMPDIR/no-pc" run -2 --separate-stderr \
+	    mk O="$BATS_TEST_TMPDIR/b" all
+	assert_output ''
+	assert_stderr --partial "make: jansson not found: apt-get install libjansson-dev (or run scripts/install-deps.sh)"
+	assert_stderr --partial "make: sqlite3 not found: apt-get install libsqlite3-dev"
+	assert_stderr --partial "make: libpq not found: apt-get install libpq-dev"
+	assert_stderr --partial "make: libcurl not found: apt-get install libcurl4-openssl-dev"
+	assert_stderr --partial "make: libcrypto not found: apt-get install libssl-dev"
+	assert_stderr --partial "make: libxml-2.0 not found: apt-get install libxml2-dev"
+	refute [ -e "$BATS_TEST_TMPDIR/b" ]
+}
+
+@test "a library without a .pc whose header is missing names its Debian package" {
+	run -2 --separate-stderr mk O="$BATS_TEST_TMPDIR/b" CC='cc -nostdinc' \
+	    all
+	assert_output ''
+	assert_stderr --partial "make: libcsv not found: apt-get install libcsv-dev (or run scripts/install-deps.sh)"
+	assert_stderr --partial "make: libunistring not found: apt-get install libunistring-dev"
+	refute [ -e "$BATS_TEST_TMPDIR/b" ]
+}
+
+@test "no pkg-config at all is said before anything is compiled" {
+	run -2 --separate-stderr mk O="$BATS_TEST_TMPDIR/b" \
+	    PKG_CONFIG=no-such-pkg-config all
+	assert_output ''
+	assert_stderr --partial "make: no-such-pkg-config not found: apt-get install pkg-config"
+	refute [ -e "$BATS_TEST_TMPDIR/b" ]
+}
+
 @test "a plain make compiles without -Werror" {
 	run -0 --separate-stderr mk -n O="$BATS_TEST_TMPDIR/b" all
 	assert_output --partial ' -Wall -Wextra '
