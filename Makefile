@@ -25,20 +25,25 @@ PKG_DEBS = jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev \
 	   libxml-2.0:libxml2-dev
 # Libraries without a .pc: name, a header it installs, Debian package.
 HDR_DEBS = libcsv:csv.h:libcsv-dev libunistring:unistr.h:libunistring-dev
-PKGS	= jansson sqlite3 libpq
-# Only the programs on the network link these (libunistring has no .pc).
-NETPKGS	= libcurl libcrypto libxml-2.0
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(NETPKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-NET_LIBS   := $(shell $(PKG_CONFIG) --libs $(NETPKGS) 2>/dev/null) \
-	      -lunistring
+PKGS	= $(foreach m,$(PKG_DEBS),$(firstword $(subst :, ,$(m))))
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	    -DORDERKIT_VERSION='"$(VERSION)"' -Ilib $(PKG_CFLAGS)
-# Each program links only the libraries it calls (libcsv has no .pc).
-LDLIBS	= -Wl,--as-needed $(PKG_LIBS) -lcsv -pthread
+
+# Libraries per program, named: every program reads JSON; those that read
+# CSV link libcsv, those that keep state in the store SQLite and libpq,
+# those on the network libcurl, libcrypto, libxml2 and libunistring.
+CSVPROGS   = order-import order-validate pay-reconcile stock-load
+STOREPROGS = order-reserve pay-reconcile stock-levels stock-load track-poll
+NETPROGS   = track-poll
+CSV_LIBS   = -lcsv
+STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libpq 2>/dev/null)
+NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto libxml-2.0 \
+	      2>/dev/null) -lunistring
+JSON_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
+LDLIBS	= $(JSON_LIBS) -pthread
 
 PROGS	= $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
-NETPROGS = track-poll
 # Public headers are flat in lib/; a subsystem's files are in lib/NAME/.
 LIBSRC	= $(wildcard lib/*.c lib/*/*.c)
 LIBOBJ	= $(LIBSRC:%.c=$(O)/%.o)
@@ -79,8 +84,10 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
+$(CSVPROGS:%=$(O)/bin/%): LDLIBS += $(CSV_LIBS)
+$(STOREPROGS:%=$(O)/bin/%): LDLIBS += $(STORE_LIBS)
 $(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
-$(O)/tests/unit/%: LDLIBS += $(NET_LIBS)
+$(O)/tests/unit/%: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
 
 $(O)/bin/%: cmd/%.c $(LIB) $(HDR) | libs
 	@mkdir -p $(@D)

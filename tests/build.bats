@@ -14,6 +14,13 @@ mk() {
 	    make -C "$TOP" --no-print-directory "$@"
 }
 
+# needed PROGRAM: the libraries of ours PROGRAM names as needed, sorted.
+needed() {
+	readelf -d "$(command -v "$1")" |
+	    sed -n 's/.*(NEEDED).*\[\(lib[a-z0-9]*\)\.so.*/\1/p' |
+	    grep -Ev '^lib(c|m|asan|ubsan|gcc_s|stdc)$' | sort | tr '\n' ' '
+}
+
 @test "a library pkg-config cannot find stops make naming its Debian package" {
 	mkdir "$BATS_TEST_TMPDIR/no-pc"
 	PKG_CONFIG_LIBDIR="$BATS_TEST_TMPDIR/no-pc" run -2 --separate-stderr \
@@ -59,4 +66,26 @@ mk() {
 	run -0 --separate-stderr mk -n ASAN_O="$BATS_TEST_TMPDIR/a" asan
 	assert_output --partial '-Wall -Wextra -Werror'
 	assert_output --partial "-fno-sanitize-recover=all -c -o $BATS_TEST_TMPDIR/a/lib/jsonl.o"
+}
+
+@test "each program links only the libraries it uses" {
+	assert_equal "$(needed order-import)" 'libcsv libjansson '
+	assert_equal "$(needed order-validate)" 'libcsv libjansson '
+	assert_equal "$(needed order-reserve)" 'libjansson libpq libsqlite3 '
+	assert_equal "$(needed stock-levels)" 'libjansson libpq libsqlite3 '
+	assert_equal "$(needed stock-load)" 'libcsv libjansson libpq libsqlite3 '
+	assert_equal "$(needed pay-reconcile)" \
+	    'libcsv libjansson libpq libsqlite3 '
+	assert_equal "$(needed track-poll)" \
+	    'libcrypto libcurl libjansson libpq libsqlite3 libunistring libxml2 '
+}
+
+@test "no program names a library it does not use" {
+	local p
+
+	for p in order-import order-validate order-reserve stock-levels \
+	    stock-load pay-reconcile track-poll; do
+		run -0 --separate-stderr ldd -u -r "$(command -v "$p")"
+		assert_output ''
+	done
 }
