@@ -104,7 +104,8 @@ field() {
 }
 
 @test "shopify: the rows of an order are one record, also when apart" {
-	run -0 order-import "$FIXTURES/shopify-orders_export.csv"
+	run -0 --separate-stderr order-import "$FIXTURES/shopify-orders_export.csv"
+	assert_stderr ''
 	assert_equal "$(echo "$output" | jq -r .id | tr '\n' ' ')" \
 	    "#1042 #1043 #1044 #1046 #1045 "
 	assert_equal "$(field shopify-orders_export.out.jsonl \
@@ -144,7 +145,8 @@ field() {
 }
 
 @test "shopify: records pass order-validate where the export has the data" {
-	run -0 --separate-stderr sh -c 'order-import "$1" | order-validate' sh \
+	run -0 --separate-stderr bash -c \
+	    'set -o pipefail; order-import "$1" | order-validate' bash \
 	    "$FIXTURES/shopify-orders_export.csv"
 	assert_equal "$(echo "$output" | jq -r .id | tr '\n' ' ')" \
 	    "#1042 #1043 #1046 #1045 "
@@ -301,8 +303,9 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 		run -0 --separate-stderr order-validate "$FIXTURES/$f"
 		assert_stderr ''
 	done
-	run -0 --separate-stderr sh -c 'order-import --ship-method post "$1" |
-	    order-validate' sh "$FIXTURES/ebay-orders-report.csv"
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    order-import --ship-method post "$1" | order-validate' bash \
+	    "$FIXTURES/ebay-orders-report.csv"
 	assert_stderr ''
 	assert_equal "$(echo "$output" | wc -l)" 2
 }
@@ -324,9 +327,10 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 }
 
 @test "times do not depend on the machine's zone" {
-	TZ=Pacific/Kiritimati run -0 order-import \
+	TZ=Pacific/Kiritimati run -0 --separate-stderr order-import \
 	    "$FIXTURES/yandex-market-orders.json"
 	assert_output "$(cat "$FIXTURES/yandex-market-orders.out.jsonl")"
+	assert_stderr ''
 }
 
 @test "standard input is read like a file" {
@@ -715,8 +719,9 @@ wrap() {
 }
 
 @test "example: order-import --list-formats" {
-	run -0 order-import --list-formats
+	run -0 --separate-stderr order-import --list-formats
 	assert_equal "${#lines[@]}" 9
+	assert_stderr ''
 }
 
 @test "a JSON array's element quoted in a reject keeps its numbers as written" {

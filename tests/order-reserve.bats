@@ -361,7 +361,7 @@ t_crash() {
 	    "$BATS_TEST_TMPDIR/orders"
 	assert_stderr ''
 	out=$output
-	out_lines=$(wc -l <<<"$out")
+	out_lines=${#lines[@]}
 	assert_equal "$((out_lines + $(count_lines "$BATS_TEST_TMPDIR/rej")))" 20000
 	consistent
 	run -0 jq -s '[.[].reservation.lines[].qty] | add' <<<"$out"

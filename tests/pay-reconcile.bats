@@ -480,8 +480,10 @@ stripe_days() {
 	for i in $(seq 1 3000); do
 		printf '{"id":"ch_old%d","object":"charge","amount":100,"captured":true,"currency":"usd","metadata":{"order_id":"OLD-%d"},"paid":true,"status":"succeeded","created":1700000000}\n' "$i" "$i"
 	done >"$BATS_TEST_TMPDIR/old.jsonl"
-	run -0 pay-reconcile --payments "$BATS_TEST_TMPDIR/old.jsonl" \
-	    --rejects /dev/null </dev/null
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/old.jsonl" --rejects /dev/null </dev/null
+	assert_output ''
+	assert_stderr ''
 	for day in day1 day2 day3; do
 		run -0 --separate-stderr pay-reconcile --payments \
 		    "$BATS_TEST_TMPDIR/$day.jsonl" --now "$NOW" \

@@ -26,6 +26,8 @@ t_set() {
 	assert_output $'MSK|10|RU-MOW;Москва\nSPB|20|'
 	# set again: the same levels, not twice as much
 	run -0 --separate-stderr stock-load "$FIXTURES/stock.csv"
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 3
 	run -0 sql "SELECT SUM(on_hand) FROM stock"
 	assert_output 10
 }
@@ -172,6 +174,8 @@ A,W1,1,7,
 B,W2,1,,Y;Z
 B,W1,1,,
 C,W2,1,6,'
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 5
 	run -0 sql "SELECT id, priority, regions FROM warehouses ORDER BY id"
 	assert_output $'W1|7|\nW2|6|Y;Z'
 }
@@ -243,6 +247,8 @@ C bad_qty qty 2.50 is not a whole number"
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --warehouse EKB \
 	    "$FIXTURES/no-warehouse.csv"
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 2
 	run -0 sql "SELECT sku, warehouse, on_hand FROM stock ORDER BY sku"
 	assert_output $'MUG-WHITE|EKB|1\nTSHIRT-RED-M|EKB|7'
 	run -0 --separate-stderr stock-load "$FIXTURES/no-warehouse.csv"
@@ -255,7 +261,7 @@ C bad_qty qty 2.50 is not a whole number"
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --catalog "$FIXTURES/catalog.csv" \
 	    "$FIXTURES/stock.csv"
-	assert_equal "$(wc -l <<<"$output")" 2
+	assert_equal "${#lines[@]}" 2
 	run -0 jq -r '.errors[].code' <<<"$stderr"
 	assert_output unknown_sku
 }
@@ -284,9 +290,11 @@ C bad_qty qty 2.50 is not a whole number"
 	run -66 --separate-stderr stock-load "$BATS_TEST_TMPDIR/none" \
 	    "$FIXTURES/stock.csv"
 	assert_stderr --partial "cannot open '$BATS_TEST_TMPDIR/none'"
-	assert_equal "$(wc -l <<<"$output")" 3
+	assert_equal "${#lines[@]}" 3
 	run -73 --separate-stderr stock-load --rejects /nonexistent/r \
 	    "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr "stock-load: cannot open '/nonexistent/r': No such file or directory"
 }
 
 @test "a directory as an operand or --catalog is 66, as a file that cannot be opened" {
@@ -295,7 +303,7 @@ C bad_qty qty 2.50 is not a whole number"
 	run -66 --separate-stderr stock-load "$BATS_TEST_TMPDIR/dir" \
 	    "$FIXTURES/stock.csv"
 	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
-	assert_equal "$(wc -l <<<"$output")" 3
+	assert_equal "${#lines[@]}" 3
 	run -66 --separate-stderr stock-load --catalog "$BATS_TEST_TMPDIR/dir" \
 	    "$FIXTURES/stock.csv"
 	assert_output ''
@@ -306,7 +314,7 @@ C bad_qty qty 2.50 is not a whole number"
 	use_backend sqlite
 	run -74 --separate-stderr stock-load /proc/self/mem "$FIXTURES/stock.csv"
 	assert_stderr "stock-load: cannot read '/proc/self/mem': Input/output error"
-	assert_equal "$(wc -l <<<"$output")" 3
+	assert_equal "${#lines[@]}" 3
 	run -74 --separate-stderr sh -c 'stock-load 0>/dev/null'
 	assert_output ''
 	assert_stderr "stock-load: cannot read '<stdin>': Bad file descriptor"
@@ -367,7 +375,7 @@ t_read_only() {
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --warehouse MSK \
 	    "$FIXTURES/no-warehouse.csv"
-	assert_equal "$(wc -l <<<"$output")" 2
+	assert_equal "${#lines[@]}" 2
 }
 
 @test "example: stock-load --mode add received.jsonl" {
