@@ -688,14 +688,67 @@ wrap() {
 	done
 }
 
+@test "broken inputs as JSON and CSV exports: no crash, every row written or rejected" {
+	local format f want rows
+	load test_helper/broken
+	broken_all
+	# format, file, exit status, rows read and all rejected ("-": the file
+	# fits no format, or not the one named: 65, nothing read).  The
+	# empty file is a warning only.  array.jsonl's [] holds no row.
+	while read -r format f want rows; do
+		rm -f "$BATS_TEST_TMPDIR/r"
+		run "-$want" --separate-stderr order-import --format "$format" \
+		    --stats --rejects "$BATS_TEST_TMPDIR/r" "$BROKEN/$f"
+		assert_output ''
+		if [[ $rows == - ]]; then
+			if [[ $format == auto ]]; then
+				assert_stderr --partial "'$BROKEN/$f': no known format fits"
+			else
+				assert_stderr --partial "'$BROKEN/$f' is no $format export: "
+			fi
+			[[ $stderr != *' rows read;'* ]] ||
+			    fail "$format $f: read, not refused: $stderr"
+			rows=0
+		else
+			assert_stderr --partial "; $rows rows read; 0 orders written (0 rows), $rows orders rejected ($rows rows)"
+		fi
+		assert_equal "$format $f: $(count_lines "$BATS_TEST_TMPDIR/r") rejected" \
+		    "$format $f: $rows rejected"
+		broken_codes "$BATS_TEST_TMPDIR/r"
+	done <<-EOF
+	auto array.jsonl 65 1
+	auto bad-utf8.jsonl 0 3
+	auto crlf-bom.jsonl 65 2
+	auto empty.jsonl 0 0
+	auto not-json.jsonl 65 -
+	auto nul-byte.jsonl 0 2
+	auto number.jsonl 65 -
+	woocommerce array.jsonl 65 1
+	woocommerce bad-utf8.jsonl 0 3
+	woocommerce crlf-bom.jsonl 65 2
+	woocommerce empty.jsonl 0 0
+	woocommerce not-json.jsonl 65 -
+	woocommerce nul-byte.jsonl 0 2
+	woocommerce number.jsonl 65 -
+	shopify array.jsonl 65 -
+	shopify bad-utf8.jsonl 65 -
+	shopify crlf-bom.jsonl 65 -
+	shopify empty.jsonl 0 0
+	shopify not-json.jsonl 65 -
+	shopify nul-byte.jsonl 65 -
+	shopify number.jsonl 65 -
+	EOF
+}
+
 # ---- the man page's EXAMPLES ----
 
 @test "example: order-import --format shopify orders_export.csv | order-validate" {
 	cp "$FIXTURES/shopify-orders_export.csv" "$BATS_TEST_TMPDIR/orders_export.csv"
 	cd "$BATS_TEST_TMPDIR"
-	run -0 --separate-stderr sh -c \
-	    'order-import --format shopify orders_export.csv | order-validate'
-	assert_equal "$(echo "$output" | wc -l)" 4
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    order-import --format shopify orders_export.csv | order-validate'
+	assert_equal "${#lines[@]}" 4
+	assert_stderr --partial '"field":"payment.method"'
 }
 
 @test "example: order-import --map excel-ru.map --rejects bad.jsonl orders.csv" {

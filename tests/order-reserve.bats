@@ -533,6 +533,17 @@ t_released_numbers() {
 	assert_stderr --partial "cannot write '<stdout>': No space left"
 }
 
+t_broken() {
+	load test_helper/broken
+	stocked "$1"
+	broken_lines order-reserve
+	broken_lines order-reserve --release
+	broken_lines order-reserve --commit
+	consistent
+}
+@test "sqlite: broken inputs in every mode: no crash, every line out or rejected" { t_broken sqlite; }
+@test "postgres: broken inputs in every mode: no crash, every line out or rejected" { t_broken postgres; }
+
 @test "broken lines are rejects, and every line is out or rejected" {
 	stocked sqlite
 	printf '{"id":"B-1","items":[{"sku":"CAP-BLACK","qty":1}]}\nnot json\n[1,2]\n\xff\xfe{}\n{"id":"B-2"\n{"id":[],"items":[]}\n' \

@@ -273,14 +273,45 @@ C bad_qty qty 2.50 is not a whole number"
 	: >"$BATS_TEST_TMPDIR/empty"
 	run -0 --separate-stderr stock-load --rejects "$BATS_TEST_TMPDIR/r" \
 	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty" /dev/null
-	assert_equal "$(wc -l <<<"$output")" 1
+	assert_equal "${#lines[@]}" 1
 	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 5
+}
+
+@test "broken inputs: no crash, every row loaded or rejected" {
+	local f rows
+	load test_helper/broken
+	use_backend sqlite
+	broken_all
+	# not-json.jsonl is CSV (its first byte is no "{"): a header and one
+	# row, whose quoted field goes on over the next line.
+	while read -r f rows; do
+		rm -f "$BATS_TEST_TMPDIR/r"
+		run -0 --separate-stderr stock-load --stats \
+		    --rejects "$BATS_TEST_TMPDIR/r" "$BROKEN/$f"
+		assert_output ''
+		assert_stderr "stock-load: $rows read, 0 loaded, $rows rejected"
+		assert_equal "$f: $(count_lines "$BATS_TEST_TMPDIR/r") rejected" \
+		    "$f: $rows rejected"
+		broken_codes "$BATS_TEST_TMPDIR/r"
+	done <<-EOF
+	array.jsonl 2
+	bad-utf8.jsonl 3
+	crlf-bom.jsonl 2
+	empty.jsonl 0
+	not-json.jsonl 2
+	nul-byte.jsonl 2
+	number.jsonl 5
+	EOF
+	run -0 sql "SELECT COUNT(*) FROM stock"
+	assert_output 0
 }
 
 @test "--help, a bad option, a bad --mode" {
 	run -0 --separate-stderr stock-load --help
 	assert_line --index 0 --partial 'usage: stock-load'
 	run -64 --separate-stderr stock-load --bogus
+	assert_output ''
+	assert_stderr --partial 'usage: stock-load'
 	run -64 --separate-stderr stock-load --mode replace
 	assert_stderr --partial "--mode 'replace' is not set or add"
 }

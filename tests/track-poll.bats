@@ -175,15 +175,9 @@ t_change() {
 	assert_output "[\"unknown_carrier\",\"no adapter for carrier 'royal-mail', and no [carrier \\\"aftership\\\"] key to track it through AfterShip\"]"
 }
 
-@test "the broken inputs are rejected as bad_json, nothing crashes" {
-	local f
-	for f in "$BROKEN"/*; do
-		run -0 --separate-stderr track-poll \
-		    --rejects "$BATS_TEST_TMPDIR/rej" "$f"
-		assert_output ''
-	done
-	run -0 jq -r '.errors[0].code' "$BATS_TEST_TMPDIR/rej"
-	refute_output --partial 'null'
+@test "broken inputs: no crash, every line out or rejected, with its code" {
+	load test_helper/broken
+	broken_lines track-poll
 }
 
 @test "--carrier polls only that carrier; the others are remembered for later" {
