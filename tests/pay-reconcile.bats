@@ -637,6 +637,38 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	broken_lines pay-reconcile --payments "$BATS_TEST_TMPDIR/none.jsonl"
 }
 
+@test "broken inputs as --payments: each line a transaction or a reject, or the file 65" {
+	local f want rows
+	load test_helper/broken
+	broken_all
+	# file, exit status, rejects ("-": no known report, nothing read).
+	# array.jsonl's [] holds no transaction; its other line, one.
+	while read -r f want rows; do
+		rm -f "$BATS_TEST_TMPDIR/r"
+		run "-$want" --separate-stderr pay-reconcile --stats \
+		    --payments "$BROKEN/$f" --rejects "$BATS_TEST_TMPDIR/r" \
+		    --report /dev/null </dev/null
+		assert_output ''
+		if [[ $rows == - ]]; then
+			assert_stderr "pay-reconcile: '$BROKEN/$f' is no payment report known (Stripe balance or payments, PayPal activity); name a map with --map"
+			rows=0
+		else
+			assert_stderr --partial '; 0 transactions read, 0 new, 0 orphans'
+		fi
+		assert_equal "$f: $(count_lines "$BATS_TEST_TMPDIR/r") rejected" \
+		    "$f: $rows rejected"
+		broken_codes "$BATS_TEST_TMPDIR/r"
+	done <<-EOF
+	array.jsonl 0 1
+	bad-utf8.jsonl 0 3
+	crlf-bom.jsonl 0 2
+	empty.jsonl 0 0
+	not-json.jsonl 65 -
+	nul-byte.jsonl 0 2
+	number.jsonl 65 -
+	EOF
+}
+
 @test "the same results under a distant time zone" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	cp "$BATS_TEST_TMPDIR/report.jsonl" "$BATS_TEST_TMPDIR/utc.jsonl"
