@@ -422,7 +422,8 @@ test_reject(void)
 static void
 test_json(void)
 {
-	static const char doc[] = "[\"a\",42,1390.000000,1.25e2,true,null,{}]";
+	static const char doc[] = "[\"a\",42,1390.000000,1.25e2,true,null,{},"
+	    "1e2,1e-4]";
 	json_t *v, *inner;
 	char buf[64];
 
@@ -456,6 +457,10 @@ test_json(void)
 	    json_array_get(v, 2), buf, sizeof(buf)), "1390.000000");
 	expect_str("an exponent's, as a decimal", import_json_text(
 	    json_array_get(v, 3), buf, sizeof(buf)), "125");
+	expect_str("1e2's, the shortest decimal", import_json_text(
+	    json_array_get(v, 7), buf, sizeof(buf)), "100");
+	expect_str("1e-4's", import_json_text(json_array_get(v, 8), buf,
+	    sizeof(buf)), "0.0001");
 	expect_str("true's", import_json_text(json_array_get(v, 4), buf,
 	    sizeof(buf)), "true");
 	expect_true("null has none", import_json_text(json_array_get(v, 5),
