@@ -1275,11 +1275,13 @@ import_json_text(const json_t *v, char *buf, size_t len)
 		if ((raw = jsonl_number_raw(v)) != NULL &&
 		    strpbrk(raw, "eE") == NULL)
 			return raw;
-		/* Else the shortest text that reads back as the same double,
-		 * what the source wrote for any amount of up to 15 digits. */
+		/* Else the shortest text without an exponent that reads back
+		 * as the same double, what the source wrote for any amount of
+		 * up to 15 digits (1e2 is "100": %.1g would give "1e+02"). */
 		for (prec = 1; prec <= 17; prec++) {
 			snprintf(buf, len, "%.*g", prec, json_real_value(v));
-			if (strtod(buf, NULL) == json_real_value(v))
+			if (strpbrk(buf, "eE") == NULL &&
+			    strtod(buf, NULL) == json_real_value(v))
 				break;
 		}
 		if (strpbrk(buf, "eE") != NULL)

@@ -1701,6 +1701,7 @@ json_fill(struct payment_reader *r, struct reject_stream *rejects)
 	unsigned long start;
 	int trailing;
 	char msg[256], *s;
+	const char *nul;
 
 	for (;;) {
 		errno = 0;
@@ -1719,6 +1720,16 @@ json_fill(struct payment_reader *r, struct reject_stream *rejects)
 		}
 		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 			s[--n] = '\0';
+		/* Read as a C string, the line would end at the NUL (and a
+		 * line of one NUL would be blank): reject all of it. */
+		if ((nul = memchr(s, '\0', n)) != NULL) {
+			snprintf(msg, sizeof(msg),
+			    "not JSON: a NUL byte at column %zu",
+			    (size_t)(nul - s) + 1);
+			reject_line(rejects, r->path, r->lineno, s, n,
+			    "bad_json", msg);
+			continue;
+		}
 		if (all_space(s))
 			continue;
 		start = r->lineno;

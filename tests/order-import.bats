@@ -115,7 +115,8 @@ field() {
 }
 
 @test "shopify: the rows of an order are one record, also when apart" {
-	run -0 order-import "$FIXTURES/shopify-orders_export.csv"
+	run -0 --separate-stderr order-import "$FIXTURES/shopify-orders_export.csv"
+	assert_stderr ''
 	assert_equal "$(echo "$output" | jq -r .id | tr '\n' ' ')" \
 	    "#1042 #1043 #1044 #1046 #1045 "
 	assert_equal "$(field shopify-orders_export.out.jsonl \
@@ -155,7 +156,8 @@ field() {
 }
 
 @test "shopify: records pass order-validate where the export has the data" {
-	run -0 --separate-stderr sh -c 'order-import "$1" | order-validate' sh \
+	run -0 --separate-stderr bash -c \
+	    'set -o pipefail; order-import "$1" | order-validate' bash \
 	    "$FIXTURES/shopify-orders_export.csv"
 	assert_equal "$(echo "$output" | jq -r .id | tr '\n' ' ')" \
 	    "#1042 #1043 #1046 #1045 "
@@ -312,8 +314,9 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 		run -0 --separate-stderr order-validate "$FIXTURES/$f"
 		assert_stderr ''
 	done
-	run -0 --separate-stderr sh -c 'order-import --ship-method post "$1" |
-	    order-validate' sh "$FIXTURES/ebay-orders-report.csv"
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    order-import --ship-method post "$1" | order-validate' bash \
+	    "$FIXTURES/ebay-orders-report.csv"
 	assert_stderr ''
 	assert_equal "$(echo "$output" | wc -l)" 2
 }
@@ -335,9 +338,10 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 }
 
 @test "times do not depend on the machine's zone" {
-	TZ=Pacific/Kiritimati run -0 order-import \
+	TZ=Pacific/Kiritimati run -0 --separate-stderr order-import \
 	    "$FIXTURES/yandex-market-orders.json"
 	assert_output "$(cat "$FIXTURES/yandex-market-orders.out.jsonl")"
+	assert_stderr ''
 }
 
 @test "standard input is read like a file" {
@@ -695,14 +699,67 @@ wrap() {
 	done
 }
 
+@test "broken inputs as JSON and CSV exports: no crash, every row written or rejected" {
+	local format f want rows
+	load test_helper/broken
+	broken_all
+	# format, file, exit status, rows read and all rejected ("-": the file
+	# fits no format, or not the one named: 65, nothing read).  The
+	# empty file is a warning only.  array.jsonl's [] holds no row.
+	while read -r format f want rows; do
+		rm -f "$BATS_TEST_TMPDIR/r"
+		run "-$want" --separate-stderr order-import --format "$format" \
+		    --stats --rejects "$BATS_TEST_TMPDIR/r" "$BROKEN/$f"
+		assert_output ''
+		if [[ $rows == - ]]; then
+			if [[ $format == auto ]]; then
+				assert_stderr --partial "'$BROKEN/$f': no known format fits"
+			else
+				assert_stderr --partial "'$BROKEN/$f' is no $format export: "
+			fi
+			[[ $stderr != *' rows read;'* ]] ||
+			    fail "$format $f: read, not refused: $stderr"
+			rows=0
+		else
+			assert_stderr --partial "; $rows rows read; 0 orders written (0 rows), $rows orders rejected ($rows rows)"
+		fi
+		assert_equal "$format $f: $(count_lines "$BATS_TEST_TMPDIR/r") rejected" \
+		    "$format $f: $rows rejected"
+		broken_codes "$BATS_TEST_TMPDIR/r"
+	done <<-EOF
+	auto array.jsonl 65 1
+	auto bad-utf8.jsonl 0 3
+	auto crlf-bom.jsonl 65 2
+	auto empty.jsonl 0 0
+	auto not-json.jsonl 65 -
+	auto nul-byte.jsonl 0 2
+	auto number.jsonl 65 -
+	woocommerce array.jsonl 65 1
+	woocommerce bad-utf8.jsonl 0 3
+	woocommerce crlf-bom.jsonl 65 2
+	woocommerce empty.jsonl 0 0
+	woocommerce not-json.jsonl 65 -
+	woocommerce nul-byte.jsonl 0 2
+	woocommerce number.jsonl 65 -
+	shopify array.jsonl 65 -
+	shopify bad-utf8.jsonl 65 -
+	shopify crlf-bom.jsonl 65 -
+	shopify empty.jsonl 0 0
+	shopify not-json.jsonl 65 -
+	shopify nul-byte.jsonl 65 -
+	shopify number.jsonl 65 -
+	EOF
+}
+
 # ---- the man page's EXAMPLES ----
 
 @test "example: order-import --format shopify orders_export.csv | order-validate" {
 	cp "$FIXTURES/shopify-orders_export.csv" "$BATS_TEST_TMPDIR/orders_export.csv"
 	cd "$BATS_TEST_TMPDIR"
-	run -0 --separate-stderr sh -c \
-	    'order-import --format shopify orders_export.csv | order-validate'
-	assert_equal "$(echo "$output" | wc -l)" 4
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    order-import --format shopify orders_export.csv | order-validate'
+	assert_equal "${#lines[@]}" 4
+	assert_stderr --partial '"field":"payment.method"'
 }
 
 @test "example: order-import --map excel-ru.map --rejects bad.jsonl orders.csv" {
@@ -726,8 +783,9 @@ wrap() {
 }
 
 @test "example: order-import --list-formats" {
-	run -0 order-import --list-formats
+	run -0 --separate-stderr order-import --list-formats
 	assert_equal "${#lines[@]}" 9
+	assert_stderr ''
 }
 
 @test "a JSON array's element quoted in a reject keeps its numbers as written" {

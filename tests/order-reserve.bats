@@ -55,6 +55,7 @@ t_one_parcel() {
 t_priority() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve "$FIXTURES/priority.jsonl"
+	assert_stderr ''
 	run -0 reservation <<<"$output"
 	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":2}]}}'
 }
@@ -64,6 +65,7 @@ t_priority() {
 t_region() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve "$FIXTURES/region.jsonl"
+	assert_stderr ''
 	run -0 reservation <<<"$output"
 	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}]}}'
 }
@@ -78,6 +80,7 @@ t_split() {
 	run -0 reservation <"$BATS_TEST_TMPDIR/r"
 	assert_output '{"status":"backorder","backorder":[{"sku":"TSHIRT-RED-M","qty":12,"missing":0,"available":[{"warehouse":"SPB","qty":3},{"warehouse":"MSK","qty":5},{"warehouse":"EKB","qty":10}]}],"errors":["split_needed"]}'
 	run -0 --separate-stderr order-reserve --split "$FIXTURES/split.jsonl"
+	assert_stderr ''
 	run -0 reservation <<<"$output"
 	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":3},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":5},{"sku":"TSHIRT-RED-M","warehouse":"EKB","qty":4}]}}'
 	consistent
@@ -88,10 +91,12 @@ t_split() {
 t_partial() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve --partial "$FIXTURES/partial.jsonl"
+	assert_stderr ''
 	run -0 reservation <<<"$output"
 	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":2}],"backorder":[{"sku":"MUG-WHITE","qty":5}]}}'
 	run -0 --separate-stderr order-reserve --partial --split \
 	    "$FIXTURES/partial-split.jsonl"
+	assert_stderr ''
 	run -0 reservation <<<"$output"
 	assert_output '{"status":"reserved","reservation":{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":5},{"sku":"TSHIRT-RED-M","warehouse":"EKB","qty":10}],"backorder":[{"sku":"TSHIRT-RED-M","qty":4}]}}'
 	consistent
@@ -118,6 +123,9 @@ t_backorder() {
 	run -0 sql "SELECT COUNT(*) FROM reservations"
 	assert_output 0
 	run -65 --separate-stderr order-reserve --strict "$FIXTURES/backorder.jsonl"
+	assert_output ''
+	run -0 reservation <<<"$stderr"
+	assert_output '{"status":"backorder","backorder":[{"sku":"MUG-WHITE","qty":5,"missing":3,"available":[{"warehouse":"MSK","qty":2}]}],"errors":["backorder"]}'
 }
 @test "sqlite: an order without stock is a backorder reject saying what is missing and where" { t_backorder sqlite; }
 @test "postgres: an order without stock is a backorder reject saying what is missing and where" { t_backorder postgres; }
@@ -258,9 +266,14 @@ t_concurrent() {
 		    i, 1 + i % 2) }' >"$BATS_TEST_TMPDIR/orders"
 	split -n l/8 "$BATS_TEST_TMPDIR/orders" "$BATS_TEST_TMPDIR/part."
 	for p in "$BATS_TEST_TMPDIR"/part.*; do
-		order-reserve --batch 7 --split --rejects "$p.rej" "$p" >"$p.out" &
+		order-reserve --batch 7 --split --rejects "$p.rej" "$p" \
+		    >"$p.out" 2>"$p.err" &
 	done
-	wait
+	for ((i = 0; i < 8; i++)); do
+		wait -n || echo "exit $?"
+	done >"$BATS_TEST_TMPDIR/statuses"
+	run -0 cat "$BATS_TEST_TMPDIR/statuses" "$BATS_TEST_TMPDIR"/part.*.err
+	assert_output ''
 	cat "$BATS_TEST_TMPDIR"/part.*.out >"$BATS_TEST_TMPDIR/out"
 	cat "$BATS_TEST_TMPDIR"/part.*.rej >"$BATS_TEST_TMPDIR/rej"
 	# every order is reserved or rejected, exactly once
@@ -319,14 +332,15 @@ t_same_ids() {
 # SIGKILL at random points of a large run, then the run again to the end.
 t_crash() {
 	use_backend "$1"
-	awk 'BEGIN { for (s = 0; s < 200; s++)
-		printf("S%d,W1,1000\nS%d,W2,1000\n", s, s) }' |
-	    stock-load --warehouse W1 /dev/stdin >/dev/null 2>&1 || true
 	printf 'sku,warehouse,qty\n' >"$BATS_TEST_TMPDIR/stock.csv"
 	awk 'BEGIN { for (s = 0; s < 200; s++)
 		printf("S%d,W1,100\nS%d,W2,100\n", s, s) }' \
 	    >>"$BATS_TEST_TMPDIR/stock.csv"
-	stock-load "$BATS_TEST_TMPDIR/stock.csv" >/dev/null
+	run -0 --separate-stderr stock-load "$BATS_TEST_TMPDIR/stock.csv"
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 400
+	run -0 sql "SELECT COUNT(*), SUM(on_hand), SUM(reserved) FROM stock"
+	assert_output '400|40000|0'
 	awk 'BEGIN { srand(5); for (i = 1; i <= 20000; i++)
 		printf("{\"id\":\"K-%d\",\"items\":[{\"sku\":\"S%d\",\"qty\":1},{\"sku\":\"S%d\",\"qty\":2}]}\n",
 		    i, i % 200, (i * 7) % 200) }' >"$BATS_TEST_TMPDIR/orders"
@@ -335,20 +349,29 @@ t_crash() {
 		    "$BATS_TEST_TMPDIR/orders" >/dev/null &
 		pid=$!
 		sleep "$delay"
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" || true
+		# killed (137), or done already (0) on a fast machine
+		kill -KILL "$pid" 2>/dev/null || :
+		st=0
+		wait "$pid" || st=$?
+		[[ $st == 0 || $st == 137 ]] ||
+		    fail "the run killed after ${delay}s exited $st"
 		consistent
 	done
 	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/rej" \
 	    "$BATS_TEST_TMPDIR/orders"
-	out_lines=$(wc -l <<<"$output")
+	assert_stderr ''
+	out=$output
+	out_lines=${#lines[@]}
 	assert_equal "$((out_lines + $(count_lines "$BATS_TEST_TMPDIR/rej")))" 20000
 	consistent
+	run -0 jq -s '[.[].reservation.lines[].qty] | add' <<<"$out"
+	reserved=$output
 	run -0 sql "SELECT COUNT(*) FROM reservations"
 	assert_equal "$output" "$out_lines"
 	run -0 sql "SELECT SUM(qty) FROM reservation_lines"
+	assert_equal "$output" "$reserved"
 	run -0 sql "SELECT SUM(reserved) FROM stock"
-	assert_equal "$output" "$(jq -s '[.[].reservation.lines[].qty] | add' <<<"$(order-reserve "$BATS_TEST_TMPDIR/orders" 2>/dev/null)")"
+	assert_equal "$output" "$reserved"
 }
 @test "sqlite: a run killed at random points and run again reserves nothing twice" { t_crash sqlite; }
 @test "postgres: a run killed at random points and run again reserves nothing twice" { t_crash postgres; }
@@ -458,6 +481,8 @@ t_released_numbers() {
 	run -64 --separate-stderr order-reserve --ttl 5x
 	assert_stderr --partial "--ttl '5x' is not a duration"
 	run -64 --separate-stderr order-reserve --release --expire
+	assert_output ''
+	assert_stderr --partial 'usage: order-reserve'
 }
 
 @test "an unreadable operand exits 66 after the others are read" {
@@ -508,6 +533,17 @@ t_released_numbers() {
 	assert_stderr --partial "cannot write '<stdout>': No space left"
 }
 
+t_broken() {
+	load test_helper/broken
+	stocked "$1"
+	broken_lines order-reserve
+	broken_lines order-reserve --release
+	broken_lines order-reserve --commit
+	consistent
+}
+@test "sqlite: broken inputs in every mode: no crash, every line out or rejected" { t_broken sqlite; }
+@test "postgres: broken inputs in every mode: no crash, every line out or rejected" { t_broken postgres; }
+
 @test "broken lines are rejects, and every line is out or rejected" {
 	stocked sqlite
 	printf '{"id":"B-1","items":[{"sku":"CAP-BLACK","qty":1}]}\nnot json\n[1,2]\n\xff\xfe{}\n{"id":"B-2"\n{"id":[],"items":[]}\n' \
@@ -545,10 +581,16 @@ t_released_numbers() {
 @test "without --db or ORDERKIT_DB the store is under XDG_STATE_HOME" {
 	XDG_STATE_HOME="$BATS_TEST_TMPDIR/state" run -0 --separate-stderr \
 	    stock-load "$FIXTURES/stock.csv"
-	[[ -f $BATS_TEST_TMPDIR/state/orderkit/orderkit.db ]]
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 6
+	assert [ -f "$BATS_TEST_TMPDIR/state/orderkit/orderkit.db" ]
+	# a store of its own, without the stock just loaded
 	HOME="$BATS_TEST_TMPDIR/home" run -0 --separate-stderr \
 	    order-reserve "$FIXTURES/region.jsonl"
-	[[ -f $BATS_TEST_TMPDIR/home/.local/state/orderkit/orderkit.db ]]
+	assert_output ''
+	run -0 jq -r '.errors[].code' <<<"$stderr"
+	assert_output unknown_sku
+	assert [ -f "$BATS_TEST_TMPDIR/home/.local/state/orderkit/orderkit.db" ]
 }
 
 @test "example: order-reserve --split --ttl 2h --rejects backorder.jsonl validated.jsonl" {

@@ -1352,16 +1352,8 @@ not a JSON object but a boolean"
 }
 
 @test "broken inputs: every non-blank line is accounted for exactly once, never a crash" {
-	local f in out rej
-	for f in "$BROKEN"/*.jsonl; do
-		rm -f "$REJECTS"
-		run -0 --separate-stderr order-validate --rejects "$REJECTS" "$f"
-		assert_stderr ''
-		in=$(grep -a -c -v $'^[ \t\r]*$' "$f" || true)
-		out=$(printf '%s' "$output" | grep -c '' || true)
-		rej=$(count_lines "$REJECTS")
-		assert_equal "$f: $((out + rej))" "$f: $in"
-	done
+	load test_helper/broken
+	broken_lines order-validate
 }
 
 @test "10,000-deep nesting is bad_json, not a crash" {

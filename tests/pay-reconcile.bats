@@ -510,8 +510,10 @@ stripe_days() {
 	for i in $(seq 1 3000); do
 		printf '{"id":"ch_old%d","object":"charge","amount":100,"captured":true,"currency":"usd","metadata":{"order_id":"OLD-%d"},"paid":true,"status":"succeeded","created":1700000000}\n' "$i" "$i"
 	done >"$BATS_TEST_TMPDIR/old.jsonl"
-	run -0 pay-reconcile --payments "$BATS_TEST_TMPDIR/old.jsonl" \
-	    --rejects /dev/null </dev/null
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/old.jsonl" --rejects /dev/null </dev/null
+	assert_output ''
+	assert_stderr ''
 	for day in day1 day2 day3; do
 		run -0 --separate-stderr pay-reconcile --payments \
 		    "$BATS_TEST_TMPDIR/$day.jsonl" --now "$NOW" \
@@ -660,17 +662,41 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 }
 
 @test "broken inputs: no crash, every line in one of the two streams" {
+	load test_helper/broken
 	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
-	for f in "$BROKEN"/*; do
-		run -0 --separate-stderr pay-reconcile --payments \
-		    "$BATS_TEST_TMPDIR/none.jsonl" --rejects \
-		    "$BATS_TEST_TMPDIR/r" "$f"
-		rejected=$(count_lines "$BATS_TEST_TMPDIR/r")
-		passed=$(printf '%s' "$output" | grep -c . || true)
-		nonblank=$(grep -c '[^[:space:]]' "$f" || true)
-		assert_equal "$((passed + rejected))" "$nonblank"
+	broken_lines pay-reconcile --payments "$BATS_TEST_TMPDIR/none.jsonl"
+}
+
+@test "broken inputs as --payments: each line a transaction or a reject, or the file 65" {
+	local f want rows
+	load test_helper/broken
+	broken_all
+	# file, exit status, rejects ("-": no known report, nothing read).
+	# array.jsonl's [] holds no transaction; its other line, one.
+	while read -r f want rows; do
 		rm -f "$BATS_TEST_TMPDIR/r"
-	done
+		run "-$want" --separate-stderr pay-reconcile --stats \
+		    --payments "$BROKEN/$f" --rejects "$BATS_TEST_TMPDIR/r" \
+		    --report /dev/null </dev/null
+		assert_output ''
+		if [[ $rows == - ]]; then
+			assert_stderr "pay-reconcile: '$BROKEN/$f' is no payment report known (Stripe balance or payments, PayPal activity); name a map with --map"
+			rows=0
+		else
+			assert_stderr --partial '; 0 transactions read, 0 new, 0 orphans'
+		fi
+		assert_equal "$f: $(count_lines "$BATS_TEST_TMPDIR/r") rejected" \
+		    "$f: $rows rejected"
+		broken_codes "$BATS_TEST_TMPDIR/r"
+	done <<-EOF
+	array.jsonl 0 1
+	bad-utf8.jsonl 0 3
+	crlf-bom.jsonl 0 2
+	empty.jsonl 0 0
+	not-json.jsonl 65 -
+	nul-byte.jsonl 0 2
+	number.jsonl 65 -
+	EOF
 }
 
 @test "the same results under a distant time zone" {

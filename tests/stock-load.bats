@@ -26,6 +26,8 @@ t_set() {
 	assert_output $'MSK|10|RU-MOW;Москва\nSPB|20|'
 	# set again: the same levels, not twice as much
 	run -0 --separate-stderr stock-load "$FIXTURES/stock.csv"
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 3
 	run -0 sql "SELECT SUM(on_hand) FROM stock"
 	assert_output 10
 }
@@ -172,6 +174,8 @@ A,W1,1,7,
 B,W2,1,,Y;Z
 B,W1,1,,
 C,W2,1,6,'
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 5
 	run -0 sql "SELECT id, priority, regions FROM warehouses ORDER BY id"
 	assert_output $'W1|7|\nW2|6|Y;Z'
 }
@@ -243,6 +247,8 @@ C bad_qty qty 2.50 is not a whole number"
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --warehouse EKB \
 	    "$FIXTURES/no-warehouse.csv"
+	assert_stderr ''
+	assert_equal "${#lines[@]}" 2
 	run -0 sql "SELECT sku, warehouse, on_hand FROM stock ORDER BY sku"
 	assert_output $'MUG-WHITE|EKB|1\nTSHIRT-RED-M|EKB|7'
 	run -0 --separate-stderr stock-load "$FIXTURES/no-warehouse.csv"
@@ -255,7 +261,7 @@ C bad_qty qty 2.50 is not a whole number"
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --catalog "$FIXTURES/catalog.csv" \
 	    "$FIXTURES/stock.csv"
-	assert_equal "$(wc -l <<<"$output")" 2
+	assert_equal "${#lines[@]}" 2
 	run -0 jq -r '.errors[].code' <<<"$stderr"
 	assert_output unknown_sku
 }
@@ -267,14 +273,45 @@ C bad_qty qty 2.50 is not a whole number"
 	: >"$BATS_TEST_TMPDIR/empty"
 	run -0 --separate-stderr stock-load --rejects "$BATS_TEST_TMPDIR/r" \
 	    "$BATS_TEST_TMPDIR/broken" "$BATS_TEST_TMPDIR/empty" /dev/null
-	assert_equal "$(wc -l <<<"$output")" 1
+	assert_equal "${#lines[@]}" 1
 	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/r")" 5
+}
+
+@test "broken inputs: no crash, every row loaded or rejected" {
+	local f rows
+	load test_helper/broken
+	use_backend sqlite
+	broken_all
+	# not-json.jsonl is CSV (its first byte is no "{"): a header and one
+	# row, whose quoted field goes on over the next line.
+	while read -r f rows; do
+		rm -f "$BATS_TEST_TMPDIR/r"
+		run -0 --separate-stderr stock-load --stats \
+		    --rejects "$BATS_TEST_TMPDIR/r" "$BROKEN/$f"
+		assert_output ''
+		assert_stderr "stock-load: $rows read, 0 loaded, $rows rejected"
+		assert_equal "$f: $(count_lines "$BATS_TEST_TMPDIR/r") rejected" \
+		    "$f: $rows rejected"
+		broken_codes "$BATS_TEST_TMPDIR/r"
+	done <<-EOF
+	array.jsonl 2
+	bad-utf8.jsonl 3
+	crlf-bom.jsonl 2
+	empty.jsonl 0
+	not-json.jsonl 2
+	nul-byte.jsonl 2
+	number.jsonl 5
+	EOF
+	run -0 sql "SELECT COUNT(*) FROM stock"
+	assert_output 0
 }
 
 @test "--help, a bad option, a bad --mode" {
 	run -0 --separate-stderr stock-load --help
 	assert_line --index 0 --partial 'usage: stock-load'
 	run -64 --separate-stderr stock-load --bogus
+	assert_output ''
+	assert_stderr --partial 'usage: stock-load'
 	run -64 --separate-stderr stock-load --mode replace
 	assert_stderr --partial "--mode 'replace' is not set or add"
 }
@@ -284,9 +321,11 @@ C bad_qty qty 2.50 is not a whole number"
 	run -66 --separate-stderr stock-load "$BATS_TEST_TMPDIR/none" \
 	    "$FIXTURES/stock.csv"
 	assert_stderr --partial "cannot open '$BATS_TEST_TMPDIR/none'"
-	assert_equal "$(wc -l <<<"$output")" 3
+	assert_equal "${#lines[@]}" 3
 	run -73 --separate-stderr stock-load --rejects /nonexistent/r \
 	    "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr "stock-load: cannot open '/nonexistent/r': No such file or directory"
 }
 
 @test "a directory as an operand or --catalog is 66, as a file that cannot be opened" {
@@ -295,7 +334,7 @@ C bad_qty qty 2.50 is not a whole number"
 	run -66 --separate-stderr stock-load "$BATS_TEST_TMPDIR/dir" \
 	    "$FIXTURES/stock.csv"
 	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
-	assert_equal "$(wc -l <<<"$output")" 3
+	assert_equal "${#lines[@]}" 3
 	run -66 --separate-stderr stock-load --catalog "$BATS_TEST_TMPDIR/dir" \
 	    "$FIXTURES/stock.csv"
 	assert_output ''
@@ -306,7 +345,7 @@ C bad_qty qty 2.50 is not a whole number"
 	use_backend sqlite
 	run -74 --separate-stderr stock-load /proc/self/mem "$FIXTURES/stock.csv"
 	assert_stderr "stock-load: cannot read '/proc/self/mem': Input/output error"
-	assert_equal "$(wc -l <<<"$output")" 3
+	assert_equal "${#lines[@]}" 3
 	run -74 --separate-stderr sh -c 'stock-load 0>/dev/null'
 	assert_output ''
 	assert_stderr "stock-load: cannot read '<stdin>': Bad file descriptor"
@@ -367,7 +406,7 @@ t_read_only() {
 	use_backend sqlite
 	run -0 --separate-stderr stock-load --warehouse MSK \
 	    "$FIXTURES/no-warehouse.csv"
-	assert_equal "$(wc -l <<<"$output")" 2
+	assert_equal "${#lines[@]}" 2
 }
 
 @test "example: stock-load --mode add received.jsonl" {

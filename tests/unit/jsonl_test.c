@@ -1,14 +1,18 @@
-/* jsonl_test.c: unit tests of jsonl_parse(), jsonl_copy() and the writer
- * that gives numbers back as they were written. */
+/* jsonl_test.c: unit tests of jsonl_parse(), jsonl_copy(), the reader of
+ * lines and records over files and standard input, the writer that gives
+ * numbers back as they were written, and jsonl_string_lossy(). */
 #include <float.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include <jansson.h>
 
 #include "jsonl.h"
+#include "msg.h"
+#include "reject.h"
 #include "unit.h"
 
 /* What jsonl_read() asks for. */
@@ -451,6 +455,332 @@ test_many_numbers(void)
 	json_decref(keep);
 }
 
+/* A reject stream into memory: its text is in *bufp after fflush(). */
+static void
+rejects_open(struct reject_stream *rs, char **bufp, size_t *lenp)
+{
+	memset(rs, 0, sizeof(*rs));
+	if ((rs->fp = open_memstream(bufp, lenp)) == NULL) {
+		perror("open_memstream");
+		exit(1);
+	}
+	rs->path = "<memory>";
+}
+
+/* Read all records of the reader; their compact text, one a line, in a
+ * new string. */
+static char *
+read_all(struct jsonl_reader *r, struct reject_stream *rs)
+{
+	char *all = NULL, *text;
+	size_t len = 0, cap = 0, n;
+	json_t *v;
+
+	while ((v = jsonl_read(r, rs)) != NULL) {
+		text = encode(v, &n);
+		all = realloc(all, len + n + 2);
+		memcpy(all + len, text, n);
+		len += n;
+		all[len++] = '\n';
+		all[len] = '\0';
+		cap++;
+		free(text);
+		json_decref(v);
+	}
+	return all != NULL ? all : strdup("");
+}
+
+/* Two files: their records in turn, each bad line a reject naming its
+ * file and its line in that file; CRLF, a BOM on a file's first line and
+ * blank lines taken off, a last line without its newline read. */
+static void
+test_reader_files(void)
+{
+	static const char a[] = "\xef\xbb\xbf{\"a\":1}\r\n"
+	    "\n"
+	    " \t \r\n"
+	    "[1,2]\n"
+	    "not json\n"
+	    "{\"b\":2.50}";
+	static const char b[] = "{\"c\":\"\xd0\x96\"}\n"
+	    "\"x\"\n"
+	    "{\"d\":1,\"d\":2}\n"
+	    "{\"e\":\"a\\u0000b\"}\n"
+	    "\xef\xbb\xbf{\"f\":true}\n";
+	struct jsonl_reader r;
+	struct reject_stream rs;
+	char *paths[2], *got, *rejected = NULL, want[2048];
+	size_t rlen = 0;
+
+	paths[0] = unit_file("a.jsonl", a, sizeof(a) - 1);
+	paths[1] = unit_file("b.jsonl", b, sizeof(b) - 1);
+	rejects_open(&rs, &rejected, &rlen);
+	jsonl_open(&r, 2, paths);
+	got = read_all(&r, &rs);
+	expect_str("records of two files", got,
+	    "{\"a\":1}\n{\"b\":2.50}\n{\"c\":\"\xd0\x96\"}\n");
+	expect_int("non-blank lines", r.nlines, 9);
+	expect_int("blank lines", r.nblank, 2);
+	expect_int("status", jsonl_close(&r), 0);
+	fflush(rs.fp);
+	snprintf(want, sizeof(want),
+	    "{\"file\":\"%s\",\"line\":4,\"raw\":\"[1,2]\",\"errors\":"
+	    "[{\"code\":\"bad_json\",\"message\":\"not a JSON object but "
+	    "an array\"}]}\n"
+	    "{\"file\":\"%s\",\"line\":5,\"raw\":\"not json\",\"errors\":"
+	    "[{\"code\":\"bad_json\",\"message\":\"not JSON: invalid token "
+	    "near 'not' at column 3\"}]}\n"
+	    "{\"file\":\"%s\",\"line\":2,\"raw\":\"\\\"x\\\"\",\"errors\":"
+	    "[{\"code\":\"bad_json\",\"message\":\"not a JSON object but "
+	    "a string\"}]}\n"
+	    "{\"file\":\"%s\",\"line\":3,\"raw\":\"{\\\"d\\\":1,\\\"d\\\":2}\","
+	    "\"errors\":[{\"code\":\"bad_json\",\"message\":\"not JSON: "
+	    "duplicate object key near '\\\"d\\\"' at column 10\"}]}\n"
+	    "{\"file\":\"%s\",\"line\":4,\"raw\":\"{\\\"e\\\":\\\"a\\\\u0000b"
+	    "\\\"}\",\"errors\":[{\"code\":\"bad_json\",\"message\":\"not "
+	    "JSON: \\\\u0000 is not allowed in a string near '\\\"a\\\\u0000b"
+	    "\\\"' at column 15\"}]}\n"
+	    "{\"file\":\"%s\",\"line\":5,\"raw\":\"\xef\xbb\xbf{\\\"f\\\":true}\","
+	    "\"errors\":[{\"code\":\"bad_json\",\"message\":\"not JSON: "
+	    "invalid token near '\xef\xbb\xbf' at column 1\"}]}\n",
+	    paths[0], paths[0], paths[1], paths[1], paths[1], paths[1]);
+	expect_str("rejects of two files", rejected, want);
+	expect_int("rejects counted", rs.count, 6);
+	fclose(rs.fp);
+	free(rejected);
+	free(got);
+	free(paths[0]);
+	free(paths[1]);
+}
+
+/* Standard input: read when there is no operand, and for "-"; a reject
+ * of one input names no file.  A NUL byte is a reject of its own, in the
+ * reader's language. */
+static void
+test_reader_stdin(void)
+{
+	static const char in[] = "{\"a\":1}\n"
+	    "{\"b\":\"x\0y\"}\n"
+	    "\0\n"
+	    "42\n";
+	struct jsonl_reader r;
+	struct reject_stream rs;
+	char *path, *got, *rejected = NULL, *dash[1] = { "-" };
+	size_t rlen = 0;
+
+	path = unit_file("stdin.jsonl", in, sizeof(in) - 1);
+	if (freopen(path, "r", stdin) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	rejects_open(&rs, &rejected, &rlen);
+	jsonl_open(&r, 0, NULL);
+	r.lang = MSG_RU;
+	got = read_all(&r, &rs);
+	expect_str("records of standard input", got, "{\"a\":1}\n");
+	expect_str("its name", r.name, "<stdin>");
+	expect_int("status", jsonl_close(&r), 0);
+	fflush(rs.fp);
+	expect_str("rejects of standard input, in Russian", rejected,
+	    "{\"line\":2,\"raw\":\"{\\\"b\\\":\\\"x\\u0000y\\\"}\",\"errors\":"
+	    "[{\"code\":\"bad_json\",\"message\":\"не JSON: байт NUL в "
+	    "столбце 8\"}]}\n"
+	    "{\"line\":3,\"raw\":\"\\u0000\",\"errors\":[{\"code\":"
+	    "\"bad_json\",\"message\":\"не JSON: байт NUL в столбце 1\"}]}\n"
+	    "{\"line\":4,\"raw\":\"42\",\"errors\":[{\"code\":\"bad_json\","
+	    "\"message\":\"не объект JSON, а число\"}]}\n");
+	free(got);
+	fclose(rs.fp);
+	free(rejected);
+
+	/* "-" is standard input too, read again from its start */
+	rewind(stdin);
+	rejected = NULL;
+	rejects_open(&rs, &rejected, &rlen);
+	jsonl_open(&r, 1, dash);
+	got = read_all(&r, &rs);
+	expect_str("records of -", got, "{\"a\":1}\n");
+	expect_int("rejects of -", rs.count, 3);
+	expect_int("status of -", jsonl_close(&r), 0);
+	free(got);
+	fclose(rs.fp);
+	free(rejected);
+	free(path);
+	if (freopen("/dev/null", "r", stdin) == NULL)
+		perror("/dev/null");
+}
+
+/* An operand that cannot be opened, or is a directory, is a warning and a
+ * remembered 66; the next operands are still read. */
+static void
+test_reader_missing(void)
+{
+	struct jsonl_reader r;
+	struct reject_stream rs;
+	char *paths[3], *got, *said, *rejected = NULL, want[1024];
+	size_t rlen = 0;
+
+	paths[0] = unit_path("none.jsonl");
+	paths[1] = strdup(unit_dir());
+	paths[2] = unit_file("one.jsonl", "{\"a\":1}\n", 8);
+	rejects_open(&rs, &rejected, &rlen);
+	jsonl_open(&r, 3, paths);
+	unit_stderr_begin();
+	got = read_all(&r, &rs);
+	said = unit_stderr_end();
+	expect_str("records after two bad operands", got, "{\"a\":1}\n");
+	expect_int("status", jsonl_close(&r), EX_NOINPUT);
+	snprintf(want, sizeof(want), "jsonl_test: cannot open '%s': No such "
+	    "file or directory\njsonl_test: cannot read '%s': Is a "
+	    "directory\n", paths[0], paths[1]);
+	expect_str("warnings", said, want);
+	expect_int("no rejects", rs.count, 0);
+	fclose(rs.fp);
+	free(rejected);
+	free(said);
+	free(got);
+	free(paths[0]);
+	free(paths[1]);
+	free(paths[2]);
+}
+
+/* jsonl_line(): the line without CRLF, and its length, which counts a NUL
+ * byte as any other. */
+static void
+test_line(void)
+{
+	static const char in[] = "ab\r\n\r\n\0c\n";
+	struct jsonl_reader r;
+	char *paths[1], *line;
+	size_t len = 99;
+
+	paths[0] = unit_file("lines", in, sizeof(in) - 1);
+	jsonl_open(&r, 1, paths);
+	line = jsonl_line(&r, &len);
+	expect_mem("line 1", line, len, "ab", 2);
+	expect_int("line 1's number", r.lineno, 1);
+	line = jsonl_line(&r, &len);
+	expect_mem("line 3", line, len, "\0c", 2);
+	expect_int("line 3's number", r.lineno, 3);
+	line = jsonl_line(&r, &len);
+	expect_true("the end", line == NULL);
+	expect_int("status", jsonl_close(&r), 0);
+	free(paths[0]);
+}
+
+/* The writer: one compact line, keys in their order, UTF-8 as it is,
+ * controls and quotes escaped, numbers as they were read or, made by a
+ * program, as the shortest text that reads back the same. */
+static void
+test_writer(void)
+{
+	static const char doc[] = "{\"z\":\"\xd0\x9a\\u00e9\\t\\\"\\\\\","
+	    "\"a\":[100.50,1e-7,-0,12345678901234567890],\"m\":null}";
+	json_t *v;
+	char *out = NULL, buf[64], *text;
+	size_t len = 0, cap = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&out, &len)) == NULL)
+		abort();
+	v = jsonl_parse(doc, sizeof(doc) - 1, ANY, NULL);
+	expect_int("jsonl_write()", jsonl_write(fp, v), 0);
+	json_decref(v);
+	v = json_pack("{s:f,s:f,s:I,s:b,s:s#}", "half", 0.5, "third",
+	    1.0 / 3, "big", (json_int_t)INT64_MIN, "t", 1, "ctl", "\x01\x7f",
+	    2);
+	expect_int("jsonl_write() of made values", jsonl_write(fp, v), 0);
+	fclose(fp);
+	expect_str("written lines", out,
+	    "{\"z\":\"\xd0\x9a\xc3\xa9\\t\\\"\\\\\",\"a\":[100.50,1e-7,-0,"
+	    "12345678901234567890],\"m\":null}\n"
+	    "{\"half\":0.5,\"third\":0.3333333333333333,\"big\":"
+	    "-9223372036854775808,\"t\":true,\"ctl\":\"\\u0001\x7f\"}\n");
+	free(out);
+	expect_str("jsonl_number_text() of a made real",
+	    jsonl_number_text(json_object_get(v, "half"), buf, sizeof(buf)),
+	    "0.5");
+	expect_true("a made real has no raw text",
+	    jsonl_number_raw(json_object_get(v, "half")) == NULL);
+	expect_str("jsonl_number_text() of an integer",
+	    jsonl_number_text(json_object_get(v, "big"), buf, sizeof(buf)),
+	    "-9223372036854775808");
+	expect_true("jsonl_number_text() of a string",
+	    jsonl_number_text(json_object_get(v, "ctl"), buf, sizeof(buf)) ==
+	    NULL);
+	json_decref(v);
+	v = jsonl_parse("[1.10]", 6, ANY, NULL);
+	expect_str("jsonl_number_raw() of a parsed real",
+	    jsonl_number_raw(json_array_get(v, 0)), "1.10");
+	json_decref(v);
+
+	/* jsonl_encode_string(): any bytes, only what JSON needs escaped */
+	text = NULL;
+	len = 0;
+	jsonl_encode_string(&text, &cap, &len, "a\"b\\\n\r\b\f\0\xff", 10);
+	expect_mem("jsonl_encode_string()", text, len,
+	    "\"a\\\"b\\\\\\n\\r\\b\\f\\u0000\xff\"", 23);
+	free(text);
+
+	/* a full device: the write or the finish says so */
+	if ((fp = fopen("/dev/full", "w")) != NULL) {
+		v = json_pack("{s:s}", "a", "b");
+		setvbuf(fp, NULL, _IONBF, 0);
+		expect_int("jsonl_write() to /dev/full", jsonl_write(fp, v),
+		    -1);
+		unit_stderr_begin();
+		expect_int("jsonl_finish() of /dev/full",
+		    jsonl_finish(fp, "<full>"), -1);
+		text = unit_stderr_end();
+		expect_str("its warning", text,
+		    "jsonl_test: cannot write '<full>': No space left on "
+		    "device\n");
+		free(text);
+		json_decref(v);
+	}
+	if ((fp = open_memstream(&out, &len)) == NULL)
+		abort();
+	expect_int("jsonl_finish() of a good stream",
+	    jsonl_finish(fp, "<memory>"), 0);
+	free(out);
+}
+
+/* jsonl_string_lossy(): UTF-8 kept, each byte that starts no valid
+ * sequence one U+FFFD, NUL kept. */
+static void
+test_lossy(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		const char	*want;
+		size_t		 wantlen;
+	} cases[] = {
+		{ "plain", 5, "plain", 5 },
+		{ "\xd0\x96\xf0\x9f\x98\x80", 6, "\xd0\x96\xf0\x9f\x98\x80", 6 },
+		{ "a\xff" "b", 3, "a\xef\xbf\xbd" "b", 5 },
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd", 6 },
+		{ "\xed\xa0\x80", 3,
+		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 9 },
+		{ "\xd0", 1, "\xef\xbf\xbd", 3 },
+		{ "a\0b", 3, "a\0b", 3 },
+		{ "", 0, "", 0 },
+	};
+	json_t *v;
+	char what[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(what, sizeof(what), "jsonl_string_lossy() case %zu",
+		    i);
+		v = jsonl_string_lossy(cases[i].in, cases[i].len);
+		expect_true(what, json_is_string(v));
+		expect_mem(what, json_string_value(v), json_string_length(v),
+		    cases[i].want, cases[i].wantlen);
+		json_decref(v);
+	}
+}
+
 int
 main(void)
 {
@@ -462,5 +792,12 @@ main(void)
 	test_depth();
 	test_copy();
 	test_many_numbers();
+	test_reader_files();
+	test_reader_stdin();
+	test_reader_missing();
+	test_line();
+	test_writer();
+	test_lossy();
+	unit_cleanup();
 	return unit_summary("jsonl");
 }

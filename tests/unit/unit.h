@@ -3,9 +3,15 @@
 #ifndef UNIT_H
 #define UNIT_H
 
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int unit_passed, unit_failed;
 
@@ -114,6 +120,144 @@ unit_summary(const char *name)
 	if (fflush(stdout) == EOF || ferror(stdout))
 		return 1;
 	return unit_failed > 0;
+}
+
+/*
+ * Files: unit_dir() makes, on first use, a directory of the test's own
+ * under $TMPDIR (else /tmp); unit_path() names a file in it, unit_file()
+ * writes one; unit_cleanup() removes the directory and all in it.
+ */
+static char unit_dirbuf[512];
+
+static inline const char *
+unit_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (unit_dirbuf[0] != '\0')
+		return unit_dirbuf;
+	snprintf(unit_dirbuf, sizeof(unit_dirbuf), "%s/unit.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(unit_dirbuf) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	return unit_dirbuf;
+}
+
+/* The path of name in unit_dir(): a new string, the caller's to free. */
+static inline char *
+unit_path(const char *name)
+{
+	size_t n = strlen(unit_dir()) + strlen(name) + 2;
+	char *path = malloc(n);
+
+	if (path == NULL) {
+		perror("malloc");
+		exit(1);
+	}
+	snprintf(path, n, "%s/%s", unit_dir(), name);
+	return path;
+}
+
+/* Write text[0..len-1] (any bytes) to name in unit_dir(); its path, as
+ * unit_path() gives it. */
+static inline char *
+unit_file(const char *name, const char *text, size_t len)
+{
+	char *path = unit_path(name);
+	FILE *fp;
+
+	if ((fp = fopen(path, "w")) == NULL ||
+	    fwrite(text, 1, len, fp) != len || fclose(fp) == EOF) {
+		perror(path);
+		exit(1);
+	}
+	return path;
+}
+
+/* rm -r path, without following symbolic links. */
+static inline void
+unit_remove(const char *path)
+{
+	struct stat sb;
+	struct dirent *e;
+	DIR *d;
+	char sub[1024];
+
+	if (lstat(path, &sb) == -1)
+		return;
+	if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			if (snprintf(sub, sizeof(sub), "%s/%s", path,
+			    e->d_name) < (int)sizeof(sub))
+				unit_remove(sub);
+		}
+		closedir(d);
+		rmdir(path);
+	} else
+		unlink(path);
+}
+
+static inline void
+unit_cleanup(void)
+{
+	if (unit_dirbuf[0] != '\0')
+		unit_remove(unit_dirbuf);
+	unit_dirbuf[0] = '\0';
+}
+
+/*
+ * Standard error: between unit_stderr_begin() and unit_stderr_end() it goes
+ * to a file, whose text unit_stderr_end() returns (a new string, the
+ * caller's to free), so that a test can check a warning and keep the
+ * output of make check clean.
+ */
+static int unit_saved_stderr = -1;
+
+static inline void
+unit_stderr_begin(void)
+{
+	char *path = unit_path("stderr");
+	int fd;
+
+	fflush(stderr);
+	if ((unit_saved_stderr = dup(STDERR_FILENO)) == -1 ||
+	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    dup2(fd, STDERR_FILENO) == -1) {
+		perror(path);
+		exit(1);
+	}
+	close(fd);
+	free(path);
+}
+
+static inline char *
+unit_stderr_end(void)
+{
+	char *path = unit_path("stderr"), *text;
+	FILE *fp;
+	long n;
+
+	fflush(stderr);
+	dup2(unit_saved_stderr, STDERR_FILENO);
+	close(unit_saved_stderr);
+	unit_saved_stderr = -1;
+	if ((fp = fopen(path, "r")) == NULL || fseek(fp, 0, SEEK_END) == -1 ||
+	    (n = ftell(fp)) == -1 || fseek(fp, 0, SEEK_SET) == -1 ||
+	    (text = malloc(n + 1)) == NULL ||
+	    fread(text, 1, n, fp) != (size_t)n) {
+		perror(path);
+		exit(1);
+	}
+	text[n] = '\0';
+	fclose(fp);
+	unlink(path);
+	free(path);
+	return text;
 }
 
 #endif
