@@ -46,13 +46,13 @@ struct store_migration {
 	const char	*pg_sql;	/* PostgreSQL's, when it differs, or NULL */
 };
 
-/* The stock component: warehouses, stock, reservations (lib/store_stock.c),
+/* The stock component: warehouses, stock, reservations (lib/store/stock.c),
  * used by stock-load, order-reserve and stock-levels. */
 extern const struct store_migration	store_stock_migrations[];
 extern const size_t			store_stock_nmigrations;
 
 /* The tracking component: parcels followed, their records, carriers'
- * tokens (lib/store_tracking.c, tracking.h), used by track-poll. */
+ * tokens (lib/store/tracking.c, tracking.h), used by track-poll. */
 extern const struct store_migration	store_tracking_migrations[];
 extern const size_t			store_tracking_nmigrations;
 

@@ -1,4 +1,4 @@
-/* store_stock.c: the stock component's schema: warehouses, stock levels and
+/* stock.c: the stock component's schema: warehouses, stock levels and
  * reservations, for stock-load, order-reserve and stock-levels. */
 #include <stddef.h>
 
