@@ -72,7 +72,10 @@ char	*store_locate(const char *dbarg);
  * migrations up to date.  SQLite files are created, put in WAL mode with
  * synchronous=FULL, foreign keys on and a busy timeout; PostgreSQL gets the
  * same timeout as lock_timeout and connect_timeout.  The timeout is
- * $ORDERKIT_DB_TIMEOUT seconds (default 10).  Never returns NULL. */
+ * $ORDERKIT_DB_TIMEOUT seconds (default 10).  Components already up to
+ * date are found so without a transaction and nothing is written: a
+ * program that only reads can open a store it may not write.  Never
+ * returns NULL. */
 struct store *store_open(const char *where,
 	    const struct store_migration *migrations, size_t nmig);
 

@@ -183,6 +183,45 @@ display_name(const char *where)
 	return b.s;
 }
 
+/* Whether every component of the nmig migrations is at its last version
+ * already, read without a transaction or a lock: then opening writes
+ * nothing, and a program that only reads works on a store it may not
+ * write (a read-only file, a PostgreSQL role that may only read). */
+static int
+migrations_current(struct store *st, const struct store_migration *mig,
+    size_t nmig)
+{
+	struct store_stmt *exists, *get;
+	int64_t have;
+	size_t i, j;
+	int current = 1;
+
+	exists = store_prepare(st,
+	    "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name = 'schema_version'",
+	    "SELECT CAST(to_regclass('schema_version') IS NOT NULL AS integer)");
+	store_query(exists, "");
+	if (!store_next(exists) || store_int(exists, 0) == 0)
+		current = 0;
+	store_done(exists);
+	if (!current)
+		return 0;
+	get = store_prepare(st,
+	    "SELECT version FROM schema_version WHERE component = $1", NULL);
+	for (i = 0; i < nmig && current; i = j) {
+		for (j = i; j < nmig &&
+		    strcmp(mig[j].component, mig[i].component) == 0; j++)
+			continue;
+		have = 0;
+		store_query(get, "s", mig[i].component);
+		while (store_next(get))
+			have = store_int(get, 0);
+		if (have < mig[j - 1].version)
+			current = 0;
+	}
+	return current;
+}
+
 static void
 migrate(struct store *st, const struct store_migration *mig, size_t nmig)
 {
@@ -190,7 +229,7 @@ migrate(struct store *st, const struct store_migration *mig, size_t nmig)
 	int64_t have;
 	size_t i, j;
 
-	if (nmig == 0)
+	if (nmig == 0 || migrations_current(st, mig, nmig))
 		return;
 	store_begin(st);
 	if (st->ops->migrate_lock != NULL)	/* two first runs at once */
