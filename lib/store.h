@@ -46,8 +46,8 @@ struct store_migration {
 	const char	*pg_sql;	/* PostgreSQL's, when it differs, or NULL */
 };
 
-/* The stock component: warehouses, stock, reservations (lib/store/stock.c),
- * used by stock-load, order-reserve and stock-levels. */
+/* The stock component: warehouses, stock, reservations (stock.h,
+ * lib/store/stock.c), used by stock-load, order-reserve and stock-levels. */
 extern const struct store_migration	store_stock_migrations[];
 extern const size_t			store_stock_nmigrations;
 
@@ -92,11 +92,9 @@ const char *store_error(const struct store *);
  * fails half way for another writer; PostgreSQL's is READ COMMITTED, and
  * rows the caller means to change are locked (SELECT ... FOR UPDATE, or the
  * write itself) in one order for every program, so that two processes
- * cannot deadlock.  The stock component's order: the batch's order ids
- * (advisory locks), reservations by order_id, warehouses by id, stock by
- * (sku, warehouse), texts compared bytewise (strcmp(3), COLLATE "C"); a
- * new reservation is inserted after its stock only under its id's lock.
- * Savepoint names are the caller's constant identifiers, never data. */
+ * cannot deadlock: a component's header gives its order (stock.h,
+ * paystore.h, tracking.h).  Savepoint names are the caller's constant
+ * identifiers, never data. */
 void	 store_begin(struct store *);
 void	 store_commit(struct store *);
 void	 store_rollback(struct store *);

@@ -199,7 +199,8 @@ migrations_current(struct store *st, const struct store_migration *mig,
 	exists = store_prepare(st,
 	    "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name = 'schema_version'",
-	    "SELECT CAST(to_regclass('schema_version') IS NOT NULL AS integer)");
+	    "SELECT CAST(to_regclass('schema_version') IS NOT NULL"
+	    " AS integer)");
 	store_query(exists, "");
 	if (!store_next(exists) || store_int(exists, 0) == 0)
 		current = 0;
