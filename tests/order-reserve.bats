@@ -234,6 +234,38 @@ t_expire() {
 @test "sqlite: --expire releases reservations past their time and writes the orders out" { t_expire sqlite; }
 @test "postgres: --expire releases reservations past their time and writes the orders out" { t_expire postgres; }
 
+# A reservation whose state the store does not change (a trigger that
+# skips the update) stops the run: its stock is not given back while it
+# stays active.
+t_close_unchanged() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve --ttl 30m \
+	    --now 2026-11-20T10:15:00+03:00 "$FIXTURES/one-parcel.jsonl"
+	if [[ $1 == sqlite ]]; then
+		sql "CREATE TRIGGER keep BEFORE UPDATE ON reservations
+		    BEGIN SELECT RAISE(IGNORE); END"
+	else
+		sql "CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql
+		    AS \$\$ BEGIN RETURN NULL; END \$\$;
+		    CREATE TRIGGER keep BEFORE UPDATE ON reservations
+		    FOR EACH ROW EXECUTE FUNCTION keep()"
+	fi
+	run -70 --separate-stderr order-reserve --release "$FIXTURES/id-1.jsonl"
+	assert_output ''
+	assert_stderr --partial "cannot close the reservation of 'SHOP-1'"
+	run -70 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T12:00:00+03:00
+	assert_output ''
+	assert_stderr --partial "cannot close the reservation of 'SHOP-1'"
+	run -0 sql "SELECT state FROM reservations"
+	assert_output 'active'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 3
+	consistent
+}
+@test "sqlite: a reservation the store does not close stops the run, its stock kept" { t_close_unchanged sqlite; }
+@test "postgres: a reservation the store does not close stops the run, its stock kept" { t_close_unchanged postgres; }
+
 @test "times do not depend on the machine's time zone" {
 	stocked sqlite
 	run -0 --separate-stderr env TZ=Pacific/Kiritimati order-reserve \

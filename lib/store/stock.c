@@ -61,6 +61,13 @@ const struct store_migration store_stock_migrations[] = {
 const size_t store_stock_nmigrations =
     sizeof(store_stock_migrations) / sizeof(store_stock_migrations[0]);
 
+/* A constraint violation from a query, which none of ours can have. */
+static void
+query_failed(struct stock_db *db)
+{
+	errx(EX_SOFTWARE, "stock: %s", store_error(db->st));
+}
+
 void
 stock_open(struct stock_db *db, const char *dbarg)
 {
@@ -200,7 +207,8 @@ stock_level(struct stock_db *db, const char *sku, const char *warehouse,
 {
 	int found;
 
-	store_query(db->level, "ss", sku, warehouse);
+	if (store_query(db->level, "ss", sku, warehouse) == -1)
+		query_failed(db);
 	if ((found = store_next(db->level))) {
 		level->sku = sku;
 		level->warehouse = warehouse;
@@ -217,7 +225,8 @@ stock_levels(struct stock_db *db, const char *sku, const char *warehouse,
 {
 	struct stock_level level;
 
-	store_query(db->levels, "ss", sku, warehouse);
+	if (store_query(db->levels, "ss", sku, warehouse) == -1)
+		query_failed(db);
 	while (store_next(db->levels)) {
 		level.sku = store_text(db->levels, 0);
 		level.warehouse = store_text(db->levels, 1);
@@ -329,11 +338,13 @@ stock_batch_load(struct stock_db *db, struct stock_batch *b,
 	 * second finds the first's reservation; SQLite's BEGIN IMMEDIATE
 	 * already makes writers take turns. */
 	if (db->idlock != NULL) {
-		store_query(db->idlock, "S", ids, n);
+		if (store_query(db->idlock, "S", ids, n) == -1)
+			query_failed(db);
 		while (store_next(db->idlock))
 			continue;
 	}
-	store_query(db->rows, "S", sorted, nskus);
+	if (store_query(db->rows, "S", sorted, nskus) == -1)
+		query_failed(db);
 	cap = b->nrows;
 	while (store_next(db->rows)) {
 		if (b->nrows == cap)
@@ -347,7 +358,8 @@ stock_batch_load(struct stock_db *db, struct stock_batch *b,
 	if (b->nrows > 0)
 		qsort(b->rows, b->nrows, sizeof(*b->rows), row_cmp);
 
-	store_query(db->warehouses, "");
+	if (store_query(db->warehouses, "") == -1)
+		query_failed(db);
 	cap = b->nwarehouses;
 	while (store_next(db->warehouses)) {
 		struct stock_warehouse *w;
@@ -361,7 +373,8 @@ stock_batch_load(struct stock_db *db, struct stock_batch *b,
 		w->regions = xstrdup(store_text(db->warehouses, 2));
 	}
 
-	store_query(db->found, "S", ids, n);
+	if (store_query(db->found, "S", ids, n) == -1)
+		query_failed(db);
 	read_reservations(b, db->found, 0);
 	free(sorted);
 }
@@ -456,7 +469,8 @@ void
 stock_batch_lock_reservations(struct stock_db *db, struct stock_batch *b,
     const char *const *ids, size_t n)
 {
-	store_query(db->found_lock, "S", ids, n);
+	if (store_query(db->found_lock, "S", ids, n) == -1)
+		query_failed(db);
 	read_reservations(b, db->found_lock, 0);
 }
 
@@ -466,7 +480,8 @@ stock_batch_expired(struct stock_db *db, struct stock_batch *b, int64_t now,
 {
 	size_t before = b->nfound;
 
-	store_query(db->expired, "ii", now, (int64_t)limit);
+	if (store_query(db->expired, "ii", now, (int64_t)limit) == -1)
+		query_failed(db);
 	read_reservations(b, db->expired, 1);
 	return b->nfound - before;
 }
@@ -493,7 +508,8 @@ static void
 collect_lines(struct stock_db *db, const char *id, struct delta **d,
     size_t *n)
 {
-	store_query(db->lines, "s", id);
+	if (store_query(db->lines, "s", id) == -1)
+		query_failed(db);
 	while (store_next(db->lines)) {
 		*d = xrealloc(*d, (*n + 1) * sizeof(**d));
 		(*d)[*n].sku = xstrdup(store_text(db->lines, 0));
@@ -540,7 +556,10 @@ stock_batch_close(struct stock_db *db, struct stock_batch *b,
 		if (strcmp(f->state, "active") != 0)
 			continue;
 		collect_lines(db, f->order_id, &d, &nd);
-		store_exec(db->set_state, "ssi", f->order_id, state, now);
+		if (store_exec(db->set_state, "ssi", f->order_id, state,
+		    now) != 1)
+			errx(EX_SOFTWARE, "cannot close the reservation of "
+			    "'%s': %s", f->order_id, store_error(db->st));
 		free(f->state);
 		f->state = xstrdup(state);
 	}
