@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "jsonl.h"
 #include "reject.h"
+#include "reserve.h"
 #include "rfc3339.h"
 #include "stock.h"
 #include "store.h"
@@ -63,36 +64,18 @@ static const struct option longopts[] = {
 
 enum mode { RESERVE, RELEASE, COMMIT, EXPIRE };
 
-/* What the order needs of one SKU, its items added up. */
-struct need {
-	const char	*sku;		/* borrowed from the order */
-	int64_t		 qty;
-	size_t		 item;		/* its first item, for messages */
-};
-
-/* A warehouse as an order sees it. */
-struct choice {
-	const struct stock_warehouse *w;
-	int		 serves;	/* the order's region or country */
-};
-
 enum outcome { PENDING, RESERVED, EXISTING, REJECTED };
 
 struct job {
 	json_t		*order;		/* owned */
 	char		*id;
 	char		*items;		/* "SKU\tQTY\n" sorted: its identity */
-	struct need	*needs;
-	size_t		 nneeds;
-	const char	*region, *country;
+	struct reserve_order ro;	/* its needs; what it was given */
 	int		 offset;	/* of created_at, for expires_at */
 	enum outcome	 outcome;
 	json_t		*errors;	/* when REJECTED */
 	json_t		*section;	/* the reservation section */
 	char		*state;		/* "active", ...: of the section */
-	struct stock_take *takes;
-	size_t		 ntakes;
-	json_t		*backorder;	/* --partial: what is missing */
 };
 
 struct reserver {
@@ -188,8 +171,8 @@ order_id(const json_t *order)
 static int
 need_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct need *)a)->sku,
-	    ((const struct need *)b)->sku);
+	return strcmp(((const struct reserve_need *)a)->sku,
+	    ((const struct reserve_need *)b)->sku);
 }
 
 /* Read what a job needs from its order; problems go to j->errors.  To
@@ -215,7 +198,7 @@ prepare_job(struct job *j, enum mode mode)
 		    "the order has no items");
 		return;
 	}
-	j->needs = xcalloc(json_array_size(items), sizeof(*j->needs));
+	j->ro.needs = xcalloc(json_array_size(items), sizeof(*j->ro.needs));
 	json_array_foreach(items, i, item) {
 		sku = json_object_get(item, "sku");
 		qty = json_object_get(item, "qty");
@@ -233,33 +216,34 @@ prepare_job(struct job *j, enum mode mode)
 			    "whole number from 1 to 1000000000");
 			continue;
 		}
-		for (k = 0; k < j->nneeds; k++)
-			if (strcmp(j->needs[k].sku, json_string_value(sku)) == 0)
+		for (k = 0; k < j->ro.nneeds; k++)
+			if (strcmp(j->ro.needs[k].sku,
+			    json_string_value(sku)) == 0)
 				break;
-		if (k == j->nneeds) {
-			j->needs[k].sku = json_string_value(sku);
-			j->needs[k].item = i;
-			j->nneeds++;
+		if (k == j->ro.nneeds) {
+			j->ro.needs[k].sku = json_string_value(sku);
+			j->ro.needs[k].item = i;
+			j->ro.nneeds++;
 		}
-		j->needs[k].qty += json_integer_value(qty);
+		j->ro.needs[k].qty += json_integer_value(qty);
 	}
-	qsort(j->needs, j->nneeds, sizeof(*j->needs), need_cmp);
+	qsort(j->ro.needs, j->ro.nneeds, sizeof(*j->ro.needs), need_cmp);
 	cap = 64;
 	j->items = xmalloc(cap);
 	len = 0;
-	for (k = 0; k < j->nneeds; k++) {
-		size_t n = strlen(j->needs[k].sku) + 24;
+	for (k = 0; k < j->ro.nneeds; k++) {
+		size_t n = strlen(j->ro.needs[k].sku) + 24;
 
 		while (len + n >= cap)
 			j->items = xrealloc(j->items, cap *= 2);
 		len += snprintf(j->items + len, cap - len, "%s\t%" PRId64 "\n",
-		    j->needs[k].sku, j->needs[k].qty);
+		    j->ro.needs[k].sku, j->ro.needs[k].qty);
 	}
 	j->items[len] = '\0';
 	addr = json_object_get(json_object_get(j->order, "shipping"),
 	    "address");
-	j->region = json_string_value(json_object_get(addr, "region"));
-	j->country = json_string_value(json_object_get(addr, "country"));
+	j->ro.region = json_string_value(json_object_get(addr, "region"));
+	j->ro.country = json_string_value(json_object_get(addr, "country"));
 	created = json_string_value(json_object_get(j->order, "created_at"));
 	if (created == NULL || rfc3339_parse(created, &epoch, &j->offset) == -1)
 		j->offset = 0;
@@ -271,249 +255,30 @@ free_job(struct job *j)
 	json_decref(j->order);
 	json_decref(j->errors);
 	json_decref(j->section);
-	json_decref(j->backorder);
+	reserve_order_release(&j->ro);
 	free(j->id);
 	free(j->items);
-	free(j->needs);
-	free(j->takes);
+	free(j->ro.needs);
 	free(j->state);
 	memset(j, 0, sizeof(*j));
 }
 
-static int64_t
-avail(struct reserver *rs, const char *sku, const struct choice *c)
-{
-	struct stock_row *s = stock_batch_row(&rs->stock, sku, c->w->id);
-
-	return s == NULL ? 0 : s->available;
-}
-
-static int
-serves(const char *regions, const char *region, const char *country)
-{
-	const char *p = regions, *end;
-	size_t n;
-
-	while (*p != '\0') {
-		end = strchr(p, ';');
-		n = end != NULL ? (size_t)(end - p) : strlen(p);
-		if ((region != NULL && strlen(region) == n &&
-		    memcmp(region, p, n) == 0) ||
-		    (country != NULL && strlen(country) == n &&
-		    memcmp(country, p, n) == 0))
-			return 1;
-		p += n + (end != NULL);
-	}
-	return 0;
-}
-
-/* Preference: serving the order's region, then priority, then id. */
-static int
-warehouse_cmp(const void *a, const void *b)
-{
-	const struct choice *x = a, *y = b;
-
-	if (x->serves != y->serves)
-		return y->serves - x->serves;
-	if (x->w->priority != y->w->priority)
-		return x->w->priority > y->w->priority ? -1 : 1;
-	return strcmp(x->w->id, y->w->id);
-}
-
-static void
-add_take(struct job *j, struct stock_row *s, int64_t qty)
-{
-	j->takes = xrealloc(j->takes, (j->ntakes + 1) * sizeof(*j->takes));
-	j->takes[j->ntakes].row = s;
-	j->takes[j->ntakes++].qty = qty;
-}
-
-/* Take the whole of need n from warehouse w. */
-static void
-take_from(struct reserver *rs, struct job *j, const struct need *n,
-    const struct choice *c, int64_t qty)
-{
-	add_take(j, stock_batch_row(&rs->stock, n->sku, c->w->id), qty);
-}
-
-/* The reject of an order that cannot be reserved: per SKU, what is
- * missing and where some of it is. */
-static void
-reject_backorder(struct reserver *rs, struct job *j,
-    const struct choice *order, int split_only)
-{
-	json_t *list, *line, *where;
-	char field[64];
-	int64_t total, a;
-	size_t k, w;
-
-	list = json_array();
-	for (k = 0; k < j->nneeds; k++) {
-		const struct need *n = &j->needs[k];
-
-		where = json_array();
-		total = 0;
-		for (w = 0; w < rs->stock.nwarehouses; w++) {
-			if ((a = avail(rs, n->sku, &order[w])) <= 0)
-				continue;
-			total += a;
-			json_array_append_new(where, json_pack("{s:s,s:I}",
-			    "warehouse", order[w].w->id, "qty", (json_int_t)a));
-		}
-		line = json_pack("{s:s,s:I,s:I,s:o}", "sku", n->sku,
-		    "qty", (json_int_t)n->qty, "missing",
-		    (json_int_t)(total >= n->qty ? 0 : n->qty - total),
-		    "available", where);
-		if (line == NULL || json_array_append_new(list, line) == -1)
-			xnomem();
-		if (total < n->qty) {
-			snprintf(field, sizeof(field), "items[%zu]", n->item);
-			reject_addf(j->errors, "backorder", field, "SKU '%s': %"
-			    PRId64 " wanted, %" PRId64 " in stock", n->sku,
-			    n->qty, total);
-		}
-	}
-	if (split_only)
-		reject_add(j->errors, "split_needed", "items", "no one "
-		    "warehouse has all the items; --split would ship them in "
-		    "several parcels");
-	set_new(j->order, "status", json_string("backorder"));
-	set_new(j->order, "backorder", list);
-	j->outcome = REJECTED;
-}
-
-/* Allocate the job's needs from the batch's stock, or reject it. */
+/* Reserve the job's needs from the batch's stock, or reject it: an order
+ * short of stock is a backorder, saying what is missing and where. */
 static void
 allocate(struct reserver *rs, struct job *j)
 {
-	struct choice *order;
-	size_t nwhs = rs->stock.nwarehouses;
-	int64_t rem, a, t, missing;
-	size_t k, w, best, nbest, fill;
-	int unknown = 0, complete;
-	char field[64];
-
-	for (k = 0; k < j->nneeds; k++) {
-		if (!stock_batch_stocked(&rs->stock, j->needs[k].sku)) {
-			snprintf(field, sizeof(field), "items[%zu].sku",
-			    j->needs[k].item);
-			reject_addf(j->errors, "unknown_sku", field, "SKU '%s' "
-			    "is not stocked in any warehouse",
-			    j->needs[k].sku);
-			unknown = 1;
-		}
-	}
-	if (unknown) {
-		j->outcome = REJECTED;
+	if (reserve_allocate(&rs->stock, &j->ro, rs->split, rs->partial,
+	    j->errors) == 0) {
+		j->outcome = RESERVED;
 		return;
 	}
-	order = xcalloc(nwhs + 1, sizeof(*order));
-	for (w = 0; w < nwhs; w++) {
-		order[w].w = &rs->stock.warehouses[w];
-		order[w].serves = serves(order[w].w->regions, j->region,
-		    j->country);
+	if (j->ro.missing != NULL) {
+		set_new(j->order, "status", json_string("backorder"));
+		set_new(j->order, "backorder", j->ro.missing);
+		j->ro.missing = NULL;
 	}
-	qsort(order, nwhs, sizeof(*order), warehouse_cmp);
-
-	/* One parcel: the first warehouse that has everything. */
-	for (w = 0; w < nwhs; w++) {
-		for (k = 0; k < j->nneeds; k++)
-			if (avail(rs, j->needs[k].sku, &order[w]) <
-			    j->needs[k].qty)
-				break;
-		if (k == j->nneeds) {
-			for (k = 0; k < j->nneeds; k++)
-				take_from(rs, j, &j->needs[k], &order[w],
-				    j->needs[k].qty);
-			goto done;
-		}
-	}
-	/* Whether some SKU lacks stock in all the warehouses together. */
-	for (k = 0, missing = 0; k < j->nneeds; k++) {
-		for (w = 0, a = 0; w < nwhs; w++)
-			a += avail(rs, j->needs[k].sku, &order[w]);
-		if (a < j->needs[k].qty)
-			missing = 1;
-	}
-	complete = 1;
-	if (rs->split) {
-		/* Each SKU whole from the preferred warehouse that has it
-		 * all, else from the preferred warehouses in turn. */
-		for (k = 0; k < j->nneeds; k++) {
-			rem = j->needs[k].qty;
-			for (w = 0; w < nwhs; w++)
-				if (avail(rs, j->needs[k].sku, &order[w]) >=
-				    rem)
-					break;
-			if (w < nwhs) {
-				take_from(rs, j, &j->needs[k], &order[w], rem);
-				continue;
-			}
-			for (w = 0; w < nwhs && rem > 0; w++) {
-				if ((a = avail(rs, j->needs[k].sku,
-				    &order[w])) <= 0)
-					continue;
-				t = a < rem ? a : rem;
-				take_from(rs, j, &j->needs[k], &order[w], t);
-				rem -= t;
-			}
-			if (rem > 0)
-				complete = 0;
-		}
-		if (complete)
-			goto done;
-	}
-	if (!rs->partial) {
-		j->ntakes = 0;
-		reject_backorder(rs, j, order, !missing && !rs->split);
-		free(order);
-		return;
-	}
-	if (!rs->split) {
-		/* The warehouse that fills the most lines, whole. */
-		best = 0;
-		nbest = 0;
-		for (w = 0; w < nwhs; w++) {
-			for (k = 0, fill = 0; k < j->nneeds; k++)
-				fill += avail(rs, j->needs[k].sku, &order[w]) >=
-				    j->needs[k].qty;
-			if (fill > nbest) {
-				nbest = fill;
-				best = w;
-			}
-		}
-		for (k = 0; k < j->nneeds && nbest > 0; k++)
-			if (avail(rs, j->needs[k].sku, &order[best]) >=
-			    j->needs[k].qty)
-				take_from(rs, j, &j->needs[k], &order[best],
-				    j->needs[k].qty);
-	}
-	if (j->ntakes == 0) {
-		/* Not a line whole in one warehouse: without --split, enough
-		 * in several is still no parcel. */
-		reject_backorder(rs, j, order, !missing && !rs->split);
-		free(order);
-		return;
-	}
-	/* What is not taken is backordered. */
-	j->backorder = json_array();
-	for (k = 0; k < j->nneeds; k++) {
-		rem = j->needs[k].qty;
-		for (w = 0; w < j->ntakes; w++)
-			if (strcmp(j->takes[w].row->sku, j->needs[k].sku) == 0)
-				rem -= j->takes[w].qty;
-		if (rem > 0)
-			json_array_append_new(j->backorder, json_pack(
-			    "{s:s,s:I}", "sku", j->needs[k].sku, "qty",
-			    (json_int_t)rem));
-	}
-done:
-	free(order);
-	for (k = 0; k < j->ntakes; k++) {
-		j->takes[k].row->available -= j->takes[k].qty;
-		j->takes[k].row->taken += j->takes[k].qty;
-	}
-	j->outcome = RESERVED;
+	j->outcome = REJECTED;
 }
 
 /* The reservation section of a job just reserved (without its state). */
@@ -528,17 +293,18 @@ make_section(struct reserver *rs, struct job *j)
 	lines = json_array();
 	if (section == NULL || lines == NULL)
 		xnomem();
-	for (k = 0; k < j->ntakes; k++) {
-		line = json_pack("{s:s,s:s,s:I}", "sku", j->takes[k].row->sku,
-		    "warehouse", j->takes[k].row->warehouse,
-		    "qty", (json_int_t)j->takes[k].qty);
+	for (k = 0; k < j->ro.ntakes; k++) {
+		const struct stock_take *t = &j->ro.takes[k];
+
+		line = json_pack("{s:s,s:s,s:I}", "sku", t->row->sku,
+		    "warehouse", t->row->warehouse, "qty", (json_int_t)t->qty);
 		if (line == NULL || json_array_append_new(lines, line) == -1)
 			xnomem();
 	}
 	set_new(section, "lines", lines);
-	if (j->backorder != NULL) {
-		set_new(section, "backorder", j->backorder);
-		j->backorder = NULL;
+	if (j->ro.backorder != NULL) {
+		set_new(section, "backorder", j->ro.backorder);
+		j->ro.backorder = NULL;
 	}
 	if (rs->ttl > 0) {
 		rfc3339_format(rs->now + rs->ttl, j->offset, when,
@@ -587,15 +353,15 @@ load_batch_state(struct reserver *rs, struct job *jobs, size_t n)
 	size_t nskus = 0, nids = 0, cap, i, k;
 
 	for (i = 0, cap = 0; i < n; i++)
-		cap += jobs[i].nneeds;
+		cap += jobs[i].ro.nneeds;
 	skus = xcalloc(cap + 1, sizeof(*skus));
 	ids = xcalloc(n + 1, sizeof(*ids));
 	for (i = 0; i < n; i++) {
 		if (jobs[i].outcome != PENDING)
 			continue;
 		ids[nids++] = jobs[i].id;
-		for (k = 0; k < jobs[i].nneeds; k++)
-			skus[nskus++] = jobs[i].needs[k].sku;
+		for (k = 0; k < jobs[i].ro.nneeds; k++)
+			skus[nskus++] = jobs[i].ro.needs[k].sku;
 	}
 	stock_batch_load(&rs->db, &rs->stock, ids, nids, skus, nskus);
 	free(skus);
@@ -688,8 +454,8 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			record = encode(j->order);
 		}
 		stock_reservation_add(&rs->db, j->id, j->items, text, record,
-		    rs->now, rs->ttl > 0 ? rs->now + rs->ttl : 0, j->takes,
-		    j->ntakes);
+		    rs->now, rs->ttl > 0 ? rs->now + rs->ttl : 0, j->ro.takes,
+		    j->ro.ntakes);
 		free(text);
 		free(record);
 	}
