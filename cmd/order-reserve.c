@@ -530,7 +530,9 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 	stock_batch_release(&rs->stock);
 }
 
-/* --expire: release what is past its time and write the orders out. */
+/* --expire: release what is past its time and write the orders out, a
+ * batch at a time; a batch that cannot be written out is the last, so
+ * that the rest wait for a run that can. */
 static void
 expire_all(struct reserver *rs)
 {
@@ -550,11 +552,13 @@ expire_all(struct reserver *rs)
 			    strlen(f->record), 0, NULL) : NULL;
 			if (order == NULL || !json_is_object(order)) {
 				json_decref(order);
-				order = json_pack("{s:s}", "id", f->order_id);
+				if ((order = json_pack("{s:s}", "id",
+				    f->order_id)) == NULL)
+					xnomem();
 			}
 			section = jsonl_parse(f->section, strlen(f->section),
 			    0, NULL);
-			if (order == NULL || section == NULL)
+			if (section == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", f->order_id);
 			set_new(order, "status", json_string("expired"));
@@ -566,7 +570,7 @@ expire_all(struct reserver *rs)
 			json_decref(order);
 		}
 		stock_batch_release(&rs->stock);
-	} while (n == rs->batch);
+	} while (n == rs->batch && fflush(stdout) != EOF && !ferror(stdout));
 }
 
 int

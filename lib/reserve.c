@@ -86,18 +86,22 @@ refuse(const struct stock_batch *b, struct reserve_order *o,
 	int64_t total, a;
 	size_t k, w;
 
-	list = json_array();
+	if ((list = json_array()) == NULL)
+		xnomem();
 	for (k = 0; k < o->nneeds; k++) {
 		const struct reserve_need *n = &o->needs[k];
 
-		where = json_array();
+		if ((where = json_array()) == NULL)
+			xnomem();
 		total = 0;
 		for (w = 0; w < b->nwarehouses; w++) {
 			if ((a = avail(b, n->sku, &order[w])) <= 0)
 				continue;
 			total += a;
-			json_array_append_new(where, json_pack("{s:s,s:I}",
-			    "warehouse", order[w].w->id, "qty", (json_int_t)a));
+			if (json_array_append_new(where, json_pack("{s:s,s:I}",
+			    "warehouse", order[w].w->id, "qty",
+			    (json_int_t)a)) == -1)
+				xnomem();
 		}
 		line = json_pack("{s:s,s:I,s:I,s:o}", "sku", n->sku,
 		    "qty", (json_int_t)n->qty, "missing",
@@ -231,16 +235,17 @@ reserve_allocate(struct stock_batch *b, struct reserve_order *o, int split,
 		return -1;
 	}
 	/* What is not taken is backordered. */
-	o->backorder = json_array();
+	if ((o->backorder = json_array()) == NULL)
+		xnomem();
 	for (k = 0; k < o->nneeds; k++) {
 		rem = o->needs[k].qty;
 		for (w = 0; w < o->ntakes; w++)
 			if (strcmp(o->takes[w].row->sku, o->needs[k].sku) == 0)
 				rem -= o->takes[w].qty;
-		if (rem > 0)
-			json_array_append_new(o->backorder, json_pack(
-			    "{s:s,s:I}", "sku", o->needs[k].sku, "qty",
-			    (json_int_t)rem));
+		if (rem > 0 && json_array_append_new(o->backorder, json_pack(
+		    "{s:s,s:I}", "sku", o->needs[k].sku, "qty",
+		    (json_int_t)rem)) == -1)
+			xnomem();
 	}
 done:
 	free(order);

@@ -540,6 +540,30 @@ t_released_numbers() {
 	assert_stderr --partial "cannot write '<stdout>': No space left"
 }
 
+@test "--expire stops at the first batch it cannot write out" {
+	stocked sqlite
+	# 501 reservations to expire: two batches of --expire's 500.
+	for ((i = 1; i <= 501; i++)); do
+		printf '{"id":"E-%d","items":[{"sku":"TSHIRT-RED-M","qty":1}]}\n' "$i"
+	done >"$BATS_TEST_TMPDIR/orders"
+	sql "UPDATE stock SET on_hand = 1000 WHERE sku = 'TSHIRT-RED-M'"
+	run -0 --separate-stderr order-reserve --ttl 1h \
+	    --now 2026-11-20T10:00:00Z "$BATS_TEST_TMPDIR/orders"
+	run -74 --separate-stderr sh -c 'order-reserve --expire \
+	    --now 2026-11-21T10:00:00Z >/dev/full'
+	assert_output ''
+	assert_stderr --partial "cannot write '<stdout>': No space left"
+	# The first batch is gone with its output; the second waits for a
+	# run that can write it.
+	run -0 sql "SELECT COUNT(*) FROM reservations WHERE state = 'active'"
+	assert_output 1
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-21T10:00:00Z
+	assert_output --partial '"id":"E-99"'
+	assert_equal "$(wc -l <<<"$output")" 1
+	consistent
+}
+
 @test "broken lines are rejects, and every line is out or rejected" {
 	stocked sqlite
 	printf '{"id":"B-1","items":[{"sku":"CAP-BLACK","qty":1}]}\nnot json\n[1,2]\n\xff\xfe{}\n{"id":"B-2"\n{"id":[],"items":[]}\n' \

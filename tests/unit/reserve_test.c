@@ -1,9 +1,12 @@
 /* reserve_test.c: unit tests of lib/reserve.h: the warehouses an order's
  * items are reserved from, in a batch's stock made here, no store. */
+#include <sys/wait.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -147,10 +150,7 @@ check(const struct expect *x)
 	stock_batch_release(&b);
 }
 
-static void
-test_allocation(void)
-{
-	static const struct expect cases[] = {
+static const struct expect cases[] = {
 		{ "one warehouse with all of it beats a higher priority",
 		    { { "MUG-WHITE", 1, 0 }, { "TSHIRT-RED-M", 2, 1 } },
 		    NULL, 0, 0, 0,
@@ -200,11 +200,73 @@ test_allocation(void)
 		    "backorder", "null",
 		    "[{\"sku\":\"MUG-WHITE\",\"qty\":3,\"missing\":1,"
 		    "\"available\":[{\"warehouse\":\"MSK\",\"qty\":2}]}]" },
-	};
+};
+#define NCASES	(sizeof(cases) / sizeof(cases[0]))
+
+static void
+test_allocation(void)
+{
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < NCASES; i++)
 		check(&cases[i]);
+}
+
+/* jansson's allocator, failing its fail_at'th call (0: none). */
+static long	fail_at, nallocs;
+
+static void *
+failing_malloc(size_t n)
+{
+	if (++nallocs == fail_at)
+		return NULL;
+	return malloc(n);
+}
+
+/* Each case again with one of its jansson allocations failing, each in
+ * turn: the run exits 71 ("out of memory") or gives the whole result,
+ * never a part of it as if it were all. */
+static void
+test_out_of_memory(void)
+{
+	char what[256];
+	long total, n;
+	size_t i;
+	pid_t pid;
+	int status;
+
+	json_set_alloc_funcs(failing_malloc, free);
+	for (i = 0; i < NCASES; i++) {
+		fail_at = nallocs = 0;
+		check(&cases[i]);
+		total = nallocs;
+		for (n = 1; n <= total; n++) {
+			fflush(NULL);
+			if ((pid = fork()) == -1) {
+				perror("fork");
+				exit(1);
+			}
+			if (pid == 0) {
+				if (freopen("/dev/null", "w", stderr) == NULL)
+					_exit(2);
+				fail_at = n;
+				nallocs = unit_failed = 0;
+				check(&cases[i]);
+				_exit(unit_failed > 0);
+			}
+			waitpid(pid, &status, 0);
+			snprintf(what, sizeof(what), "%s, allocation %ld of %ld "
+			    "failing: exit 0 or 71", cases[i].what, n, total);
+			if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 &&
+			    WEXITSTATUS(status) != 71))
+				expect_int(what, WIFEXITED(status) ?
+				    WEXITSTATUS(status) : 128 + WTERMSIG(status),
+				    71);
+			else
+				unit_passed++;
+		}
+	}
+	json_set_alloc_funcs(malloc, free);
 }
 
 /* What is taken is counted in the rows, so that the next order of the
@@ -243,5 +305,6 @@ main(void)
 {
 	test_allocation();
 	test_counted();
+	test_out_of_memory();
 	return unit_summary("reserve");
 }
