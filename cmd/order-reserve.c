@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,24 +112,6 @@ parse_duration(const char *s, int64_t *secs)
 	}
 	*secs = n * unit;
 	return 0;
-}
-
-/* Whether the input has a record for us without waiting: a batch is not
- * held open (nor the store locked) while a pipe is slow to say more. */
-static int
-input_waiting(struct jsonl_reader *in)
-{
-	struct pollfd pfd;
-
-	if (in->fp == NULL)
-		return 1;
-#ifdef __GLIBC__
-	if (in->fp->_IO_read_ptr < in->fp->_IO_read_end)
-		return 1;
-#endif
-	pfd.fd = fileno(in->fp);
-	pfd.events = POLLIN;
-	return poll(&pfd, 1, 0) == 1;
 }
 
 static json_t *
@@ -658,7 +639,9 @@ main(int argc, char *argv[])
 		jsonl_open(&in, argc - optind, argv + optind);
 		jobs = xcalloc(rs.batch, sizeof(*jobs));
 		while (!eof) {
-			/* A batch: what the input has ready, up to --batch. */
+			/* A batch: what the input has ready, up to --batch,
+			 * not held open (nor the store locked) while a pipe
+			 * is slow to say more. */
 			n = 0;
 			do {
 				if ((order = jsonl_read(&in, &rs.rejects)) ==
@@ -675,7 +658,7 @@ main(int argc, char *argv[])
 					continue;
 				}
 				n++;
-			} while (n < rs.batch && input_waiting(&in));
+			} while (n < rs.batch && jsonl_ready(&in));
 			if (n == 0)
 				continue;
 			if (rs.mode == RESERVE)

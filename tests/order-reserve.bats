@@ -564,6 +564,44 @@ t_released_numbers() {
 	consistent
 }
 
+# wait_lines FILE N: wait up to 10 seconds for FILE to hold N lines.
+wait_lines() {
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		(($(wc -l <"$1") >= $2)) && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "a pipe that pauses gets out the orders it gave, even mid-line" {
+	stocked sqlite
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	order-reserve <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5>"$BATS_TEST_TMPDIR/in"
+	# Two orders and half of a third, then a pause, as tail -f gives.
+	printf '%s\n%s\n%s' \
+	    '{"id":"P-1","items":[{"sku":"MUG-WHITE","qty":1}]}' \
+	    '{"id":"P-2","items":[{"sku":"CAP-BLACK","qty":1}]}' \
+	    '{"id":"P-3","items":[{"sku":' >&5
+	run -0 wait_lines "$BATS_TEST_TMPDIR/out" 2
+	printf '%s\n' '"CAP-BLACK","qty":1}]}' >&5
+	run -0 wait_lines "$BATS_TEST_TMPDIR/out" 3
+	exec 5>&-
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
+	run -0 jq -r .id "$BATS_TEST_TMPDIR/out"
+	assert_output 'P-1
+P-2
+P-3'
+	run -0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output ''
+}
+
 @test "broken lines are rejects, and every line is out or rejected" {
 	stocked sqlite
 	printf '{"id":"B-1","items":[{"sku":"CAP-BLACK","qty":1}]}\nnot json\n[1,2]\n\xff\xfe{}\n{"id":"B-2"\n{"id":[],"items":[]}\n' \
