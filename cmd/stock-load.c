@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "jsonl.h"
 #include "reject.h"
+#include "stock.h"
 #include "store.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -49,7 +50,8 @@ static const struct option longopts[] = {
 struct row {
 	char	*sku, *warehouse;
 	int64_t	 qty;
-	char	*priority;	/* decimal text or NULL: leave as it is */
+	int64_t	 priority;
+	int	 has_priority;	/* else leave the warehouse's as it is */
 	char	*regions;	/* "A;B" or NULL: leave as it is */
 	size_t	 seq;		/* input order, for a stable sort */
 	json_t	*source;	/* the row as a record, for a reject */
@@ -198,10 +200,8 @@ take_row(struct loader *ld, json_t *source, const char *sku,
 	r.sku = xstrdup(sku);
 	r.warehouse = xstrdup(warehouse);
 	if (priority != NULL && *priority != '\0') {
-		char num[24];
-
-		snprintf(num, sizeof(num), "%" PRId64, v);
-		r.priority = xstrdup(num);
+		r.priority = v;
+		r.has_priority = 1;
 	}
 	r.seq = ld->nrows;
 	r.source = source;
@@ -547,45 +547,39 @@ warehouse_cmp(const void *a, const void *b)
  * in other orders deadlocked.  The last priority and region list in the
  * input win, as upserts in input order would have left them. */
 static void
-load_warehouses(struct loader *ld, struct store *st, struct store_stmt *wh)
+load_warehouses(struct loader *ld, struct stock_db *db)
 {
-	const char *priority, *regions;
+	const int64_t *priority;
+	const char *regions;
 	size_t k, end;
 
 	qsort(ld->rows, ld->nrows, sizeof(*ld->rows), warehouse_cmp);
 	for (k = 0; k < ld->nrows; k = end) {
-		priority = regions = NULL;
+		priority = NULL;
+		regions = NULL;
 		for (end = k; end < ld->nrows && strcmp(ld->rows[end].warehouse,
 		    ld->rows[k].warehouse) == 0; end++) {
-			if (ld->rows[end].priority != NULL)
-				priority = ld->rows[end].priority;
+			if (ld->rows[end].has_priority)
+				priority = &ld->rows[end].priority;
 			if (ld->rows[end].regions != NULL)
 				regions = ld->rows[end].regions;
 		}
-		if (store_exec(wh, "sss", ld->rows[k].warehouse, priority,
+		if (stock_warehouse_put(db, ld->rows[k].warehouse, priority,
 		    regions) == -1)
 			errx(EX_SOFTWARE, "cannot add warehouse '%s': %s",
-			    ld->rows[k].warehouse, store_error(st));
+			    ld->rows[k].warehouse, store_error(db->st));
 	}
 }
 
 static void
-print_level(struct store_stmt *level, const char *sku, const char *wh)
+print_level(struct stock_db *db, const char *sku, const char *wh)
 {
-	int64_t on_hand, reserved;
+	struct stock_level level;
 	json_t *out;
 
-	store_query(level, "ss", sku, wh);
-	if (!store_next(level))
+	if (!stock_level(db, sku, wh, &level))
 		errx(EX_SOFTWARE, "stock of '%s' in '%s' vanished", sku, wh);
-	on_hand = store_int(level, 0);
-	reserved = store_int(level, 1);
-	store_done(level);
-	out = json_pack("{s:s,s:s,s:I,s:I,s:I}", "sku", sku, "warehouse", wh,
-	    "on_hand", (json_int_t)on_hand, "reserved", (json_int_t)reserved,
-	    "available", (json_int_t)(on_hand - reserved));
-	if (out == NULL)
-		xnomem();
+	out = stock_level_json(&level);
 	jsonl_write(stdout, out);
 	json_decref(out);
 }
@@ -595,10 +589,10 @@ main(int argc, char *argv[])
 {
 	struct cli cli = { .usage = usage_text };
 	struct loader ld;
-	struct store *st;
-	struct store_stmt *wh, *set, *add, *sub, *level;
-	const char *db = NULL, *catalog_path = NULL;
-	char errbuf[512], *where;
+	struct stock_db db;
+	struct stock_level level;
+	const char *dbarg = NULL, *catalog_path = NULL;
+	char errbuf[512];
 	json_t *errors;
 	unsigned long nout = 0;
 	struct row *r;
@@ -615,7 +609,7 @@ main(int argc, char *argv[])
 			catalog_path = optarg;
 			break;
 		case OPT_DB:
-			db = optarg;
+			dbarg = optarg;
 			break;
 		case OPT_MODE:
 			if (strcmp(optarg, "set") == 0)
@@ -643,10 +637,7 @@ main(int argc, char *argv[])
 		ld.have_catalog = 1;
 	}
 	reject_open(&ld.rejects, cli.rejects_path);
-	where = store_locate(db);
-	st = store_open(where, store_stock_migrations,
-	    store_stock_nmigrations);
-	free(where);
+	stock_open(&db, dbarg);
 
 	if (optind == argc)
 		status = load_file(&ld, "-");
@@ -655,58 +646,32 @@ main(int argc, char *argv[])
 		    status == 0)
 			status = file_status;
 
-	wh = store_prepare(st,
-	    "INSERT INTO warehouses (id, priority, regions) VALUES ($1,"
-	    " COALESCE(CAST($2 AS BIGINT), 0), COALESCE($3, ''))"
-	    " ON CONFLICT (id) DO UPDATE SET"
-	    " priority = COALESCE(CAST($2 AS BIGINT), warehouses.priority),"
-	    " regions = COALESCE($3, warehouses.regions)", NULL);
-	set = store_prepare(st,
-	    "INSERT INTO stock (sku, warehouse, on_hand) VALUES ($1, $2, $3)"
-	    " ON CONFLICT (sku, warehouse) DO UPDATE"
-	    " SET on_hand = excluded.on_hand"
-	    " WHERE stock.reserved <= excluded.on_hand", NULL);
-	add = store_prepare(st,
-	    "INSERT INTO stock (sku, warehouse, on_hand) VALUES ($1, $2, $3)"
-	    " ON CONFLICT (sku, warehouse) DO UPDATE"
-	    " SET on_hand = stock.on_hand + excluded.on_hand", NULL);
-	sub = store_prepare(st,
-	    "UPDATE stock SET on_hand = on_hand + $3"
-	    " WHERE sku = $1 AND warehouse = $2 AND on_hand + $3 >= reserved",
-	    NULL);
-	level = store_prepare(st, "SELECT on_hand, reserved FROM stock"
-	    " WHERE sku = $1 AND warehouse = $2", NULL);
-
 	if ((errors = json_array()) == NULL)
 		xnomem();
-	store_begin(st);
-	/* Rows are locked in the one order store.h gives, warehouses before
+	store_begin(db.st);
+	/* Rows are locked in the one order stock.h gives, warehouses before
 	 * stock, each sorted by key: two programs at once cannot deadlock on
 	 * PostgreSQL. */
 	if (ld.nrows > 0) {
-		load_warehouses(&ld, st, wh);
+		load_warehouses(&ld, &db);
 		qsort(ld.rows, ld.nrows, sizeof(*ld.rows), row_cmp);
 	}
 	for (k = 0; k < ld.nrows; k++) {
 		r = &ld.rows[k];
 		if (ld.add)
-			changed = store_exec(r->qty >= 0 ? add : sub, "ssi",
-			    r->sku, r->warehouse, r->qty);
+			changed = stock_add(&db, r->sku, r->warehouse, r->qty);
 		else
-			changed = store_exec(set, "ssi", r->sku, r->warehouse,
-			    r->qty);
+			changed = stock_set(&db, r->sku, r->warehouse, r->qty);
 		if (changed == -1)
 			errx(EX_SOFTWARE, "cannot load '%s': %s", r->sku,
-			    store_error(st));
+			    store_error(db.st));
 		if (changed == 0) {
 			int64_t on_hand = 0, reserved = 0;
 
-			store_query(level, "ss", r->sku, r->warehouse);
-			if (store_next(level)) {
-				on_hand = store_int(level, 0);
-				reserved = store_int(level, 1);
+			if (stock_level(&db, r->sku, r->warehouse, &level)) {
+				on_hand = level.on_hand;
+				reserved = level.reserved;
 			}
-			store_done(level);
 			if (ld.add && on_hand + r->qty < 0)
 				reject_addf(errors, "below_zero", "qty",
 				    "%" PRId64 " would leave %" PRId64 " on "
@@ -725,24 +690,23 @@ main(int argc, char *argv[])
 			r->source = NULL;
 		}
 	}
-	store_commit(st);
+	store_commit(db.st);
 	json_decref(errors);
 
 	/* Each row loaded, once per SKU and warehouse, as it now stands. */
 	for (k = 0; k < ld.nrows; k++) {
 		r = &ld.rows[k];
 		if (r->source != NULL) {
-			print_level(level, r->sku, r->warehouse);
+			print_level(&db, r->sku, r->warehouse);
 			nout++;
 		}
 		json_decref(r->source);
 		free(r->sku);
 		free(r->warehouse);
-		free(r->priority);
 		free(r->regions);
 	}
 	free(ld.rows);
-	store_close(st);
+	stock_close(&db);
 	if (ld.have_catalog)
 		catalog_release(&ld.catalog);
 	if (cli.stats)

@@ -2,11 +2,13 @@
 #include <err.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -60,16 +62,113 @@ next_file(struct jsonl_reader *r)
 static void
 close_file(struct jsonl_reader *r)
 {
-	if (ferror(r->fp)) {
+	if (r->read_errno != 0) {
+		errno = r->read_errno;
 		warn("cannot read '%s'", r->name);
 		if (r->status == 0)
 			r->status = EX_IOERR;
 	}
 	if (r->fp != stdin)
 		fclose(r->fp);
-	else
-		clearerr(stdin);
 	r->fp = NULL;
+	r->start = r->end = r->scan = 0;
+	r->eof = 0;
+	r->read_errno = 0;
+}
+
+/*
+ * The reader reads the file descriptor itself, into its own buffer, rather
+ * than through stdio: it can then tell whether a whole line is there
+ * without waiting (jsonl_ready()), which stdio keeps to itself.  The
+ * buffer holds the unread bytes buf[start..end); no '\n' lies in
+ * buf[start..scan).
+ */
+#define READ_SIZE	65536
+
+/* Read what the input gives at once after end: the bytes read, 0 at its
+ * end (eof set), -1 on an error (read_errno set). */
+static ssize_t
+fill(struct jsonl_reader *r)
+{
+	ssize_t n;
+
+	if (r->start == r->end)
+		r->start = r->end = r->scan = 0;
+	if (r->cap - r->end < READ_SIZE / 4) {
+		if (r->start > 0) {
+			memmove(r->buf, r->buf + r->start, r->end - r->start);
+			r->end -= r->start;
+			r->scan -= r->start;
+			r->start = 0;
+		}
+		if (r->cap - r->end < READ_SIZE / 4) {
+			r->cap = r->cap ? r->cap * 2 : READ_SIZE;
+			r->buf = xrealloc(r->buf, r->cap);
+		}
+	}
+	/* One byte kept free, for the NUL after a last line. */
+	do
+		n = read(fileno(r->fp), r->buf + r->end, r->cap - r->end - 1);
+	while (n == -1 && errno == EINTR);
+	if (n > 0)
+		r->end += n;
+	else if (n == 0)
+		r->eof = 1;
+	else
+		r->read_errno = errno;
+	return n;
+}
+
+/* The next line of the current input, NUL-terminated in the buffer, its
+ * length in *lenp; NULL at its end or after an error. */
+static char *
+next_line(struct jsonl_reader *r, size_t *lenp)
+{
+	char *line, *nl;
+
+	for (;;) {
+		nl = r->end > r->scan ? memchr(r->buf + r->scan, '\n',
+		    r->end - r->scan) : NULL;
+		if (nl != NULL)
+			break;
+		r->scan = r->end;
+		if (r->eof || r->read_errno != 0 || fill(r) <= 0) {
+			if (r->start == r->end || r->read_errno != 0)
+				return NULL;
+			/* The last line, without its newline. */
+			line = r->buf + r->start;
+			*lenp = r->end - r->start;
+			line[*lenp] = '\0';
+			r->start = r->scan = r->end;
+			return line;
+		}
+	}
+	line = r->buf + r->start;
+	*nl = '\0';
+	*lenp = nl - line;
+	r->start = r->scan = nl + 1 - r->buf;
+	return line;
+}
+
+int
+jsonl_ready(struct jsonl_reader *r)
+{
+	struct pollfd pfd;
+
+	for (;;) {
+		if (r->fp == NULL || r->eof || r->read_errno != 0)
+			return 1;
+		if (r->end > r->scan && memchr(r->buf + r->scan, '\n',
+		    r->end - r->scan) != NULL)
+			return 1;
+		r->scan = r->end;
+		pfd.fd = fileno(r->fp);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 0) != 1)
+			return 0;
+		/* Readable: read() gives what is there without waiting. */
+		fill(r);
+	}
 }
 
 static int
@@ -86,23 +185,17 @@ blank(const char *s, size_t len)
 char *
 jsonl_line(struct jsonl_reader *r, size_t *lenp)
 {
-	ssize_t n;
+	size_t n;
 	char *s;
 
 	for (;;) {
 		if (r->fp == NULL && !next_file(r))
 			return NULL;
-		errno = 0;
-		if ((n = getline(&r->buf, &r->cap, r->fp)) == -1) {
-			if (errno == ENOMEM)
-				xnomem();
+		if ((s = next_line(r, &n)) == NULL) {
 			close_file(r);
 			continue;
 		}
 		r->lineno++;
-		s = r->buf;
-		if (n > 0 && s[n - 1] == '\n')
-			s[--n] = '\0';
 		if (n > 0 && s[n - 1] == '\r')
 			s[--n] = '\0';
 		if (r->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {

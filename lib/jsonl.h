@@ -14,9 +14,14 @@ struct jsonl_reader {
 	int		  next;		/* next operand to open */
 	FILE		 *fp;		/* current input, NULL between files */
 	const char	 *name;		/* its name for messages, "<stdin>" */
-	char		 *buf;		/* the current line, NUL-terminated */
-	size_t		  cap;
-	size_t		  len;		/* its length, without \r\n */
+	char		 *buf;		/* what was read of it: the current
+					 * line, NUL-terminated, and after it
+					 * buf[start..end), not yet read */
+	size_t		  cap, start, end;
+	size_t		  scan;		/* no '\n' in buf[start..scan) */
+	int		  eof;		/* the current input has no more */
+	int		  read_errno;	/* a read failed: its errno */
+	size_t		  len;		/* the line's length, without \r\n */
 	unsigned long	  lineno;	/* line number within the current file */
 	unsigned long	  nlines;	/* non-blank lines read in all files */
 	unsigned long	  nblank;	/* blank lines skipped */
@@ -36,6 +41,14 @@ void	 jsonl_open(struct jsonl_reader *, int argc, char **argv);
  * operand that cannot be opened or read is warned about, remembered in
  * status, and skipped. */
 char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
+
+/* Whether the next jsonl_line() or jsonl_read() returns without waiting
+ * for its input: a whole line has been read ahead, or the input has one to
+ * give now (poll(2)), or it is at its end, or the next operand is to be
+ * opened.  It may read ahead what the input gives at once.  For a program
+ * that takes its input in batches: the batch goes when the input pauses,
+ * rather than wait for it to fill. */
+int	 jsonl_ready(struct jsonl_reader *);
 
 /* The next record (read with jsonl_parse()): a new reference to a JSON
  * object, which the caller json_decref()s.  A line that is not a JSON

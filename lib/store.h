@@ -46,13 +46,13 @@ struct store_migration {
 	const char	*pg_sql;	/* PostgreSQL's, when it differs, or NULL */
 };
 
-/* The stock component: warehouses, stock, reservations (lib/store_stock.c),
- * used by stock-load, order-reserve and stock-levels. */
+/* The stock component: warehouses, stock, reservations (stock.h,
+ * lib/store/stock.c), used by stock-load, order-reserve and stock-levels. */
 extern const struct store_migration	store_stock_migrations[];
 extern const size_t			store_stock_nmigrations;
 
 /* The tracking component: parcels followed, their records, carriers'
- * tokens (lib/store_tracking.c, tracking.h), used by track-poll. */
+ * tokens (lib/store/tracking.c, tracking.h), used by track-poll. */
 extern const struct store_migration	store_tracking_migrations[];
 extern const size_t			store_tracking_nmigrations;
 
@@ -72,7 +72,10 @@ char	*store_locate(const char *dbarg);
  * migrations up to date.  SQLite files are created, put in WAL mode with
  * synchronous=FULL, foreign keys on and a busy timeout; PostgreSQL gets the
  * same timeout as lock_timeout and connect_timeout.  The timeout is
- * $ORDERKIT_DB_TIMEOUT seconds (default 10).  Never returns NULL. */
+ * $ORDERKIT_DB_TIMEOUT seconds (default 10).  Components already up to
+ * date are found so without a transaction and nothing is written: a
+ * program that only reads can open a store it may not write.  Never
+ * returns NULL. */
 struct store *store_open(const char *where,
 	    const struct store_migration *migrations, size_t nmig);
 
@@ -89,11 +92,9 @@ const char *store_error(const struct store *);
  * fails half way for another writer; PostgreSQL's is READ COMMITTED, and
  * rows the caller means to change are locked (SELECT ... FOR UPDATE, or the
  * write itself) in one order for every program, so that two processes
- * cannot deadlock.  The stock component's order: the batch's order ids
- * (advisory locks), reservations by order_id, warehouses by id, stock by
- * (sku, warehouse), texts compared bytewise (strcmp(3), COLLATE "C"); a
- * new reservation is inserted after its stock only under its id's lock.
- * Savepoint names are the caller's constant identifiers, never data. */
+ * cannot deadlock: a component's header gives its order (stock.h,
+ * paystore.h, tracking.h).  Savepoint names are the caller's constant
+ * identifiers, never data. */
 void	 store_begin(struct store *);
 void	 store_commit(struct store *);
 void	 store_rollback(struct store *);

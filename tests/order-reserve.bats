@@ -242,6 +242,38 @@ t_expire() {
 @test "sqlite: --expire releases reservations past their time and writes the orders out" { t_expire sqlite; }
 @test "postgres: --expire releases reservations past their time and writes the orders out" { t_expire postgres; }
 
+# A reservation whose state the store does not change (a trigger that
+# skips the update) stops the run: its stock is not given back while it
+# stays active.
+t_close_unchanged() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve --ttl 30m \
+	    --now 2026-11-20T10:15:00+03:00 "$FIXTURES/one-parcel.jsonl"
+	if [[ $1 == sqlite ]]; then
+		sql "CREATE TRIGGER keep BEFORE UPDATE ON reservations
+		    BEGIN SELECT RAISE(IGNORE); END"
+	else
+		sql "CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql
+		    AS \$\$ BEGIN RETURN NULL; END \$\$;
+		    CREATE TRIGGER keep BEFORE UPDATE ON reservations
+		    FOR EACH ROW EXECUTE FUNCTION keep()"
+	fi
+	run -70 --separate-stderr order-reserve --release "$FIXTURES/id-1.jsonl"
+	assert_output ''
+	assert_stderr --partial "cannot close the reservation of 'SHOP-1'"
+	run -70 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T12:00:00+03:00
+	assert_output ''
+	assert_stderr --partial "cannot close the reservation of 'SHOP-1'"
+	run -0 sql "SELECT state FROM reservations"
+	assert_output 'active'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 3
+	consistent
+}
+@test "sqlite: a reservation the store does not close stops the run, its stock kept" { t_close_unchanged sqlite; }
+@test "postgres: a reservation the store does not close stops the run, its stock kept" { t_close_unchanged postgres; }
+
 @test "times do not depend on the machine's time zone" {
 	stocked sqlite
 	run -0 --separate-stderr env TZ=Pacific/Kiritimati order-reserve \
@@ -543,6 +575,68 @@ t_broken() {
 }
 @test "sqlite: broken inputs in every mode: no crash, every line out or rejected" { t_broken sqlite; }
 @test "postgres: broken inputs in every mode: no crash, every line out or rejected" { t_broken postgres; }
+
+@test "--expire stops at the first batch it cannot write out" {
+	stocked sqlite
+	# 501 reservations to expire: two batches of --expire's 500.
+	for ((i = 1; i <= 501; i++)); do
+		printf '{"id":"E-%d","items":[{"sku":"TSHIRT-RED-M","qty":1}]}\n' "$i"
+	done >"$BATS_TEST_TMPDIR/orders"
+	sql "UPDATE stock SET on_hand = 1000 WHERE sku = 'TSHIRT-RED-M'"
+	run -0 --separate-stderr order-reserve --ttl 1h \
+	    --now 2026-11-20T10:00:00Z "$BATS_TEST_TMPDIR/orders"
+	run -74 --separate-stderr sh -c 'order-reserve --expire \
+	    --now 2026-11-21T10:00:00Z >/dev/full'
+	assert_output ''
+	assert_stderr --partial "cannot write '<stdout>': No space left"
+	# The first batch is gone with its output; the second waits for a
+	# run that can write it.
+	run -0 sql "SELECT COUNT(*) FROM reservations WHERE state = 'active'"
+	assert_output 1
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-21T10:00:00Z
+	assert_output --partial '"id":"E-99"'
+	assert_equal "$(wc -l <<<"$output")" 1
+	consistent
+}
+
+# wait_lines FILE N: wait up to 10 seconds for FILE to hold N lines.
+wait_lines() {
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		(($(wc -l <"$1") >= $2)) && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "a pipe that pauses gets out the orders it gave, even mid-line" {
+	stocked sqlite
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	order-reserve <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" \
+	    2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	exec 5>"$BATS_TEST_TMPDIR/in"
+	# Two orders and half of a third, then a pause, as tail -f gives.
+	printf '%s\n%s\n%s' \
+	    '{"id":"P-1","items":[{"sku":"MUG-WHITE","qty":1}]}' \
+	    '{"id":"P-2","items":[{"sku":"CAP-BLACK","qty":1}]}' \
+	    '{"id":"P-3","items":[{"sku":' >&5
+	run -0 wait_lines "$BATS_TEST_TMPDIR/out" 2
+	printf '%s\n' '"CAP-BLACK","qty":1}]}' >&5
+	run -0 wait_lines "$BATS_TEST_TMPDIR/out" 3
+	exec 5>&-
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
+	run -0 jq -r .id "$BATS_TEST_TMPDIR/out"
+	assert_output 'P-1
+P-2
+P-3'
+	run -0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output ''
+}
 
 @test "broken lines are rejects, and every line is out or rejected" {
 	stocked sqlite

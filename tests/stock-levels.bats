@@ -35,6 +35,35 @@ t_levels() {
 @test "sqlite: levels per SKU and warehouse, reserved and available" { t_levels sqlite; }
 @test "postgres: levels per SKU and warehouse, reserved and available" { t_levels postgres; }
 
+# A program that only reads works on a store it may not write: a store at
+# its version is opened without a write (no CREATE TABLE IF NOT EXISTS).
+t_read_only() {
+	use_backend "$1"
+	stock-load "$FIXTURES/stock.csv" >/dev/null
+	read_only_store
+	run -0 --separate-stderr no_override stock-levels --sku MUG-WHITE
+	assert_stderr ''
+	assert_output '{"sku":"MUG-WHITE","warehouse":"MSK","on_hand":2,"reserved":0,"available":2}'
+	run -0 --separate-stderr no_override stock-levels
+	assert_equal "$(wc -l <<<"$output")" 3
+}
+@test "sqlite: stock-levels reads a store it may not write" { t_read_only sqlite; }
+@test "postgres: stock-levels reads a store it may not write" { t_read_only postgres; }
+
+# One that lacks the stock tables must still be written: 73, as before.
+t_read_only_new() {
+	use_backend "$1"
+	if [[ $1 == sqlite ]]; then
+		sqlite3 "$ORDERKIT_DB" 'PRAGMA journal_mode=WAL' >/dev/null
+	fi
+	read_only_store
+	run -73 --separate-stderr no_override stock-levels
+	assert_output ''
+	assert_stderr --partial "stock-levels: cannot write store '"
+}
+@test "sqlite: a store it may not write and without the stock tables is 73" { t_read_only_new sqlite; }
+@test "postgres: a store it may not write and without the stock tables is 73" { t_read_only_new postgres; }
+
 @test "example: stock-levels --sku TSHIRT-RED-M" {
 	use_backend sqlite
 	stock-load "$FIXTURES/stock.csv" >/dev/null

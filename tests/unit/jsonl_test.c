@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -781,6 +782,98 @@ test_lossy(void)
 	}
 }
 
+/* The lines of a file, each across the reader's reads: long ones, CRLF, a
+ * BOM, blank lines, a NUL byte, no newline at the end. */
+static void
+test_lines(void)
+{
+	static const char *const want[] = {
+		"{\"a\":1}", "", "{\"b\":2}", "{\"nul\":\"x\0y\"}",
+		"{\"last\":true}",
+	};
+	static const size_t wantlen[] = { 7, 0, 7, 13, 13 };
+	char path[] = "/tmp/jsonl_test.XXXXXX", *argv[1], *line, what[64];
+	struct jsonl_reader r;
+	size_t len, i, n, big = 26 * 8000;
+	FILE *fp;
+	int fd;
+
+	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		perror("mkstemp");
+		exit(1);
+	}
+	fputs("\xef\xbb\xbf{\"a\":1}\r\n  \t\n", fp);
+	/* A line of big bytes (a..z over and over), over the first read and
+	 * its growth. */
+	fputs("{\"long\":\"", fp);
+	for (i = 0; i < big; i++)
+		putc('a' + i % 26, fp);
+	fputs("\"}\n{\"b\":2}\n", fp);
+	fwrite("{\"nul\":\"x\0y\"}\n", 1, 14, fp);
+	fputs("{\"last\":true}", fp);
+	fclose(fp);
+	argv[0] = path;
+	jsonl_open(&r, 1, argv);
+	for (n = 0; (line = jsonl_line(&r, &len)) != NULL; n++) {
+		snprintf(what, sizeof(what), "line %zu", n + 1);
+		if (n == 1) {
+			expect_int("the long line's length", len, big + 11);
+			expect_mem("its end", line + len - 4, 4, "yz\"}", 4);
+			expect_int("it is NUL-terminated", line[len], 0);
+		} else if (n < 5)
+			expect_mem(what, line, len, want[n], wantlen[n]);
+	}
+	expect_int("five lines, the blank one skipped", n, 5);
+	expect_int("one blank", r.nblank, 1);
+	expect_int("line numbers count the blank one", r.lineno, 6);
+	expect_int("no error", jsonl_close(&r), 0);
+	unlink(path);
+}
+
+/* jsonl_ready() on a pipe, as order-reserve reads a tail -f: a line read
+ * ahead is ready though the pipe is empty, half a line is not. */
+static void
+test_ready(void)
+{
+	struct jsonl_reader r;
+	int p[2], saved;
+	size_t len;
+	char *line;
+
+	if (pipe(p) == -1 || (saved = dup(0)) == -1 || dup2(p[0], 0) == -1) {
+		perror("pipe");
+		exit(1);
+	}
+	close(p[0]);
+	jsonl_open(&r, 0, NULL);
+	expect_int("nothing opened yet: ready", jsonl_ready(&r), 1);
+	if (write(p[1], "{\"a\":1}\n{\"b\":2}\n", 16) != 16)
+		exit(1);
+	line = jsonl_line(&r, &len);
+	expect_str("the first line", line, "{\"a\":1}");
+	expect_int("the second, read ahead: ready", jsonl_ready(&r), 1);
+	line = jsonl_line(&r, &len);
+	expect_str("the second line", line, "{\"b\":2}");
+	expect_int("nothing more: not ready", jsonl_ready(&r), 0);
+	if (write(p[1], "{\"c\"", 4) != 4)
+		exit(1);
+	expect_int("half a line: not ready", jsonl_ready(&r), 0);
+	if (write(p[1], ":3}\n{\"d\"", 8) != 8)
+		exit(1);
+	expect_int("the rest of it: ready", jsonl_ready(&r), 1);
+	line = jsonl_line(&r, &len);
+	expect_str("the third line", line, "{\"c\":3}");
+	expect_int("half the fourth: not ready", jsonl_ready(&r), 0);
+	close(p[1]);
+	expect_int("the end: ready", jsonl_ready(&r), 1);
+	line = jsonl_line(&r, &len);
+	expect_str("the fourth, cut short", line, "{\"d\"");
+	expect_true("then none", jsonl_line(&r, &len) == NULL);
+	expect_int("no error", jsonl_close(&r), 0);
+	dup2(saved, 0);
+	close(saved);
+}
+
 int
 main(void)
 {
@@ -798,6 +891,8 @@ main(void)
 	test_line();
 	test_writer();
 	test_lossy();
+	test_lines();
+	test_ready();
 	unit_cleanup();
 	return unit_summary("jsonl");
 }

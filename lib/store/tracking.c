@@ -1,4 +1,4 @@
-/* store_tracking.c: the tracking component of the store: its schema and
+/* tracking.c: the tracking component of the store: its schema and
  * the statements track-poll runs on it. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* paystore.c: the pay_transactions table: every transaction pay-reconcile
+/* payments.c: the pay_transactions table: every transaction pay-reconcile
  * has seen, once per provider and id, and the order it paid for. */
 #include <err.h>
 #include <stdint.h>
