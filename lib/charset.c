@@ -186,12 +186,15 @@ check_utf8(struct charset_guess *g, const unsigned char *p, size_t len)
 			take = len;
 		memcpy(tmp, g->pending, g->npending);
 		memcpy(tmp + g->npending, p, take);
-		if (g->npending + take < want) {
+		/* Still short, and still continuation bytes: wait for more. */
+		if (g->npending + take < want &&
+		    valid_prefix(tmp, g->npending + take)) {
 			memcpy(g->pending, tmp, g->npending + take);
 			g->npending += take;
 			return;
 		}
-		if (utf8_seqlen(tmp, want) == want) {
+		if (g->npending + take == want &&
+		    utf8_seqlen(tmp, want) == want) {
 			g->utf8_good += want;
 			i = take;
 		} else	/* the lead and its continuation bytes: none fits */

@@ -50,6 +50,10 @@ test_guess(void)
 	    "#2,Paris,Caf\xe9\n", "utf-8");
 	expect_guess("a UTF-8 sequence cut by the end: two bad bytes",
 	    "Stra\xc3\x9f" "e, Gr\xc3\xb6\xc3\x9f" "e \xe2\x82", "utf-8");
+	/* Fed a byte at a time, the lead byte waited for its sequence
+	 * and took the ASCII after it as its own: two bad bytes. */
+	expect_guess("a three-byte lead before ASCII is one bad byte",
+	    "\xe0" "AB\xd0\x96", "utf-8");
 	expect_guess("a lone cut sequence",
 	    "abc\xe2\x82", "cp1252");
 	/* Windows-1251 and -1252 text seldom forms UTF-8 sequences. */
