@@ -347,7 +347,7 @@ catalog_load(struct catalog *c, const char *path, char *err, size_t len)
 		first[0] = '\0';
 	rewind(fp);
 	p = first;
-	if (memcmp(p, "\xef\xbb\xbf", 3) == 0)
+	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
 	p += strspn(p, " \t\r\n");
 	if (*p == '{')

@@ -118,7 +118,7 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		line = trim(line);
-		if (lineno == 1 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
 			line += 3;
 		if (*line == '\0' || *line == '#')
 			continue;
