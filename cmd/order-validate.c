@@ -480,11 +480,11 @@ main(int argc, char *argv[])
 	unsigned long nout = 0, first;
 	json_t *order;
 	size_t keylen;
+	enum msg_lang lang = msg_lang_env();
 	int ch, status;
 
 	valueblock_install();
 	memset(&v, 0, sizeof(v));
-	ordercheck_init(&v.oc, msg_lang_env());
 	v.max_qty = 1000;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (cli_option(&cli, ch, optarg))
@@ -502,13 +502,12 @@ main(int argc, char *argv[])
 			if (strlen(optarg) != 2 || country_find(country) == NULL)
 				cli_usage_error(&cli, "--country '%s' is not an "
 				    "ISO 3166-1 alpha-2 code", optarg);
-			v.oc.country = country;
 			break;
 		case OPT_IGNORE:
 			v.ignore_price = 1;
 			break;
 		case OPT_LANG:
-			if (msg_lang_parse(optarg, &v.oc.lang) == -1)
+			if (msg_lang_parse(optarg, &lang) == -1)
 				cli_usage_error(&cli, "--lang '%s' is not en, "
 				    "ru or uk", optarg);
 			break;
@@ -531,6 +530,10 @@ main(int argc, char *argv[])
 		v.have_catalog = 1;
 	}
 	reject_open(&rejects, cli.rejects_path);
+	/* After everything that may exit early: nothing to free there. */
+	ordercheck_init(&v.oc, lang);
+	if (country[0] != '\0')
+		v.oc.country = country;
 	jsonl_open(&in, argc - optind, argv + optind);
 	in.lang = v.oc.lang;
 	strmap_init(&v.ids);
