@@ -26,7 +26,7 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 LDLIBS	= -Wl,--as-needed $(PKG_LIBS) -lcsv -pthread
 
 PROGS	= $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
-NETPROGS = track-poll
+NETPROGS = ship-book track-poll
 # Public headers are flat in lib/; a subsystem's files are in lib/NAME/.
 LIBSRC	= $(wildcard lib/*.c lib/*/*.c)
 LIBOBJ	= $(LIBSRC:%.c=$(O)/%.o)

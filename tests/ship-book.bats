@@ -1,0 +1,408 @@
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/store
+	load test_helper/carriers
+	pg_start
+	carriers_start
+}
+
+teardown_file() {
+	load test_helper/store
+	load test_helper/carriers
+	carriers_stop
+	pg_stop
+}
+
+setup() {
+	load test_helper/common
+	load test_helper/store
+	load test_helper/carriers
+	use_backend sqlite
+	carriers_setup
+	ship_config >>"$ORDERKIT_CONFIG"
+}
+
+NOW=2026-11-20T12:00:00+03:00
+
+# ship_config: the shop, its warehouses and services, after the carriers'
+# accounts.
+ship_config() {
+	cat <<-CONF
+	[shop]
+	name = Ромашка
+	[sender]
+	company = ООО «Ромашка»
+	contact = Анна Смирнова
+	phone = +74951234567
+	email = shop@example.ru
+	country = RU
+	city = Москва
+	postal_code = 101000
+	line1 = ул. Складская, 1
+	[warehouse "MSK"]
+	cdek_shipment_point = MSK1
+	[warehouse "SPB"]
+	city = Санкт-Петербург
+	postal_code = 190000
+	line1 = Складской пр., 2
+	[parcel]
+	weight_g = 500
+	dims_mm = 300x200x100
+	[outbox]
+	wait = 20
+	[carrier "cdek"]
+	service_courier = 137
+	service_pickup = 136
+	service_post = 233
+	number_wait = 0.02
+	CONF
+}
+
+# state CARRIER: what the server booked at CARRIER in this test (JSON).
+state() {
+	curl -s "http://127.0.0.1:$CARRIER_PORT/t/t$BATS_TEST_NUMBER/_state" |
+	    jq -c ".$1 // []"
+}
+
+# sent CARRIER METHOD PATH: the bodies of the requests to CARRIER's PATH, as
+# sent (the server's state reads them back through Python's floats).
+sent() {
+	awk -v c="$1" -v m="$2" -v p="/t/t$BATS_TEST_NUMBER/$1$3" \
+	    '$2 == c && $3 == m && $4 == p { sub(/^[^ ]* [^ ]* [^ ]* [^ ]* /, ""); print }' \
+	    "$DATA/requests.log"
+}
+
+# book [ARG ...]: ship-book at NOW with the catalog.
+book() {
+	ship-book --now "$NOW" --catalog "$FIXTURES/catalog.csv" "$@"
+}
+
+# shipment: each output record's id, status and shipment, compact.
+shipment() {
+	jq -c '{id, status, shipment}'
+}
+
+# codes: the error codes of each reject, one line per record.
+codes() {
+	jq -c '[.id, [.errors[] | .code]]'
+}
+
+# --- the basics ------------------------------------------------------------
+
+@test "--help prints the usage on standard output" {
+	run -0 --separate-stderr ship-book --help
+	assert_line --index 0 --partial 'usage: ship-book [--db PATH|URL]'
+	assert_stderr ''
+}
+
+@test "a bad option is a usage error" {
+	run -64 --separate-stderr ship-book --bogus
+	assert_output ''
+	assert_stderr --partial 'usage: ship-book'
+}
+
+@test "--return and --cancel exclude each other" {
+	run -64 --separate-stderr ship-book --return --cancel </dev/null
+	assert_output ''
+	assert_stderr --partial '--return and --cancel exclude each other'
+}
+
+@test "--now takes an RFC 3339 time" {
+	run -64 --separate-stderr ship-book --now tomorrow </dev/null
+	assert_stderr --partial "--now 'tomorrow' is not an RFC 3339 time"
+}
+
+@test "a catalog that cannot be read exits 66 before any booking" {
+	run -66 --separate-stderr ship-book --catalog "$BATS_TEST_TMPDIR/no" \
+	    "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	assert_stderr --partial "cannot open '$BATS_TEST_TMPDIR/no'"
+	[[ $(requests cdek) == 0 ]]
+}
+
+@test "an operand that cannot be read exits 66 after the others" {
+	run -66 --separate-stderr book "$BATS_TEST_TMPDIR/missing" \
+	    "$FIXTURES/cdek-courier.jsonl"
+	assert_stderr --partial "cannot open '$BATS_TEST_TMPDIR/missing'"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+}
+
+@test "a write error on standard output exits 74" {
+	run -74 --separate-stderr sh -c 'ship-book --now "$1" "$2" >/dev/full' \
+	    sh "$NOW" "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	assert_stderr --partial "cannot write '<stdout>'"
+}
+
+@test "a record neither paid nor cod, or without a booking carrier, is rejected" {
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/not-for-booking.jsonl"
+	assert_output ''
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output - <<-'OUT'
+	["SHOP-11",["not_payable"]]
+	["SHOP-12",["unknown_carrier"]]
+	["SHOP-13",["no_booking_api"]]
+	["SHOP-14",["no_pickup_point"]]
+	OUT
+	run -0 jq -r '.errors[0].message' <"$BATS_TEST_TMPDIR/rej"
+	assert_line --index 1 "no adapter for carrier 'boxberry'"
+	assert_line --index 2 "carrier 'dhl' has no booking in its API; book it by hand"
+	[[ $(requests cdek) == 0 ]]
+}
+
+@test "broken lines are rejects, and the run goes on" {
+	for f in "$BROKEN"/*.jsonl; do
+		run -0 --separate-stderr ship-book --rejects \
+		    "$BATS_TEST_TMPDIR/rej" "$f"
+		assert_output ''
+	done
+	run -0 jq -r '.errors[0].code' "$BATS_TEST_TMPDIR/rej"
+	refute_output --partial null
+}
+
+# --- CDEK --------------------------------------------------------------------
+
+t_cdek_courier() {
+	use_backend "$1"
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	assert_stderr ''
+	run -0 shipment <<<"$output"
+	assert_output '{"id":"SHOP-1","status":"booked","shipment":{"carrier":"cdek","service":"137","booked_at":"2026-11-20T12:00:00+03:00","cost":{"amount":25400,"currency":"RUB"},"parcels":[{"n":1,"of":1,"warehouse":"MSK","items":[{"sku":"TEE","qty":2}],"weight_g":400,"dims_mm":"300x200x100","tracking_number":"1000000001","carrier_ref":"72753031-0001-4b8c-8b2e-000000000000","cost":{"amount":25400,"currency":"RUB"}}]}}'
+	run -0 sent cdek POST /v2/orders
+	assert_output '{"type":1,"number":"SHOP-1","tariff_code":137,"shipment_point":"MSK1","to_location":{"country_code":"RU","postal_code":"125009","region":"Москва","city":"Москва","address":"ул. Тверская, д. 7, кв. 12"},"sender":{"company":"ООО «Ромашка»","name":"Анна Смирнова","email":"shop@example.ru","phones":[{"number":"+74951234567"}]},"recipient":{"name":"Иван Петров","email":"ivan@example.ru","phones":[{"number":"+79161234567"}]},"packages":[{"number":"SHOP-1","weight":400,"items":[{"name":"Футболка","ware_key":"TEE","payment":{"value":0.00},"cost":1299.00,"weight":200,"amount":2}],"length":30,"width":20,"height":10}]}'
+}
+@test "sqlite: CDEK books a courier delivery from the warehouse's drop-off point" { t_cdek_courier sqlite; }
+@test "postgres: CDEK books a courier delivery from the warehouse's drop-off point" { t_cdek_courier postgres; }
+
+@test "CDEK books a pickup point as delivery_point with the pickup tariff" {
+	run -0 --separate-stderr book "$FIXTURES/cdek-pickup.jsonl"
+	run -0 jq -c '.shipment | [.service, .parcels[0].tracking_number]' \
+	    <<<"$output"
+	assert_output '["136","1000000001"]'
+	run -0 jq -c '.[0].req | [.tariff_code, .delivery_point, .to_location, .from_location.city]' <<<"$(state cdek)"
+	assert_output '[136,"MSK42",null,"Москва"]'
+}
+
+@test "CDEK books post delivery to the address with the post tariff" {
+	run -0 --separate-stderr book "$FIXTURES/cdek-post.jsonl"
+	run -0 jq -c '.[0].req | [.tariff_code, .to_location.postal_code, .packages[0].weight, .packages[0].height]' <<<"$(state cdek)"
+	# One T-shirt: the catalog's own size, 20 mm high: 2 cm.
+	assert_output '[233,"170000",200,2]'
+}
+
+@test "cash on delivery: the items at their price, the rest as delivery_recipient_cost" {
+	run -0 --separate-stderr book "$FIXTURES/cdek-cod.jsonl"
+	run -0 jq -c '[.id, .status, .shipment.parcels[0].cod]' <<<"$output"
+	assert_output - <<-'OUT'
+	["SHOP-4","booked",{"amount":289800,"currency":"RUB"}]
+	["SHOP-5","booked",{"amount":189800,"currency":"RUB"}]
+	OUT
+	# SHOP-5 paid 1000.00 of 2898.00: less than the items' price is due,
+	# so all of it is collected as the delivery's cost.
+	run -0 sent cdek POST /v2/orders
+	assert_line --index 0 --partial '"payment":{"value":1299.00},"cost":1299.00'
+	assert_line --index 0 --partial '"delivery_recipient_cost":{"value":300.00}'
+	assert_line --index 1 --partial '"payment":{"value":0.00},"cost":1299.00'
+	assert_line --index 1 --partial '"delivery_recipient_cost":{"value":1898.00}'
+}
+
+@test "an order from two warehouses is two parcels, cash collected on parcel 1" {
+	run -0 --separate-stderr book "$FIXTURES/two-parcels.jsonl"
+	run -0 jq -c '.shipment.parcels[] | [.n, .of, .warehouse, .weight_g, .dims_mm, .tracking_number, .cod.amount]' <<<"$output"
+	assert_output - <<-'OUT'
+	[1,2,"SPB",200,"300x200x20","1000000001",448700]
+	[2,2,"MSK",850,"300x200x100","1000000002",null]
+	OUT
+	run -0 jq -c '.[] | .req | [.number, .from_location.city, .shipment_point, .delivery_recipient_cost.value]' <<<"$(state cdek)"
+	assert_output - <<-'OUT'
+	["SHOP-6-1","Санкт-Петербург",null,3188]
+	["SHOP-6-2",null,"MSK1",null]
+	OUT
+}
+
+@test "a parcel the carrier refuses is a reject with its words; the batch goes on" {
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/batch.jsonl"
+	run -0 jq -c '[.id, .status]' <<<"$output"
+	assert_output '["SHOP-7","booked"]'
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].field, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_output - <<-'OUT'
+	["SHOP-8","bad_phone","shipment.parcels[0]","parcel 1 (SHOP-8:1): CDEK: Некорректный номер телефона получателя (v2_recipient_phone_invalid)"]
+	["SHOP-9","bad_address","shipment.parcels[0]","parcel 1 (SHOP-9:1): CDEK: Населённый пункт получателя не обслуживается (v2_location_not_served)"]
+	["SHOP-10","too_heavy","shipment.parcels[0]","parcel 1 (SHOP-10:1): CDEK: Превышен максимальный вес упаковки: 30 кг (v2_weight_limit_exceeded)"]
+	OUT
+}
+
+@test "a refused parcel is booked again once the record is mended" {
+	run -0 --separate-stderr book --rejects /dev/null "$FIXTURES/batch.jsonl"
+	sed 's/"+7916"/"+79161110008"/' "$FIXTURES/batch.jsonl" \
+	    >"$BATS_TEST_TMPDIR/mended.jsonl"
+	run -0 --separate-stderr book --rejects /dev/null \
+	    "$BATS_TEST_TMPDIR/mended.jsonl"
+	run -0 jq -c '[.id, .shipment.parcels[0].tracking_number]' <<<"$output"
+	assert_output - <<-'OUT'
+	["SHOP-7","1000000001"]
+	["SHOP-8","1000000003"]
+	OUT
+}
+
+@test "a CDEK order that gets its number only on the third read" {
+	echo '{"cdek": {"number_after": 3}}' >"$DATA/settings.json"
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r '.shipment.parcels[0].tracking_number' <<<"$output"
+	assert_output 1000000001
+	run -0 grep -c 'GET /t/t[0-9]*/cdek/v2/orders/7275' "$DATA/requests.log"
+	assert_output 3
+}
+
+@test "a CDEK order still without a number is left for the next run, which reads it" {
+	echo '{"cdek": {"number_after": 4}}' >"$DATA/settings.json"
+	printf '[carrier "cdek"]\nnumber_reads = 2\n' >>"$ORDERKIT_CONFIG"
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-1",["number_pending"]]'
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r '.shipment.parcels[0].tracking_number' <<<"$output"
+	assert_output 1000000001
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 1
+}
+
+t_twice() {
+	use_backend "$1"
+	run -0 --separate-stderr book "$FIXTURES/two-parcels.jsonl"
+	first=$output
+	posts=$(grep -c 'POST /t/t[0-9]*/cdek/v2/orders ' "$DATA/requests.log")
+	run -0 --separate-stderr ship-book --stats --now 2026-11-21T09:00:00Z \
+	    "$FIXTURES/two-parcels.jsonl"
+	assert_output "$first"
+	assert_stderr --partial '1 in, 0 booked, 2 booked before'
+	[[ $(grep -c 'POST /t/t[0-9]*/cdek/v2/orders ' "$DATA/requests.log") == "$posts" ]]
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 2
+}
+@test "sqlite: the same file twice books nothing twice and prints the stored result" { t_twice sqlite; }
+@test "postgres: the same file twice books nothing twice and prints the stored result" { t_twice postgres; }
+
+@test "a 429 is tried again: it cannot have been carried out" {
+	faults '[{"carrier": "cdek", "match": "/v2/orders", "times": 1, "status": 429, "retry_after": "0"}]'
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+	run -0 grep -c 'POST /t/t[0-9]*/cdek/v2/orders ' "$DATA/requests.log"
+	assert_output 2
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 1
+}
+
+@test "a 500 before the booking: looked up by im_number, not found, booked" {
+	faults '[{"carrier": "cdek", "match": "/v2/orders", "times": 1, "status": 500, "body": "<html>oops</html>"}]'
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .shipment.parcels[0].tracking_number <<<"$output"
+	assert_output 1000000001
+	run -0 grep -c 'GET /t/t[0-9]*/cdek/v2/orders?im_number=SHOP-1 ' \
+	    "$DATA/requests.log"
+	assert_output 1
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 1
+}
+
+@test "a 500 after the booking: found by im_number, not booked twice" {
+	faults '[{"carrier": "cdek", "match": "/v2/orders", "times": 1, "status": 500, "after": true, "body": "<html>oops</html>"}]'
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .shipment.parcels[0].tracking_number <<<"$output"
+	assert_output 1000000001
+	run -0 grep -c 'POST /t/t[0-9]*/cdek/v2/orders ' "$DATA/requests.log"
+	assert_output 1
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 1
+}
+
+@test "a timeout after the carrier booked: found by im_number in the same run" {
+	faults '[{"carrier": "cdek", "match": "/v2/orders", "times": 1, "sleep_after": 3}]'
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .shipment.parcels[0].tracking_number <<<"$output"
+	assert_output 1000000001
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 1
+}
+
+t_crash() {
+	use_backend "$1"
+	# The carrier books, then holds its answer; the process dies
+	# meanwhile, before the store hears of it.
+	faults '[{"carrier": "cdek", "match": "/v2/orders", "times": 1, "sleep_after": 5}]'
+	ship-book --now "$NOW" "$FIXTURES/cdek-courier.jsonl" \
+	    >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q 'POST /t/t[0-9]*/cdek/v2/orders ' "$DATA/requests.log" \
+		    2>/dev/null && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	run -0 sql "SELECT state FROM outbox"
+	assert_output pending
+	run -0 --separate-stderr ship-book --now "$NOW" \
+	    "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .shipment.parcels[0].tracking_number <<<"$output"
+	assert_output 1000000001
+	run -0 grep -c 'GET /t/t[0-9]*/cdek/v2/orders?im_number=SHOP-1 ' \
+	    "$DATA/requests.log"
+	assert_output 1
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 1
+}
+@test "sqlite: a crash between the carrier's answer and the store is settled by im_number" { t_crash sqlite; }
+@test "postgres: a crash between the carrier's answer and the store is settled by im_number" { t_crash postgres; }
+
+@test "a carrier that stays down: carrier_unavailable, exit 75, booked next run" {
+	faults '[{"carrier": "cdek", "status": 503, "times": 100}]'
+	run -75 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	assert_stderr --partial "carrier 'cdek' did not answer: HTTP 503"
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-1",["carrier_unavailable"]]'
+	rm "$DATA/faults.json"
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+}
+
+t_two_processes() {
+	use_backend "$1"
+	cat "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/cdek-pickup.jsonl" \
+	    "$FIXTURES/cdek-post.jsonl" "$FIXTURES/two-parcels.jsonl" \
+	    "$FIXTURES/cdek-cod.jsonl" >"$BATS_TEST_TMPDIR/all.jsonl"
+	faults '[{"carrier": "cdek", "match": "/v2/orders", "sleep": 0.2}]'
+	book "$BATS_TEST_TMPDIR/all.jsonl" >"$BATS_TEST_TMPDIR/a" \
+	    2>"$BATS_TEST_TMPDIR/a.err" &
+	a=$!
+	book "$BATS_TEST_TMPDIR/all.jsonl" >"$BATS_TEST_TMPDIR/b" \
+	    2>"$BATS_TEST_TMPDIR/b.err" &
+	b=$!
+	wait "$a"
+	wait "$b"
+	run -0 cat "$BATS_TEST_TMPDIR/a.err" "$BATS_TEST_TMPDIR/b.err"
+	assert_output ''
+	run -0 jq -c '[.id, [.shipment.parcels[].tracking_number]]' \
+	    "$BATS_TEST_TMPDIR/a"
+	a_out=$output
+	run -0 jq -c '[.id, [.shipment.parcels[].tracking_number]]' \
+	    "$BATS_TEST_TMPDIR/b"
+	assert_output "$a_out"
+	run -0 wc -l <"$BATS_TEST_TMPDIR/a"
+	assert_output 6
+	run -0 jq -r '[.[].number] | sort | join(" ")' <<<"$(state cdek)"
+	assert_output 'SHOP-1 SHOP-2 SHOP-3 SHOP-4 SHOP-5 SHOP-6-1 SHOP-6-2'
+}
+@test "sqlite: two processes on the same input book each parcel once" { t_two_processes sqlite; }
+@test "postgres: two processes on the same input book each parcel once" { t_two_processes postgres; }
