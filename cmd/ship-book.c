@@ -90,7 +90,8 @@ struct job {
 	enum fate		 fate;
 	enum settle		 settle;
 	int64_t			 attempt;
-	int			 turns, noted, lost;
+	int			 turns, noted;
+	int			 doubt;		/* a call of it may be out */
 	json_t			*result;	/* owned */
 	json_t			*error;		/* owned: {code, message} */
 	struct run		*run;
@@ -646,10 +647,12 @@ ended(struct carrier_booking *b)
 			return;
 		}
 		j->fate = F_CALL;	/* surely not booked: book it */
+		j->doubt = 0;
 		carrier_booking_release(b);
 		call(j);
 		return;
 	case CARRIER_BOOK_DOUBT:
+		j->doubt = 1;
 		if (ek != NULL && strcmp(ek, "number_pending") == 0) {
 			job_reject(j, S_LEAVE, ek, "%s; the next run reads it "
 			    "again", b->error);
@@ -681,7 +684,8 @@ ended(struct carrier_booking *b)
 		    b->error != NULL ? b->error : "refused");
 		return;
 	case CARRIER_BOOK_PENDING:
-		job_reject(j, b->sent ? S_LEAVE : S_FAIL, "carrier_unavailable",
+		job_reject(j, j->doubt || b->sent ? S_LEAVE : S_FAIL,
+		    "carrier_unavailable",
 		    "%s did not answer: %s", j->c->ops->name,
 		    j->c->refused ? j->c->refusal :
 		    http_service_error(j->c->svc));
@@ -800,6 +804,7 @@ claim(struct run *r)
 			break;
 		case OUTBOX_RECLAIMED:
 			v[i]->fate = F_LOOKUP;
+			v[i]->doubt = 1;
 			if (e.progress != NULL && v[i]->ref == NULL)
 				v[i]->b.ref = v[i]->ref = xstrdup(e.progress);
 			if (v[i]->c->ops->lookup == NULL) {

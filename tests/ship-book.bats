@@ -406,3 +406,106 @@ t_two_processes() {
 }
 @test "sqlite: two processes on the same input book each parcel once" { t_two_processes sqlite; }
 @test "postgres: two processes on the same input book each parcel once" { t_two_processes postgres; }
+
+# --- EasyPost ----------------------------------------------------------------
+
+@test "EasyPost: a shipment with our reference, its cheapest rate bought" {
+	run -0 --separate-stderr book "$FIXTURES/easypost.jsonl"
+	assert_stderr ''
+	run -0 jq -c .shipment <<<"$output"
+	assert_output "{\"carrier\":\"easypost\",\"service\":\"GroundAdvantage\",\"booked_at\":\"2026-11-20T12:00:00+03:00\",\"cost\":{\"amount\":520,\"currency\":\"USD\"},\"parcels\":[{\"n\":1,\"of\":1,\"warehouse\":\"SFO\",\"items\":[{\"sku\":\"TEE\",\"qty\":2}],\"weight_g\":400,\"dims_mm\":\"300x200x100\",\"tracking_number\":\"9400000000000000000001\",\"carrier_ref\":\"shp_0001\",\"carrier_ids\":{\"carrier\":\"USPS\",\"tracker_id\":\"trk_0001\"},\"carrier_label\":\"http://127.0.0.1:$CARRIER_PORT/t/t$BATS_TEST_NUMBER/easypost/labels/shp_0001.png\",\"cost\":{\"amount\":520,\"currency\":\"USD\"}}]}"
+	# 400 g is 14.2 oz; 300x200x100 mm is 11.9x7.9x4.0 in (up).
+	run -0 sent easypost POST /v2/shipments
+	assert_output '{"shipment":{"reference":"SHOP-20:1","to_address":{"name":"Dr. Steve Brule","street1":"179 N Harbor Dr","city":"Redondo Beach","state":"CA","zip":"90277","country":"US","phone":"+18573875756","email":"steve@example.com"},"from_address":{"name":"Анна Смирнова","company":"ООО «Ромашка»","street1":"ул. Складская, 1","city":"Москва","zip":"101000","country":"RU","phone":"+74951234567","email":"shop@example.ru"},"parcel":{"weight":14.2,"length":11.9,"width":7.9,"height":4.0},"options":{}}}'
+	run -0 sent easypost POST /v2/shipments/shp_0001/buy
+	assert_output '{"rate":{"id":"rate_1b"}}'
+}
+
+@test "EasyPost: --service buys that rate, [carrier] carriers narrows the choice" {
+	run -0 --separate-stderr book --service priority \
+	    "$FIXTURES/easypost.jsonl"
+	run -0 jq -c '.shipment | [.service, .cost.amount]' <<<"$output"
+	assert_output '["Priority",758]'
+	printf '[carrier "easypost"]\ncarriers = UPS, FedEx\n' \
+	    >>"$ORDERKIT_CONFIG"
+	sed 's/SHOP-20/SHOP-24/' "$FIXTURES/easypost.jsonl" \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr book "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -c '.shipment | [.service, .cost.amount, .parcels[0].carrier_ids.carrier]' <<<"$output"
+	assert_output '["Ground",910,"UPS"]'
+	run -0 --separate-stderr book --service Express --rejects \
+	    "$BATS_TEST_TMPDIR/rej" "$FIXTURES/easypost-more.jsonl"
+	run -0 jq -c '[.id, .errors[0].code]' "$BATS_TEST_TMPDIR/rej"
+	assert_line --index 0 '["SHOP-21","bad_service"]'
+}
+
+@test "EasyPost: pickup held for pickup, cash on delivery, a bad phone refused" {
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/easypost-more.jsonl"
+	run -0 jq -r .id <<<"$output"
+	assert_output - <<-'OUT'
+	SHOP-21
+	SHOP-22
+	OUT
+	run -0 sent easypost POST /v2/shipments
+	assert_line --index 0 --partial '"options":{"hold_for_pickup":true}'
+	assert_line --index 1 --partial '"options":{"cod_amount":"15.00"}'
+	assert_line --index 1 --partial '"street2":"Apt 3"'
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-23","bad_phone","parcel 1 (SHOP-23:1): EasyPost: Invalid phone number for to_address (ADDRESS.PHONE.INVALID)"]'
+}
+
+@test "EasyPost: --labels saves the label, and the record names the file" {
+	mkdir "$BATS_TEST_TMPDIR/labels"
+	run -0 --separate-stderr book --labels "$BATS_TEST_TMPDIR/labels" \
+	    "$FIXTURES/easypost.jsonl"
+	run -0 jq -r .shipment.parcels[0].carrier_label <<<"$output"
+	assert_output "$BATS_TEST_TMPDIR/labels/SHOP-20.png"
+	run -0 cat "$BATS_TEST_TMPDIR/labels/SHOP-20.png"
+	assert_output --partial 'label shp_0001'
+}
+
+@test "--labels names a directory that can be written" {
+	run -73 --separate-stderr book --labels "$BATS_TEST_TMPDIR/none" \
+	    "$FIXTURES/easypost.jsonl"
+	assert_output ''
+	assert_stderr --partial "cannot write labels into '$BATS_TEST_TMPDIR/none'"
+	[[ $(requests easypost) == 0 ]]
+}
+
+@test "EasyPost: a 500 on buying after it bought: found by reference, bought once" {
+	faults '[{"carrier": "easypost", "match": "/buy", "times": 1, "status": 500, "after": true}]'
+	run -0 --separate-stderr book "$FIXTURES/easypost.jsonl"
+	run -0 jq -r .shipment.parcels[0].tracking_number <<<"$output"
+	assert_output 9400000000000000000001
+	run -0 grep -c 'GET /t/t[0-9]*/easypost/v2/shipments/shp_0001 ' \
+	    "$DATA/requests.log"
+	assert_output 1
+	run -0 jq -c '[length, .[0].buys]' <<<"$(state easypost)"
+	assert_output '[1,1]'
+}
+
+@test "EasyPost: a 500 before buying: looked up, not bought, bought then" {
+	faults '[{"carrier": "easypost", "match": "/buy", "times": 1, "status": 502}]'
+	run -0 --separate-stderr book "$FIXTURES/easypost.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+	run -0 grep -c 'POST /t/t[0-9]*/easypost/v2/shipments/shp_0001/buy ' \
+	    "$DATA/requests.log"
+	assert_output 2
+	run -0 jq -c '[length, .[0].buys]' <<<"$(state easypost)"
+	assert_output '[1,1]'
+}
+
+@test "EasyPost: a shipment created in doubt is found by our reference" {
+	faults '[{"carrier": "easypost", "match": "/v2/shipments", "times": 1, "status": 503, "after": true}]'
+	run -0 --separate-stderr book "$FIXTURES/easypost.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+	run -0 grep -c 'GET /t/t[0-9]*/easypost/v2/shipments/SHOP-20%3A1 ' \
+	    "$DATA/requests.log"
+	assert_output 1
+	run -0 jq length <<<"$(state easypost)"
+	assert_output 1
+}
