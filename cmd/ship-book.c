@@ -345,6 +345,17 @@ new_job(struct run *r, struct line *l, size_t n, struct carrier *c,
 	return j;
 }
 
+/* Every key the window's bookings need, before any is claimed. */
+static void
+ready(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->njobs; i++)
+		if (r->jobs[i].c->ops->ready != NULL)
+			r->jobs[i].c->ops->ready(r->jobs[i].c, &r->jobs[i].b);
+}
+
 /* A record to book: its parcels, one job each. */
 static void
 take_booking(struct run *r, struct line *l)
@@ -1065,6 +1076,7 @@ process_window(struct run *r)
 		else
 			take_booking(r, l);
 	}
+	ready(r);
 	if (r->dry_run) {
 		for (i = 0; i < r->njobs; i++)
 			call(&r->jobs[i]);

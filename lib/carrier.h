@@ -230,6 +230,9 @@ struct carrier_ops {
 	void		(*book)(struct carrier *, struct carrier_booking *);
 	void		(*cancel)(struct carrier *, struct carrier_booking *);
 	void		(*lookup)(struct carrier *, struct carrier_booking *);
+	/* Before anything is claimed or sent: exit 78 naming a key that b
+	 * needs and the configuration lacks. */
+	void		(*ready)(struct carrier *, const struct carrier_booking *);
 };
 
 /* The adapter named name, or NULL. */

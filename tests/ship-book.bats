@@ -26,9 +26,11 @@ setup() {
 NOW=2026-11-20T12:00:00+03:00
 
 # ship_config: the shop, its warehouses and services, after the carriers'
-# accounts.
+# accounts; one call at a time, so that carriers number in input order.
 ship_config() {
 	cat <<-CONF
+	[http]
+	concurrency = 1
 	[shop]
 	name = Ромашка
 	[sender]
@@ -46,6 +48,17 @@ ship_config() {
 	city = Санкт-Петербург
 	postal_code = 190000
 	line1 = Складской пр., 2
+	[warehouse "KYIV"]
+	company = ТОВ «Ромашка»
+	contact = Оксана Левченко
+	phone = +380441234567
+	country = UA
+	city = Київ
+	line1 = вул. Складська, 3
+	novaposhta_city_ref = 8d5a980d-391c-11dd-90d9-001a92567626
+	novaposhta_sender_ref = 5ace4a2e-13ee-11e5-add9-005056887b8d
+	novaposhta_contact_ref = 613b77c4-1411-11e5-ad08-005056801333
+	novaposhta_address_ref = d492290b-55f2-11e5-ad08-005056801333
 	[parcel]
 	weight_g = 500
 	dims_mm = 300x200x100
@@ -56,6 +69,10 @@ ship_config() {
 	service_pickup = 136
 	service_post = 233
 	number_wait = 0.02
+	[carrier "novaposhta"]
+	key = np-key
+	return_reason = 49754eb2-a9e1-11e3-9fa0-0050568002cf
+	return_subtype_reason = 49754ec8-a9e1-11e3-9fa0-0050568002cf
 	CONF
 }
 
@@ -508,4 +525,86 @@ t_two_processes() {
 	assert_output 1
 	run -0 jq length <<<"$(state easypost)"
 	assert_output 1
+}
+
+# --- Nova Poshta -------------------------------------------------------------
+
+@test "Nova Poshta: a waybill to the door in the NewAddress form" {
+	run -0 --separate-stderr book --rejects /dev/null \
+	    "$FIXTURES/novaposhta.jsonl"
+	run -0 jq -c 'select(.id == "SHOP-30") | .shipment' <<<"$output"
+	assert_output '{"carrier":"novaposhta","service":"WarehouseDoors","booked_at":"2026-11-20T12:00:00+03:00","cost":{"amount":7200,"currency":"UAH"},"parcels":[{"n":1,"of":1,"warehouse":"KYIV","items":[{"sku":"TEE","qty":1}],"weight_g":200,"dims_mm":"300x200x20","tracking_number":"20450000000001","carrier_ref":"f1e2d3c4-0000-11ef-8000-000000000001","cost":{"amount":7200,"currency":"UAH"}}]}'
+	run -0 sent novaposhta POST /v2.0/json/
+	assert_line --index 0 '{"apiKey":"np-key","modelName":"InternetDocument","calledMethod":"save","methodProperties":{"PayerType":"Recipient","PaymentMethod":"Cash","DateTime":"20.11.2026","CargoType":"Parcel","Weight":"0.2","OptionsSeat":[{"weight":"0.2","volumetricLength":30,"volumetricWidth":20,"volumetricHeight":2}],"ServiceType":"WarehouseDoors","SeatsAmount":"1","Description":"Футболка","Cost":"1299.00","CitySender":"8d5a980d-391c-11dd-90d9-001a92567626","Sender":"5ace4a2e-13ee-11e5-add9-005056887b8d","SenderAddress":"d492290b-55f2-11e5-ad08-005056801333","ContactSender":"613b77c4-1411-11e5-ad08-005056801333","SendersPhone":"380441234567","NewAddress":"1","RecipientCityName":"Київ","RecipientArea":"Київська","RecipientAreaRegions":"","RecipientAddressName":"вул. Хрещатик","RecipientHouse":"22","RecipientFlat":"кв. 5","RecipientName":"Олена Коваль","RecipientType":"PrivatePerson","RecipientsPhone":"380671234567","InfoRegClientBarcodes":"SHOP-30"}}'
+}
+
+@test "Nova Poshta: a branch by number or Ref, cash on delivery, a bad phone" {
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/novaposhta.jsonl"
+	run -0 jq -c '[.id, .shipment.service, .shipment.parcels[0].cod.amount]' <<<"$output"
+	assert_output - <<-'OUT'
+	["SHOP-30","WarehouseDoors",null]
+	["SHOP-31","WarehouseWarehouse",null]
+	["SHOP-32","WarehouseWarehouse",149900]
+	OUT
+	run -0 sent novaposhta POST /v2.0/json/
+	assert_line --index 1 --partial '"RecipientAddressName":"12","RecipientName":"Тарас Шевчук","RecipientType":"PrivatePerson","RecipientsPhone":"380501234567"'
+	assert_line --index 1 --partial '"Weight":"0.9"'
+	assert_line --index 2 --partial '"RecipientAddress":"1ec09d88-e1c2-11e3-8c4a-0050568002cf"'
+	assert_line --index 2 --partial '"BackwardDeliveryData":[{"PayerType":"Recipient","CargoType":"Money","RedeliveryString":"1499.00"}]'
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-33","bad_phone","parcel 1 (SHOP-33:1): Nova Poshta: RecipientsPhone is invalid (20000900746)"]'
+}
+
+@test "Nova Poshta: a missing sender reference exits 78 before anything is sent" {
+	sed -i '/novaposhta_contact_ref/d' "$ORDERKIT_CONFIG"
+	run -78 --separate-stderr book "$FIXTURES/cdek-courier.jsonl" \
+	    "$FIXTURES/novaposhta.jsonl"
+	assert_output ''
+	assert_stderr --partial 'missing [warehouse "KYIV"] novaposhta_contact_ref (or [sender] novaposhta_contact_ref)'
+	[[ $(requests novaposhta) == 0 && $(requests cdek) == 0 ]]
+}
+
+t_np_doubt() {
+	use_backend "$1"
+	head -n 1 "$FIXTURES/novaposhta.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
+	faults '[{"carrier": "novaposhta", "times": 1, "status": 500, "after": true}]'
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_output ''
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-30",["booking_in_doubt"]]'
+	run -0 sql "SELECT state FROM outbox"
+	assert_output held
+	# Never booked blind a second time: the next run says so again.
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej2" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -r '.errors[0].message' "$BATS_TEST_TMPDIR/rej2"
+	assert_output --partial "the outbox entry 'SHOP-30:1' is held for a person"
+	[[ $(requests novaposhta) == 1 ]]
+	run -0 jq length <<<"$(state novaposhta)"
+	assert_output 1
+}
+@test "sqlite: Nova Poshta cannot be asked: a call in doubt is booking_in_doubt, held" { t_np_doubt sqlite; }
+@test "postgres: Nova Poshta cannot be asked: a call in doubt is booking_in_doubt, held" { t_np_doubt postgres; }
+
+@test "Nova Poshta: a process killed during the call leaves it in doubt, never booked twice" {
+	head -n 1 "$FIXTURES/novaposhta.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
+	faults '[{"carrier": "novaposhta", "times": 1, "sleep_after": 5}]'
+	ship-book --now "$NOW" "$BATS_TEST_TMPDIR/o.jsonl" \
+	    >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[[ $(requests novaposhta) == 1 ]] && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	run -0 --separate-stderr ship-book --now "$NOW" --rejects \
+	    "$BATS_TEST_TMPDIR/rej" "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_output ''
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-30",["booking_in_doubt"]]'
+	[[ $(requests novaposhta) == 1 ]]
 }

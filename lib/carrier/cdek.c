@@ -865,6 +865,17 @@ lookup(struct carrier *c, struct carrier_booking *b)
 }
 
 static void
+ready(struct carrier *c, const struct carrier_booking *b)
+{
+	conf_need(c->conf, "carrier", "cdek", "client_id");
+	conf_need(c->conf, "carrier", "cdek", "client_secret");
+	if (b->kind != CARRIER_KIND_CANCEL && b->service == NULL)
+		conf_need(c->conf, "carrier", "cdek", b->delivery ==
+		    CARRIER_PICKUP ? "service_pickup" : b->delivery ==
+		    CARRIER_POST ? "service_post" : "service_courier");
+}
+
+static void
 cancel(struct carrier *c, struct carrier_booking *b)
 {
 	book_call(c, b, STEP_DELETE, 0);
@@ -880,4 +891,5 @@ const struct carrier_ops carrier_cdek = {
 	.book = book,
 	.cancel = cancel,
 	.lookup = lookup,
+	.ready = ready,
 };

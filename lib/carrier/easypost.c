@@ -590,6 +590,13 @@ cancel(struct carrier *c, struct carrier_booking *b)
 	call(c, b, STEP_REFUND, b->ref, NULL);
 }
 
+static void
+ready(struct carrier *c, const struct carrier_booking *b)
+{
+	conf_need(c->conf, "carrier", "easypost", "key");
+	(void)b;
+}
+
 const struct carrier_ops carrier_easypost = {
 	.name = "easypost",
 	.url = "https://api.easypost.com/v2",
@@ -599,4 +606,5 @@ const struct carrier_ops carrier_easypost = {
 	.book = book,
 	.cancel = cancel,
 	.lookup = lookup,
+	.ready = ready,
 };
