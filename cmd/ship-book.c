@@ -300,8 +300,8 @@ method_name(enum carrier_delivery d)
 	    "courier";
 }
 
-/* --service, else the record's, else the carrier's per delivery type,
- * else its default. */
+/* --service, else the record's, else the carrier's for returns or per
+ * delivery type, else its default. */
 static char *
 service_of(struct run *r, const struct carrier *c, const char *written,
     enum carrier_delivery d)
@@ -311,6 +311,9 @@ service_of(struct run *r, const struct carrier *c, const char *written,
 
 	if (v == NULL)
 		v = written;
+	if ((v == NULL || *v == '\0') && r->mode == CARRIER_KIND_RETURN)
+		v = conf_get(r->conf, "carrier", c->ops->name,
+		    "service_return");
 	if (v == NULL || *v == '\0') {
 		snprintf(key, sizeof(key), "service_%s", method_name(d));
 		v = conf_get(r->conf, "carrier", c->ops->name, key);

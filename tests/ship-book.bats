@@ -608,3 +608,45 @@ t_np_doubt() {
 	assert_output '["SHOP-30",["booking_in_doubt"]]'
 	[[ $(requests novaposhta) == 1 ]]
 }
+
+# --- returns -----------------------------------------------------------------
+
+@test "--return books the returns the shop pays for, with the shop as recipient" {
+	printf '[carrier "cdek"]\nservice_return = 138\n' >>"$ORDERKIT_CONFIG"
+	run -0 --separate-stderr book --return --rejects \
+	    "$BATS_TEST_TMPDIR/rej" "$FIXTURES/returns.jsonl"
+	assert_stderr ''
+	out=$output
+	run -0 jq -c '[.id, .status, .return.shipment.carrier, .return.shipment.service, .return.shipment.parcels[0].tracking_number, .return.shipment.parcels[0].items]' <<<"$output"
+	assert_output - <<-'OUT'
+	["SHOP-40","return_open","easypost","GroundAdvantage","9400000000000000000001",[{"sku":"TEE","qty":1}]]
+	["SHOP-41","return_open","cdek","138","1000000001",[{"sku":"MUG","qty":1}]]
+	["SHOP-42","return_open","novaposhta",null,"20450000099999",[{"sku":"TEE","qty":1}]]
+	["SHOP-43","return_open",null,null,null,null]
+	OUT
+	# A return the shop does not pay for passes through unchanged.
+	run -0 jq -c 'select(.id == "SHOP-43")' <<<"$out"
+	assert_output "$(sed -n 4p "$FIXTURES/returns.jsonl")"
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-44",["not_returnable"]]'
+	# EasyPost: the outbound addresses and is_return, so it swaps them.
+	run -0 sent easypost POST /v2/shipments
+	assert_output --partial '"reference":"SHOP-40:return:1","to_address":{"name":"Dr. Steve Brule"'
+	assert_output --partial '"is_return":true'
+	run -0 sent cdek POST /v2/orders
+	assert_output --partial '"number":"SHOP-41-return","tariff_code":138,"shipment_point":"MSK42","delivery_point":"MSK1","sender":{"name":"Иван Петров"'
+	run -0 sent novaposhta POST /v2.0/json/
+	assert_output '{"apiKey":"np-key","modelName":"AdditionalService","calledMethod":"save","methodProperties":{"IntDocNumber":"20450000099999","PaymentMethod":"Cash","Reason":"49754eb2-a9e1-11e3-9fa0-0050568002cf","SubtypeReason":"49754ec8-a9e1-11e3-9fa0-0050568002cf","ReturnAddressRef":"d492290b-55f2-11e5-ad08-005056801333","OrderType":"orderCargoReturn"}}'
+	run -0 jq -c 'select(.id == "SHOP-42") | .return.shipment.parcels[0] | [.carrier_ref, .carrier_ids]' <<<"$out"
+	assert_output '["a0b0c0d0-0000-11ef-8000-000000000001",{"return_number":"102-00000001"}]'
+}
+
+@test "the same returns twice are booked once" {
+	run -0 --separate-stderr book --return --rejects /dev/null \
+	    "$FIXTURES/returns.jsonl"
+	first=$output
+	run -0 --separate-stderr book --return --rejects /dev/null \
+	    "$FIXTURES/returns.jsonl"
+	assert_output "$first"
+	[[ $(requests easypost) == 2 && $(requests novaposhta) == 1 ]]
+}
