@@ -630,7 +630,14 @@ ended(struct carrier_booking *b)
 	switch (b->outcome) {
 	case CARRIER_BOOK_DONE:
 		if (b->kind == CARRIER_KIND_CANCEL) {	/* still booked */
+			if (j->turns++ >= MAX_TURNS) {
+				job_reject(j, S_LEAVE, "carrier_unavailable",
+				    "%s did not cancel the parcel after %d "
+				    "tries", j->c->ops->name, MAX_TURNS);
+				return;
+			}
 			j->fate = F_CALL;
+			j->doubt = 0;
 			call(j);
 			return;
 		}

@@ -650,3 +650,93 @@ t_np_doubt() {
 	assert_output "$first"
 	[[ $(requests easypost) == 2 && $(requests novaposhta) == 1 ]]
 }
+
+# --- cancels -----------------------------------------------------------------
+
+# booked FILE...: book the files' orders into $BATS_TEST_TMPDIR/booked.jsonl.
+booked() {
+	book --rejects /dev/null "$@" >"$BATS_TEST_TMPDIR/booked.jsonl"
+}
+
+t_cancel() {
+	use_backend "$1"
+	booked "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl" \
+	    "$FIXTURES/novaposhta.jsonl"
+	run -0 --separate-stderr ship-book --cancel --now 2026-11-21T10:00:00+03:00 \
+	    "$BATS_TEST_TMPDIR/booked.jsonl"
+	assert_stderr ''
+	out=$output
+	run -0 jq -c '[.id, .status, .shipment.cancelled_at, .shipment.cancel_requested_at, .shipment.parcels[0].cancelled_at // .shipment.parcels[0].cancel_requested_at]' <<<"$output"
+	assert_output - <<-'OUT'
+	["SHOP-1","cancelled","2026-11-21T10:00:00+03:00",null,"2026-11-21T10:00:00+03:00"]
+	["SHOP-20","cancelled",null,"2026-11-21T10:00:00+03:00","2026-11-21T10:00:00+03:00"]
+	["SHOP-30","cancelled","2026-11-21T10:00:00+03:00",null,"2026-11-21T10:00:00+03:00"]
+	["SHOP-31","cancelled","2026-11-21T10:00:00+03:00",null,"2026-11-21T10:00:00+03:00"]
+	["SHOP-32","cancelled","2026-11-21T10:00:00+03:00",null,"2026-11-21T10:00:00+03:00"]
+	OUT
+	# The reservation is order-reserve's: left as it was.
+	run -0 jq -c 'select(.id == "SHOP-1") | .reservation' <<<"$out"
+	assert_output '{"state":"active","lines":[{"sku":"TEE","warehouse":"MSK","qty":2}]}'
+	run -0 jq -c '[.[] | .status]' <<<"$(state cdek)"
+	assert_output '["REMOVED"]'
+	run -0 jq -c '[.[] | .refund_status]' <<<"$(state easypost)"
+	assert_output '["submitted"]'
+	run -0 jq -c '[.[] | .deleted]' <<<"$(state novaposhta)"
+	assert_output '[true,true,true]'
+	run -0 grep -c 'DELETE /t/t[0-9]*/cdek/v2/orders/72753031-0001-4b8c-8b2e-000000000000 ' \
+	    "$DATA/requests.log"
+	assert_output 1
+	run -0 sent novaposhta POST /v2.0/json/
+	assert_line --index 4 '{"apiKey":"np-key","modelName":"InternetDocument","calledMethod":"delete","methodProperties":{"DocumentRefs":"f1e2d3c4-0000-11ef-8000-000000000001"}}'
+	# Never sent twice: the same file again prints what was stored.
+	deletes=$(grep -c ' DELETE ' "$DATA/requests.log")
+	run -0 --separate-stderr ship-book --cancel --now 2026-11-22T10:00:00+03:00 \
+	    "$BATS_TEST_TMPDIR/booked.jsonl"
+	run -0 jq -r '.shipment.cancelled_at // .shipment.cancel_requested_at' \
+	    <<<"$output"
+	refute_output --partial 2026-11-22
+	[[ $(grep -c ' DELETE ' "$DATA/requests.log") == "$deletes" ]]
+	run -0 jq -c '[.[] | .refunds]' <<<"$(state easypost)"
+	assert_output '[1]'
+}
+@test "sqlite: --cancel takes each booking back once: CDEK deletes, EasyPost refunds, Nova Poshta deletes" { t_cancel sqlite; }
+@test "postgres: --cancel takes each booking back once: CDEK deletes, EasyPost refunds, Nova Poshta deletes" { t_cancel postgres; }
+
+@test "a parcel the carrier already took is too_late_to_cancel" {
+	booked "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl" \
+	    "$FIXTURES/novaposhta.jsonl"
+	echo '{"taken": ["SHOP-1", "SHOP-20", "SHOP-30"]}' >"$DATA/settings.json"
+	run -0 --separate-stderr ship-book --cancel --rejects \
+	    "$BATS_TEST_TMPDIR/rej" "$BATS_TEST_TMPDIR/booked.jsonl"
+	run -0 jq -r .id <<<"$output"
+	assert_output - <<-'OUT'
+	SHOP-31
+	SHOP-32
+	OUT
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_output - <<-'OUT'
+	["SHOP-1","too_late_to_cancel","parcel 1 (SHOP-1:1): CDEK: Удаление заказа невозможно: заказ уже принят на склад (v2_order_not_removable)"]
+	["SHOP-20","too_late_to_cancel","parcel 1 (SHOP-20:1): EasyPost: refund rejected"]
+	["SHOP-30","too_late_to_cancel","parcel 1 (SHOP-30:1): Nova Poshta: Document can not be deleted: the parcel is already in transit (20000300510)"]
+	OUT
+}
+
+@test "a record without booked parcels cannot be cancelled" {
+	run -0 --separate-stderr ship-book --cancel --rejects \
+	    "$BATS_TEST_TMPDIR/rej" "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-1",["not_booked"]]'
+}
+
+@test "a cancel in doubt is settled by reading the order back, not sent twice" {
+	booked "$FIXTURES/cdek-courier.jsonl"
+	faults '[{"carrier": "cdek", "match": "/v2/orders/", "times": 1, "status": 500, "after": true}]'
+	run -0 --separate-stderr ship-book --cancel \
+	    "$BATS_TEST_TMPDIR/booked.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output cancelled
+	run -0 grep -c ' DELETE ' "$DATA/requests.log"
+	assert_output 1
+}
