@@ -740,3 +740,57 @@ t_cancel() {
 	run -0 grep -c ' DELETE ' "$DATA/requests.log"
 	assert_output 1
 }
+
+# --- in doubt and leases -----------------------------------------------------
+
+# outbox_row KEY OWNER LEASE_UNTIL: an entry as another process left it.
+outbox_row() {
+	sql "INSERT INTO outbox (kind, key, state, owner, lease_until, attempts, intent, created_at, updated_at) VALUES ('ship-book', '$1', 'pending', '$2', $3, 1, NULL, 0, 0)"
+}
+
+t_live_owner() {
+	use_backend "$1"
+	run -0 ship-book --now "$NOW" </dev/null	# the store's tables
+	outbox_row SHOP-1:1 'otherhost 4242' $(($(date +%s) + 600))
+	printf '[outbox]\nwait = 1\n' >>"$ORDERKIT_CONFIG"
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_output "[\"SHOP-1\",\"booking_in_progress\",\"parcel 1 (SHOP-1:1): another process holds the outbox entry 'SHOP-1:1'; run again later\"]"
+	[[ $(requests cdek) == 0 ]]
+}
+@test "sqlite: an entry another live process holds is left to it" { t_live_owner sqlite; }
+@test "postgres: an entry another live process holds is left to it" { t_live_owner postgres; }
+
+t_lease_over() {
+	use_backend "$1"
+	run -0 ship-book --now "$NOW" </dev/null
+	outbox_row SHOP-1:1 'otherhost 4242' $(($(date +%s) - 1))
+	run -0 --separate-stderr book "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+	# In doubt: looked up before it was booked.
+	run -0 grep -c 'im_number=SHOP-1 ' "$DATA/requests.log"
+	assert_output 1
+	run -0 sql "SELECT state, attempts FROM outbox"
+	assert_output 'done|2'
+}
+@test "sqlite: an entry whose lease ran out is settled through the carrier" { t_lease_over sqlite; }
+@test "postgres: an entry whose lease ran out is settled through the carrier" { t_lease_over postgres; }
+
+@test "a carrier down: the others' orders are booked and written, exit 75" {
+	faults '[{"carrier": "cdek", "status": 503, "times": 100}]'
+	run -75 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl"
+	run -0 jq -c '[.id, .status]' <<<"$output"
+	assert_output '["SHOP-20","booked"]'
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-1",["carrier_unavailable"]]'
+	run -0 sql "SELECT key, state FROM outbox ORDER BY key"
+	assert_output - <<-'OUT'
+	SHOP-1:1|failed
+	SHOP-20:1|done
+	OUT
+}
