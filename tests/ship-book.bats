@@ -794,3 +794,99 @@ t_lease_over() {
 	SHOP-20:1|done
 	OUT
 }
+
+# --- dry run -----------------------------------------------------------------
+
+@test "--dry-run prints the requests it would send, secrets masked, nothing sent or stored" {
+	run -0 --separate-stderr ship-book --dry-run --now "$NOW" \
+	    "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl" \
+	    "$FIXTURES/novaposhta.jsonl"
+	assert_stderr ''
+	out=$output
+	run -0 jq -r '"\(.method) \(.url | sub("^http://[^/]*/t/t[0-9]+"; ""))"' \
+	    <<<"$out"
+	assert_output - <<-'OUT'
+	POST /cdek/v2/oauth/token
+	POST /cdek/v2/orders
+	POST /cdek/v2/calculator/tariff
+	POST /easypost/v2/shipments
+	POST /novaposhta/v2.0/json/
+	POST /novaposhta/v2.0/json/
+	POST /novaposhta/v2.0/json/
+	POST /novaposhta/v2.0/json/
+	OUT
+	run -0 jq -r 'select(.url | endswith("/oauth/token")) | .body' <<<"$out"
+	assert_output 'grant_type=client_credentials&client_id=id&client_secret=***'
+	run -0 jq -r 'select(.body | type == "object" and has("apiKey")) | .body.apiKey' <<<"$out"
+	assert_output - <<-'OUT'
+	***
+	***
+	***
+	***
+	OUT
+	run -1 grep -c np-key <<<"$out"
+	assert_output 0
+	[[ ! -e $DATA/requests.log ]]
+	[[ ! -e $ORDERKIT_DB ]]
+}
+
+@test "--dry-run --cancel prints the cancels it would send" {
+	booked "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl"
+	nreq=$(wc -l <"$DATA/requests.log")
+	run -0 --separate-stderr ship-book --dry-run --cancel \
+	    "$BATS_TEST_TMPDIR/booked.jsonl"
+	run -0 jq -r '"\(.method) \(.url | sub("^http://[^/]*/t/t[0-9]+"; ""))"' \
+	    <<<"$output"
+	assert_output - <<-'OUT'
+	POST /cdek/v2/oauth/token
+	DELETE /cdek/v2/orders/72753031-0001-4b8c-8b2e-000000000000
+	POST /easypost/v2/shipments/shp_0001/refund
+	OUT
+	[[ $(wc -l <"$DATA/requests.log") == "$nreq" ]]
+}
+
+# --- the manual's examples ---------------------------------------------------
+
+@test "example: ship-book --catalog catalog.csv --rejects not-booked.jsonl paid.jsonl > booked.jsonl" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$FIXTURES/catalog.csv" .
+	cat "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/not-for-booking.jsonl" \
+	    >paid.jsonl
+	run -0 --separate-stderr sh -c 'ship-book --catalog catalog.csv --rejects not-booked.jsonl paid.jsonl > booked.jsonl'
+	assert_output ''
+	run -0 jq -r '"\(.id) \(.shipment.parcels[0].tracking_number)"' booked.jsonl
+	assert_output 'SHOP-1 1000000001'
+	run -0 wc -l <not-booked.jsonl
+	assert_output 4
+}
+
+@test "example: ship-book --dry-run paid.jsonl | jq -r '.method + \" \" + .url'" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$FIXTURES/easypost.jsonl" paid.jsonl
+	run -0 --separate-stderr sh -c "ship-book --dry-run paid.jsonl | jq -r '.method + \" \" + .url'"
+	assert_output "POST http://127.0.0.1:$CARRIER_PORT/t/t$BATS_TEST_NUMBER/easypost/v2/shipments"
+}
+
+@test "example: ship-book --cancel --rejects too-late.jsonl booked.jsonl" {
+	cd "$BATS_TEST_TMPDIR"
+	book "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl" \
+	    >booked.jsonl
+	echo '{"taken": ["SHOP-20"]}' >"$DATA/settings.json"
+	run -0 --separate-stderr ship-book --cancel --rejects too-late.jsonl \
+	    booked.jsonl
+	run -0 jq -r '"\(.id) \(.status)"' <<<"$output"
+	assert_output 'SHOP-1 cancelled'
+	run -0 jq -r '"\(.id) \(.errors[0].code)"' too-late.jsonl
+	assert_output 'SHOP-20 too_late_to_cancel'
+}
+
+@test "example: ship-book --return --labels labels returns.jsonl > returning.jsonl" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir labels
+	head -n 1 "$FIXTURES/returns.jsonl" >returns.jsonl
+	run -0 --separate-stderr sh -c 'ship-book --return --labels labels returns.jsonl > returning.jsonl'
+	run -0 jq -r '"\(.status) \(.return.shipment.parcels[0].carrier_label)"' \
+	    returning.jsonl
+	assert_output 'return_open labels/SHOP-40-return.png'
+	[[ -s labels/SHOP-40-return.png ]]
+}
