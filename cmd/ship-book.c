@@ -1008,8 +1008,9 @@ cancelled(json_t *rec, struct job *first, size_t n)
 	set_new(rec, "status", json_string("cancelled"));
 }
 
-static void
-write_line(struct run *r, struct line *l, struct job *first, size_t n)
+/* The errors of the line's parcels join its own: 1 when there are any. */
+static int
+gather(struct run *r, struct line *l, struct job *first, size_t n)
 {
 	char field[64];
 	size_t i;
@@ -1026,11 +1027,19 @@ write_line(struct run *r, struct line *l, struct job *first, size_t n)
 		    "code"), field, "parcel %zu (%s): %s", first[i].n + 1,
 		    first[i].key, carrier_json_str(first[i].error, "message"));
 	}
-	if (l->errors != NULL && json_array_size(l->errors) > 0) {
+	return l->errors != NULL && json_array_size(l->errors) > 0;
+}
+
+static void
+write_line(struct run *r, struct line *l, struct job *first, size_t n)
+{
+	if (gather(r, l, first, n)) {
 		reject_write(&r->rejects, l->record, l->errors);
 		r->nrejects++;
 		return;
 	}
+	if (r->dry_run)
+		return;
 	if (l->pass)
 		r->npassed++;
 	else if (r->mode == CARRIER_KIND_CANCEL)
@@ -1106,13 +1115,7 @@ process_window(struct run *r)
 		l = &r->lines[i];
 		for (k = j; k < r->njobs && r->jobs[k].line == l; k++)
 			;
-		if (r->dry_run) {
-			if (l->errors != NULL && json_array_size(l->errors)) {
-				reject_write(&r->rejects, l->record, l->errors);
-				r->nrejects++;
-			}
-		} else
-			write_line(r, l, &r->jobs[j], k - j);
+		write_line(r, l, &r->jobs[j], k - j);
 		j = k;
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))

@@ -830,6 +830,14 @@ t_lease_over() {
 	[[ ! -e $ORDERKIT_DB ]]
 }
 
+@test "--dry-run rejects what would be refused before any call" {
+	run -0 --separate-stderr ship-book --dry-run --service Express \
+	    --rejects "$BATS_TEST_TMPDIR/rej" "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-1",["bad_service"]]'
+}
+
 @test "--dry-run --cancel prints the cancels it would send" {
 	booked "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl"
 	nreq=$(wc -l <"$DATA/requests.log")
