@@ -86,7 +86,7 @@ struct job {
 	char			*key;
 	struct carrier		*c;
 	struct carrier_booking	 b;
-	char			*number, *service, *ref, *ref_number;
+	char			*number, *ref;
 	enum fate		 fate;
 	enum settle		 settle;
 	int64_t			 attempt;
@@ -94,6 +94,7 @@ struct job {
 	int			 doubt;		/* a call of it may be out */
 	json_t			*result;	/* owned */
 	json_t			*error;		/* owned: {code, message} */
+	struct outbox_item	 item;		/* its entry in the outbox */
 	struct run		*run;
 };
 
@@ -216,54 +217,6 @@ instance(struct run *r, const struct carrier_ops *ops)
 	return r->carriers[r->ncarriers++] = c;
 }
 
-/* The shop's value of key: [warehouse "W"], else [sender]. */
-static const char *
-shop_value(const struct run *r, const char *warehouse, const char *key)
-{
-	const char *v = NULL;
-
-	if (warehouse != NULL)
-		v = conf_get(r->conf, "warehouse", warehouse, key);
-	if (v == NULL || *v == '\0')
-		v = conf_get(r->conf, "sender", NULL, key);
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
-static void
-shop_party(const struct run *r, const char *w, struct carrier_party *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->name = shop_value(r, w, "name");
-	p->company = shop_value(r, w, "company");
-	p->contact = shop_value(r, w, "contact");
-	p->phone = shop_value(r, w, "phone");
-	p->email = shop_value(r, w, "email");
-	p->country = shop_value(r, w, "country");
-	p->region = shop_value(r, w, "region");
-	p->city = shop_value(r, w, "city");
-	p->postal_code = shop_value(r, w, "postal_code");
-	p->line1 = shop_value(r, w, "line1");
-	p->line2 = shop_value(r, w, "line2");
-}
-
-static void
-customer_party(const json_t *rec, struct carrier_party *p)
-{
-	const json_t *a = carrier_json_get(rec, "shipping.address");
-
-	memset(p, 0, sizeof(*p));
-	p->name = carrier_json_str(rec, "customer.name");
-	p->phone = carrier_json_str(rec, "customer.phone");
-	p->email = carrier_json_str(rec, "customer.email");
-	p->country = carrier_json_str(a, "country");
-	p->region = carrier_json_str(a, "region");
-	p->city = carrier_json_str(a, "city");
-	p->postal_code = carrier_json_str(a, "postal_code");
-	p->line1 = carrier_json_str(a, "line1");
-	p->line2 = carrier_json_str(a, "line2");
-	p->pickup_point = carrier_json_str(rec, "shipping.pickup_point");
-}
-
 /* The adapter that books for the carrier written, or NULL after a reject. */
 static struct carrier *
 carrier_of(struct run *r, struct line *l, const char *written)
@@ -291,36 +244,6 @@ carrier_of(struct run *r, struct line *l, const char *written)
 		    "'%s' has no booking in its API; book it by hand", name);
 	free(name);
 	return ops != NULL && ops->book != NULL ? instance(r, ops) : NULL;
-}
-
-static const char *
-method_name(enum carrier_delivery d)
-{
-	return d == CARRIER_PICKUP ? "pickup" : d == CARRIER_POST ? "post" :
-	    "courier";
-}
-
-/* --service, else the record's, else the carrier's for returns or per
- * delivery type, else its default. */
-static char *
-service_of(struct run *r, const struct carrier *c, const char *written,
-    enum carrier_delivery d)
-{
-	const char *v = r->service_arg;
-	char key[32];
-
-	if (v == NULL)
-		v = written;
-	if ((v == NULL || *v == '\0') && r->mode == CARRIER_KIND_RETURN)
-		v = conf_get(r->conf, "carrier", c->ops->name,
-		    "service_return");
-	if (v == NULL || *v == '\0') {
-		snprintf(key, sizeof(key), "service_%s", method_name(d));
-		v = conf_get(r->conf, "carrier", c->ops->name, key);
-	}
-	if (v == NULL || *v == '\0')
-		v = conf_get(r->conf, "carrier", c->ops->name, "service");
-	return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
 }
 
 static struct job *
@@ -364,13 +287,12 @@ static void
 take_booking(struct run *r, struct line *l)
 {
 	const json_t *rec = l->record, *ret = json_object_get(rec, "return");
-	const char *status = carrier_json_str(rec, "status"), *method, *w;
+	const char *status = carrier_json_str(rec, "status"), *method;
 	const char *carrier, *service;
 	enum carrier_delivery d = CARRIER_COURIER;
 	struct carrier *c;
 	struct job *j;
 	char *id = id_text(json_object_get(rec, "id"));
-	int64_t total, paid;
 	size_t i;
 
 	if (id == NULL) {
@@ -434,42 +356,18 @@ take_booking(struct run *r, struct line *l)
 		    xprintf("%s:%zu", id, i + 1));
 		j->b.parcel = &l->parcels[i];
 		j->b.delivery = d;
-		j->service = service_of(r, c, service, d);
-		j->b.service = j->service;
+		j->b.service = carrier_service(r->conf, c->ops->name,
+		    r->service_arg != NULL ? r->service_arg : service, r->mode,
+		    d);
 		j->number = r->mode == CARRIER_KIND_RETURN ?
 		    xprintf(l->nparcels > 1 ? "%s-return-%zu" : "%s-return",
 		    id, i + 1) : l->nparcels > 1 ? xprintf("%s-%zu", id, i + 1) :
 		    xstrdup(id);
 		j->b.number = j->number;
-		if (r->mode == CARRIER_KIND_RETURN) {
-			w = carrier_json_str(ret, "warehouse");
-			if (w == NULL)
-				w = carrier_json_str(json_array_get(
-				    carrier_json_get(rec, "shipment.parcels"),
-				    0), "warehouse");
-			j->b.warehouse = w;
-			customer_party(rec, &j->b.sender);
-			j->b.sender.pickup_point = carrier_json_str(ret,
-			    "pickup_point");
-			shop_party(r, w, &j->b.recipient);
-			j->b.original = carrier_json_str(json_array_get(
-			    carrier_json_get(rec, "shipment.parcels"), 0),
-			    "tracking_number");
-			continue;
-		}
-		j->b.warehouse = l->parcels[i].warehouse;
-		shop_party(r, j->b.warehouse, &j->b.sender);
-		customer_party(rec, &j->b.recipient);
+		carrier_booking_parties(&j->b, r->conf, rec);
 		/* Cash on delivery: all of it on parcel 1 of N. */
-		if (i == 0 && strcmp(status, "cod") == 0 &&
-		    json_is_integer(carrier_json_get(rec, "totals.total"))) {
-			total = json_integer_value(carrier_json_get(rec,
-			    "totals.total"));
-			paid = json_integer_value(carrier_json_get(rec,
-			    "payment.paid"));
-			if (total > paid && paid >= 0)
-				j->b.cod = total - paid;
-		}
+		if (i == 0 && r->mode == CARRIER_KIND_BOOK)
+			j->b.cod = carrier_cod_due(rec);
 	}
 out:
 	free(id);
@@ -542,33 +440,12 @@ static json_t *
 booked_result(struct job *j)
 {
 	const struct carrier_booking *b = &j->b;
-	json_t *p, *res;
+	json_t *res;
 
-	p = parcel_json(b->parcel);
-	if (j->line->goods == NULL && b->parcel->warehouse == NULL &&
-	    b->warehouse == NULL)
-		set_new(p, "warehouse", json_null());
-	else if (b->warehouse != NULL)
-		set_new(p, "warehouse", json_string(b->warehouse));
-	set_new(p, "tracking_number", b->tracking_number != NULL ?
-	    json_string(b->tracking_number) : json_null());
-	set_new(p, "carrier_ref", b->carrier_ref != NULL ?
-	    json_string(b->carrier_ref) : json_null());
-	if (b->extra != NULL)
-		set_new(p, "carrier_ids", json_incref(b->extra));
-	if (b->label_url != NULL)
-		set_new(p, "carrier_label", json_string(b->label_url));
-	if (b->has_cost)
-		set_new(p, "cost", json_pack("{s:I,s:s}", "amount",
-		    (json_int_t)b->cost, "currency", b->cost_currency));
-	if (b->cod > 0)
-		set_new(p, "cod", json_pack("{s:I,s:s}", "amount",
-		    (json_int_t)b->cod, "currency", b->currency != NULL ?
-		    b->currency : ""));
 	res = json_pack("{s:s,s:o,s:s,s:o}", "carrier", j->c->ops->name,
 	    "service", b->service_used != NULL ? json_string(b->service_used) :
 	    b->service != NULL ? json_string(b->service) : json_null(),
-	    "booked_at", j->run->now_text, "parcel", p);
+	    "booked_at", j->run->now_text, "parcel", carrier_booking_json(b));
 	if (res == NULL)
 		xnomem();
 	return res;
@@ -586,34 +463,12 @@ job_done(struct job *j, json_t *result)
 
 static void call(struct job *);
 
-/* Save the carrier's label under --labels: a temporary name, renamed. */
+/* The label is saved (or not): the parcel is done. */
 static void
-label_saved(struct http_request *q)
+label_saved(struct carrier_booking *b)
 {
-	struct job *j = q->arg;
-	const char *url = j->b.label_url, *dot, *slash;
-	char *path, *tmp, msg[300];
-	FILE *fp;
+	struct job *j = b->owner;
 
-	if (q->result == HTTP_OK && q->status == 200) {
-		dot = strrchr(url, '.');
-		slash = strrchr(url, '/');
-		path = xprintf("%s/%s%s", j->run->labels, j->number,
-		    dot != NULL && dot > slash && strlen(dot) <= 5 ? dot :
-		    ".label");
-		tmp = xprintf("%s.tmp", path);
-		if ((fp = fileio_write(tmp, 0, msg, sizeof(msg))) == NULL)
-			warnx("%s", msg);
-		else if (fwrite(q->body, 1, q->len, fp) != q->len ||
-		    fclose(fp) == EOF || rename(tmp, path) == -1)
-			warn("cannot write '%s'", path);
-		else
-			carrier_set(&j->b.label_url, path);
-		free(path);
-		free(tmp);
-	} else
-		warnx("cannot fetch the label of '%s' from '%s'; the record "
-		    "keeps its URL", j->key, url);
 	job_done(j, booked_result(j));
 }
 
@@ -622,7 +477,6 @@ static void
 ended(struct carrier_booking *b)
 {
 	struct job *j = b->owner;
-	struct http_request *q;
 	const char *ek = b->error_code;
 	int can_look = j->c->ops->lookup != NULL;
 	enum http_result svc = http_service_state(j->c->svc);
@@ -642,10 +496,8 @@ ended(struct carrier_booking *b)
 			return;
 		}
 		if (b->label_url != NULL && j->run->labels != NULL) {
-			q = http_request_new(j->c->svc, "GET", b->label_url);
-			q->done = label_saved;
-			q->arg = j;
-			http_send(q);
+			carrier_label_fetch(j->c, b, j->run->labels, j->number,
+			    label_saved);
 			return;
 		}
 		job_done(j, booked_result(j));
@@ -738,36 +590,12 @@ call(struct job *j)
 
 /* --- the store ---------------------------------------------------------------- */
 
-static int
-by_key(const void *a, const void *b)
-{
-	return strcmp((*(struct job *const *)a)->key,
-	    (*(struct job *const *)b)->key);
-}
-
-static char *
-json_text(const json_t *v)
-{
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-
-	jsonl_encode(&buf, &cap, &len, v);
-	buf = xrealloc(buf, len + 1);
-	buf[len] = '\0';
-	return buf;
-}
-
-static json_t *
-parse_text(const char *s)
-{
-	return s != NULL ? jsonl_parse(s, strlen(s), 0, NULL) : NULL;
-}
-
 /* An entry another run settled: its outcome for this job. */
 static void
 take_stored(struct job *j, const struct outbox_entry *e)
 {
-	json_t *res = parse_text(e->result);
+	json_t *res = e->result != NULL ? jsonl_parse(e->result,
+	    strlen(e->result), 0, NULL) : NULL;
 
 	if (e->state == OUTBOX_DONE && json_is_object(res)) {
 		json_decref(j->result);
@@ -798,57 +626,60 @@ take_stored(struct job *j, const struct outbox_entry *e)
 static void
 claim(struct run *r)
 {
-	struct outbox_entry e = { 0 };
-	struct job **v;
-	int64_t now = (int64_t)time(NULL);
+	struct outbox_item **items;
+	struct job *j;
 	json_t *intent;
-	char *text;
+	char **texts;
 	size_t i;
 
-	v = xcalloc(r->njobs + 1, sizeof(*v));
-	for (i = 0; i < r->njobs; i++)
-		v[i] = &r->jobs[i];
-	qsort(v, r->njobs, sizeof(*v), by_key);
-	store_begin(r->st);
+	items = xcalloc(r->njobs + 1, sizeof(*items));
+	texts = xcalloc(r->njobs + 1, sizeof(*texts));
 	for (i = 0; i < r->njobs; i++) {
-		intent = json_pack("{s:s,s:o,s:o}", "carrier",
-		    v[i]->c->ops->name, "service", v[i]->b.service != NULL ?
-		    json_string(v[i]->b.service) : json_null(), "number",
-		    v[i]->b.number != NULL ? json_string(v[i]->b.number) :
+		j = &r->jobs[i];
+		intent = json_pack("{s:s,s:o,s:o}", "carrier", j->c->ops->name,
+		    "service", j->b.service != NULL ?
+		    json_string(j->b.service) : json_null(), "number",
+		    j->b.number != NULL ? json_string(j->b.number) :
 		    json_null());
-		text = json_text(intent);
+		if (intent == NULL)
+			xnomem();
+		j->item.key = j->key;
+		j->item.intent = texts[i] = carrier_body(intent);
 		json_decref(intent);
-		switch (outbox_claim(&r->ob, r->kind, v[i]->key, text, now,
-		    &e)) {
+		items[i] = &j->item;
+	}
+	outbox_claim_all(&r->ob, r->kind, items, r->njobs, (int64_t)time(NULL));
+	for (i = 0; i < r->njobs; i++) {
+		j = &r->jobs[i];
+		j->item.intent = NULL;
+		free(texts[i]);
+		j->attempt = j->item.e.attempts;
+		switch (j->item.claim) {
 		case OUTBOX_CLAIMED:
-			v[i]->fate = F_CALL;
+			j->fate = F_CALL;
 			break;
 		case OUTBOX_RECLAIMED:
-			v[i]->fate = F_LOOKUP;
-			v[i]->doubt = 1;
-			if (e.progress != NULL && v[i]->ref == NULL)
-				v[i]->b.ref = v[i]->ref = xstrdup(e.progress);
-			if (v[i]->c->ops->lookup == NULL) {
-				v[i]->attempt = e.attempts;
-				v[i]->b.outcome = CARRIER_BOOK_DOUBT;
-				v[i]->b.owner = v[i];
-				ended(&v[i]->b);
+			j->fate = F_LOOKUP;
+			j->doubt = 1;
+			if (j->item.e.progress != NULL && j->ref == NULL)
+				j->b.ref = j->ref = xstrdup(j->item.e.progress);
+			if (j->c->ops->lookup == NULL) {
+				j->b.outcome = CARRIER_BOOK_DOUBT;
+				j->b.owner = j;
+				ended(&j->b);
 			}
 			break;
 		case OUTBOX_SETTLED:
 		case OUTBOX_HOLD:
-			take_stored(v[i], &e);
+			take_stored(j, &j->item.e);
 			break;
 		case OUTBOX_BUSY:
-			v[i]->fate = F_BUSY;
+			j->fate = F_BUSY;
 			break;
 		}
-		v[i]->attempt = e.attempts;
-		free(text);
 	}
-	store_commit(r->st);
-	outbox_entry_release(&e);
-	free(v);
+	free(texts);
+	free(items);
 }
 
 /* http_run()'s hook: what the calls learnt on the way, recorded. */
@@ -891,7 +722,7 @@ record(struct run *r)
 		j = &r->jobs[i];
 		if (j->settle == S_NONE || j->settle == S_LEAVE)
 			continue;
-		text = json_text(j->settle == S_DONE ? j->result :
+		text = carrier_body(j->settle == S_DONE ? j->result :
 		    j->error);
 		ok = j->settle == S_DONE ? outbox_done(&r->ob, r->kind, j->key,
 		    j->attempt, text, now) : j->settle == S_FAIL ?
@@ -914,33 +745,30 @@ record(struct run *r)
 static void
 wait_busy(struct run *r)
 {
-	const struct timespec pause = { 0, 100 * 1000 * 1000 };
-	struct outbox_entry e = { 0 };
-	int64_t deadline;
-	size_t i, busy;
+	struct outbox_item **items;
+	const struct outbox_entry *e;
+	size_t i, n;
 
-	deadline = (int64_t)time(NULL) + conf_long(r->conf, "outbox", NULL,
-	    NULL, "wait", 60, 0, 86400);
-	for (;;) {
-		for (i = busy = 0; i < r->njobs; i++) {
-			if (r->jobs[i].fate != F_BUSY)
-				continue;
-			if (outbox_get(&r->ob, r->kind, r->jobs[i].key, &e) &&
-			    e.state != OUTBOX_PENDING)
-				take_stored(&r->jobs[i], &e);
-			else
-				busy++;
-		}
-		if (busy == 0 || (int64_t)time(NULL) >= deadline)
-			break;
-		nanosleep(&pause, NULL);
-	}
-	for (i = 0; i < r->njobs; i++)
+	items = xcalloc(r->njobs + 1, sizeof(*items));
+	for (i = n = 0; i < r->njobs; i++)
 		if (r->jobs[i].fate == F_BUSY)
+			items[n++] = &r->jobs[i].item;
+	if (n > 0)
+		outbox_wait(&r->ob, r->kind, items, n, (int64_t)time(NULL) +
+		    conf_long(r->conf, "outbox", NULL, NULL, "wait", 60, 0,
+		    86400));
+	free(items);
+	for (i = 0; i < r->njobs; i++) {
+		if (r->jobs[i].fate != F_BUSY)
+			continue;
+		e = &r->jobs[i].item.e;
+		if (e->state != OUTBOX_PENDING)
+			take_stored(&r->jobs[i], e);
+		else
 			job_reject(&r->jobs[i], S_NONE, "booking_in_progress",
 			    "another process holds the outbox entry '%s'; run "
 			    "again later", r->jobs[i].key);
-	outbox_entry_release(&e);
+	}
 }
 
 /* --- output ------------------------------------------------------------------- */
@@ -949,38 +777,14 @@ wait_busy(struct run *r)
 static json_t *
 section(struct job *first, size_t n)
 {
-	json_t *s, *parcels, *p;
-	const char *cur = NULL, *pc;
-	int64_t cost = 0;
-	int has_cost = 1;
+	json_t **results, *s;
 	size_t i;
 
-	if ((parcels = json_array()) == NULL)
-		xnomem();
-	for (i = 0; i < n; i++) {
-		p = json_object_get(first[i].result, "parcel");
-		if (json_array_append(parcels, p) == -1)
-			xnomem();
-		pc = carrier_json_str(p, "cost.currency");
-		if (pc == NULL || (cur != NULL && strcmp(cur, pc) != 0) ||
-		    !json_is_integer(carrier_json_get(p, "cost.amount")))
-			has_cost = 0;
-		else {
-			cur = pc;
-			cost += json_integer_value(carrier_json_get(p,
-			    "cost.amount"));
-		}
-	}
-	s = json_pack("{s:O,s:O,s:O}", "carrier",
-	    json_object_get(first->result, "carrier"), "service",
-	    json_object_get(first->result, "service"), "booked_at",
-	    json_object_get(first->result, "booked_at"));
-	if (s == NULL)
-		xnomem();
-	if (has_cost && cur != NULL)
-		set_new(s, "cost", json_pack("{s:I,s:s}", "amount",
-		    (json_int_t)cost, "currency", cur));
-	set_new(s, "parcels", parcels);
+	results = xcalloc(n + 1, sizeof(*results));
+	for (i = 0; i < n; i++)
+		results[i] = first[i].result;
+	s = carrier_shipment(results, n);
+	free(results);
 	return s;
 }
 
@@ -1068,10 +872,10 @@ free_window(struct run *r)
 		carrier_booking_release(&j->b);
 		free(j->key);
 		free(j->number);
-		free(j->service);
 		free(j->ref);
 		json_decref(j->result);
 		json_decref(j->error);
+		outbox_entry_release(&j->item.e);
 	}
 	for (i = 0; i < r->nlines; i++) {
 		json_decref(r->lines[i].record);
@@ -1128,34 +932,11 @@ process_window(struct run *r)
 static void
 report_carriers(struct run *r)
 {
-	struct carrier *c;
 	size_t i;
 
-	for (i = 0; i < r->ncarriers; i++) {
-		c = r->carriers[i];
-		if (c->refused) {
-			warnx("%s", c->refusal);
-			worse(r, EX_CONFIG);
-		}
-		switch (http_service_state(c->svc)) {
-		case HTTP_DOWN:
-			warnx("carrier '%s' did not answer: %s; its parcels "
-			    "are booked next run", c->ops->name,
-			    http_service_error(c->svc));
-			worse(r, EX_TEMPFAIL);
-			break;
-		case HTTP_TLS:
-			warnx("%s", http_service_error(c->svc));
-			worse(r, EX_UNAVAILABLE);
-			break;
-		case HTTP_CONFIG:
-			warnx("%s", http_service_error(c->svc));
-			worse(r, EX_CONFIG);
-			break;
-		default:
-			break;
-		}
-	}
+	for (i = 0; i < r->ncarriers; i++)
+		worse(r, carrier_report(r->carriers[i], "its parcels are "
+		    "booked next run"));
 }
 
 int

@@ -328,6 +328,64 @@ void		 carrier_book_extra(struct carrier_booking *, const char *key,
 
 void		 carrier_booking_release(struct carrier_booking *);
 
+/* The parties of a booking: the shop, from [warehouse "W"] (w NULL:
+ * none) key by key, else [sender]; the customer, from the record's
+ * customer and shipping sections (borrowed from rec). */
+void		 carrier_party_shop(const struct conf *, const char *w,
+		    struct carrier_party *);
+void		 carrier_party_customer(const struct json_t *rec,
+		    struct carrier_party *);
+
+/* Fill b's warehouse and parties for its kind, from the record rec (all
+ * borrowed from rec or conf): a parcel (b->parcel) goes from the shop's
+ * side of its warehouse to the customer; a return from the customer (at
+ * return.pickup_point, when given) to the shop's side of
+ * return.warehouse, else of the parcel sent out (shipment.parcels[0]),
+ * whose tracking number becomes b->original. */
+void		 carrier_booking_parties(struct carrier_booking *b,
+		    const struct conf *, const struct json_t *rec);
+
+/* The parcel of a booking done, as shipment.parcels[] holds it: the
+ * parcel (parcel_json()), its warehouse, tracking_number, carrier_ref,
+ * carrier_ids, carrier_label, cost and cod.  A new reference. */
+struct json_t	*carrier_booking_json(const struct carrier_booking *);
+
+/* The service to book with: written (--service, else the record's) when
+ * not NULL or empty; else, for a return, [carrier "NAME"] service_return;
+ * else service_courier, service_post or service_pickup for the delivery;
+ * else service; else NULL (the adapter's choice).  Borrowed from written
+ * or the configuration. */
+const char	*carrier_service(const struct conf *, const char *name,
+		    const char *written, enum carrier_book_kind,
+		    enum carrier_delivery);
+
+/* The amount a cash-on-delivery order collects, in minor units: for
+ * status "cod", totals.total minus payment.paid (0 when absent); 0 for
+ * any other order, or when nothing is left to collect. */
+int64_t		 carrier_cod_due(const struct json_t *order);
+
+/* Fetch the label document at b->label_url with c's service and save it
+ * as DIR/NAME.EXT (EXT from the URL, else "label"), written under a
+ * temporary name and renamed: b->label_url becomes the file's path.  A
+ * label that cannot be fetched or saved is a warning, and label_url stays
+ * the URL.  Either way then(b) is called from http_run(). */
+void		 carrier_label_fetch(struct carrier *,
+		    struct carrier_booking *b, const char *dir,
+		    const char *name, void (*then)(struct carrier_booking *));
+
+/* The shipment section of n >= 1 booking results, each {"carrier",
+ * "service", "booked_at", "parcel"} (the parcel as carrier_booking_json()
+ * makes it): the first's carrier, service and booked_at, the parcels in
+ * turn, and cost, the sum of theirs when all have one in one currency.
+ * A new reference. */
+struct json_t	*carrier_shipment(struct json_t *const *results, size_t n);
+
+/* Warn about the carrier's state at the end of a run (credentials
+ * refused, down, TLS, a bad URL) and return the exit status it calls for
+ * (78, 75, 69, 78), or 0.  what is how its work is done later ("its
+ * parcels are booked next run"). */
+int		 carrier_report(const struct carrier *, const char *what);
+
 /* The value of key for the shop's side of b: [warehouse "W"] key, else
  * [sender] key, else NULL. */
 const char	*carrier_shop_conf(const struct carrier *,

@@ -111,6 +111,29 @@ int	 outbox_fail(struct outbox *, const char *kind, const char *key,
 int	 outbox_hold(struct outbox *, const char *kind, const char *key,
 	    int64_t attempt, const char *result, int64_t now);
 
+/* An entry of a batch: key and intent in, the claim and the entry out. */
+struct outbox_item {
+	const char		*key;		/* borrowed */
+	const char		*intent;	/* borrowed; NULL: none */
+	enum outbox_claim	 claim;
+	struct outbox_entry	 e;		/* released by the caller */
+};
+
+/* Claim items[0..n-1] with outbox_claim() in one transaction, in key order
+ * (strcmp(3)), so that two processes claiming the same keys wait for each
+ * other rather than deadlock; a key given twice is OUTBOX_BUSY the second
+ * time (this process holds it). */
+void	 outbox_claim_all(struct outbox *, const char *kind,
+	    struct outbox_item **items, size_t n, int64_t now);
+
+/* Wait for the items claimed OUTBOX_BUSY, reading the store every 100 ms,
+ * until none is pending under another owner any more, or until deadline
+ * (epoch seconds of the real clock): each such item's e is its entry as
+ * last read.  One of no row (deleted) is not waited for: state pending.
+ * The number of items still pending. */
+size_t	 outbox_wait(struct outbox *, const char *kind,
+	    struct outbox_item **items, size_t n, int64_t deadline);
+
 /* "pending", "done", ...; and back (-1 for no such name). */
 const char *outbox_state_name(enum outbox_state);
 int	 outbox_state_parse(const char *);

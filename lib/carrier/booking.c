@@ -1,20 +1,25 @@
 /* booking.c: what the carrier adapters share for booking: dry runs with
  * secrets masked, outcomes, the shop's configuration, exact amounts. */
 #include <ctype.h>
+#include <err.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sysexits.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "carrier.h"
 #include "conf.h"
+#include "fileio.h"
 #include "http.h"
 #include "jsonl.h"
 #include "money.h"
+#include "parcel.h"
 #include "xalloc.h"
 
 /* Keys whose values are secrets, wherever they sit in a body. */
@@ -222,17 +227,24 @@ carrier_booking_release(struct carrier_booking *b)
 	b->reads = 0;
 }
 
+/* The shop's value of key: [warehouse "W"], else [sender]. */
+static const char *
+shop_value(const struct conf *c, const char *w, const char *key)
+{
+	const char *v = NULL;
+
+	if (w != NULL)
+		v = conf_get(c, "warehouse", w, key);
+	if (v == NULL || *v == '\0')
+		v = conf_get(c, "sender", NULL, key);
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
 const char *
 carrier_shop_conf(const struct carrier *c, const struct carrier_booking *b,
     const char *key)
 {
-	const char *v = NULL;
-
-	if (b->warehouse != NULL)
-		v = conf_get(c->conf, "warehouse", b->warehouse, key);
-	if (v == NULL || *v == '\0')
-		v = conf_get(c->conf, "sender", NULL, key);
-	return v != NULL && *v != '\0' ? v : NULL;
+	return shop_value(c->conf, b->warehouse, key);
 }
 
 char *
@@ -320,4 +332,253 @@ carrier_check_exact(struct http_request *r)
 	if (v == NULL && r->status >= 200 && r->status < 300)
 		return HTTP_RETRY;
 	return HTTP_DEFAULT;
+}
+
+void
+carrier_party_shop(const struct conf *c, const char *w,
+    struct carrier_party *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = shop_value(c, w, "name");
+	p->company = shop_value(c, w, "company");
+	p->contact = shop_value(c, w, "contact");
+	p->phone = shop_value(c, w, "phone");
+	p->email = shop_value(c, w, "email");
+	p->country = shop_value(c, w, "country");
+	p->region = shop_value(c, w, "region");
+	p->city = shop_value(c, w, "city");
+	p->postal_code = shop_value(c, w, "postal_code");
+	p->line1 = shop_value(c, w, "line1");
+	p->line2 = shop_value(c, w, "line2");
+}
+
+void
+carrier_party_customer(const json_t *rec, struct carrier_party *p)
+{
+	const json_t *a = carrier_json_get(rec, "shipping.address");
+
+	memset(p, 0, sizeof(*p));
+	p->name = carrier_json_str(rec, "customer.name");
+	p->phone = carrier_json_str(rec, "customer.phone");
+	p->email = carrier_json_str(rec, "customer.email");
+	p->country = carrier_json_str(a, "country");
+	p->region = carrier_json_str(a, "region");
+	p->city = carrier_json_str(a, "city");
+	p->postal_code = carrier_json_str(a, "postal_code");
+	p->line1 = carrier_json_str(a, "line1");
+	p->line2 = carrier_json_str(a, "line2");
+	p->pickup_point = carrier_json_str(rec, "shipping.pickup_point");
+}
+
+void
+carrier_booking_parties(struct carrier_booking *b, const struct conf *conf,
+    const json_t *rec)
+{
+	const json_t *ret = json_object_get(rec, "return");
+	const json_t *out = json_array_get(carrier_json_get(rec,
+	    "shipment.parcels"), 0);
+
+	if (b->kind != CARRIER_KIND_RETURN) {
+		b->warehouse = b->parcel != NULL ? b->parcel->warehouse : NULL;
+		carrier_party_shop(conf, b->warehouse, &b->sender);
+		carrier_party_customer(rec, &b->recipient);
+		return;
+	}
+	b->warehouse = carrier_json_str(ret, "warehouse");
+	if (b->warehouse == NULL)
+		b->warehouse = carrier_json_str(out, "warehouse");
+	carrier_party_customer(rec, &b->sender);
+	b->sender.pickup_point = carrier_json_str(ret, "pickup_point");
+	carrier_party_shop(conf, b->warehouse, &b->recipient);
+	b->original = carrier_json_str(out, "tracking_number");
+}
+
+static void
+set_new(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(o, key, v) == -1)
+		xnomem();
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+json_t *
+carrier_booking_json(const struct carrier_booking *b)
+{
+	json_t *p = parcel_json(b->parcel);
+
+	set_new(p, "warehouse", str_or_null(b->warehouse));
+	set_new(p, "tracking_number", str_or_null(b->tracking_number));
+	set_new(p, "carrier_ref", str_or_null(b->carrier_ref));
+	if (b->extra != NULL)
+		set_new(p, "carrier_ids", json_incref(b->extra));
+	if (b->label_url != NULL)
+		set_new(p, "carrier_label", json_string(b->label_url));
+	if (b->has_cost)
+		set_new(p, "cost", json_pack("{s:I,s:s}", "amount",
+		    (json_int_t)b->cost, "currency", b->cost_currency));
+	if (b->cod > 0)
+		set_new(p, "cod", json_pack("{s:I,s:s}", "amount",
+		    (json_int_t)b->cod, "currency", b->currency != NULL ?
+		    b->currency : ""));
+	return p;
+}
+
+int
+carrier_report(const struct carrier *c, const char *what)
+{
+	int status = 0;
+
+	if (c->refused) {
+		warnx("%s", c->refusal);
+		status = EX_CONFIG;
+	}
+	switch (http_service_state(c->svc)) {
+	case HTTP_DOWN:
+		warnx("carrier '%s' did not answer: %s; %s", c->ops->name,
+		    http_service_error(c->svc), what);
+		return status != 0 ? status : EX_TEMPFAIL;
+	case HTTP_TLS:
+		warnx("%s", http_service_error(c->svc));
+		return status != 0 ? status : EX_UNAVAILABLE;
+	case HTTP_CONFIG:
+		warnx("%s", http_service_error(c->svc));
+		return EX_CONFIG;
+	default:
+		return status;
+	}
+}
+
+/* --service, else the record's, else the configured one. */
+const char *
+carrier_service(const struct conf *conf, const char *name,
+    const char *written, enum carrier_book_kind kind, enum carrier_delivery d)
+{
+	const char *v = written;
+
+	if ((v == NULL || *v == '\0') && kind == CARRIER_KIND_RETURN)
+		v = conf_get(conf, "carrier", name, "service_return");
+	if (v == NULL || *v == '\0')
+		v = conf_get(conf, "carrier", name, d == CARRIER_PICKUP ?
+		    "service_pickup" : d == CARRIER_POST ? "service_post" :
+		    "service_courier");
+	if (v == NULL || *v == '\0')
+		v = conf_get(conf, "carrier", name, "service");
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+int64_t
+carrier_cod_due(const json_t *order)
+{
+	const char *status = carrier_json_str(order, "status");
+	const json_t *total = carrier_json_get(order, "totals.total");
+	json_int_t paid;
+
+	if (status == NULL || strcmp(status, "cod") != 0 ||
+	    !json_is_integer(total))
+		return 0;
+	paid = json_integer_value(carrier_json_get(order, "payment.paid"));
+	return json_integer_value(total) > paid && paid >= 0 ?
+	    json_integer_value(total) - paid : 0;
+}
+
+/* A label being fetched. */
+struct label_fetch {
+	struct carrier_booking	 *b;
+	void			(*then)(struct carrier_booking *);
+	char			 *path;
+};
+
+static void
+label_fetched(struct http_request *q)
+{
+	struct label_fetch *f = q->arg;
+	char *tmp, msg[300];
+	FILE *fp;
+
+	if (q->result == HTTP_OK && q->status == 200) {
+		tmp = xmalloc(strlen(f->path) + 5);
+		snprintf(tmp, strlen(f->path) + 5, "%s.tmp", f->path);
+		if ((fp = fileio_write(tmp, 0, msg, sizeof(msg))) == NULL)
+			warnx("%s", msg);
+		else if (fwrite(q->body, 1, q->len, fp) != q->len ||
+		    fclose(fp) == EOF || rename(tmp, f->path) == -1)
+			warn("cannot write '%s'", f->path);
+		else
+			carrier_set(&f->b->label_url, f->path);
+		free(tmp);
+	} else
+		warnx("cannot fetch the label of '%s' from '%s'; the record "
+		    "keeps its URL", f->b->key, f->b->label_url);
+	f->then(f->b);
+	free(f->path);
+	free(f);
+}
+
+void
+carrier_label_fetch(struct carrier *c, struct carrier_booking *b,
+    const char *dir, const char *name, void (*then)(struct carrier_booking *))
+{
+	const char *url = b->label_url, *dot, *slash;
+	struct label_fetch *f;
+	struct http_request *q;
+	size_t len;
+
+	f = xcalloc(1, sizeof(*f));
+	f->b = b;
+	f->then = then;
+	dot = strrchr(url, '.');
+	slash = strrchr(url, '/');
+	if (dot == NULL || dot < slash || strlen(dot) > 5)
+		dot = ".label";
+	len = strlen(dir) + strlen(name) + strlen(dot) + 2;
+	f->path = xmalloc(len);
+	snprintf(f->path, len, "%s/%s%s", dir, name, dot);
+	q = http_request_new(c->svc, "GET", url);
+	q->done = label_fetched;
+	q->arg = f;
+	http_send(q);
+}
+
+json_t *
+carrier_shipment(json_t *const *results, size_t n)
+{
+	json_t *p;
+	json_t *s, *parcels;
+	const char *cur = NULL, *pc;
+	int64_t cost = 0;
+	int has_cost = 1;
+	size_t i;
+
+	if ((parcels = json_array()) == NULL)
+		xnomem();
+	for (i = 0; i < n; i++) {
+		p = json_object_get(results[i], "parcel");
+		if (json_array_append(parcels, p) == -1)
+			xnomem();
+		pc = carrier_json_str(p, "cost.currency");
+		if (pc == NULL || (cur != NULL && strcmp(cur, pc) != 0) ||
+		    !json_is_integer(carrier_json_get(p, "cost.amount")))
+			has_cost = 0;
+		else {
+			cur = pc;
+			cost += json_integer_value(carrier_json_get(p,
+			    "cost.amount"));
+		}
+	}
+	s = json_pack("{s:O?,s:O?,s:O?}", "carrier",
+	    json_object_get(results[0], "carrier"), "service",
+	    json_object_get(results[0], "service"), "booked_at",
+	    json_object_get(results[0], "booked_at"));
+	if (s == NULL)
+		xnomem();
+	if (has_cost && cur != NULL)
+		set_new(s, "cost", json_pack("{s:I,s:s}", "amount",
+		    (json_int_t)cost, "currency", cur));
+	set_new(s, "parcels", parcels);
+	return s;
 }

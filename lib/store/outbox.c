@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outbox.h"
@@ -262,4 +263,65 @@ outbox_hold(struct outbox *ob, const char *kind, const char *key,
     int64_t attempt, const char *result, int64_t now)
 {
 	return settle(ob, kind, key, attempt, OUTBOX_HELD, result, now);
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp((*(struct outbox_item *const *)a)->key,
+	    (*(struct outbox_item *const *)b)->key);
+}
+
+void
+outbox_claim_all(struct outbox *ob, const char *kind,
+    struct outbox_item **items, size_t n, int64_t now)
+{
+	struct outbox_item **v;
+	size_t i;
+
+	v = xcalloc(n + 1, sizeof(*v));
+	memcpy(v, items, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), by_key);
+	store_begin(ob->st);
+	for (i = 0; i < n; i++)
+		v[i]->claim = outbox_claim(ob, kind, v[i]->key, v[i]->intent,
+		    now, &v[i]->e);
+	store_commit(ob->st);
+	free(v);
+}
+
+size_t
+outbox_wait(struct outbox *ob, const char *kind, struct outbox_item **items,
+    size_t n, int64_t deadline)
+{
+	const struct timespec pause = { 0, 100 * 1000 * 1000 };
+	struct outbox_entry *e;
+	char *open;
+	size_t i, busy;
+
+	open = xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++)
+		open[i] = items[i]->claim == OUTBOX_BUSY;
+	for (;;) {
+		for (i = busy = 0; i < n; i++) {
+			if (!open[i])
+				continue;
+			e = &items[i]->e;
+			if (!outbox_get(ob, kind, items[i]->key, e)) {
+				outbox_entry_release(e);
+				open[i] = 0;
+			} else if (e->state == OUTBOX_PENDING)
+				busy++;
+			else
+				open[i] = 0;
+		}
+		if (busy == 0 || (int64_t)time(NULL) >= deadline)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	for (i = busy = 0; i < n; i++)
+		busy += items[i]->claim == OUTBOX_BUSY &&
+		    items[i]->e.state == OUTBOX_PENDING;
+	free(open);
+	return busy;
 }

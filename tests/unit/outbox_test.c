@@ -103,6 +103,56 @@ test_leases(struct store *st)
 	outbox_entry_release(&e);
 }
 
+static void
+test_batch(struct store *st)
+{
+	struct outbox mine, other;
+	struct outbox_item a = { "E:1", "{}", 0, { 0 } }, dup = a;
+	struct outbox_item b = { "F:1", NULL, 0, { 0 } }, gone = b;
+	struct outbox_item theirs = { "G:1", NULL, 0, { 0 } };
+	struct outbox_item *items[] = { &b, &a, &dup, &theirs };
+	struct outbox_item *waiting[] = { &a, &theirs, &gone, &dup };
+
+	outbox_init(&mine, st, 60);
+	outbox_init(&other, st, 60);
+	snprintf(other.owner, sizeof(other.owner), "elsewhere 1");
+	expect_int("another host claims G", outbox_claim(&other, "k", "G:1",
+	    NULL, NOW, &theirs.e), OUTBOX_CLAIMED);
+	outbox_claim_all(&mine, "k", items, 4, NOW);
+	expect_int("F is claimed", b.claim, OUTBOX_CLAIMED);
+	expect_true("E given twice: claimed once",
+	    (a.claim == OUTBOX_CLAIMED && dup.claim == OUTBOX_BUSY) ||
+	    (a.claim == OUTBOX_BUSY && dup.claim == OUTBOX_CLAIMED));
+	expect_int("G is another's", theirs.claim, OUTBOX_BUSY);
+	/* Its first claim settles E; the second waits for it. */
+	if (a.claim == OUTBOX_CLAIMED) {
+		a.claim = dup.claim;
+		dup.claim = OUTBOX_CLAIMED;
+	}
+	gone.key = "H:1";
+	gone.claim = OUTBOX_BUSY;
+	expect_int("E, G and H (no row) still pending",
+	    outbox_wait(&mine, "k", waiting, 4, 0), 3);
+	expect_int("E pending", a.e.state, OUTBOX_PENDING);
+	expect_str("held by this process", a.e.owner, mine.owner);
+	expect_str("G held by the other", theirs.e.owner, "elsewhere 1");
+	expect_int("H has no row: pending", gone.e.state, OUTBOX_PENDING);
+	expect_int("E settled", outbox_done(&mine, "k", "E:1",
+	    dup.e.attempts, "{\"ok\":1}", NOW), 1);
+	expect_int("G settled", outbox_fail(&other, "k", "G:1", 1, "{}",
+	    NOW), 1);
+	expect_int("nothing pending any more but H",
+	    outbox_wait(&mine, "k", waiting, 4, 0), 1);
+	expect_int("E done", a.e.state, OUTBOX_DONE);
+	expect_str("with its result", a.e.result, "{\"ok\":1}");
+	expect_int("G failed", theirs.e.state, OUTBOX_FAILED);
+	outbox_entry_release(&a.e);
+	outbox_entry_release(&dup.e);
+	outbox_entry_release(&b.e);
+	outbox_entry_release(&gone.e);
+	outbox_entry_release(&theirs.e);
+}
+
 int
 main(void)
 {
@@ -120,6 +170,7 @@ main(void)
 	outbox_init(&ob, st, 60);
 	test_claims(&ob);
 	test_leases(st);
+	test_batch(st);
 	store_close(st);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/t.db-wal", dir);
