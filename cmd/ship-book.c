@@ -766,8 +766,10 @@ wait_busy(struct run *r)
 			take_stored(&r->jobs[i], e);
 		else
 			job_reject(&r->jobs[i], S_NONE, "booking_in_progress",
-			    "another process holds the outbox entry '%s'; run "
-			    "again later", r->jobs[i].key);
+			    "%s holds the outbox entry '%s'; run again later",
+			    e->owner != NULL && strcmp(e->owner,
+			    r->ob.owner) == 0 ? "an earlier line of this run" :
+			    "another process", r->jobs[i].key);
 	}
 }
 

@@ -129,8 +129,9 @@ void	 outbox_claim_all(struct outbox *, const char *kind,
 /* Wait for the items claimed OUTBOX_BUSY, reading the store every 100 ms,
  * until none is pending under another owner any more, or until deadline
  * (epoch seconds of the real clock): each such item's e is its entry as
- * last read.  One of no row (deleted) is not waited for: state pending.
- * The number of items still pending. */
+ * last read.  An entry this process holds is not waited for (no one else
+ * will settle it), nor is one of no row (deleted: state pending).  The
+ * number of items still pending. */
 size_t	 outbox_wait(struct outbox *, const char *kind,
 	    struct outbox_item **items, size_t n, int64_t deadline);
 

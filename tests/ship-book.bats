@@ -291,6 +291,23 @@ t_cdek_courier() {
 	assert_output 1
 }
 
+@test "an order twice in one file, left in doubt, does not wait for itself" {
+	echo '{"cdek": {"number_after": 4}}' >"$DATA/settings.json"
+	printf '[carrier "cdek"]\nnumber_reads = 2\n[outbox]\nwait = 600\n' \
+	    >>"$ORDERKIT_CONFIG"
+	cat "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/cdek-courier.jsonl" \
+	    >"$BATS_TEST_TMPDIR/twice.jsonl"
+	run -0 --separate-stderr timeout 30 ship-book --now "$NOW" --rejects \
+	    "$BATS_TEST_TMPDIR/rej" "$BATS_TEST_TMPDIR/twice.jsonl"
+	assert_output ''
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_line --index 0 --partial '["SHOP-1","number_pending",'
+	assert_line --index 1 "[\"SHOP-1\",\"booking_in_progress\",\"parcel 1 (SHOP-1:1): an earlier line of this run holds the outbox entry 'SHOP-1:1'; run again later\"]"
+	run -0 grep -c 'POST /t/t[0-9]*/cdek/v2/orders ' "$DATA/requests.log"
+	assert_output 1
+}
+
 t_twice() {
 	use_backend "$1"
 	run -0 --separate-stderr book "$FIXTURES/two-parcels.jsonl"

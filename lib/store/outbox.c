@@ -310,7 +310,9 @@ outbox_wait(struct outbox *ob, const char *kind, struct outbox_item **items,
 			if (!outbox_get(ob, kind, items[i]->key, e)) {
 				outbox_entry_release(e);
 				open[i] = 0;
-			} else if (e->state == OUTBOX_PENDING)
+			} else if (e->state == OUTBOX_PENDING &&
+			    (e->owner == NULL ||
+			    strcmp(e->owner, ob->owner) != 0))
 				busy++;
 			else
 				open[i] = 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outbox.h"
@@ -112,6 +113,7 @@ test_batch(struct store *st)
 	struct outbox_item theirs = { "G:1", NULL, 0, { 0 } };
 	struct outbox_item *items[] = { &b, &a, &dup, &theirs };
 	struct outbox_item *waiting[] = { &a, &theirs, &gone, &dup };
+	time_t start;
 
 	outbox_init(&mine, st, 60);
 	outbox_init(&other, st, 60);
@@ -131,6 +133,10 @@ test_batch(struct store *st)
 	}
 	gone.key = "H:1";
 	gone.claim = OUTBOX_BUSY;
+	start = time(NULL);
+	expect_int("E, which this process holds, is not waited for",
+	    outbox_wait(&mine, "k", waiting, 1, start + 30), 1);
+	expect_true("not for 30 s", time(NULL) - start < 10);
 	expect_int("E, G and H (no row) still pending",
 	    outbox_wait(&mine, "k", waiting, 4, 0), 3);
 	expect_int("E pending", a.e.state, OUTBOX_PENDING);
