@@ -170,14 +170,84 @@ codes() {
 	[[ $(requests cdek) == 0 ]]
 }
 
-@test "broken lines are rejects, and the run goes on" {
-	for f in "$BROKEN"/*.jsonl; do
-		run -0 --separate-stderr ship-book --rejects \
-		    "$BATS_TEST_TMPDIR/rej" "$f"
+@test "--version prints the version" {
+	run -0 --separate-stderr ship-book --version
+	assert_output --partial 'ship-book (orderkit) 0.1'
+	assert_stderr ''
+}
+
+@test "--strict exits 65 after a reject, when all else went well" {
+	run -65 --separate-stderr book --strict --rejects \
+	    "$BATS_TEST_TMPDIR/rej" "$FIXTURES/cdek-courier.jsonl" \
+	    "$FIXTURES/not-for-booking.jsonl"
+	run -0 jq -r .id <<<"$output"
+	assert_output SHOP-1
+	run -0 wc -l <"$BATS_TEST_TMPDIR/rej"
+	assert_output 4
+}
+
+@test "--config and --db name the configuration and the store" {
+	mv "$ORDERKIT_CONFIG" "$BATS_TEST_TMPDIR/shop.conf"
+	run -0 --separate-stderr env -u ORDERKIT_CONFIG -u ORDERKIT_DB \
+	    XDG_STATE_HOME="$BATS_TEST_TMPDIR/state" ship-book --now "$NOW" \
+	    --config "$BATS_TEST_TMPDIR/shop.conf" \
+	    --db "$BATS_TEST_TMPDIR/other.db" "$FIXTURES/cdek-courier.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+	run -0 sqlite3 "$BATS_TEST_TMPDIR/other.db" "SELECT key, state FROM outbox"
+	assert_output 'SHOP-1:1|done'
+	[[ ! -e $ORDERKIT_DB && ! -e $BATS_TEST_TMPDIR/state ]]
+}
+
+@test "the carrier is --carrier, else the record's, else [shop] carrier" {
+	jq -c 'del(.shipping.carrier)' "$FIXTURES/cdek-courier.jsonl" \
+	    >"$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$BATS_TEST_TMPDIR/none.jsonl"
+	assert_output ''
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-1",["no_carrier"]]'
+	printf '[shop]\ncarrier = СДЭК\n' >>"$ORDERKIT_CONFIG"
+	run -0 --separate-stderr book "$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 jq -c '[.id, .shipment.carrier, .shipment.service]' <<<"$output"
+	assert_output '["SHOP-1","cdek","137"]'
+	sed 's/SHOP-20/SHOP-25/' "$FIXTURES/easypost.jsonl" \
+	    >"$BATS_TEST_TMPDIR/ep.jsonl"
+	run -0 --separate-stderr book --carrier CDEK "$BATS_TEST_TMPDIR/ep.jsonl"
+	run -0 jq -c '[.id, .shipment.carrier]' <<<"$output"
+	assert_output '["SHOP-25","cdek"]'
+	[[ $(requests easypost) == 0 ]]
+}
+
+@test "AfterShip and Russian Post track but do not book: no_booking_api" {
+	for c in aftership 'Почта России'; do
+		run -0 --separate-stderr book --carrier "$c" --rejects \
+		    "$BATS_TEST_TMPDIR/rej" "$FIXTURES/cdek-courier.jsonl"
 		assert_output ''
 	done
-	run -0 jq -r '.errors[0].code' "$BATS_TEST_TMPDIR/rej"
-	refute_output --partial null
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_output - <<-'OUT'
+	["SHOP-1","no_booking_api","carrier 'aftership' has no booking in its API; book it by hand"]
+	["SHOP-1","no_booking_api","carrier 'russianpost' has no booking in its API; book it by hand"]
+	OUT
+	[[ ! -e $DATA/requests.log ]]
+}
+
+@test "broken inputs: no crash, every line in one of the two streams" {
+	local f in out rej
+	for f in "$BROKEN"/*; do
+		rm -f "$BATS_TEST_TMPDIR/rej"
+		run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+		    "$f"
+		assert_stderr ''
+		in=$(grep -a -c '[^[:space:]]' "$f" || true)
+		out=$(printf '%s' "$output" | grep -c '' || true)
+		rej=$(count_lines "$BATS_TEST_TMPDIR/rej")
+		assert_equal "$f: $((out + rej))" "$f: $in"
+		run -0 jq -r '.errors[0].code' "$BATS_TEST_TMPDIR/rej"
+		refute_output --partial null
+	done
 }
 
 # --- CDEK --------------------------------------------------------------------
@@ -265,6 +335,39 @@ t_cdek_courier() {
 	["SHOP-7","1000000001"]
 	["SHOP-8","1000000003"]
 	OUT
+}
+
+@test "one parcel of two refused: the other stays booked; mended, only it is booked" {
+	jq -c '.reservation.lines[2].qty = 100 | .items[1].qty = 100' \
+	    "$FIXTURES/two-parcels.jsonl" >"$BATS_TEST_TMPDIR/heavy.jsonl"
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$BATS_TEST_TMPDIR/heavy.jsonl"
+	assert_output ''
+	run -0 jq -c '.errors[] | [.code, .field]' "$BATS_TEST_TMPDIR/rej"
+	assert_output '["too_heavy","shipment.parcels[1]"]'
+	run -0 sql "SELECT key, state FROM outbox ORDER BY key"
+	assert_output - <<-'OUT'
+	SHOP-6:1|done
+	SHOP-6:2|failed
+	OUT
+	run -0 --separate-stderr book "$FIXTURES/two-parcels.jsonl"
+	run -0 jq -c '[.status, [.shipment.parcels[] | .tracking_number]]' \
+	    <<<"$output"
+	assert_output '["booked",["1000000001","1000000002"]]'
+	run -0 jq -c '[.[] | .number]' <<<"$(state cdek)"
+	assert_output '["SHOP-6-1","SHOP-6-2"]'
+}
+
+@test "an order twice in one file is booked once, and written twice" {
+	cat "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/cdek-courier.jsonl" \
+	    >"$BATS_TEST_TMPDIR/twice.jsonl"
+	run -0 --separate-stderr book --stats "$BATS_TEST_TMPDIR/twice.jsonl"
+	assert_stderr --partial '2 in, 1 booked, 1 booked before'
+	assert_equal "${lines[0]}" "${lines[1]}"
+	run -0 jq -r .shipment.parcels[0].tracking_number <<<"${lines[1]}"
+	assert_output 1000000001
+	run -0 grep -c 'POST /t/t[0-9]*/cdek/v2/orders ' "$DATA/requests.log"
+	assert_output 1
 }
 
 @test "a CDEK order that gets its number only on the third read" {
@@ -411,6 +514,28 @@ t_crash() {
 	assert_output booked
 }
 
+@test "a carrier that refuses connections: not in doubt, exit 75, booked next run" {
+	ORDERKIT_CARRIER_EASYPOST_URL=http://127.0.0.1:1/v2 \
+	    run -75 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$FIXTURES/easypost.jsonl"
+	assert_output ''
+	assert_stderr --partial "carrier 'easypost' did not answer"
+	run -0 codes <"$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-20",["carrier_unavailable"]]'
+	# Nothing of it can have been carried out: failed, not pending.
+	run -0 sql "SELECT state FROM outbox"
+	assert_output failed
+	run -0 --separate-stderr book "$FIXTURES/easypost.jsonl"
+	run -0 jq -r .status <<<"$output"
+	assert_output booked
+	# Booked straight away: no lookup of a booking in doubt.
+	run -0 awk '{ print $3, $4 }' "$DATA/requests.log"
+	assert_output - <<-OUT
+	POST /t/t$BATS_TEST_NUMBER/easypost/v2/shipments
+	POST /t/t$BATS_TEST_NUMBER/easypost/v2/shipments/shp_0001/buy
+	OUT
+}
+
 t_two_processes() {
 	use_backend "$1"
 	cat "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/cdek-pickup.jsonl" \
@@ -440,6 +565,57 @@ t_two_processes() {
 }
 @test "sqlite: two processes on the same input book each parcel once" { t_two_processes sqlite; }
 @test "postgres: two processes on the same input book each parcel once" { t_two_processes postgres; }
+
+t_two_processes_carriers() {
+	use_backend "$1"
+	cat "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl" \
+	    "$FIXTURES/easypost-more.jsonl" "$FIXTURES/novaposhta.jsonl" \
+	    >"$BATS_TEST_TMPDIR/all.jsonl"
+	faults '[{"sleep": 0.1}]'
+	book --rejects "$BATS_TEST_TMPDIR/a.rej" "$BATS_TEST_TMPDIR/all.jsonl" \
+	    >"$BATS_TEST_TMPDIR/a" 2>"$BATS_TEST_TMPDIR/a.err" &
+	a=$!
+	book --rejects "$BATS_TEST_TMPDIR/b.rej" "$BATS_TEST_TMPDIR/all.jsonl" \
+	    >"$BATS_TEST_TMPDIR/b" 2>"$BATS_TEST_TMPDIR/b.err" &
+	b=$!
+	wait "$a"
+	wait "$b"
+	run -0 cat "$BATS_TEST_TMPDIR/a.err" "$BATS_TEST_TMPDIR/b.err"
+	assert_output ''
+	run -0 jq -c '[.id, .shipment.carrier, [.shipment.parcels[].tracking_number]]' \
+	    "$BATS_TEST_TMPDIR/a"
+	assert_output - <<-'OUT'
+	["SHOP-1","cdek",["1000000001"]]
+	["SHOP-20","easypost",["9400000000000000000001"]]
+	["SHOP-21","easypost",["9400000000000000000002"]]
+	["SHOP-22","easypost",["9400000000000000000003"]]
+	["SHOP-30","novaposhta",["20450000000001"]]
+	["SHOP-31","novaposhta",["20450000000002"]]
+	["SHOP-32","novaposhta",["20450000000003"]]
+	OUT
+	a_out=$output
+	run -0 jq -c '[.id, .shipment.carrier, [.shipment.parcels[].tracking_number]]' \
+	    "$BATS_TEST_TMPDIR/b"
+	assert_output "$a_out"
+	run -0 codes <"$BATS_TEST_TMPDIR/a.rej"
+	assert_output - <<-'OUT'
+	["SHOP-23",["bad_phone"]]
+	["SHOP-33",["bad_phone"]]
+	OUT
+	run -0 codes <"$BATS_TEST_TMPDIR/b.rej"
+	assert_output - <<-'OUT'
+	["SHOP-23",["bad_phone"]]
+	["SHOP-33",["bad_phone"]]
+	OUT
+	run -0 jq -c '[length, [.[] | .buys]]' <<<"$(state easypost)"
+	assert_output '[3,[1,1,1]]'
+	run -0 jq length <<<"$(state novaposhta)"
+	assert_output 3
+	run -0 jq length <<<"$(state cdek)"
+	assert_output 1
+}
+@test "sqlite: two processes book each carrier's parcels once" { t_two_processes_carriers sqlite; }
+@test "postgres: two processes book each carrier's parcels once" { t_two_processes_carriers postgres; }
 
 # --- EasyPost ----------------------------------------------------------------
 
@@ -488,6 +664,42 @@ t_two_processes() {
 	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
 	    "$BATS_TEST_TMPDIR/rej"
 	assert_output '["SHOP-23","bad_phone","parcel 1 (SHOP-23:1): EasyPost: Invalid phone number for to_address (ADDRESS.PHONE.INVALID)"]'
+}
+
+@test "EasyPost: courier, post and pickup each take their configured service" {
+	printf '[carrier "easypost"]\nservice_courier = Ground\nservice_post = Priority\nservice_pickup = GroundAdvantage\n' \
+	    >>"$ORDERKIT_CONFIG"
+	run -0 --separate-stderr book --rejects /dev/null \
+	    "$FIXTURES/easypost.jsonl" "$FIXTURES/easypost-more.jsonl"
+	run -0 jq -c '[.id, .shipping.method, .shipment.service, .shipment.cost.amount, .shipment.parcels[0].carrier_ids.carrier]' <<<"$output"
+	assert_output - <<-'OUT'
+	["SHOP-20","courier","Ground",910,"UPS"]
+	["SHOP-21","pickup","GroundAdvantage",520,"USPS"]
+	["SHOP-22","post","Priority",758,"USPS"]
+	OUT
+}
+
+@test "EasyPost: a process killed while it bought is settled by the shipment's id" {
+	faults '[{"carrier": "easypost", "match": "/buy", "times": 1, "sleep_after": 5}]'
+	ship-book --now "$NOW" "$FIXTURES/easypost.jsonl" \
+	    >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q '/buy ' "$DATA/requests.log" 2>/dev/null && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	run -0 sql "SELECT state, progress FROM outbox"
+	assert_output 'pending|shp_0001'
+	run -0 --separate-stderr ship-book --now "$NOW" "$FIXTURES/easypost.jsonl"
+	run -0 jq -r .shipment.parcels[0].tracking_number <<<"$output"
+	assert_output 9400000000000000000001
+	run -0 grep -c 'GET /t/t[0-9]*/easypost/v2/shipments/shp_0001 ' \
+	    "$DATA/requests.log"
+	assert_output 1
+	run -0 jq -c '[length, .[0].buys]' <<<"$(state easypost)"
+	assert_output '[1,1]'
 }
 
 @test "EasyPost: --labels saves the label, and the record names the file" {
@@ -574,6 +786,17 @@ t_two_processes() {
 	assert_output '["SHOP-33","bad_phone","parcel 1 (SHOP-33:1): Nova Poshta: RecipientsPhone is invalid (20000900746)"]'
 }
 
+@test "Nova Poshta: post goes to the branch in shipping.pickup_point" {
+	sed -n 2p "$FIXTURES/novaposhta.jsonl" |
+	    jq -c '.shipping.method = "post"' >"$BATS_TEST_TMPDIR/post.jsonl"
+	run -0 --separate-stderr book "$BATS_TEST_TMPDIR/post.jsonl"
+	run -0 jq -c '[.id, .shipment.service, .shipment.parcels[0].tracking_number]' <<<"$output"
+	assert_output '["SHOP-31","WarehouseWarehouse","20450000000001"]'
+	run -0 sent novaposhta POST /v2.0/json/
+	assert_output --partial '"ServiceType":"WarehouseWarehouse"'
+	assert_output --partial '"RecipientAddressName":"12"'
+}
+
 @test "Nova Poshta: a missing sender reference exits 78 before anything is sent" {
 	sed -i '/novaposhta_contact_ref/d' "$ORDERKIT_CONFIG"
 	run -78 --separate-stderr book "$FIXTURES/cdek-courier.jsonl" \
@@ -606,7 +829,8 @@ t_np_doubt() {
 @test "sqlite: Nova Poshta cannot be asked: a call in doubt is booking_in_doubt, held" { t_np_doubt sqlite; }
 @test "postgres: Nova Poshta cannot be asked: a call in doubt is booking_in_doubt, held" { t_np_doubt postgres; }
 
-@test "Nova Poshta: a process killed during the call leaves it in doubt, never booked twice" {
+t_np_killed() {
+	use_backend "$1"
 	head -n 1 "$FIXTURES/novaposhta.jsonl" >"$BATS_TEST_TMPDIR/o.jsonl"
 	faults '[{"carrier": "novaposhta", "times": 1, "sleep_after": 5}]'
 	ship-book --now "$NOW" "$BATS_TEST_TMPDIR/o.jsonl" \
@@ -625,6 +849,8 @@ t_np_doubt() {
 	assert_output '["SHOP-30",["booking_in_doubt"]]'
 	[[ $(requests novaposhta) == 1 ]]
 }
+@test "sqlite: Nova Poshta: a process killed during the call leaves it in doubt, never booked twice" { t_np_killed sqlite; }
+@test "postgres: Nova Poshta: a process killed during the call leaves it in doubt, never booked twice" { t_np_killed postgres; }
 
 # --- returns -----------------------------------------------------------------
 
