@@ -797,6 +797,28 @@ t_two_processes_carriers() {
 	assert_output --partial '"RecipientAddressName":"12"'
 }
 
+@test "Nova Poshta: post without a branch is no_pickup_point, unless the service goes to the door" {
+	sed -n 2p "$FIXTURES/novaposhta.jsonl" | jq -c '.shipping.method = "post" |
+	    del(.shipping.pickup_point) |
+	    .shipping.address.line1 = "вул. Городоцька, 10"' \
+	    >"$BATS_TEST_TMPDIR/post.jsonl"
+	run -0 --separate-stderr book --rejects "$BATS_TEST_TMPDIR/rej" \
+	    "$BATS_TEST_TMPDIR/post.jsonl"
+	assert_output ''
+	run -0 jq -c '[.id, .errors[0].code, .errors[0].message]' \
+	    "$BATS_TEST_TMPDIR/rej"
+	assert_output '["SHOP-31","no_pickup_point","parcel 1 (SHOP-31:1): Nova Poshta delivers WarehouseWarehouse to a branch, and shipping.pickup_point names none"]'
+	[[ $(requests novaposhta) == 0 ]]
+	printf '[carrier "novaposhta"]\nservice_post = WarehouseDoors\n' \
+	    >>"$ORDERKIT_CONFIG"
+	run -0 --separate-stderr book "$BATS_TEST_TMPDIR/post.jsonl"
+	run -0 jq -c '[.shipment.service, .shipment.parcels[0].tracking_number]' \
+	    <<<"$output"
+	assert_output '["WarehouseDoors","20450000000001"]'
+	run -0 sent novaposhta POST /v2.0/json/
+	assert_output --partial '"RecipientAddressName":"вул. Городоцька","RecipientHouse":"10"'
+}
+
 @test "Nova Poshta: a missing sender reference exits 78 before anything is sent" {
 	sed -i '/novaposhta_contact_ref/d' "$ORDERKIT_CONFIG"
 	run -78 --separate-stderr book "$FIXTURES/cdek-courier.jsonl" \

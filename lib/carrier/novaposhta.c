@@ -336,6 +336,16 @@ is_ref(const char *s)
 	return s != NULL && strlen(s) == 36 && s[8] == '-' && s[13] == '-';
 }
 
+/* Whether the service delivers to the door (WarehouseDoors, DoorsDoors),
+ * not to a branch. */
+static int
+to_door(const char *service)
+{
+	size_t n = strlen(service);
+
+	return n > 5 && strcmp(service + n - 5, "Doors") == 0;
+}
+
 /* The recipient in the NewAddress form: city by name, then the branch or
  * the door ("street, house" in line1, the flat in line2). */
 static void
@@ -349,8 +359,7 @@ recipient(const struct carrier_booking *b, const char *service, json_t *mp)
 	put_str(mp, "RecipientCityName", p->city);
 	put_str(mp, "RecipientArea", p->region);
 	put_str(mp, "RecipientAreaRegions", "");
-	if (strlen(service) > 5 &&
-	    strcmp(service + strlen(service) - 5, "Doors") == 0) {
+	if (to_door(service)) {
 		comma = strrchr(line1, ',');
 		street = comma != NULL ? xstrndup(line1, comma - line1) :
 		    xstrdup(line1);
@@ -546,8 +555,20 @@ np_done(struct http_request *r)
 static void
 book(struct carrier *c, struct carrier_booking *b)
 {
-	const char *addr;
+	const char *addr, *service = b->service != NULL ? b->service :
+	    default_service(b);
+	char msg[200];
 
+	if (b->kind != CARRIER_KIND_RETURN && !to_door(service) &&
+	    b->recipient.pickup_point == NULL) {
+		/* Not carrier_book_refuse(): no carrier code to map. */
+		snprintf(msg, sizeof(msg), "Nova Poshta delivers %s to a "
+		    "branch, and shipping.pickup_point names none", service);
+		carrier_set(&b->error_code, "no_pickup_point");
+		carrier_set(&b->error, msg);
+		carrier_book_end(b, CARRIER_BOOK_REFUSED);
+		return;
+	}
 	if (b->kind != CARRIER_KIND_RETURN) {
 		np_call(c, b, STEP_SAVE, "InternetDocument", "save",
 		    save_props(c, b));
