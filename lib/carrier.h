@@ -365,7 +365,8 @@ const char	*carrier_service(const struct conf *, const char *name,
 int64_t		 carrier_cod_due(const struct json_t *order);
 
 /* Fetch the label document at b->label_url with c's service and save it
- * as DIR/NAME.EXT (EXT from the URL, else "label"), written under a
+ * as DIR/NAME.EXT (EXT from the URL, else "label"; a '/', a control
+ * character or a leading '.' of NAME as '_'), written under a
  * temporary name and renamed: b->label_url becomes the file's path.  A
  * label that cannot be fetched or saved is a warning, and label_url stays
  * the URL.  Either way then(b) is called from http_run(). */

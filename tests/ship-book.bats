@@ -712,6 +712,32 @@ t_two_processes_carriers() {
 	assert_output --partial 'label shp_0001'
 }
 
+@test "--labels keeps a label in its directory, whatever the order id holds" {
+	mkdir -p "$BATS_TEST_TMPDIR/shop/labels"
+	jq -c '.id = "../SHOP-26"' "$FIXTURES/easypost.jsonl" \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr book --labels "$BATS_TEST_TMPDIR/shop/labels" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	run -0 jq -r .shipment.parcels[0].carrier_label <<<"$output"
+	assert_output "$BATS_TEST_TMPDIR/shop/labels/_._SHOP-26.png"
+	run -0 ls -A "$BATS_TEST_TMPDIR/shop"
+	assert_output labels
+	run -0 ls -A "$BATS_TEST_TMPDIR/shop/labels"
+	assert_output _._SHOP-26.png
+}
+
+@test "a label that cannot be saved is a warning, the URL kept, no file left" {
+	mkdir -p "$BATS_TEST_TMPDIR/labels/SHOP-20.png"
+	run -0 --separate-stderr book --labels "$BATS_TEST_TMPDIR/labels" \
+	    "$FIXTURES/easypost.jsonl"
+	assert_stderr "ship-book: cannot write '$BATS_TEST_TMPDIR/labels/SHOP-20.png': Is a directory"
+	run -0 jq -r .shipment.parcels[0].carrier_label <<<"$output"
+	assert_output "http://127.0.0.1:$CARRIER_PORT/t/t$BATS_TEST_NUMBER/easypost/labels/shp_0001.png"
+	run -0 ls -A "$BATS_TEST_TMPDIR/labels"
+	assert_output SHOP-20.png
+}
+
 @test "--labels names a directory that can be written" {
 	run -73 --separate-stderr book --labels "$BATS_TEST_TMPDIR/none" \
 	    "$FIXTURES/easypost.jsonl"

@@ -499,17 +499,23 @@ label_fetched(struct http_request *q)
 	struct label_fetch *f = q->arg;
 	char *tmp, msg[300];
 	FILE *fp;
+	int ok;
 
 	if (q->result == HTTP_OK && q->status == 200) {
 		tmp = xmalloc(strlen(f->path) + 5);
 		snprintf(tmp, strlen(f->path) + 5, "%s.tmp", f->path);
 		if ((fp = fileio_write(tmp, 0, msg, sizeof(msg))) == NULL)
 			warnx("%s", msg);
-		else if (fwrite(q->body, 1, q->len, fp) != q->len ||
-		    fclose(fp) == EOF || rename(tmp, f->path) == -1)
-			warn("cannot write '%s'", f->path);
-		else
-			carrier_set(&f->b->label_url, f->path);
+		else {
+			ok = fwrite(q->body, 1, q->len, fp) == q->len;
+			if (fclose(fp) == EOF)
+				ok = 0;
+			if (!ok || rename(tmp, f->path) == -1) {
+				warn("cannot write '%s'", f->path);
+				unlink(tmp);
+			} else
+				carrier_set(&f->b->label_url, f->path);
+		}
 		free(tmp);
 	} else
 		warnx("cannot fetch the label of '%s' from '%s'; the record "
@@ -527,6 +533,7 @@ carrier_label_fetch(struct carrier *c, struct carrier_booking *b,
 	struct label_fetch *f;
 	struct http_request *q;
 	size_t len;
+	char *p;
 
 	f = xcalloc(1, sizeof(*f));
 	f->b = b;
@@ -538,6 +545,11 @@ carrier_label_fetch(struct carrier *c, struct carrier_booking *b,
 	len = strlen(dir) + strlen(name) + strlen(dot) + 2;
 	f->path = xmalloc(len);
 	snprintf(f->path, len, "%s/%s%s", dir, name, dot);
+	/* The name is the order's: a file of dir, whatever it holds. */
+	for (p = f->path + strlen(dir) + 1; *p != '\0'; p++)
+		if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f ||
+		    (*p == '.' && p == f->path + strlen(dir) + 1))
+			*p = '_';
 	q = http_request_new(c->svc, "GET", url);
 	q->done = label_fetched;
 	q->arg = f;
