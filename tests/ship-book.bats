@@ -219,6 +219,25 @@ codes() {
 	[[ $(requests easypost) == 0 ]]
 }
 
+@test "the service is --service, else the record's, else the configured one" {
+	jq -c '.shipping.service = "139"' "$FIXTURES/cdek-courier.jsonl" \
+	    >"$BATS_TEST_TMPDIR/svc.jsonl"
+	run -0 --separate-stderr book "$BATS_TEST_TMPDIR/svc.jsonl" \
+	    "$FIXTURES/cdek-post.jsonl"
+	run -0 jq -c '[.id, .shipment.service]' <<<"$output"
+	assert_output - <<-'OUT'
+	["SHOP-1","139"]
+	["SHOP-3","233"]
+	OUT
+	jq -c '.id = "SHOP-1b"' "$BATS_TEST_TMPDIR/svc.jsonl" \
+	    >"$BATS_TEST_TMPDIR/svc2.jsonl"
+	run -0 --separate-stderr book --service 482 "$BATS_TEST_TMPDIR/svc2.jsonl"
+	run -0 jq -c '[.id, .shipment.service]' <<<"$output"
+	assert_output '["SHOP-1b","482"]'
+	run -0 jq -c '[.[] | .req.tariff_code]' <<<"$(state cdek)"
+	assert_output '[139,233,482]'
+}
+
 @test "AfterShip and Russian Post track but do not book: no_booking_api" {
 	for c in aftership 'Почта России'; do
 		run -0 --separate-stderr book --carrier "$c" --rejects \
