@@ -377,7 +377,8 @@ void		 carrier_label_fetch(struct carrier *,
 /* The shipment section of n >= 1 booking results, each {"carrier",
  * "service", "booked_at", "parcel"} (the parcel as carrier_booking_json()
  * makes it): the first's carrier, service and booked_at, the parcels in
- * turn, and cost, the sum of theirs when all have one in one currency.
+ * turn, and cost, the sum of theirs when all have one in one currency
+ * (and it fits in 64 bits).
  * A new reference. */
 struct json_t	*carrier_shipment(struct json_t *const *results, size_t n);
 

@@ -559,8 +559,7 @@ carrier_label_fetch(struct carrier *c, struct carrier_booking *b,
 json_t *
 carrier_shipment(json_t *const *results, size_t n)
 {
-	json_t *p;
-	json_t *s, *parcels;
+	json_t *p, *s, *parcels;
 	const char *cur = NULL, *pc;
 	int64_t cost = 0;
 	int has_cost = 1;
@@ -574,13 +573,12 @@ carrier_shipment(json_t *const *results, size_t n)
 			xnomem();
 		pc = carrier_json_str(p, "cost.currency");
 		if (pc == NULL || (cur != NULL && strcmp(cur, pc) != 0) ||
-		    !json_is_integer(carrier_json_get(p, "cost.amount")))
+		    !json_is_integer(carrier_json_get(p, "cost.amount")) ||
+		    money_add(cost, json_integer_value(carrier_json_get(p,
+		    "cost.amount")), &cost) == -1)
 			has_cost = 0;
-		else {
+		else
 			cur = pc;
-			cost += json_integer_value(carrier_json_get(p,
-			    "cost.amount"));
-		}
 	}
 	s = json_pack("{s:O?,s:O?,s:O?}", "carrier",
 	    json_object_get(results[0], "carrier"), "service",
