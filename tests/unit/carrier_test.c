@@ -226,6 +226,7 @@ test_shipment(void)
 	expect_true("two currencies: no cost", json_object_get(s, "cost") ==
 	    NULL);
 	json_decref(s);
+	json_decref(r[2]);
 	r[2] = r[0];
 	s = carrier_shipment(r + 2, 2);
 	expect_true("beyond 64 bits: no cost", json_object_get(s, "cost") ==
