@@ -34,9 +34,10 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # Libraries per program, named: every program reads JSON; those that read
 # CSV link libcsv, those that keep state in the store SQLite and libpq,
 # those on the network libcurl, libcrypto, libxml2 and libunistring.
-CSVPROGS   = order-import order-validate pay-reconcile stock-load
-STOREPROGS = order-reserve pay-reconcile stock-levels stock-load track-poll
-NETPROGS   = track-poll
+CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load
+STOREPROGS = order-reserve pay-reconcile ship-book stock-levels stock-load \
+	     track-poll
+NETPROGS   = ship-book track-poll
 CSV_LIBS   = -lcsv
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libpq 2>/dev/null)
 NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto libxml-2.0 \

@@ -6,9 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http.h"
+
 struct conf;
 struct http;
+struct http_request;
 struct http_service;
+struct parcel;
 struct tracking_db;
 
 /* The vocabulary every carrier's codes are mapped onto (track-poll(1)). */
@@ -91,6 +95,8 @@ struct carrier {
 	void			*state;		/* the adapter's */
 	int			 refused;	/* our credentials, refused */
 	char			 refusal[400];
+	int			 dry_run;	/* print requests, send none */
+	void			*dry_out;	/* FILE * they go to */
 };
 
 /* What a pushed webhook says: the carrier of the parcel (an aggregator's
@@ -106,6 +112,91 @@ enum carrier_webhook_result {
 	CARRIER_PUSH_IGNORED,	/* authentic, but not about a parcel */
 	CARRIER_PUSH_FORGED,	/* signature or token missing or wrong */
 	CARRIER_PUSH_BAD	/* authentic, but not the carrier's body */
+};
+
+/* --- booking (ship-book(1)) ----------------------------------------------- */
+
+enum carrier_delivery {
+	CARRIER_COURIER,		/* to the door */
+	CARRIER_POST,			/* by post, to the address */
+	CARRIER_PICKUP			/* to a pickup point or branch */
+};
+
+/* A party of a booking, with the record's own address names; all
+ * borrowed, any may be NULL. */
+struct carrier_party {
+	const char	*name, *company, *contact, *phone, *email;
+	const char	*country, *region, *city, *postal_code, *line1, *line2;
+	const char	*pickup_point;	/* the carrier's point, when known */
+};
+
+enum carrier_book_outcome {
+	CARRIER_BOOK_PENDING,
+	CARRIER_BOOK_DONE,		/* tracking_number, carrier_ref, ... */
+	CARRIER_BOOK_REFUSED,	/* error_code, error: not booked (or, for a
+				 * cancel, not cancelled) */
+	CARRIER_BOOK_DOUBT,	/* a call may have been carried out, and no
+				 * answer tells: to be looked up */
+	CARRIER_BOOK_NOT_FOUND,	/* a lookup: the carrier has no such booking
+				 * (or it is cancelled already) */
+	CARRIER_BOOK_CANCELLED,	/* a cancel: done */
+	CARRIER_BOOK_CANCEL_REQUESTED /* a cancel: asked for, settled later (a
+				 * refund) */
+};
+
+enum carrier_book_kind {
+	CARRIER_KIND_BOOK,
+	CARRIER_KIND_RETURN,	/* the customer sends, the shop receives */
+	CARRIER_KIND_CANCEL
+};
+
+/*
+ * A parcel to book, look up or cancel, and what came back.  The caller
+ * fills the input (all borrowed, alive until the outcome is in) and calls
+ * book(), lookup() or cancel(); the adapter's callbacks end it with
+ * carrier_book_end() by the end of http_run(), which calls done.  An
+ * outcome left PENDING means the carrier did not answer (down): nothing
+ * of it can have been carried out unless sent is set.
+ */
+struct carrier_booking {
+	/* In. */
+	enum carrier_book_kind	 kind;
+	const struct json_t	*order;		/* the record */
+	const struct parcel	*parcel;
+	const char		*key;		/* the outbox key: reference
+						 * and idempotency key */
+	const char		*number;	/* the shop's number of the
+						 * parcel (CDEK's "number") */
+	const char		*service;	/* NULL: the adapter's choice */
+	enum carrier_delivery	 delivery;
+	struct carrier_party	 sender, recipient;
+	const char		*warehouse;	/* [warehouse "W"] of the shop's
+						 * side, NULL: [sender] only */
+	int64_t			 cod;		/* to collect; 0: none */
+	const char		*currency;	/* of the record's amounts */
+	const char		*original;	/* a return: the tracking number
+						 * of the parcel sent out */
+	const char		*ref;		/* carrier_ref of the booking:
+						 * a cancel's, a lookup's hint */
+	const char		*ref_number;	/* and its tracking number */
+	/* Out. */
+	enum carrier_book_outcome outcome;
+	int			 sent;		/* a call that changes something
+						 * may have reached the carrier */
+	char			*tracking_number, *carrier_ref;
+	char			*service_used;	/* as the carrier booked it */
+	char			*label_url;
+	int64_t			 cost;		/* minor units, when has_cost */
+	int			 has_cost;
+	char			 cost_currency[4];
+	char			*progress;	/* an id learnt on the way */
+	char			*error_code, *error;
+	struct json_t		*extra;		/* other ids: an object, or NULL */
+	/* The caller's. */
+	void			(*done)(struct carrier_booking *);
+	void			(*noted)(struct carrier_booking *);
+	void			*owner;
+	int			 reads;		/* the adapter's count */
 };
 
 /*
@@ -130,6 +221,18 @@ struct carrier_ops {
 			    const char *body, size_t len, struct carrier_push *,
 			    char *why, size_t whylen);
 	void		(*release)(struct carrier *);
+	/* Booking; NULL where the carrier's API has none.  book() books a
+	 * parcel or a return (kind), cancel() takes a booking back (ref,
+	 * ref_number), lookup() tells what the carrier has under key,
+	 * number or ref (DONE with its details, NOT_FOUND, CANCELLED or
+	 * CANCEL_REQUESTED; DOUBT when it cannot tell), NULL where the
+	 * carrier cannot be asked. */
+	void		(*book)(struct carrier *, struct carrier_booking *);
+	void		(*cancel)(struct carrier *, struct carrier_booking *);
+	void		(*lookup)(struct carrier *, struct carrier_booking *);
+	/* Before anything is claimed or sent: exit 78 naming a key that b
+	 * needs and the configuration lacks. */
+	void		(*ready)(struct carrier *, const struct carrier_booking *);
 };
 
 /* The adapter named name, or NULL. */
@@ -199,6 +302,112 @@ char		*carrier_query_param(const char *query, const char *name);
 /* Request helpers: the URL of path under c->url (a new string). */
 char		*carrier_url(const struct carrier *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+
+/* Booking helpers (lib/carrier/booking.c).  Send a request, or in a dry
+ * run print it instead as {"method","url","body"} with the secrets of its
+ * body masked (apiKey, key, client_secret, password, token) and free
+ * it. */
+void		 carrier_send(struct carrier *, struct http_request *);
+
+/* The booking is over with outcome: calls b->done. */
+void		 carrier_book_end(struct carrier_booking *,
+		    enum carrier_book_outcome);
+
+/* Refused: a stable code from the carrier's own (bad_phone, bad_address,
+ * too_heavy, else fallback) and its message; ends the booking. */
+void		 carrier_book_refuse(struct carrier_booking *,
+		    const char *fallback, const char *carrier_code,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Note an id learnt on the way (calls b->noted). */
+void		 carrier_book_note(struct carrier_booking *, const char *id);
+
+/* Add key: value (copied) to b->extra. */
+void		 carrier_book_extra(struct carrier_booking *, const char *key,
+		    const char *value);
+
+void		 carrier_booking_release(struct carrier_booking *);
+
+/* The parties of a booking: the shop, from [warehouse "W"] (w NULL:
+ * none) key by key, else [sender]; the customer, from the record's
+ * customer and shipping sections (borrowed from rec). */
+void		 carrier_party_shop(const struct conf *, const char *w,
+		    struct carrier_party *);
+void		 carrier_party_customer(const struct json_t *rec,
+		    struct carrier_party *);
+
+/* Fill b's warehouse and parties for its kind, from the record rec (all
+ * borrowed from rec or conf): a parcel (b->parcel) goes from the shop's
+ * side of its warehouse to the customer; a return from the customer (at
+ * return.pickup_point, when given) to the shop's side of
+ * return.warehouse, else of the parcel sent out (shipment.parcels[0]),
+ * whose tracking number becomes b->original. */
+void		 carrier_booking_parties(struct carrier_booking *b,
+		    const struct conf *, const struct json_t *rec);
+
+/* The parcel of a booking done, as shipment.parcels[] holds it: the
+ * parcel (parcel_json()), its warehouse, tracking_number, carrier_ref,
+ * carrier_ids, carrier_label, cost and cod.  A new reference. */
+struct json_t	*carrier_booking_json(const struct carrier_booking *);
+
+/* The service to book with: written (--service, else the record's) when
+ * not NULL or empty; else, for a return, [carrier "NAME"] service_return;
+ * else service_courier, service_post or service_pickup for the delivery;
+ * else service; else NULL (the adapter's choice).  Borrowed from written
+ * or the configuration. */
+const char	*carrier_service(const struct conf *, const char *name,
+		    const char *written, enum carrier_book_kind,
+		    enum carrier_delivery);
+
+/* The amount a cash-on-delivery order collects, in minor units: for
+ * status "cod", totals.total minus payment.paid (0 when absent); 0 for
+ * any other order, or when nothing is left to collect. */
+int64_t		 carrier_cod_due(const struct json_t *order);
+
+/* Fetch the label document at b->label_url with c's service and save it
+ * as DIR/NAME.EXT (EXT from the URL, else "label"; a '/', a control
+ * character or a leading '.' of NAME as '_'), written under a
+ * temporary name and renamed: b->label_url becomes the file's path.  A
+ * label that cannot be fetched or saved is a warning, and label_url stays
+ * the URL.  Either way then(b) is called from http_run(). */
+void		 carrier_label_fetch(struct carrier *,
+		    struct carrier_booking *b, const char *dir,
+		    const char *name, void (*then)(struct carrier_booking *));
+
+/* The shipment section of n >= 1 booking results, each {"carrier",
+ * "service", "booked_at", "parcel"} (the parcel as carrier_booking_json()
+ * makes it): the first's carrier, service and booked_at, the parcels in
+ * turn, and cost, the sum of theirs when all have one in one currency
+ * (and it fits in 64 bits).
+ * A new reference. */
+struct json_t	*carrier_shipment(struct json_t *const *results, size_t n);
+
+/* Warn about the carrier's state at the end of a run (credentials
+ * refused, down, TLS, a bad URL) and return the exit status it calls for
+ * (78, 75, 69, 78), or 0.  what is how its work is done later ("its
+ * parcels are booked next run"). */
+int		 carrier_report(const struct carrier *, const char *what);
+
+/* The value of key for the shop's side of b: [warehouse "W"] key, else
+ * [sender] key, else NULL. */
+const char	*carrier_shop_conf(const struct carrier *,
+		    const struct carrier_booking *, const char *key);
+
+/* The body as compact JSON text, numbers as written (a new string). */
+char		*carrier_body(const struct json_t *);
+
+/* amount minor units of currency as an exact JSON number ("1299.50"), or
+ * as a string; a new reference.  And back: a JSON number or numeric
+ * string of an answer read with carrier_check_exact() into *minor: 0 or
+ * -1. */
+struct json_t	*carrier_amount_json(int64_t minor, const char *currency);
+char		*carrier_amount_text(int64_t minor, const char *currency);
+int		 carrier_amount_parse(const struct json_t *, const char *currency,
+		    int64_t *minor);
+
+/* A check callback: http_check_json(), but numbers keep their text (for
+ * amounts); parsed is a json_t *. */
+enum http_verdict carrier_check_exact(struct http_request *);
 
 /* HMAC-SHA256 of data with key into out (32 bytes); lower-case hex and
  * base64 of 32 bytes; a comparison in constant time of two strings. */

@@ -57,6 +57,7 @@ catalog_option(const struct catalog *c, const char *name)
 /* One row's values, however they were read. */
 struct row {
 	const char	*sku, *product, *name, *price, *currency, *active;
+	const char	*weight, *dims;	/* optional: weight_g, dims_mm */
 	const char	**options;	/* by option index, NULL when absent */
 	int		 price_is_int;	/* JSON: price given as an integer */
 };
@@ -79,6 +80,68 @@ parse_active(const char *s, int *active)
 		if (strcasecmp(s, no[i]) == 0)
 			return *active = 0, 0;
 	return -1;
+}
+
+int
+catalog_dims_parse(const char *s, int dims[3])
+{
+	char *end;
+	long v;
+	int i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		while (*s == ' ')
+			s++;
+		if (*s < '0' || *s > '9')
+			return -1;
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno != 0 || v < 1 || v > 100000)
+			return -1;
+		dims[i] = (int)v;
+		for (s = end; *s == ' '; s++)
+			;
+		if (i == 2)
+			break;
+		if (*s == 'x' || *s == 'X' || *s == '*')
+			s++;
+		else if (strncmp(s, "\xc3\x97", 2) == 0)	/* U+00D7 */
+			s += 2;
+		else
+			return -1;
+	}
+	return *s == '\0' ? 0 : -1;
+}
+
+/* The optional weight_g and dims_mm of a row into s. */
+static int
+add_size(struct catalog_sku *s, const struct row *r, const char *where,
+    char *err, size_t len)
+{
+	char *end;
+	long long w;
+
+	s->weight_g = -1;
+	if (r->weight != NULL && *r->weight != '\0') {
+		errno = 0;
+		w = strtoll(r->weight, &end, 10);
+		if (errno != 0 || *end != '\0' || w < 1 || w > 100000000 ||
+		    r->weight[0] < '0' || r->weight[0] > '9')
+			return fail(err, len, "%s: weight_g '%s' of sku '%s' is "
+			    "not a whole number of grams", where, r->weight,
+			    r->sku);
+		s->weight_g = w;
+	}
+	if (r->dims != NULL && *r->dims != '\0') {
+		if (catalog_dims_parse(r->dims, s->dims_mm) == -1)
+			return fail(err, len, "%s: dims_mm '%s' of sku '%s' is "
+			    "not a size in millimetres such as 300x200x100",
+			    where, r->dims, r->sku);
+		s->has_dims = 1;
+	}
+	return 0;
 }
 
 static int
@@ -151,7 +214,7 @@ add_row(struct catalog *c, const struct row *r, const char *where,
 	s->prices = xmalloc(sizeof(*s->prices));
 	s->prices[0] = p;
 	s->nprices = 1;
-	return 0;
+	return add_size(s, r, where, err, len);
 }
 
 static char
@@ -186,6 +249,7 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 	struct row r;
 	int col_sku = -1, col_product = -1, col_name = -1, col_price = -1;
 	int col_currency = -1, col_active = -1, *optcol = NULL;
+	int col_weight = -1, col_dims = -1;
 	size_t i, cap = 0;
 	int rc = 0, nopt = 0;
 	char where[64];
@@ -213,6 +277,10 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 			col_currency = i;
 		else if (strcasecmp(h, "active") == 0)
 			col_active = i;
+		else if (strcasecmp(h, "weight_g") == 0)
+			col_weight = i;
+		else if (strcasecmp(h, "dims_mm") == 0)
+			col_dims = i;
 		else if (strncasecmp(h, "option.", 7) == 0 && h[7] != '\0') {
 			optcol[nopt++] = i;
 			option_index(c, h + 7, 1);
@@ -233,6 +301,8 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 		r.price = FIELD(col_price);
 		r.currency = FIELD(col_currency);
 		r.active = FIELD(col_active);
+		r.weight = FIELD(col_weight);
+		r.dims = FIELD(col_dims);
 		for (i = 0; i < (size_t)nopt; i++)
 			r.options[i] = FIELD(optcol[i]);
 #undef FIELD
@@ -260,7 +330,8 @@ static int
 load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
     size_t len)
 {
-	char *line = NULL, where[300], pricebuf[32];
+	char *line = NULL, where[300], pricebuf[32], weightbuf[32];
+	char dimsbuf[64];
 	size_t cap = 0, linecap = 0, i;
 	ssize_t n;
 	unsigned long lineno = 0;
@@ -310,6 +381,28 @@ load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
 			break;
 		} else
 			r.price = json_string_value(v);
+		v = json_object_get(o, "weight_g");
+		if (json_is_integer(v)) {
+			snprintf(weightbuf, sizeof(weightbuf), "%"
+			    JSON_INTEGER_FORMAT, json_integer_value(v));
+			r.weight = weightbuf;
+		} else
+			r.weight = v != NULL && !json_is_null(v) &&
+			    !json_is_string(v) ? "?" : json_string_value(v);
+		v = json_object_get(o, "dims_mm");
+		if (json_is_array(v) && json_array_size(v) == 3 &&
+		    json_is_integer(json_array_get(v, 0)) &&
+		    json_is_integer(json_array_get(v, 1)) &&
+		    json_is_integer(json_array_get(v, 2))) {
+			snprintf(dimsbuf, sizeof(dimsbuf), "%" JSON_INTEGER_FORMAT
+			    "x%" JSON_INTEGER_FORMAT "x%" JSON_INTEGER_FORMAT,
+			    json_integer_value(json_array_get(v, 0)),
+			    json_integer_value(json_array_get(v, 1)),
+			    json_integer_value(json_array_get(v, 2)));
+			r.dims = dimsbuf;
+		} else
+			r.dims = v != NULL && !json_is_null(v) &&
+			    !json_is_string(v) ? "?" : json_string_value(v);
 		v = json_object_get(o, "active");
 		r.active = v == NULL || json_is_true(v) ? NULL :
 		    json_is_false(v) ? "false" :

@@ -21,6 +21,9 @@ struct catalog_sku {
 						 * SKU has no such option */
 	struct catalog_price	*prices;
 	size_t			 nprices;
+	int64_t			 weight_g;	/* of one unit; -1: not given */
+	int			 dims_mm[3];	/* of one unit, when has_dims */
+	int			 has_dims;
 };
 
 struct catalog {
@@ -34,7 +37,9 @@ struct catalog {
  * product, name, price and currency, option.NAME columns for variant
  * options and an optional active column (the delimiter, ',' ';' or tab, is
  * taken from the header); or JSON lines with the same keys and "options" as
- * an object.  Prices are decimal amounts as shops write them ("1299.00"),
+ * an object.  Optional weight_g (grams, a whole number) and dims_mm
+ * ("300x200x100", or a JSON array of three) columns give one unit's weight
+ * and size, for parcels (parcel.h).  Prices are decimal amounts as shops write them ("1299.00"),
  * read exactly in the currency's minor units.  A SKU may have one row per
  * currency.  Returns 0; EX_NOINPUT when the file cannot be read and
  * EX_DATAERR when a row is wrong, with the reason in err (of size len). */
@@ -54,6 +59,11 @@ const char *catalog_sku_option(const struct catalog_sku *, size_t i);
 
 /* The index of option name in optnames, or -1. */
 int	 catalog_option(const struct catalog *, const char *name);
+
+/* Read "300x200x100" (millimetres, each 1 to 100000; 'x', 'X', '*' or
+ * the multiplication sign between them) into dims: 0, or -1 when s is not
+ * such a size. */
+int	 catalog_dims_parse(const char *s, int dims[3]);
 
 void	 catalog_release(struct catalog *);
 

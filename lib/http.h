@@ -53,7 +53,9 @@ enum http_result {
 	HTTP_OK,		/* an answer: status and body */
 	HTTP_DOWN,		/* no usable answer after the retries */
 	HTTP_TLS,		/* the certificate did not verify */
-	HTTP_CONFIG		/* a bad URL or ca_file: retrying cannot help */
+	HTTP_CONFIG,		/* a bad URL or ca_file: retrying cannot help */
+	HTTP_DOUBT		/* a request sent once: no usable answer, and
+				 * the service may have carried it out */
 };
 
 /* What a check callback says of an answer. */
@@ -73,6 +75,8 @@ struct http_request {
 	void		*arg;
 	void		*arg2;
 	long		 tag;
+	int		 once;		/* not to be repeated blindly: see
+					 * http_send() */
 	/* The outcome, for check and done. */
 	enum http_result result;
 	long		 status;	/* HTTP status of the answer */
@@ -125,6 +129,9 @@ const char	*http_service_name(const struct http_service *);
 struct http_request *http_request_new(struct http_service *,
 		    const char *method, const char *url);
 
+/* Free a request that is not to be sent after all. */
+void		 http_request_free(struct http_request *);
+
 /* Add a header line "Name: value" (copied). */
 void		 http_header(struct http_request *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -139,8 +146,20 @@ void		 http_basic_auth(struct http_request *, const char *user,
 
 /* Queue the request.  Its done callback is called once, from
  * http_run(), with result set; the request is freed when done returns.
- * done may queue new requests. */
+ * done may queue new requests.
+ *
+ * A request with once set (a booking, a payment: a call that changes
+ * something and is not idempotent) is tried again only when it cannot
+ * have been carried out: it could not connect, nothing of it was sent, or
+ * the answer was 429 or 408.  After a 5xx, an answer check() retries, a
+ * timeout or a connection lost once something was sent, it ends at once
+ * with HTTP_DOUBT (status and body as they came, when an answer came):
+ * whether the service did it is for the caller to find out. */
 void		 http_send(struct http_request *);
+
+/* http_send() the request, to start no sooner than delay_ms from now (a
+ * service read again until it has an answer ready). */
+void		 http_send_later(struct http_request *, int64_t delay_ms);
 
 /* Perform what is queued, and what done callbacks queue, until nothing
  * is left. */

@@ -56,6 +56,11 @@ extern const size_t			store_stock_nmigrations;
 extern const struct store_migration	store_tracking_migrations[];
 extern const size_t			store_tracking_nmigrations;
 
+/* The outbox component: calls to services recorded before they are made
+ * (lib/store/outbox.c, outbox.h), used by ship-book. */
+extern const struct store_migration	store_outbox_migrations[];
+extern const size_t			store_outbox_nmigrations;
+
 struct store;
 struct store_stmt;
 

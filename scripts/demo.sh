@@ -58,3 +58,18 @@ jq -r '"  \(.id): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))
 echo "for a person to look at:"
 jq -r 'select(.type != "summary") | "  \(.type): \(.provider // "") \(.transaction_id // .order_id // "")"' \
     "$out/payments-report.jsonl"
+
+echo
+echo "== ship-book --dry-run: the requests that would book them at CDEK (no network, no account)"
+ORDERKIT_CARRIER_CDEK_CLIENT_ID=demo ORDERKIT_CARRIER_CDEK_CLIENT_SECRET=not-shown \
+    ship-book --dry-run --config "$data/orderkit.conf" --stats \
+    --rejects "$out/not-booked.jsonl" "$out/paid.jsonl" >"$out/requests.jsonl"
+jq -r '"  \(.method) \(.url)"' "$out/requests.jsonl"
+echo "the token request, its secret masked:"
+jq -r 'select(.url | endswith("/oauth/token")) | "  \(.body)"' "$out/requests.jsonl"
+echo "the order as CDEK would get it:"
+jq -c 'select(.url | endswith("/orders")) | .body | {number, tariff_code, shipment_point, to_location, recipient, packages: [.packages[] | {weight, length, width, height}]}' \
+    "$out/requests.jsonl" | sed 's/^/  /'
+echo "not booked, and why:"
+jq -r '"  \(.id): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))' \
+    "$out/not-booked.jsonl"

@@ -1,7 +1,9 @@
 /* easypost.c: EasyPost trackers (POST /trackers, HTTP Basic with the API
- * key) and tracker webhooks signed with X-Hmac-Signature. */
+ * key), tracker webhooks signed with X-Hmac-Signature; booking: a shipment
+ * created with our reference, its rate bought, refunded to cancel. */
 #include <ctype.h>
 #include <stdint.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,8 @@
 #include "carrier.h"
 #include "conf.h"
 #include "http.h"
+#include "jsonl.h"
+#include "parcel.h"
 #include "xalloc.h"
 
 /* A tracker's status, and each tracking detail's. */
@@ -235,10 +239,372 @@ webhook(struct carrier *c, const char *body, size_t len,
 	return CARRIER_PUSH_OK;
 }
 
+/* --- booking ------------------------------------------------------------- */
+
+enum {
+	STEP_CREATE = 1,	/* POST /shipments */
+	STEP_BUY,		/* POST /shipments/{id}/buy */
+	STEP_GET,		/* GET /shipments/{id or reference} */
+	STEP_REFUND		/* POST /shipments/{id}/refund */
+};
+
+static void book_done(struct http_request *);
+
+/* A whole number of tenths as an exact JSON number: 10.5. */
+static json_t *
+tenths(int64_t t)
+{
+	char buf[32];
+	json_t *v;
+
+	snprintf(buf, sizeof(buf), "%lld.%lld", (long long)(t / 10),
+	    (long long)(t % 10));
+	if ((v = jsonl_parse(buf, strlen(buf), JSON_DECODE_ANY, NULL)) == NULL)
+		xnomem();
+	return v;
+}
+
+static void
+put(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(o, key, v) == -1)
+		xnomem();
+}
+
+static void
+put_str(json_t *o, const char *key, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		put(o, key, json_string(v));
+}
+
+static json_t *
+address(const struct carrier_party *p)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		xnomem();
+	put_str(o, "name", p->contact != NULL ? p->contact : p->name);
+	put_str(o, "company", p->company);
+	put_str(o, "street1", p->line1);
+	put_str(o, "street2", p->line2);
+	put_str(o, "city", p->city);
+	put_str(o, "state", p->region);
+	put_str(o, "zip", p->postal_code);
+	put_str(o, "country", p->country);
+	put_str(o, "phone", p->phone);
+	put_str(o, "email", p->email);
+	return o;
+}
+
+/* EasyPost's parcel: ounces and inches, in tenths, rounded up. */
+static json_t *
+parcel(const struct parcel *p)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		xnomem();
+	/* 1 oz = 28.349523125 g */
+	put(o, "weight", tenths((p->weight_g * INT64_C(10000000000) +
+	    INT64_C(28349523124)) / INT64_C(28349523125)));
+	if (p->has_dims) {	/* 1 in = 25.4 mm */
+		put(o, "length", tenths((p->dims_mm[0] * 100 + 253) / 254));
+		put(o, "width", tenths((p->dims_mm[1] * 100 + 253) / 254));
+		put(o, "height", tenths((p->dims_mm[2] * 100 + 253) / 254));
+	}
+	return o;
+}
+
+static json_t *
+shipment_body(struct carrier *c, const struct carrier_booking *b)
+{
+	const char *fmt = conf_get(c->conf, "carrier", "easypost",
+	    "label_format");
+	json_t *sh = json_object(), *opt = json_object();
+	char *cod;
+
+	if (sh == NULL || opt == NULL)
+		xnomem();
+	put_str(sh, "reference", b->key);
+	/* A return keeps the outbound addresses: EasyPost swaps them. */
+	put(sh, "to_address", address(b->kind == CARRIER_KIND_RETURN ?
+	    &b->sender : &b->recipient));
+	put(sh, "from_address", address(b->kind == CARRIER_KIND_RETURN ?
+	    &b->recipient : &b->sender));
+	put(sh, "parcel", parcel(b->parcel));
+	if (fmt != NULL && *fmt != '\0')
+		put_str(opt, "label_format", fmt);
+	if (b->cod > 0) {
+		cod = carrier_amount_text(b->cod, b->currency);
+		put_str(opt, "cod_amount", cod);
+		free(cod);
+	}
+	if (b->delivery == CARRIER_PICKUP && b->kind == CARRIER_KIND_BOOK)
+		put(opt, "hold_for_pickup", json_true());
+	put(sh, "options", opt);
+	if (b->kind == CARRIER_KIND_RETURN)
+		put(sh, "is_return", json_true());
+	return json_pack("{s:o}", "shipment", sh);
+}
+
+static void
+call(struct carrier *c, struct carrier_booking *b, int step, const char *id,
+    json_t *body)
+{
+	const char *key = conf_need(c->conf, "carrier", "easypost", "key");
+	struct http_request *r;
+	char *url, *esc, *text;
+
+	esc = id != NULL ? http_escape(id) : NULL;
+	switch (step) {
+	case STEP_CREATE:
+		url = carrier_url(c, "/shipments");
+		break;
+	case STEP_BUY:
+		url = carrier_url(c, "/shipments/%s/buy", esc);
+		break;
+	case STEP_GET:
+		url = carrier_url(c, "/shipments/%s", esc);
+		break;
+	default:
+		url = carrier_url(c, "/shipments/%s/refund", esc);
+		break;
+	}
+	r = http_request_new(c->svc, step == STEP_GET ? "GET" : "POST", url);
+	if (body != NULL) {
+		text = carrier_body(body);
+		http_body(r, "application/json", text, strlen(text));
+		free(text);
+		json_decref(body);
+	}
+	http_basic_auth(r, key, "");
+	r->once = step != STEP_GET;
+	r->check = carrier_check_exact;
+	r->done = book_done;
+	r->arg = c;
+	r->arg2 = b;
+	r->tag = step;
+	carrier_send(c, r);
+	free(url);
+	free(esc);
+}
+
+/* Whether s is in the comma-separated list (case aside); an empty list
+ * holds everything. */
+static int
+listed(const char *list, const char *s)
+{
+	const char *p, *end;
+	size_t n;
+
+	if (list == NULL || *list == '\0')
+		return 1;
+	if (s == NULL)
+		return 0;
+	for (p = list; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		while (*p == ' ')
+			p++;
+		end = p + strcspn(p, ",");
+		for (n = end - p; n > 0 && p[n - 1] == ' '; n--)
+			;
+		if (n == strlen(s) && strncasecmp(p, s, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The rate to buy: the service's, else the cheapest, of the configured
+ * carriers. */
+static const json_t *
+pick_rate(struct carrier *c, const struct carrier_booking *b,
+    const json_t *shipment)
+{
+	const char *carriers = conf_get(c->conf, "carrier", "easypost",
+	    "carriers");
+	const json_t *rate, *best = NULL;
+	int64_t amount, least = INT64_MAX;
+	size_t i;
+
+	json_array_foreach(json_object_get(shipment, "rates"), i, rate) {
+		if (!listed(carriers, carrier_json_str(rate, "carrier")))
+			continue;
+		if (b->service != NULL && (carrier_json_str(rate, "service") ==
+		    NULL || strcasecmp(carrier_json_str(rate, "service"),
+		    b->service) != 0))
+			continue;
+		if (carrier_amount_parse(json_object_get(rate, "rate"),
+		    carrier_json_str(rate, "currency"), &amount) == -1)
+			continue;
+		if (amount < least) {
+			least = amount;
+			best = rate;
+		}
+	}
+	return best;
+}
+
+/* A bought shipment: its tracking code, label, price. */
+static void
+bought(struct carrier_booking *b, const json_t *sh)
+{
+	const json_t *rate = json_object_get(sh, "selected_rate");
+	const char *cur = carrier_json_str(rate, "currency");
+
+	carrier_set(&b->carrier_ref, carrier_json_str(sh, "id"));
+	carrier_set(&b->tracking_number, carrier_json_str(sh,
+	    "tracking_code"));
+	carrier_set(&b->service_used, carrier_json_str(rate, "service"));
+	carrier_set(&b->label_url, carrier_json_str(sh,
+	    "postage_label.label_url"));
+	carrier_book_extra(b, "carrier", carrier_json_str(rate, "carrier"));
+	carrier_book_extra(b, "tracker_id", carrier_json_str(sh, "tracker.id"));
+	if (cur != NULL && strlen(cur) == 3 && carrier_amount_parse(
+	    json_object_get(rate, "rate"), cur, &b->cost) == 0) {
+		b->has_cost = 1;
+		memcpy(b->cost_currency, cur, 4);
+	}
+	carrier_book_end(b, CARRIER_BOOK_DONE);
+}
+
+/* A shipment, made or found: bought already, or buy its rate. */
+static void
+shipment(struct carrier *c, struct carrier_booking *b, const json_t *sh)
+{
+	const json_t *rate;
+	const char *id = carrier_json_str(sh, "id"), *refund;
+
+	if (b->kind == CARRIER_KIND_CANCEL) {
+		refund = carrier_json_str(sh, "refund_status");
+		carrier_book_end(b, refund != NULL && strcmp(refund,
+		    "rejected") != 0 && strcmp(refund, "not_applicable") != 0 ?
+		    CARRIER_BOOK_CANCEL_REQUESTED : CARRIER_BOOK_DONE);
+		return;
+	}
+	if (carrier_json_str(sh, "tracking_code") != NULL &&
+	    json_is_object(json_object_get(sh, "selected_rate"))) {
+		bought(b, sh);
+		return;
+	}
+	if (id == NULL) {
+		carrier_book_refuse(b, "carrier_error", NULL, "EasyPost "
+		    "answered without a shipment id");
+		return;
+	}
+	carrier_book_note(b, id);
+	if ((rate = pick_rate(c, b, sh)) == NULL) {
+		b->sent = 0;	/* an unbought shipment costs nothing */
+		carrier_book_refuse(b, "bad_service", NULL, "EasyPost has no "
+		    "rate%s%s of the carriers configured for this parcel",
+		    b->service != NULL ? " for service " : "",
+		    b->service != NULL ? b->service : "");
+		return;
+	}
+	call(c, b, STEP_BUY, id, json_pack("{s:{s:s}}", "rate", "id",
+	    carrier_json_str(rate, "id")));
+}
+
+static void
+book_done(struct http_request *r)
+{
+	struct carrier *c = r->arg;
+	struct carrier_booking *b = r->arg2;
+	const char *code = carrier_json_str(r->parsed, "error.code");
+	const char *msg = carrier_json_str(r->parsed, "error.message");
+	int step = (int)r->tag;
+
+	if (r->result == HTTP_DOUBT) {
+		b->sent = 1;
+		carrier_book_end(b, CARRIER_BOOK_DOUBT);
+		return;
+	}
+	if (r->result != HTTP_OK) {
+		carrier_book_end(b, b->sent ? CARRIER_BOOK_DOUBT :
+		    CARRIER_BOOK_PENDING);
+		return;
+	}
+	if (r->status == 401 || r->status == 403) {
+		carrier_refused(c, "EasyPost refused %s key: HTTP %ld%s%s",
+		    c->keyname, r->status, msg ? ": " : "", msg ? msg : "");
+		carrier_book_end(b, b->sent ? CARRIER_BOOK_DOUBT :
+		    CARRIER_BOOK_PENDING);
+		return;
+	}
+	if (step == STEP_GET && r->status == 404) {
+		carrier_book_end(b, CARRIER_BOOK_NOT_FOUND);
+		return;
+	}
+	if (step == STEP_BUY && code != NULL &&
+	    strcmp(code, "SHIPMENT.POSTAGE.EXISTS") == 0) {
+		/* Bought before: by an earlier try of ours. */
+		call(c, b, STEP_GET, carrier_json_str(r->parsed, "id") ?
+		    carrier_json_str(r->parsed, "id") : b->progress, NULL);
+		return;
+	}
+	if (r->status >= 400) {
+		if (step == STEP_CREATE)
+			b->sent = 0;
+		carrier_book_refuse(b, step == STEP_REFUND ?
+		    "too_late_to_cancel" : "carrier_error", code,
+		    "EasyPost: %s%s%s%s", msg != NULL ? msg : "HTTP error",
+		    code != NULL ? " (" : "", code != NULL ? code : "",
+		    code != NULL ? ")" : "");
+		return;
+	}
+	if (step == STEP_REFUND) {
+		const char *refund = carrier_json_str(r->parsed,
+		    "refund_status");
+
+		if (refund != NULL && (strcmp(refund, "rejected") == 0 ||
+		    strcmp(refund, "not_applicable") == 0))
+			carrier_book_refuse(b, "too_late_to_cancel", NULL,
+			    "EasyPost: refund %s", refund);
+		else
+			carrier_book_end(b, CARRIER_BOOK_CANCEL_REQUESTED);
+		return;
+	}
+	if (step == STEP_CREATE)
+		b->sent = 1;
+	shipment(c, b, r->parsed);
+}
+
+static void
+book(struct carrier *c, struct carrier_booking *b)
+{
+	call(c, b, STEP_CREATE, NULL, shipment_body(c, b));
+}
+
+static void
+lookup(struct carrier *c, struct carrier_booking *b)
+{
+	/* The shipment's id when known, else our reference, which EasyPost
+	 * takes in its place. */
+	call(c, b, STEP_GET, b->ref != NULL ? b->ref : b->progress != NULL ?
+	    b->progress : b->key, NULL);
+}
+
+static void
+cancel(struct carrier *c, struct carrier_booking *b)
+{
+	call(c, b, STEP_REFUND, b->ref, NULL);
+}
+
+static void
+ready(struct carrier *c, const struct carrier_booking *b)
+{
+	conf_need(c->conf, "carrier", "easypost", "key");
+	(void)b;
+}
+
 const struct carrier_ops carrier_easypost = {
 	.name = "easypost",
 	.url = "https://api.easypost.com/v2",
 	.batch = 1,
 	.track = track,
 	.webhook = webhook,
+	.book = book,
+	.cancel = cancel,
+	.lookup = lookup,
+	.ready = ready,
 };

@@ -1,16 +1,21 @@
 /* novaposhta.c: Nova Poshta's TrackingDocument.getStatusDocuments, up to
- * 100 numbers a call, with the recipient's phone when known. */
+ * 100 numbers a call, with the recipient's phone when known; waybills
+ * with InternetDocument.save (the NewAddress form) and .delete, returns
+ * with AdditionalService.save (orderCargoReturn). */
 #include <ctype.h>
+#include <err.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include <jansson.h>
 
 #include "carrier.h"
 #include "conf.h"
 #include "http.h"
+#include "parcel.h"
 #include "rfc3339.h"
 #include "xalloc.h"
 
@@ -257,9 +262,366 @@ track(struct carrier *c, struct carrier_parcel **ps, size_t n)
 	free(url);
 }
 
+/* --- booking ------------------------------------------------------------- */
+
+enum {
+	STEP_SAVE = 1,		/* InternetDocument.save */
+	STEP_DELETE,		/* InternetDocument.delete */
+	STEP_RETURN		/* AdditionalService.save, orderCargoReturn */
+};
+
+/* The shop's reference key, or exit 78 naming where it belongs. */
+static const char *
+need_ref(struct carrier *c, const struct carrier_booking *b, const char *key)
+{
+	const char *v = carrier_shop_conf(c, b, key);
+	char kn[160];
+
+	if (v != NULL)
+		return v;
+	if (b->warehouse != NULL)
+		errx(EX_CONFIG, "missing %s (or [sender] %s) for Nova Poshta",
+		    conf_keyname("warehouse", b->warehouse, key, kn,
+		    sizeof(kn)), key);
+	errx(EX_CONFIG, "missing [sender] %s for Nova Poshta", key);
+}
+
+static void
+put(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(o, key, v) == -1)
+		xnomem();
+}
+
+static void
+put_str(json_t *o, const char *key, const char *v)
+{
+	put(o, key, json_string(v != NULL ? v : ""));
+}
+
+/* Today in Kyiv, as Nova Poshta's DateTime: "20.11.2026". */
+static void
+kyiv_date(int64_t now, char out[16])
+{
+	char buf[40];
+	int y, mo, d, h, mi, off = 120;
+
+	rfc3339_format(now, off, buf, sizeof(buf));
+	if (sscanf(buf, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5 &&
+	    kyiv_offset(y, mo, d, h, mi) != off)
+		rfc3339_format(now, off = 180, buf, sizeof(buf));
+	snprintf(out, 16, "%.2s.%.2s.%.4s", buf + 8, buf + 5, buf);
+}
+
+/* Grams as kilograms, Nova Poshta's: "0.4", "12.345". */
+static char *
+kilograms(int64_t g)
+{
+	char buf[40];
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(g / 1000),
+	    (long long)(g % 1000));
+	for (n = strlen(buf); buf[n - 1] == '0'; n--)
+		buf[n - 1] = '\0';
+	if (buf[n - 1] == '.')
+		strcat(buf, "0");
+	return xstrdup(buf);
+}
+
+/* A branch given by its Ref rather than its number. */
+static int
+is_ref(const char *s)
+{
+	return s != NULL && strlen(s) == 36 && s[8] == '-' && s[13] == '-';
+}
+
+/* Whether the service delivers to the door (WarehouseDoors, DoorsDoors),
+ * not to a branch. */
+static int
+to_door(const char *service)
+{
+	size_t n = strlen(service);
+
+	return n > 5 && strcmp(service + n - 5, "Doors") == 0;
+}
+
+/* The recipient in the NewAddress form: city by name, then the branch or
+ * the door ("street, house" in line1, the flat in line2). */
+static void
+recipient(const struct carrier_booking *b, const char *service, json_t *mp)
+{
+	const struct carrier_party *p = &b->recipient;
+	const char *line1 = p->line1 != NULL ? p->line1 : "", *comma;
+	char *phone, *street;
+
+	put_str(mp, "NewAddress", "1");
+	put_str(mp, "RecipientCityName", p->city);
+	put_str(mp, "RecipientArea", p->region);
+	put_str(mp, "RecipientAreaRegions", "");
+	if (to_door(service)) {
+		comma = strrchr(line1, ',');
+		street = comma != NULL ? xstrndup(line1, comma - line1) :
+		    xstrdup(line1);
+		put_str(mp, "RecipientAddressName", street);
+		put_str(mp, "RecipientHouse", comma != NULL ? comma + 1 +
+		    strspn(comma + 1, " ") : "");
+		put_str(mp, "RecipientFlat", p->line2);
+		free(street);
+	} else if (is_ref(p->pickup_point))
+		put_str(mp, "RecipientAddress", p->pickup_point);
+	else
+		put_str(mp, "RecipientAddressName", p->pickup_point);
+	put_str(mp, "RecipientName", p->name);
+	put_str(mp, "RecipientType", "PrivatePerson");
+	phone = phone_digits(p->phone != NULL ? p->phone : "");
+	put_str(mp, "RecipientsPhone", phone);
+	free(phone);
+}
+
+/* What the parcel holds, for Description: its items' names. */
+static char *
+description(const struct parcel *p)
+{
+	char buf[100];
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->nitems && at < sizeof(buf) - 1; i++)
+		at += snprintf(buf + at, sizeof(buf) - at, "%s%s", i ? ", " :
+		    "", p->items[i].name != NULL ? p->items[i].name :
+		    p->items[i].sku);
+	return xstrdup(buf);
+}
+
+static const char *
+default_service(const struct carrier_booking *b)
+{
+	return b->delivery == CARRIER_COURIER ? "WarehouseDoors" :
+	    "WarehouseWarehouse";
+}
+
+static json_t *
+save_props(struct carrier *c, const struct carrier_booking *b)
+{
+	const struct parcel *p = b->parcel;
+	const char *service = b->service != NULL ? b->service :
+	    default_service(b), *v;
+	json_t *mp = json_object(), *seat;
+	char date[16], *text;
+
+	if (mp == NULL)
+		xnomem();
+	v = conf_get(c->conf, "carrier", "novaposhta", "payer_type");
+	put_str(mp, "PayerType", v != NULL && *v != '\0' ? v : "Recipient");
+	v = conf_get(c->conf, "carrier", "novaposhta", "payment_method");
+	put_str(mp, "PaymentMethod", v != NULL && *v != '\0' ? v : "Cash");
+	kyiv_date(c->now, date);
+	put_str(mp, "DateTime", date);
+	put_str(mp, "CargoType", "Parcel");
+	text = kilograms(p->weight_g);
+	put_str(mp, "Weight", text);
+	if (p->has_dims) {	/* one seat, in centimetres */
+		seat = json_pack("{s:s,s:i,s:i,s:i}", "weight", text,
+		    "volumetricLength", (p->dims_mm[0] + 9) / 10,
+		    "volumetricWidth", (p->dims_mm[1] + 9) / 10,
+		    "volumetricHeight", (p->dims_mm[2] + 9) / 10);
+		put(mp, "OptionsSeat", json_pack("[o]", seat));
+	}
+	free(text);
+	put_str(mp, "ServiceType", service);
+	put_str(mp, "SeatsAmount", "1");
+	text = description(p);
+	put_str(mp, "Description", text);
+	free(text);
+	text = carrier_amount_text(p->value, b->currency);
+	put_str(mp, "Cost", text);
+	free(text);
+	put_str(mp, "CitySender", need_ref(c, b, "novaposhta_city_ref"));
+	put_str(mp, "Sender", need_ref(c, b, "novaposhta_sender_ref"));
+	put_str(mp, "SenderAddress", need_ref(c, b, "novaposhta_address_ref"));
+	put_str(mp, "ContactSender", need_ref(c, b, "novaposhta_contact_ref"));
+	text = phone_digits(b->sender.phone != NULL ? b->sender.phone : "");
+	put_str(mp, "SendersPhone", text);
+	free(text);
+	recipient(b, service, mp);
+	put_str(mp, "InfoRegClientBarcodes", b->number);
+	if (b->cod > 0) {
+		text = carrier_amount_text(b->cod, b->currency);
+		put(mp, "BackwardDeliveryData", json_pack("[{s:s,s:s,s:s}]",
+		    "PayerType", "Recipient", "CargoType", "Money",
+		    "RedeliveryString", text));
+		free(text);
+	}
+	return mp;
+}
+
+static void np_done(struct http_request *);
+
+static void
+np_call(struct carrier *c, struct carrier_booking *b, int step,
+    const char *model, const char *method, json_t *props)
+{
+	const char *key = conf_need(c->conf, "carrier", "novaposhta", "key");
+	struct http_request *r;
+	char *body, *url;
+	json_t *req;
+
+	req = json_pack("{s:s,s:s,s:s,s:o}", "apiKey", key, "modelName",
+	    model, "calledMethod", method, "methodProperties", props);
+	if (req == NULL)
+		xnomem();
+	body = carrier_body(req);
+	json_decref(req);
+	url = carrier_url(c, "/");
+	r = http_request_new(c->svc, "POST", url);
+	http_body(r, "application/json", body, strlen(body));
+	r->once = 1;
+	r->check = carrier_check_exact;
+	r->done = np_done;
+	r->arg = c;
+	r->arg2 = b;
+	r->tag = step;
+	carrier_send(c, r);
+	explicit_bzero(body, strlen(body));
+	free(body);
+	free(url);
+}
+
+static void
+np_done(struct http_request *r)
+{
+	struct carrier *c = r->arg;
+	struct carrier_booking *b = r->arg2;
+	const json_t *d = json_array_get(json_object_get(r->parsed, "data"), 0);
+	const char *code = json_string_value(json_array_get(json_object_get(
+	    r->parsed, "errorCodes"), 0));
+	char msg[400];
+
+	if (r->result == HTTP_DOUBT) {
+		b->sent = 1;
+		carrier_book_end(b, CARRIER_BOOK_DOUBT);
+		return;
+	}
+	if (r->result != HTTP_OK) {
+		carrier_book_end(b, CARRIER_BOOK_PENDING);
+		return;
+	}
+	if (!json_is_true(json_object_get(r->parsed, "success")) ||
+	    r->status != 200 || !json_is_object(d)) {
+		errors(r->parsed, msg, sizeof(msg));
+		if (strstr(msg, "API key") != NULL ||
+		    strstr(msg, "api key") != NULL) {
+			carrier_refused(c, "Nova Poshta refused %s key: %s",
+			    c->keyname, msg);
+			carrier_book_end(b, CARRIER_BOOK_PENDING);
+			return;
+		}
+		carrier_book_refuse(b, r->tag == STEP_DELETE ?
+		    "too_late_to_cancel" : "carrier_error", code,
+		    "Nova Poshta: %s%s%s%s", msg[0] ? msg : "the call failed",
+		    code != NULL ? " (" : "", code != NULL ? code : "",
+		    code != NULL ? ")" : "");
+		return;
+	}
+	b->sent = 1;
+	switch (r->tag) {
+	case STEP_SAVE:
+		carrier_set(&b->tracking_number, carrier_json_str(d,
+		    "IntDocNumber"));
+		carrier_set(&b->carrier_ref, carrier_json_str(d, "Ref"));
+		carrier_set(&b->service_used, b->service != NULL ? b->service :
+		    default_service(b));
+		if (carrier_amount_parse(json_object_get(d, "CostOnSite"),
+		    "UAH", &b->cost) == 0) {
+			b->has_cost = 1;
+			memcpy(b->cost_currency, "UAH", 4);
+		}
+		carrier_book_end(b, CARRIER_BOOK_DONE);
+		return;
+	case STEP_RETURN:
+		carrier_set(&b->tracking_number, b->original);
+		carrier_set(&b->carrier_ref, carrier_json_str(d, "Ref"));
+		carrier_book_extra(b, "return_number", carrier_json_str(d,
+		    "Number"));
+		carrier_book_end(b, CARRIER_BOOK_DONE);
+		return;
+	default:
+		carrier_book_end(b, CARRIER_BOOK_CANCELLED);
+		return;
+	}
+}
+
+static void
+book(struct carrier *c, struct carrier_booking *b)
+{
+	const char *addr, *service = b->service != NULL ? b->service :
+	    default_service(b);
+	char msg[200];
+
+	if (b->kind != CARRIER_KIND_RETURN && !to_door(service) &&
+	    b->recipient.pickup_point == NULL) {
+		/* Not carrier_book_refuse(): no carrier code to map. */
+		snprintf(msg, sizeof(msg), "Nova Poshta delivers %s to a "
+		    "branch, and shipping.pickup_point names none", service);
+		carrier_set(&b->error_code, "no_pickup_point");
+		carrier_set(&b->error, msg);
+		carrier_book_end(b, CARRIER_BOOK_REFUSED);
+		return;
+	}
+	if (b->kind != CARRIER_KIND_RETURN) {
+		np_call(c, b, STEP_SAVE, "InternetDocument", "save",
+		    save_props(c, b));
+		return;
+	}
+	/* The parcel sent out comes back under its own number. */
+	if (b->original == NULL) {
+		carrier_book_refuse(b, "not_booked", NULL, "a Nova Poshta "
+		    "return needs the tracking number of the parcel sent out "
+		    "(shipment.parcels[0].tracking_number)");
+		return;
+	}
+	addr = carrier_shop_conf(c, b, "novaposhta_return_address_ref");
+	np_call(c, b, STEP_RETURN, "AdditionalService", "save",
+	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "IntDocNumber", b->original,
+	    "PaymentMethod", "Cash", "Reason", conf_need(c->conf, "carrier",
+	    "novaposhta", "return_reason"), "SubtypeReason", conf_need(c->conf,
+	    "carrier", "novaposhta", "return_subtype_reason"),
+	    "ReturnAddressRef", addr != NULL ? addr : need_ref(c, b,
+	    "novaposhta_address_ref"), "OrderType", "orderCargoReturn"));
+}
+
+static void
+cancel(struct carrier *c, struct carrier_booking *b)
+{
+	np_call(c, b, STEP_DELETE, "InternetDocument", "delete",
+	    json_pack("{s:s}", "DocumentRefs", b->ref));
+}
+
+static void
+ready(struct carrier *c, const struct carrier_booking *b)
+{
+	conf_need(c->conf, "carrier", "novaposhta", "key");
+	if (b->kind == CARRIER_KIND_CANCEL)
+		return;
+	need_ref(c, b, "novaposhta_address_ref");
+	if (b->kind == CARRIER_KIND_RETURN) {
+		conf_need(c->conf, "carrier", "novaposhta", "return_reason");
+		conf_need(c->conf, "carrier", "novaposhta",
+		    "return_subtype_reason");
+		return;
+	}
+	need_ref(c, b, "novaposhta_city_ref");
+	need_ref(c, b, "novaposhta_sender_ref");
+	need_ref(c, b, "novaposhta_contact_ref");
+}
+
 const struct carrier_ops carrier_novaposhta = {
 	.name = "novaposhta",
 	.url = "https://api.novaposhta.ua/v2.0/json/",
 	.batch = 100,
 	.track = track,
+	.book = book,
+	.cancel = cancel,
+	.ready = ready,
 };

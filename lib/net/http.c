@@ -160,6 +160,12 @@ request_free(struct http_request *r)
 	free(r);
 }
 
+void
+http_request_free(struct http_request *r)
+{
+	request_free(r);
+}
+
 static void
 free_list(struct http_request *r)
 {
@@ -311,6 +317,17 @@ http_send(struct http_request *r)
 
 	r->result = HTTP_PENDING;
 	append(&s->head, &s->tail, r);
+}
+
+void
+http_send_later(struct http_request *r, int64_t delay_ms)
+{
+	struct http_service *s = r->service;
+
+	r->result = HTTP_PENDING;
+	r->not_before = now_us() + (delay_ms > 0 ? delay_ms : 0) * 1000;
+	r->next = s->delayed;
+	s->delayed = r;
 }
 
 static size_t
@@ -484,7 +501,7 @@ finish(struct http *h, CURL *e, CURLcode rc)
 	struct http_service *s;
 	enum http_verdict v;
 	curl_off_t retry_after = 0;
-	long connects = 0;
+	long connects = 0, sent = 0;
 	char why[320];
 	char *url;
 
@@ -494,6 +511,7 @@ finish(struct http *h, CURL *e, CURLcode rc)
 	h->stats.connections += connects;
 	r->status = 0;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
 	curl_multi_remove_handle(h->multi, e);
@@ -518,6 +536,10 @@ finish(struct http *h, CURL *e, CURLcode rc)
 			    r->status == 408 ? HTTP_RETRY : HTTP_ACCEPT;
 		if (v == HTTP_ACCEPT) {
 			complete(r, HTTP_OK);
+			return;
+		}
+		if (r->once && r->status != 429 && r->status != 408) {
+			complete(r, HTTP_DOUBT);
 			return;
 		}
 		if (r->status >= 200 && r->status < 300)
@@ -554,6 +576,14 @@ finish(struct http *h, CURL *e, CURLcode rc)
 	}
 	snprintf(why, sizeof(why), "%s",
 	    r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc));
+	/* Sent, perhaps carried out, no answer: not to be sent again. */
+	if (r->once && sent > 0 && rc != CURLE_COULDNT_CONNECT &&
+	    rc != CURLE_COULDNT_RESOLVE_HOST &&
+	    rc != CURLE_COULDNT_RESOLVE_PROXY) {
+		snprintf(r->errbuf, sizeof(r->errbuf), "%.200s", why);
+		complete(r, HTTP_DOUBT);
+		return;
+	}
 	again(h, r, why, 0);
 }
 

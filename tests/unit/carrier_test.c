@@ -194,6 +194,77 @@ test_helpers(void)
 	expect_int("differ in length", carrier_equal("abc", "abcd"), 0);
 }
 
+static void
+test_shipment(void)
+{
+	static const char *const parcels[] = {
+		"{\"amount\":25400,\"currency\":\"RUB\"}",
+		"{\"amount\":300,\"currency\":\"RUB\"}",
+		"{\"amount\":300,\"currency\":\"USD\"}",
+		"{\"amount\":9223372036854775000,\"currency\":\"RUB\"}",
+	};
+	json_t *r[4], *s;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		r[i] = json_pack("{s:s,s:s,s:s,s:{s:i,s:o}}", "carrier",
+		    "cdek", "service", "137", "booked_at", "2026-11-20T12:00:00Z",
+		    "parcel", "n", (int)i + 1, "cost", json_loads(parcels[i], 0,
+		    NULL));
+	s = carrier_shipment(r, 2);
+	text = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	expect_str("two parcels: their costs summed", text,
+	    "{\"carrier\":\"cdek\",\"service\":\"137\","
+	    "\"booked_at\":\"2026-11-20T12:00:00Z\",\"cost\":{\"amount\":"
+	    "25700,\"currency\":\"RUB\"},\"parcels\":[{\"n\":1,\"cost\":"
+	    "{\"amount\":25400,\"currency\":\"RUB\"}},{\"n\":2,\"cost\":"
+	    "{\"amount\":300,\"currency\":\"RUB\"}}]}");
+	free(text);
+	json_decref(s);
+	s = carrier_shipment(r + 1, 2);
+	expect_true("two currencies: no cost", json_object_get(s, "cost") ==
+	    NULL);
+	json_decref(s);
+	json_decref(r[2]);
+	r[2] = r[0];
+	s = carrier_shipment(r + 2, 2);
+	expect_true("beyond 64 bits: no cost", json_object_get(s, "cost") ==
+	    NULL);
+	expect_int("the parcels all the same",
+	    (int)json_array_size(json_object_get(s, "parcels")), 2);
+	json_decref(s);
+	json_decref(r[0]);
+	json_decref(r[1]);
+	json_decref(r[3]);
+}
+
+static void
+test_cod(void)
+{
+	static const struct {
+		const char *order;
+		int64_t due;
+	} cases[] = {
+		{ "{\"status\":\"cod\",\"totals\":{\"total\":289800}}",
+		    289800 },
+		{ "{\"status\":\"cod\",\"totals\":{\"total\":289800},"
+		    "\"payment\":{\"paid\":100000}}", 189800 },
+		{ "{\"status\":\"cod\",\"totals\":{\"total\":1000},"
+		    "\"payment\":{\"paid\":1000}}", 0 },
+		{ "{\"status\":\"paid\",\"totals\":{\"total\":1000}}", 0 },
+		{ "{\"status\":\"cod\",\"totals\":{\"total\":\"10\"}}", 0 },
+	};
+	json_t *o;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o = json_loads(cases[i].order, 0, NULL);
+		expect_int(cases[i].order, carrier_cod_due(o), cases[i].due);
+		json_decref(o);
+	}
+}
+
 int
 main(void)
 {
@@ -202,5 +273,7 @@ main(void)
 	test_kyiv();
 	test_settle();
 	test_helpers();
+	test_shipment();
+	test_cod();
 	return unit_summary("carrier");
 }

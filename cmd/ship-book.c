@@ -1,0 +1,1069 @@
+/* ship-book: register each parcel with its carrier, once. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "carrier.h"
+#include "catalog.h"
+#include "cli.h"
+#include "conf.h"
+#include "fileio.h"
+#include "http.h"
+#include "jsonl.h"
+#include "outbox.h"
+#include "parcel.h"
+#include "reject.h"
+#include "rfc3339.h"
+#include "store.h"
+#include "xalloc.h"
+
+static const char usage_text[] =
+    "usage: ship-book [--db PATH|URL] [--config FILE] [--carrier NAME]\n"
+    "                 [--service NAME] [--catalog FILE] [--labels DIR]\n"
+    "                 [--return | --cancel] [--dry-run] [--now TIME]\n"
+    "                 [--rejects FILE] [--stats] [--strict] [FILE ...]\n";
+
+enum { OPT_CANCEL = 0x200, OPT_CARRIER, OPT_CATALOG, OPT_CONFIG, OPT_DB,
+    OPT_DRY_RUN, OPT_LABELS, OPT_NOW, OPT_RETURN, OPT_SERVICE };
+
+static const struct option longopts[] = {
+	{ "cancel",	no_argument,	   NULL, OPT_CANCEL },
+	{ "carrier",	required_argument, NULL, OPT_CARRIER },
+	{ "catalog",	required_argument, NULL, OPT_CATALOG },
+	{ "config",	required_argument, NULL, OPT_CONFIG },
+	{ "db",		required_argument, NULL, OPT_DB },
+	{ "dry-run",	no_argument,	   NULL, OPT_DRY_RUN },
+	CLI_OPT_HELP,
+	{ "labels",	required_argument, NULL, OPT_LABELS },
+	{ "now",	required_argument, NULL, OPT_NOW },
+	CLI_OPT_REJECTS,
+	{ "return",	no_argument,	   NULL, OPT_RETURN },
+	{ "service",	required_argument, NULL, OPT_SERVICE },
+	CLI_OPT_STATS,
+	CLI_OPT_STRICT,
+	CLI_OPT_VERSION,
+	{ NULL, 0, NULL, 0 }
+};
+
+#define WINDOW		500	/* records booked together */
+#define MAX_TURNS	4	/* lookups and bookings again, per parcel */
+
+/* What became of a parcel's call. */
+enum fate {
+	F_NONE,
+	F_CALL,		/* to book or cancel */
+	F_LOOKUP,	/* in doubt: to look up first */
+	F_BUSY,		/* another process has it */
+	F_DONE,		/* result is the outcome */
+	F_REJECT	/* error is why; settle says how the store takes it */
+};
+
+enum settle { S_NONE, S_DONE, S_FAIL, S_HOLD, S_LEAVE };
+
+struct line {
+	json_t		*record;	/* owned */
+	json_t		*errors;	/* its rejects, or NULL */
+	json_t		*goods;		/* a return's {"items": ...}, owned */
+	struct parcel	*parcels;
+	size_t		 nparcels;
+	int		 pass;		/* not for this run: unchanged */
+};
+
+struct job {
+	struct line		*line;
+	size_t			 n;		/* its parcel, from 0 */
+	char			*key;
+	struct carrier		*c;
+	struct carrier_booking	 b;
+	char			*number, *ref;
+	enum fate		 fate;
+	enum settle		 settle;
+	int64_t			 attempt;
+	int			 turns, noted;
+	int			 doubt;		/* a call of it may be out */
+	json_t			*result;	/* owned */
+	json_t			*error;		/* owned: {code, message} */
+	struct outbox_item	 item;		/* its entry in the outbox */
+	struct run		*run;
+};
+
+struct run {
+	struct cli		 cli;
+	struct conf		*conf;
+	struct store		*st;
+	struct outbox		 ob;
+	struct http		*http;
+	struct reject_stream	 rejects;
+	struct catalog		 catalog;
+	int			 has_catalog;
+	struct parcel_defaults	 defaults;
+	struct carrier		*carriers[16];
+	size_t			 ncarriers;
+	const char		*kind;		/* the outbox's */
+	enum carrier_book_kind	 mode;
+	const char		*carrier_arg, *service_arg, *labels;
+	int			 dry_run;
+	int64_t			 now;
+	int			 offset;
+	char			 now_text[40];
+	struct line		 lines[WINDOW];
+	size_t			 nlines;
+	struct job		*jobs;
+	size_t			 njobs, capjobs;
+	int			 status, out_failed;
+	unsigned long		 nin, nbooked, nstored, npassed, nrejects;
+};
+
+static void
+set_new(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(o, key, v) == -1)
+		xnomem();
+}
+
+static char *
+xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = xmalloc(n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static char *
+id_text(const json_t *v)
+{
+	if (json_is_string(v) && json_string_length(v) > 0)
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	return NULL;
+}
+
+static void
+worse(struct run *r, int status)
+{
+	static const int rank[] = { 0, EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL,
+	    EX_UNAVAILABLE, EX_CONFIG, EX_IOERR };
+	size_t i, a = 0, b = 0;
+
+	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++) {
+		if (rank[i] == r->status)
+			a = i;
+		if (rank[i] == status)
+			b = i;
+	}
+	if (b > a)
+		r->status = status;
+}
+
+static void
+line_error(struct line *l, const char *code, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+line_error(struct line *l, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char msg[700];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (l->errors == NULL && (l->errors = json_array()) == NULL)
+		xnomem();
+	reject_add(l->errors, code, field, msg);
+}
+
+/* --- the carriers ---------------------------------------------------------- */
+
+static struct carrier *
+instance(struct run *r, const struct carrier_ops *ops)
+{
+	struct carrier *c;
+	size_t i;
+
+	for (i = 0; i < r->ncarriers; i++)
+		if (r->carriers[i]->ops == ops)
+			return r->carriers[i];
+	if (r->ncarriers == sizeof(r->carriers) / sizeof(r->carriers[0]))
+		errx(EX_SOFTWARE, "too many carrier adapters");
+	c = carrier_new(ops, r->conf, r->http, NULL, r->now);
+	c->dry_run = r->dry_run;
+	c->dry_out = stdout;
+	return r->carriers[r->ncarriers++] = c;
+}
+
+/* The adapter that books for the carrier written, or NULL after a reject. */
+static struct carrier *
+carrier_of(struct run *r, struct line *l, const char *written)
+{
+	const struct carrier_ops *ops;
+	char *name;
+
+	if (r->carrier_arg != NULL)
+		written = r->carrier_arg;
+	if (written == NULL || *written == '\0')
+		written = conf_get(r->conf, "shop", NULL, "carrier");
+	if (written == NULL || *written == '\0') {
+		line_error(l, "no_carrier", "shipping.carrier", "no carrier: "
+		    "not in the record, not given with --carrier, no [shop] "
+		    "carrier");
+		return NULL;
+	}
+	name = carrier_canonical(written);
+	ops = carrier_adapter(name);
+	if (ops == NULL)
+		line_error(l, "unknown_carrier", "shipping.carrier", "no "
+		    "adapter for carrier '%s'", name);
+	else if (ops->book == NULL)
+		line_error(l, "no_booking_api", "shipping.carrier", "carrier "
+		    "'%s' has no booking in its API; book it by hand", name);
+	free(name);
+	return ops != NULL && ops->book != NULL ? instance(r, ops) : NULL;
+}
+
+static struct job *
+new_job(struct run *r, struct line *l, size_t n, struct carrier *c,
+    char *key)
+{
+	struct job *j;
+
+	if (r->njobs == r->capjobs) {
+		r->capjobs = r->capjobs ? r->capjobs * 2 : 1024;
+		r->jobs = xrealloc(r->jobs, r->capjobs * sizeof(*r->jobs));
+	}
+	j = &r->jobs[r->njobs++];
+	memset(j, 0, sizeof(*j));
+	j->line = l;
+	j->n = n;
+	j->c = c;
+	j->key = key;
+	j->run = r;
+	j->fate = F_CALL;
+	j->b.kind = r->mode;
+	j->b.order = l->record;
+	j->b.key = key;
+	j->b.currency = carrier_json_str(l->record, "currency");
+	return j;
+}
+
+/* Every key the window's bookings need, before any is claimed. */
+static void
+ready(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->njobs; i++)
+		if (r->jobs[i].c->ops->ready != NULL)
+			r->jobs[i].c->ops->ready(r->jobs[i].c, &r->jobs[i].b);
+}
+
+/* A record to book: its parcels, one job each. */
+static void
+take_booking(struct run *r, struct line *l)
+{
+	const json_t *rec = l->record, *ret = json_object_get(rec, "return");
+	const char *status = carrier_json_str(rec, "status"), *method;
+	const char *carrier, *service;
+	enum carrier_delivery d = CARRIER_COURIER;
+	struct carrier *c;
+	struct job *j;
+	char *id = id_text(json_object_get(rec, "id"));
+	size_t i;
+
+	if (id == NULL) {
+		line_error(l, "no_id", "id", "a record without an id cannot "
+		    "be booked once");
+		return;
+	}
+	if (r->mode == CARRIER_KIND_RETURN) {
+		if (status == NULL || strcmp(status, "return_open") != 0 ||
+		    !json_is_object(ret)) {
+			line_error(l, "not_returnable", "status", "only "
+			    "records with status return_open and a return "
+			    "section are booked with --return");
+			goto out;
+		}
+		if (!json_is_true(json_object_get(ret,
+		    "shop_pays_return_shipping"))) {
+			l->pass = 1;
+			goto out;
+		}
+		l->goods = json_pack("{s:O}", "items",
+		    json_is_array(json_object_get(ret, "items")) ?
+		    json_object_get(ret, "items") : json_object_get(rec,
+		    "items") != NULL ? json_object_get(rec, "items") :
+		    json_array());
+		if (l->goods == NULL)
+			xnomem();
+	} else if (status == NULL || (strcmp(status, "paid") != 0 &&
+	    strcmp(status, "cod") != 0)) {
+		line_error(l, "not_payable", "status", "status '%s' is "
+		    "neither paid nor cod: only paid and cash-on-delivery "
+		    "orders are booked", status != NULL ? status : "");
+		goto out;
+	}
+	carrier = carrier_json_str(ret, "carrier");
+	if (carrier == NULL)
+		carrier = carrier_json_str(rec, "shipment.carrier");
+	if (r->mode == CARRIER_KIND_BOOK || carrier == NULL)
+		carrier = carrier_json_str(rec, "shipping.carrier");
+	c = carrier_of(r, l, carrier);
+	method = carrier_json_str(rec, "shipping.method");
+	if (method != NULL && strcmp(method, "pickup") == 0)
+		d = CARRIER_PICKUP;
+	else if (method != NULL && strcmp(method, "post") == 0)
+		d = CARRIER_POST;
+	if (r->mode == CARRIER_KIND_BOOK && d == CARRIER_PICKUP &&
+	    carrier_json_str(rec, "shipping.pickup_point") == NULL)
+		line_error(l, "no_pickup_point", "shipping.pickup_point",
+		    "delivery to a pickup point without the point");
+	if (parcel_compute(l->goods != NULL ? l->goods : rec,
+	    r->has_catalog ? &r->catalog : NULL, &r->defaults, &l->parcels,
+	    &l->nparcels, l->errors != NULL ? l->errors :
+	    (l->errors = json_array())) == -1 || c == NULL ||
+	    json_array_size(l->errors) > 0)
+		goto out;
+	service = r->mode == CARRIER_KIND_RETURN ? carrier_json_str(ret,
+	    "service") : carrier_json_str(rec, "shipping.service");
+	for (i = 0; i < l->nparcels; i++) {
+		j = new_job(r, l, i, c, r->mode == CARRIER_KIND_RETURN ?
+		    xprintf("%s:return:%zu", id, i + 1) :
+		    xprintf("%s:%zu", id, i + 1));
+		j->b.parcel = &l->parcels[i];
+		j->b.delivery = d;
+		j->b.service = carrier_service(r->conf, c->ops->name,
+		    r->service_arg != NULL ? r->service_arg : service, r->mode,
+		    d);
+		j->number = r->mode == CARRIER_KIND_RETURN ?
+		    xprintf(l->nparcels > 1 ? "%s-return-%zu" : "%s-return",
+		    id, i + 1) : l->nparcels > 1 ? xprintf("%s-%zu", id, i + 1) :
+		    xstrdup(id);
+		j->b.number = j->number;
+		carrier_booking_parties(&j->b, r->conf, rec);
+		/* Cash on delivery: all of it on parcel 1 of N. */
+		if (i == 0 && r->mode == CARRIER_KIND_BOOK)
+			j->b.cod = carrier_cod_due(rec);
+	}
+out:
+	free(id);
+}
+
+/* A record to cancel: a job per booked parcel. */
+static void
+take_cancel(struct run *r, struct line *l)
+{
+	const json_t *rec = l->record, *parcels, *p;
+	struct carrier *c;
+	struct job *j;
+	char *id = id_text(json_object_get(rec, "id"));
+	size_t i;
+
+	parcels = carrier_json_get(rec, "shipment.parcels");
+	if (id == NULL || json_array_size(parcels) == 0) {
+		line_error(l, "not_booked", "shipment", "no booked parcels "
+		    "to cancel");
+		free(id);
+		return;
+	}
+	if ((c = carrier_of(r, l, carrier_json_str(rec, "shipment.carrier"))) ==
+	    NULL) {
+		free(id);
+		return;
+	}
+	json_array_foreach(parcels, i, p) {
+		if (carrier_json_str(p, "carrier_ref") == NULL) {
+			line_error(l, "not_booked", "shipment.parcels",
+			    "parcel %zu has no carrier_ref", i + 1);
+			continue;
+		}
+		j = new_job(r, l, i, c, xprintf("%s:%zu", id, i + 1));
+		j->ref = xstrdup(carrier_json_str(p, "carrier_ref"));
+		j->b.ref = j->ref;
+		j->b.ref_number = carrier_json_str(p, "tracking_number");
+		j->b.number = j->number = xstrdup(id);
+		j->b.service = carrier_json_str(rec, "shipment.service");
+	}
+	free(id);
+}
+
+/* --- outcomes ----------------------------------------------------------------- */
+
+static void
+job_reject(struct job *j, enum settle how, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+job_reject(struct job *j, enum settle how, const char *code,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char msg[700];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_decref(j->error);
+	j->error = json_pack("{s:s,s:s}", "code", code, "message", msg);
+	if (j->error == NULL)
+		xnomem();
+	j->fate = F_REJECT;
+	j->settle = how;
+}
+
+/* The result of a booked parcel, as the store keeps it. */
+static json_t *
+booked_result(struct job *j)
+{
+	const struct carrier_booking *b = &j->b;
+	json_t *res;
+
+	res = json_pack("{s:s,s:o,s:s,s:o}", "carrier", j->c->ops->name,
+	    "service", b->service_used != NULL ? json_string(b->service_used) :
+	    b->service != NULL ? json_string(b->service) : json_null(),
+	    "booked_at", j->run->now_text, "parcel", carrier_booking_json(b));
+	if (res == NULL)
+		xnomem();
+	return res;
+}
+
+static void
+job_done(struct job *j, json_t *result)
+{
+	json_decref(j->result);
+	j->result = result;
+	j->fate = F_DONE;
+	j->settle = S_DONE;
+	j->run->nbooked++;
+}
+
+static void call(struct job *);
+
+/* The label is saved (or not): the parcel is done. */
+static void
+label_saved(struct carrier_booking *b)
+{
+	struct job *j = b->owner;
+
+	job_done(j, booked_result(j));
+}
+
+/* The adapter is done with the parcel: what next. */
+static void
+ended(struct carrier_booking *b)
+{
+	struct job *j = b->owner;
+	const char *ek = b->error_code;
+	int can_look = j->c->ops->lookup != NULL;
+	enum http_result svc = http_service_state(j->c->svc);
+
+	switch (b->outcome) {
+	case CARRIER_BOOK_DONE:
+		if (b->kind == CARRIER_KIND_CANCEL) {	/* still booked */
+			if (j->turns++ >= MAX_TURNS) {
+				job_reject(j, S_LEAVE, "carrier_unavailable",
+				    "%s did not cancel the parcel after %d "
+				    "tries", j->c->ops->name, MAX_TURNS);
+				return;
+			}
+			j->fate = F_CALL;
+			j->doubt = 0;
+			call(j);
+			return;
+		}
+		if (b->label_url != NULL && j->run->labels != NULL) {
+			carrier_label_fetch(j->c, b, j->run->labels, j->number,
+			    label_saved);
+			return;
+		}
+		job_done(j, booked_result(j));
+		return;
+	case CARRIER_BOOK_CANCELLED:
+	case CARRIER_BOOK_CANCEL_REQUESTED:
+		job_done(j, json_pack("{s:s}", b->outcome ==
+		    CARRIER_BOOK_CANCELLED ? "cancelled_at" :
+		    "cancel_requested_at", j->run->now_text));
+		return;
+	case CARRIER_BOOK_NOT_FOUND:
+		if (b->kind == CARRIER_KIND_CANCEL) {	/* gone already */
+			b->outcome = CARRIER_BOOK_CANCELLED;
+			ended(b);
+			return;
+		}
+		if (j->turns++ >= MAX_TURNS) {
+			job_reject(j, S_FAIL, "carrier_error", "%s: not booked "
+			    "after %d tries", j->c->ops->name, MAX_TURNS);
+			return;
+		}
+		j->fate = F_CALL;	/* surely not booked: book it */
+		j->doubt = 0;
+		carrier_booking_release(b);
+		call(j);
+		return;
+	case CARRIER_BOOK_DOUBT:
+		j->doubt = 1;
+		if (ek != NULL && strcmp(ek, "number_pending") == 0) {
+			job_reject(j, S_LEAVE, ek, "%s; the next run reads it "
+			    "again", b->error);
+			return;
+		}
+		if (!can_look) {
+			job_reject(j, S_HOLD, b->kind == CARRIER_KIND_CANCEL ?
+			    "cancel_in_doubt" : "booking_in_doubt", "%s may "
+			    "have %s parcel %zu and cannot be asked: check "
+			    "with the carrier, then release the outbox entry "
+			    "'%s' (ship-book(1))", j->c->ops->name,
+			    b->kind == CARRIER_KIND_CANCEL ? "cancelled" :
+			    "booked", j->n + 1, j->key);
+			return;
+		}
+		if (svc != HTTP_OK || j->turns++ >= MAX_TURNS) {
+			job_reject(j, S_LEAVE, "carrier_unavailable", "%s did "
+			    "not answer whether it %s the parcel; the next run "
+			    "asks again", j->c->ops->name,
+			    b->kind == CARRIER_KIND_CANCEL ? "cancelled" :
+			    "booked");
+			return;
+		}
+		j->fate = F_LOOKUP;
+		call(j);
+		return;
+	case CARRIER_BOOK_REFUSED:
+		job_reject(j, S_FAIL, ek != NULL ? ek : "carrier_error", "%s",
+		    b->error != NULL ? b->error : "refused");
+		return;
+	case CARRIER_BOOK_PENDING:
+		job_reject(j, j->doubt || b->sent ? S_LEAVE : S_FAIL,
+		    "carrier_unavailable",
+		    "%s did not answer: %s", j->c->ops->name,
+		    j->c->refused ? j->c->refusal :
+		    http_service_error(j->c->svc));
+		return;
+	}
+}
+
+static void
+noted(struct carrier_booking *b)
+{
+	((struct job *)b->owner)->noted = 1;
+}
+
+static void
+call(struct job *j)
+{
+	const struct carrier_ops *ops = j->c->ops;
+
+	j->b.done = ended;
+	j->b.noted = noted;
+	j->b.owner = j;
+	if (j->fate == F_LOOKUP)
+		ops->lookup(j->c, &j->b);
+	else if (j->b.kind == CARRIER_KIND_CANCEL)
+		ops->cancel(j->c, &j->b);
+	else
+		ops->book(j->c, &j->b);
+}
+
+/* --- the store ---------------------------------------------------------------- */
+
+/* An entry another run settled: its outcome for this job. */
+static void
+take_stored(struct job *j, const struct outbox_entry *e)
+{
+	json_t *res = e->result != NULL ? jsonl_parse(e->result,
+	    strlen(e->result), 0, NULL) : NULL;
+
+	if (e->state == OUTBOX_DONE && json_is_object(res)) {
+		json_decref(j->result);
+		j->result = res;
+		j->fate = F_DONE;
+		j->settle = S_NONE;
+		j->run->nstored++;
+		return;
+	}
+	if (e->state == OUTBOX_FAILED && carrier_json_str(res, "code") !=
+	    NULL) {
+		json_decref(j->error);
+		j->error = res;
+		j->fate = F_REJECT;
+		j->settle = S_NONE;
+		return;
+	}
+	json_decref(res);
+	job_reject(j, S_NONE, e->state == OUTBOX_HELD ?
+	    (j->b.kind == CARRIER_KIND_CANCEL ? "cancel_in_doubt" :
+	    "booking_in_doubt") : "booking_in_progress", e->state ==
+	    OUTBOX_HELD ? "the outbox entry '%s' is held for a person: the "
+	    "carrier may have taken the call" : "another process still "
+	    "holds the outbox entry '%s'", j->key);
+}
+
+/* Claim the window's entries, in key order, in one transaction. */
+static void
+claim(struct run *r)
+{
+	struct outbox_item **items;
+	struct job *j;
+	json_t *intent;
+	char **texts;
+	size_t i;
+
+	items = xcalloc(r->njobs + 1, sizeof(*items));
+	texts = xcalloc(r->njobs + 1, sizeof(*texts));
+	for (i = 0; i < r->njobs; i++) {
+		j = &r->jobs[i];
+		intent = json_pack("{s:s,s:o,s:o}", "carrier", j->c->ops->name,
+		    "service", j->b.service != NULL ?
+		    json_string(j->b.service) : json_null(), "number",
+		    j->b.number != NULL ? json_string(j->b.number) :
+		    json_null());
+		if (intent == NULL)
+			xnomem();
+		j->item.key = j->key;
+		j->item.intent = texts[i] = carrier_body(intent);
+		json_decref(intent);
+		items[i] = &j->item;
+	}
+	outbox_claim_all(&r->ob, r->kind, items, r->njobs, (int64_t)time(NULL));
+	for (i = 0; i < r->njobs; i++) {
+		j = &r->jobs[i];
+		j->item.intent = NULL;
+		free(texts[i]);
+		j->attempt = j->item.e.attempts;
+		switch (j->item.claim) {
+		case OUTBOX_CLAIMED:
+			j->fate = F_CALL;
+			break;
+		case OUTBOX_RECLAIMED:
+			j->fate = F_LOOKUP;
+			j->doubt = 1;
+			if (j->item.e.progress != NULL && j->ref == NULL)
+				j->b.ref = j->ref = xstrdup(j->item.e.progress);
+			if (j->c->ops->lookup == NULL) {
+				j->b.outcome = CARRIER_BOOK_DOUBT;
+				j->b.owner = j;
+				ended(&j->b);
+			}
+			break;
+		case OUTBOX_SETTLED:
+		case OUTBOX_HOLD:
+			take_stored(j, &j->item.e);
+			break;
+		case OUTBOX_BUSY:
+			j->fate = F_BUSY;
+			break;
+		}
+	}
+	free(texts);
+	free(items);
+}
+
+/* http_run()'s hook: what the calls learnt on the way, recorded. */
+static void
+note_progress(void *arg)
+{
+	struct run *r = arg;
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+	int open = 0;
+
+	for (i = 0; i < r->njobs; i++) {
+		if (!r->jobs[i].noted)
+			continue;
+		if (!open) {
+			store_begin(r->st);
+			open = 1;
+		}
+		outbox_progress(&r->ob, r->kind, r->jobs[i].key,
+		    r->jobs[i].attempt, r->jobs[i].b.progress, now);
+		r->jobs[i].noted = 0;
+	}
+	if (open)
+		store_commit(r->st);
+}
+
+/* Settle the window's entries as their calls ended. */
+static void
+record(struct run *r)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct job *j;
+	char *text;
+	size_t i;
+	int ok;
+
+	note_progress(r);
+	store_begin(r->st);
+	for (i = 0; i < r->njobs; i++) {
+		j = &r->jobs[i];
+		if (j->settle == S_NONE || j->settle == S_LEAVE)
+			continue;
+		text = carrier_body(j->settle == S_DONE ? j->result :
+		    j->error);
+		ok = j->settle == S_DONE ? outbox_done(&r->ob, r->kind, j->key,
+		    j->attempt, text, now) : j->settle == S_FAIL ?
+		    outbox_fail(&r->ob, r->kind, j->key, j->attempt, text,
+		    now) : outbox_hold(&r->ob, r->kind, j->key, j->attempt,
+		    text, now);
+		free(text);
+		if (!ok) {
+			warnx("outbox entry '%s' was taken over by another "
+			    "process before this one settled it", j->key);
+			job_reject(j, S_NONE, "booking_in_doubt", "the outbox "
+			    "entry '%s' was taken over by another process",
+			    j->key);
+		}
+	}
+	store_commit(r->st);
+}
+
+/* Wait for the entries other processes hold, up to [outbox] wait. */
+static void
+wait_busy(struct run *r)
+{
+	struct outbox_item **items;
+	const struct outbox_entry *e;
+	size_t i, n;
+
+	items = xcalloc(r->njobs + 1, sizeof(*items));
+	for (i = n = 0; i < r->njobs; i++)
+		if (r->jobs[i].fate == F_BUSY)
+			items[n++] = &r->jobs[i].item;
+	if (n > 0)
+		outbox_wait(&r->ob, r->kind, items, n, (int64_t)time(NULL) +
+		    conf_long(r->conf, "outbox", NULL, NULL, "wait", 60, 0,
+		    86400));
+	free(items);
+	for (i = 0; i < r->njobs; i++) {
+		if (r->jobs[i].fate != F_BUSY)
+			continue;
+		e = &r->jobs[i].item.e;
+		if (e->state != OUTBOX_PENDING)
+			take_stored(&r->jobs[i], e);
+		else
+			job_reject(&r->jobs[i], S_NONE, "booking_in_progress",
+			    "%s holds the outbox entry '%s'; run again later",
+			    e->owner != NULL && strcmp(e->owner,
+			    r->ob.owner) == 0 ? "an earlier line of this run" :
+			    "another process", r->jobs[i].key);
+	}
+}
+
+/* --- output ------------------------------------------------------------------- */
+
+/* The shipment section of a line from its jobs' results. */
+static json_t *
+section(struct job *first, size_t n)
+{
+	json_t **results, *s;
+	size_t i;
+
+	results = xcalloc(n + 1, sizeof(*results));
+	for (i = 0; i < n; i++)
+		results[i] = first[i].result;
+	s = carrier_shipment(results, n);
+	free(results);
+	return s;
+}
+
+/* A cancelled record: the times its parcels were cancelled. */
+static void
+cancelled(json_t *rec, struct job *first, size_t n)
+{
+	json_t *ship = json_object_get(rec, "shipment"), *p;
+	const char *key = "cancelled_at", *t = NULL, *k;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p = json_array_get(json_object_get(ship, "parcels"),
+		    first[i].n);
+		k = json_object_get(first[i].result, "cancelled_at") != NULL ?
+		    "cancelled_at" : "cancel_requested_at";
+		if (strcmp(k, "cancel_requested_at") == 0)
+			key = k;
+		t = carrier_json_str(first[i].result, k);
+		if (json_is_object(p) && t != NULL)
+			set_new(p, k, json_string(t));
+	}
+	if (t != NULL)
+		set_new(ship, key, json_string(t));
+	set_new(rec, "status", json_string("cancelled"));
+}
+
+/* The errors of the line's parcels join its own: 1 when there are any. */
+static int
+gather(struct run *r, struct line *l, struct job *first, size_t n)
+{
+	char field[64];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (first[i].fate != F_REJECT)
+			continue;
+		if (l->errors == NULL && (l->errors = json_array()) == NULL)
+			xnomem();
+		snprintf(field, sizeof(field), "%sshipment.parcels[%zu]",
+		    r->mode == CARRIER_KIND_RETURN ? "return." : "",
+		    first[i].n);
+		reject_addf(l->errors, carrier_json_str(first[i].error,
+		    "code"), field, "parcel %zu (%s): %s", first[i].n + 1,
+		    first[i].key, carrier_json_str(first[i].error, "message"));
+	}
+	return l->errors != NULL && json_array_size(l->errors) > 0;
+}
+
+static void
+write_line(struct run *r, struct line *l, struct job *first, size_t n)
+{
+	if (gather(r, l, first, n)) {
+		reject_write(&r->rejects, l->record, l->errors);
+		r->nrejects++;
+		return;
+	}
+	if (r->dry_run)
+		return;
+	if (l->pass)
+		r->npassed++;
+	else if (r->mode == CARRIER_KIND_CANCEL)
+		cancelled(l->record, first, n);
+	else if (r->mode == CARRIER_KIND_RETURN)
+		set_new(json_object_get(l->record, "return"), "shipment",
+		    section(first, n));
+	else {
+		set_new(l->record, "shipment", section(first, n));
+		set_new(l->record, "status", json_string("booked"));
+	}
+	if (jsonl_write(stdout, l->record) == -1)
+		r->out_failed = 1;
+}
+
+/* --- a window of records ------------------------------------------------------ */
+
+static void
+free_window(struct run *r)
+{
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < r->njobs; i++) {
+		j = &r->jobs[i];
+		carrier_booking_release(&j->b);
+		free(j->key);
+		free(j->number);
+		free(j->ref);
+		json_decref(j->result);
+		json_decref(j->error);
+		outbox_entry_release(&j->item.e);
+	}
+	for (i = 0; i < r->nlines; i++) {
+		json_decref(r->lines[i].record);
+		json_decref(r->lines[i].errors);
+		json_decref(r->lines[i].goods);
+		parcel_free(r->lines[i].parcels, r->lines[i].nparcels);
+	}
+	r->njobs = r->nlines = 0;
+}
+
+static void
+process_window(struct run *r)
+{
+	struct line *l;
+	size_t i, j, k;
+
+	for (i = 0; i < r->nlines; i++) {
+		l = &r->lines[i];
+		if (r->mode == CARRIER_KIND_CANCEL)
+			take_cancel(r, l);
+		else
+			take_booking(r, l);
+	}
+	ready(r);
+	if (r->dry_run) {
+		for (i = 0; i < r->njobs; i++)
+			call(&r->jobs[i]);
+	} else {
+		claim(r);
+		http_set_hook(r->http, note_progress, r);
+		for (i = 0; i < r->njobs; i++)
+			if (r->jobs[i].fate == F_CALL ||
+			    r->jobs[i].fate == F_LOOKUP)
+				call(&r->jobs[i]);
+		http_run(r->http);
+		http_set_hook(r->http, NULL, NULL);
+		record(r);
+		wait_busy(r);
+	}
+	for (i = j = 0; i < r->nlines && !r->out_failed; i++) {
+		l = &r->lines[i];
+		for (k = j; k < r->njobs && r->jobs[k].line == l; k++)
+			;
+		write_line(r, l, &r->jobs[j], k - j);
+		j = k;
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		r->out_failed = 1;
+	free_window(r);
+}
+
+/* --- the end ---------------------------------------------------------------- */
+
+static void
+report_carriers(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncarriers; i++)
+		worse(r, carrier_report(r->carriers[i], "its parcels are "
+		    "booked next run"));
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r;
+	struct jsonl_reader in;
+	struct stat sb;
+	struct http_stats hs;
+	const char *catalog_arg = NULL, *config_arg = NULL, *db_arg = NULL;
+	char *where, err[512];
+	json_t *rec;
+	int ch, status;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.cli.usage = usage_text;
+	r.now = (int64_t)time(NULL);
+	r.mode = CARRIER_KIND_BOOK;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (cli_option(&r.cli, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_CANCEL:
+		case OPT_RETURN:
+			if (r.mode != CARRIER_KIND_BOOK)
+				cli_usage_error(&r.cli, "--return and --cancel "
+				    "exclude each other");
+			r.mode = ch == OPT_CANCEL ? CARRIER_KIND_CANCEL :
+			    CARRIER_KIND_RETURN;
+			break;
+		case OPT_CARRIER:
+			r.carrier_arg = optarg;
+			break;
+		case OPT_CATALOG:
+			catalog_arg = optarg;
+			break;
+		case OPT_CONFIG:
+			config_arg = optarg;
+			break;
+		case OPT_DB:
+			db_arg = optarg;
+			break;
+		case OPT_DRY_RUN:
+			r.dry_run = 1;
+			break;
+		case OPT_LABELS:
+			r.labels = optarg;
+			break;
+		case OPT_NOW:
+			if (rfc3339_parse(optarg, &r.now, &r.offset) == -1)
+				cli_usage_error(&r.cli, "--now '%s' is not an "
+				    "RFC 3339 time with an offset", optarg);
+			break;
+		case OPT_SERVICE:
+			r.service_arg = optarg;
+			break;
+		default:
+			cli_usage_error(&r.cli, NULL);
+		}
+	}
+	rfc3339_format(r.now, r.offset, r.now_text, sizeof(r.now_text));
+	r.kind = r.mode == CARRIER_KIND_CANCEL ? "ship-cancel" : "ship-book";
+	r.conf = conf_load(config_arg);
+	parcel_defaults_conf(&r.defaults, r.conf);
+	if (catalog_arg != NULL) {
+		if ((status = catalog_load(&r.catalog, catalog_arg, err,
+		    sizeof(err))) != 0)
+			errx(status, "%s", err);
+		r.has_catalog = 1;
+	}
+	if (r.labels != NULL && !r.dry_run && (stat(r.labels, &sb) == -1 ||
+	    !S_ISDIR(sb.st_mode) || access(r.labels, W_OK) == -1))
+		errx(EX_CANTCREAT, "cannot write labels into '%s': %s",
+		    r.labels, errno != 0 && !(stat(r.labels, &sb) == 0 &&
+		    !S_ISDIR(sb.st_mode)) ? strerror(errno) : "Not a directory");
+	reject_open(&r.rejects, r.cli.rejects_path);
+	if (!r.dry_run) {
+		where = store_locate(db_arg);
+		r.st = store_open(where, store_outbox_migrations,
+		    store_outbox_nmigrations);
+		free(where);
+		outbox_init(&r.ob, r.st, conf_long(r.conf, "outbox", NULL,
+		    NULL, "lease", 900, 1, 86400 * 7));
+	}
+	r.http = http_new();
+	jsonl_open(&in, argc - optind, argv + optind);
+	while (!r.out_failed && (rec = jsonl_read(&in, &r.rejects)) != NULL) {
+		r.nin++;
+		memset(&r.lines[r.nlines], 0, sizeof(r.lines[0]));
+		r.lines[r.nlines++].record = rec;
+		if (r.nlines == WINDOW)
+			process_window(&r);
+	}
+	if (r.nlines > 0 && !r.out_failed)
+		process_window(&r);
+	free_window(&r);
+	r.nrejects += in.nlines - r.nin;	/* bad_json lines */
+	report_carriers(&r);
+	if (r.cli.stats) {
+		http_stats(r.http, &hs);
+		fprintf(stderr, "ship-book: %lu in, %lu booked, %lu booked "
+		    "before, %lu passed, %lu rejected; %lu requests, %lu "
+		    "retries\n", r.nin, r.nbooked, r.nstored, r.npassed,
+		    r.nrejects, hs.requests, hs.retries);
+	}
+	status = jsonl_close(&in);
+	if (status != 0)
+		worse(&r, status);
+	if (reject_close(&r.rejects) == -1)
+		worse(&r, EX_IOERR);
+	if (r.out_failed) {
+		warnx("cannot write '<stdout>'; what was booked is written "
+		    "again next run");
+		worse(&r, EX_IOERR);
+	} else if (jsonl_finish(stdout, "<stdout>") == -1)
+		worse(&r, EX_IOERR);
+	status = cli_status(&r.cli, r.status, r.nrejects);
+	for (i = 0; i < r.ncarriers; i++)
+		carrier_free(r.carriers[i]);
+	http_free(r.http);
+	store_close(r.st);
+	if (r.has_catalog)
+		catalog_release(&r.catalog);
+	conf_free(r.conf);
+	free(r.jobs);
+	return status;
+}
