@@ -34,7 +34,8 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # Libraries per program, named: every program reads JSON; those that read
 # CSV link libcsv, those that keep state in the store SQLite and libpq,
 # those on the network libcurl, libcrypto, libxml2 and libunistring.
-CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load
+CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load \
+	     track-poll
 STOREPROGS = order-reserve pay-reconcile ship-book stock-levels stock-load \
 	     track-poll
 NETPROGS   = ship-book track-poll
