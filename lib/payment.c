@@ -376,6 +376,8 @@ payment_time_parse(const char *s, int64_t *epoch)
 		memcpy(buf + 16, ":00", 3);
 		n += 3;
 	}
+	if (n < 19)	/* "2026-11-20 10:15:": seconds begun, not given */
+		return -1;
 	p = buf + 19;
 	if (*p == '.')
 		for (p++; isdigit((unsigned char)*p); p++)
@@ -701,6 +703,15 @@ map_generic_columns(struct payment_reader *r, struct csvread_row *hdr)
 	}
 }
 
+/* A report payment_open() refuses: what it took is given back, so that
+ * the caller has nothing to close.  EX_DATAERR. */
+static int
+refuse(struct payment_reader *r)
+{
+	payment_close(r);
+	return EX_DATAERR;
+}
+
 int
 payment_open(struct payment_reader *r, const char *path,
     const char *provider, const struct payment_map *map)
@@ -755,7 +766,7 @@ payment_open(struct payment_reader *r, const char *path,
 		    (r->col[C_CURRENCY] < 0 && map->currency[0] == '\0')) {
 			warnx("'%s' lacks a column the map names for id, "
 			    "amount or currency", path);
-			return EX_DATAERR;
+			return refuse(r);
 		}
 		return 0;
 	}
@@ -775,18 +786,18 @@ payment_open(struct payment_reader *r, const char *path,
 	} else {
 		warnx("'%s' is no payment report known (Stripe balance or "
 		    "payments, PayPal activity); name a map with --map", path);
-		return EX_DATAERR;
+		return refuse(r);
 	}
 	if (provider != NULL && strcmp(provider, r->format ==
 	    FMT_PAYPAL_CSV ? "paypal" : "stripe") != 0) {
 		warnx("'%s' is a %s report, not %s", path, r->format ==
 		    FMT_PAYPAL_CSV ? "PayPal" : "Stripe", provider);
-		return EX_DATAERR;
+		return refuse(r);
 	}
 	if (r->col[C_ID] < 0 || r->col[C_CURRENCY] < 0 ||
 	    (r->col[C_GROSS] < 0 && r->col[C_AMOUNT] < 0)) {
 		warnx("'%s' lacks the id, currency or amount column", path);
-		return EX_DATAERR;
+		return refuse(r);
 	}
 	return 0;
 }

@@ -107,7 +107,8 @@ struct payment_reader {
  * (NULL: told from each file's header or each object's shape; "generic"
  * needs map).  Returns 0, or EX_NOINPUT after a warning when the file
  * cannot be opened, or EX_DATAERR after a warning when it is of no
- * provider known (or not of the one named). */
+ * provider known (or not of the one named); after a refusal there is
+ * nothing to payment_close(). */
 int	 payment_open(struct payment_reader *, const char *path,
 	    const char *provider, const struct payment_map *map);
 
