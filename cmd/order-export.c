@@ -16,6 +16,7 @@
 #include "jsonl.h"
 #include "money.h"
 #include "reject.h"
+#include "valueblock.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -85,6 +86,12 @@ struct step {
 	size_t		 index;
 };
 
+/* A step of where a value is, the key not owned. */
+struct place {
+	const char	*key;
+	size_t		 index;
+};
+
 struct column {
 	char		*header;
 	struct step	*steps;
@@ -112,12 +119,12 @@ struct exporter {
 	struct growbuf	 cells;		/* the order's columns, as CSV */
 	size_t		*cell_off, *cell_len;
 	struct growbuf	 out;		/* the order's rows */
-	/* Where a value is: the path with indices, for errors, and its keys
-	 * alone, for what is money. */
-	char		 field[512];
-	size_t		 fieldlen;
-	const char	*keys[MAXSTEPS + 2];
-	size_t		 nkeys;
+	/* Where a value is: its keys and indices (a step with key NULL), for
+	 * what is money and, made text only for an error, the field.  At
+	 * most: "items" and the row's index, each step of a path and an index
+	 * for an array met before it, and an index and a key in the value. */
+	struct place	 at[2 + 2 * MAXSTEPS + 2];
+	size_t		 nat;
 	/* Counts. */
 	unsigned long	 nrows, norders;
 };
@@ -272,19 +279,51 @@ in_list(const char *key, const char *const *list)
 	return 0;
 }
 
-/* Whether the value at the keys now on the stack is an amount. */
+/* Whether the value where ex->at leads, its keys without the indices,
+ * is an amount. */
 static int
 is_money(const struct exporter *ex)
 {
-	if (ex->nkeys != 2)
+	const char *keys[2];
+	size_t i, n = 0;
+
+	for (i = 0; i < ex->nat; i++)
+		if (ex->at[i].key != NULL) {
+			if (n == 2)
+				return 0;
+			keys[n++] = ex->at[i].key;
+		}
+	if (n != 2)
 		return 0;
-	if (strcmp(ex->keys[0], "totals") == 0)
+	if (strcmp(keys[0], "totals") == 0)
 		return 1;
-	if (strcmp(ex->keys[0], "items") == 0)
-		return in_list(ex->keys[1], item_money);
-	if (strcmp(ex->keys[0], "payment") == 0)
-		return in_list(ex->keys[1], payment_money);
+	if (strcmp(keys[0], "items") == 0)
+		return in_list(keys[1], item_money);
+	if (strcmp(keys[0], "payment") == 0)
+		return in_list(keys[1], payment_money);
 	return 0;
+}
+
+/* The path where ex->at leads, as an error's field: "items[0].qty". */
+static const char *
+field_text(const struct exporter *ex, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < ex->nat && used < len; i++) {
+		if (ex->at[i].key != NULL)
+			n = snprintf(buf + used, len - used, "%s%s",
+			    used > 0 ? "." : "", ex->at[i].key);
+		else
+			n = snprintf(buf + used, len - used, "[%zu]",
+			    ex->at[i].index);
+		if (n < 0)
+			break;
+		used += n;
+	}
+	return buf;
 }
 
 /* Add an error, once per code and field. */
@@ -316,30 +355,18 @@ problem(struct exporter *ex, const char *code, const char *field,
 }
 
 /* Step into the key, or the index (key NULL), of the value's path. */
-static size_t
+static void
 path_push(struct exporter *ex, const char *key, size_t index)
 {
-	size_t was = ex->fieldlen, room = sizeof(ex->field) - was;
-	int n;
-
-	if (key != NULL) {
-		ex->keys[ex->nkeys++] = key;
-		n = snprintf(ex->field + was, room, "%s%s", was > 0 ? "." : "",
-		    key);
-	} else
-		n = snprintf(ex->field + was, room, "[%zu]", index);
-	ex->fieldlen = n < 0 || (size_t)n >= room ? sizeof(ex->field) - 1 :
-	    was + n;
-	return was;
+	ex->at[ex->nat].key = key;
+	ex->at[ex->nat].index = index;
+	ex->nat++;
 }
 
 static void
-path_pop(struct exporter *ex, size_t was, const char *key)
+path_pop(struct exporter *ex)
 {
-	if (key != NULL)
-		ex->nkeys--;
-	ex->fieldlen = was;
-	ex->field[was] = '\0';
+	ex->nat--;
 }
 
 /* A number as text, with the decimal comma when amounts have one. */
@@ -360,7 +387,7 @@ put_number(struct exporter *ex, const json_t *v)
 static void
 put_money(struct exporter *ex, const json_t *v)
 {
-	char tmp[48], text[48], *dot;
+	char tmp[48], text[48], field[512], *dot;
 
 	if (!json_is_integer(v)) {
 		if (json_is_number(v))
@@ -373,8 +400,9 @@ put_money(struct exporter *ex, const json_t *v)
 			snprintf(text, sizeof(text), "%s", json_is_true(v) ?
 			    "true" : json_is_false(v) ? "false" :
 			    json_is_array(v) ? "an array" : "an object");
-		problem(ex, "bad_amount", ex->field, "%s is %s, not a whole "
-		    "number of minor units", ex->field, text);
+		field_text(ex, field, sizeof(field));
+		problem(ex, "bad_amount", field, "%s is %s, not a whole "
+		    "number of minor units", field, text);
 		return;
 	}
 	if (ex->cur == NULL) {
@@ -412,7 +440,6 @@ put_object(struct exporter *ex, const json_t *v)
 {
 	const char *key;
 	json_t *member;
-	size_t was;
 	int first = 1;
 
 	json_object_foreach((json_t *)v, key, member)
@@ -427,9 +454,9 @@ put_object(struct exporter *ex, const json_t *v)
 		first = 0;
 		buf_puts(&ex->cell, key);
 		buf_put(&ex->cell, ": ", 2);
-		was = path_push(ex, key, 0);
+		path_push(ex, key, 0);
 		put_value(ex, member, 1);
-		path_pop(ex, was, key);
+		path_pop(ex);
 	}
 }
 
@@ -439,7 +466,7 @@ static void
 put_value(struct exporter *ex, const json_t *v, int nested)
 {
 	json_t *e;
-	size_t i, was;
+	size_t i;
 
 	if (is_money(ex) && !json_is_null(v)) {
 		put_money(ex, v);
@@ -471,9 +498,9 @@ put_value(struct exporter *ex, const json_t *v, int nested)
 		json_array_foreach(v, i, e) {
 			if (i > 0)
 				buf_put(&ex->cell, " | ", 3);
-			was = path_push(ex, NULL, i);
+			path_push(ex, NULL, i);
 			put_value(ex, e, 1);
-			path_pop(ex, was, NULL);
+			path_pop(ex);
 		}
 		break;
 	case JSON_NULL:
@@ -490,7 +517,7 @@ walk(struct exporter *ex, const json_t *v, const struct step *steps,
 {
 	const json_t *next;
 	json_t *e;
-	size_t i, was;
+	size_t i;
 
 	if (v == NULL)
 		return;
@@ -502,9 +529,9 @@ walk(struct exporter *ex, const json_t *v, const struct step *steps,
 		json_array_foreach(v, i, e) {
 			if (i > 0)
 				buf_put(&ex->cell, " | ", 3);
-			was = path_push(ex, NULL, i);
+			path_push(ex, NULL, i);
 			walk(ex, e, steps, nsteps);
-			path_pop(ex, was, NULL);
+			path_pop(ex);
 		}
 		return;
 	}
@@ -514,9 +541,9 @@ walk(struct exporter *ex, const json_t *v, const struct step *steps,
 		next = json_object_get(v, steps[0].key);
 	if (next == NULL)
 		return;
-	was = path_push(ex, steps[0].key, steps[0].index);
+	path_push(ex, steps[0].key, steps[0].index);
 	walk(ex, next, steps + 1, nsteps - 1);
-	path_pop(ex, was, steps[0].key);
+	path_pop(ex);
 }
 
 /* Put column c's CSV field into b: from the order, or from item i. */
@@ -525,9 +552,7 @@ put_column(struct exporter *ex, const struct column *c, const json_t *order,
     const json_t *item, size_t i, struct growbuf *b)
 {
 	ex->cell.len = 0;
-	ex->fieldlen = 0;
-	ex->field[0] = '\0';
-	ex->nkeys = 0;
+	ex->nat = 0;
 	if (c->of_item) {
 		if (item != NULL) {
 			path_push(ex, "items", 0);
@@ -727,6 +752,7 @@ main(int argc, char *argv[])
 	char delimiter = 0, decimal = 0;
 	size_t k;
 
+	valueblock_install();
 	memset(&ex, 0, sizeof(ex));
 	ex.csv.guard = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -840,5 +866,6 @@ main(int argc, char *argv[])
 	free(ex.cell.buf);
 	free(ex.cells.buf);
 	free(ex.out.buf);
+	valueblock_release();
 	return cli_status(&cli, status, rejects.count);
 }

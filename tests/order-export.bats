@@ -127,6 +127,22 @@ KW-5,BOX,OUD-50,
 US-9,MUG-WHITE,MUG-WHITE,'
 }
 
+@test "a path of 32 steps is followed through an array at each; 33 is usage" {
+	local v='[{"a":1},{"b":"x"}]' i path=x
+	for ((i = 0; i < 31; i++)); do
+		v="[{\"k\":$v}]"
+		path=$path.k
+	done
+	echo "{\"id\":\"D-1\",\"x\":${v:1:${#v}-2}}" >"$BATS_TEST_TMPDIR/in.jsonl"
+	run -0 --separate-stderr order-export --no-header --columns "$path" \
+	    "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_stderr ''
+	assert_output 'a: 1 | b: x'
+	run -64 --separate-stderr order-export --columns "$path.a" \
+	    "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_stderr --partial "order-export: --columns: cannot read '$path.a'"
+}
+
 @test "an order without items still gets a row per item: one, its item columns empty" {
 	printf '%s\n' '{"id":"NI-1","currency":"USD"}' '{"id":"NI-2","items":[]}' \
 	    '{"id":"NI-3","items":null}' >"$BATS_TEST_TMPDIR/in.jsonl"
