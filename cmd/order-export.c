@@ -112,7 +112,7 @@ struct exporter {
 	struct csvwrite	 csv;
 	/* Of the order being written: */
 	const struct money_currency *cur;
-	const json_t	*cur_bad;	/* a "currency" that is none, or NULL */
+	const json_t	*cur_bad;	/* a "currency" naming none, or NULL */
 	int		 cur_missing;	/* no "currency" at all */
 	json_t		*errors;
 	struct growbuf	 cell;		/* a value's text */

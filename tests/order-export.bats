@@ -215,6 +215,10 @@ US-9'
 	run -0 --separate-stderr order-export --columns id </dev/null
 	assert_stderr ''
 	assert_output 'id'
+	# Nor a second BOM in the middle of a file appended to.
+	export_to "$OUT" --excel --no-header --columns id "$FIXTURES/orders.jsonl"
+	assert_equal "$(head -c 3 "$OUT")" SHO
+	assert_equal "$(head -n 1 "$OUT")" $'SHOP-1001\r'
 }
 
 # ------------------------------------------------------- Excel and locale
