@@ -7,6 +7,8 @@ VERSION	= 0.1.0
 PREFIX	?= /usr/local
 BINDIR	= $(PREFIX)/bin
 MANDIR	= $(PREFIX)/share/man
+# What the programs' users read besides the pages: the jq module.
+DATADIR	= $(PREFIX)/share/orderkit
 
 SHELL	= /bin/bash
 
@@ -200,6 +202,8 @@ install: all
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 	for m in $(filter %.7,$(MANS)); do \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done
+	mkdir -p $(DESTDIR)$(DATADIR)
+	install -m 644 scripts/orderkit.jq $(DESTDIR)$(DATADIR)/orderkit.jq
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
@@ -209,6 +213,8 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for m in $(notdir $(filter %.7,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
+	rm -f $(DESTDIR)$(DATADIR)/orderkit.jq
+	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || :
 
 clean:
 	rm -rf bin lib/*.o lib/*/*.o lib/*.a tests/unit/*_test tests/fuzz/*.o \

@@ -71,6 +71,7 @@ needed() {
 @test "each program links only the libraries it uses" {
 	assert_equal "$(needed order-import)" 'libcsv libjansson '
 	assert_equal "$(needed order-validate)" 'libcsv libjansson '
+	assert_equal "$(needed order-export)" 'libjansson '
 	assert_equal "$(needed order-reserve)" 'libjansson libpq libsqlite3 '
 	assert_equal "$(needed stock-levels)" 'libjansson libpq libsqlite3 '
 	assert_equal "$(needed stock-load)" 'libcsv libjansson libpq libsqlite3 '
@@ -87,8 +88,8 @@ needed() {
 @test "no program names a library it does not use" {
 	local p
 
-	for p in order-import order-validate order-reserve stock-levels \
-	    stock-load pay-reconcile track-poll ship-book; do
+	for p in order-import order-validate order-export order-reserve \
+	    stock-levels stock-load pay-reconcile track-poll ship-book; do
 		run -0 --separate-stderr ldd -u -r "$(command -v "$p")"
 		assert_output ''
 	done
