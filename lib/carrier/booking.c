@@ -138,7 +138,7 @@ mentions(const char *s, const char *const *words)
 
 	if (s == NULL)
 		return 0;
-	for (i = 0; s[i] != '\0' && i < sizeof(buf) - 1; i++)
+	for (i = 0; i < sizeof(buf) - 1 && s[i] != '\0'; i++)
 		buf[i] = (char)tolower((unsigned char)s[i]);
 	buf[i] = '\0';
 	for (; *words != NULL; words++)
