@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "country.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "money.h"
 #include "msg.h"
 #include "ordercheck.h"
@@ -547,9 +548,8 @@ main(int argc, char *argv[])
 		}
 		if (json_array_size(v.oc.errors) == 0) {
 			ordercheck_apply(&v.oc, 1);
-			if (json_object_set_new(order, "status",
-			    json_string("validated")) == -1)
-				xnomem();
+			jsonx_set_new(order, "status",
+			    json_string("validated"));
 			jsonl_write(stdout, order);
 			nout++;
 		} else {

@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "reject.h"
 #include "rfc3339.h"
 #include "store.h"
@@ -105,35 +106,6 @@ struct run {
 	int			 status;
 	unsigned long		 nin, nchanged, nrejects, nproblems, ndown;
 };
-
-static void
-set_new(json_t *obj, const char *key, json_t *v)
-{
-	if (json_object_set_new(obj, key, v) == -1)
-		xnomem();
-}
-
-static json_t *
-str_or_null(const char *s)
-{
-	json_t *v = s != NULL ? json_string(s) : json_null();
-
-	if (v == NULL)
-		xnomem();
-	return v;
-}
-
-static char *
-json_text(const json_t *v)
-{
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-
-	jsonl_encode(&buf, &cap, &len, v);
-	buf = xrealloc(buf, len + 1);	/* the encoder does not end it */
-	buf[len] = '\0';
-	return buf;
-}
 
 /* A record's id as text: a string, or an integer. */
 static char *
@@ -403,7 +375,8 @@ add_parcel(const struct tracking_parcel *p, void *arg)
 	json_t *o;
 
 	o = json_pack("{s:s,s:o,s:o}", "tracking_number", p->number,
-	    "status", str_or_null(p->status), "at", str_or_null(p->time));
+	    "status", jsonx_string_or_null(p->status),
+	    "at", jsonx_string_or_null(p->time));
 	if (o == NULL || json_array_append_new(a->list, o) == -1)
 		xnomem();
 	a->n++;
@@ -424,14 +397,14 @@ event_json(const struct carrier_event *e, int64_t at, int offset)
 	json_t *o;
 
 	o = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o}}",
-	    "at", str_or_null(e->has_time || at != INT64_MIN ?
+	    "at", jsonx_string_or_null(e->has_time || at != INT64_MIN ?
 	    rfc3339_format(e->has_time ? e->at : at, e->has_time ? e->offset :
 	    offset, buf, sizeof(buf)) : NULL),
-	    "status", str_or_null(carrier_status_name(e->status)),
-	    "location", str_or_null(e->location),
-	    "message", str_or_null(e->message),
-	    "carrier_status", "code", str_or_null(e->code),
-	    "text", str_or_null(e->text));
+	    "status", jsonx_string_or_null(carrier_status_name(e->status)),
+	    "location", jsonx_string_or_null(e->location),
+	    "message", jsonx_string_or_null(e->message),
+	    "carrier_status", "code", jsonx_string_or_null(e->code),
+	    "text", jsonx_string_or_null(e->text));
 	if (o == NULL)
 		xnomem();
 	return o;
@@ -454,9 +427,10 @@ stored_record(struct run *r, const struct tracking_parcel *p, int *plain)
 		if (rec == NULL)
 			xnomem();
 		if (p->order_id != NULL)
-			set_new(rec, "order_id", json_string(p->order_id));
-		set_new(rec, "carrier", json_string(p->carrier));
-		set_new(rec, "tracking_number", json_string(p->number));
+			jsonx_set_new(rec, "order_id",
+			    json_string(p->order_id));
+		jsonx_set_new(rec, "carrier", json_string(p->carrier));
+		jsonx_set_new(rec, "tracking_number", json_string(p->number));
 	}
 	*plain = json_object_get(rec, "id") == NULL;
 	return rec;
@@ -497,22 +471,22 @@ write_change(struct run *r, struct item *it, const struct tracking_parcel *n)
 	t = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:o,s:o}",
 	    "tracking_number", n->number,
 	    "status", n->status,
-	    "previous_status", str_or_null(it->stored.status),
-	    "at", str_or_null(n->time),
-	    "location", str_or_null(n->location),
-	    "message", str_or_null(n->message),
-	    "carrier_status", "code", str_or_null(n->code),
-	    "text", str_or_null(n->text),
+	    "previous_status", jsonx_string_or_null(it->stored.status),
+	    "at", jsonx_string_or_null(n->time),
+	    "location", jsonx_string_or_null(n->location),
+	    "message", jsonx_string_or_null(n->message),
+	    "carrier_status", "code", jsonx_string_or_null(n->code),
+	    "text", jsonx_string_or_null(n->text),
 	    "events", events,
 	    "parcels", acc.list);
 	if (t == NULL)
 		xnomem();
-	set_new(rec, "tracking", t);
+	jsonx_set_new(rec, "tracking", t);
 	if (!plain && (to = order_status(json_string_value(
 	    json_object_get(rec, "status")), acc.n, acc.delivered, acc.moving,
 	    acc.returning)) != NULL)
-		set_new(rec, "status", json_string(to));
-	text = json_text(rec);
+		jsonx_set_new(rec, "status", json_string(to));
+	text = jsonx_text(rec);
 	if (fputs(text, stdout) == EOF || putchar('\n') == EOF)
 		r->out_failed = 1;
 	tracking_set_record(&r->db, n->record_key, text);
@@ -793,7 +767,7 @@ remember(struct run *r)
 		if (i > 0 && strcmp(recs[i].key, recs[i - 1].key) == 0)
 			continue;
 		keys[nk] = recs[i].key;
-		texts[nk] = owned[nk] = json_text(recs[i].line->record);
+		texts[nk] = owned[nk] = jsonx_text(recs[i].line->record);
 		nk++;
 	}
 	free(recs);
@@ -1077,12 +1051,13 @@ run_webhook(struct run *r)
 			if (rec == NULL)
 				xnomem();
 			if (it->p.order_id != NULL)
-				set_new(rec, "order_id",
+				jsonx_set_new(rec, "order_id",
 				    json_string(it->p.order_id));
-			set_new(rec, "carrier", json_string(it->p.carrier));
-			set_new(rec, "tracking_number",
+			jsonx_set_new(rec, "carrier",
+			    json_string(it->p.carrier));
+			jsonx_set_new(rec, "tracking_number",
 			    json_string(it->p.number));
-			text = json_text(rec);
+			text = jsonx_text(rec);
 			json_decref(rec);
 		} else {
 			free(text);
@@ -1117,10 +1092,10 @@ write_problem(struct run *r, const struct tracking_parcel *p,
 	json_t *o;
 
 	o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o}", "type", "problem",
-	    "code", code, "order_id", str_or_null(p->order_id),
+	    "code", code, "order_id", jsonx_string_or_null(p->order_id),
 	    "carrier", p->carrier, "tracking_number", p->number,
-	    "status", str_or_null(p->status),
-	    "since", str_or_null(p->time != NULL ? p->time :
+	    "status", jsonx_string_or_null(p->status),
+	    "since", jsonx_string_or_null(p->time != NULL ? p->time :
 	    rfc3339_format(p->first_seen, 0, buf, sizeof(buf))));
 	if (o == NULL)
 		xnomem();
