@@ -669,13 +669,7 @@ main(int argc, char *argv[])
 		status = jsonl_close(&in);
 	}
 	stock_close(&rs.db);
-	if (cli.stats)
-		fprintf(stderr, "order-reserve: %lu read, %lu written, %lu "
-		    "rejected\n", in.nlines, rs.nout, rs.rejects.count);
-	if (reject_close(&rs.rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
 	valueblock_release();
-	return cli_status(&cli, status, rs.rejects.count);
+	return cli_finish(&cli, status, &rs.rejects, "%lu read, %lu written, "
+	    "%lu rejected", in.nlines, rs.nout, rs.rejects.count);
 }

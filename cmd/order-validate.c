@@ -565,12 +565,6 @@ main(int argc, char *argv[])
 		catalog_release(&v.catalog);
 	valueblock_release();
 	status = jsonl_close(&in);
-	if (cli.stats)
-		fprintf(stderr, "order-validate: %lu read, %lu valid, %lu "
-		    "rejected\n", in.nlines, nout, rejects.count);
-	if (reject_close(&rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
-	return cli_status(&cli, status, rejects.count);
+	return cli_finish(&cli, status, &rejects, "%lu read, %lu valid, "
+	    "%lu rejected", in.nlines, nout, rejects.count);
 }

@@ -2001,21 +2001,14 @@ main(int argc, char *argv[])
 	write_summaries(&r);
 	save_store(&r, &ps);
 	paystore_close(&ps);
-	if (cli.stats)
-		fprintf(stderr, "pay-reconcile: %lu orders: %lu paid, %lu cod, "
-		    "%lu rejected; %lu transactions read, %lu new, %lu "
-		    "orphans, %lu conflicts\n", in.nlines, r.nout[PAID],
-		    r.nout[COD], rejects.count, r.nread, r.nnew, r.norphans,
-		    r.nconflicts);
 	run_release(&r);
 	payment_map_free(map);
 	free(payments);
 	valueblock_release();
 	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
 		status = EX_IOERR;
-	if (reject_close(&rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
-	return cli_status(&cli, status, rejects.count);
+	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
+	    "cod, %lu rejected; %lu transactions read, %lu new, %lu orphans, "
+	    "%lu conflicts", in.nlines, r.nout[PAID], r.nout[COD],
+	    rejects.count, r.nread, r.nnew, r.norphans, r.nconflicts);
 }

@@ -709,12 +709,6 @@ main(int argc, char *argv[])
 	stock_close(&db);
 	if (ld.have_catalog)
 		catalog_release(&ld.catalog);
-	if (cli.stats)
-		fprintf(stderr, "stock-load: %lu read, %lu loaded, %lu "
-		    "rejected\n", ld.nin, nout, ld.rejects.count);
-	if (reject_close(&ld.rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
-	return cli_status(&cli, status, ld.rejects.count);
+	return cli_finish(&cli, status, &ld.rejects, "%lu read, %lu loaded, "
+	    "%lu rejected", ld.nin, nout, ld.rejects.count);
 }

@@ -123,24 +123,6 @@ id_text(const json_t *v)
 	return NULL;
 }
 
-static void
-worse(struct run *r, int status)
-{
-	static const int rank[] = { EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL,
-	    EX_UNAVAILABLE, EX_CONFIG, EX_IOERR };
-	int a = -1, b = -1;
-	size_t i;
-
-	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++) {
-		if (rank[i] == r->status)
-			a = (int)i;
-		if (rank[i] == status)
-			b = (int)i;
-	}
-	if (b > a)
-		r->status = status;
-}
-
 /* --- which adapter polls a carrier ---------------------------------------- */
 
 static struct carrier *
@@ -1148,22 +1130,22 @@ report_carriers(struct run *r)
 		c = r->adapters[i].c;
 		if (c->refused) {
 			warnx("%s", c->refusal);
-			worse(r, EX_CONFIG);
+			r->status = cli_worse(r->status, EX_CONFIG);
 		}
 		switch (http_service_state(c->svc)) {
 		case HTTP_DOWN:
 			warnx("carrier '%s' did not answer: %s; its parcels "
 			    "are polled again next run", c->ops->name,
 			    http_service_error(c->svc));
-			worse(r, EX_TEMPFAIL);
+			r->status = cli_worse(r->status, EX_TEMPFAIL);
 			break;
 		case HTTP_TLS:
 			warnx("%s", http_service_error(c->svc));
-			worse(r, EX_UNAVAILABLE);
+			r->status = cli_worse(r->status, EX_UNAVAILABLE);
 			break;
 		case HTTP_CONFIG:
 			warnx("%s", http_service_error(c->svc));
-			worse(r, EX_CONFIG);
+			r->status = cli_worse(r->status, EX_CONFIG);
 			break;
 		default:
 			break;
@@ -1171,23 +1153,12 @@ report_carriers(struct run *r)
 	}
 }
 
-static void
-print_stats(struct run *r)
-{
-	struct http_stats hs;
-
-	http_stats(r->http, &hs);
-	fprintf(stderr, "track-poll: %lu in, %lu changed, %lu rejected, "
-	    "%lu problems, %lu not polled; %lu requests, %lu retries, "
-	    "%lu connections\n", r->nin, r->nchanged, r->nrejects,
-	    r->nproblems, r->ndown, hs.requests, hs.retries, hs.connections);
-}
-
 int
 main(int argc, char *argv[])
 {
 	struct run r;
 	struct jsonl_reader in;
+	struct http_stats hs;
 	char *where, *end;
 	long days;
 	int ch, offset, status, operands;
@@ -1263,20 +1234,16 @@ main(int argc, char *argv[])
 			problems(&r);
 	}
 	report_carriers(&r);
-	if (r.cli.stats)
-		print_stats(&r);
-	status = jsonl_close(&in);
-	if (status != 0)
-		worse(&r, status);
-	if (reject_close(&r.rejects) == -1)
-		worse(&r, EX_IOERR);
-	if (r.out_failed) {
-		warnx("cannot write '<stdout>'; the changes not written are "
-		    "written again next run");
-		worse(&r, EX_IOERR);
-	} else if (jsonl_finish(stdout, "<stdout>") == -1)
-		worse(&r, EX_IOERR);
-	status = cli_status(&r.cli, r.status, r.nrejects);
+	r.status = cli_worse(r.status, jsonl_close(&in));
+	if (r.out_failed)
+		r.cli.out_error = "cannot write '<stdout>'; the changes not "
+		    "written are written again next run";
+	http_stats(r.http, &hs);
+	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
+	    "changed, %lu rejected, %lu problems, %lu not polled; %lu "
+	    "requests, %lu retries, %lu connections", r.nin, r.nchanged,
+	    r.nrejects, r.nproblems, r.ndown, hs.requests, hs.retries,
+	    hs.connections);
 	for (i = 0; i < r.nadapters; i++)
 		carrier_free(r.adapters[i].c);
 	http_free(r.http);
