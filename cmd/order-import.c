@@ -2331,7 +2331,7 @@ read_map(struct options *opt, const struct cli *cli)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { usage_text, NULL, 0, 0 };
+	struct cli cli = { .usage = usage_text };
 	struct options opt;
 	struct reject_stream rejects;
 	struct totals totals;
@@ -2467,9 +2467,6 @@ main(int argc, char *argv[])
 	if (opt.has_map)
 		import_map_release(&opt.user_map);
 	free((char *)opt.country);
-	if (reject_close(&rejects) == -1 ||
-	    jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
 	pool_release();
-	return cli_status(&cli, status, totals.rejected);
+	return cli_finish(&cli, status, &rejects, NULL);
 }

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "reject.h"
 #include "reserve.h"
 #include "rfc3339.h"
@@ -122,13 +123,6 @@ new_errors(void)
 	if ((e = json_array()) == NULL)
 		xnomem();
 	return e;
-}
-
-static void
-set_new(json_t *obj, const char *key, json_t *value)
-{
-	if (json_object_set_new(obj, key, value) == -1)
-		xnomem();
 }
 
 /* The order's id as text, or NULL. */
@@ -255,8 +249,8 @@ allocate(struct reserver *rs, struct job *j)
 		return;
 	}
 	if (j->ro.missing != NULL) {
-		set_new(j->order, "status", json_string("backorder"));
-		set_new(j->order, "backorder", j->ro.missing);
+		jsonx_set_new(j->order, "status", json_string("backorder"));
+		jsonx_set_new(j->order, "backorder", j->ro.missing);
 		j->ro.missing = NULL;
 	}
 	j->outcome = REJECTED;
@@ -266,7 +260,7 @@ allocate(struct reserver *rs, struct job *j)
 static json_t *
 make_section(struct reserver *rs, struct job *j)
 {
-	json_t *section, *lines, *line;
+	json_t *section, *lines;
 	char when[40];
 	size_t k;
 
@@ -277,20 +271,19 @@ make_section(struct reserver *rs, struct job *j)
 	for (k = 0; k < j->ro.ntakes; k++) {
 		const struct stock_take *t = &j->ro.takes[k];
 
-		line = json_pack("{s:s,s:s,s:I}", "sku", t->row->sku,
-		    "warehouse", t->row->warehouse, "qty", (json_int_t)t->qty);
-		if (line == NULL || json_array_append_new(lines, line) == -1)
-			xnomem();
+		jsonx_append_new(lines, json_pack("{s:s,s:s,s:I}", "sku",
+		    t->row->sku, "warehouse", t->row->warehouse, "qty",
+		    (json_int_t)t->qty));
 	}
-	set_new(section, "lines", lines);
+	jsonx_set_new(section, "lines", lines);
 	if (j->ro.backorder != NULL) {
-		set_new(section, "backorder", j->ro.backorder);
+		jsonx_set_new(section, "backorder", j->ro.backorder);
 		j->ro.backorder = NULL;
 	}
 	if (rs->ttl > 0) {
 		rfc3339_format(rs->now + rs->ttl, j->offset, when,
 		    sizeof(when));
-		set_new(section, "expires_at", json_string(when));
+		jsonx_set_new(section, "expires_at", json_string(when));
 	}
 	return section;
 }
@@ -305,7 +298,7 @@ shown_section(const char *state, const json_t *section)
 
 	if ((out = json_object()) == NULL)
 		xnomem();
-	set_new(out, "state", json_string(state));
+	jsonx_set_new(out, "state", json_string(state));
 	json_object_foreach((json_t *)section, key, v)
 		if (strcmp(key, "state") != 0 &&
 		    json_object_set(out, key, v) == -1)
@@ -380,8 +373,9 @@ write_job(struct reserver *rs, struct job *j)
 		return;
 	}
 	if (strcmp(j->state, "active") == 0)
-		set_new(j->order, "status", json_string("reserved"));
-	set_new(j->order, "reservation", shown_section(j->state, j->section));
+		jsonx_set_new(j->order, "status", json_string("reserved"));
+	jsonx_set_new(j->order, "reservation", shown_section(j->state,
+	    j->section));
 	jsonl_write(stdout, j->order);
 	rs->nout++;
 }
@@ -430,8 +424,9 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 		if (rs->ttl > 0) {
 			/* The order as written, for --expire to write out. */
 			shown = shown_section("active", j->section);
-			set_new(j->order, "status", json_string("reserved"));
-			set_new(j->order, "reservation", shown);
+			jsonx_set_new(j->order, "status",
+			    json_string("reserved"));
+			jsonx_set_new(j->order, "reservation", shown);
 			record = encode(j->order);
 		}
 		stock_reservation_add(&rs->db, j->id, j->items, text, record,
@@ -502,7 +497,7 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 			j->state = xstrdup(f->state);
 			j->outcome = EXISTING;
 			if (rs->mode == RELEASE)
-				set_new(j->order, "status",
+				jsonx_set_new(j->order, "status",
 				    json_string("cancelled"));
 		}
 		write_job(rs, j);
@@ -542,8 +537,8 @@ expire_all(struct reserver *rs)
 			if (section == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", f->order_id);
-			set_new(order, "status", json_string("expired"));
-			set_new(order, "reservation",
+			jsonx_set_new(order, "status", json_string("expired"));
+			jsonx_set_new(order, "reservation",
 			    shown_section("expired", section));
 			jsonl_write(stdout, order);
 			rs->nout++;
@@ -674,13 +669,7 @@ main(int argc, char *argv[])
 		status = jsonl_close(&in);
 	}
 	stock_close(&rs.db);
-	if (cli.stats)
-		fprintf(stderr, "order-reserve: %lu read, %lu written, %lu "
-		    "rejected\n", in.nlines, rs.nout, rs.rejects.count);
-	if (reject_close(&rs.rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
 	valueblock_release();
-	return cli_status(&cli, status, rs.rejects.count);
+	return cli_finish(&cli, status, &rs.rejects, "%lu read, %lu written, "
+	    "%lu rejected", in.nlines, rs.nout, rs.rejects.count);
 }

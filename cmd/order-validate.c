@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "country.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "money.h"
 #include "msg.h"
 #include "ordercheck.h"
@@ -550,9 +551,8 @@ main(int argc, char *argv[])
 		}
 		if (json_array_size(v.oc.errors) == 0) {
 			ordercheck_apply(&v.oc, 1);
-			if (json_object_set_new(order, "status",
-			    json_string("validated")) == -1)
-				xnomem();
+			jsonx_set_new(order, "status",
+			    json_string("validated"));
 			jsonl_write(stdout, order);
 			nout++;
 		} else {
@@ -568,12 +568,6 @@ main(int argc, char *argv[])
 		catalog_release(&v.catalog);
 	valueblock_release();
 	status = jsonl_close(&in);
-	if (cli.stats)
-		fprintf(stderr, "order-validate: %lu read, %lu valid, %lu "
-		    "rejected\n", in.nlines, nout, rejects.count);
-	if (reject_close(&rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
-	return cli_status(&cli, status, rejects.count);
+	return cli_finish(&cli, status, &rejects, "%lu read, %lu valid, "
+	    "%lu rejected", in.nlines, nout, rejects.count);
 }

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "money.h"
 #include "payment.h"
 #include "paystore.h"
@@ -1071,13 +1072,6 @@ txn_ids(struct run *r, int charges_only)
 	return a;
 }
 
-static void
-set(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, v) == -1)
-		xnomem();
-}
-
 /* Risk. */
 
 /* Count key's orders in the window before t, this one added. */
@@ -1322,7 +1316,8 @@ write_summaries(struct run *r)
 		    (errors = json_array()) == NULL)
 			xnomem();
 		for (c = 0; c < NCLASSES; c++)
-			set(counts, class_names[c], json_integer(s->counts[c]));
+			jsonx_set_new(counts, class_names[c],
+			    json_integer(s->counts[c]));
 		if (s->overflow & SUM_GROSS)
 			add_overflow(errors, "gross", "captured charges",
 			    s->currency);
@@ -1348,7 +1343,7 @@ write_summaries(struct run *r)
 		    summary_amount(s, SUM_REFUNDS, s->refunds), "net", net,
 		    "orders", counts);
 		if (line != NULL && json_array_size(errors) > 0)
-			set(line, "errors", json_incref(errors));
+			jsonx_set_new(line, "errors", json_incref(errors));
 		json_decref(errors);
 		report_line(r, line);
 	}
@@ -1394,21 +1389,22 @@ write_orphans(struct run *r)
 		if (line == NULL)
 			xnomem();
 		if (t->created != 0)
-			set(line, "created", json_string(rfc3339_format(
-			    t->created, 0, when, sizeof(when))));
+			jsonx_set_new(line, "created", json_string(
+			    rfc3339_format(t->created, 0, when, sizeof(when))));
 		if (t->order_ref != NULL || t->alt_ref != NULL)
-			set(line, "order_ref", json_string(t->order_ref ?
-			    t->order_ref : t->alt_ref));
+			jsonx_set_new(line, "order_ref", json_string(
+			    t->order_ref ? t->order_ref : t->alt_ref));
 		if (t->parent != NULL)
-			set(line, "parent_id", json_string(t->parent));
+			jsonx_set_new(line, "parent_id",
+			    json_string(t->parent));
 		if (t->file != NULL) {
-			set(line, "file", jsonl_string_lossy(t->file,
+			jsonx_set_new(line, "file", jsonl_string_lossy(t->file,
 			    strlen(t->file)));
-			set(line, "line", json_integer(t->line));
+			jsonx_set_new(line, "line", json_integer(t->line));
 		}
-		set(line, "reason", json_string(t->order_ref == NULL &&
-		    t->alt_ref == NULL ? "names no order and no order has "
-		    "its id" : "no order read has the id it names"));
+		jsonx_set_new(line, "reason", json_string(t->order_ref ==
+		    NULL && t->alt_ref == NULL ? "names no order and no order "
+		    "has its id" : "no order read has the id it names"));
 		report_line(r, line);
 	}
 }
@@ -1732,7 +1728,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	tl.exponent = cur->exponent;
 	if ((payment = json_object_get(order, "payment")) == NULL ||
 	    !json_is_object(payment)) {
-		set(order, "payment", json_object());
+		jsonx_set_new(order, "payment", json_object());
 		payment = json_object_get(order, "payment");
 	}
 	method = jstr(payment, "method");
@@ -1744,22 +1740,22 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	/* the payment section: the class and the numbers, none of which
 	 * is right when a sum does not fit */
 	ids = txn_ids(r, 0);
-	set(payment, "status", json_string(class_names[cls]));
+	jsonx_set_new(payment, "status", json_string(class_names[cls]));
 	if (cls == AMOUNT_OVERFLOW) {
 		json_object_del(payment, "paid");
 		json_object_del(payment, "captured");
 		json_object_del(payment, "refunded");
 		json_object_del(payment, "fees");
 	} else {
-		set(payment, "paid", json_integer(tl.net));
-		set(payment, "captured", json_integer(tl.captured));
-		set(payment, "refunded", json_integer(tl.refunded));
-		set(payment, "fees", json_integer(tl.fees));
+		jsonx_set_new(payment, "paid", json_integer(tl.net));
+		jsonx_set_new(payment, "captured", json_integer(tl.captured));
+		jsonx_set_new(payment, "refunded", json_integer(tl.refunded));
+		jsonx_set_new(payment, "fees", json_integer(tl.fees));
 	}
-	set(payment, "transactions", ids);
-	set(payment, "checked_at", json_string(r->now_text));
+	jsonx_set_new(payment, "transactions", ids);
+	jsonx_set_new(payment, "checked_at", json_string(r->now_text));
 	risk = assess_risk(r, order, tl.currency, tl.total, &score);
-	set(order, "risk", risk);
+	jsonx_set_new(order, "risk", risk);
 
 	matched = NULL;
 	for (i = 0; i < r->nfound; i++) {
@@ -1852,7 +1848,8 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		    "or above --hold-risk %ld: check the order by hand", score,
 		    r->hold);
 	if (json_array_size(errors) == 0) {
-		set(order, "status", json_string(cls == COD ? "cod" : "paid"));
+		jsonx_set_new(order, "status", json_string(cls == COD ? "cod" :
+		    "paid"));
 		jsonl_write(stdout, order);
 	} else
 		reject_write(rejects, order, errors);
@@ -2004,21 +2001,14 @@ main(int argc, char *argv[])
 	write_summaries(&r);
 	save_store(&r, &ps);
 	paystore_close(&ps);
-	if (cli.stats)
-		fprintf(stderr, "pay-reconcile: %lu orders: %lu paid, %lu cod, "
-		    "%lu rejected; %lu transactions read, %lu new, %lu "
-		    "orphans, %lu conflicts\n", in.nlines, r.nout[PAID],
-		    r.nout[COD], rejects.count, r.nread, r.nnew, r.norphans,
-		    r.nconflicts);
 	run_release(&r);
 	payment_map_free(map);
 	free(payments);
 	valueblock_release();
 	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
 		status = EX_IOERR;
-	if (reject_close(&rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
-	return cli_status(&cli, status, rejects.count);
+	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
+	    "cod, %lu rejected; %lu transactions read, %lu new, %lu orphans, "
+	    "%lu conflicts", in.nlines, r.nout[PAID], r.nout[COD],
+	    rejects.count, r.nread, r.nnew, r.norphans, r.nconflicts);
 }

@@ -68,7 +68,5 @@ main(int argc, char *argv[])
 	stock_open(&db, dbarg);
 	stock_levels(&db, sku, warehouse, print_level, NULL);
 	stock_close(&db);
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
-	return status;
+	return cli_finish(&cli, status, NULL, NULL);
 }

@@ -457,7 +457,8 @@ load_csv(struct loader *ld, const char *name, const char *data, size_t len)
 
 /* Read the whole of path ("-": standard input, called name); NULL after a
  * warning when it cannot be, with *status EX_NOINPUT when it cannot be
- * opened and EX_IOERR when a read fails, as lib/jsonl.c does. */
+ * opened or is a directory (standard input too) and EX_IOERR when a read
+ * fails, as lib/jsonl.c does. */
 static char *
 slurp(const char *path, const char *name, size_t *lenp, int *status)
 {
@@ -465,9 +466,8 @@ slurp(const char *path, const char *name, size_t *lenp, int *status)
 	char *buf, msg[1024];
 	size_t cap = 65536, len = 0, n;
 
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fileio_read(path, msg, sizeof(msg))) == NULL) {
+	if ((fp = strcmp(path, "-") == 0 ? fileio_stdin(msg, sizeof(msg)) :
+	    fileio_read(path, msg, sizeof(msg))) == NULL) {
 		warnx("%s", msg);
 		*status = EX_NOINPUT;
 		return NULL;
@@ -709,12 +709,6 @@ main(int argc, char *argv[])
 	stock_close(&db);
 	if (ld.have_catalog)
 		catalog_release(&ld.catalog);
-	if (cli.stats)
-		fprintf(stderr, "stock-load: %lu read, %lu loaded, %lu "
-		    "rejected\n", ld.nin, nout, ld.rejects.count);
-	if (reject_close(&ld.rejects) == -1 && status == 0)
-		status = EX_IOERR;
-	if (jsonl_finish(stdout, "<stdout>") == -1)
-		status = EX_IOERR;
-	return cli_status(&cli, status, ld.rejects.count);
+	return cli_finish(&cli, status, &ld.rejects, "%lu read, %lu loaded, "
+	    "%lu rejected", ld.nin, nout, ld.rejects.count);
 }

@@ -19,9 +19,11 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "reject.h"
 #include "rfc3339.h"
 #include "store.h"
+#include "track.h"
 #include "tracking.h"
 #include "xalloc.h"
 
@@ -68,16 +70,10 @@ struct line {
 struct item {
 	struct tracking_parcel	 p;	/* carrier, number, record_key, ... */
 	struct tracking_parcel	 stored;
-	int			 known;
 	struct line		*line;	/* NULL: from the store */
 	char			*field;	/* of its number, for rejects */
 	struct carrier		*via;	/* NULL: not polled */
 	struct carrier_parcel	 cp;
-};
-
-struct adapter {
-	const struct carrier_ops *ops;
-	struct carrier		*c;
 };
 
 struct run {
@@ -86,9 +82,8 @@ struct run {
 	struct store		*st;
 	struct tracking_db	 db;
 	struct http		*http;
+	struct carrier_list	 carriers;
 	struct reject_stream	 rejects;
-	struct adapter		 adapters[16];
-	size_t			 nadapters;
 	const char		*config_arg, *db_arg, *webhook;
 	char			*only;		/* --carrier, canonical */
 	int64_t			 now;
@@ -106,35 +101,6 @@ struct run {
 	unsigned long		 nin, nchanged, nrejects, nproblems, ndown;
 };
 
-static void
-set_new(json_t *obj, const char *key, json_t *v)
-{
-	if (json_object_set_new(obj, key, v) == -1)
-		xnomem();
-}
-
-static json_t *
-str_or_null(const char *s)
-{
-	json_t *v = s != NULL ? json_string(s) : json_null();
-
-	if (v == NULL)
-		xnomem();
-	return v;
-}
-
-static char *
-json_text(const json_t *v)
-{
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-
-	jsonl_encode(&buf, &cap, &len, v);
-	buf = xrealloc(buf, len + 1);	/* the encoder does not end it */
-	buf[len] = '\0';
-	return buf;
-}
-
 /* A record's id as text: a string, or an integer. */
 static char *
 id_text(const json_t *v)
@@ -148,74 +114,6 @@ id_text(const json_t *v)
 		    json_integer_value(v));
 		return xstrdup(buf);
 	}
-	return NULL;
-}
-
-static void
-worse(struct run *r, int status)
-{
-	static const int rank[] = { EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL,
-	    EX_UNAVAILABLE, EX_CONFIG, EX_IOERR };
-	int a = -1, b = -1;
-	size_t i;
-
-	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++) {
-		if (rank[i] == r->status)
-			a = (int)i;
-		if (rank[i] == status)
-			b = (int)i;
-	}
-	if (b > a)
-		r->status = status;
-}
-
-/* --- which adapter polls a carrier ---------------------------------------- */
-
-static struct carrier *
-instance(struct run *r, const struct carrier_ops *ops)
-{
-	size_t i;
-
-	for (i = 0; i < r->nadapters; i++)
-		if (r->adapters[i].ops == ops)
-			return r->adapters[i].c;
-	if (r->nadapters == sizeof(r->adapters) / sizeof(r->adapters[0]))
-		errx(EX_SOFTWARE, "too many carrier adapters");
-	r->adapters[r->nadapters].ops = ops;
-	r->adapters[r->nadapters].c = carrier_new(ops, r->conf, r->http,
-	    &r->db, r->now);
-	return r->adapters[r->nadapters++].c;
-}
-
-static int
-aggregator(const char *name)
-{
-	return strcmp(name, "aftership") == 0 ||
-	    strcmp(name, "easypost") == 0;
-}
-
-/* The adapter for carrier name: its via, its own, or AfterShip's when it
- * is configured; NULL when none. */
-static struct carrier *
-resolve(struct run *r, const char *name)
-{
-	const struct carrier_ops *ops;
-	const char *via;
-	char kn[128];
-
-	via = conf_get(r->conf, "carrier", name, "via");
-	if (via != NULL && *via != '\0') {
-		if (!aggregator(via) || (ops = carrier_adapter(via)) == NULL)
-			errx(EX_CONFIG, "%s '%s' is neither aftership nor "
-			    "easypost", conf_keyname("carrier", name, "via",
-			    kn, sizeof(kn)), via);
-		return instance(r, ops);
-	}
-	if ((ops = carrier_adapter(name)) != NULL)
-		return instance(r, ops);
-	if (conf_get(r->conf, "carrier", "aftership", "key") != NULL &&
-	    (ops = carrier_adapter("aftership")) != NULL)
-		return instance(r, ops);
 	return NULL;
 }
 
@@ -240,16 +138,6 @@ add_error(json_t **errors, const char *code, const char *field,
 	if (*errors == NULL && (*errors = json_array()) == NULL)
 		xnomem();
 	reject_add(*errors, code, field, msg);
-}
-
-static char *
-plain_key(const char *carrier, const char *number)
-{
-	size_t len = strlen(carrier) + strlen(number) + 2;
-	char *key = xmalloc(len);
-
-	snprintf(key, len, "%s:%s", carrier, number);
-	return key;
 }
 
 /* The number of parcels a record names (at least 1). */
@@ -325,116 +213,26 @@ take_line(struct run *r, struct line *l)
 		it->p.number = xstrdup(number);
 		it->p.order_id = order_id != NULL ? xstrdup(order_id) : NULL;
 		it->p.phone = phone != NULL ? xstrdup(phone) : NULL;
-		it->p.record_key = order_id != NULL ? xstrdup(order_id) :
-		    plain_key(it->p.carrier, number);
+		it->p.record_key = track_record_key(order_id, it->p.carrier,
+		    number);
 	}
 	free(order_id);
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-static void
-copy_parcel(struct tracking_parcel *to, const struct tracking_parcel *from)
-{
-	*to = *from;
-	to->carrier = dup_or_null(from->carrier);
-	to->number = dup_or_null(from->number);
-	to->record_key = dup_or_null(from->record_key);
-	to->order_id = dup_or_null(from->order_id);
-	to->phone = dup_or_null(from->phone);
-	to->status = dup_or_null(from->status);
-	to->code = dup_or_null(from->code);
-	to->text = dup_or_null(from->text);
-	to->time = dup_or_null(from->time);
-	to->location = dup_or_null(from->location);
-	to->message = dup_or_null(from->message);
-}
-
 /* --- what changed, written ------------------------------------------------ */
 
-/* An order's status from its parcels', moved only forward along
- * labelled, shipped, delivered, with returning after them all. */
-static const char *
-order_status(const char *current, int nparcels, int ndelivered,
-    int nmoving, int nreturning)
-{
-	static const char *const before[] = { "new", "validated", "reserved",
-	    "paid", "cod", "booked", "labelled" };
-	const char *to = NULL;
-	int rank_from = -1, rank_to;
-	size_t i;
-
-	if (nreturning > 0)
-		to = "returning";
-	else if (nparcels > 0 && ndelivered == nparcels)
-		to = "delivered";
-	else if (nmoving > 0)
-		to = "shipped";
-	if (to == NULL || current == NULL)
-		return to;
-	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++)
-		if (strcmp(current, before[i]) == 0)
-			rank_from = 0;
-	if (strcmp(current, "shipped") == 0)
-		rank_from = 1;
-	else if (strcmp(current, "delivered") == 0)
-		rank_from = 2;
-	else if (strcmp(current, "returning") == 0)
-		rank_from = 3;
-	rank_to = strcmp(to, "shipped") == 0 ? 1 :
-	    strcmp(to, "delivered") == 0 ? 2 : 3;
-	return rank_from >= 0 && rank_to > rank_from ? to : NULL;
-}
-
 struct parcels_acc {
-	json_t	*list;
-	int	 n, delivered, moving, returning;
+	json_t			*list;
+	struct track_tally	 tally;
 };
 
 static void
 add_parcel(const struct tracking_parcel *p, void *arg)
 {
 	struct parcels_acc *a = arg;
-	enum carrier_status s = carrier_status_parse(p->status);
-	json_t *o;
 
-	o = json_pack("{s:s,s:o,s:o}", "tracking_number", p->number,
-	    "status", str_or_null(p->status), "at", str_or_null(p->time));
-	if (o == NULL || json_array_append_new(a->list, o) == -1)
-		xnomem();
-	a->n++;
-	if (s == CARRIER_DELIVERED)
-		a->delivered++;
-	if (s == CARRIER_RETURN_TO_SENDER)
-		a->returning++;
-	if (s == CARRIER_IN_TRANSIT || s == CARRIER_OUT_FOR_DELIVERY ||
-	    s == CARRIER_AVAILABLE_FOR_PICKUP || s == CARRIER_FAILED_ATTEMPT ||
-	    s == CARRIER_DELIVERED || s == CARRIER_EXCEPTION)
-		a->moving++;
-}
-
-static json_t *
-event_json(const struct carrier_event *e, int64_t at, int offset)
-{
-	char buf[40];
-	json_t *o;
-
-	o = json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o}}",
-	    "at", str_or_null(e->has_time || at != INT64_MIN ?
-	    rfc3339_format(e->has_time ? e->at : at, e->has_time ? e->offset :
-	    offset, buf, sizeof(buf)) : NULL),
-	    "status", str_or_null(carrier_status_name(e->status)),
-	    "location", str_or_null(e->location),
-	    "message", str_or_null(e->message),
-	    "carrier_status", "code", str_or_null(e->code),
-	    "text", str_or_null(e->text));
-	if (o == NULL)
-		xnomem();
-	return o;
+	jsonx_append_new(a->list, track_parcel_json(p));
+	track_tally_add(&a->tally, carrier_status_parse(p->status));
 }
 
 /* The record a change of a parcel from the store is written with. */
@@ -450,13 +248,7 @@ stored_record(struct run *r, const struct tracking_parcel *p, int *plain)
 	}
 	if (!json_is_object(rec)) {
 		json_decref(rec);
-		rec = json_object();
-		if (rec == NULL)
-			xnomem();
-		if (p->order_id != NULL)
-			set_new(rec, "order_id", json_string(p->order_id));
-		set_new(rec, "carrier", json_string(p->carrier));
-		set_new(rec, "tracking_number", json_string(p->number));
+		rec = track_plain_record(p);
 	}
 	*plain = json_object_get(rec, "id") == NULL;
 	return rec;
@@ -465,54 +257,26 @@ stored_record(struct run *r, const struct tracking_parcel *p, int *plain)
 static void
 write_change(struct run *r, struct item *it, const struct tracking_parcel *n)
 {
-	const struct carrier_parcel *cp = &it->cp;
 	struct parcels_acc acc = { 0 };
 	const char *to;
-	json_t *rec, *t, *events;
+	json_t *rec;
 	char *text;
 	int plain;
-	size_t i;
 
 	if (it->line != NULL) {
 		rec = json_incref(it->line->record);
 		plain = it->line->plain;
 	} else
 		rec = stored_record(r, &it->p, &plain);
-	if ((events = json_array()) == NULL ||
-	    (acc.list = json_array()) == NULL)
-		xnomem();
-	for (i = 0; i < cp->nevents; i++) {
-		const struct carrier_event *e = &cp->events[i];
-
-		if (it->stored.printed_at == INT64_MIN ||
-		    (e->has_time && e->at > it->stored.printed_at))
-			if (json_array_append_new(events,
-			    event_json(e, INT64_MIN, 0)) == -1)
-				xnomem();
-	}
-	if (cp->nevents == 0 && json_array_append_new(events,
-	    event_json(&cp->now, n->event_at, 0)) == -1)
+	if ((acc.list = json_array()) == NULL)
 		xnomem();
 	tracking_each_of_record(&r->db, n->record_key, add_parcel, &acc);
-	t = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:o,s:o}",
-	    "tracking_number", n->number,
-	    "status", n->status,
-	    "previous_status", str_or_null(it->stored.status),
-	    "at", str_or_null(n->time),
-	    "location", str_or_null(n->location),
-	    "message", str_or_null(n->message),
-	    "carrier_status", "code", str_or_null(n->code),
-	    "text", str_or_null(n->text),
-	    "events", events,
-	    "parcels", acc.list);
-	if (t == NULL)
-		xnomem();
-	set_new(rec, "tracking", t);
-	if (!plain && (to = order_status(json_string_value(
-	    json_object_get(rec, "status")), acc.n, acc.delivered, acc.moving,
-	    acc.returning)) != NULL)
-		set_new(rec, "status", json_string(to));
-	text = json_text(rec);
+	jsonx_set_new(rec, "tracking", track_section(n, &it->stored, &it->cp,
+	    acc.list));
+	if (!plain && (to = track_order_status(json_string_value(
+	    json_object_get(rec, "status")), &acc.tally)) != NULL)
+		jsonx_set_new(rec, "status", json_string(to));
+	text = jsonx_text(rec);
 	if (fputs(text, stdout) == EOF || putchar('\n') == EOF)
 		r->out_failed = 1;
 	tracking_set_record(&r->db, n->record_key, text);
@@ -526,56 +290,21 @@ write_change(struct run *r, struct item *it, const struct tracking_parcel *n)
 static void
 settle(struct run *r, struct item *it)
 {
-	const struct carrier_parcel *cp = &it->cp;
-	const struct tracking_parcel *old = &it->stored;
 	struct tracking_parcel n;
-	int64_t at, known_at;
-	int nnew = 0, fails = 0, changed;
 	char buf[40];
-	size_t i;
 
-	at = cp->now.has_time ? cp->now.at : r->now;
-	if (old->has_event && at < old->event_at)
-		return;			/* older news than the store has */
-	known_at = old->has_event ? old->event_at : INT64_MIN;
-	for (i = 0; i < cp->nevents; i++) {
-		const struct carrier_event *e = &cp->events[i];
-
-		if (e->has_time ? e->at > known_at : known_at == INT64_MIN) {
-			nnew++;
-			fails += e->status == CARRIER_FAILED_ATTEMPT;
-		}
+	switch (track_news(&it->p, &it->stored, &it->cp, r->now, &n, buf,
+	    sizeof(buf))) {
+	case TRACK_QUIET:
+		tracking_quiet(&r->db, &n);
+		break;
+	case TRACK_CHANGE:
+		if (tracking_change(&r->db, &n, it->stored.status))
+			write_change(r, it, &n);
+		break;
+	case TRACK_NOTHING:
+		break;
 	}
-	if (cp->nevents == 0 && at > known_at) {
-		nnew = 1;
-		fails = cp->now.status == CARRIER_FAILED_ATTEMPT;
-	}
-	memset(&n, 0, sizeof(n));
-	n.carrier = it->p.carrier;
-	n.number = it->p.number;
-	n.record_key = old->record_key != NULL ? old->record_key :
-	    it->p.record_key;
-	n.status = (char *)carrier_status_name(cp->now.status);
-	n.code = cp->now.code;
-	n.text = cp->now.text;
-	n.time = rfc3339_format(at, cp->now.has_time ? cp->now.offset : 0,
-	    buf, sizeof(buf));
-	n.location = cp->now.location;
-	n.message = cp->now.message;
-	n.event_at = at;
-	n.has_event = 1;
-	n.printed_at = at;
-	n.event_seq = old->event_seq + (nnew > 0);
-	n.failed_attempts = old->failed_attempts + fails;
-	n.final = carrier_status_final(cp->now.status);
-	changed = old->status == NULL || strcmp(old->status, n.status) != 0;
-	if (!changed) {
-		if (nnew > 0)
-			tracking_quiet(&r->db, &n);
-		return;
-	}
-	if (tracking_change(&r->db, &n, old->status))
-		write_change(r, it, &n);
 }
 
 static int
@@ -588,12 +317,6 @@ by_parcel(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->p.number, y->p.number);
 }
 
-static int
-by_string(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int64_t
 mono_ms(void)
 {
@@ -604,33 +327,28 @@ mono_ms(void)
 }
 
 /* Lock (PostgreSQL) the rows the changes of the window's items from the
- * cursor on may touch, in order. */
+ * cursor on may touch. */
 static void
 lock_rest(struct run *r)
 {
 	const char **cs, **ns, **ks;
-	struct item **v;
+	const struct item *it;
 	size_t i, n = 0;
 
 	if (store_kind(r->st) != STORE_POSTGRES)
 		return;
-	v = xcalloc(r->nitems + 1, sizeof(*v));
-	for (i = r->cursor; i < r->nitems; i++)
-		if (r->items[i].via != NULL)
-			v[n++] = &r->items[i];
-	qsort(v, n, sizeof(*v), by_parcel);
-	cs = xcalloc(n + 1, sizeof(*cs));
-	ns = xcalloc(n + 1, sizeof(*ns));
-	ks = xcalloc(n + 1, sizeof(*ks));
-	for (i = 0; i < n; i++) {
-		cs[i] = v[i]->p.carrier;
-		ns[i] = v[i]->p.number;
-		ks[i] = v[i]->stored.record_key != NULL ?
-		    v[i]->stored.record_key : v[i]->p.record_key;
+	cs = xcalloc(r->nitems + 1, sizeof(*cs));
+	ns = xcalloc(r->nitems + 1, sizeof(*ns));
+	ks = xcalloc(r->nitems + 1, sizeof(*ks));
+	for (i = r->cursor; i < r->nitems; i++) {
+		if ((it = &r->items[i])->via == NULL)
+			continue;
+		cs[n] = it->p.carrier;
+		ns[n] = it->p.number;
+		ks[n++] = it->stored.record_key != NULL ?
+		    it->stored.record_key : it->p.record_key;
 	}
-	qsort(ks, n, sizeof(*ks), by_string);
 	tracking_lock(&r->db, cs, ns, n, ks, n);
-	free(v);
 	free(cs);
 	free(ns);
 	free(ks);
@@ -731,27 +449,8 @@ take_added(const struct tracking_parcel *p, void *arg)
 		;
 	for (; i < x->n && by_parcel(&x->v[i], &kp) == 0; i++) {
 		tracking_parcel_release(&x->v[i]->stored);
-		copy_parcel(&x->v[i]->stored, p);
-		x->v[i]->known = 1;
+		tracking_parcel_copy(&x->v[i]->stored, p);
 	}
-}
-
-struct rec_of_line {
-	const char	*key;
-	struct line	*line;
-	size_t		 order;
-};
-
-/* By key, the later line first. */
-static int
-by_key_later(const void *a, const void *b)
-{
-	const struct rec_of_line *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	if (c != 0)
-		return c;
-	return x->order < y->order ? 1 : x->order > y->order ? -1 : 0;
 }
 
 /* Remember the window's parcels and records before any call, so that those
@@ -761,11 +460,10 @@ static void
 remember(struct run *r)
 {
 	struct stored_ctx x;
-	struct rec_of_line *recs;
 	const struct tracking_parcel **ps;
-	const char **keys, **texts;
-	char **owned;
-	size_t i, n = 0, nk = 0, nr = 0;
+	const char **keys;
+	char **texts;
+	size_t i, n = 0, nr = 0;
 
 	x.v = xcalloc(r->nitems + 1, sizeof(*x.v));
 	for (i = 0; i < r->nitems; i++)
@@ -776,34 +474,20 @@ remember(struct run *r)
 	for (i = 0; i < x.n; i++)
 		if (i == 0 || by_parcel(&x.v[i - 1], &x.v[i]) != 0)
 			ps[n++] = &x.v[i]->p;
-	/* A record per line; for a key given twice, the later line's. */
-	recs = xcalloc(r->nitems + 1, sizeof(*recs));
+	/* A record per line (for a key given twice, the later line's). */
+	keys = xcalloc(r->nitems + 1, sizeof(*keys));
+	texts = xcalloc(r->nitems + 1, sizeof(*texts));
 	for (i = 0; i < r->nitems; i++)
 		if (i == 0 || r->items[i].line != r->items[i - 1].line) {
-			recs[nr].key = r->items[i].p.record_key;
-			recs[nr].line = r->items[i].line;
-			recs[nr].order = nr;
-			nr++;
+			keys[nr] = r->items[i].p.record_key;
+			texts[nr++] = jsonx_text(r->items[i].line->record);
 		}
-	qsort(recs, nr, sizeof(*recs), by_key_later);
-	keys = xcalloc(nr + 1, sizeof(*keys));
-	texts = xcalloc(nr + 1, sizeof(*texts));
-	owned = xcalloc(nr + 1, sizeof(*owned));
-	for (i = 0; i < nr; i++) {
-		if (i > 0 && strcmp(recs[i].key, recs[i - 1].key) == 0)
-			continue;
-		keys[nk] = recs[i].key;
-		texts[nk] = owned[nk] = json_text(recs[i].line->record);
-		nk++;
-	}
-	free(recs);
 	store_begin(r->st);
 	tracking_add_many(&r->db, ps, n, r->now, take_added, &x);
-	tracking_set_records(&r->db, keys, texts, nk);
+	tracking_set_records(&r->db, keys, (const char *const *)texts, nr);
 	store_commit(r->st);
-	for (i = 0; i < nk; i++)
-		free(owned[i]);
-	free(owned);
+	for (i = 0; i < nr; i++)
+		free(texts[i]);
 	free(keys);
 	free(texts);
 	free(ps);
@@ -815,23 +499,15 @@ poll_window(struct run *r)
 {
 	struct carrier_parcel **batch;
 	struct carrier *c;
-	size_t a, i, n, size;
+	size_t a, i, n;
 
 	batch = xcalloc(r->nitems + 1, sizeof(*batch));
-	for (a = 0; a < r->nadapters; a++) {
-		c = r->adapters[a].c;
-		size = c->ops->batch > 0 ? c->ops->batch : 1;
-		for (i = n = 0; i < r->nitems; i++) {
-			if (r->items[i].via != c)
-				continue;
-			batch[n++] = &r->items[i].cp;
-			if (n == size) {
-				c->ops->track(c, batch, n);
-				n = 0;
-			}
-		}
-		if (n > 0)
-			c->ops->track(c, batch, n);
+	for (a = 0; a < r->carriers.n; a++) {
+		c = r->carriers.v[a];
+		for (i = n = 0; i < r->nitems; i++)
+			if (r->items[i].via == c)
+				batch[n++] = &r->items[i].cp;
+		carrier_track(c, batch, n);
 	}
 	free(batch);
 	http_run(r->http);
@@ -885,7 +561,8 @@ process_window(struct run *r, int from_input)
 		it = &r->items[i];
 		if (r->only != NULL && strcmp(it->p.carrier, r->only) != 0)
 			continue;
-		if ((it->via = resolve(r, it->p.carrier)) == NULL) {
+		if ((it->via = carrier_list_tracker(&r->carriers,
+		    it->p.carrier)) == NULL) {
 			snprintf(msg, sizeof(msg), "no adapter for carrier "
 			    "'%s', and no [carrier \"aftership\"] key to "
 			    "track it through AfterShip", it->p.carrier);
@@ -961,9 +638,8 @@ take_stored(const struct tracking_parcel *p, void *arg)
 	struct run *r = arg;
 	struct item *it = new_item(r);
 
-	copy_parcel(&it->p, p);
-	copy_parcel(&it->stored, p);
-	it->known = 1;
+	tracking_parcel_copy(&it->p, p);
+	tracking_parcel_copy(&it->stored, p);
 }
 
 static void
@@ -987,44 +663,6 @@ poll_store(struct run *r)
 	free(after_n);
 }
 
-/* The body of a webhook as a CGI program gets it: CONTENT_LENGTH bytes,
- * else all of standard input. */
-static char *
-read_body(size_t *lenp)
-{
-	const char *cl = getenv("CONTENT_LENGTH");
-	size_t want = SIZE_MAX, len = 0, cap = 0;
-	char *buf = NULL, *end;
-	size_t n;
-
-	if (cl != NULL && *cl != '\0') {
-		errno = 0;
-		want = strtoul(cl, &end, 10);
-		if (errno != 0 || *end != '\0')
-			errx(EX_DATAERR, "CONTENT_LENGTH '%s' is not a number",
-			    cl);
-	}
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			if (cap > (64u << 20))
-				errx(EX_DATAERR, "webhook body larger than "
-				    "64 MiB");
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + len, 1, want - len < cap - len - 1 ?
-		    want - len : cap - len - 1, stdin);
-		len += n;
-		if (n == 0 || len == want)
-			break;
-	}
-	if (ferror(stdin))
-		err(EX_IOERR, "cannot read the webhook body");
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-}
-
 static void
 run_webhook(struct run *r)
 {
@@ -1040,8 +678,8 @@ run_webhook(struct run *r)
 	if ((ops = carrier_adapter(r->webhook)) == NULL || ops->webhook == NULL)
 		cli_usage_error(&r->cli, "--webhook takes easypost, aftership "
 		    "or cdek, not '%s'", r->webhook);
-	c = instance(r, ops);
-	body = read_body(&len);
+	c = carrier_list_get(&r->carriers, ops);
+	body = http_cgi_body(&len);
 	memset(&push, 0, sizeof(push));
 	why[0] = '\0';
 	res = ops->webhook(c, body, len, &push, why, sizeof(why));
@@ -1066,23 +704,16 @@ run_webhook(struct run *r)
 		it->p.carrier = xstrdup(it->stored.carrier);
 	}
 	if (it->stored.carrier == NULL) {
-		/* A parcel the store does not know: a plain line. */
-		it->p.order_id = dup_or_null(push.parcel.order_id);
-		it->p.record_key = it->p.order_id != NULL ?
-		    xstrdup(it->p.order_id) :
-		    plain_key(it->p.carrier, it->p.number);
-		text = tracking_record(&r->db, it->p.record_key);
-		if (text == NULL) {
-			rec = json_object();
-			if (rec == NULL)
-				xnomem();
-			if (it->p.order_id != NULL)
-				set_new(rec, "order_id",
-				    json_string(it->p.order_id));
-			set_new(rec, "carrier", json_string(it->p.carrier));
-			set_new(rec, "tracking_number",
-			    json_string(it->p.number));
-			text = json_text(rec);
+		/* A parcel the store does not know: a plain line, whose
+		 * record is kept when the store has one. */
+		if (push.parcel.order_id != NULL)
+			it->p.order_id = xstrdup(push.parcel.order_id);
+		it->p.record_key = track_record_key(it->p.order_id,
+		    it->p.carrier, it->p.number);
+		if ((text = tracking_record(&r->db, it->p.record_key)) ==
+		    NULL) {
+			rec = track_plain_record(&it->p);
+			text = jsonx_text(rec);
 			json_decref(rec);
 		} else {
 			free(text);
@@ -1094,10 +725,10 @@ run_webhook(struct run *r)
 		free(text);
 		tracking_get(&r->db, it->p.carrier, it->p.number, &it->stored);
 	} else {
-		it->p.record_key = dup_or_null(it->stored.record_key);
-		it->p.order_id = dup_or_null(it->stored.order_id);
+		it->p.record_key = xstrdup(it->stored.record_key);
+		if (it->stored.order_id != NULL)
+			it->p.order_id = xstrdup(it->stored.order_id);
 	}
-	it->known = 1;
 	it->via = c;
 	it->cp = push.parcel;
 	memset(&push.parcel, 0, sizeof(push.parcel));
@@ -1117,10 +748,10 @@ write_problem(struct run *r, const struct tracking_parcel *p,
 	json_t *o;
 
 	o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o}", "type", "problem",
-	    "code", code, "order_id", str_or_null(p->order_id),
+	    "code", code, "order_id", jsonx_string_or_null(p->order_id),
 	    "carrier", p->carrier, "tracking_number", p->number,
-	    "status", str_or_null(p->status),
-	    "since", str_or_null(p->time != NULL ? p->time :
+	    "status", jsonx_string_or_null(p->status),
+	    "since", jsonx_string_or_null(p->time != NULL ? p->time :
 	    rfc3339_format(p->first_seen, 0, buf, sizeof(buf))));
 	if (o == NULL)
 		xnomem();
@@ -1163,60 +794,15 @@ problems(struct run *r)
 
 /* --- the end -------------------------------------------------------------- */
 
-static void
-report_carriers(struct run *r)
-{
-	struct carrier *c;
-	size_t i;
-
-	for (i = 0; i < r->nadapters; i++) {
-		c = r->adapters[i].c;
-		if (c->refused) {
-			warnx("%s", c->refusal);
-			worse(r, EX_CONFIG);
-		}
-		switch (http_service_state(c->svc)) {
-		case HTTP_DOWN:
-			warnx("carrier '%s' did not answer: %s; its parcels "
-			    "are polled again next run", c->ops->name,
-			    http_service_error(c->svc));
-			worse(r, EX_TEMPFAIL);
-			break;
-		case HTTP_TLS:
-			warnx("%s", http_service_error(c->svc));
-			worse(r, EX_UNAVAILABLE);
-			break;
-		case HTTP_CONFIG:
-			warnx("%s", http_service_error(c->svc));
-			worse(r, EX_CONFIG);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-static void
-print_stats(struct run *r)
-{
-	struct http_stats hs;
-
-	http_stats(r->http, &hs);
-	fprintf(stderr, "track-poll: %lu in, %lu changed, %lu rejected, "
-	    "%lu problems, %lu not polled; %lu requests, %lu retries, "
-	    "%lu connections\n", r->nin, r->nchanged, r->nrejects,
-	    r->nproblems, r->ndown, hs.requests, hs.retries, hs.connections);
-}
-
 int
 main(int argc, char *argv[])
 {
 	struct run r;
 	struct jsonl_reader in;
+	struct http_stats hs;
 	char *where, *end;
 	long days;
 	int ch, offset, status, operands;
-	size_t i;
 
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
@@ -1274,6 +860,7 @@ main(int argc, char *argv[])
 	free(where);
 	tracking_init(&r.db, r.st);
 	r.http = http_new();
+	carrier_list_init(&r.carriers, r.conf, r.http, &r.db, r.now);
 	r.items = xcalloc(WINDOW, sizeof(*r.items));
 	r.lines = xcalloc(WINDOW, sizeof(*r.lines));
 	jsonl_open(&in, operands, argv + optind);
@@ -1287,23 +874,19 @@ main(int argc, char *argv[])
 		if (r.stuck > 0 && !r.out_failed)
 			problems(&r);
 	}
-	report_carriers(&r);
-	if (r.cli.stats)
-		print_stats(&r);
-	status = jsonl_close(&in);
-	if (status != 0)
-		worse(&r, status);
-	if (reject_close(&r.rejects) == -1)
-		worse(&r, EX_IOERR);
-	if (r.out_failed) {
-		warnx("cannot write '<stdout>'; the changes not written are "
-		    "written again next run");
-		worse(&r, EX_IOERR);
-	} else if (jsonl_finish(stdout, "<stdout>") == -1)
-		worse(&r, EX_IOERR);
-	status = cli_status(&r.cli, r.status, r.nrejects);
-	for (i = 0; i < r.nadapters; i++)
-		carrier_free(r.adapters[i].c);
+	r.status = cli_worse(r.status, carrier_list_report(&r.carriers,
+	    "its parcels are polled again next run"));
+	r.status = cli_worse(r.status, jsonl_close(&in));
+	if (r.out_failed)
+		r.cli.out_error = "cannot write '<stdout>'; the changes not "
+		    "written are written again next run";
+	http_stats(r.http, &hs);
+	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
+	    "changed, %lu rejected, %lu problems, %lu not polled; %lu "
+	    "requests, %lu retries, %lu connections", r.nin, r.nchanged,
+	    r.nrejects, r.nproblems, r.ndown, hs.requests, hs.retries,
+	    hs.connections);
+	carrier_list_release(&r.carriers);
 	http_free(r.http);
 	store_close(r.st);
 	conf_free(r.conf);

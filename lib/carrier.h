@@ -417,4 +417,45 @@ void		 carrier_hex(const unsigned char *in, size_t len, char *out);
 void		 carrier_base64(const unsigned char in[32], char out[45]);
 int		 carrier_equal(const char *a, const char *b);
 
+/* --- the adapters of a run (lib/carrier/list.c) --------------------------- */
+
+/* The adapters a run has set up, each once, when first needed. */
+struct carrier_list {
+	const struct conf	*conf;
+	struct http		*http;
+	struct tracking_db	*db;		/* may be NULL */
+	int64_t			 now;
+	struct carrier		**v;		/* in the order set up */
+	size_t			 n;
+};
+
+/* An empty list whose adapters carrier_new() sets up with these. */
+void		 carrier_list_init(struct carrier_list *, const struct conf *,
+		    struct http *, struct tracking_db *, int64_t now);
+
+/* The run's adapter ops, set up the first time it is asked for. */
+struct carrier	*carrier_list_get(struct carrier_list *,
+		    const struct carrier_ops *);
+
+/* The adapter that tracks the carrier name (canonical): the one
+ * [carrier "NAME"] via names (aftership or easypost; another exits 78),
+ * else its own, else AfterShip's when [carrier "aftership"] key is set;
+ * NULL when none. */
+struct carrier	*carrier_list_tracker(struct carrier_list *, const char *name);
+
+/* Warn about each adapter's state at the end of a run (credentials
+ * refused, down, TLS, a bad URL) and return the exit status the worst
+ * calls for (cli_worse(): 78, 75, 69), or 0.  what says how a carrier's
+ * work is done later ("its parcels are polled again next run"). */
+int		 carrier_list_report(const struct carrier_list *,
+		    const char *what);
+
+/* carrier_free() each adapter, and the list. */
+void		 carrier_list_release(struct carrier_list *);
+
+/* Queue on c->http the requests that track ps[0..n-1] at c: track()
+ * calls of c->ops->batch parcels at most. */
+void		 carrier_track(struct carrier *c, struct carrier_parcel **ps,
+		    size_t n);
+
 #endif

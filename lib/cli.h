@@ -18,11 +18,16 @@
 #define CLI_OPT_STRICT	{ "strict", no_argument, NULL, CLI_STRICT }
 #define CLI_OPT_VERSION	{ "version", no_argument, NULL, CLI_VERSION }
 
+struct reject_stream;
+
 struct cli {
 	const char	*usage;		/* the SYNOPSIS, for --help and errors */
 	const char	*rejects_path;	/* --rejects, NULL: standard error */
 	int		 strict;	/* --strict: a reject makes the exit 65 */
 	int		 stats;		/* --stats: counts on standard error */
+	const char	*out_error;	/* standard output failed during the
+					 * run: cli_finish()'s message, in
+					 * the program's words; NULL: not */
 };
 
 /* Handle a common option ch (with its optarg): --help prints the usage on
@@ -40,5 +45,25 @@ void	cli_usage_error(const struct cli *, const char *fmt, ...)
  * from reading and writing) and nrejects rejects: 65 under --strict when
  * there were rejects and nothing worse happened. */
 int	cli_status(const struct cli *, int status, unsigned long nrejects);
+
+/* The worse of two exit statuses, the one a cron job must act on first:
+ * 0, then 65 (data), 66 (an input), 75 (retry later), 69 (a service), 78
+ * (configuration), 73 (an output not created), 74 (an output cut short);
+ * any other code is worse than all of them. */
+int	cli_worse(int a, int b);
+
+/*
+ * The end of main(), after the inputs are closed, status what the run
+ * gave so far (0 or a sysexits code).  In order: under --stats, the line
+ * "PROG: " fmt on standard error (fmt NULL: none); rejects closed (NULL:
+ * none); standard output flushed and closed, with "cannot write
+ * '<stdout>': REASON" when that fails (or out_error, not flushed again,
+ * when the program found it failing before).  Returns the exit status:
+ * the worse of status and 74 when a write failed, or 65 under --strict
+ * when there were rejects (rejects->count) and nothing else went wrong.
+ */
+int	cli_finish(const struct cli *, int status,
+	    struct reject_stream *rejects, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
 
 #endif

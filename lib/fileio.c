@@ -33,6 +33,20 @@ fileio_read(const char *path, char *msg, size_t len)
 	return fp;
 }
 
+FILE *
+fileio_stdin(char *msg, size_t len)
+{
+	struct stat sb;
+
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(msg, len, "cannot read '<stdin>': %s",
+		    strerror(EISDIR));
+		errno = EISDIR;
+		return NULL;
+	}
+	return stdin;
+}
+
 /* NULL, with errno and msg set from err. */
 static FILE *
 fail(const char *path, int err, const char *reason, char *msg, size_t len)

@@ -15,6 +15,12 @@
  * a directory" in msg (of size len), for the caller to print. */
 FILE	*fileio_read(const char *path, char *msg, size_t len);
 
+/* Standard input, ready to read; or NULL when it is a directory (a shell's
+ * "< dir" opens one), with errno EISDIR and the message "cannot read
+ * '<stdin>': Is a directory" in msg: an input that is no file to read,
+ * 66 like a directory named as an operand, not a read error. */
+FILE	*fileio_stdin(char *msg, size_t len);
+
 /* Open path for writing: appending when append is not 0, else from the
  * start (a regular file is truncated); created 0666 & ~umask when missing.
  * A symbolic link at the end of path is followed only when it belongs to

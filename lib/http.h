@@ -186,4 +186,10 @@ char		*http_escape(const char *s);
  * (a json_t *); a 2xx answer whose body is not one is retried. */
 enum http_verdict http_check_json(struct http_request *);
 
+/* The body of a webhook, read as a CGI program gets it (lib/net/cgi.c):
+ * CONTENT_LENGTH bytes of standard input, else all of it, NUL-terminated
+ * (its length, without the NUL, in *lenp).  A CONTENT_LENGTH that is not
+ * a number, or a body over 64 MiB, exits 65; a read error exits 74. */
+char		*http_cgi_body(size_t *lenp);
+
 #endif

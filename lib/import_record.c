@@ -11,6 +11,7 @@
 #include "countryname.h"
 #include "import.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "money.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -433,20 +434,14 @@ pay_method(const char *text)
 	return classify(text, pay_words);
 }
 
-static void
-put(json_t *obj, const char *key, json_t *value)
-{
-	if (value == NULL || json_object_set_new(obj, key, value) == -1)
-		xnomem();
-}
-
 /* Text of the order: valid UTF-8 already (decoded and checked on the way
  * in), so not checked again. */
 static void
 put_text(json_t *obj, const char *key, const char *text)
 {
 	if (text != NULL && *text != '\0')
-		put(obj, key, json_stringn_nocheck(text, strlen(text)));
+		jsonx_set_new(obj, key, json_stringn_nocheck(text,
+		    strlen(text)));
 }
 
 /* Text without the apostrophe Excel's users type to keep zeros. */
@@ -492,8 +487,8 @@ parse_variant(const char *text)
 				joined = xmalloc(n);
 				snprintf(joined, n, "%s, %s",
 				    json_string_value(old), part);
-				put(v, lname, jsonl_string_lossy(joined,
-				    strlen(joined)));
+				jsonx_set_new(v, lname,
+				    jsonl_string_lossy(joined, strlen(joined)));
 				free(joined);
 			}
 			continue;
@@ -513,12 +508,14 @@ parse_variant(const char *text)
 			continue;
 		free(lname);
 		lname = utf8_lower(name);
-		put(v, lname, jsonl_string_lossy(value, strlen(value)));
+		jsonx_set_new(v, lname, jsonl_string_lossy(value,
+		    strlen(value)));
 	}
 	free(lname);
 	free(copy);
 	if (json_object_size(v) == 0)
-		put(v, "title", jsonl_string_lossy(text, strlen(text)));
+		jsonx_set_new(v, "title", jsonl_string_lossy(text,
+		    strlen(text)));
 	return v;
 }
 
@@ -558,19 +555,20 @@ reject_record(struct import_order *o)
 	for (i = 0; i < o->nrows; i++) {
 		if ((row = json_object()) == NULL)
 			xnomem();
-		put(row, "line", json_integer(o->lines[i]));
+		jsonx_set_new(row, "line", json_integer(o->lines[i]));
 		if (o->raws[i] != NULL)
-			put(row, "raw", jsonl_string_lossy(o->raws[i],
-			    o->lens[i]));
+			jsonx_set_new(row, "raw",
+			    jsonl_string_lossy(o->raws[i], o->lens[i]));
 		else if (o->ctx->raw != NULL && (text = o->ctx->raw(
 		    o->ctx->raw_arg, o->offs[i], o->lens[i], &len)) != NULL) {
-			put(row, "raw", jsonl_string_lossy(text, len));
+			jsonx_set_new(row, "raw",
+			    jsonl_string_lossy(text, len));
 			free(text);
 		}
 		if (json_array_append_new(rows, row) == -1)
 			xnomem();
 	}
-	put(rec, "rows", rows);
+	jsonx_set_new(rec, "rows", rows);
 	return rec;
 }
 

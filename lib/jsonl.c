@@ -46,11 +46,12 @@ next_file(struct jsonl_reader *r)
 			r->npaths = -1;		/* stdin read once */
 		r->lineno = 0;
 		if (strcmp(path, "-") == 0) {
-			r->fp = stdin;
-			r->name = "<stdin>";
-			return 1;
-		}
-		if ((r->fp = fileio_read(path, msg, sizeof(msg))) != NULL) {
+			if ((r->fp = fileio_stdin(msg, sizeof(msg))) != NULL) {
+				r->name = "<stdin>";
+				return 1;
+			}
+		} else if ((r->fp = fileio_read(path, msg, sizeof(msg))) !=
+		    NULL) {
 			r->name = path;
 			return 1;
 		}

@@ -11,6 +11,7 @@
 #include "contact.h"
 #include "country.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "money.h"
 #include "msg.h"
 #include "ordercheck.h"
@@ -220,11 +221,10 @@ ordercheck_apply(struct ordercheck *v, int apply)
 	size_t i;
 
 	for (i = 0; i < v->nchanges; i++) {
-		if (apply) {
-			if (json_object_set_new(v->changes[i].object,
-			    v->changes[i].key, v->changes[i].value) == -1)
-				xnomem();
-		} else
+		if (apply)
+			jsonx_set_new(v->changes[i].object, v->changes[i].key,
+			    v->changes[i].value);
+		else
 			json_decref(v->changes[i].value);
 	}
 	v->nchanges = 0;

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "jsonx.h"
 #include "reject.h"
 #include "reserve.h"
 #include "stock.h"
@@ -81,7 +82,7 @@ static void
 refuse(const struct stock_batch *b, struct reserve_order *o,
     const struct choice *order, int split_only, json_t *errors)
 {
-	json_t *list, *line, *where;
+	json_t *list, *where;
 	char field[64];
 	int64_t total, a;
 	size_t k, w;
@@ -98,17 +99,14 @@ refuse(const struct stock_batch *b, struct reserve_order *o,
 			if ((a = avail(b, n->sku, &order[w])) <= 0)
 				continue;
 			total += a;
-			if (json_array_append_new(where, json_pack("{s:s,s:I}",
+			jsonx_append_new(where, json_pack("{s:s,s:I}",
 			    "warehouse", order[w].w->id, "qty",
-			    (json_int_t)a)) == -1)
-				xnomem();
+			    (json_int_t)a));
 		}
-		line = json_pack("{s:s,s:I,s:I,s:o}", "sku", n->sku,
-		    "qty", (json_int_t)n->qty, "missing",
+		jsonx_append_new(list, json_pack("{s:s,s:I,s:I,s:o}", "sku",
+		    n->sku, "qty", (json_int_t)n->qty, "missing",
 		    (json_int_t)(total >= n->qty ? 0 : n->qty - total),
-		    "available", where);
-		if (line == NULL || json_array_append_new(list, line) == -1)
-			xnomem();
+		    "available", where));
 		if (total < n->qty) {
 			snprintf(field, sizeof(field), "items[%zu]", n->item);
 			reject_addf(errors, "backorder", field, "SKU '%s': %"
@@ -242,10 +240,9 @@ reserve_allocate(struct stock_batch *b, struct reserve_order *o, int split,
 		for (w = 0; w < o->ntakes; w++)
 			if (strcmp(o->takes[w].row->sku, o->needs[k].sku) == 0)
 				rem -= o->takes[w].qty;
-		if (rem > 0 && json_array_append_new(o->backorder, json_pack(
-		    "{s:s,s:I}", "sku", o->needs[k].sku, "qty",
-		    (json_int_t)rem)) == -1)
-			xnomem();
+		if (rem > 0)
+			jsonx_append_new(o->backorder, json_pack("{s:s,s:I}",
+			    "sku", o->needs[k].sku, "qty", (json_int_t)rem));
 	}
 done:
 	free(order);

@@ -54,6 +54,11 @@ void	 tracking_init(struct tracking_db *, struct store *);
 
 void	 tracking_parcel_release(struct tracking_parcel *);
 
+/* *to becomes a copy of from, its strings new (to is not released
+ * first). */
+void	 tracking_parcel_copy(struct tracking_parcel *to,
+	    const struct tracking_parcel *from);
+
 /* Remember a parcel (carrier, number, record_key, order_id, phone of p)
  * first seen at now, and the record it belongs to (JSON text; NULL keeps
  * what is stored).  Known parcels keep their status.  What the store now
@@ -68,14 +73,15 @@ void	 tracking_add_many(struct tracking_db *,
 	    void (*fn)(const struct tracking_parcel *, void *), void *arg);
 
 /* tracking_set_record() for keys[i] and records[i], i < n, in one
- * statement (no two keys alike). */
+ * statement; of a key given more than once, the last record counts. */
 void	 tracking_set_records(struct tracking_db *, const char *const *keys,
 	    const char *const *records, size_t n);
 
 /* In a transaction on PostgreSQL, lock the parcels (carriers[i],
- * numbers[i]) and the records keys[0..nkeys-1] in a fixed order, so that
- * two processes changing the same rows wait for each other rather than
- * deadlock.  Nothing on SQLite, whose transactions hold the whole store. */
+ * numbers[i]) and the records keys[0..nkeys-1], given in any order, in a
+ * fixed order, so that two processes changing the same rows wait for
+ * each other rather than deadlock.  Nothing on SQLite, whose transactions
+ * hold the whole store. */
 void	 tracking_lock(struct tracking_db *, const char *const *carriers,
 	    const char *const *numbers, size_t n, const char *const *keys,
 	    size_t nkeys);

@@ -539,6 +539,16 @@ t_released_numbers() {
 	assert_stderr "order-reserve: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
 }
 
+@test "a directory as standard input is 66, as a directory named" {
+	stocked sqlite
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr sh -c 'order-reserve - "$2" <"$1"' sh \
+	    "$BATS_TEST_TMPDIR/dir" "$FIXTURES/region.jsonl"
+	assert_stderr "order-reserve: cannot read '<stdin>': Is a directory"
+	run -0 jq -r .status <<<"$output"
+	assert_output reserved
+}
+
 @test "an empty file or /dev/null is no orders, in every mode: exit 0" {
 	stocked sqlite
 	: >"$BATS_TEST_TMPDIR/empty"

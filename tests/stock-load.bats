@@ -341,6 +341,19 @@ C bad_qty qty 2.50 is not a whole number"
 	assert_stderr "stock-load: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
 }
 
+@test "a directory as standard input is 66, as a directory named" {
+	use_backend sqlite
+	mkdir "$BATS_TEST_TMPDIR/dir"
+	run -66 --separate-stderr sh -c 'stock-load <"$1"' sh \
+	    "$BATS_TEST_TMPDIR/dir"
+	assert_output ''
+	assert_stderr "stock-load: cannot read '<stdin>': Is a directory"
+	run -66 --separate-stderr sh -c 'stock-load - "$2" <"$1"' sh \
+	    "$BATS_TEST_TMPDIR/dir" "$FIXTURES/stock.csv"
+	assert_stderr "stock-load: cannot read '<stdin>': Is a directory"
+	assert_equal "$(wc -l <<<"$output")" 3
+}
+
 @test "a read error is 74 from a file as from standard input, the others loaded" {
 	use_backend sqlite
 	run -74 --separate-stderr stock-load /proc/self/mem "$FIXTURES/stock.csv"

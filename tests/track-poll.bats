@@ -442,6 +442,23 @@ t_cdek_token() {
 @test "sqlite: cdek's token is fetched once and kept in the store" { t_cdek_token sqlite; }
 @test "postgres: cdek's token is fetched once and kept in the store" { t_cdek_token postgres; }
 
+@test "cdek: a kept token expires by the run's clock, --now" {
+	put cdek 1106207236 on-the-way.json
+	line='{"carrier":"cdek","tracking_number":"1106207236"}'
+	run -0 --separate-stderr track-poll --now 2026-11-20T10:00:00Z <<<"$line"
+	run -0 sql "SELECT token, expires_at FROM tracking_tokens"
+	# expires_in 3600, less a minute's margin.
+	assert_output "tok-1|$((1795168800 + 3600 - 60))"
+	run -0 --separate-stderr track-poll --now 2026-11-20T10:58:00Z <<<"$line"
+	run -0 grep -c 'oauth/token' "$DATA/requests.log"
+	assert_output 1
+	run -0 --separate-stderr track-poll --now 2026-11-20T10:59:00Z <<<"$line"
+	run -0 grep -c 'oauth/token' "$DATA/requests.log"
+	assert_output 2
+	run -0 sql "SELECT token, expires_at FROM tracking_tokens"
+	assert_output "tok-2|$((1795168800 + 59 * 60 + 3600 - 60))"
+}
+
 @test "cdek: a token refused with 401 is replaced once and the call made again" {
 	put cdek 1106207236 on-the-way.json
 	run -0 --separate-stderr track-poll </dev/null

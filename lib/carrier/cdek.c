@@ -196,10 +196,13 @@ token_done(struct http_request *r)
 	d->token = xstrdup(tok);
 	d->generation++;
 	ttl = json_integer_value(json_object_get(r->parsed, "expires_in"));
-	/* A minute's margin, so a token is not used as it runs out. */
+	/* A minute's margin, so a token is not used as it runs out.  Its
+	 * expiry is on the run's clock (--now), as the store's other times
+	 * are: a run repeated at another --now sees the tokens of its time,
+	 * and a token the clock of a run thinks valid that CDEK refuses is
+	 * replaced (order_done()). */
 	if (c->db != NULL && ttl > 60)
-		tracking_set_token(c->db, "cdek", d->token,
-		    (int64_t)time(NULL) + ttl - 60);
+		tracking_set_token(c->db, "cdek", d->token, c->now + ttl - 60);
 	run_waiting(c);
 }
 
@@ -340,7 +343,7 @@ track(struct carrier *c, struct carrier_parcel **ps, size_t n)
 	size_t i;
 
 	if (d->token == NULL && !d->fetching && c->db != NULL)
-		d->token = tracking_token(c->db, "cdek", (int64_t)time(NULL));
+		d->token = tracking_token(c->db, "cdek", c->now);
 	for (i = 0; i < n; i++)
 		send_order(c, ps[i], 0);
 }

@@ -217,11 +217,33 @@ tracking_parcel_release(struct tracking_parcel *p)
 }
 
 static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+tracking_parcel_copy(struct tracking_parcel *to,
+    const struct tracking_parcel *from)
+{
+	*to = *from;
+	to->carrier = dup_or_null(from->carrier);
+	to->number = dup_or_null(from->number);
+	to->record_key = dup_or_null(from->record_key);
+	to->order_id = dup_or_null(from->order_id);
+	to->phone = dup_or_null(from->phone);
+	to->status = dup_or_null(from->status);
+	to->code = dup_or_null(from->code);
+	to->text = dup_or_null(from->text);
+	to->time = dup_or_null(from->time);
+	to->location = dup_or_null(from->location);
+	to->message = dup_or_null(from->message);
+}
+
+static char *
 dup_text(struct store_stmt *q, int col)
 {
-	const char *s = store_text(q, col);
-
-	return s != NULL ? xstrdup(s) : NULL;
+	return dup_or_null(store_text(q, col));
 }
 
 /* The current row of a "SELECT " COLUMNS query. */
@@ -266,20 +288,63 @@ tracking_add(struct tracking_db *db, const struct tracking_parcel *p,
 		tracking_set_record(db, p->record_key, record);
 }
 
+/* A parcel to lock. */
+struct pair {
+	const char	*carrier, *number;
+};
+
+static int
+by_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	int c = strcmp(x->carrier, y->carrier);
+
+	return c != 0 ? c : strcmp(x->number, y->number);
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 void
 tracking_lock(struct tracking_db *db, const char *const *carriers,
     const char *const *numbers, size_t n, const char *const *keys,
     size_t nkeys)
 {
+	struct pair *v;
+	const char **cs, **ns, **ks;
+	size_t i;
+
 	if (db->lock_parcels == NULL)
 		return;
 	if (n > 0) {
-		store_query(db->lock_parcels, "SS", carriers, n, numbers, n);
+		v = xcalloc(n, sizeof(*v));
+		for (i = 0; i < n; i++) {
+			v[i].carrier = carriers[i];
+			v[i].number = numbers[i];
+		}
+		qsort(v, n, sizeof(*v), by_pair);
+		cs = xcalloc(n, sizeof(*cs));
+		ns = xcalloc(n, sizeof(*ns));
+		for (i = 0; i < n; i++) {
+			cs[i] = v[i].carrier;
+			ns[i] = v[i].number;
+		}
+		store_query(db->lock_parcels, "SS", cs, n, ns, n);
 		store_done(db->lock_parcels);
+		free(v);
+		free(cs);
+		free(ns);
 	}
 	if (nkeys > 0) {
-		store_query(db->lock_records, "S", keys, nkeys);
+		ks = xcalloc(nkeys, sizeof(*ks));
+		memcpy(ks, keys, nkeys * sizeof(*ks));
+		qsort(ks, nkeys, sizeof(*ks), by_string);
+		store_query(db->lock_records, "S", ks, nkeys);
 		store_done(db->lock_records);
+		free(ks);
 	}
 }
 
@@ -352,32 +417,71 @@ tracking_add_many(struct tracking_db *db,
 	}
 }
 
+/* A record to set: its key, and where it was given. */
+struct keyed {
+	const char	*key;
+	size_t		 at;
+};
+
+/* By key, the one given last first. */
+static int
+by_key_last(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
+}
+
 void
 tracking_set_records(struct tracking_db *db, const char *const *keys,
     const char *const *records, size_t n)
 {
+	struct keyed *v;
+	const char **ks, **rs;
 	json_t *rows, *row;
 	char *text;
-	size_t i;
+	size_t i, m = 0;
 
 	if (n == 0)
 		return;
-	if (store_kind(db->st) == STORE_POSTGRES) {
-		store_exec(db->records_many, "SS", keys, n, records, n);
-		return;
-	}
-	if ((rows = json_array()) == NULL)
-		xnomem();
+	/* One row a key (an upsert may not touch a row twice), in key
+	 * order. */
+	v = xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++) {
-		row = json_pack("[s,s]", keys[i], records[i]);
-		if (row == NULL || json_array_append_new(rows, row) == -1)
-			xnomem();
+		v[i].key = keys[i];
+		v[i].at = i;
 	}
-	if ((text = json_dumps(rows, JSON_COMPACT)) == NULL)
-		xnomem();
-	json_decref(rows);
-	store_exec(db->records_many, "s", text);
-	free(text);
+	qsort(v, n, sizeof(*v), by_key_last);
+	ks = xcalloc(n, sizeof(*ks));
+	rs = xcalloc(n, sizeof(*rs));
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i].key, v[i - 1].key) != 0) {
+			ks[m] = v[i].key;
+			rs[m++] = records[v[i].at];
+		}
+	free(v);
+	if (store_kind(db->st) == STORE_POSTGRES)
+		store_exec(db->records_many, "SS", ks, m, rs, m);
+	else {
+		if ((rows = json_array()) == NULL)
+			xnomem();
+		for (i = 0; i < m; i++) {
+			row = json_pack("[s,s]", ks[i], rs[i]);
+			if (row == NULL ||
+			    json_array_append_new(rows, row) == -1)
+				xnomem();
+		}
+		if ((text = json_dumps(rows, JSON_COMPACT)) == NULL)
+			xnomem();
+		json_decref(rows);
+		store_exec(db->records_many, "s", text);
+		free(text);
+	}
+	free(ks);
+	free(rs);
 }
 
 int

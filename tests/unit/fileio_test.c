@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,34 @@ test_write(void)
 		fclose(fp);
 }
 
+/* Standard input is refused only when it is a directory. */
+static void
+test_stdin(void)
+{
+	char msg[512];
+	int saved, fd;
+
+	if ((saved = dup(STDIN_FILENO)) == -1)
+		abort();
+	put(at("in"), "{}\n");
+	if ((fd = open(at("in"), O_RDONLY)) == -1 ||
+	    dup2(fd, STDIN_FILENO) == -1)
+		abort();
+	close(fd);
+	expect_true("a file", fileio_stdin(msg, sizeof(msg)) == stdin);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) == -1 ||
+	    dup2(fd, STDIN_FILENO) == -1)
+		abort();
+	close(fd);
+	errno = 0;
+	expect_true("a directory", fileio_stdin(msg, sizeof(msg)) == NULL);
+	expect_int("errno", errno, EISDIR);
+	expect_str("its message", msg,
+	    "cannot read '<stdin>': Is a directory");
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+}
+
 int
 main(void)
 {
@@ -165,6 +194,7 @@ main(void)
 	}
 	test_read();
 	test_write();
+	test_stdin();
 	status = unit_summary("fileio");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(at(names[i]));

@@ -204,6 +204,42 @@ test_many(struct tracking_db *db)
 	tracking_parcel_release(&b);
 }
 
+/* A key given twice: the last record counts (an upsert cannot take a key
+ * twice). */
+static void
+test_records_twice(struct tracking_db *db)
+{
+	const char *keys[] = { "T-2", "T-1", "T-2" };
+	const char *recs[] = { "{\"n\":1}", "{\"n\":2}", "{\"n\":3}" };
+	char *rec;
+
+	tracking_set_records(db, keys, recs, 3);
+	rec = tracking_record(db, "T-2");
+	expect_str("the last of a key given twice", rec, "{\"n\":3}");
+	free(rec);
+	rec = tracking_record(db, "T-1");
+	expect_str("the other key", rec, "{\"n\":2}");
+	free(rec);
+}
+
+static void
+test_copy(void)
+{
+	struct tracking_parcel p, q;
+
+	parcel(&p, "dhl", "0034", "SHOP-7");
+	seen(&p, "in_transit", 500);
+	tracking_parcel_copy(&q, &p);
+	expect_true("strings of its own", q.carrier != p.carrier &&
+	    q.status != p.status && q.phone == NULL);
+	tracking_parcel_release(&p);
+	expect_str("carrier", q.carrier, "dhl");
+	expect_str("status", q.status, "in_transit");
+	expect_int("event_at", q.event_at, 500);
+	expect_int("event_seq", q.event_seq, 1);
+	tracking_parcel_release(&q);
+}
+
 static void
 test_tokens(struct tracking_db *db)
 {
@@ -242,6 +278,8 @@ main(void)
 	test_quiet(&db);
 	test_open_and_problems(&db);
 	test_many(&db);
+	test_records_twice(&db);
+	test_copy();
 	test_tokens(&db);
 	store_close(st);
 	unlink(db_path);
