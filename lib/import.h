@@ -231,8 +231,6 @@ int	 import_order_finish(struct import_order *, char **bufp, size_t *capp,
  * the value. */
 const char *import_json_text(const json_t *, char *buf, size_t len);
 
-#endif
-
 /* ---- JSON exports (import_json.c) ---- */
 
 enum import_json_kind {
@@ -264,3 +262,5 @@ void	 import_json_order(struct import_order *o, int kind, const json_t *v,
 
 /* The zone and date patterns the JSON format documents, set in ctx. */
 void	 import_json_ctx(int kind, struct import_ctx *ctx);
+
+#endif
