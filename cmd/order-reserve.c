@@ -1259,7 +1259,7 @@ main(int argc, char *argv[])
 			/* A batch: what the input has ready, up to --batch. */
 			n = 0;
 			do {
-				if ((order = jsonl_read(&in, &rs.rejects)) ==
+				if ((order = reject_read(&rs.rejects, &in)) ==
 				    NULL) {
 					eof = 1;
 					break;

@@ -1127,7 +1127,7 @@ main(int argc, char *argv[])
 	if ((v.errors = json_array()) == NULL)
 		xnomem();
 	strmap_init(&v.ids);
-	while ((order = jsonl_read(&in, &rejects)) != NULL) {
+	while ((order = reject_read(&rejects, &in)) != NULL) {
 		validate_order(&v, order);
 		key = id_key(order, idbuf, sizeof(idbuf), &keylen);
 		if (json_array_size(v.errors) == 0 && key != NULL &&

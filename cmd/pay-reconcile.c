@@ -1983,7 +1983,7 @@ main(int argc, char *argv[])
 	orders = xcalloc(ORDER_CHUNK, sizeof(*orders));
 	do {
 		for (norders = 0; norders < ORDER_CHUNK && (order =
-		    jsonl_read(&in, &rejects)) != NULL; norders++)
+		    reject_read(&rejects, &in)) != NULL; norders++)
 			orders[norders] = order;
 		load_for_orders(&r, &ps, orders, norders);
 		while (claim_chunk(&r, &ps, orders, norders, errors) > 0)

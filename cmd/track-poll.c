@@ -934,7 +934,7 @@ read_input(struct run *r, struct jsonl_reader *in)
 	struct line *l;
 	json_t *rec;
 
-	while (!r->out_failed && (rec = jsonl_read(in, &r->rejects)) != NULL) {
+	while (!r->out_failed && (rec = reject_read(&r->rejects, in)) != NULL) {
 		r->nin++;
 		if (r->nlines == WINDOW ||
 		    r->nitems + count_parcels(rec) > WINDOW)

@@ -6,8 +6,6 @@
 
 #include <jansson.h>
 
-struct reject_stream;
-
 struct jsonl_reader {
 	char		**paths;	/* operands; none: standard input */
 	int		  npaths;
@@ -21,8 +19,9 @@ struct jsonl_reader {
 	unsigned long	  nlines;	/* non-blank lines read in all files */
 	unsigned long	  nblank;	/* blank lines skipped */
 	int		  status;	/* 0, EX_NOINPUT or EX_IOERR */
-	int		  lang;		/* of bad_json messages: an enum
-					 * msg_lang, English (0) by default */
+	int		  lang;		/* of reject_read()'s bad_json
+					 * messages: an enum msg_lang,
+					 * English (0) by default */
 };
 
 /* Prepare to read the operands argv[0..argc-1] in turn ("-" is standard
@@ -36,13 +35,6 @@ void	 jsonl_open(struct jsonl_reader *, int argc, char **argv);
  * operand that cannot be opened or read is warned about, remembered in
  * status, and skipped. */
 char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
-
-/* The next record (read with jsonl_parse()): a new reference to a JSON
- * object, which the caller json_decref()s.  A line that is not a JSON
- * object is written to rejects as
- * {"line":N,"raw":"...","errors":[{"code":"bad_json",...}]} and skipped.
- * NULL at the end of input. */
-json_t	*jsonl_read(struct jsonl_reader *, struct reject_stream *);
 
 /* Parse buf[0..len-1] as one JSON text (RFC 8259) as json_loadb() does with
  * the same flags (JSON_DECODE_ANY: any value, not only an object or an

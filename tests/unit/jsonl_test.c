@@ -11,7 +11,7 @@
 #include "jsonl.h"
 #include "unit.h"
 
-/* What jsonl_read() asks for. */
+/* What reject_read() asks for. */
 #define ANY	(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES)
 
 /* The compact text jsonl_encode() gives for v. */
