@@ -724,43 +724,37 @@ footer_row(const struct row *r)
 
 /* ---- grouping: which orders' rows are not adjacent ---- */
 
+/* A row's group key as the pre-pass and the reader thread see it: its
+ * bytes as read, before any decoding, hashed; never 0, which is no key. */
 static uint64_t
 hash_key(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h | 1;		/* 0 marks an empty slot */
+	return strmap_hash(s, len) | 1;
 }
 
 /* The keys seen in more than one run of rows, with the row each one's last
  * run ends on.  A fixed Bloom filter finds them in one pass, so memory
- * grows only with orders whose rows are apart. */
+ * grows only with orders whose rows are apart; the map of those is keyed
+ * by the bytes of the 64-bit hash. */
 #define BLOOM_BITS	(1UL << 24)
 
 struct scatter {
 	unsigned char	*bloom;
-	uint64_t	*keys;		/* open addressing by hash */
-	unsigned long	*last;
-	size_t		 cap, n;
+	struct strmap	 last;
 };
 
 static void
 scatter_init(struct scatter *s)
 {
-	memset(s, 0, sizeof(*s));
 	s->bloom = xcalloc(BLOOM_BITS / 8, 1);
+	strmap_init(&s->last);
 }
 
 static void
 scatter_release(struct scatter *s)
 {
 	free(s->bloom);
-	free(s->keys);
-	free(s->last);
-	memset(s, 0, sizeof(*s));
+	strmap_release(&s->last);
 }
 
 static int
@@ -780,42 +774,14 @@ bloom_test_set(struct scatter *s, uint64_t h)
 	return seen;
 }
 
+/* The last row of the key hashed h, added (as 0) when add is set; NULL
+ * when it is not there. */
 static unsigned long *
 scatter_slot(struct scatter *s, uint64_t h, int add)
 {
-	size_t i, j, oldcap;
-	uint64_t *oldkeys;
-	unsigned long *oldlast;
-
-	if (add && (s->n + 1) * 2 > s->cap) {
-		oldcap = s->cap;
-		oldkeys = s->keys;
-		oldlast = s->last;
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->keys = xcalloc(s->cap, sizeof(*s->keys));
-		s->last = xcalloc(s->cap, sizeof(*s->last));
-		for (i = 0; i < oldcap; i++) {
-			if (oldkeys[i] == 0)
-				continue;
-			for (j = oldkeys[i] & (s->cap - 1); s->keys[j] != 0;
-			    j = (j + 1) & (s->cap - 1))
-				;
-			s->keys[j] = oldkeys[i];
-			s->last[j] = oldlast[i];
-		}
-		free(oldkeys);
-		free(oldlast);
-	}
-	if (s->cap == 0)
-		return NULL;
-	for (i = h & (s->cap - 1); s->keys[i] != 0; i = (i + 1) & (s->cap - 1))
-		if (s->keys[i] == h)
-			return &s->last[i];
-	if (!add)
-		return NULL;
-	s->keys[i] = h;
-	s->n++;
-	return &s->last[i];
+	if (add)
+		return strmap_put(&s->last, (const char *)&h, sizeof(h), NULL);
+	return strmap_find(&s->last, (const char *)&h, sizeof(h));
 }
 
 /* The pre-pass reads only where rows end and what the group columns hold.
