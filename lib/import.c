@@ -1013,55 +1013,33 @@ import_time(const struct import_ctx *ctx, const char *s, char *out)
 
 /* ---- the order ---- */
 
+/* An order's blocks stay small enough for malloc's per-thread cache: larger
+ * ones make free() consolidate the heap over and over. */
+#define ORDER_BLOCK	1000
+
 struct import_order *
 import_order_new(const struct import_ctx *ctx, const char *key, size_t len)
 {
 	struct import_order *o;
 
 	o = xcalloc(1, sizeof(*o));
+	o->texts.block = ORDER_BLOCK;
 	o->ctx = ctx;
 	o->key = xstrndup(key, len);
 	return o;
-}
-
-/* Blocks small enough for malloc's per-thread cache: larger ones make
- * free() consolidate the heap over and over. */
-#define ARENA_BLOCK	(1000 - sizeof(struct import_block))
-
-static char *
-arena_copy(struct import_order *o, const char *s, size_t n)
-{
-	struct import_block *b = o->blocks;
-	size_t cap;
-	char *p;
-
-	if (b == NULL || b->used + n + 1 > b->cap) {
-		cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
-		b = xmalloc(sizeof(*b) + cap);
-		b->next = o->blocks;
-		b->used = 0;
-		b->cap = cap;
-		o->blocks = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
-	return p;
 }
 
 static void
 value_set(struct import_order *o, struct import_value *v, const char *text,
     unsigned long line)
 {
-	v->text = arena_copy(o, text, strlen(text));
+	v->text = arena_strndup(&o->texts, text, strlen(text));
 	v->line = line;
 }
 
 void
 import_order_free(struct import_order *o)
 {
-	struct import_block *b, *next;
 	size_t i;
 
 	if (o == NULL)
@@ -1079,10 +1057,7 @@ import_order_free(struct import_order *o)
 	free(o->offs);
 	free(o->lens);
 	free(o->lines);
-	for (b = o->blocks; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
+	arena_release(&o->texts);
 	free(o);
 }
 
@@ -1107,7 +1082,7 @@ import_order_row(struct import_order *o, unsigned long line, const char *raw,
 {
 	size_t i = add_row(o, line);
 
-	o->raws[i] = arena_copy(o, raw, len);
+	o->raws[i] = arena_strndup(&o->texts, raw, len);
 	o->lens[i] = len;
 	o->offs[i] = -1;
 }
@@ -1147,8 +1122,7 @@ import_order_set(struct import_order *o, int field, int op, const char *text,
 			    o->capadds * sizeof(*o->adds));
 		}
 		o->adds[o->nadds].field = field;
-		o->adds[o->nadds].value.text = arena_copy(o, text,
-		    strlen(text));
+		o->adds[o->nadds].value.text = arena_strdup(&o->texts, text);
 		o->adds[o->nadds++].value.line = line;
 		return;
 	}
@@ -1158,7 +1132,7 @@ import_order_set(struct import_order *o, int field, int op, const char *text,
 		n = strlen(v->text) + strlen(text) + 3;
 		joined = xmalloc(n);
 		snprintf(joined, n, "%s, %s", v->text, text);
-		v->text = arena_copy(o, joined, n - 1);
+		v->text = arena_strndup(&o->texts, joined, n - 1);
 		free(joined);
 	}
 }

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "arena.h"
+
 /* The fields a map can fill.  Order fields come first, then item fields
  * from IMPORT_ITEM_ID on. */
 enum import_field {
@@ -146,17 +148,12 @@ struct import_add {
 	struct import_value value;
 };
 
-/* Texts of an order, freed together: an export has tens of fields per
- * row, and one allocation each would cost more than reading them. */
-struct import_block {
-	struct import_block *next;
-	size_t		 used, cap;
-	char		 data[];
-};
-
 /* An order being assembled from its rows. */
 struct import_order {
-	struct import_block *blocks;
+	struct arena	 texts;		/* its values' texts, freed together:
+					 * an export has tens of fields a row,
+					 * and one allocation each would cost
+					 * more than reading them */
 	char		*key;		/* what groups its rows */
 	const struct import_ctx *ctx;
 	struct import_value v[IMPORT_NORDER];
