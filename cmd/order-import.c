@@ -21,6 +21,7 @@
 #include "charset.h"
 #include "cli.h"
 #include "csvread.h"
+#include "exporttime.h"
 #include "fileio.h"
 #include "import.h"
 #include "jsonl.h"
@@ -2378,7 +2379,7 @@ main(int argc, char *argv[])
 			opt.ship_method = optarg;
 			break;
 		case OPT_TZ:
-			if (import_zone(optarg, &minutes) == -1)
+			if (exporttime_zone(optarg, &minutes) == -1)
 				cli_usage_error(&cli, "unknown or daylight-saving "
 				    "zone '%s': give +HH:MM", optarg);
 			opt.tz = minutes;

@@ -118,14 +118,10 @@ struct import_ctx {
 					 * only in these; NULL: see totals */
 };
 
-/* Parse the zone --tz names: "Z", "UTC", "+03:00", "-0500", or one of the
- * few fixed-offset zone names of order-import(1) ("Europe/Moscow").  0
- * with *minutes set, -1 when unknown or when the zone has daylight time. */
-int	 import_zone(const char *s, int *minutes);
-
-/* Read the time s through the patterns (then the common forms) into
- * RFC 3339 in out (of at least 32 bytes).  A time without an offset is in
- * the zone of zone/has_zone, then tz/has_tz, then UTC.  0, or -1. */
+/* Read the time s through the format's patterns, then the common forms
+ * (exporttime_parse()), into RFC 3339 in out (of at least 32 bytes).  A
+ * time without an offset is in the zone of zone/has_zone, then tz/has_tz,
+ * then UTC.  0, or -1. */
 int	 import_time(const struct import_ctx *, const char *s, char *out);
 
 struct import_value {
