@@ -224,7 +224,7 @@ int	 import_order_finish(struct import_order *, char **bufp, size_t *capp,
  * the value. */
 const char *import_json_text(const json_t *, char *buf, size_t len);
 
-/* ---- JSON exports (import_json.c) ---- */
+/* ---- JSON exports (import/json.c) ---- */
 
 enum import_json_kind {
 	IMPORT_JSON_NONE = -1,

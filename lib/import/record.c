@@ -1,4 +1,4 @@
-/* import_record.c: an assembled order checked and written as a record. */
+/* record.c: an assembled order checked and written as a record. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>

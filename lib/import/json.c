@@ -1,4 +1,4 @@
-/* import_json.c: orders from the JSON APIs of WooCommerce, Ozon, Yandex
+/* json.c: orders from the JSON APIs of WooCommerce, Ozon, Yandex
  * Market and Wildberries. */
 #include <stdint.h>
 #include <stdio.h>
