@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <sysexits.h>
 
-#include <csv.h>
 #include <jansson.h>
 
 #include "charset.h"
@@ -324,201 +323,6 @@ sniff_delimiter(const struct input *in)
 	return ',';
 }
 
-
-/* ---- a CSV pull reader that packs each row's fields in one buffer ---- */
-
-/* csvread(3)'s reader copies every field into its own allocation; a large
- * export has tens of millions of fields, so these rows share one arena that
- * is reused chunk after chunk.  A row is as csvread gives it. */
-struct rows {
-	FILE		*fp;
-	struct csv_parser parser;
-	char		*arena;		/* field bytes, each NUL-terminated */
-	size_t		 used, cap;
-	size_t		*offs, *lens;	/* per field queued */
-	size_t		 nfields, capfields;
-	size_t		*rowfirst;	/* per row: its first field */
-	unsigned long	*rowline;
-	long long	*rowoff;	/* per row: its bytes in the file */
-	size_t		*rowlen;
-	long long	 off;		/* file offset of the chunk */
-	long long	 lineend;	/* ... of the end of the line parsed */
-	long long	 nextrow;	/* ... where the next row starts */
-	unsigned long	 nextline;
-	size_t		 nrows, caprows, next;
-	size_t		 curfirst;	/* the first field of the row in progress */
-	unsigned long	 curline;
-	unsigned long	 line;		/* newlines seen */
-	int		 eof, first, error;
-	struct csvread_row out;		/* what the caller sees */
-	size_t		 outcap;
-	long long	 outoff;	/* its bytes in the file */
-	size_t		 outlen;
-};
-
-static void
-rows_field(void *s, size_t len, void *data)
-{
-	struct rows *r = data;
-
-	if (s == NULL)
-		len = 0;
-	if (r->nfields == r->curfirst)
-		r->curline = r->line + 1;
-	if (r->used + len + 1 > r->cap) {
-		r->cap = (r->used + len + 1) * 2;
-		r->arena = xrealloc(r->arena, r->cap);
-	}
-	if (len > 0)
-		memcpy(r->arena + r->used, s, len);
-	r->arena[r->used + len] = '\0';
-	if (r->nfields == r->capfields) {
-		r->capfields = r->capfields ? r->capfields * 2 : 256;
-		r->offs = xrealloc(r->offs, r->capfields * sizeof(*r->offs));
-		r->lens = xrealloc(r->lens, r->capfields * sizeof(*r->lens));
-	}
-	r->offs[r->nfields] = r->used;
-	r->lens[r->nfields++] = len;
-	r->used += len + 1;
-}
-
-static void
-rows_end(int c, void *data)
-{
-	struct rows *r = data;
-
-	(void)c;
-	if (r->nfields - r->curfirst == 1 && r->lens[r->curfirst] == 0) {
-		r->used = r->offs[r->curfirst];	/* an empty line */
-		r->nfields = r->curfirst;
-		r->nextrow = r->lineend;
-		r->nextline = r->line + 2;
-		return;
-	}
-	if (r->nrows == r->caprows) {
-		r->caprows = r->caprows ? r->caprows * 2 : 64;
-		r->rowfirst = xrealloc(r->rowfirst,
-		    r->caprows * sizeof(*r->rowfirst));
-		r->rowline = xrealloc(r->rowline,
-		    r->caprows * sizeof(*r->rowline));
-		r->rowoff = xrealloc(r->rowoff,
-		    r->caprows * sizeof(*r->rowoff));
-		r->rowlen = xrealloc(r->rowlen,
-		    r->caprows * sizeof(*r->rowlen));
-	}
-	r->rowfirst[r->nrows] = r->curfirst;
-	/* A row starts where the one before it ended, so that a first field
-	 * running over lines does not move it. */
-	r->rowline[r->nrows] = r->nextline;
-	r->rowoff[r->nrows] = r->nextrow;
-	r->rowlen[r->nrows++] = r->lineend - r->nextrow;
-	r->nextrow = r->lineend;
-	r->nextline = r->line + 2;
-	r->curfirst = r->nfields;
-}
-
-static void
-rows_init(struct rows *r, FILE *fp, char delim)
-{
-	memset(r, 0, sizeof(*r));
-	r->fp = fp;
-	r->first = 1;
-	r->nextline = 1;
-	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
-		xnomem();
-	csv_set_delim(&r->parser, delim);
-	csv_set_realloc_func(&r->parser, xrealloc);
-}
-
-/* Drop the rows handed out; keep the row in progress. */
-static void
-rows_compact(struct rows *r)
-{
-	size_t i, base, nkeep = r->nfields - r->curfirst;
-
-	base = nkeep > 0 ? r->offs[r->curfirst] : r->used;
-	if (r->used > base)
-		memmove(r->arena, r->arena + base, r->used - base);
-	for (i = 0; i < nkeep; i++) {
-		r->offs[i] = r->offs[r->curfirst + i] - base;
-		r->lens[i] = r->lens[r->curfirst + i];
-	}
-	r->used -= base;
-	r->nfields = nkeep;
-	r->curfirst = 0;
-	r->nrows = r->next = 0;
-}
-
-static struct csvread_row *
-rows_next(struct rows *r)
-{
-	char buf[65536];
-	const char *p, *end, *nl;
-	size_t n, off, i, first, count;
-
-	while (r->next == r->nrows && !r->eof) {
-		rows_compact(r);
-		n = fread(buf, 1, sizeof(buf), r->fp);
-		off = r->first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ?
-		    3 : 0;
-		if (r->first)
-			r->nextrow = off;
-		r->first = 0;
-		if (n == 0) {
-			if (ferror(r->fp))
-				r->error = EX_IOERR;
-			r->lineend = r->off;
-			csv_fini(&r->parser, rows_field, rows_end, r);
-			r->eof = 1;
-			break;
-		}
-		/* Line by line, so that a row knows the line it starts on. */
-		for (p = buf + off, end = buf + n; p < end; p = nl + 1) {
-			if ((nl = memchr(p, '\n', end - p)) == NULL)
-				nl = end - 1;
-			r->lineend = r->off + (nl + 1 - buf);
-			if (csv_parse(&r->parser, p, nl - p + 1, rows_field,
-			    rows_end, r) != (size_t)(nl - p + 1))
-				xnomem();
-			if (*nl == '\n')
-				r->line++;
-		}
-		r->off += n;
-	}
-	if (r->next == r->nrows)
-		return NULL;
-	first = r->rowfirst[r->next];
-	count = (r->next + 1 < r->nrows ? r->rowfirst[r->next + 1] :
-	    r->curfirst) - first;
-	if (r->outcap < count) {
-		r->outcap = count * 2;
-		r->out.fields = xrealloc(r->out.fields,
-		    r->outcap * sizeof(*r->out.fields));
-	}
-	for (i = 0; i < count; i++)
-		r->out.fields[i] = r->arena + r->offs[first + i];
-	r->out.lens = r->lens + first;
-	r->out.nfields = count;
-	r->out.line = r->rowline[r->next];
-	r->outoff = r->rowoff[r->next];
-	r->outlen = r->rowlen[r->next++];
-	return &r->out;
-}
-
-static void
-rows_release(struct rows *r)
-{
-	csv_free(&r->parser);
-	free(r->arena);
-	free(r->offs);
-	free(r->lens);
-	free(r->rowfirst);
-	free(r->rowline);
-	free(r->rowoff);
-	free(r->rowlen);
-	free(r->out.fields);
-	memset(r, 0, sizeof(*r));
-}
 
 /* ---- CSV rows ---- */
 
@@ -1049,7 +853,7 @@ prepass(FILE *fp, char delim, struct prepass *p)
 
 /* A row as the import loop needs it: decoded, trimmed, its key found. */
 struct ahead_row {
-	unsigned long	 n;		/* as rows_next() counts them */
+	unsigned long	 n;		/* as csvread_next() counts them */
 	unsigned long	 line;
 	long long	 off;		/* its bytes in the file */
 	size_t		 len;
@@ -1077,7 +881,7 @@ struct ahead {
 	size_t		 head, count;	/* full: head .. head + count - 1 */
 	int		 done;		/* no batch will follow */
 	/* the reader thread's own */
-	struct rows	 reader;
+	struct csvread	 reader;
 	struct row	 row;
 	struct charset	*cs;
 	const struct import_map *map;
@@ -1126,8 +930,8 @@ ahead_add(struct ahead *a, struct ahead_batch *b, struct csvread_row *raw)
 
 	ar->n = ++a->n;
 	ar->line = raw->line;
-	ar->off = a->reader.outoff;
-	ar->len = a->reader.outlen;
+	ar->off = raw->off;
+	ar->len = raw->len;
 	ar->first = b->nfields;
 	ar->nfields = 0;
 	ar->hash = 0;
@@ -1170,7 +974,7 @@ ahead_run(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		b->nrows = b->nfields = b->used = 0;
 		while (b->nrows < AHEAD_ROWS &&
-		    (raw = rows_next(&a->reader)) != NULL)
+		    (raw = csvread_next(&a->reader)) != NULL)
 			ahead_add(a, b, raw);
 		pthread_mutex_lock(&a->lock);
 		if (b->nrows > 0)
@@ -1194,7 +998,7 @@ ahead_start(struct ahead *a, FILE *fp, char delim, struct charset *cs,
 	int e;
 
 	memset(a, 0, sizeof(*a));
-	rows_init(&a->reader, fp, delim);
+	csvread_init(&a->reader, fp, NULL, delim);
 	a->cs = cs;
 	a->map = map;
 	if ((e = pthread_mutex_init(&a->lock, NULL)) != 0 ||
@@ -1244,7 +1048,7 @@ ahead_finish(struct ahead *a)
 		free(a->batch[i].text);
 		free(a->batch[i].offs);
 	}
-	rows_release(&a->reader);
+	csvread_release(&a->reader);
 	row_release(&a->row);
 	return a->error;
 }
@@ -1380,7 +1184,7 @@ static unsigned long
 find_header(FILE *fp, const char *name, char delim, struct charset *cs,
     struct layout_choice *lc)
 {
-	struct rows reader;
+	struct csvread reader;
 	struct csvread_row *raw;
 	struct row row = { 0 };
 	char missing[1024];
@@ -1390,9 +1194,9 @@ find_header(FILE *fp, const char *name, char delim, struct charset *cs,
 
 	lc->nmissing = -1;
 	rewind(fp);
-	rows_init(&reader, fp, delim);
+	csvread_init(&reader, fp, name, delim);
 	while (found == 0 && n < HEADER_ROWS &&
-	    (raw = rows_next(&reader)) != NULL) {
+	    (raw = csvread_next(&reader)) != NULL) {
 		n++;
 		decode_row(&row, raw, cs);
 		for (i = nonempty = 0; i < row.nfields; i++)
@@ -1417,7 +1221,7 @@ find_header(FILE *fp, const char *name, char delim, struct charset *cs,
 			}
 		}
 	}
-	rows_release(&reader);
+	csvread_release(&reader);
 	row_release(&row);
 	rewind(fp);
 	(void)name;

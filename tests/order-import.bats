@@ -550,6 +550,18 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 ["#3","bad_qty","line 4: quantity '"'-1'"' is below 1"]'
 }
 
+@test "a row after empty lines is rejected with its own line and text only" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
+	    '#1,EUR,1,Hat,10.00' '' '   ' '#2,EUR,0,Hat,10.00' \
+	    >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" '["#1",1]'
+	assert_equal "$stderr" ''
+	assert_equal "$(jq -c '[.rows, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '[[{"line":5,"raw":"#2,EUR,0,Hat,10.00"}],"line 5: quantity '"'0'"' is below 1"]'
+}
+
 @test "a quantity over 1000000 is qty_too_large; a number past 64 bits says so" {
 	local nines
 	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
