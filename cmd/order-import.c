@@ -1,6 +1,7 @@
 /* order-import: turn shop and marketplace exports (Shopify, Amazon, Etsy,
  * eBay, WooCommerce, Ozon, Yandex Market, Wildberries, any CSV with a map)
  * into order records. */
+#include <ctype.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "country.h"
 #include "exporttime.h"
 #include "fileio.h"
 #include "import.h"
@@ -748,12 +750,15 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case OPT_COUNTRY:
-			if (strlen(optarg) != 2)
-				cli_usage_error(&cli, "'%s' is not a country "
-				    "code such as RU or DE", optarg);
-			up[0] = optarg[0] & ~32;
-			up[1] = optarg[1] & ~32;
-			up[2] = '\0';
+			if (strlen(optarg) == 2) {
+				up[0] = toupper((unsigned char)optarg[0]);
+				up[1] = toupper((unsigned char)optarg[1]);
+				up[2] = '\0';
+			}
+			if (strlen(optarg) != 2 || country_find(up) == NULL)
+				cli_usage_error(&cli, "'%s' is not an ISO 3166-1 "
+				    "alpha-2 country code such as RU or DE",
+				    optarg);
 			opt.country = xstrdup(up);
 			break;
 		case OPT_CURRENCY:

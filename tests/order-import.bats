@@ -45,6 +45,21 @@ field() {
 	assert_stderr --partial "zone 'Europe/Berlin'"
 }
 
+@test "--country takes only an ISO 3166-1 alpha-2 code, in either case" {
+	run -64 --separate-stderr order-import --country XX x.csv
+	assert_output ''
+	assert_stderr --partial "'XX' is not an ISO 3166-1 alpha-2 country code"
+	run -64 --separate-stderr order-import --country 1a x.csv
+	assert_stderr --partial "'1a' is not an ISO 3166-1 alpha-2 country code"
+	run -64 --separate-stderr order-import --country DEU x.csv
+	assert_stderr --partial "'DEU' is not an ISO 3166-1 alpha-2 country code"
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price,Shipping City' \
+	    '#1,EUR,1,Hat,10.00,Berlin' >"$BATS_TEST_TMPDIR/c.csv"
+	run -0 --separate-stderr order-import --country de "$BATS_TEST_TMPDIR/c.csv"
+	assert_equal "$(echo "$output" | jq -c '.shipping.address.country')" '"DE"'
+	assert_stderr ''
+}
+
 @test "the generic format without --map exits 64" {
 	run -64 --separate-stderr order-import --format generic x.csv
 	assert_stderr --partial 'the generic format needs --map'
