@@ -738,6 +738,7 @@ main(int argc, char *argv[])
 	struct reject_stream rejects;
 	struct totals totals;
 	struct run run;
+	const struct money_currency *cur;
 	int ch, i, status = 0, s, list = 0, minutes;
 	char up[4];
 
@@ -762,13 +763,11 @@ main(int argc, char *argv[])
 			opt.country = xstrdup(up);
 			break;
 		case OPT_CURRENCY:
-			for (i = 0; i < 3 && optarg[i] != '\0'; i++)
-				up[i] = optarg[i] & ~32;
-			up[i] = '\0';
-			if (strlen(optarg) != 3 || money_currency(up) == NULL)
+			if ((cur = money_currency_anycase(optarg,
+			    strlen(optarg))) == NULL)
 				cli_usage_error(&cli, "'%s' is not an ISO 4217 "
 				    "currency code", optarg);
-			opt.currency = money_currency(up)->code;
+			opt.currency = cur->code;
 			break;
 		case OPT_DELIMITER:
 			if (strcmp(optarg, "tab") == 0 ||

@@ -581,17 +581,13 @@ order_currency(struct import_order *o, char decimal)
 {
 	const struct money_currency *cur;
 	const struct import_value *v = &o->v[IMPORT_CURRENCY];
-	char up[8], code[4], num[64];
+	char code[4], num[64];
 	size_t i, j;
 
 	if (v->text != NULL) {
-		for (i = 0; i < sizeof(up) - 1 && v->text[i] != '\0'; i++)
-			up[i] = toupper((unsigned char)v->text[i]);
-		up[i] = '\0';
-		while (i > 0 && up[i - 1] == ' ')
-			up[--i] = '\0';
-		if (strlen(v->text) < sizeof(up) &&
-		    (cur = money_currency(up)) != NULL)
+		for (i = strlen(v->text); i > 0 && v->text[i - 1] == ' '; i--)
+			;
+		if ((cur = money_currency_anycase(v->text, i)) != NULL)
 			return cur;
 		if (split_amount(v->text, 0, num, sizeof(num), code) == 0 &&
 		    code[0] != '\0')
