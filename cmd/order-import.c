@@ -20,6 +20,7 @@
 #include "jsonl.h"
 #include "money.h"
 #include "reject.h"
+#include "valueblock.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -98,89 +99,6 @@ struct totals {
 	unsigned long	 rows_written, rows_rejected;
 	unsigned long	 skipped;	/* footer lines */
 };
-
-/* ---- memory for jansson ---- */
-
-/* A record is built and freed value by value: hundreds of small blocks per
- * order, more than malloc(3)'s per-thread cache keeps, so each went through
- * malloc's slow path.  Freed blocks of up to 256 bytes wait here, by size,
- * for the next record.  Each block is still its own malloc(3) block, so a
- * value an order keeps while its rows are apart pins nothing else, and
- * memory stays flat.  ASan builds keep plain malloc, to see every value. */
-#ifndef IMPORT_POOL
-#if defined(__SANITIZE_ADDRESS__)
-#define IMPORT_POOL	0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define IMPORT_POOL	0
-#endif
-#endif
-#endif
-#ifndef IMPORT_POOL
-#define IMPORT_POOL	1
-#endif
-
-#define POOL_CLASSES	16	/* blocks of 16, 32, ..., 256 bytes */
-#define POOL_KEEP	1024	/* free blocks kept per class */
-
-union pool_head {
-	size_t		 cls;	/* 1..POOL_CLASSES; 0: any size */
-	max_align_t	 align;
-};
-
-static struct {
-	union pool_head	*free;
-	size_t		 n;
-} pool[POOL_CLASSES];
-
-static void *
-pool_alloc(size_t size)
-{
-	size_t cls = size <= POOL_CLASSES * 16 ? (size + 15) / 16 : 0;
-	union pool_head *h;
-
-	if (cls > 0 && (h = pool[cls - 1].free) != NULL) {
-		pool[cls - 1].free = *(union pool_head **)(h + 1);
-		pool[cls - 1].n--;
-		return h + 1;
-	}
-	if ((h = malloc(sizeof(*h) + (cls > 0 ? cls * 16 : size))) == NULL)
-		return NULL;
-	h->cls = cls;
-	return h + 1;
-}
-
-static void
-pool_free(void *p)
-{
-	union pool_head *h;
-
-	if (p == NULL)
-		return;
-	h = (union pool_head *)p - 1;
-	if (h->cls > 0 && pool[h->cls - 1].n < POOL_KEEP) {
-		*(union pool_head **)p = pool[h->cls - 1].free;
-		pool[h->cls - 1].free = h;
-		pool[h->cls - 1].n++;
-		return;
-	}
-	free(h);
-}
-
-static void
-pool_release(void)
-{
-	union pool_head *h;
-	size_t i;
-
-	for (i = 0; i < POOL_CLASSES; i++) {
-		while ((h = pool[i].free) != NULL) {
-			pool[i].free = *(union pool_head **)(h + 1);
-			free(h);
-		}
-		pool[i].n = 0;
-	}
-}
 
 /* ---- the run over one input ---- */
 
@@ -742,8 +660,7 @@ main(int argc, char *argv[])
 	int ch, i, status = 0, s, list = 0, minutes;
 	char up[4];
 
-	if (IMPORT_POOL)
-		json_set_alloc_funcs(pool_alloc, pool_free);
+	valueblock_install();
 	memset(&opt, 0, sizeof(opt));
 	memset(&totals, 0, sizeof(totals));
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -874,7 +791,7 @@ main(int argc, char *argv[])
 	if (reject_close(&rejects) == -1 ||
 	    jsonl_finish(stdout, "<stdout>") == -1)
 		status = EX_IOERR;
-	pool_release();
+	valueblock_release();
 	return cli_status(&cli, status, totals.rejected);
 }
 
