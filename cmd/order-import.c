@@ -59,27 +59,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static const struct {
-	const char	*name;
-	const char	*about;
-} format_list[] = {
-	{ "shopify", "Shopify admin orders_export.csv, one row per line item" },
-	{ "amazon", "Amazon Seller Central order reports: All Orders, "
-	    "unshipped/new orders (tab-separated), FBA shipments" },
-	{ "etsy", "Etsy EtsySoldOrderItems and EtsySoldOrders CSV" },
-	{ "ebay", "eBay Seller Hub orders report, English or German "
-	    "(also the older Sales History)" },
-	{ "woocommerce", "WooCommerce REST API v3 orders: a JSON array or "
-	    "JSON lines" },
-	{ "ozon", "Ozon Seller API posting/fbs/list: the response or JSON "
-	    "lines of postings" },
-	{ "yandex-market", "Yandex Market partner API orders: {\"orders\":"
-	    "[...]}, {\"order\":{...}} or JSON lines" },
-	{ "wildberries", "Wildberries statistics API orders (grouped by "
-	    "gNumber) and marketplace API orders" },
-	{ "generic", "any CSV, with a --map file naming its columns" },
-};
-
 struct options {
 	const char	*format;	/* NULL: auto */
 	const char	*map_path;
@@ -398,7 +377,7 @@ json_object_to_order(struct run *r, const json_t *v, int kind,
 	if (key == NULL)
 		key = "";
 	r->totals->rows++;
-	if (kind == IMPORT_WB_STATS && *key != '\0' &&
+	if (import_json_grouped(kind) && *key != '\0' &&
 	    (o = import_held_take(&r->held, key)) != NULL) {
 		/* positions of one order: held until the end */
 	} else
@@ -406,7 +385,7 @@ json_object_to_order(struct run *r, const json_t *v, int kind,
 	import_order_row(o, line, raw, rawlen);
 	o->last = line;
 	import_json_order(o, kind, v, line);
-	if (kind == IMPORT_WB_STATS)
+	if (import_json_grouped(kind))
 		import_held_put(&r->held, o);
 	else
 		emit(r, o);
@@ -597,21 +576,27 @@ import_file(struct run *r, const char *path)
 static void
 list_formats(void)
 {
-	size_t i;
+	struct import_format *list;
+	size_t i, n;
 
-	for (i = 0; i < sizeof(format_list) / sizeof(format_list[0]); i++)
-		printf("%-14s %s\n", format_list[i].name, format_list[i].about);
+	list = import_formats(&n);
+	for (i = 0; i < n; i++)
+		printf("%-14s %s\n", list[i].name, list[i].about);
+	free(list);
 }
 
 static int
 known_format(const char *name)
 {
-	size_t i;
+	struct import_format *list;
+	size_t i, n;
+	int found = 0;
 
-	for (i = 0; i < sizeof(format_list) / sizeof(format_list[0]); i++)
-		if (strcmp(format_list[i].name, name) == 0)
-			return 1;
-	return 0;
+	list = import_formats(&n);
+	for (i = 0; i < n && !found; i++)
+		found = strcmp(list[i].name, name) == 0;
+	free(list);
+	return found;
 }
 
 static void

@@ -245,6 +245,14 @@ int	 import_json_kind(const json_t *v);
  * "wildberries"). */
 const char *import_json_format(int kind);
 
+/* One line on the export of kind, for --list-formats. */
+const char *import_json_about(int kind);
+
+/* Whether an order of kind may be spread over several objects, anywhere
+ * in the export, that share its key (Wildberries statistics: one object
+ * a position, grouped by gNumber): then it is held until the end. */
+int	 import_json_grouped(int kind);
+
 /* When v is an API response that wraps orders ({"result":{"postings":
  * [...]}}, {"orders":[...]}, {"order":{...}}), the array or object of
  * orders in it (borrowed); else NULL. */
@@ -457,6 +465,18 @@ struct import_layouts {
 void	 import_layouts_load(struct import_layouts *,
 	    const struct import_map *user, const char *format);
 void	 import_layouts_release(struct import_layouts *);
+
+/* A format order-import reads: the source of built-in maps, a JSON
+ * export, or "generic"; what it reads, one line. */
+struct import_format {
+	char		 name[32];
+	char		 about[512];
+};
+
+/* The formats, in the order --list-formats shows them: the sources of the
+ * built-in maps (their layouts' abouts joined by "; "), the JSON formats
+ * alike, then "generic".  A new array of *n formats for free(3). */
+struct import_format *import_formats(size_t *n);
 
 /* Find the header among the first rows of fp, read with delim through cs,
  * and the layout it fits (chosen, bound to it).  The header's row number

@@ -112,6 +112,14 @@ field() {
 	done
 }
 
+@test "--list-formats reads each format's line from its maps' about lines" {
+	run -0 --separate-stderr order-import --list-formats
+	assert_line "etsy           Etsy EtsySoldOrderItems CSV (one row per item); Etsy EtsySoldOrders CSV (one row per order, no items)"
+	assert_line --partial "ebay           eBay Seller Hub orders report (English; also the older Sales History); eBay Seller Hub orders report in German"
+	assert_line --partial "wildberries    Wildberries statistics API orders (grouped by gNumber); Wildberries marketplace API orders"
+	assert_stderr ''
+}
+
 # ---- formats, field by field ----
 
 @test "shopify: orders_export.csv, every field" {

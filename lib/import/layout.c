@@ -12,6 +12,7 @@
 #include "csvread.h"
 #include "import.h"
 #include "jsonl.h"
+#include "xalloc.h"
 
 /* How far down the header may be: exports put a title or a blank line
  * or two above it. */
@@ -91,6 +92,59 @@ import_layouts_load(struct import_layouts *lc, const struct import_map *user,
 		}
 		lc->nmaps++;
 	}
+}
+
+/* Add a layout's about to the format name in list, a new entry when it
+ * is not there yet. */
+static void
+format_add(struct import_format *list, size_t *n, const char *name,
+    const char *about)
+{
+	struct import_format *f;
+	size_t i, len;
+
+	for (i = 0; i < *n && strcmp(list[i].name, name) != 0; i++)
+		;
+	f = &list[i];
+	if (i == *n) {
+		(*n)++;
+		snprintf(f->name, sizeof(f->name), "%s", name);
+		f->about[0] = '\0';
+	}
+	len = strlen(f->about);
+	snprintf(f->about + len, sizeof(f->about) - len, "%s%s",
+	    len > 0 && *about != '\0' ? "; " : "", about);
+}
+
+struct import_format *
+import_formats(size_t *n)
+{
+	struct import_format *list;
+	struct import_map map;
+	const char *text;
+	char errbuf[256];
+	size_t i, max;
+	int k;
+
+	for (max = 2; import_builtin(max - 2) != NULL; max++)
+		;
+	max += IMPORT_WB_MARKET + 1;
+	list = xcalloc(max, sizeof(*list));
+	*n = 0;
+	for (i = 0; (text = import_builtin(i)) != NULL; i++) {
+		memset(&map, 0, sizeof(map));
+		if (import_map_parse(&map, text, "builtin", errbuf,
+		    sizeof(errbuf)) == -1)
+			errx(EX_SOFTWARE, "%s", errbuf);
+		format_add(list, n, map.source, map.about);
+		import_map_release(&map);
+	}
+	for (k = IMPORT_WOOCOMMERCE; k <= IMPORT_WB_MARKET; k++)
+		format_add(list, n, import_json_format(k),
+		    import_json_about(k));
+	format_add(list, n, "generic", "any CSV, with a --map file naming "
+	    "its columns");
+	return list;
 }
 
 void
