@@ -314,6 +314,96 @@ jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 	}
 }
 
+/* ---- records written as they are made ---- */
+
+void
+jsonl_out_raw(struct jsonl_out *w, const char *s, size_t n)
+{
+	grow(&w->buf, &w->cap, w->len, n);
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+/* s as a JSON string, escaped as jsonl_encode() escapes. */
+static void
+out_string(struct jsonl_out *w, const char *s, size_t n)
+{
+	jsonl_encode_string(&w->buf, &w->cap, &w->len, s, n);
+}
+
+void
+jsonl_out_key(struct jsonl_out *w, const char *key)
+{
+	if (w->members++ > 0)
+		jsonl_out_raw(w, ",", 1);
+	if (key != NULL) {
+		out_string(w, key, strlen(key));
+		jsonl_out_raw(w, ":", 1);
+	}
+}
+
+void
+jsonl_out_text(struct jsonl_out *w, const char *key, const char *text)
+{
+	if (text != NULL && *text != '\0') {
+		jsonl_out_key(w, key);
+		out_string(w, text, strlen(text));
+	}
+}
+
+void
+jsonl_out_int(struct jsonl_out *w, const char *key, int64_t v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--t = '0' + u % 10;
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--t = '-';
+	jsonl_out_key(w, key);
+	jsonl_out_raw(w, t, tmp + sizeof(tmp) - t);
+}
+
+void
+jsonl_out_json(struct jsonl_out *w, const char *key, const json_t *v)
+{
+	jsonl_out_key(w, key);
+	jsonl_encode(&w->buf, &w->cap, &w->len, v);
+}
+
+void
+jsonl_out_open(struct jsonl_out *w, const char *key, char open,
+    struct jsonl_mark *m)
+{
+	m->len = w->len;
+	m->members = w->members;
+	jsonl_out_key(w, key);
+	jsonl_out_raw(w, &open, 1);
+	w->members = 0;
+}
+
+void
+jsonl_out_drop(struct jsonl_out *w, const struct jsonl_mark *m)
+{
+	w->len = m->len;
+	w->members = m->members;
+}
+
+void
+jsonl_out_close(struct jsonl_out *w, const struct jsonl_mark *m, char close,
+    int drop_empty)
+{
+	if (w->members == 0 && drop_empty) {
+		jsonl_out_drop(w, m);
+		return;
+	}
+	jsonl_out_raw(w, &close, 1);
+	w->members = m->members + 1;
+}
+
 const char *
 jsonl_number_text(const json_t *v, char *buf, size_t len)
 {

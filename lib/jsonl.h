@@ -2,6 +2,7 @@
 #ifndef JSONL_H
 #define JSONL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -85,6 +86,53 @@ void	 jsonl_encode(char **bufp, size_t *capp, size_t *lenp,
  * as jsonl_encode() does. */
 void	 jsonl_encode_string(char **bufp, size_t *capp, size_t *lenp,
 	    const char *s, size_t n);
+
+/* A record written straight into a growing buffer, member by member, with
+ * jsonl_encode()'s escaping and form: building, encoding and freeing a
+ * tree per record was half of an import.  Start with the caller's buffer
+ * (NULL, 0, 0 or one to append to) and members 0; the buffer stays the
+ * caller's, grown with xrealloc().  An object is opened with a mark, and
+ * one left without members can be taken back. */
+struct jsonl_out {
+	char		*buf;
+	size_t		 cap, len;
+	size_t		 members;	/* so far in the innermost container */
+};
+
+struct jsonl_mark {
+	size_t		 len;		/* where the member began */
+	size_t		 members;	/* of the container around */
+};
+
+/* Append the bytes s[0..n-1] as they are. */
+void	 jsonl_out_raw(struct jsonl_out *, const char *s, size_t n);
+
+/* The start of a member: the comma before it, and "key": in an object
+ * (key NULL: an array's element). */
+void	 jsonl_out_key(struct jsonl_out *, const char *key);
+
+/* A member whose value is the string text (UTF-8); none when text is
+ * NULL or empty. */
+void	 jsonl_out_text(struct jsonl_out *, const char *key, const char *text);
+
+/* A member whose value is the integer v. */
+void	 jsonl_out_int(struct jsonl_out *, const char *key, int64_t v);
+
+/* A member whose value is v, as jsonl_encode() writes it. */
+void	 jsonl_out_json(struct jsonl_out *, const char *key, const json_t *v);
+
+/* Open an object (open '{') or an array ('[') under key, noting in m
+ * where it began. */
+void	 jsonl_out_open(struct jsonl_out *, const char *key, char open,
+	    struct jsonl_mark *m);
+
+/* Take back all written since m. */
+void	 jsonl_out_drop(struct jsonl_out *, const struct jsonl_mark *m);
+
+/* Close what m opened (close: '}' or ']'); one with no members is taken
+ * back when drop_empty. */
+void	 jsonl_out_close(struct jsonl_out *, const struct jsonl_mark *m,
+	    char close, int drop_empty);
 
 /* Flush and close fp; on an error warn "cannot write 'NAME'" and return
  * -1, else 0.  For standard output at the end of main(). */

@@ -451,6 +451,45 @@ test_many_numbers(void)
 	json_decref(keep);
 }
 
+/* A record written member by member reads as jsonl_encode() writes its
+ * tree: escapes, empty objects taken back, arrays kept, integers at
+ * their bounds. */
+static void
+test_out(void)
+{
+	static const char want[] = "{\"id\":\"A\\\"1\\n\",\"n\":"
+	    "-9223372036854775808,\"items\":[{\"qty\":2}],\"empty\":[],"
+	    "\"extra\":{\"k\":[1,\"v\"]}}\n";
+	struct jsonl_out w = { NULL, 0, 0, 0 };
+	struct jsonl_mark top, o, items, item, empty;
+	json_t *extra = json_pack("{s:[i,s]}", "k", 1, "v");
+
+	jsonl_out_open(&w, NULL, '{', &top);
+	jsonl_out_text(&w, "id", "A\"1\n");
+	jsonl_out_text(&w, "none", NULL);
+	jsonl_out_text(&w, "blank", "");
+	jsonl_out_int(&w, "n", INT64_MIN);
+	jsonl_out_open(&w, "shipping", '{', &o);
+	jsonl_out_close(&w, &o, '}', 1);
+	jsonl_out_open(&w, "items", '[', &items);
+	jsonl_out_open(&w, NULL, '{', &item);
+	jsonl_out_int(&w, "qty", 2);
+	jsonl_out_close(&w, &item, '}', 1);
+	jsonl_out_close(&w, &items, ']', 0);
+	jsonl_out_open(&w, "empty", '[', &empty);
+	jsonl_out_close(&w, &empty, ']', 0);
+	jsonl_out_open(&w, "dropped", '{', &o);
+	jsonl_out_text(&w, "x", "y");
+	jsonl_out_drop(&w, &o);
+	jsonl_out_json(&w, "extra", extra);
+	jsonl_out_close(&w, &top, '}', 0);
+	jsonl_out_raw(&w, "\n", 1);
+	expect_mem("a record written member by member", w.buf, w.len, want,
+	    sizeof(want) - 1);
+	json_decref(extra);
+	free(w.buf);
+}
+
 int
 main(void)
 {
@@ -462,5 +501,6 @@ main(void)
 	test_depth();
 	test_copy();
 	test_many_numbers();
+	test_out();
 	return unit_summary("jsonl");
 }
