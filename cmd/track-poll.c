@@ -135,20 +135,16 @@ json_text(const json_t *v)
 	return buf;
 }
 
-/* A record's id as text: a string, or an integer. */
+/* A record's id as text, not empty: a new string, or NULL. */
 static char *
 id_text(const json_t *v)
 {
-	char buf[32];
+	char buf[JSONL_ID_BUF];
+	const char *id;
+	size_t len;
 
-	if (json_is_string(v) && json_string_length(v) > 0)
-		return xstrdup(json_string_value(v));
-	if (json_is_integer(v)) {
-		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		return xstrdup(buf);
-	}
-	return NULL;
+	id = jsonl_id_text(v, buf, &len);
+	return id != NULL && len > 0 ? xstrdup(id) : NULL;
 }
 
 static void

@@ -314,6 +314,21 @@ jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 	}
 }
 
+const char *
+jsonl_id_text(const json_t *v, char buf[JSONL_ID_BUF], size_t *lenp)
+{
+	if (json_is_string(v)) {
+		*lenp = json_string_length(v);
+		return json_string_value(v);
+	}
+	if (json_is_integer(v)) {
+		*lenp = snprintf(buf, JSONL_ID_BUF, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
 /* ---- records written as they are made ---- */
 
 void

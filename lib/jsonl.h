@@ -87,6 +87,17 @@ void	 jsonl_encode(char **bufp, size_t *capp, size_t *lenp,
 void	 jsonl_encode_string(char **bufp, size_t *capp, size_t *lenp,
 	    const char *s, size_t n);
 
+/* The size of the buffer jsonl_id_text() writes a number into. */
+#define JSONL_ID_BUF	32
+
+/* The text of an id (an order's "id", a parcel's "order_id"): a string as
+ * it is (its length in *lenp, NUL bytes and all), an integer in decimal
+ * in buf; NULL for anything else (null, a fraction, an object, absent).
+ * The one reading of an id as text: each program says which texts it
+ * takes (empty ones, ones with NUL bytes). */
+const char *jsonl_id_text(const json_t *v, char buf[JSONL_ID_BUF],
+	    size_t *lenp);
+
 /* A record written straight into a growing buffer, member by member, with
  * jsonl_encode()'s escaping and form: building, encoding and freeing a
  * tree per record was half of an import.  Start with the caller's buffer

@@ -490,6 +490,33 @@ test_out(void)
 	free(w.buf);
 }
 
+/* An id is a string as it is or an integer in decimal; nothing else. */
+static void
+test_id_text(void)
+{
+	char buf[JSONL_ID_BUF];
+	const char *t;
+	size_t len = 99;
+	json_t *v;
+
+	v = json_stringn("A\0B", 3);
+	t = jsonl_id_text(v, buf, &len);
+	expect_mem("a string id, NUL and all", t, len, "A\0B", 3);
+	json_decref(v);
+	v = json_string("");
+	t = jsonl_id_text(v, buf, &len);
+	expect_true("an empty string id", t != NULL && len == 0);
+	json_decref(v);
+	v = json_integer(INT64_MIN);
+	t = jsonl_id_text(v, buf, &len);
+	expect_mem("an integer id", t, len, "-9223372036854775808", 20);
+	json_decref(v);
+	v = json_real(1.5);
+	expect_true("a fraction is no id", jsonl_id_text(v, buf, &len) == NULL);
+	json_decref(v);
+	expect_true("an absent id", jsonl_id_text(NULL, buf, &len) == NULL);
+}
+
 int
 main(void)
 {
@@ -502,5 +529,6 @@ main(void)
 	test_copy();
 	test_many_numbers();
 	test_out();
+	test_id_text();
 	return unit_summary("jsonl");
 }
