@@ -842,7 +842,7 @@ main(int argc, char *argv[])
 	jsonl_open(&in, argc - optind, argv + optind);
 	if (header && write_header(&ex, excel) == -1)
 		status = EX_IOERR;
-	while (status == 0 && (order = jsonl_read(&in, &rejects)) != NULL) {
+	while (status == 0 && (order = reject_read(&rejects, &in)) != NULL) {
 		if (export_order(&ex, order, &rejects) == -1)
 			status = EX_IOERR;
 		json_decref(order);

@@ -125,22 +125,17 @@ new_errors(void)
 	return e;
 }
 
-/* The order's id as text, or NULL. */
+/* The order's id as text (not empty, no NUL byte), a new string; or
+ * NULL. */
 static char *
 order_id(const json_t *order)
 {
-	const json_t *id = json_object_get(order, "id");
-	char buf[32];
+	char buf[JSONL_ID_BUF];
+	const char *id;
+	size_t len;
 
-	if (json_is_string(id) && json_string_length(id) > 0 &&
-	    strlen(json_string_value(id)) == json_string_length(id))
-		return xstrdup(json_string_value(id));
-	if (json_is_integer(id)) {
-		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(id));
-		return xstrdup(buf);
-	}
-	return NULL;
+	id = jsonl_id_text(json_object_get(order, "id"), buf, &len);
+	return id != NULL && len > 0 && strlen(id) == len ? xstrdup(id) : NULL;
 }
 
 static int
@@ -639,7 +634,7 @@ main(int argc, char *argv[])
 			 * is slow to say more. */
 			n = 0;
 			do {
-				if ((order = jsonl_read(&in, &rs.rejects)) ==
+				if ((order = reject_read(&rs.rejects, &in)) ==
 				    NULL) {
 					eof = 1;
 					break;

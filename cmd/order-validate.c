@@ -451,24 +451,6 @@ validate_order(struct validator *v, json_t *order)
 	check_totals(v, order, cur, items_sum, known);
 }
 
-/* The id as a key for the duplicate check: its text, or its number. */
-static const char *
-id_key(const json_t *order, char *buf, size_t len, size_t *n)
-{
-	const json_t *id = json_object_get(order, "id");
-
-	if (json_is_string(id)) {
-		*n = json_string_length(id);
-		return json_string_value(id);
-	}
-	if (json_is_integer(id)) {
-		*n = snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(id));
-		return buf;
-	}
-	return NULL;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -477,7 +459,7 @@ main(int argc, char *argv[])
 	struct jsonl_reader in;
 	struct reject_stream rejects;
 	const char *catalog_path = NULL, *key;
-	char errbuf[512], idbuf[32], country[3] = "", *end;
+	char errbuf[512], idbuf[JSONL_ID_BUF], country[3] = "", *end;
 	unsigned long nout = 0, first;
 	json_t *order;
 	size_t keylen;
@@ -538,9 +520,10 @@ main(int argc, char *argv[])
 	jsonl_open(&in, argc - optind, argv + optind);
 	in.lang = v.oc.lang;
 	strmap_init(&v.ids);
-	while ((order = jsonl_read(&in, &rejects)) != NULL) {
+	while ((order = reject_read(&rejects, &in)) != NULL) {
 		validate_order(&v, order);
-		key = id_key(order, idbuf, sizeof(idbuf), &keylen);
+		key = jsonl_id_text(json_object_get(order, "id"), idbuf,
+		    &keylen);
 		if (json_array_size(v.oc.errors) == 0 && key != NULL &&
 		    !strmap_add(&v.ids, key, keylen, in.lineno, &first)) {
 			char idtext[64];

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "cli.h"
 #include "fileio.h"
 #include "jsonl.h"
@@ -23,6 +24,7 @@
 #include "reject.h"
 #include "rfc3339.h"
 #include "store.h"
+#include "strmap.h"
 #include "utf8.h"
 #include "valueblock.h"
 #include "xalloc.h"
@@ -98,14 +100,6 @@ static const struct {
 #define HIGH_FACTOR	5		/* times the mean so far */
 #define HIGH_MIN_ORDERS	20		/* before the mean means anything */
 
-/* Strings that live as long as the run, packed in blocks. */
-struct arena {
-	char	**blocks;
-	size_t	  nblocks;
-	char	 *next;
-	size_t	  left;
-};
-
 /* A transaction in memory: read this run, or kept in the store. */
 struct txn {
 	const char	*provider, *id, *parent, *order_ref, *alt_ref;
@@ -133,19 +127,15 @@ struct txn {
 	unsigned long	 line;
 };
 
-/* A hash index from a key (a string that outlives it) to a chain of
- * values: the hash join of orders and transactions. */
-struct index {
-	struct slot {
-		const char	*key;
-		uint32_t	 hash;
-		uint32_t	 head;		/* posting + 1 */
-	}		*slots;
-	size_t		 cap, n;
+/* Several transactions under one key, for the hash join of orders and
+ * transactions: the map holds the key's latest posting + 1, and each
+ * posting the one added before it under that key. */
+struct postings {
+	struct strmap	 heads;
 	struct posting {
 		uint32_t	 value, next;	/* next: posting + 1 */
 	}		*posts;
-	size_t		 nposts, capposts;
+	size_t		 n, cap;
 };
 
 struct ring {
@@ -173,17 +163,18 @@ struct mean {
 };
 
 struct run {
-	struct arena	 arena;
+	struct arena	 arena;		/* strings living as long as the run */
 	struct txn	*txns;
 	size_t		 ntxns, captxns;
-	struct index	 by_key;	/* provider\x1fid: each transaction */
-	struct index	 by_ref;	/* order id: transactions naming it */
-	struct index	 by_tid;	/* id and intent: the order's own */
-	struct index	 by_parent;	/* provider\x1fparent: each refund */
-	struct index	 velocity;	/* "e:email", "p:phone", "c:card" */
+	struct strmap	 by_key;	/* provider\x1fid: its transaction */
+	struct postings	 by_ref;	/* order id: transactions naming it */
+	struct postings	 by_tid;	/* id and intent: the order's own */
+	struct postings	 by_parent;	/* provider\x1fparent: each refund */
+	struct strmap	 velocity;	/* "e:email", "p:phone", "c:card": its
+					 * ring */
 	struct ring	*rings;
 	size_t		 nrings, caprings;
-	struct index	 sumidx;
+	struct strmap	 sumidx;	/* "RUB 2026-11-20": its summary */
 	struct summary	*sums;
 	size_t		 nsums, capsums;
 	struct mean	*means;
@@ -202,129 +193,46 @@ struct run {
 	unsigned long	 nout[NCLASSES];
 };
 
-/* Arena. */
-
-static const char *
-save(struct arena *a, const char *s)
-{
-	size_t n;
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	if (n > a->left) {
-		size_t size = n > 65536 ? n : 65536;
-
-		a->blocks = xrealloc(a->blocks, (a->nblocks + 1) *
-		    sizeof(*a->blocks));
-		a->next = a->blocks[a->nblocks++] = xmalloc(size);
-		a->left = size;
-	}
-	p = a->next;
-	memcpy(p, s, n);
-	a->next += n;
-	a->left -= n;
-	return p;
-}
+/* Postings. */
 
 static void
-arena_release(struct arena *a)
+postings_add(struct postings *ix, const char *key, uint32_t value)
 {
-	size_t i;
+	unsigned long *head = strmap_put(&ix->heads, key, strlen(key), NULL);
 
-	for (i = 0; i < a->nblocks; i++)
-		free(a->blocks[i]);
-	free(a->blocks);
-	memset(a, 0, sizeof(*a));
+	if (ix->n == ix->cap) {
+		ix->cap = ix->cap ? ix->cap * 2 : 1024;
+		ix->posts = xrealloc(ix->posts, ix->cap * sizeof(*ix->posts));
+	}
+	ix->posts[ix->n].value = value;
+	ix->posts[ix->n].next = (uint32_t)*head;
+	*head = ++ix->n;
 }
 
-/* Index. */
-
+/* The latest posting under key, +1; 0 when there is none. */
 static uint32_t
-hash(const char *s)
+postings_first(const struct postings *ix, const char *key)
 {
-	uint64_t h = 1469598103934665603ULL;
+	const unsigned long *head = strmap_find(&ix->heads, key, strlen(key));
 
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-static struct slot *
-index_slot(const struct index *ix, const char *key, uint32_t h)
-{
-	size_t j;
-
-	if (ix->cap == 0)
-		return NULL;
-	for (j = h & (ix->cap - 1); ix->slots[j].key != NULL;
-	    j = (j + 1) & (ix->cap - 1))
-		if (ix->slots[j].hash == h && strcmp(ix->slots[j].key,
-		    key) == 0)
-			return &ix->slots[j];
-	return &ix->slots[j];
+	return head != NULL ? (uint32_t)*head : 0;
 }
 
 static void
-index_grow(struct index *ix)
+postings_release(struct postings *ix)
 {
-	struct slot *old = ix->slots, *s;
-	size_t oldcap = ix->cap, i;
-
-	ix->cap = oldcap ? oldcap * 2 : 1024;
-	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
-	for (i = 0; i < oldcap; i++)
-		if (old[i].key != NULL) {
-			s = index_slot(ix, old[i].key, old[i].hash);
-			*s = old[i];
-		}
-	free(old);
-}
-
-/* Add value under key; key must outlive the index. */
-static void
-index_add(struct index *ix, const char *key, uint32_t value)
-{
-	struct slot *s;
-	uint32_t h = hash(key);
-
-	if ((ix->n + 1) * 2 > ix->cap)
-		index_grow(ix);
-	s = index_slot(ix, key, h);
-	if (s->key == NULL) {
-		s->key = key;
-		s->hash = h;
-		s->head = 0;
-		ix->n++;
-	}
-	if (ix->nposts == ix->capposts) {
-		ix->capposts = ix->capposts ? ix->capposts * 2 : 1024;
-		ix->posts = xrealloc(ix->posts, ix->capposts *
-		    sizeof(*ix->posts));
-	}
-	ix->posts[ix->nposts].value = value;
-	ix->posts[ix->nposts].next = s->head;
-	s->head = ++ix->nposts;
-}
-
-/* The first posting under key, +1; 0 when there is none. */
-static uint32_t
-index_first(const struct index *ix, const char *key)
-{
-	const struct slot *s = index_slot(ix, key, hash(key));
-
-	return s != NULL && s->key != NULL ? s->head : 0;
-}
-
-static void
-index_release(struct index *ix)
-{
-	free(ix->slots);
+	strmap_release(&ix->heads);
 	free(ix->posts);
 	memset(ix, 0, sizeof(*ix));
+}
+
+/* The index of the transaction under key in r->by_key, or -1. */
+static long
+txn_find(const struct run *r, const char *key)
+{
+	const unsigned long *i = strmap_find(&r->by_key, key, strlen(key));
+
+	return i != NULL ? (long)*i : -1;
 }
 
 /* The key of a transaction: provider, US, id, in buf. */
@@ -400,7 +308,7 @@ merge(struct run *r, struct txn *t, const struct payment_txn *p,
 		changed = 1;
 	}
 #define FILL(f) do { if (t->f == NULL && p->f != NULL) { \
-	t->f = save(&r->arena, p->f); changed = 1; } } while (0)
+	t->f = arena_strdup(&r->arena, p->f); changed = 1; } } while (0)
 	FILL(parent);
 	FILL(order_ref);
 	FILL(alt_ref);
@@ -435,11 +343,11 @@ add_txn(struct run *r, const struct payment_txn *p, const char *file,
 	struct txn *t;
 	char kbuf[512];
 	const char *key;
-	uint32_t post;
+	long i;
 
 	key = txn_key(p->provider, p->id, kbuf, sizeof(kbuf));
-	if ((post = index_first(&r->by_key, key)) != 0) {
-		t = &r->txns[r->by_key.posts[post - 1].value];
+	if ((i = txn_find(r, key)) != -1) {
+		t = &r->txns[i];
 		merge(r, t, p, from_store);
 		if (!from_store && !t->in_file) {
 			t->in_file = 1;
@@ -454,15 +362,15 @@ add_txn(struct run *r, const struct payment_txn *p, const char *file,
 	}
 	t = &r->txns[r->ntxns];
 	memset(t, 0, sizeof(*t));
-	t->provider = save(&r->arena, p->provider);
-	t->id = save(&r->arena, p->id);
-	t->parent = save(&r->arena, p->parent);
-	t->order_ref = save(&r->arena, p->order_ref);
-	t->alt_ref = save(&r->arena, p->alt_ref);
-	t->intent = save(&r->arena, p->intent);
-	t->email = save(&r->arena, p->email);
-	t->card = save(&r->arena, p->card);
-	t->matched = save(&r->arena, matched);
+	t->provider = arena_strdup(&r->arena, p->provider);
+	t->id = arena_strdup(&r->arena, p->id);
+	t->parent = arena_strdup(&r->arena, p->parent);
+	t->order_ref = arena_strdup(&r->arena, p->order_ref);
+	t->alt_ref = arena_strdup(&r->arena, p->alt_ref);
+	t->intent = arena_strdup(&r->arena, p->intent);
+	t->email = arena_strdup(&r->arena, p->email);
+	t->card = arena_strdup(&r->arena, p->card);
+	t->matched = arena_strdup(&r->arena, matched);
 	memcpy(t->card_country, p->card_country, 3);
 	memcpy(t->ip_country, p->ip_country, 3);
 	memcpy(t->currency, p->currency, 4);
@@ -478,7 +386,7 @@ add_txn(struct run *r, const struct payment_txn *p, const char *file,
 	t->dirty = !from_store;
 	t->file = file;
 	t->line = p->line;
-	index_add(&r->by_key, save(&r->arena, key), r->ntxns);
+	strmap_add(&r->by_key, key, strlen(key), r->ntxns, NULL);
 	if (!from_store)
 		r->nnew++;
 	r->ntxns++;
@@ -521,8 +429,8 @@ load_stored(void *arg, const struct payment_txn *p, const char *matched)
 	struct run *r = arg;
 	char kbuf[512];
 
-	if (index_first(&r->by_key, txn_key(p->provider, p->id, kbuf,
-	    sizeof(kbuf))) == 0)
+	if (txn_find(r, txn_key(p->provider, p->id, kbuf, sizeof(kbuf))) ==
+	    -1)
 		add_txn(r, p, NULL, 1, matched);
 }
 
@@ -565,9 +473,9 @@ expand(struct run *r, struct paystore *ps, size_t from)
 				list_add(&parents, &nparents, &capparents,
 				    t->id);
 			else if (t->kind == PAYMENT_REFUND &&
-			    t->parent != NULL && index_first(&r->by_key,
+			    t->parent != NULL && txn_find(r,
 			    txn_key(t->provider, t->parent, kbuf,
-			    sizeof(kbuf))) == 0)
+			    sizeof(kbuf))) == -1)
 				list_add(&ids, &nids, &capids, t->parent);
 		}
 		paystore_find(ps, PAYSTORE_PARENT, parents, nparents,
@@ -593,8 +501,8 @@ add_chunk(struct run *r, struct paystore *ps, const struct payment_txn *buf,
 	char kbuf[512];
 
 	for (i = 0; i < n; i++)
-		if (index_first(&r->by_key, txn_key(buf[i].provider,
-		    buf[i].id, kbuf, sizeof(kbuf))) == 0)
+		if (txn_find(r, txn_key(buf[i].provider, buf[i].id, kbuf,
+		    sizeof(kbuf))) == -1)
 			list_add(&ids, &nids, &capids, buf[i].id);
 	paystore_find(ps, PAYSTORE_ID, ids, nids, load_stored, r);
 	free(ids);
@@ -616,19 +524,19 @@ read_payments(struct run *r, struct paystore *ps, struct payment_reader *pr,
 	struct arena scratch;
 	size_t n = 0;
 
-	memset(&scratch, 0, sizeof(scratch));
+	arena_init(&scratch);
 	buf = xcalloc(CHUNK, sizeof(*buf));
 	while (payment_next(pr, &p, rejects)) {
 		r->nread++;
 		buf[n] = p;
-		buf[n].provider = save(&scratch, p.provider);
-		buf[n].id = save(&scratch, p.id);
-		buf[n].parent = save(&scratch, p.parent);
-		buf[n].order_ref = save(&scratch, p.order_ref);
-		buf[n].alt_ref = save(&scratch, p.alt_ref);
-		buf[n].intent = save(&scratch, p.intent);
-		buf[n].email = save(&scratch, p.email);
-		buf[n].card = save(&scratch, p.card);
+		buf[n].provider = arena_strdup(&scratch, p.provider);
+		buf[n].id = arena_strdup(&scratch, p.id);
+		buf[n].parent = arena_strdup(&scratch, p.parent);
+		buf[n].order_ref = arena_strdup(&scratch, p.order_ref);
+		buf[n].alt_ref = arena_strdup(&scratch, p.alt_ref);
+		buf[n].intent = arena_strdup(&scratch, p.intent);
+		buf[n].email = arena_strdup(&scratch, p.email);
+		buf[n].card = arena_strdup(&scratch, p.card);
 		if (++n == CHUNK) {
 			add_chunk(r, ps, buf, n, file);
 			arena_release(&scratch);
@@ -668,9 +576,10 @@ index_intent(struct run *r, uint32_t i)
 	struct txn *t = &r->txns[i], *f;
 	char kbuf[512];
 	uint32_t post, fi;
+	long ii;
 
 	if (is_intent(t)) {
-		for (post = index_first(&r->by_tid, t->id); post != 0;
+		for (post = postings_first(&r->by_tid, t->id); post != 0;
 		    post = r->by_tid.posts[post - 1].next) {
 			fi = r->by_tid.posts[post - 1].value;
 			f = &r->txns[fi];
@@ -683,12 +592,11 @@ index_intent(struct run *r, uint32_t i)
 		}
 		return;
 	}
-	if (t->intent == NULL || (post = index_first(&r->by_key,
-	    txn_key(t->provider, t->intent, kbuf, sizeof(kbuf)))) == 0)
+	if (t->intent == NULL || (ii = txn_find(r, txn_key(t->provider,
+	    t->intent, kbuf, sizeof(kbuf)))) == -1)
 		return;
-	fi = r->by_key.posts[post - 1].value;
-	if (r->txns[fi].indexed && is_intent(&r->txns[fi]))
-		link_intent(r, i, fi);
+	if (r->txns[ii].indexed && is_intent(&r->txns[ii]))
+		link_intent(r, i, ii);
 }
 
 /* Put transaction i in the indexes orders look it up by, and link a refund
@@ -699,23 +607,24 @@ index_txn(struct run *r, uint32_t i)
 {
 	struct txn *t = &r->txns[i], *c, *f;
 	char kbuf[512];
-	uint32_t post, ci;
+	uint32_t post;
+	long ci;
 
 	if (t->indexed)
 		return;
 	t->indexed = 1;
 	if (t->order_ref != NULL)
-		index_add(&r->by_ref, t->order_ref, i);
+		postings_add(&r->by_ref, t->order_ref, i);
 	if (t->alt_ref != NULL && (t->order_ref == NULL ||
 	    strcmp(t->alt_ref, t->order_ref) != 0))
-		index_add(&r->by_ref, t->alt_ref, i);
-	index_add(&r->by_tid, t->id, i);
+		postings_add(&r->by_ref, t->alt_ref, i);
+	postings_add(&r->by_tid, t->id, i);
 	if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
-		index_add(&r->by_tid, t->intent, i);
+		postings_add(&r->by_tid, t->intent, i);
 	if (t->kind == PAYMENT_CHARGE) {
 		index_intent(r, i);
 		txn_key(t->provider, t->id, kbuf, sizeof(kbuf));
-		for (post = index_first(&r->by_parent, kbuf); post != 0;
+		for (post = postings_first(&r->by_parent, kbuf); post != 0;
 		    post = r->by_parent.posts[post - 1].next) {
 			f = &r->txns[r->by_parent.posts[post - 1].value];
 			if (f->indexed && f->parent_idx == 0)
@@ -727,10 +636,9 @@ index_txn(struct run *r, uint32_t i)
 	if (t->kind != PAYMENT_REFUND || t->parent == NULL)
 		return;
 	txn_key(t->provider, t->parent, kbuf, sizeof(kbuf));
-	index_add(&r->by_parent, save(&r->arena, kbuf), i);
-	if ((post = index_first(&r->by_key, kbuf)) == 0)
+	postings_add(&r->by_parent, kbuf, i);
+	if ((ci = txn_find(r, kbuf)) == -1)
 		return;
-	ci = r->by_key.posts[post - 1].value;
 	c = &r->txns[ci];
 	if (c->kind == PAYMENT_CHARGE && c->indexed)
 		link_refund(r, i, ci);
@@ -962,11 +870,11 @@ find_txns(struct run *r, const char *key, const char *tid)
 
 	r->nfound = r->ntaken = 0;
 	r->mark++;
-	for (p = index_first(&r->by_ref, key); p != 0;
+	for (p = postings_first(&r->by_ref, key); p != 0;
 	    p = r->by_ref.posts[p - 1].next)
 		collect(r, r->by_ref.posts[p - 1].value, key, 0);
 	if (tid != NULL)
-		for (p = index_first(&r->by_tid, tid); p != 0;
+		for (p = postings_first(&r->by_tid, tid); p != 0;
 		    p = r->by_tid.posts[p - 1].next)
 			collect(r, r->by_tid.posts[p - 1].value, key, 0);
 }
@@ -1080,25 +988,25 @@ velocity(struct run *r, const char *prefix, const char *value, int64_t t)
 {
 	char buf[512], *lower;
 	struct ring *ring;
-	uint32_t p;
-	int i, n = 1;
+	unsigned long *p;
+	int i, n = 1, added;
 
 	if (value == NULL || *value == '\0')
 		return 0;
 	lower = utf8_lower(value);
 	snprintf(buf, sizeof(buf), "%s:%s", prefix, lower);
 	free(lower);
-	if ((p = index_first(&r->velocity, buf)) == 0) {
+	p = strmap_put(&r->velocity, buf, strlen(buf), &added);
+	if (added) {
 		if (r->nrings == r->caprings) {
 			r->caprings = r->caprings ? r->caprings * 2 : 1024;
 			r->rings = xrealloc(r->rings, r->caprings *
 			    sizeof(*r->rings));
 		}
 		memset(&r->rings[r->nrings], 0, sizeof(*r->rings));
-		index_add(&r->velocity, save(&r->arena, buf), r->nrings++);
-		p = r->velocity.nposts;
+		*p = r->nrings++;
 	}
-	ring = &r->rings[r->velocity.posts[p - 1].value];
+	ring = &r->rings[*p];
 	for (i = 0; i < ring->n && i < RING; i++)
 		if (ring->t[i] <= t && t - ring->t[i] < VELOCITY_WINDOW)
 			n++;
@@ -1219,13 +1127,16 @@ static struct summary *
 summary_for(struct run *r, const char *currency, int64_t epoch)
 {
 	char key[32], day[11];
-	uint32_t p;
+	unsigned long *p;
 	struct summary *s;
+	int added;
 
 	day_of(epoch != 0 ? epoch : r->now, day);
 	snprintf(key, sizeof(key), "%s %s", currency, day);
-	if ((p = index_first(&r->sumidx, key)) != 0)
-		return &r->sums[r->sumidx.posts[p - 1].value];
+	p = strmap_put(&r->sumidx, key, strlen(key), &added);
+	if (!added)
+		return &r->sums[*p];
+	*p = r->nsums;
 	if (r->nsums == r->capsums) {
 		r->capsums = r->capsums ? r->capsums * 2 : 64;
 		r->sums = xrealloc(r->sums, r->capsums * sizeof(*r->sums));
@@ -1234,7 +1145,7 @@ summary_for(struct run *r, const char *currency, int64_t epoch)
 	memset(s, 0, sizeof(*s));
 	memcpy(s->currency, currency, 4);
 	memcpy(s->day, day, 11);
-	index_add(&r->sumidx, save(&r->arena, key), r->nsums++);
+	r->nsums++;
 	return s;
 }
 
@@ -1505,11 +1416,12 @@ load_for_orders(struct run *r, struct paystore *ps, json_t *const *orders,
 	struct arena scratch;
 	char idnum[32], idbuf[128];
 
-	memset(&scratch, 0, sizeof(scratch));
+	arena_init(&scratch);
 	for (i = 0; i < n; i++) {
 		if ((id = order_id(orders[i], idnum)) != NULL &&
 		    (id = payment_ref_clean(id, idbuf, sizeof(idbuf))) != NULL)
-			list_add(&refs, &nrefs, &caprefs, save(&scratch, id));
+			list_add(&refs, &nrefs, &caprefs,
+			    arena_strdup(&scratch, id));
 		if ((tid = jstr(json_object_get(orders[i], "payment"),
 		    "transaction_id")) != NULL)
 			list_add(&tids, &ntids, &captids, tid);
@@ -1561,18 +1473,18 @@ refresh_stored(void *arg, const struct payment_txn *p, const char *matched)
 	struct run *r = arg;
 	struct txn *t;
 	char kbuf[512];
-	uint32_t post;
+	long i;
 
-	if ((post = index_first(&r->by_key, txn_key(p->provider, p->id, kbuf,
-	    sizeof(kbuf)))) == 0) {
+	if ((i = txn_find(r, txn_key(p->provider, p->id, kbuf,
+	    sizeof(kbuf)))) == -1) {
 		add_txn(r, p, NULL, 1, matched);
 		return;
 	}
-	t = &r->txns[r->by_key.posts[post - 1].value];
+	t = &r->txns[i];
 	if (t->matched == NULL && matched != NULL)
-		t->matched = save(&r->arena, matched);
+		t->matched = arena_strdup(&r->arena, matched);
 	if (t->order_ref == NULL && p->order_ref != NULL)
-		t->order_ref = save(&r->arena, p->order_ref);
+		t->order_ref = arena_strdup(&r->arena, p->order_ref);
 }
 
 /* The order the store holds a claimed transaction for: the claim's, but
@@ -1583,14 +1495,14 @@ claimed(void *arg, const char *provider, const char *id, const char *holder)
 	struct run *r = arg;
 	struct txn *t;
 	char kbuf[512];
-	uint32_t post;
+	long i;
 
-	if (holder == NULL || (post = index_first(&r->by_key, txn_key(provider,
-	    id, kbuf, sizeof(kbuf)))) == 0)
+	if (holder == NULL || (i = txn_find(r, txn_key(provider, id, kbuf,
+	    sizeof(kbuf)))) == -1)
 		return;
-	t = &r->txns[r->by_key.posts[post - 1].value];
+	t = &r->txns[i];
 	if (t->matched == NULL || strcmp(t->matched, holder) != 0)
-		t->matched = save(&r->arena, holder);
+		t->matched = arena_strdup(&r->arena, holder);
 }
 
 /*
@@ -1638,7 +1550,7 @@ claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
 			    t->claim != NULL)
 				continue;
 			if (claimant == NULL)
-				claimant = save(&r->arena, id);
+				claimant = arena_strdup(&r->arena, id);
 			t->claim = claimant;
 			keyed_add(&claims, &nclaims, &capclaims, t,
 			    r->found[j], claimant);
@@ -1648,15 +1560,15 @@ claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
 		return 0;
 	qsort(claims, nclaims, sizeof(*claims), cmp_keyed);
 
-	memset(&scratch, 0, sizeof(scratch));
+	arena_init(&scratch);
 	for (i = 0; i < nclaims; i++) {
 		t = &r->txns[claims[i].idx];
 		t->claim = NULL;
-		list_add(&keys, &nkeys, &capkeys, save(&scratch,
+		list_add(&keys, &nkeys, &capkeys, arena_strdup(&scratch,
 		    txn_key(t->provider, t->id, kbuf, sizeof(kbuf))));
 		list_add(&ids, &nids, &capids, t->id);
 		if (t->intent != NULL) {
-			list_add(&keys, &nkeys, &capkeys, save(&scratch,
+			list_add(&keys, &nkeys, &capkeys, arena_strdup(&scratch,
 			    txn_key(t->provider, t->intent, kbuf,
 			    sizeof(kbuf))));
 			list_add(&ids, &nids, &capids, t->intent);
@@ -1761,7 +1673,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	for (i = 0; i < r->nfound; i++) {
 		t = &r->txns[r->found[i]];
 		if (matched == NULL)
-			matched = save(&r->arena, id_text);
+			matched = arena_strdup(&r->arena, id_text);
 		match(t, matched, key);
 		/* an intent one of its charges stands for is the order's too */
 		if (t->intent_idx != 0)
@@ -1860,12 +1772,12 @@ run_release(struct run *r)
 {
 	arena_release(&r->arena);
 	free(r->txns);
-	index_release(&r->by_key);
-	index_release(&r->by_ref);
-	index_release(&r->by_tid);
-	index_release(&r->by_parent);
-	index_release(&r->velocity);
-	index_release(&r->sumidx);
+	strmap_release(&r->by_key);
+	postings_release(&r->by_ref);
+	postings_release(&r->by_tid);
+	postings_release(&r->by_parent);
+	strmap_release(&r->velocity);
+	strmap_release(&r->sumidx);
 	free(r->rings);
 	free(r->sums);
 	free(r->means);
@@ -1980,7 +1892,7 @@ main(int argc, char *argv[])
 	orders = xcalloc(ORDER_CHUNK, sizeof(*orders));
 	do {
 		for (norders = 0; norders < ORDER_CHUNK && (order =
-		    jsonl_read(&in, &rejects)) != NULL; norders++)
+		    reject_read(&rejects, &in)) != NULL; norders++)
 			orders[norders] = order;
 		load_for_orders(&r, &ps, orders, norders);
 		while (claim_chunk(&r, &ps, orders, norders, errors) > 0)

@@ -1026,7 +1026,7 @@ main(int argc, char *argv[])
 	}
 	r.http = http_new();
 	jsonl_open(&in, argc - optind, argv + optind);
-	while (!r.out_failed && (rec = jsonl_read(&in, &r.rejects)) != NULL) {
+	while (!r.out_failed && (rec = reject_read(&r.rejects, &in)) != NULL) {
 		r.nin++;
 		memset(&r.lines[r.nlines], 0, sizeof(r.lines[0]));
 		r.lines[r.nlines++].record = rec;

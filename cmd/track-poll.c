@@ -101,20 +101,16 @@ struct run {
 	unsigned long		 nin, nchanged, nrejects, nproblems, ndown;
 };
 
-/* A record's id as text: a string, or an integer. */
+/* A record's id as text, not empty: a new string, or NULL. */
 static char *
 id_text(const json_t *v)
 {
-	char buf[32];
+	char buf[JSONL_ID_BUF];
+	const char *id;
+	size_t len;
 
-	if (json_is_string(v) && json_string_length(v) > 0)
-		return xstrdup(json_string_value(v));
-	if (json_is_integer(v)) {
-		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		return xstrdup(buf);
-	}
-	return NULL;
+	id = jsonl_id_text(v, buf, &len);
+	return id != NULL && len > 0 ? xstrdup(id) : NULL;
 }
 
 /* --- input lines into items ----------------------------------------------- */
@@ -611,7 +607,7 @@ read_input(struct run *r, struct jsonl_reader *in)
 	struct line *l;
 	json_t *rec;
 
-	while (!r->out_failed && (rec = jsonl_read(in, &r->rejects)) != NULL) {
+	while (!r->out_failed && (rec = reject_read(&r->rejects, in)) != NULL) {
 		r->nin++;
 		if (r->nlines == WINDOW ||
 		    r->nitems + count_parcels(rec) > WINDOW)

@@ -21,13 +21,13 @@ static void *
 take(struct arena *a, size_t n, size_t align)
 {
 	size_t pad = (align - ((uintptr_t)a->next & (align - 1))) & (align - 1);
-	size_t size;
+	size_t size, block = a->block != 0 ? a->block : BLOCK;
 	char *p;
 
 	if (a->next == NULL || pad > a->left || n > a->left - pad) {
 		if (n > SIZE_MAX - align)
 			xnomem();
-		size = n + align > BLOCK ? n + align : BLOCK;
+		size = n + align > block ? n + align : block;
 		a->blocks = xrealloc(a->blocks, (a->nblocks + 1) *
 		    sizeof(*a->blocks));
 		a->next = a->blocks[a->nblocks++] = xmalloc(size);
@@ -60,9 +60,15 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 
 	if (s == NULL)
 		return NULL;
-	if (n == SIZE_MAX)
-		xnomem();
-	p = take(a, n + 1, 1);
+	if (n < a->left) {		/* the common case: it fits */
+		p = a->next;
+		a->next += n + 1;
+		a->left -= n + 1;
+	} else {
+		if (n == SIZE_MAX)
+			xnomem();
+		p = take(a, n + 1, 1);
+	}
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -77,10 +83,11 @@ arena_strdup(struct arena *a, const char *s)
 void
 arena_release(struct arena *a)
 {
-	size_t i;
+	size_t i, block = a->block;
 
 	for (i = 0; i < a->nblocks; i++)
 		free(a->blocks[i]);
 	free(a->blocks);
 	memset(a, 0, sizeof(*a));
+	a->block = block;
 }

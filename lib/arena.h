@@ -8,13 +8,18 @@
  * Many small things (ids, keys, transaction fields) that are freed all at
  * once cost two allocations per 64 KiB instead of one each.  Zeroed memory
  * (or arena_init()) is an empty arena; arena_release() frees every block
- * and leaves an empty arena, ready again.  Out of memory exits 71.
+ * and leaves an empty arena, ready again, of the same block size.  Out of
+ * memory exits 71.
  */
 struct arena {
 	char	**blocks;
 	size_t	  nblocks;
 	char	 *next;		/* free space in the last block */
 	size_t	  left;
+	size_t	  block;	/* bytes of a block, 0: 64 KiB; an arena
+				 * per record (an order being assembled) sets
+				 * under 1 KiB, where malloc's per-thread cache
+				 * keeps freed blocks for the next record */
 };
 
 void	 arena_init(struct arena *);

@@ -9,75 +9,60 @@
 #include "csvread.h"
 #include "xalloc.h"
 
-static void
-row_add(struct csvread_row *row, const char *s, size_t len)
-{
-	if (row->nfields == row->cap) {
-		row->cap = row->cap ? row->cap * 2 : 16;
-		row->fields = xrealloc(row->fields,
-		    row->cap * sizeof(*row->fields));
-		row->lens = xrealloc(row->lens, row->cap * sizeof(*row->lens));
-	}
-	row->fields[row->nfields] = xmalloc(len + 1);
-	memcpy(row->fields[row->nfields], s, len);
-	row->fields[row->nfields][len] = '\0';
-	row->lens[row->nfields++] = len;
-}
-
-static void
-row_clear(struct csvread_row *row)
-{
-	size_t i;
-
-	for (i = 0; i < row->nfields; i++)
-		free(row->fields[i]);
-	row->nfields = 0;
-}
-
-static void
-row_free(struct csvread_row *row)
-{
-	row_clear(row);
-	free(row->fields);
-	free(row->lens);
-	memset(row, 0, sizeof(*row));
-}
+/* libcsv's state between rows (csv.c's ROW_NOT_BEGUN). */
+#define PARSER_BETWEEN_ROWS	0
 
 static void
 on_field(void *s, size_t len, void *data)
 {
 	struct csvread *r = data;
-	size_t i;
 
-	/* The field ends on line r->line + 1, where it is passed on; a
-	 * quoted one began as many lines before as it holds newlines. */
-	if (r->cur.nfields == 0) {
-		r->cur.line = r->line + 1;
-		for (i = 0; s != NULL && i < len; i++)
-			if (((const char *)s)[i] == '\n')
-				r->cur.line--;
+	if (s == NULL)
+		len = 0;
+	if (r->used + len + 1 > r->cap) {
+		r->cap = (r->used + len + 1) * 2;
+		r->text = xrealloc(r->text, r->cap);
 	}
-	row_add(&r->cur, s ? s : "", s ? len : 0);
+	if (len > 0)
+		memcpy(r->text + r->used, s, len);
+	r->text[r->used + len] = '\0';
+	if (r->nfields == r->capfields) {
+		r->capfields = r->capfields ? r->capfields * 2 : 256;
+		r->offs = xrealloc(r->offs, r->capfields * sizeof(*r->offs));
+		r->lens = xrealloc(r->lens, r->capfields * sizeof(*r->lens));
+	}
+	r->offs[r->nfields] = r->used;
+	r->lens[r->nfields++] = len;
+	r->used += len + 1;
 }
 
 static void
 on_row(int c, void *data)
 {
 	struct csvread *r = data;
-	struct csvread_row *dst;
 
 	(void)c;
-	if (r->cur.nfields == 1 && r->cur.lens[0] == 0) {
-		row_clear(&r->cur);		/* an empty line */
+	if (r->nfields - r->curfirst == 1 && r->lens[r->curfirst] == 0) {
+		r->used = r->offs[r->curfirst];	/* one empty field */
+		r->nfields = r->curfirst;
 		return;
 	}
 	if (r->nrows == r->caprows) {
-		r->caprows = r->caprows ? r->caprows * 2 : 16;
-		r->rows = xrealloc(r->rows, r->caprows * sizeof(*r->rows));
+		r->caprows = r->caprows ? r->caprows * 2 : 64;
+		r->rowfirst = xrealloc(r->rowfirst,
+		    r->caprows * sizeof(*r->rowfirst));
+		r->rowline = xrealloc(r->rowline,
+		    r->caprows * sizeof(*r->rowline));
+		r->rowoff = xrealloc(r->rowoff,
+		    r->caprows * sizeof(*r->rowoff));
+		r->rowlen = xrealloc(r->rowlen,
+		    r->caprows * sizeof(*r->rowlen));
 	}
-	dst = &r->rows[r->nrows++];
-	*dst = r->cur;
-	memset(&r->cur, 0, sizeof(r->cur));
+	r->rowfirst[r->nrows] = r->curfirst;
+	r->rowline[r->nrows] = r->rowstartline;
+	r->rowoff[r->nrows] = r->rowstart;
+	r->rowlen[r->nrows++] = r->lineend - r->rowstart;
+	r->curfirst = r->nfields;
 }
 
 void
@@ -86,21 +71,55 @@ csvread_init(struct csvread *r, FILE *fp, const char *name, char delim)
 	memset(r, 0, sizeof(*r));
 	r->fp = fp;
 	r->name = name;
+	r->first = 1;
+	r->rowstartline = 1;
 	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
 		xnomem();
 	csv_set_delim(&r->parser, delim);
 	csv_set_realloc_func(&r->parser, xrealloc);
 }
 
-/* Count newlines so that rows can name their line. */
+/* Drop the rows handed out; keep the row in progress. */
 static void
-count_lines(struct csvread *r, const char *buf, size_t n)
+compact(struct csvread *r)
 {
-	const char *p = buf, *end = buf + n;
+	size_t i, base, nkeep = r->nfields - r->curfirst;
 
-	while ((p = memchr(p, '\n', end - p)) != NULL) {
-		r->line++;
-		p++;
+	base = nkeep > 0 ? r->offs[r->curfirst] : r->used;
+	if (r->used > base)
+		memmove(r->text, r->text + base, r->used - base);
+	for (i = 0; i < nkeep; i++) {
+		r->offs[i] = r->offs[r->curfirst + i] - base;
+		r->lens[i] = r->lens[r->curfirst + i];
+	}
+	r->used -= base;
+	r->nfields = nkeep;
+	r->curfirst = 0;
+	r->nrows = r->next = 0;
+}
+
+/* Parse a chunk line by line, so that a row knows the line and the byte
+ * it starts on: the first line after the row before it that is not empty
+ * (libcsv skips empty lines without a word). */
+static void
+parse_chunk(struct csvread *r, const char *buf, size_t off, size_t n)
+{
+	const char *p, *end, *nl;
+
+	for (p = buf + off, end = buf + n; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end - 1;
+		r->lineend = r->off + (nl + 1 - buf);
+		if (csv_parse(&r->parser, p, nl - p + 1, on_field, on_row,
+		    r) != (size_t)(nl - p + 1))
+			xnomem();
+		if (*nl == '\n')
+			r->line++;
+		if (r->parser.pstate == PARSER_BETWEEN_ROWS &&
+		    r->nfields == r->curfirst) {
+			r->rowstart = r->lineend;
+			r->rowstartline = r->line + 1;
+		}
 	}
 }
 
@@ -108,56 +127,58 @@ struct csvread_row *
 csvread_next(struct csvread *r)
 {
 	char buf[65536];
-	size_t n, off;
+	size_t n, off, i, first, count;
 
-	while (r->first == r->nrows && !r->eof) {
-		r->first = r->nrows = 0;
+	while (r->next == r->nrows && !r->eof) {
+		compact(r);
 		n = fread(buf, 1, sizeof(buf), r->fp);
-		off = 0;
-		if (r->nread == 0 && r->line == 0 && n >= 3 &&
-		    memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-			off = 3;
+		off = r->first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ?
+		    3 : 0;
+		if (r->first)
+			r->rowstart = off;
+		r->first = 0;
 		if (n == 0) {
 			if (ferror(r->fp))
 				r->error = EX_IOERR;
+			r->lineend = r->off;
 			csv_fini(&r->parser, on_field, on_row, r);
 			r->eof = 1;
 			break;
 		}
-		/* Line numbers: libcsv calls back while parsing the chunk, so
-		 * count up to each row's end would need its offsets; rows are
-		 * numbered by the newlines before the chunk plus their own. */
-		{
-			const char *p = buf + off, *end = buf + n;
-			const char *nl;
-
-			while (p < end) {
-				nl = memchr(p, '\n', end - p);
-				if (nl == NULL)
-					nl = end - 1;
-				if (csv_parse(&r->parser, p, nl - p + 1, on_field,
-				    on_row, r) != (size_t)(nl - p + 1))
-					xnomem();
-				count_lines(r, p, nl - p + 1);
-				p = nl + 1;
-			}
-		}
+		parse_chunk(r, buf, off, n);
+		r->off += n;
 	}
-	if (r->first == r->nrows)
+	if (r->next == r->nrows)
 		return NULL;
-	row_free(&r->out);
-	r->out = r->rows[r->first++];
-	r->nread++;
+	first = r->rowfirst[r->next];
+	count = (r->next + 1 < r->nrows ? r->rowfirst[r->next + 1] :
+	    r->curfirst) - first;
+	if (r->outcap < count) {
+		r->outcap = count * 2;
+		r->out.fields = xrealloc(r->out.fields,
+		    r->outcap * sizeof(*r->out.fields));
+	}
+	for (i = 0; i < count; i++)
+		r->out.fields[i] = r->text + r->offs[first + i];
+	r->out.lens = r->lens + first;
+	r->out.nfields = count;
+	r->out.line = r->rowline[r->next];
+	r->out.off = r->rowoff[r->next];
+	r->out.len = r->rowlen[r->next++];
 	return &r->out;
 }
 
 void
 csvread_release(struct csvread *r)
 {
-	while (r->first < r->nrows)
-		row_free(&r->rows[r->first++]);
-	free(r->rows);
-	row_free(&r->cur);
-	row_free(&r->out);
 	csv_free(&r->parser);
+	free(r->text);
+	free(r->offs);
+	free(r->lens);
+	free(r->rowfirst);
+	free(r->rowline);
+	free(r->rowoff);
+	free(r->rowlen);
+	free(r->out.fields);
+	memset(r, 0, sizeof(*r));
 }

@@ -14,8 +14,6 @@
 
 #include "fileio.h"
 #include "jsonl.h"
-#include "msg.h"
-#include "reject.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -214,86 +212,6 @@ jsonl_line(struct jsonl_reader *r, size_t *lenp)
 	}
 }
 
-/* The reader's messages, by language (lib/msg.h); the parser's own
- * description of a syntax error (jansson's words) stays English within
- * them. */
-static const struct msg messages[] = {
-	{ "nul", { "not JSON: a NUL byte at column %zu",
-	    "не JSON: байт NUL в столбце %zu",
-	    "не JSON: байт NUL у стовпці %zu" } },
-	{ "syntax", { "not JSON: %s at column %d",
-	    "не JSON: %s (столбец %d)",
-	    "не JSON: %s (стовпець %d)" } },
-	{ "kind", { "not a JSON object but %s",
-	    "не объект JSON, а %s",
-	    "не об'єкт JSON, а %s" } },
-	{ "array", { "an array", "массив", "масив" } },
-	{ "string", { "a string", "строка", "рядок" } },
-	{ "number", { "a number", "число", "число" } },
-	{ "boolean", { "a boolean", "логическое значение",
-	    "логічне значення" } },
-	{ "null", { "null", "null", "null" } },
-};
-
-static const char *
-text(const struct jsonl_reader *r, const char *key)
-{
-	return msg_format(messages, sizeof(messages) / sizeof(messages[0]),
-	    key, r->lang);
-}
-
-static const char *
-kind_name(const struct jsonl_reader *r, const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_ARRAY:	return text(r, "array");
-	case JSON_STRING:	return text(r, "string");
-	case JSON_INTEGER:
-	case JSON_REAL:		return text(r, "number");
-	case JSON_TRUE:
-	case JSON_FALSE:	return text(r, "boolean");
-	default:		return text(r, "null");
-	}
-}
-
-json_t *
-jsonl_read(struct jsonl_reader *r, struct reject_stream *rejects)
-{
-	json_error_t error;
-	json_t *v;
-	char msg[JSON_ERROR_TEXT_LENGTH + 64];
-	char *line;
-	size_t len;
-
-	while ((line = jsonl_line(r, &len)) != NULL) {
-		const char *nul = memchr(line, '\0', len);
-
-		if (nul != NULL) {
-			snprintf(msg, sizeof(msg), text(r, "nul"),
-			    (size_t)(nul - line) + 1);
-			reject_line(rejects, r->npaths > 1 ? r->name : NULL,
-			    r->lineno, line, len, "bad_json", msg);
-			continue;
-		}
-		/* Any JSON value, so that a number or a string is named as
-		 * such rather than called "not JSON". */
-		v = jsonl_parse(line, len, JSON_REJECT_DUPLICATES |
-		    JSON_DECODE_ANY, &error);
-		if (v != NULL && json_is_object(v))
-			return v;
-		if (v != NULL) {
-			snprintf(msg, sizeof(msg), text(r, "kind"),
-			    kind_name(r, v));
-			json_decref(v);
-		} else
-			snprintf(msg, sizeof(msg), text(r, "syntax"),
-			    error.text, error.column);
-		reject_line(rejects, r->npaths > 1 ? r->name : NULL,
-		    r->lineno, line, len, "bad_json", msg);
-	}
-	return NULL;
-}
-
 int
 jsonl_close(struct jsonl_reader *r)
 {
@@ -488,6 +406,111 @@ jsonl_encode(char **bufp, size_t *capp, size_t *lenp, const json_t *v)
 		put(bufp, capp, lenp, "null", 4);
 		break;
 	}
+}
+
+const char *
+jsonl_id_text(const json_t *v, char buf[JSONL_ID_BUF], size_t *lenp)
+{
+	if (json_is_string(v)) {
+		*lenp = json_string_length(v);
+		return json_string_value(v);
+	}
+	if (json_is_integer(v)) {
+		*lenp = snprintf(buf, JSONL_ID_BUF, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
+/* ---- records written as they are made ---- */
+
+void
+jsonl_out_raw(struct jsonl_out *w, const char *s, size_t n)
+{
+	grow(&w->buf, &w->cap, w->len, n);
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+/* s as a JSON string, escaped as jsonl_encode() escapes. */
+static void
+out_string(struct jsonl_out *w, const char *s, size_t n)
+{
+	jsonl_encode_string(&w->buf, &w->cap, &w->len, s, n);
+}
+
+void
+jsonl_out_key(struct jsonl_out *w, const char *key)
+{
+	if (w->members++ > 0)
+		jsonl_out_raw(w, ",", 1);
+	if (key != NULL) {
+		out_string(w, key, strlen(key));
+		jsonl_out_raw(w, ":", 1);
+	}
+}
+
+void
+jsonl_out_text(struct jsonl_out *w, const char *key, const char *text)
+{
+	if (text != NULL && *text != '\0') {
+		jsonl_out_key(w, key);
+		out_string(w, text, strlen(text));
+	}
+}
+
+void
+jsonl_out_int(struct jsonl_out *w, const char *key, int64_t v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--t = '0' + u % 10;
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--t = '-';
+	jsonl_out_key(w, key);
+	jsonl_out_raw(w, t, tmp + sizeof(tmp) - t);
+}
+
+void
+jsonl_out_json(struct jsonl_out *w, const char *key, const json_t *v)
+{
+	jsonl_out_key(w, key);
+	jsonl_encode(&w->buf, &w->cap, &w->len, v);
+}
+
+void
+jsonl_out_open(struct jsonl_out *w, const char *key, char open,
+    struct jsonl_mark *m)
+{
+	m->len = w->len;
+	m->members = w->members;
+	jsonl_out_key(w, key);
+	jsonl_out_raw(w, &open, 1);
+	w->members = 0;
+}
+
+void
+jsonl_out_drop(struct jsonl_out *w, const struct jsonl_mark *m)
+{
+	w->len = m->len;
+	w->members = m->members;
+}
+
+void
+jsonl_out_close(struct jsonl_out *w, const struct jsonl_mark *m, char close,
+    int drop_empty)
+{
+	if (w->members == 0 && drop_empty) {
+		jsonl_out_drop(w, m);
+		return;
+	}
+	jsonl_out_raw(w, &close, 1);
+	w->members = m->members + 1;
 }
 
 const char *

@@ -2,11 +2,10 @@
 #ifndef JSONL_H
 #define JSONL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
-
-struct reject_stream;
 
 struct jsonl_reader {
 	char		**paths;	/* operands; none: standard input */
@@ -26,8 +25,9 @@ struct jsonl_reader {
 	unsigned long	  nlines;	/* non-blank lines read in all files */
 	unsigned long	  nblank;	/* blank lines skipped */
 	int		  status;	/* 0, EX_NOINPUT or EX_IOERR */
-	int		  lang;		/* of bad_json messages: an enum
-					 * msg_lang, English (0) by default */
+	int		  lang;		/* of reject_read()'s bad_json
+					 * messages: an enum msg_lang,
+					 * English (0) by default */
 };
 
 /* Prepare to read the operands argv[0..argc-1] in turn ("-" is standard
@@ -49,13 +49,6 @@ char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
  * that takes its input in batches: the batch goes when the input pauses,
  * rather than wait for it to fill. */
 int	 jsonl_ready(struct jsonl_reader *);
-
-/* The next record (read with jsonl_parse()): a new reference to a JSON
- * object, which the caller json_decref()s.  A line that is not a JSON
- * object is written to rejects as
- * {"line":N,"raw":"...","errors":[{"code":"bad_json",...}]} and skipped.
- * NULL at the end of input. */
-json_t	*jsonl_read(struct jsonl_reader *, struct reject_stream *);
 
 /* Parse buf[0..len-1] as one JSON text (RFC 8259) as json_loadb() does with
  * the same flags (JSON_DECODE_ANY: any value, not only an object or an
@@ -106,6 +99,64 @@ void	 jsonl_encode(char **bufp, size_t *capp, size_t *lenp,
  * as jsonl_encode() does. */
 void	 jsonl_encode_string(char **bufp, size_t *capp, size_t *lenp,
 	    const char *s, size_t n);
+
+/* The size of the buffer jsonl_id_text() writes a number into. */
+#define JSONL_ID_BUF	32
+
+/* The text of an id (an order's "id", a parcel's "order_id"): a string as
+ * it is (its length in *lenp, NUL bytes and all), an integer in decimal
+ * in buf; NULL for anything else (null, a fraction, an object, absent).
+ * The one reading of an id as text: each program says which texts it
+ * takes (empty ones, ones with NUL bytes). */
+const char *jsonl_id_text(const json_t *v, char buf[JSONL_ID_BUF],
+	    size_t *lenp);
+
+/* A record written straight into a growing buffer, member by member, with
+ * jsonl_encode()'s escaping and form: building, encoding and freeing a
+ * tree per record was half of an import.  Start with the caller's buffer
+ * (NULL, 0, 0 or one to append to) and members 0; the buffer stays the
+ * caller's, grown with xrealloc().  An object is opened with a mark, and
+ * one left without members can be taken back. */
+struct jsonl_out {
+	char		*buf;
+	size_t		 cap, len;
+	size_t		 members;	/* so far in the innermost container */
+};
+
+struct jsonl_mark {
+	size_t		 len;		/* where the member began */
+	size_t		 members;	/* of the container around */
+};
+
+/* Append the bytes s[0..n-1] as they are. */
+void	 jsonl_out_raw(struct jsonl_out *, const char *s, size_t n);
+
+/* The start of a member: the comma before it, and "key": in an object
+ * (key NULL: an array's element). */
+void	 jsonl_out_key(struct jsonl_out *, const char *key);
+
+/* A member whose value is the string text (UTF-8); none when text is
+ * NULL or empty. */
+void	 jsonl_out_text(struct jsonl_out *, const char *key, const char *text);
+
+/* A member whose value is the integer v. */
+void	 jsonl_out_int(struct jsonl_out *, const char *key, int64_t v);
+
+/* A member whose value is v, as jsonl_encode() writes it. */
+void	 jsonl_out_json(struct jsonl_out *, const char *key, const json_t *v);
+
+/* Open an object (open '{') or an array ('[') under key, noting in m
+ * where it began. */
+void	 jsonl_out_open(struct jsonl_out *, const char *key, char open,
+	    struct jsonl_mark *m);
+
+/* Take back all written since m. */
+void	 jsonl_out_drop(struct jsonl_out *, const struct jsonl_mark *m);
+
+/* Close what m opened (close: '}' or ']'); one with no members is taken
+ * back when drop_empty. */
+void	 jsonl_out_close(struct jsonl_out *, const struct jsonl_mark *m,
+	    char close, int drop_empty);
 
 /* Flush and close fp; on an error warn "cannot write 'NAME'" and return
  * -1, else 0.  For standard output at the end of main(). */

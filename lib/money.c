@@ -61,6 +61,21 @@ money_currency(const char *code)
 	    sizeof(currencies[0]), sizeof(currencies[0]), cmp_currency);
 }
 
+const struct money_currency *
+money_currency_anycase(const char *code, size_t len)
+{
+	char up[4];
+	size_t i;
+
+	if (len != 3)
+		return NULL;
+	for (i = 0; i < 3; i++)
+		up[i] = code[i] >= 'a' && code[i] <= 'z' ? code[i] - 'a' + 'A' :
+		    code[i];
+	up[3] = '\0';
+	return money_currency(up);
+}
+
 /* The length of a white space or grouping space at s: ASCII space, tab,
  * U+00A0, U+202F, U+2009; 0 if none.  strncmp(), not memcmp(): s may end
  * before the sequence would. */

@@ -20,6 +20,11 @@ struct money_currency {
  * "RUR" that Russian marketplaces still send is found as "RUB". */
 const struct money_currency *money_currency(const char *code);
 
+/* The same for the code code[0..len-1] with letters in any case ("rub",
+ * "Rub"): the one place that upper-cases a currency code. */
+const struct money_currency *money_currency_anycase(const char *code,
+	    size_t len);
+
 /* Read the decimal amount text (an optional sign; digits grouped by spaces,
  * no-break spaces, apostrophes, commas or dots; a decimal comma or point)
  * into *minor, in units of 10^-exponent, digit by digit, never through

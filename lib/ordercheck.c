@@ -582,16 +582,11 @@ ordercheck_currency(struct ordercheck *v, json_t *order)
 {
 	const struct money_currency *cur;
 	const char *code;
-	char up[4];
-	size_t i;
 
 	if ((code = ordercheck_string(v, order, "currency", "currency",
 	    1)) == NULL)
 		return NULL;
-	for (i = 0; i < 3 && code[i] != '\0'; i++)
-		up[i] = code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i];
-	up[i] = '\0';
-	if (strlen(code) != 3 || (cur = money_currency(up)) == NULL) {
+	if ((cur = money_currency_anycase(code, strlen(code))) == NULL) {
 		ordercheck_problem(v, "bad_currency", "currency",
 		    "bad_currency", code);
 		return NULL;
@@ -610,16 +605,12 @@ ordercheck_same_currency(struct ordercheck *v, json_t *object, const char *path,
 	const json_t *c = json_object_get(object, "currency");
 	const struct money_currency *other;
 	const char *code;
-	char field[64], up[4];
-	size_t i;
+	char field[64];
 
 	if (c == NULL || cur == NULL || !json_is_string(c))
 		return;
 	code = json_string_value(c);
-	for (i = 0; i < 3 && code[i] != '\0'; i++)
-		up[i] = code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i];
-	up[i] = '\0';
-	other = strlen(code) == 3 ? money_currency(up) : NULL;
+	other = money_currency_anycase(code, strlen(code));
 	if (other == NULL || strcmp(other->code, cur->code) != 0) {
 		snprintf(field, sizeof(field), "%s.currency", path);
 		ordercheck_problem(v, "currency_mismatch", field,

@@ -14,12 +14,12 @@
 #include <jansson.h>
 
 #include "csvread.h"
+#include "exporttime.h"
 #include "fileio.h"
 #include "jsonl.h"
 #include "money.h"
 #include "payment.h"
 #include "reject.h"
-#include "rfc3339.h"
 #include "xalloc.h"
 
 const char *const payment_providers[] = {
@@ -347,91 +347,48 @@ payment_quote_reals(const char *s, size_t len, size_t *outlen)
 
 /* Times. */
 
+/* The date forms of payment exports beyond the common ones: PayPal's
+ * "10/22/2019" (month first, or day first where the month would be past
+ * 12) and "22.10.2019", with a time or without. */
+static const char *const pay_forms[] = {
+	"%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S",
+};
+#define NPAYFORMS	(sizeof(pay_forms) / sizeof(pay_forms[0]))
+
 int
 payment_time_parse(const char *s, int64_t *epoch)
 {
-	char buf[64];
+	struct exporttime t;
 	size_t n;
-	int offset;
-	const char *p;
 
 	if (s == NULL || *s == '\0')
 		return -1;
-	for (p = s; isdigit((unsigned char)*p); p++)
-		;
-	if (*p == '\0' && p - s <= 12) {
+	if ((n = strspn(s, "0123456789")) <= 12 && s[n] == '\0') {
 		*epoch = strtoll(s, NULL, 10);
 		return 0;
 	}
-	if (rfc3339_parse(s, epoch, &offset) == 0)
-		return 0;
-	n = strlen(s);
-	if (n < 16 || n > 40)
+	if (exporttime_parse(s, NULL, 0, &t) == -1 || !t.has_time)
 		return -1;
-	memcpy(buf, s, n + 1);
-	if (buf[10] == ' ')
-		buf[10] = 'T';
-	if (n == 16 || (n > 16 && buf[16] != ':')) {	/* no seconds */
-		memmove(buf + 19, buf + 16, n - 16 + 1);
-		memcpy(buf + 16, ":00", 3);
-		n += 3;
-	}
-	if (n < 19)	/* "2026-11-20 10:15:": seconds begun, not given */
-		return -1;
-	p = buf + 19;
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	n = p - buf + strlen(p);
-	if (*p == '\0') {			/* no zone: UTC */
-		memcpy(buf + n, "Z", 2);
-	} else if (*p == ' ' && (p[1] == '+' || p[1] == '-')) {
-		memmove((char *)p, p + 1, strlen(p));
-		n--;
-	}
-	if ((*p == '+' || *p == '-') && strlen(p) == 5) {	/* +hhmm */
-		memmove((char *)p + 4, p + 3, 3);
-		((char *)p)[3] = ':';
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 3)	/* +hh */
-		memcpy((char *)p + 3, ":00", 4);
-	return rfc3339_parse(buf, epoch, &offset);
+	*epoch = exporttime_epoch(&t, 0);
+	return 0;
 }
 
-/* The offset in minutes of a zone name in PayPal's download. */
+/* An export's time, text: in one of pay_forms or the common forms, in
+ * the zone zone (UTC when NULL, empty or unknown) unless it names its
+ * own. */
 static int
-zone_offset(const char *tz, int *offset)
+export_time(const char *text, const char *zone, int64_t *epoch)
 {
-	static const struct {
-		const char	*name;
-		int		 minutes;
-	} zones[] = {
-		{ "PST", -480 }, { "PDT", -420 }, { "MST", -420 },
-		{ "MDT", -360 }, { "CST", -360 }, { "CDT", -300 },
-		{ "EST", -300 }, { "EDT", -240 }, { "GMT", 0 }, { "UTC", 0 },
-		{ "BST", 60 }, { "CET", 60 }, { "MEZ", 60 }, { "CEST", 120 },
-		{ "MESZ", 120 }, { "EET", 120 }, { "EEST", 180 },
-		{ "MSK", 180 }, { "AEST", 600 }, { "AEDT", 660 },
-	};
-	size_t i;
-	int h, m;
+	struct exporttime t;
+	int offset;
 
-	if (tz == NULL || *tz == '\0') {
-		*offset = 0;
-		return 0;
-	}
-	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-		if (strcasecmp(tz, zones[i].name) == 0) {
-			*offset = zones[i].minutes;
-			return 0;
-		}
-	if (strncmp(tz, "GMT", 3) == 0 || strncmp(tz, "UTC", 3) == 0)
-		tz += 3;
-	if ((tz[0] == '+' || tz[0] == '-') &&
-	    sscanf(tz + 1, "%2d:%2d", &h, &m) == 2) {
-		*offset = (tz[0] == '-' ? -1 : 1) * (h * 60 + m);
-		return 0;
-	}
-	return -1;
+	if (text == NULL || exporttime_parse(text, pay_forms, NPAYFORMS,
+	    &t) == -1)
+		return -1;
+	if (zone == NULL || exporttime_zone(zone, &offset) == -1)
+		offset = 0;
+	*epoch = exporttime_epoch(&t, offset);
+	return 0;
 }
 
 /* PayPal's "10/22/2019" (or "22.10.2019", "2019-10-22"), "05:07:06",
@@ -440,32 +397,12 @@ static int
 date_time_zone(const char *date, const char *time, const char *tz,
     int64_t *epoch)
 {
-	int y, mo, d, h = 0, mi = 0, s = 0, off, t;
-	char buf[64];
+	char buf[128];
 
 	if (date == NULL)
 		return -1;
-	if (sscanf(date, "%4d-%2d-%2d", &y, &mo, &d) == 3 && date[4] == '-')
-		;
-	else if (sscanf(date, "%2d.%2d.%4d", &d, &mo, &y) == 3)
-		;
-	else if (sscanf(date, "%2d/%2d/%4d", &mo, &d, &y) == 3) {
-		if (mo > 12) {			/* 22/10/2019: day first */
-			t = mo;
-			mo = d;
-			d = t;
-		}
-	} else
-		return -1;
-	if (time != NULL && *time != '\0' &&
-	    sscanf(time, "%2d:%2d:%2d", &h, &mi, &s) < 2)
-		return -1;
-	if (zone_offset(tz, &off) == -1)
-		off = 0;
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-	    y, mo, d, h, mi, s, off < 0 ? '-' : '+', abs(off) / 60,
-	    abs(off) % 60);
-	return rfc3339_parse(buf, epoch, &off);
+	snprintf(buf, sizeof(buf), "%s %s", date, time != NULL ? time : "");
+	return export_time(buf, tz, epoch);
 }
 
 /* Maps. */
@@ -551,7 +488,7 @@ payment_map_load(const char *path, char *errbuf, size_t errlen, int *status)
 		else if (strcmp(key, "time_zone") == 0) {
 			int off;
 
-			if (zone_offset(value, &off) == -1)
+			if (exporttime_zone(value, &off) == -1)
 				goto bad;
 			slot = &m->zone;
 		}
@@ -2034,28 +1971,6 @@ paypal_row(struct payment_reader *r, struct csvread_row *row,
 	return 0;
 }
 
-/* A registry's time: with its own offset, or in the map's zone (UTC
- * without one); "2026-11-20 10:15", "20.11.2026 10:15:00". */
-static int
-generic_time(const char *text, const char *zone, int64_t *epoch)
-{
-	char date[32];
-	const char *sp;
-	size_t n;
-	int offset;
-
-	if (rfc3339_parse(text, epoch, &offset) == 0)
-		return 0;
-	if (zone == NULL && payment_time_parse(text, epoch) == 0)
-		return 0;
-	sp = text + strcspn(text, " T");
-	n = sp - text;
-	if (n >= sizeof(date))
-		return -1;
-	memcpy(date, text, n);
-	date[n] = '\0';
-	return date_time_zone(date, *sp != '\0' ? sp + 1 : NULL, zone, epoch);
-}
 
 static int
 generic_row(struct payment_reader *r, struct csvread_row *row,
@@ -2099,7 +2014,7 @@ generic_row(struct payment_reader *r, struct csvread_row *row,
 	if (magnitude(&t->fee, t, exponent, pb, "fee") == -1)
 		return -1;
 	if ((cur = field(r, row, C_CREATED)) != NULL &&
-	    generic_time(cur, m->zone, &t->created) == -1)
+	    export_time(cur, m->zone, &t->created) == -1)
 		return fail(pb, "bad_time", "'%.40s' is not a time", cur);
 	v = t->amount;
 	if (in_list(m->refund_types, type) || (type == NULL && v < 0))

@@ -146,8 +146,9 @@ char	*payment_ref_find(const char *text, char *buf, size_t len);
  * length in *outlen. */
 char	*payment_quote_reals(const char *s, size_t len, size_t *outlen);
 
-/* Parse a provider's time: RFC 3339, "+hhmm" offsets, "YYYY-MM-DD
- * HH:MM[:SS]" without zone (UTC), or epoch seconds.  0 or -1. */
+/* A provider's time: epoch seconds, or a date and a time of day in the
+ * common forms of exporttime.h (RFC 3339, "+hhmm" offsets, "YYYY-MM-DD
+ * HH:MM[:SS]"), in UTC when it names no zone.  0 or -1. */
 int	 payment_time_parse(const char *s, int64_t *epoch);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "fileio.h"
 #include "jsonl.h"
+#include "msg.h"
 #include "reject.h"
 #include "xalloc.h"
 
@@ -106,4 +107,84 @@ reject_close(struct reject_stream *rs)
 		return 0;
 	}
 	return jsonl_finish(rs->fp, rs->path);
+}
+
+/* reject_read()'s messages, by language (lib/msg.h); the parser's own
+ * description of a syntax error (jansson's words) stays English within
+ * them. */
+static const struct msg messages[] = {
+	{ "nul", { "not JSON: a NUL byte at column %zu",
+	    "не JSON: байт NUL в столбце %zu",
+	    "не JSON: байт NUL у стовпці %zu" } },
+	{ "syntax", { "not JSON: %s at column %d",
+	    "не JSON: %s (столбец %d)",
+	    "не JSON: %s (стовпець %d)" } },
+	{ "kind", { "not a JSON object but %s",
+	    "не объект JSON, а %s",
+	    "не об'єкт JSON, а %s" } },
+	{ "array", { "an array", "массив", "масив" } },
+	{ "string", { "a string", "строка", "рядок" } },
+	{ "number", { "a number", "число", "число" } },
+	{ "boolean", { "a boolean", "логическое значение",
+	    "логічне значення" } },
+	{ "null", { "null", "null", "null" } },
+};
+
+static const char *
+text(const struct jsonl_reader *r, const char *key)
+{
+	return msg_format(messages, sizeof(messages) / sizeof(messages[0]),
+	    key, r->lang);
+}
+
+static const char *
+kind_name(const struct jsonl_reader *r, const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_ARRAY:	return text(r, "array");
+	case JSON_STRING:	return text(r, "string");
+	case JSON_INTEGER:
+	case JSON_REAL:		return text(r, "number");
+	case JSON_TRUE:
+	case JSON_FALSE:	return text(r, "boolean");
+	default:		return text(r, "null");
+	}
+}
+
+json_t *
+reject_read(struct reject_stream *rs, struct jsonl_reader *r)
+{
+	json_error_t error;
+	json_t *v;
+	char msg[JSON_ERROR_TEXT_LENGTH + 64];
+	char *line;
+	size_t len;
+
+	while ((line = jsonl_line(r, &len)) != NULL) {
+		const char *nul = memchr(line, '\0', len);
+
+		if (nul != NULL) {
+			snprintf(msg, sizeof(msg), text(r, "nul"),
+			    (size_t)(nul - line) + 1);
+			reject_line(rs, r->npaths > 1 ? r->name : NULL,
+			    r->lineno, line, len, "bad_json", msg);
+			continue;
+		}
+		/* Any JSON value, so that a number or a string is named as
+		 * such rather than called "not JSON". */
+		v = jsonl_parse(line, len, JSON_REJECT_DUPLICATES |
+		    JSON_DECODE_ANY, &error);
+		if (v != NULL && json_is_object(v))
+			return v;
+		if (v != NULL) {
+			snprintf(msg, sizeof(msg), text(r, "kind"),
+			    kind_name(r, v));
+			json_decref(v);
+		} else
+			snprintf(msg, sizeof(msg), text(r, "syntax"),
+			    error.text, error.column);
+		reject_line(rs, r->npaths > 1 ? r->name : NULL,
+		    r->lineno, line, len, "bad_json", msg);
+	}
+	return NULL;
 }

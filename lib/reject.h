@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+struct jsonl_reader;
+
 struct reject_stream {
 	FILE		*fp;		/* the file, or stderr */
 	const char	*path;		/* its name for messages */
@@ -37,6 +39,14 @@ void	 reject_write(struct reject_stream *, json_t *record, json_t *errors);
 void	 reject_line(struct reject_stream *, const char *file,
 	    unsigned long line, const char *raw, size_t len, const char *code,
 	    const char *message);
+
+/* The next record of in (read with jsonl_line() and jsonl_parse()): a new
+ * reference to a JSON object, which the caller json_decref()s.  A line
+ * that is not a JSON object is written to the stream as
+ * {"line":N,"raw":"...","errors":[{"code":"bad_json",...}]} (with "file"
+ * when in reads several operands), in in's language, and skipped.  NULL
+ * at the end of input. */
+json_t	*reject_read(struct reject_stream *, struct jsonl_reader *in);
 
 /* Close the stream (or flush stderr).  Returns 0, or -1 after warning
  * "cannot write 'PATH'". */

@@ -45,6 +45,21 @@ field() {
 	assert_stderr --partial "zone 'Europe/Berlin'"
 }
 
+@test "--country takes only an ISO 3166-1 alpha-2 code, in either case" {
+	run -64 --separate-stderr order-import --country XX x.csv
+	assert_output ''
+	assert_stderr --partial "'XX' is not an ISO 3166-1 alpha-2 country code"
+	run -64 --separate-stderr order-import --country 1a x.csv
+	assert_stderr --partial "'1a' is not an ISO 3166-1 alpha-2 country code"
+	run -64 --separate-stderr order-import --country DEU x.csv
+	assert_stderr --partial "'DEU' is not an ISO 3166-1 alpha-2 country code"
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price,Shipping City' \
+	    '#1,EUR,1,Hat,10.00,Berlin' >"$BATS_TEST_TMPDIR/c.csv"
+	run -0 --separate-stderr order-import --country de "$BATS_TEST_TMPDIR/c.csv"
+	assert_equal "$(echo "$output" | jq -c '.shipping.address.country')" '"DE"'
+	assert_stderr ''
+}
+
 @test "the generic format without --map exits 64" {
 	run -64 --separate-stderr order-import --format generic x.csv
 	assert_stderr --partial 'the generic format needs --map'
@@ -106,6 +121,14 @@ field() {
 	    wildberries generic; do
 		assert_output --partial "$f "
 	done
+}
+
+@test "--list-formats reads each format's line from its maps' about lines" {
+	run -0 --separate-stderr order-import --list-formats
+	assert_line "etsy           Etsy EtsySoldOrderItems CSV (one row per item); Etsy EtsySoldOrders CSV (one row per order, no items)"
+	assert_line --partial "ebay           eBay Seller Hub orders report (English; also the older Sales History); eBay Seller Hub orders report in German"
+	assert_line --partial "wildberries    Wildberries statistics API orders (grouped by gNumber); Wildberries marketplace API orders"
+	assert_stderr ''
 }
 
 # ---- formats, field by field ----
@@ -563,6 +586,18 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	assert_equal "$(jq -c '[.id, .errors[].code, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
 	    '["#1","bad_qty","line 2: quantity '"'0'"' is below 1"]
 ["#3","bad_qty","line 4: quantity '"'-1'"' is below 1"]'
+}
+
+@test "a row after empty lines is rejected with its own line and text only" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
+	    '#1,EUR,1,Hat,10.00' '' '   ' '#2,EUR,0,Hat,10.00' \
+	    >"$BATS_TEST_TMPDIR/q.csv"
+	run -0 --separate-stderr order-import --rejects "$BATS_TEST_TMPDIR/r.jsonl" \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	assert_equal "$(echo "$output" | jq -c '[.id, .items[0].qty]')" '["#1",1]'
+	assert_equal "$stderr" ''
+	assert_equal "$(jq -c '[.rows, .errors[].message]' "$BATS_TEST_TMPDIR/r.jsonl")" \
+	    '[[{"line":5,"raw":"#2,EUR,0,Hat,10.00"}],"line 5: quantity '"'0'"' is below 1"]'
 }
 
 @test "a quantity over 1000000 is qty_too_large; a number past 64 bits says so" {

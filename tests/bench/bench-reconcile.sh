@@ -71,7 +71,7 @@ main(int argc, char *argv[])
 		n += t.amount != 0;
 	payment_close(&pr);
 	jsonl_open(&in, 1, argv + 2);
-	while ((o = jsonl_read(&in, &rejects)) != NULL) {
+	while ((o = reject_read(&rejects, &in)) != NULL) {
 		jsonl_write(stdout, o);
 		json_decref(o);
 	}

@@ -165,7 +165,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reject_open(&rejects, fuzz_file_set(&rejfile, "", 0));
 	jsonl_open(&r, nfiles, paths);
 	r.lang = (data[0] & 3) % 3;
-	while ((record = jsonl_read(&r, &rejects)) != NULL) {
+	while ((record = reject_read(&rejects, &r)) != NULL) {
 		check_record(record);
 		json_decref(record);
 		nrecords++;

@@ -49,10 +49,38 @@ test_alignment(void)
 	arena_release(&a);
 }
 
+/* An arena per record takes blocks of the size it asks for, and keeps
+ * that size past a release. */
+static void
+test_block_size(void)
+{
+	struct arena a;
+	size_t i;
+
+	arena_init(&a);
+	a.block = 1000;
+	for (i = 0; i < 10; i++)
+		arena_strndup(&a, "0123456789abcdefghijklmnopqrstuvwxyz", 99);
+	expect_int("ten 100-byte strings in 1000-byte blocks", a.nblocks, 1);
+	arena_strndup(&a, "x", 1);
+	expect_int("the 11th string starts a second block", a.nblocks, 2);
+	arena_release(&a);
+	expect_int("a released arena keeps its block size", a.block, 1000);
+	arena_strdup(&a, "again");
+	expect_int("and uses it", a.left, 1000 - 6);
+	arena_release(&a);
+
+	arena_init(&a);
+	arena_strdup(&a, "x");
+	expect_int("0 is 64 KiB", a.left, 65536 - 2);
+	arena_release(&a);
+}
+
 int
 main(void)
 {
 	test_strings();
 	test_alignment();
+	test_block_size();
 	return unit_summary("arena");
 }

@@ -233,6 +233,31 @@ test_big_fields(void)
 	free(want.s);
 }
 
+/* A row's bytes in the file start on its first line, past the empty lines
+ * and the row before it, and end before its line's terminator's end. */
+static void
+test_offsets(void)
+{
+	static const char in[] = "\xef\xbb\xbf" "a,b\r\n\n  \n\"c\nd\",e\nf";
+	static const long long offs[] = { 3, 12, 20 };
+	static const size_t lens[] = { 5, 8, 1 };
+	static const unsigned long lines[] = { 1, 4, 6 };
+	struct csvread r;
+	struct csvread_row *row;
+	FILE *fp = file_of(in, sizeof(in) - 1);
+	size_t i;
+
+	csvread_init(&r, fp, "test.csv", ',');
+	for (i = 0; (row = csvread_next(&r)) != NULL && i < 3; i++) {
+		expect_int("a row's line", row->line, lines[i]);
+		expect_int("a row's offset", row->off, offs[i]);
+		expect_int("a row's length", row->len, lens[i]);
+	}
+	expect_int("rows", i, 3);
+	csvread_release(&r);
+	fclose(fp);
+}
+
 /* A row stays the reader's until the next call; csvread_release() frees
  * what was not read. */
 static void
@@ -277,6 +302,7 @@ main(void)
 	test_rows();
 	test_many_rows();
 	test_big_fields();
+	test_offsets();
 	test_partial_read();
 	test_read_error();
 	return unit_summary("csvread");

@@ -16,7 +16,7 @@
 #include "reject.h"
 #include "unit.h"
 
-/* What jsonl_read() asks for. */
+/* What reject_read() asks for. */
 #define ANY	(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES)
 
 /* The compact text jsonl_encode() gives for v. */
@@ -477,7 +477,7 @@ read_all(struct jsonl_reader *r, struct reject_stream *rs)
 	size_t len = 0, cap = 0, n;
 	json_t *v;
 
-	while ((v = jsonl_read(r, rs)) != NULL) {
+	while ((v = reject_read(rs, r)) != NULL) {
 		text = encode(v, &n);
 		all = realloc(all, len + n + 2);
 		memcpy(all + len, text, n);
@@ -874,6 +874,72 @@ test_ready(void)
 	close(saved);
 }
 
+/* A record written member by member reads as jsonl_encode() writes its
+ * tree: escapes, empty objects taken back, arrays kept, integers at
+ * their bounds. */
+static void
+test_out(void)
+{
+	static const char want[] = "{\"id\":\"A\\\"1\\n\",\"n\":"
+	    "-9223372036854775808,\"items\":[{\"qty\":2}],\"empty\":[],"
+	    "\"extra\":{\"k\":[1,\"v\"]}}\n";
+	struct jsonl_out w = { NULL, 0, 0, 0 };
+	struct jsonl_mark top, o, items, item, empty;
+	json_t *extra = json_pack("{s:[i,s]}", "k", 1, "v");
+
+	jsonl_out_open(&w, NULL, '{', &top);
+	jsonl_out_text(&w, "id", "A\"1\n");
+	jsonl_out_text(&w, "none", NULL);
+	jsonl_out_text(&w, "blank", "");
+	jsonl_out_int(&w, "n", INT64_MIN);
+	jsonl_out_open(&w, "shipping", '{', &o);
+	jsonl_out_close(&w, &o, '}', 1);
+	jsonl_out_open(&w, "items", '[', &items);
+	jsonl_out_open(&w, NULL, '{', &item);
+	jsonl_out_int(&w, "qty", 2);
+	jsonl_out_close(&w, &item, '}', 1);
+	jsonl_out_close(&w, &items, ']', 0);
+	jsonl_out_open(&w, "empty", '[', &empty);
+	jsonl_out_close(&w, &empty, ']', 0);
+	jsonl_out_open(&w, "dropped", '{', &o);
+	jsonl_out_text(&w, "x", "y");
+	jsonl_out_drop(&w, &o);
+	jsonl_out_json(&w, "extra", extra);
+	jsonl_out_close(&w, &top, '}', 0);
+	jsonl_out_raw(&w, "\n", 1);
+	expect_mem("a record written member by member", w.buf, w.len, want,
+	    sizeof(want) - 1);
+	json_decref(extra);
+	free(w.buf);
+}
+
+/* An id is a string as it is or an integer in decimal; nothing else. */
+static void
+test_id_text(void)
+{
+	char buf[JSONL_ID_BUF];
+	const char *t;
+	size_t len = 99;
+	json_t *v;
+
+	v = json_stringn("A\0B", 3);
+	t = jsonl_id_text(v, buf, &len);
+	expect_mem("a string id, NUL and all", t, len, "A\0B", 3);
+	json_decref(v);
+	v = json_string("");
+	t = jsonl_id_text(v, buf, &len);
+	expect_true("an empty string id", t != NULL && len == 0);
+	json_decref(v);
+	v = json_integer(INT64_MIN);
+	t = jsonl_id_text(v, buf, &len);
+	expect_mem("an integer id", t, len, "-9223372036854775808", 20);
+	json_decref(v);
+	v = json_real(1.5);
+	expect_true("a fraction is no id", jsonl_id_text(v, buf, &len) == NULL);
+	json_decref(v);
+	expect_true("an absent id", jsonl_id_text(NULL, buf, &len) == NULL);
+}
+
 int
 main(void)
 {
@@ -893,6 +959,8 @@ main(void)
 	test_lossy();
 	test_lines();
 	test_ready();
+	test_out();
+	test_id_text();
 	unit_cleanup();
 	return unit_summary("jsonl");
 }

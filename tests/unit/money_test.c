@@ -224,6 +224,37 @@ test_currency(void)
 	}
 }
 
+/* A code in any case of its letters, and nothing else, is a currency. */
+static void
+test_currency_anycase(void)
+{
+	static const char *const found[] = { "rub", "Rub", "RUB", "eur",
+	    "jPy", "rur" };
+	static const char *const want[] = { "RUB", "RUB", "RUB", "EUR", "JPY",
+	    "RUB" };
+	static const char *const unknown[] = { "", "ru", "rubl", "r b", "xxx",
+	    "1UB", "RUB ", "\xd0\xa0UB" };
+	const struct money_currency *cur;
+	char what[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(found) / sizeof(found[0]); i++) {
+		cur = money_currency_anycase(found[i], strlen(found[i]));
+		snprintf(what, sizeof(what), "money_currency_anycase(\"%s\")",
+		    found[i]);
+		if (expect_true(what, cur != NULL))
+			expect_str(what, cur->code, want[i]);
+	}
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		snprintf(what, sizeof(what),
+		    "money_currency_anycase(\"%s\") is NULL", unknown[i]);
+		expect_true(what, money_currency_anycase(unknown[i],
+		    strlen(unknown[i])) == NULL);
+	}
+	expect_true("a length that stops short", money_currency_anycase("eurx",
+	    3) != NULL);
+}
+
 static void
 test_arithmetic(void)
 {
@@ -335,6 +366,7 @@ main(void)
 	test_parse();
 	test_parse_bounds();
 	test_currency();
+	test_currency_anycase();
 	test_arithmetic();
 	test_format();
 	return unit_summary("money");

@@ -1,4 +1,4 @@
-/* import_json.c: orders from the JSON APIs of WooCommerce, Ozon, Yandex
+/* json.c: orders from the JSON APIs of WooCommerce, Ozon, Yandex
  * Market and Wildberries. */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +23,30 @@ const char *
 import_json_format(int kind)
 {
 	return kind >= 0 && kind <= IMPORT_WB_MARKET ? formats[kind] : "json";
+}
+
+const char *
+import_json_about(int kind)
+{
+	static const char *const about[] = {
+		[IMPORT_WOOCOMMERCE] = "WooCommerce REST API v3 orders: a JSON "
+		    "array or JSON lines",
+		[IMPORT_OZON] = "Ozon Seller API posting/fbs/list: the response "
+		    "or JSON lines of postings",
+		[IMPORT_YANDEX] = "Yandex Market partner API orders: "
+		    "{\"orders\":[...]}, {\"order\":{...}} or JSON lines",
+		[IMPORT_WB_STATS] = "Wildberries statistics API orders "
+		    "(grouped by gNumber)",
+		[IMPORT_WB_MARKET] = "Wildberries marketplace API orders",
+	};
+
+	return kind >= 0 && kind <= IMPORT_WB_MARKET ? about[kind] : "";
+}
+
+int
+import_json_grouped(int kind)
+{
+	return kind == IMPORT_WB_STATS;
 }
 
 static int

@@ -1,16 +1,15 @@
 /* import.c: maps, time, money and the assembly of one order's record. */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
 #include "charset.h"
 #include "countryname.h"
+#include "exporttime.h"
 #include "import.h"
 #include "jsonl.h"
 #include "money.h"
@@ -195,7 +194,7 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 		    (strcmp(rest, ",") == 0 || strcmp(rest, ".") == 0)) {
 			map->decimal = rest[0];
 		} else if (strcmp(word, "zone") == 0) {
-			if (import_zone(rest, &minutes) == -1) {
+			if (exporttime_zone(rest, &minutes) == -1) {
 				snprintf(err, errlen, "%s:%lu: unknown zone '%s' "
 				    "(use +HH:MM)", name, lineno, rest);
 				goto fail;
@@ -664,363 +663,24 @@ import_builtin(size_t i)
 
 /* ---- time ---- */
 
-static const struct {
-	const char	*name;
-	int		 minutes;
-} zones[] = {
-	{ "UTC", 0 }, { "GMT", 0 }, { "Z", 0 }, { "Etc/UTC", 0 },
-	{ "Europe/Moscow", 180 }, { "MSK", 180 }, { "Europe/Minsk", 180 },
-	{ "Europe/Istanbul", 180 }, { "Europe/Simferopol", 180 },
-	{ "Europe/Kaliningrad", 120 }, { "Europe/Samara", 240 },
-	{ "Asia/Yekaterinburg", 300 }, { "Asia/Omsk", 360 },
-	{ "Asia/Novosibirsk", 420 }, { "Asia/Krasnoyarsk", 420 },
-	{ "Asia/Irkutsk", 480 }, { "Asia/Yakutsk", 540 },
-	{ "Asia/Vladivostok", 600 }, { "Asia/Magadan", 660 },
-	{ "Asia/Kamchatka", 720 }, { "Asia/Almaty", 300 },
-	{ "Asia/Tashkent", 300 }, { "Asia/Bishkek", 360 },
-	{ "Asia/Tbilisi", 240 }, { "Asia/Yerevan", 240 }, { "Asia/Baku", 240 },
-	{ "Asia/Dubai", 240 }, { "Asia/Kolkata", 330 }, { "Asia/Calcutta", 330 },
-	{ "IST", 330 }, { "Asia/Shanghai", 480 }, { "Asia/Hong_Kong", 480 },
-	{ "Asia/Singapore", 480 }, { "Asia/Tokyo", 540 }, { "JST", 540 },
-	{ "Asia/Seoul", 540 }, { "Pacific/Honolulu", -600 }, { "HST", -600 },
-	{ "America/Phoenix", -420 }, { "Australia/Brisbane", 600 },
-};
-
-int
-import_zone(const char *s, int *minutes)
-{
-	size_t i;
-	int h, m, sign;
-
-	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-		if (strcasecmp(s, zones[i].name) == 0) {
-			*minutes = zones[i].minutes;
-			return 0;
-		}
-	if ((s[0] != '+' && s[0] != '-') || !isdigit((unsigned char)s[1]) ||
-	    !isdigit((unsigned char)s[2]))
-		return -1;
-	sign = s[0] == '-' ? -1 : 1;
-	h = (s[1] - '0') * 10 + (s[2] - '0');
-	s += 3;
-	m = 0;
-	if (*s == ':')
-		s++;
-	if (*s != '\0') {
-		if (!isdigit((unsigned char)s[0]) ||
-		    !isdigit((unsigned char)s[1]) || s[2] != '\0')
-			return -1;
-		m = (s[0] - '0') * 10 + (s[1] - '0');
-	}
-	if (h > 23 || m > 59)
-		return -1;
-	*minutes = sign * (h * 60 + m);
-	return 0;
-}
-
-struct when {
-	int	year, month, day, hour, min, sec, offset, has_offset, pm, has_pm;
-	int	has_date;
-};
-
-static int
-digits(const char **sp, int min, int max, int *v)
-{
-	const char *s = *sp;
-	int n = 0;
-
-	*v = 0;
-	while (n < max && isdigit((unsigned char)s[n])) {
-		*v = *v * 10 + (s[n] - '0');
-		n++;
-	}
-	if (n < min)
-		return -1;
-	*sp = s + n;
-	return 0;
-}
-
-static const struct {
-	const char	*prefix;
-	int		 month;
-} months[] = {
-	{ "jan", 1 }, { "feb", 2 }, { "mar", 3 }, { "mär", 3 }, { "mrz", 3 },
-	{ "apr", 4 }, { "may", 5 }, { "mai", 5 }, { "jun", 6 }, { "jul", 7 },
-	{ "aug", 8 }, { "sep", 9 }, { "oct", 10 }, { "okt", 10 },
-	{ "nov", 11 }, { "dec", 12 }, { "dez", 12 },
-	{ "янв", 1 }, { "фев", 2 }, { "мар", 3 }, { "апр", 4 }, { "май", 5 },
-	{ "мая", 5 }, { "июн", 6 }, { "июл", 7 }, { "авг", 8 }, { "сен", 9 },
-	{ "окт", 10 }, { "ноя", 11 }, { "дек", 12 },
-};
-
-static int
-month_name(const char **sp, int *month)
-{
-	const char *s = *sp;
-	char word[64], *lower;
-	size_t n = 0, i;
-
-	while (s[n] != '\0' && (isalpha((unsigned char)s[n]) ||
-	    (unsigned char)s[n] >= 0x80) && n < sizeof(word) - 1) {
-		word[n] = s[n];
-		n++;
-	}
-	if (n < 3)
-		return -1;
-	word[n] = '\0';
-	lower = utf8_lower(word);
-	/* Latin-1 Ä (as in MÄR) is not lowered by utf8_lower. */
-	if (strncmp(lower, "m\xc3\x84r", 4) == 0)
-		lower[2] = '\xa4';
-	for (i = 0; i < sizeof(months) / sizeof(months[0]); i++)
-		if (strncmp(lower, months[i].prefix,
-		    strlen(months[i].prefix)) == 0) {
-			*month = months[i].month;
-			free(lower);
-			s += n;
-			if (*s == '.')
-				s++;
-			*sp = s;
-			return 0;
-		}
-	free(lower);
-	return -1;
-}
-
-static int
-zone_text(const char **sp, int *offset)
-{
-	const char *s = *sp;
-	int h, m = 0, sign;
-
-	while (*s == ' ')
-		s++;
-	if (*s == 'Z' || *s == 'z') {
-		*offset = 0;
-		*sp = s + 1;
-		return 0;
-	}
-	if (strncasecmp(s, "UTC", 3) == 0 || strncasecmp(s, "GMT", 3) == 0) {
-		s += 3;
-		if (*s != '+' && *s != '-') {
-			*offset = 0;
-			*sp = s;
-			return 0;
-		}
-	}
-	if (*s != '+' && *s != '-')
-		return -1;
-	sign = *s++ == '-' ? -1 : 1;
-	if (digits(&s, 2, 2, &h) == -1)
-		return -1;
-	if (*s == ':')
-		s++;
-	if (isdigit((unsigned char)*s) && digits(&s, 2, 2, &m) == -1)
-		return -1;
-	if (h > 23 || m > 59)
-		return -1;
-	*offset = sign * (h * 60 + m);
-	*sp = s;
-	return 0;
-}
-
-/* Only time fields (and separators) are left in the pattern. */
-static int
-only_time_left(const char *p)
-{
-	for (; *p != '\0'; p++) {
-		if (*p == '%') {
-			p++;
-			if (strchr("HMSIpz", *p) == NULL)
-				return 0;
-		} else if (strchr(" T:.,", *p) == NULL)
-			return 0;
-	}
-	return 1;
-}
-
-static int
-match(const char *s, const char *p, struct when *w)
-{
-	int v;
-
-	memset(w, 0, sizeof(*w));
-	while (*s == ' ')
-		s++;
-	while (*p != '\0') {
-		if (*s == '\0' && w->has_date && only_time_left(p))
-			return 0;
-		if (*p == ' ') {
-			if (*s != ' ')
-				return -1;
-			while (*s == ' ')
-				s++;
-			p++;
-			continue;
-		}
-		if (*p != '%') {
-			if (tolower((unsigned char)*s) !=
-			    tolower((unsigned char)*p))
-				return -1;
-			s++;
-			p++;
-			continue;
-		}
-		p++;
-		switch (*p++) {
-		case 'Y':
-			if (digits(&s, 4, 4, &w->year) == -1)
-				return -1;
-			break;
-		case 'y':
-			if (digits(&s, 2, 2, &v) == -1)
-				return -1;
-			w->year = v < 70 ? 2000 + v : 1900 + v;
-			break;
-		case 'm':
-			if (digits(&s, 1, 2, &w->month) == -1)
-				return -1;
-			break;
-		case 'b':
-			if (month_name(&s, &w->month) == -1)
-				return -1;
-			break;
-		case 'd':
-			if (digits(&s, 1, 2, &w->day) == -1)
-				return -1;
-			w->has_date = 1;
-			break;
-		case 'H':
-		case 'I':
-			if (digits(&s, 1, 2, &w->hour) == -1)
-				return -1;
-			break;
-		case 'M':
-			if (digits(&s, 2, 2, &w->min) == -1)
-				return -1;
-			break;
-		case 'S':
-			if (digits(&s, 2, 2, &w->sec) == -1)
-				return -1;
-			if ((*s == '.' || *s == ',') &&
-			    isdigit((unsigned char)s[1]))
-				for (s++; isdigit((unsigned char)*s); s++)
-					;
-			break;
-		case 'p':
-			while (*s == ' ')
-				s++;
-			if (strncasecmp(s, "AM", 2) == 0)
-				w->pm = 0;
-			else if (strncasecmp(s, "PM", 2) == 0)
-				w->pm = 1;
-			else
-				return -1;
-			w->has_pm = 1;
-			s += 2;
-			break;
-		case 'z':
-			if (zone_text(&s, &w->offset) == -1)
-				return -1;
-			w->has_offset = 1;
-			break;
-		case '%':
-			if (*s++ != '%')
-				return -1;
-			break;
-		default:
-			return -1;
-		}
-	}
-	while (*s == ' ')
-		s++;
-	return *s == '\0' ? 0 : -1;
-}
-
-static const char *const common_dates[] = {
-	"%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S%z",
-	"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
-	"%Y-%m-%d %H:%M", "%Y-%m-%d",
-};
-
-static int
-month_days(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
-static void
-put_digits(char *out, int v, int n)
-{
-	while (n-- > 0) {
-		out[n] = '0' + v % 10;
-		v /= 10;
-	}
-}
-
 int
 import_time(const struct import_ctx *ctx, const char *s, char *out)
 {
-	struct when w;
-	size_t i, n = ctx->ndates + sizeof(common_dates) /
-	    sizeof(common_dates[0]);
-	const char *pat;
-	int offset;
+	struct exporttime t;
 
-	for (i = 0; i < n; i++) {
-		pat = i < ctx->ndates ? ctx->dates[i] :
-		    common_dates[i - ctx->ndates];
-		if (match(s, pat, &w) == -1)
-			continue;
-		if (w.has_pm) {
-			if (w.hour < 1 || w.hour > 12)
-				continue;
-			w.hour = w.hour % 12 + (w.pm ? 12 : 0);
-		}
-		if (w.year < 1 || w.month < 1 || w.month > 12 || w.day < 1 ||
-		    w.day > month_days(w.year, w.month) || w.hour > 23 ||
-		    w.min > 59 || w.sec > 60)
-			continue;
-		if (w.sec == 60)
-			w.sec = 59;
-		offset = w.has_offset ? w.offset : ctx->has_zone ? ctx->zone :
-		    ctx->has_tz ? ctx->tz : 0;
-		if (w.year > 9999)
-			continue;
-		/* The wall time as read, with its offset: what rfc3339_format()
-		 * would write for that instant, without snprintf() per order. */
-		put_digits(out, w.year, 4);
-		out[4] = '-';
-		put_digits(out + 5, w.month, 2);
-		out[7] = '-';
-		put_digits(out + 8, w.day, 2);
-		out[10] = 'T';
-		put_digits(out + 11, w.hour, 2);
-		out[13] = ':';
-		put_digits(out + 14, w.min, 2);
-		out[16] = ':';
-		put_digits(out + 17, w.sec, 2);
-		if (offset == 0) {
-			out[19] = 'Z';
-			out[20] = '\0';
-		} else {
-			out[19] = offset < 0 ? '-' : '+';
-			put_digits(out + 20, abs(offset) / 60, 2);
-			out[22] = ':';
-			put_digits(out + 23, abs(offset) % 60, 2);
-			out[25] = '\0';
-		}
-		return 0;
-	}
-	return -1;
+	if (exporttime_parse(s, (const char *const *)ctx->dates, ctx->ndates,
+	    &t) == -1)
+		return -1;
+	exporttime_format(&t, ctx->has_zone ? ctx->zone : ctx->has_tz ?
+	    ctx->tz : 0, out);
+	return 0;
 }
 
 /* ---- the order ---- */
+
+/* An order's blocks stay small enough for malloc's per-thread cache: larger
+ * ones make free() consolidate the heap over and over. */
+#define ORDER_BLOCK	1000
 
 struct import_order *
 import_order_new(const struct import_ctx *ctx, const char *key, size_t len)
@@ -1028,49 +688,23 @@ import_order_new(const struct import_ctx *ctx, const char *key, size_t len)
 	struct import_order *o;
 
 	o = xcalloc(1, sizeof(*o));
+	o->texts.block = ORDER_BLOCK;
 	o->ctx = ctx;
 	o->key = xstrndup(key, len);
 	return o;
-}
-
-/* Blocks small enough for malloc's per-thread cache: larger ones make
- * free() consolidate the heap over and over. */
-#define ARENA_BLOCK	(1000 - sizeof(struct import_block))
-
-static char *
-arena_copy(struct import_order *o, const char *s, size_t n)
-{
-	struct import_block *b = o->blocks;
-	size_t cap;
-	char *p;
-
-	if (b == NULL || b->used + n + 1 > b->cap) {
-		cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
-		b = xmalloc(sizeof(*b) + cap);
-		b->next = o->blocks;
-		b->used = 0;
-		b->cap = cap;
-		o->blocks = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
-	return p;
 }
 
 static void
 value_set(struct import_order *o, struct import_value *v, const char *text,
     unsigned long line)
 {
-	v->text = arena_copy(o, text, strlen(text));
+	v->text = arena_strndup(&o->texts, text, strlen(text));
 	v->line = line;
 }
 
 void
 import_order_free(struct import_order *o)
 {
-	struct import_block *b, *next;
 	size_t i;
 
 	if (o == NULL)
@@ -1088,10 +722,7 @@ import_order_free(struct import_order *o)
 	free(o->offs);
 	free(o->lens);
 	free(o->lines);
-	for (b = o->blocks; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
+	arena_release(&o->texts);
 	free(o);
 }
 
@@ -1116,7 +747,7 @@ import_order_row(struct import_order *o, unsigned long line, const char *raw,
 {
 	size_t i = add_row(o, line);
 
-	o->raws[i] = arena_copy(o, raw, len);
+	o->raws[i] = arena_strndup(&o->texts, raw, len);
 	o->lens[i] = len;
 	o->offs[i] = -1;
 }
@@ -1156,8 +787,7 @@ import_order_set(struct import_order *o, int field, int op, const char *text,
 			    o->capadds * sizeof(*o->adds));
 		}
 		o->adds[o->nadds].field = field;
-		o->adds[o->nadds].value.text = arena_copy(o, text,
-		    strlen(text));
+		o->adds[o->nadds].value.text = arena_strdup(&o->texts, text);
 		o->adds[o->nadds++].value.line = line;
 		return;
 	}
@@ -1167,7 +797,7 @@ import_order_set(struct import_order *o, int field, int op, const char *text,
 		n = strlen(v->text) + strlen(text) + 3;
 		joined = xmalloc(n);
 		snprintf(joined, n, "%s, %s", v->text, text);
-		v->text = arena_copy(o, joined, n - 1);
+		v->text = arena_strndup(&o->texts, joined, n - 1);
 		free(joined);
 	}
 }

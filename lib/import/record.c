@@ -1,4 +1,4 @@
-/* import_record.c: an assembled order checked and written as a record. */
+/* record.c: an assembled order checked and written as a record. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -579,17 +579,13 @@ order_currency(struct import_order *o, char decimal)
 {
 	const struct money_currency *cur;
 	const struct import_value *v = &o->v[IMPORT_CURRENCY];
-	char up[8], code[4], num[64];
+	char code[4], num[64];
 	size_t i, j;
 
 	if (v->text != NULL) {
-		for (i = 0; i < sizeof(up) - 1 && v->text[i] != '\0'; i++)
-			up[i] = toupper((unsigned char)v->text[i]);
-		up[i] = '\0';
-		while (i > 0 && up[i - 1] == ' ')
-			up[--i] = '\0';
-		if (strlen(v->text) < sizeof(up) &&
-		    (cur = money_currency(up)) != NULL)
+		for (i = strlen(v->text); i > 0 && v->text[i - 1] == ' '; i--)
+			;
+		if ((cur = money_currency_anycase(v->text, i)) != NULL)
 			return cur;
 		if (split_amount(v->text, 0, num, sizeof(num), code) == 0 &&
 		    code[0] != '\0')
@@ -625,135 +621,6 @@ order_currency(struct import_order *o, char decimal)
 	return NULL;
 }
 
-/* ---- the record as text ---- */
-
-/* A record is written straight into the output buffer, in the order and
- * with the escaping jsonl_encode() gives a tree of it: building, encoding
- * and freeing a tree per order was half of an import.  An object is
- * opened with its mark, and one left without members is taken back, as
- * an empty object is left out of the record. */
-struct rec {
-	char		*buf;
-	size_t		 cap, len;
-	size_t		 members;	/* so far in the innermost container */
-};
-
-struct rec_mark {
-	size_t		 len;		/* where the member began */
-	size_t		 members;	/* of the container around */
-};
-
-static void
-rec_grow(struct rec *w, size_t need)
-{
-	size_t cap = w->cap < 256 ? 256 : w->cap;
-
-	if (w->len + need <= w->cap)
-		return;
-	while (cap < w->len + need) {
-		if (cap > SIZE_MAX / 2)
-			xnomem();
-		cap *= 2;
-	}
-	w->buf = xrealloc(w->buf, cap);
-	w->cap = cap;
-}
-
-static void
-rec_put(struct rec *w, const char *s, size_t n)
-{
-	rec_grow(w, n);
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-/* s as a JSON string, escaped as jsonl_encode() escapes. */
-static void
-rec_string(struct rec *w, const char *s, size_t n)
-{
-	jsonl_encode_string(&w->buf, &w->cap, &w->len, s, n);
-}
-
-/* The start of a member: the comma before it, and "key": in an object
- * (key NULL: an array's element). */
-static void
-rec_key(struct rec *w, const char *key)
-{
-	if (w->members++ > 0)
-		rec_put(w, ",", 1);
-	if (key != NULL) {
-		rec_string(w, key, strlen(key));
-		rec_put(w, ":", 1);
-	}
-}
-
-/* Text of the order: valid UTF-8 already (decoded and checked on the way
- * in); nothing when it is NULL or empty. */
-static void
-rec_text(struct rec *w, const char *key, const char *text)
-{
-	if (text != NULL && *text != '\0') {
-		rec_key(w, key);
-		rec_string(w, text, strlen(text));
-	}
-}
-
-static void
-rec_int(struct rec *w, const char *key, int64_t v)
-{
-	char tmp[24], *t = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		*--t = '0' + u % 10;
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--t = '-';
-	rec_key(w, key);
-	rec_put(w, t, tmp + sizeof(tmp) - t);
-}
-
-static void
-rec_json(struct rec *w, const char *key, const json_t *v)
-{
-	rec_key(w, key);
-	jsonl_encode(&w->buf, &w->cap, &w->len, v);
-}
-
-/* Open an object (or with open '[' an array) under key. */
-static void
-rec_open(struct rec *w, const char *key, char open, struct rec_mark *m)
-{
-	m->len = w->len;
-	m->members = w->members;
-	rec_key(w, key);
-	rec_put(w, &open, 1);
-	w->members = 0;
-}
-
-/* Take back what was written since m. */
-static void
-rec_drop(struct rec *w, const struct rec_mark *m)
-{
-	w->len = m->len;
-	w->members = m->members;
-}
-
-/* Close what m opened (close: '}' or ']'); an object with no members is
- * taken back when drop_empty. */
-static void
-rec_close(struct rec *w, const struct rec_mark *m, char close,
-    int drop_empty)
-{
-	if (w->members == 0 && drop_empty) {
-		rec_drop(w, m);
-		return;
-	}
-	rec_put(w, &close, 1);
-	w->members = m->members + 1;
-}
-
 /* The value of item field f. */
 #define IV(it, f)	(&(it)->v[(f) - IMPORT_ITEM_ID])
 
@@ -767,31 +634,31 @@ struct item_values {
 };
 
 static void
-write_item(struct rec *w, const struct import_item *it,
+write_item(struct jsonl_out *w, const struct import_item *it,
     const struct item_values *iv)
 {
-	struct rec_mark m;
+	struct jsonl_mark m;
 
-	rec_open(w, NULL, '{', &m);
-	rec_text(w, "id", IV(it, IMPORT_ITEM_ID)->text);
-	rec_text(w, "sku", IV(it, IMPORT_ITEM_SKU)->text);
-	rec_text(w, "name", IV(it, IMPORT_ITEM_NAME)->text);
+	jsonl_out_open(w, NULL, '{', &m);
+	jsonl_out_text(w, "id", IV(it, IMPORT_ITEM_ID)->text);
+	jsonl_out_text(w, "sku", IV(it, IMPORT_ITEM_SKU)->text);
+	jsonl_out_text(w, "name", IV(it, IMPORT_ITEM_NAME)->text);
 	if (iv->variant != NULL)
-		rec_json(w, "variant", iv->variant);
+		jsonl_out_json(w, "variant", iv->variant);
 	if (iv->has_qty)
-		rec_int(w, "qty", iv->qty);
+		jsonl_out_int(w, "qty", iv->qty);
 	if (iv->has_price)
-		rec_int(w, "unit_price", iv->price);
+		jsonl_out_int(w, "unit_price", iv->price);
 	if (iv->has_discount)
-		rec_int(w, "discount", iv->discount);
+		jsonl_out_int(w, "discount", iv->discount);
 	if (iv->has_tax)
-		rec_int(w, "tax", iv->tax);
-	rec_text(w, "status", IV(it, IMPORT_ITEM_STATUS)->text);
+		jsonl_out_int(w, "tax", iv->tax);
+	jsonl_out_text(w, "status", IV(it, IMPORT_ITEM_STATUS)->text);
 	if (it->extra != NULL)
-		rec_json(w, "extra", it->extra);
+		jsonl_out_json(w, "extra", it->extra);
 	if (iv->has_line_total)
-		rec_int(w, "line_total", iv->line_total);
-	rec_close(w, &m, '}', 0);
+		jsonl_out_int(w, "line_total", iv->line_total);
+	jsonl_out_close(w, &m, '}', 0);
 }
 
 /* The sum of the items' discounts, as the items are written: 0 once it
@@ -814,7 +681,7 @@ discount_add(struct discount_sum *ds, const struct item_values *iv)
  * quantity and the money both stay exact. */
 static void
 make_item(struct money_ctx *mc, struct import_item *it, size_t i,
-    int64_t *line_sum, struct discount_sum *ds, struct rec *w)
+    int64_t *line_sum, struct discount_sum *ds, struct jsonl_out *w)
 {
 	struct import_order *o = mc->o;
 	struct item_values iv;
@@ -1014,9 +881,9 @@ order_amount(struct money_ctx *mc, int f, int64_t *out, int *has)
 /* Write the order's totals; nothing when an amount is bad. */
 static void
 make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems,
-    int64_t items_discount, struct rec *w)
+    int64_t items_discount, struct jsonl_out *w)
 {
-	struct rec_mark m;
+	struct jsonl_mark m;
 	int64_t sub, ship, disc, tax, total, want, net;
 	int hsub, hship, hdisc, htax, htotal, bad = 0;
 
@@ -1039,39 +906,39 @@ make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems,
 	} else if (hsub && nitems > 0 && sub != items_sum &&
 	    money_add(items_sum, -disc, &net) == 0 && net == sub)
 		sub = items_sum;	/* a subtotal net of the discount */
-	rec_open(w, "totals", '{', &m);
+	jsonl_out_open(w, "totals", '{', &m);
 	if (hsub)
-		rec_int(w, "subtotal", sub);
-	rec_int(w, "shipping", ship);
-	rec_int(w, "discount", disc);
+		jsonl_out_int(w, "subtotal", sub);
+	jsonl_out_int(w, "shipping", ship);
+	jsonl_out_int(w, "discount", disc);
 	if (money_add(sub, ship, &want) == -1 ||
 	    money_add(want, -disc, &want) == -1) {
 		import_order_error(mc->o, "amount_overflow", "totals",
 		    "the amounts are too large to add up");
-		rec_drop(w, &m);
+		jsonl_out_drop(w, &m);
 		return;
 	}
 	if (!htotal && htax && tax != 0 && mc->o->ctx->tax_added_in != NULL &&
 	    strstr(mc->o->ctx->tax_added_in, mc->cur->code) == NULL) {
 		/* Marketplaces outside North America show prices with VAT. */
-		rec_int(w, "tax", 0);
-		rec_int(w, "tax_included", tax);
+		jsonl_out_int(w, "tax", 0);
+		jsonl_out_int(w, "tax_included", tax);
 		total = want;
 	} else if (htotal && htax && tax != 0 && want == total) {
 		/* Prices that include the tax: it is part of the total. */
-		rec_int(w, "tax", 0);
-		rec_int(w, "tax_included", tax);
+		jsonl_out_int(w, "tax", 0);
+		jsonl_out_int(w, "tax_included", tax);
 	} else {
-		rec_int(w, "tax", tax);
+		jsonl_out_int(w, "tax", tax);
 		if (!htotal && money_add(want, tax, &total) == -1) {
 			import_order_error(mc->o, "amount_overflow", "totals",
 			    "the amounts are too large to add up");
-			rec_drop(w, &m);
+			jsonl_out_drop(w, &m);
 			return;
 		}
 	}
-	rec_int(w, "total", total);
-	rec_close(w, &m, '}', 0);
+	jsonl_out_int(w, "total", total);
+	jsonl_out_close(w, &m, '}', 0);
 }
 
 int
@@ -1080,9 +947,9 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 {
 	const struct import_ctx *ctx = o->ctx;
 	struct money_ctx mc;
-	struct rec w = { *bufp, *capp, *lenp, 0 };
-	struct rec_mark top, customer, shipping, address, payment, items;
-	struct rec_mark status;
+	struct jsonl_out w = { *bufp, *capp, *lenp, 0 };
+	struct jsonl_mark top, customer, shipping, address, payment, items;
+	struct jsonl_mark status;
 	struct discount_sum ds = { 0, 0 };
 	const struct import_value *v = o->v;
 	const char *method, *text, *cc = NULL;
@@ -1099,15 +966,15 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 		import_order_error(o, "missing_id", "id", "line %lu: no order "
 		    "number", o->nrows > 0 ? o->lines[0] : 0UL);
 	mc.cur = order_currency(o, ctx->decimal);
-	rec_open(&w, NULL, '{', &top);
-	rec_text(&w, "id", v[IMPORT_ID].text);
-	rec_text(&w, "source", ctx->source);
+	jsonl_out_open(&w, NULL, '{', &top);
+	jsonl_out_text(&w, "id", v[IMPORT_ID].text);
+	jsonl_out_text(&w, "source", ctx->source);
 	if (excel_number(v[IMPORT_SOURCE_ID].text))
 		/* Excel made "5277630000000" of the id: no longer one. */
 		import_order_extra(o, "source_id",
 		    json_string(v[IMPORT_SOURCE_ID].text));
 	else
-		rec_text(&w, "source_id", v[IMPORT_SOURCE_ID].text);
+		jsonl_out_text(&w, "source_id", v[IMPORT_SOURCE_ID].text);
 	/* Each time read once: a payment's is often the order's. */
 	for (f = IMPORT_CREATED_AT; f <= IMPORT_CANCELLED_AT; f++) {
 		if (v[f].text == NULL)
@@ -1124,13 +991,13 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 		else
 			timed[f] = 1;
 		if (timed[f] && f == IMPORT_CREATED_AT)
-			rec_text(&w, "created_at", when[f]);
+			jsonl_out_text(&w, "created_at", when[f]);
 	}
-	rec_text(&w, "status", "new");
+	jsonl_out_text(&w, "status", "new");
 	if (mc.cur != NULL)
-		rec_text(&w, "currency", mc.cur->code);
+		jsonl_out_text(&w, "currency", mc.cur->code);
 
-	rec_open(&w, "customer", '{', &customer);
+	jsonl_out_open(&w, "customer", '{', &customer);
 	text = v[IMPORT_CUSTOMER_NAME].text;
 	if (text == NULL && (v[IMPORT_CUSTOMER_FIRST].text != NULL ||
 	    v[IMPORT_CUSTOMER_LAST].text != NULL)) {
@@ -1143,13 +1010,13 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 		    v[IMPORT_CUSTOMER_LAST].text : "");
 		text = name;
 	}
-	rec_text(&w, "name", text);
-	rec_text(&w, "email", v[IMPORT_CUSTOMER_EMAIL].text);
-	rec_text(&w, "phone", unquote(v[IMPORT_CUSTOMER_PHONE].text ?
+	jsonl_out_text(&w, "name", text);
+	jsonl_out_text(&w, "email", v[IMPORT_CUSTOMER_EMAIL].text);
+	jsonl_out_text(&w, "phone", unquote(v[IMPORT_CUSTOMER_PHONE].text ?
 	    v[IMPORT_CUSTOMER_PHONE].text : v[IMPORT_SHIP_PHONE].text));
-	rec_close(&w, &customer, '}', 1);
+	jsonl_out_close(&w, &customer, '}', 1);
 
-	rec_open(&w, "shipping", '{', &shipping);
+	jsonl_out_open(&w, "shipping", '{', &shipping);
 	method = ship_method(v[IMPORT_SHIP_METHOD].text);
 	if (method == NULL)
 		method = ship_method(v[IMPORT_SHIP_SERVICE].text);
@@ -1157,17 +1024,17 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 		method = "pickup";
 	if (method == NULL)
 		method = ctx->ship_method;
-	rec_text(&w, "method", method);
-	rec_text(&w, "service", v[IMPORT_SHIP_SERVICE].text ?
+	jsonl_out_text(&w, "method", method);
+	jsonl_out_text(&w, "service", v[IMPORT_SHIP_SERVICE].text ?
 	    v[IMPORT_SHIP_SERVICE].text : (v[IMPORT_SHIP_METHOD].text &&
 	    ship_method(v[IMPORT_SHIP_METHOD].text) != NULL &&
 	    strcasecmp(v[IMPORT_SHIP_METHOD].text, method) != 0 ?
 	    v[IMPORT_SHIP_METHOD].text : NULL));
-	rec_text(&w, "carrier", v[IMPORT_SHIP_CARRIER].text);
-	rec_text(&w, "tracking", v[IMPORT_SHIP_TRACKING].text);
-	rec_text(&w, "pickup_point", v[IMPORT_PICKUP_POINT].text);
-	rec_text(&w, "name", v[IMPORT_SHIP_NAME].text);
-	rec_text(&w, "phone", unquote(v[IMPORT_SHIP_PHONE].text));
+	jsonl_out_text(&w, "carrier", v[IMPORT_SHIP_CARRIER].text);
+	jsonl_out_text(&w, "tracking", v[IMPORT_SHIP_TRACKING].text);
+	jsonl_out_text(&w, "pickup_point", v[IMPORT_PICKUP_POINT].text);
+	jsonl_out_text(&w, "name", v[IMPORT_SHIP_NAME].text);
+	jsonl_out_text(&w, "phone", unquote(v[IMPORT_SHIP_PHONE].text));
 	if (v[IMPORT_COUNTRY].text != NULL) {
 		if ((cc = countryname_code(v[IMPORT_COUNTRY].text)) == NULL)
 			import_order_error(o, "bad_country",
@@ -1176,59 +1043,59 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 			    v[IMPORT_COUNTRY].line, v[IMPORT_COUNTRY].text);
 	} else
 		cc = ctx->country;
-	rec_open(&w, "address", '{', &address);
-	rec_text(&w, "country", cc);
-	rec_text(&w, "region", v[IMPORT_REGION].text);
-	rec_text(&w, "city", v[IMPORT_CITY].text);
-	rec_text(&w, "postal_code", unquote(v[IMPORT_POSTAL_CODE].text));
-	rec_text(&w, "line1", v[IMPORT_LINE1].text);
-	rec_text(&w, "line2", v[IMPORT_LINE2].text);
+	jsonl_out_open(&w, "address", '{', &address);
+	jsonl_out_text(&w, "country", cc);
+	jsonl_out_text(&w, "region", v[IMPORT_REGION].text);
+	jsonl_out_text(&w, "city", v[IMPORT_CITY].text);
+	jsonl_out_text(&w, "postal_code", unquote(v[IMPORT_POSTAL_CODE].text));
+	jsonl_out_text(&w, "line1", v[IMPORT_LINE1].text);
+	jsonl_out_text(&w, "line2", v[IMPORT_LINE2].text);
 	if (w.members == 1 && v[IMPORT_COUNTRY].text == NULL)
-		rec_drop(&w, &address);		/* --country alone */
+		jsonl_out_drop(&w, &address);		/* --country alone */
 	else
-		rec_close(&w, &address, '}', 1);
-	rec_close(&w, &shipping, '}', 1);
+		jsonl_out_close(&w, &address, '}', 1);
+	jsonl_out_close(&w, &shipping, '}', 1);
 
-	rec_open(&w, "payment", '{', &payment);
+	jsonl_out_open(&w, "payment", '{', &payment);
 	method = pay_method(v[IMPORT_PAY_METHOD].text);
-	rec_text(&w, "method", method);
+	jsonl_out_text(&w, "method", method);
 	text = v[IMPORT_PAY_PROVIDER].text;
 	if (text == NULL && v[IMPORT_PAY_METHOD].text != NULL &&
 	    (method == NULL ||
 	    strcasecmp(method, v[IMPORT_PAY_METHOD].text) != 0))
 		text = v[IMPORT_PAY_METHOD].text;
-	rec_text(&w, "provider", text);
-	rec_text(&w, "transaction_id", v[IMPORT_PAY_TXN].text);
-	rec_text(&w, "status", v[IMPORT_PAY_STATUS].text);
+	jsonl_out_text(&w, "provider", text);
+	jsonl_out_text(&w, "transaction_id", v[IMPORT_PAY_TXN].text);
+	jsonl_out_text(&w, "status", v[IMPORT_PAY_STATUS].text);
 	if (timed[IMPORT_PAID_AT]) {
-		rec_text(&w, "paid_at", when[IMPORT_PAID_AT]);
+		jsonl_out_text(&w, "paid_at", when[IMPORT_PAID_AT]);
 		/* A marketplace that gives a payment date has collected
 		 * the money; it says so in no other column. */
 		if (v[IMPORT_PAY_STATUS].text == NULL)
-			rec_text(&w, "status", "paid");
+			jsonl_out_text(&w, "status", "paid");
 	}
-	rec_close(&w, &payment, '}', 1);
+	jsonl_out_close(&w, &payment, '}', 1);
 
-	rec_open(&w, "items", '[', &items);
+	jsonl_out_open(&w, "items", '[', &items);
 	for (i = 0; i < o->nitems; i++)
 		make_item(&mc, &o->items[i], i, &items_sum, &ds, &w);
-	rec_close(&w, &items, ']', 0);
+	jsonl_out_close(&w, &items, ']', 0);
 	if (mc.cur != NULL)
 		make_totals(&mc, items_sum, o->nitems,
 		    ds.overflow ? 0 : ds.sum, &w);
 
-	rec_open(&w, "source_status", '{', &status);
-	rec_text(&w, "order", v[IMPORT_STATUS_ORDER].text);
-	rec_text(&w, "payment", v[IMPORT_STATUS_PAYMENT].text);
-	rec_text(&w, "fulfillment", v[IMPORT_STATUS_FULFILLMENT].text);
-	rec_close(&w, &status, '}', 1);
+	jsonl_out_open(&w, "source_status", '{', &status);
+	jsonl_out_text(&w, "order", v[IMPORT_STATUS_ORDER].text);
+	jsonl_out_text(&w, "payment", v[IMPORT_STATUS_PAYMENT].text);
+	jsonl_out_text(&w, "fulfillment", v[IMPORT_STATUS_FULFILLMENT].text);
+	jsonl_out_close(&w, &status, '}', 1);
 	if (timed[IMPORT_CANCELLED_AT])
-		rec_text(&w, "cancelled_at", when[IMPORT_CANCELLED_AT]);
-	rec_text(&w, "note", v[IMPORT_NOTE].text);
+		jsonl_out_text(&w, "cancelled_at", when[IMPORT_CANCELLED_AT]);
+	jsonl_out_text(&w, "note", v[IMPORT_NOTE].text);
 	if (o->extra != NULL)
-		rec_json(&w, "extra", o->extra);
-	rec_close(&w, &top, '}', 0);
-	rec_put(&w, "\n", 1);
+		jsonl_out_json(&w, "extra", o->extra);
+	jsonl_out_close(&w, &top, '}', 0);
+	jsonl_out_raw(&w, "\n", 1);
 
 	*bufp = w.buf;
 	*capp = w.cap;
