@@ -811,42 +811,22 @@ magnitude(int64_t *v, const struct payment_txn *t, int exponent,
 }
 
 /* A decimal amount as people's exports write it ("$1,234.56",
- * "1.234,56", "12.00 USD") in major units into minor units, signed.  A
- * currency sign or code is dropped only when white space or nothing but
- * the sign separates it from the number: "12.0O" is no amount. */
+ * "1.234,56", "12.00 USD") in major units into minor units, signed: a
+ * currency's sign or code beside it is read by money_parse_marked() and
+ * left aside, as the currency column decides. */
 static int
 parse_major(const char *text, int exponent, int64_t *minor,
     struct problem *pb, const char *what)
 {
-	const char *p = text;
-	char buf[64];
-	size_t n;
+	char code[4];
 	int r;
 
 	if (text == NULL || *text == '\0')
 		return fail(pb, "bad_amount", "the %s is missing", what);
-	if (strlen(p) > 3 && isalpha((unsigned char)p[0]) &&
-	    isalpha((unsigned char)p[1]) && isalpha((unsigned char)p[2]) &&
-	    p[3] == ' ')
-		p += 4;				/* "USD 12.00" */
-	while (*p != '\0' && (*p == '$' || (unsigned char)*p >= 0x80) &&
-	    strncmp(p, "\xe2\x88\x92", 3) != 0 &&
-	    strncmp(p, "\xc2\xa0", 2) != 0)
-		p++;				/* "$", "€", "£" */
-	n = strlen(p);
-	if (n > 4 && p[n - 4] == ' ' && isalpha((unsigned char)p[n - 1]) &&
-	    isalpha((unsigned char)p[n - 2]) &&
-	    isalpha((unsigned char)p[n - 3]))
-		n -= 4;				/* "12.00 USD" */
-	while (n > 0 && (unsigned char)p[n - 1] >= 0x80 &&
-	    (n < 2 || memcmp(p + n - 2, "\xc2\xa0", 2) != 0))
-		n--;				/* "12,00 ₽", "12,00 €" */
-	if (n >= sizeof(buf))
+	if (strlen(text) >= 64)
 		return fail(pb, "bad_amount", "%s '%.40s' is too long", what,
 		    text);
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	r = money_parse(buf, exponent, minor);
+	r = money_parse_marked(text, exponent, 0, minor, code);
 	if (r == MONEY_EPREC)
 		return fail(pb, "bad_amount", "%s '%.40s' has more decimals "
 		    "than the currency", what, text);

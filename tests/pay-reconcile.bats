@@ -903,6 +903,30 @@ t_overflow_captures() {
 	assert_output '[1,100,25]'
 }
 
+@test "generic: a currency's sign or code beside an amount is read as order-import reads it" {
+	printf '%s\n' 'provider = bank' 'id = id' 'amount = amount' \
+	    'currency = currency' >"$BATS_TEST_TMPDIR/m.map"
+	printf '%s\n' 'id,amount,currency' 'M-1,"US$1,234.56",USD' \
+	    'M-2,-£3.50,GBP' 'M-3,12.00usd,USD' 'M-4,"12 руб.",RUB' \
+	    'M-5,Rs.12,INR' 'M-6,Apt 3,USD' 'M-7,1$2,USD' 'M-8,(12.00),USD' \
+	    >"$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr pay-reconcile --map "$BATS_TEST_TMPDIR/m.map" \
+	    --payments "$BATS_TEST_TMPDIR/b.csv" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" </dev/null
+	assert_stderr ''
+	run -0 jq -c '[.line, .errors[0].code]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[7,"bad_amount"]
+[8,"bad_amount"]
+[9,"bad_amount"]'
+	run -0 jq -c 'select(.type == "orphan") | [.transaction_id, .kind, .amount, .currency]' \
+	    "$BATS_TEST_TMPDIR/report.jsonl"
+	assert_output '["M-1","charge",123456,"USD"]
+["M-2","refund",350,"GBP"]
+["M-3","charge",1200,"USD"]
+["M-4","charge",1200,"RUB"]
+["M-5","charge",1200,"INR"]'
+}
+
 @test "a fee of amount minus income that does not fit is amount_overflow" {
 	printf '%s\n' '{"id":"yk-over","status":"succeeded","paid":true,"amount":{"value":"92233720368547758.07","currency":"RUB"},"income_amount":{"value":"-1.00","currency":"RUB"},"created_at":"2026-11-20T10:00:00Z"}' \
 	    >"$BATS_TEST_TMPDIR/y.jsonl"
