@@ -17,6 +17,7 @@
 #include "exporttime.h"
 #include "fileio.h"
 #include "jsonl.h"
+#include "mapfile.h"
 #include "money.h"
 #include "payment.h"
 #include "reject.h"
@@ -443,85 +444,123 @@ payment_map_free(struct payment_map *m)
 	free(m);
 }
 
+/* The slot of a map's column or list key, or NULL. */
+static char **
+map_slot(struct payment_map *m, const char *key, int *column)
+{
+	size_t i;
+
+	*column = 0;
+	for (i = 0; i < NMAPKEYS; i++)
+		if (strcmp(key, map_keys[i].key) == 0) {
+			*column = 1;
+			return &m->cols[map_keys[i].col];
+		}
+	if (strcmp(key, "provider") == 0)
+		return &m->provider;
+	if (strcmp(key, "refund_types") == 0)
+		return &m->refund_types;
+	if (strcmp(key, "charge_types") == 0)
+		return &m->charge_types;
+	if (strcmp(key, "other_types") == 0)
+		return &m->other_types;
+	if (strcmp(key, "pending_statuses") == 0)
+		return &m->pending;
+	if (strcmp(key, "failed_statuses") == 0)
+		return &m->failed;
+	if (strcmp(key, "authorized_statuses") == 0)
+		return &m->authorized;
+	return NULL;
+}
+
+/* One line of a map into m: 0, or -1 with the reason in errbuf. */
+static int
+map_entry(struct payment_map *m, const struct mapfile_entry *e,
+    const char *path, char *errbuf, size_t errlen)
+{
+	const struct money_currency *cur;
+	char **slot;
+	int column, off;
+
+	if (e->op != MAPFILE_SET && e->op != MAPFILE_BARE) {
+		snprintf(errbuf, errlen, "%s:%lu: '%s' takes '=', not '%s'",
+		    path, e->line, e->key, mapfile_op_name(e->op));
+		return -1;
+	}
+	if (*e->value == '\0') {
+		snprintf(errbuf, errlen, "%s:%lu: no value after '%s'", path,
+		    e->line, e->key);
+		return -1;
+	}
+	if ((slot = map_slot(m, e->key, &column)) != NULL) {
+		if (column && e->op == MAPFILE_BARE) {
+			snprintf(errbuf, errlen, "%s:%lu: no '=' after the "
+			    "column key '%s'", path, e->line, e->key);
+			return -1;
+		}
+		free(*slot);
+		*slot = xstrdup(e->value);
+	} else if (mapfile_is_zone(e->key)) {
+		if (exporttime_zone(e->value, &off) == -1) {
+			snprintf(errbuf, errlen, "%s:%lu: unknown zone '%s' "
+			    "(use +HH:MM)", path, e->line, e->value);
+			return -1;
+		}
+		free(m->zone);
+		m->zone = xstrdup(e->value);
+	} else if (strcmp(e->key, "delimiter") == 0) {
+		if (mapfile_delimiter(e->value, &m->delim) == -1) {
+			snprintf(errbuf, errlen, "%s:%lu: bad delimiter '%s'",
+			    path, e->line, e->value);
+			return -1;
+		}
+	} else if (strcmp(e->key, "amount_unit") == 0) {
+		if (strcmp(e->value, "minor") == 0)
+			m->minor = 1;
+		else if (strcmp(e->value, "major") == 0)
+			m->minor = 0;
+		else {
+			snprintf(errbuf, errlen, "%s:%lu: amount_unit '%s' is "
+			    "not major or minor", path, e->line, e->value);
+			return -1;
+		}
+	} else if (strcmp(e->key, "default_currency") == 0) {
+		if ((cur = money_currency(e->value)) == NULL) {
+			snprintf(errbuf, errlen, "%s:%lu: default_currency '%s' "
+			    "is not an ISO 4217 code", path, e->line, e->value);
+			return -1;
+		}
+		memcpy(m->currency, cur->code, 4);
+	} else {
+		snprintf(errbuf, errlen, "%s:%lu: unknown key '%s'", path,
+		    e->line, e->key);
+		return -1;
+	}
+	return 0;
+}
+
 struct payment_map *
 payment_map_load(const char *path, char *errbuf, size_t errlen, int *status)
 {
 	struct payment_map *m;
-	FILE *fp;
-	char *line = NULL, *key, *value, *eq, **slot;
-	size_t cap = 0, i;
-	unsigned long lineno = 0;
-	const struct money_currency *cur;
+	struct mapfile mf;
+	struct mapfile_entry e;
+	char *text;
 
-	if ((fp = fileio_read(path, errbuf, errlen)) == NULL) {
-		*status = EX_NOINPUT;
+	if ((text = mapfile_read(path, errbuf, errlen, status)) == NULL)
 		return NULL;
-	}
 	m = xcalloc(1, sizeof(*m));
 	m->delim = ',';
-	while (getline(&line, &cap, fp) != -1) {
-		lineno++;
-		key = trim(line);
-		if (*key == '#' || *key == '\0')
-			continue;
-		if ((eq = strchr(key, '=')) == NULL)
-			goto bad;
-		*eq = '\0';
-		key = trim(key);
-		value = trim(eq + 1);
-		slot = NULL;
-		for (i = 0; i < NMAPKEYS; i++)
-			if (strcmp(key, map_keys[i].key) == 0)
-				slot = &m->cols[map_keys[i].col];
-		if (strcmp(key, "provider") == 0)
-			slot = &m->provider;
-		else if (strcmp(key, "refund_types") == 0)
-			slot = &m->refund_types;
-		else if (strcmp(key, "charge_types") == 0)
-			slot = &m->charge_types;
-		else if (strcmp(key, "other_types") == 0)
-			slot = &m->other_types;
-		else if (strcmp(key, "pending_statuses") == 0)
-			slot = &m->pending;
-		else if (strcmp(key, "failed_statuses") == 0)
-			slot = &m->failed;
-		else if (strcmp(key, "authorized_statuses") == 0)
-			slot = &m->authorized;
-		else if (strcmp(key, "time_zone") == 0) {
-			int off;
-
-			if (exporttime_zone(value, &off) == -1)
-				goto bad;
-			slot = &m->zone;
+	mapfile_init(&mf, text);
+	free(text);
+	while (mapfile_next(&mf, &e))
+		if (map_entry(m, &e, path, errbuf, errlen) == -1) {
+			mapfile_release(&mf);
+			payment_map_free(m);
+			*status = EX_CONFIG;
+			return NULL;
 		}
-		else if (strcmp(key, "delimiter") == 0) {
-			if (strcmp(value, "tab") == 0 ||
-			    strcmp(value, "\\t") == 0)
-				m->delim = '\t';
-			else if (strlen(value) == 1)
-				m->delim = value[0];
-			else
-				goto bad;
-			continue;
-		} else if (strcmp(key, "amount_unit") == 0) {
-			if (strcmp(value, "minor") == 0)
-				m->minor = 1;
-			else if (strcmp(value, "major") != 0)
-				goto bad;
-			continue;
-		} else if (strcmp(key, "default_currency") == 0) {
-			if ((cur = money_currency(value)) == NULL)
-				goto bad;
-			memcpy(m->currency, cur->code, 4);
-			continue;
-		}
-		if (slot == NULL || *value == '\0')
-			goto bad;
-		free(*slot);
-		*slot = xstrdup(value);
-	}
-	free(line);
-	fclose(fp);
+	mapfile_release(&mf);
 	if (m->cols[C_ID] == NULL || m->cols[C_AMOUNT] == NULL ||
 	    (m->cols[C_CURRENCY] == NULL && m->currency[0] == '\0')) {
 		snprintf(errbuf, errlen, "map '%s' lacks id, amount, or "
@@ -533,14 +572,6 @@ payment_map_load(const char *path, char *errbuf, size_t errlen, int *status)
 	if (m->provider == NULL)
 		m->provider = xstrdup("generic");
 	return m;
-bad:
-	snprintf(errbuf, errlen, "map '%s' line %lu: not a known 'key = "
-	    "value'", path, lineno);
-	*status = EX_CONFIG;
-	free(line);
-	fclose(fp);
-	payment_map_free(m);
-	return NULL;
 }
 
 /* Whether value is one of the comma-separated list (case ignored). */

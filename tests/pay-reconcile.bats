@@ -379,6 +379,42 @@ report() {
 [7,"bad_currency"]'
 }
 
+@test "generic: a map's settings read alike as 'key = value' and as order-import's maps wrote them" {
+	sed -e 's/^time_zone = /zone /' -e 's/^\(provider\|delimiter\) = /\1 /' \
+	    "$MAPS/pay-acquiring-registry.map" >"$BATS_TEST_TMPDIR/old.map"
+	run -0 grep -c -e '^zone +03:00$' -e '^delimiter ;$' "$BATS_TEST_TMPDIR/old.map"
+	assert_output 2
+	reconcile registry.csv registry-orders.jsonl \
+	    --map "$MAPS/pay-acquiring-registry.map"
+	mv "$BATS_TEST_TMPDIR/report.jsonl" "$BATS_TEST_TMPDIR/new.report"
+	want=$output
+	rm -f "$ORDERKIT_DB" "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile registry.csv registry-orders.jsonl --map "$BATS_TEST_TMPDIR/old.map"
+	assert_output "$want"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/report.jsonl")" \
+	    "$(cat "$BATS_TEST_TMPDIR/new.report")"
+	assert_equal "$(class G-9001)" "paid - 123450"
+}
+
+@test "generic: a map line it cannot read is 78, named by file and line" {
+	while IFS='|' read -r line want; do
+		printf 'id = ID\namount = Sum\ncurrency = Cur\n%s\n' "$line" \
+		    >"$BATS_TEST_TMPDIR/bad.map"
+		run -78 --separate-stderr pay-reconcile --payments \
+		    "$FIXTURES/registry.csv" --map "$BATS_TEST_TMPDIR/bad.map" </dev/null
+		assert_output ''
+		assert_stderr "pay-reconcile: $BATS_TEST_TMPDIR/bad.map:4: $want"
+	done <<'EOF'
+delimiter = ;;|bad delimiter ';;'
+time_zone = Europe/Berlin|unknown zone 'Europe/Berlin' (use +HH:MM)
+fee Комиссия|no '=' after the column key 'fee'
+fee += Комиссия|'fee' takes '=', not '+='
+colour = Цвет|unknown key 'colour'
+provider =|no value after 'provider'
+amount_unit = cents|amount_unit 'cents' is not major or minor
+EOF
+}
+
 @test "generic: a map that lacks the amount is a configuration error, 78" {
 	printf 'id = ID\ncurrency = Cur\n' >"$BATS_TEST_TMPDIR/bad.map"
 	run -78 --separate-stderr pay-reconcile --payments \
