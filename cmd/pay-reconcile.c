@@ -155,9 +155,11 @@ struct summary {
 	unsigned long ntxns, counts[NCLASSES];
 };
 
+/* The totals so far in a currency: their sum in 128 bits, which a
+ * billion of the largest amounts do not fill. */
 struct mean {
 	char	 currency[4];
-	int64_t	 sum;
+	__int128 sum;
 	unsigned long n;
 };
 
@@ -1026,7 +1028,6 @@ high_amount(struct run *r, const char *currency, int64_t total)
 	struct mean *m = NULL;
 	size_t i;
 	int high = 0;
-	int64_t bar;
 
 	for (i = 0; i < r->nmeans; i++)
 		if (strcmp(r->means[i].currency, currency) == 0)
@@ -1038,12 +1039,13 @@ high_amount(struct run *r, const char *currency, int64_t total)
 		memset(m, 0, sizeof(*m));
 		memcpy(m->currency, currency, 4);
 	}
-	/* total > HIGH_FACTOR * sum / n, in integers */
-	if (m->n >= HIGH_MIN_ORDERS && money_mul(total, m->n, &bar) == 0 &&
-	    bar / HIGH_FACTOR > m->sum)
+	/* total > HIGH_FACTOR * sum / n, in integers of 128 bits: an
+	 * amount whose product with n does not fit in 64 is far above */
+	if (m->n >= HIGH_MIN_ORDERS &&
+	    (__int128)total * m->n / HIGH_FACTOR > m->sum)
 		high = 1;
-	if (money_add(m->sum, total, &m->sum) == 0)
-		m->n++;
+	m->sum += total;
+	m->n++;
 	return high;
 }
 

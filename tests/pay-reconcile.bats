@@ -617,6 +617,26 @@ t_batches() {
 ["W-3",["email_velocity","high_amount"]]'
 }
 
+@test "risk: an amount so far above usual that its product with the count overflows is high_amount" {
+	for i in $(seq 1 20); do
+		printf '{"id":"V-%d","created_at":"2026-11-20T%02d:00:00+03:00","currency":"RUB","payment":{"method":"cod"},"totals":{"total":100000}}\n' "$i" "$i"
+	done >"$BATS_TEST_TMPDIR/o.jsonl"
+	# 20 x 500000000000000000 is beyond int64_t; the totals' sum is not,
+	# until INT64_MAX comes, which still counts in the mean
+	for t in 500000000000000000 100000 9223372036854775807 300000000000000000; do
+		printf '{"id":"H-%s","created_at":"2026-11-21T10:00:00+03:00","currency":"RUB","payment":{"method":"cod"},"totals":{"total":%s}}\n' "$t" "$t"
+	done >>"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	run -0 jq -c 'select(.id | startswith("H")) | [.id, .risk.reasons]' <<<"$output"
+	assert_output '["H-500000000000000000",["high_amount"]]
+["H-100000",[]]
+["H-9223372036854775807",["high_amount"]]
+["H-300000000000000000",[]]'
+}
+
 @test "an order without a total or with a bad currency is rejected, the run goes on" {
 	printf '%s\n' '{"id":"X-1","currency":"RUB"}' \
 	    '{"id":"X-2","currency":"ZZZ","totals":{"total":100}}' \
