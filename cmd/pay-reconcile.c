@@ -1796,7 +1796,7 @@ main(int argc, char *argv[])
 	struct cli cli = { .usage = usage_text };
 	struct jsonl_reader in;
 	struct reject_stream rejects;
-	struct payment_reader pr;
+	struct payment_reader *pr;
 	struct payment_map *map = NULL;
 	struct paystore ps;
 	struct run r;
@@ -1877,13 +1877,13 @@ main(int argc, char *argv[])
 		errx(EX_CANTCREAT, "%s", errbuf);
 	paystore_open(&ps, db);
 	for (i = 0; i < npayments; i++) {
-		if ((st = payment_open(&pr, payments[i], provider, map)) != 0) {
-			payment_close(&pr);
+		if ((pr = payment_open(payments[i], provider, map,
+		    &st)) == NULL) {
 			paystore_close(&ps);
 			exit(st);
 		}
-		read_payments(&r, &ps, &pr, payments[i], &rejects);
-		if ((st = payment_close(&pr)) != 0 && status == 0)
+		read_payments(&r, &ps, pr, payments[i], &rejects);
+		if ((st = payment_close(pr)) != 0 && status == 0)
 			status = st;
 	}
 	build_indexes(&r, 0);
