@@ -99,14 +99,13 @@ static const struct {
 #define HIGH_FACTOR	5		/* times the mean so far */
 #define HIGH_MIN_ORDERS	20		/* before the mean means anything */
 
-/* A transaction in memory: read this run, or kept in the store. */
+/* A transaction in memory: read this run, or kept in the store.  Its
+ * strings are in the run's arena. */
 struct txn {
-	const char	*provider, *id, *parent, *order_ref, *alt_ref;
-	const char	*intent, *email, *card, *file;
+	struct payment_txn p;
+	const char	*file;		/* the --payments file, or NULL */
 	const char	*matched;	/* order it paid for, or NULL */
 	const char	*claim;		/* claiming order, not yet stored */
-	char		 card_country[3], ip_country[3], currency[4];
-	unsigned char	 kind, state, risky;
 	unsigned char	 in_file;	/* read this run */
 	unsigned char	 dirty;		/* to be written to the store */
 	unsigned char	 stored;	/* in the store before the run */
@@ -114,7 +113,6 @@ struct txn {
 	unsigned char	 indexed;	/* in by_ref, by_tid, linked */
 	unsigned char	 expanded;	/* its stored relatives looked up */
 	unsigned char	 linked_overflow; /* linked does not fit */
-	int64_t		 amount, refunded, fee, created;
 	int64_t		 linked;	/* refund objects that point to it */
 	uint32_t	 parent_idx;	/* charge of a refund, +1; 0 none */
 	uint32_t	 first_child;	/* first refund of a charge, +1 */
@@ -123,7 +121,6 @@ struct txn {
 	uint32_t	 first_charge;	/* an intent's first charge, +1 */
 	uint32_t	 next_charge;	/* next charge of its intent, +1 */
 	uint32_t	 mark;		/* last order that collected it */
-	unsigned long	 line;
 };
 
 /* Several transactions under one key, for the hash join of orders and
@@ -276,40 +273,40 @@ merge(struct run *r, struct txn *t, const struct payment_txn *p,
 {
 	int changed = 0;
 
-	if (strcmp(t->currency, p->currency) != 0 || t->kind != p->kind ||
-	    (t->state == p->state && t->amount != p->amount)) {
-		const struct money_currency *c1 = money_currency(t->currency);
+	if (strcmp(t->p.currency, p->currency) != 0 || t->p.kind != p->kind ||
+	    (t->p.state == p->state && t->p.amount != p->amount)) {
+		const struct money_currency *c1 = money_currency(t->p.currency);
 		const struct money_currency *c2 = money_currency(p->currency);
 		char a[40], b[40], msg[160];
 
 		snprintf(msg, sizeof(msg), "reported as %s %s %s and as %s %s "
-		    "%s; the first one counts", payment_kind_name(t->kind),
-		    money_format(t->amount, c1 ? c1->exponent : 2, a,
-		    sizeof(a)), t->currency, payment_kind_name(p->kind),
+		    "%s; the first one counts", payment_kind_name(t->p.kind),
+		    money_format(t->p.amount, c1 ? c1->exponent : 2, a,
+		    sizeof(a)), t->p.currency, payment_kind_name(p->kind),
 		    money_format(p->amount, c2 ? c2->exponent : 2, b,
 		    sizeof(b)), p->currency);
 		r->nconflicts++;
 		report_line(r, json_pack("{s:s, s:s, s:s, s:s}", "type",
-		    "conflict", "provider", t->provider, "transaction_id",
-		    t->id, "message", msg));
+		    "conflict", "provider", t->p.provider, "transaction_id",
+		    t->p.id, "message", msg));
 		return;
 	}
-	if (state_rank(p->state) > state_rank(t->state) ||
-	    (p->state == PAYMENT_SUCCEEDED && t->state != p->state)) {
-		t->state = p->state;
-		t->amount = p->amount;
+	if (state_rank(p->state) > state_rank(t->p.state) ||
+	    (p->state == PAYMENT_SUCCEEDED && t->p.state != p->state)) {
+		t->p.state = p->state;
+		t->p.amount = p->amount;
 		changed = 1;
 	}
-	if (p->refunded > t->refunded) {
-		t->refunded = p->refunded;
+	if (p->refunded > t->p.refunded) {
+		t->p.refunded = p->refunded;
 		changed = 1;
 	}
-	if (p->fee > t->fee) {
-		t->fee = p->fee;
+	if (p->fee > t->p.fee) {
+		t->p.fee = p->fee;
 		changed = 1;
 	}
-#define FILL(f) do { if (t->f == NULL && p->f != NULL) { \
-	t->f = arena_strdup(&r->arena, p->f); changed = 1; } } while (0)
+#define FILL(f) do { if (t->p.f == NULL && p->f != NULL) { \
+	t->p.f = arena_strdup(&r->arena, p->f); changed = 1; } } while (0)
 	FILL(parent);
 	FILL(order_ref);
 	FILL(alt_ref);
@@ -317,20 +314,20 @@ merge(struct run *r, struct txn *t, const struct payment_txn *p,
 	FILL(email);
 	FILL(card);
 #undef FILL
-	if (t->card_country[0] == '\0' && p->card_country[0] != '\0') {
-		memcpy(t->card_country, p->card_country, 3);
+	if (t->p.card_country[0] == '\0' && p->card_country[0] != '\0') {
+		memcpy(t->p.card_country, p->card_country, 3);
 		changed = 1;
 	}
-	if (t->ip_country[0] == '\0' && p->ip_country[0] != '\0') {
-		memcpy(t->ip_country, p->ip_country, 3);
+	if (t->p.ip_country[0] == '\0' && p->ip_country[0] != '\0') {
+		memcpy(t->p.ip_country, p->ip_country, 3);
 		changed = 1;
 	}
-	if (t->created == 0 && p->created != 0) {
-		t->created = p->created;
+	if (t->p.created == 0 && p->created != 0) {
+		t->p.created = p->created;
 		changed = 1;
 	}
-	if (p->risky && !t->risky) {
-		t->risky = 1;
+	if (p->risky && !t->p.risky) {
+		t->p.risky = 1;
 		changed = 1;
 	}
 	if (changed && !from_store)
@@ -353,7 +350,7 @@ add_txn(struct run *r, const struct payment_txn *p, const char *file,
 		if (!from_store && !t->in_file) {
 			t->in_file = 1;
 			t->file = file;
-			t->line = p->line;
+			t->p.line = p->line;
 		}
 		return t;
 	}
@@ -363,30 +360,13 @@ add_txn(struct run *r, const struct payment_txn *p, const char *file,
 	}
 	t = &r->txns[r->ntxns];
 	memset(t, 0, sizeof(*t));
-	t->provider = arena_strdup(&r->arena, p->provider);
-	t->id = arena_strdup(&r->arena, p->id);
-	t->parent = arena_strdup(&r->arena, p->parent);
-	t->order_ref = arena_strdup(&r->arena, p->order_ref);
-	t->alt_ref = arena_strdup(&r->arena, p->alt_ref);
-	t->intent = arena_strdup(&r->arena, p->intent);
-	t->email = arena_strdup(&r->arena, p->email);
-	t->card = arena_strdup(&r->arena, p->card);
+	t->p = *p;
+	payment_txn_keep(&t->p, &r->arena);
 	t->matched = arena_strdup(&r->arena, matched);
-	memcpy(t->card_country, p->card_country, 3);
-	memcpy(t->ip_country, p->ip_country, 3);
-	memcpy(t->currency, p->currency, 4);
-	t->kind = p->kind;
-	t->state = p->state;
-	t->risky = p->risky;
-	t->amount = p->amount;
-	t->refunded = p->refunded;
-	t->fee = p->fee;
-	t->created = p->created;
 	t->stored = from_store;
 	t->in_file = !from_store;
 	t->dirty = !from_store;
 	t->file = file;
-	t->line = p->line;
 	strmap_add(&r->by_key, key, strlen(key), r->ntxns, NULL);
 	if (!from_store)
 		r->nnew++;
@@ -403,9 +383,9 @@ link_refund(struct run *r, uint32_t i, uint32_t ci)
 	t->parent_idx = ci + 1;
 	t->next_sibling = c->first_child;
 	c->first_child = i + 1;
-	if (t->state == PAYMENT_SUCCEEDED &&
-	    strcmp(t->currency, c->currency) == 0 &&
-	    money_add(c->linked, t->amount, &c->linked) == -1)
+	if (t->p.state == PAYMENT_SUCCEEDED &&
+	    strcmp(t->p.currency, c->p.currency) == 0 &&
+	    money_add(c->linked, t->p.amount, &c->linked) == -1)
 		c->linked_overflow = 1;
 }
 
@@ -414,7 +394,7 @@ link_refund(struct run *r, uint32_t i, uint32_t ci)
 static int
 unlinked_refunds(const struct txn *t, int64_t *extra)
 {
-	if (t->linked_overflow || money_sub(t->refunded, t->linked,
+	if (t->linked_overflow || money_sub(t->p.refunded, t->linked,
 	    extra) == -1)
 		return -1;
 	if (*extra < 0)
@@ -467,17 +447,17 @@ expand(struct run *r, struct paystore *ps, size_t from)
 			if (t->expanded)
 				continue;
 			t->expanded = 1;
-			if (t->kind == PAYMENT_CHARGE && t->intent != NULL)
+			if (t->p.kind == PAYMENT_CHARGE && t->p.intent != NULL)
 				list_add(&intents, &nintents, &capintents,
-				    t->intent);
-			if (t->kind == PAYMENT_CHARGE)
+				    t->p.intent);
+			if (t->p.kind == PAYMENT_CHARGE)
 				list_add(&parents, &nparents, &capparents,
-				    t->id);
-			else if (t->kind == PAYMENT_REFUND &&
-			    t->parent != NULL && txn_find(r,
-			    txn_key(t->provider, t->parent, kbuf,
+				    t->p.id);
+			else if (t->p.kind == PAYMENT_REFUND &&
+			    t->p.parent != NULL && txn_find(r,
+			    txn_key(t->p.provider, t->p.parent, kbuf,
 			    sizeof(kbuf))) == -1)
-				list_add(&ids, &nids, &capids, t->parent);
+				list_add(&ids, &nids, &capids, t->p.parent);
 		}
 		paystore_find(ps, PAYSTORE_PARENT, parents, nparents,
 		    load_stored, r);
@@ -530,14 +510,7 @@ read_payments(struct run *r, struct paystore *ps, struct payment_reader *pr,
 	while (payment_next(pr, &p, rejects)) {
 		r->nread++;
 		buf[n] = p;
-		buf[n].provider = arena_strdup(&scratch, p.provider);
-		buf[n].id = arena_strdup(&scratch, p.id);
-		buf[n].parent = arena_strdup(&scratch, p.parent);
-		buf[n].order_ref = arena_strdup(&scratch, p.order_ref);
-		buf[n].alt_ref = arena_strdup(&scratch, p.alt_ref);
-		buf[n].intent = arena_strdup(&scratch, p.intent);
-		buf[n].email = arena_strdup(&scratch, p.email);
-		buf[n].card = arena_strdup(&scratch, p.card);
+		payment_txn_keep(&buf[n], &scratch);
 		if (++n == CHUNK) {
 			add_chunk(r, ps, buf, n, file);
 			arena_release(&scratch);
@@ -554,8 +527,8 @@ read_payments(struct run *r, struct paystore *ps, struct payment_reader *pr,
 static int
 is_intent(const struct txn *t)
 {
-	return t->kind == PAYMENT_CHARGE && t->intent != NULL &&
-	    strcmp(t->intent, t->id) == 0;
+	return t->p.kind == PAYMENT_CHARGE && t->p.intent != NULL &&
+	    strcmp(t->p.intent, t->p.id) == 0;
 }
 
 /* Charge ci is one of intent ii's: the two are one payment. */
@@ -580,21 +553,21 @@ index_intent(struct run *r, uint32_t i)
 	long ii;
 
 	if (is_intent(t)) {
-		for (post = postings_first(&r->by_tid, t->id); post != 0;
+		for (post = postings_first(&r->by_tid, t->p.id); post != 0;
 		    post = r->by_tid.posts[post - 1].next) {
 			fi = r->by_tid.posts[post - 1].value;
 			f = &r->txns[fi];
 			if (fi != i && f->indexed && f->intent_idx == 0 &&
-			    f->kind == PAYMENT_CHARGE && !is_intent(f) &&
-			    f->intent != NULL &&
-			    strcmp(f->intent, t->id) == 0 &&
-			    strcmp(f->provider, t->provider) == 0)
+			    f->p.kind == PAYMENT_CHARGE && !is_intent(f) &&
+			    f->p.intent != NULL &&
+			    strcmp(f->p.intent, t->p.id) == 0 &&
+			    strcmp(f->p.provider, t->p.provider) == 0)
 				link_intent(r, fi, i);
 		}
 		return;
 	}
-	if (t->intent == NULL || (ii = txn_find(r, txn_key(t->provider,
-	    t->intent, kbuf, sizeof(kbuf)))) == -1)
+	if (t->p.intent == NULL || (ii = txn_find(r, txn_key(t->p.provider,
+	    t->p.intent, kbuf, sizeof(kbuf)))) == -1)
 		return;
 	if (r->txns[ii].indexed && is_intent(&r->txns[ii]))
 		link_intent(r, i, ii);
@@ -614,17 +587,17 @@ index_txn(struct run *r, uint32_t i)
 	if (t->indexed)
 		return;
 	t->indexed = 1;
-	if (t->order_ref != NULL)
-		postings_add(&r->by_ref, t->order_ref, i);
-	if (t->alt_ref != NULL && (t->order_ref == NULL ||
-	    strcmp(t->alt_ref, t->order_ref) != 0))
-		postings_add(&r->by_ref, t->alt_ref, i);
-	postings_add(&r->by_tid, t->id, i);
-	if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
-		postings_add(&r->by_tid, t->intent, i);
-	if (t->kind == PAYMENT_CHARGE) {
+	if (t->p.order_ref != NULL)
+		postings_add(&r->by_ref, t->p.order_ref, i);
+	if (t->p.alt_ref != NULL && (t->p.order_ref == NULL ||
+	    strcmp(t->p.alt_ref, t->p.order_ref) != 0))
+		postings_add(&r->by_ref, t->p.alt_ref, i);
+	postings_add(&r->by_tid, t->p.id, i);
+	if (t->p.intent != NULL && strcmp(t->p.intent, t->p.id) != 0)
+		postings_add(&r->by_tid, t->p.intent, i);
+	if (t->p.kind == PAYMENT_CHARGE) {
 		index_intent(r, i);
-		txn_key(t->provider, t->id, kbuf, sizeof(kbuf));
+		txn_key(t->p.provider, t->p.id, kbuf, sizeof(kbuf));
 		for (post = postings_first(&r->by_parent, kbuf); post != 0;
 		    post = r->by_parent.posts[post - 1].next) {
 			f = &r->txns[r->by_parent.posts[post - 1].value];
@@ -634,14 +607,14 @@ index_txn(struct run *r, uint32_t i)
 		}
 		return;
 	}
-	if (t->kind != PAYMENT_REFUND || t->parent == NULL)
+	if (t->p.kind != PAYMENT_REFUND || t->p.parent == NULL)
 		return;
-	txn_key(t->provider, t->parent, kbuf, sizeof(kbuf));
+	txn_key(t->p.provider, t->p.parent, kbuf, sizeof(kbuf));
 	postings_add(&r->by_parent, kbuf, i);
 	if ((ci = txn_find(r, kbuf)) == -1)
 		return;
 	c = &r->txns[ci];
-	if (c->kind == PAYMENT_CHARGE && c->indexed)
+	if (c->p.kind == PAYMENT_CHARGE && c->indexed)
 		link_refund(r, i, ci);
 }
 
@@ -714,7 +687,7 @@ superseded(const struct run *r, const struct txn *in)
 	uint32_t k;
 
 	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
-		if (state_rank(r->txns[k - 1].state) >= state_rank(in->state))
+		if (state_rank(r->txns[k - 1].p.state) >= state_rank(in->p.state))
 			return 1;
 	return 0;
 }
@@ -725,7 +698,7 @@ static const char *
 held_field(const struct txn *t, int which)
 {
 	return which == HELD_MATCHED ? t->matched : which == HELD_CLAIM ?
-	    t->claim : t->order_ref;
+	    t->claim : t->p.order_ref;
 }
 
 /* A field of c's payment: c's, or the first of its intent's and of the
@@ -756,12 +729,12 @@ payment_names(const struct run *r, const struct txn *c, const char *held)
 	uint32_t k;
 
 	if ((in = intent_of(r, c)) == NULL)
-		return c->order_ref != NULL && same_order(held, c->order_ref);
-	if (in->order_ref != NULL && same_order(held, in->order_ref))
+		return c->p.order_ref != NULL && same_order(held, c->p.order_ref);
+	if (in->p.order_ref != NULL && same_order(held, in->p.order_ref))
 		return 1;
 	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
-		if (r->txns[k - 1].order_ref != NULL && same_order(held,
-		    r->txns[k - 1].order_ref))
+		if (r->txns[k - 1].p.order_ref != NULL && same_order(held,
+		    r->txns[k - 1].p.order_ref))
 			return 1;
 	return 0;
 }
@@ -782,15 +755,15 @@ holder(const struct run *r, const struct txn *t, int *named)
 	const struct txn *c = t;
 	const char *h;
 
-	if (t->kind == PAYMENT_REFUND && t->parent_idx != 0)
+	if (t->p.kind == PAYMENT_REFUND && t->parent_idx != 0)
 		c = &r->txns[t->parent_idx - 1];
 	if ((h = payment_field(r, c, HELD_MATCHED)) == NULL &&
 	    (h = payment_field(r, c, HELD_CLAIM)) == NULL &&
 	    (h = payment_field(r, c, HELD_REF)) == NULL &&
 	    (h = t->matched) == NULL && (h = t->claim) == NULL)
-		h = t->order_ref;
+		h = t->p.order_ref;
 	*named = h != NULL && (payment_names(r, c, h) ||
-	    (t->order_ref != NULL && same_order(h, t->order_ref)));
+	    (t->p.order_ref != NULL && same_order(h, t->p.order_ref)));
 	return h;
 }
 
@@ -803,7 +776,7 @@ take(struct run *r, uint32_t idx, const char *key)
 	uint32_t c;
 
 	txn_list_add(&r->found, &r->nfound, &r->capfound, idx);
-	if (r->txns[idx].kind == PAYMENT_CHARGE)
+	if (r->txns[idx].p.kind == PAYMENT_CHARGE)
 		for (c = r->txns[idx].first_child; c != 0;
 		    c = r->txns[c - 1].next_sibling)
 			collect(r, c - 1, key, 1);
@@ -898,35 +871,35 @@ classify(struct run *r, int cod, struct tally *tl)
 
 	for (i = 0; i < r->nfound; i++) {
 		t = &r->txns[r->found[i]];
-		if (t->kind == PAYMENT_OTHER)
+		if (t->p.kind == PAYMENT_OTHER)
 			continue;
-		if (t->state == PAYMENT_FAILED) {
-			tl->nfailed += t->kind == PAYMENT_CHARGE;
+		if (t->p.state == PAYMENT_FAILED) {
+			tl->nfailed += t->p.kind == PAYMENT_CHARGE;
 			continue;
 		}
-		if (strcmp(t->currency, tl->currency) != 0) {
+		if (strcmp(t->p.currency, tl->currency) != 0) {
 			tl->other_currency = 1;
 			continue;
 		}
-		if (t->kind == PAYMENT_REFUND) {
-			if (t->state == PAYMENT_SUCCEEDED &&
-			    money_add(tl->refunded, t->amount,
+		if (t->p.kind == PAYMENT_REFUND) {
+			if (t->p.state == PAYMENT_SUCCEEDED &&
+			    money_add(tl->refunded, t->p.amount,
 			    &tl->refunded) == -1)
 				tl->overflow = "refunds";
 			continue;
 		}
-		if (t->state == PAYMENT_AUTHORIZED) {
+		if (t->p.state == PAYMENT_AUTHORIZED) {
 			tl->nauthorized++;
 			continue;
 		}
-		if (t->state == PAYMENT_PENDING) {
+		if (t->p.state == PAYMENT_PENDING) {
 			tl->npending++;
 			continue;
 		}
 		tl->ncaptured++;
-		if (money_add(tl->captured, t->amount, &tl->captured) == -1)
+		if (money_add(tl->captured, t->p.amount, &tl->captured) == -1)
 			tl->overflow = "captured charges";
-		if (money_add(tl->fees, t->fee, &tl->fees) == -1)
+		if (money_add(tl->fees, t->p.fee, &tl->fees) == -1)
 			tl->overflow = "fees";
 		/* a refund the charge reports and no refund object shows */
 		if (unlinked_refunds(t, &extra) == -1 ||
@@ -972,10 +945,10 @@ txn_ids(struct run *r, int charges_only)
 		xnomem();
 	for (i = 0; i < r->nfound; i++) {
 		t = &r->txns[r->found[i]];
-		if (charges_only && (t->kind != PAYMENT_CHARGE ||
-		    t->state != PAYMENT_SUCCEEDED))
+		if (charges_only && (t->p.kind != PAYMENT_CHARGE ||
+		    t->p.state != PAYMENT_SUCCEEDED))
 			continue;
-		if (json_array_append_new(a, json_string(t->id)) == -1)
+		if (json_array_append_new(a, json_string(t->p.id)) == -1)
 			xnomem();
 	}
 	return a;
@@ -1069,20 +1042,20 @@ assess_risk(struct run *r, const json_t *order, const char *currency,
 	created = jstr(order, "created_at");
 	for (k = 0; k < r->nfound; k++) {
 		x = &r->txns[r->found[k]];
-		if (x->kind != PAYMENT_CHARGE)
+		if (x->p.kind != PAYMENT_CHARGE)
 			continue;
-		if (x->state == PAYMENT_FAILED)
+		if (x->p.state == PAYMENT_FAILED)
 			nfailed++;
-		if (country != NULL && x->card_country[0] != '\0' &&
-		    strcmp(x->card_country, country) != 0)
+		if (country != NULL && x->p.card_country[0] != '\0' &&
+		    strcmp(x->p.card_country, country) != 0)
 			on[SIG_CARD_COUNTRY] = 1;
-		if (country != NULL && x->ip_country[0] != '\0' &&
-		    strcmp(x->ip_country, country) != 0)
+		if (country != NULL && x->p.ip_country[0] != '\0' &&
+		    strcmp(x->p.ip_country, country) != 0)
 			on[SIG_IP_COUNTRY] = 1;
-		if (email != NULL && x->email != NULL &&
-		    utf8_casecmp(email, x->email) != 0)
+		if (email != NULL && x->p.email != NULL &&
+		    utf8_casecmp(email, x->p.email) != 0)
 			on[SIG_PAYER_EMAIL] = 1;
-		if (x->risky)
+		if (x->p.risky)
 			on[SIG_PROVIDER] = 1;
 	}
 	on[SIG_FAILED_ATTEMPTS] = nfailed >= 2;
@@ -1093,9 +1066,9 @@ assess_risk(struct run *r, const json_t *order, const char *currency,
 		    VELOCITY_COUNT;
 		for (k = 0; k < r->nfound; k++) {
 			x = &r->txns[r->found[k]];
-			if (x->kind == PAYMENT_CHARGE && x->card != NULL) {
+			if (x->p.kind == PAYMENT_CHARGE && x->p.card != NULL) {
 				on[SIG_CARD_VELOCITY] = velocity(r, "c",
-				    x->card, t) >= VELOCITY_COUNT;
+				    x->p.card, t) >= VELOCITY_COUNT;
 				break;
 			}
 		}
@@ -1178,20 +1151,20 @@ sum_transactions(struct run *r)
 		t = &r->txns[i];
 		if (!t->in_file || (intent_of(r, t) == t && superseded(r, t)))
 			continue;	/* one of its charges counts for it */
-		s = summary_for(r, t->currency, t->created);
+		s = summary_for(r, t->p.currency, t->p.created);
 		s->ntxns++;
-		if (t->state != PAYMENT_SUCCEEDED)
+		if (t->p.state != PAYMENT_SUCCEEDED)
 			continue;
-		if (money_add(s->fees, t->fee, &s->fees) == -1)
+		if (money_add(s->fees, t->p.fee, &s->fees) == -1)
 			s->overflow |= SUM_FEES;
-		if (t->kind == PAYMENT_CHARGE) {
-			if (money_add(s->gross, t->amount, &s->gross) == -1)
+		if (t->p.kind == PAYMENT_CHARGE) {
+			if (money_add(s->gross, t->p.amount, &s->gross) == -1)
 				s->overflow |= SUM_GROSS;
 			if (unlinked_refunds(t, &extra) == -1 ||
 			    money_add(s->refunds, extra, &s->refunds) == -1)
 				s->overflow |= SUM_REFUNDS;
-		} else if (t->kind == PAYMENT_REFUND &&
-		    money_add(s->refunds, t->amount, &s->refunds) == -1)
+		} else if (t->p.kind == PAYMENT_REFUND &&
+		    money_add(s->refunds, t->p.amount, &s->refunds) == -1)
 			s->overflow |= SUM_REFUNDS;
 	}
 }
@@ -1278,8 +1251,8 @@ write_orphans(struct run *r)
 
 	for (i = 0; i < r->ntxns; i++) {
 		t = &r->txns[i];
-		if (!t->in_file || t->matched_now || t->kind == PAYMENT_OTHER ||
-		    t->state == PAYMENT_FAILED)
+		if (!t->in_file || t->matched_now || t->p.kind == PAYMENT_OTHER ||
+		    t->p.state == PAYMENT_FAILED)
 			continue;
 		c = t->parent_idx ? &r->txns[t->parent_idx - 1] : NULL;
 		if (t->matched == NULL && c != NULL && c->matched != NULL) {
@@ -1299,56 +1272,31 @@ write_orphans(struct run *r)
 			continue;		/* its charge is reported */
 		r->norphans++;
 		line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
-		    "type", "orphan", "provider", t->provider,
-		    "transaction_id", t->id, "kind",
-		    payment_kind_name(t->kind), "status",
-		    payment_state_name(t->state), "amount",
-		    (json_int_t)t->amount, "currency", t->currency);
+		    "type", "orphan", "provider", t->p.provider,
+		    "transaction_id", t->p.id, "kind",
+		    payment_kind_name(t->p.kind), "status",
+		    payment_state_name(t->p.state), "amount",
+		    (json_int_t)t->p.amount, "currency", t->p.currency);
 		if (line == NULL)
 			xnomem();
-		if (t->created != 0)
+		if (t->p.created != 0)
 			set(line, "created", json_string(rfc3339_format(
-			    t->created, 0, when, sizeof(when))));
-		if (t->order_ref != NULL || t->alt_ref != NULL)
-			set(line, "order_ref", json_string(t->order_ref ?
-			    t->order_ref : t->alt_ref));
-		if (t->parent != NULL)
-			set(line, "parent_id", json_string(t->parent));
+			    t->p.created, 0, when, sizeof(when))));
+		if (t->p.order_ref != NULL || t->p.alt_ref != NULL)
+			set(line, "order_ref", json_string(t->p.order_ref ?
+			    t->p.order_ref : t->p.alt_ref));
+		if (t->p.parent != NULL)
+			set(line, "parent_id", json_string(t->p.parent));
 		if (t->file != NULL) {
 			set(line, "file", jsonl_string_lossy(t->file,
 			    strlen(t->file)));
-			set(line, "line", json_integer(t->line));
+			set(line, "line", json_integer(t->p.line));
 		}
-		set(line, "reason", json_string(t->order_ref == NULL &&
-		    t->alt_ref == NULL ? "names no order and no order has "
+		set(line, "reason", json_string(t->p.order_ref == NULL &&
+		    t->p.alt_ref == NULL ? "names no order and no order has "
 		    "its id" : "no order read has the id it names"));
 		report_line(r, line);
 	}
-}
-
-/* A transaction as the store takes it; the strings stay t's. */
-static void
-txn_payment(const struct txn *t, struct payment_txn *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->provider = t->provider;
-	p->id = t->id;
-	p->parent = t->parent;
-	p->order_ref = t->order_ref;
-	p->alt_ref = t->alt_ref;
-	p->intent = t->intent;
-	p->email = t->email;
-	p->card = t->card;
-	memcpy(p->card_country, t->card_country, 3);
-	memcpy(p->ip_country, t->ip_country, 3);
-	memcpy(p->currency, t->currency, 4);
-	p->kind = t->kind;
-	p->state = t->state;
-	p->amount = t->amount;
-	p->refunded = t->refunded;
-	p->fee = t->fee;
-	p->created = t->created;
-	p->risky = t->risky;
 }
 
 /* A transaction to write, and the order it is written for: rows are
@@ -1377,8 +1325,8 @@ keyed_add(struct keyed **list, size_t *n, size_t *cap, const struct txn *t,
 		*cap = *cap ? *cap * 2 : 64;
 		*list = xrealloc(*list, *cap * sizeof(**list));
 	}
-	(*list)[*n].provider = t->provider;
-	(*list)[*n].id = t->id;
+	(*list)[*n].provider = t->p.provider;
+	(*list)[*n].id = t->p.id;
 	(*list)[*n].order = order;
 	(*list)[(*n)++].idx = idx;
 }
@@ -1387,7 +1335,6 @@ keyed_add(struct keyed **list, size_t *n, size_t *cap, const struct txn *t,
 static void
 save_store(struct run *r, struct paystore *ps)
 {
-	struct payment_txn p;
 	struct keyed *rows = NULL;
 	size_t nrows = 0, cap = 0, i;
 
@@ -1400,8 +1347,8 @@ save_store(struct run *r, struct paystore *ps)
 		qsort(rows, nrows, sizeof(*rows), cmp_keyed);
 	store_begin(ps->store);
 	for (i = 0; i < nrows; i++) {
-		txn_payment(&r->txns[rows[i].idx], &p);
-		paystore_save(ps, &p, r->txns[rows[i].idx].matched, r->now);
+		paystore_save(ps, &r->txns[rows[i].idx].p,
+		    r->txns[rows[i].idx].matched, r->now);
 		r->txns[rows[i].idx].dirty = 0;
 	}
 	paystore_flush(ps);
@@ -1489,8 +1436,8 @@ refresh_stored(void *arg, const struct payment_txn *p, const char *matched)
 	t = &r->txns[i];
 	if (t->matched == NULL && matched != NULL)
 		t->matched = arena_strdup(&r->arena, matched);
-	if (t->order_ref == NULL && p->order_ref != NULL)
-		t->order_ref = arena_strdup(&r->arena, p->order_ref);
+	if (t->p.order_ref == NULL && p->order_ref != NULL)
+		t->p.order_ref = arena_strdup(&r->arena, p->order_ref);
 }
 
 /* The order the store holds a claimed transaction for: the claim's, but
@@ -1552,7 +1499,7 @@ claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
 		    "transaction_id"));
 		for (j = 0, claimant = NULL; j < r->nfound; j++) {
 			t = &r->txns[r->found[j]];
-			if (t->kind != PAYMENT_CHARGE || t->matched != NULL ||
+			if (t->p.kind != PAYMENT_CHARGE || t->matched != NULL ||
 			    t->claim != NULL)
 				continue;
 			if (claimant == NULL)
@@ -1571,13 +1518,13 @@ claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
 		t = &r->txns[claims[i].idx];
 		t->claim = NULL;
 		list_add(&keys, &nkeys, &capkeys, arena_strdup(&scratch,
-		    txn_key(t->provider, t->id, kbuf, sizeof(kbuf))));
-		list_add(&ids, &nids, &capids, t->id);
-		if (t->intent != NULL) {
+		    txn_key(t->p.provider, t->p.id, kbuf, sizeof(kbuf))));
+		list_add(&ids, &nids, &capids, t->p.id);
+		if (t->p.intent != NULL) {
 			list_add(&keys, &nkeys, &capkeys, arena_strdup(&scratch,
-			    txn_key(t->provider, t->intent, kbuf,
+			    txn_key(t->p.provider, t->p.intent, kbuf,
 			    sizeof(kbuf))));
-			list_add(&ids, &nids, &capids, t->intent);
+			list_add(&ids, &nids, &capids, t->p.intent);
 		}
 	}
 	store_begin(ps->store);
@@ -1595,7 +1542,7 @@ claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
 		    order_key(claims[i].order, idbuf)))
 			continue;	/* another run's, or named another */
 		t->matched = claims[i].order;
-		txn_payment(t, &rows[nrows]);
+		rows[nrows] = t->p;
 		owners[nrows++] = claims[i].order;
 	}
 	paystore_claim(ps, rows, owners, nrows, r->now, claimed, r);
@@ -1741,10 +1688,10 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		t = &r->txns[r->taken[i]];
 		h = holder(r, t, &named);
 		reject_addf(errors, "transaction_taken", tid != NULL &&
-		    (strcmp(tid, t->id) == 0 || (t->intent != NULL &&
-		    strcmp(tid, t->intent) == 0)) ? "payment.transaction_id" :
+		    (strcmp(tid, t->p.id) == 0 || (t->p.intent != NULL &&
+		    strcmp(tid, t->p.intent) == 0)) ? "payment.transaction_id" :
 		    "payment", "transaction '%s' belongs to order '%s', %s",
-		    t->id, h, named ? "which the provider names" :
+		    t->p.id, h, named ? "which the provider names" :
 		    "which claimed it first");
 	}
 	if (cls == DUPLICATE)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
 struct reject_stream;
 
 enum payment_kind {
@@ -89,6 +90,11 @@ int	 payment_next(struct payment_reader *, struct payment_txn *,
 /* Close and free the reader (NULL: nothing); 0, or EX_IOERR when the
  * file could not be read. */
 int	 payment_close(struct payment_reader *);
+
+/* Copy the strings of t into arena (arena.h) and point t at the copies,
+ * so that they live as long as the arena, not only until the reader's
+ * next call or the store's next row. */
+void	 payment_txn_keep(struct payment_txn *t, struct arena *arena);
 
 /* Names for enum values, as written in reports and the store. */
 const char *payment_kind_name(enum payment_kind);

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "csvread.h"
 #include "fileio.h"
 #include "money.h"
@@ -82,6 +83,19 @@ payment_state_parse(const char *s, enum payment_state *st)
 	else
 		return -1;
 	return 0;
+}
+
+void
+payment_txn_keep(struct payment_txn *t, struct arena *a)
+{
+	t->provider = arena_strdup(a, t->provider);
+	t->id = arena_strdup(a, t->id);
+	t->parent = arena_strdup(a, t->parent);
+	t->order_ref = arena_strdup(a, t->order_ref);
+	t->alt_ref = arena_strdup(a, t->alt_ref);
+	t->intent = arena_strdup(a, t->intent);
+	t->email = arena_strdup(a, t->email);
+	t->card = arena_strdup(a, t->card);
 }
 
 /* The providers, in the order a JSON object or a CSV header is offered
