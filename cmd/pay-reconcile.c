@@ -22,6 +22,7 @@
 #include "paystore.h"
 #include "reject.h"
 #include "rfc3339.h"
+#include "risk.h"
 #include "store.h"
 #include "strmap.h"
 #include "utf8.h"
@@ -71,34 +72,6 @@ static const char *const class_names[NCLASSES] = {
 	"amount_overflow"
 };
 
-/* Risk signals: a code and its weight in the score (at most 100). */
-enum signal {
-	SIG_CARD_COUNTRY, SIG_IP_COUNTRY, SIG_EMAIL_VELOCITY,
-	SIG_PHONE_VELOCITY, SIG_CARD_VELOCITY, SIG_HIGH_AMOUNT,
-	SIG_FAILED_ATTEMPTS, SIG_PAYER_EMAIL, SIG_PROVIDER, NSIGNALS
-};
-
-static const struct {
-	const char	*code;
-	int		 weight;
-} signals[NSIGNALS] = {
-	{ "card_country_mismatch", 40 },
-	{ "ip_country_mismatch", 20 },
-	{ "email_velocity", 25 },
-	{ "phone_velocity", 20 },
-	{ "card_velocity", 30 },
-	{ "high_amount", 25 },
-	{ "failed_attempts", 20 },
-	{ "payer_email_mismatch", 10 },
-	{ "provider_risk", 30 },
-};
-
-#define VELOCITY_WINDOW	(24 * 3600)	/* seconds */
-#define VELOCITY_COUNT	3		/* orders in the window */
-#define RING		4		/* times kept per key */
-#define HIGH_FACTOR	5		/* times the mean so far */
-#define HIGH_MIN_ORDERS	20		/* before the mean means anything */
-
 /* A transaction in memory: read this run, or kept in the store.  Its
  * strings are in the run's arena. */
 struct txn {
@@ -134,11 +107,6 @@ struct postings {
 	size_t		 n, cap;
 };
 
-struct ring {
-	int64_t	 t[RING];
-	int	 n;
-};
-
 /* Bits of struct summary's overflow: the sums that do not fit. */
 #define SUM_GROSS	1
 #define SUM_FEES	2
@@ -152,14 +120,6 @@ struct summary {
 	unsigned long ntxns, counts[NCLASSES];
 };
 
-/* The totals so far in a currency: their sum in 128 bits, which a
- * billion of the largest amounts do not fill. */
-struct mean {
-	char	 currency[4];
-	__int128 sum;
-	unsigned long n;
-};
-
 struct run {
 	struct arena	 arena;		/* strings living as long as the run */
 	struct txn	*txns;
@@ -168,17 +128,14 @@ struct run {
 	struct postings	 by_ref;	/* order id: transactions naming it */
 	struct postings	 by_tid;	/* id and intent: the order's own */
 	struct postings	 by_parent;	/* provider\x1fparent: each refund */
-	struct strmap	 velocity;	/* "e:email", "p:phone", "c:card": its
-					 * ring */
-	struct ring	*rings;
-	size_t		 nrings, caprings;
+	struct risk	 risk;		/* the orders so far */
 	struct strmap	 sumidx;	/* "RUB 2026-11-20": its summary */
 	struct summary	*sums;
 	size_t		 nsums, capsums;
-	struct mean	*means;
-	size_t		 nmeans;
 	uint32_t	*found;		/* the current order's transactions */
 	size_t		 nfound, capfound;
+	const struct payment_txn **view; /* found, for risk_assess() */
+	size_t		 capview;
 	uint32_t	*taken;		/* those it claims that are another's */
 	size_t		 ntaken, captaken;
 	uint32_t	 mark;
@@ -961,137 +918,6 @@ set(json_t *o, const char *key, json_t *v)
 		xnomem();
 }
 
-/* Risk. */
-
-/* Count key's orders in the window before t, this one added. */
-static int
-velocity(struct run *r, const char *prefix, const char *value, int64_t t)
-{
-	char buf[512], *lower;
-	struct ring *ring;
-	unsigned long *p;
-	int i, n = 1, added;
-
-	if (value == NULL || *value == '\0')
-		return 0;
-	lower = utf8_lower(value);
-	snprintf(buf, sizeof(buf), "%s:%s", prefix, lower);
-	free(lower);
-	p = strmap_put(&r->velocity, buf, strlen(buf), &added);
-	if (added) {
-		if (r->nrings == r->caprings) {
-			r->caprings = r->caprings ? r->caprings * 2 : 1024;
-			r->rings = xrealloc(r->rings, r->caprings *
-			    sizeof(*r->rings));
-		}
-		memset(&r->rings[r->nrings], 0, sizeof(*r->rings));
-		*p = r->nrings++;
-	}
-	ring = &r->rings[*p];
-	for (i = 0; i < ring->n && i < RING; i++)
-		if (ring->t[i] <= t && t - ring->t[i] < VELOCITY_WINDOW)
-			n++;
-	ring->t[ring->n++ % RING] = t;
-	return n;
-}
-
-static int
-high_amount(struct run *r, const char *currency, int64_t total)
-{
-	struct mean *m = NULL;
-	size_t i;
-	int high = 0;
-
-	for (i = 0; i < r->nmeans; i++)
-		if (strcmp(r->means[i].currency, currency) == 0)
-			m = &r->means[i];
-	if (m == NULL) {
-		r->means = xrealloc(r->means, (r->nmeans + 1) *
-		    sizeof(*r->means));
-		m = &r->means[r->nmeans++];
-		memset(m, 0, sizeof(*m));
-		memcpy(m->currency, currency, 4);
-	}
-	/* total > HIGH_FACTOR * sum / n, in integers of 128 bits: an
-	 * amount whose product with n does not fit in 64 is far above */
-	if (m->n >= HIGH_MIN_ORDERS &&
-	    (__int128)total * m->n / HIGH_FACTOR > m->sum)
-		high = 1;
-	m->sum += total;
-	m->n++;
-	return high;
-}
-
-static json_t *
-assess_risk(struct run *r, const json_t *order, const char *currency,
-    int64_t total, int *scorep)
-{
-	const json_t *customer = json_object_get(order, "customer");
-	const char *country, *email, *phone, *created;
-	int on[NSIGNALS] = { 0 }, offset, i, score = 0;
-	unsigned nfailed = 0;
-	int64_t t = 0;
-	struct txn *x;
-	size_t k;
-	json_t *reasons, *risk;
-
-	country = jstr(json_object_get(json_object_get(order, "shipping"),
-	    "address"), "country");
-	email = jstr(customer, "email");
-	phone = jstr(customer, "phone");
-	created = jstr(order, "created_at");
-	for (k = 0; k < r->nfound; k++) {
-		x = &r->txns[r->found[k]];
-		if (x->p.kind != PAYMENT_CHARGE)
-			continue;
-		if (x->p.state == PAYMENT_FAILED)
-			nfailed++;
-		if (country != NULL && x->p.card_country[0] != '\0' &&
-		    strcmp(x->p.card_country, country) != 0)
-			on[SIG_CARD_COUNTRY] = 1;
-		if (country != NULL && x->p.ip_country[0] != '\0' &&
-		    strcmp(x->p.ip_country, country) != 0)
-			on[SIG_IP_COUNTRY] = 1;
-		if (email != NULL && x->p.email != NULL &&
-		    utf8_casecmp(email, x->p.email) != 0)
-			on[SIG_PAYER_EMAIL] = 1;
-		if (x->p.risky)
-			on[SIG_PROVIDER] = 1;
-	}
-	on[SIG_FAILED_ATTEMPTS] = nfailed >= 2;
-	if (created != NULL && rfc3339_parse(created, &t, &offset) == 0) {
-		on[SIG_EMAIL_VELOCITY] = velocity(r, "e", email, t) >=
-		    VELOCITY_COUNT;
-		on[SIG_PHONE_VELOCITY] = velocity(r, "p", phone, t) >=
-		    VELOCITY_COUNT;
-		for (k = 0; k < r->nfound; k++) {
-			x = &r->txns[r->found[k]];
-			if (x->p.kind == PAYMENT_CHARGE && x->p.card != NULL) {
-				on[SIG_CARD_VELOCITY] = velocity(r, "c",
-				    x->p.card, t) >= VELOCITY_COUNT;
-				break;
-			}
-		}
-	}
-	on[SIG_HIGH_AMOUNT] = high_amount(r, currency, total);
-	if ((reasons = json_array()) == NULL)
-		xnomem();
-	for (i = 0; i < NSIGNALS; i++)
-		if (on[i]) {
-			score += signals[i].weight;
-			if (json_array_append_new(reasons,
-			    json_string(signals[i].code)) == -1)
-				xnomem();
-		}
-	if (score > 100)
-		score = 100;
-	*scorep = score;
-	if ((risk = json_pack("{s:i, s:o}", "score", score, "reasons",
-	    reasons)) == NULL)
-		xnomem();
-	return risk;
-}
-
 /* Summaries per currency and day. */
 
 static void
@@ -1619,7 +1445,14 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	}
 	set(payment, "transactions", ids);
 	set(payment, "checked_at", json_string(r->now_text));
-	risk = assess_risk(r, order, tl.currency, tl.total, &score);
+	if (r->nfound > r->capview) {
+		r->capview = r->nfound;
+		r->view = xrealloc(r->view, r->capview * sizeof(*r->view));
+	}
+	for (i = 0; i < r->nfound; i++)
+		r->view[i] = &r->txns[r->found[i]].p;
+	risk = risk_assess(&r->risk, order, tl.currency, tl.total, r->view,
+	    r->nfound, &score);
 	set(order, "risk", risk);
 
 	matched = NULL;
@@ -1728,11 +1561,10 @@ run_release(struct run *r)
 	postings_release(&r->by_ref);
 	postings_release(&r->by_tid);
 	postings_release(&r->by_parent);
-	strmap_release(&r->velocity);
+	risk_release(&r->risk);
+	free(r->view);
 	strmap_release(&r->sumidx);
-	free(r->rings);
 	free(r->sums);
-	free(r->means);
 	free(r->found);
 	free(r->taken);
 }
