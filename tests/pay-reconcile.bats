@@ -1277,6 +1277,37 @@ t_race() {
 @test "sqlite: runs at once that claim a charge and its payment intent: each pays one order" { t_race sqlite 2 intents; }
 @test "postgres: runs at once that claim a charge and its payment intent: each pays one order" { t_race postgres 2 intents; }
 
+# save_race ROUNDS: ROUNDS times, on a new PostgreSQL store, two runs at
+# once that read the same 3,000 new charges, one file in the order of
+# their ids and the other in reverse, and save them; print each run's exit
+# status and standard error, and the rows stored.
+save_race() {
+	local round a b sa sb
+	awk 'BEGIN { for (i = 1; i <= 3000; i++) printf "{\"id\":\"ch_%05d\",\"object\":\"charge\",\"amount\":100,\"currency\":\"usd\",\"metadata\":{},\"status\":\"succeeded\",\"created\":1763629200}\n", i }' \
+	    >"$BATS_TEST_TMPDIR/up.jsonl"
+	tac "$BATS_TEST_TMPDIR/up.jsonl" >"$BATS_TEST_TMPDIR/down.jsonl"
+	for ((round = 1; round <= $1; round++)); do
+		new_store postgres "s$round"
+		pay-reconcile --payments "$BATS_TEST_TMPDIR/up.jsonl" \
+		    --now "$NOW" --rejects /dev/null </dev/null \
+		    2>"$BATS_TEST_TMPDIR/err.up" &
+		a=$!
+		pay-reconcile --payments "$BATS_TEST_TMPDIR/down.jsonl" \
+		    --now "$NOW" --rejects /dev/null </dev/null \
+		    2>"$BATS_TEST_TMPDIR/err.down" &
+		b=$!
+		sa=0 sb=0
+		wait "$a" || sa=$?
+		wait "$b" || sb=$?
+		echo "$sa $(cat "$BATS_TEST_TMPDIR/err.up")|$sb $(cat "$BATS_TEST_TMPDIR/err.down")|$(sql 'SELECT count(*) FROM pay_transactions')"
+	done
+}
+
+@test "postgres: two runs at once that save the same transactions in opposite orders do not deadlock" {
+	run -0 save_race 5
+	assert_output "$(for round in 1 2 3 4 5; do echo '0 |0 |3000'; done)"
+}
+
 # t_race_locked BACKEND: a charge stored unclaimed; while another session
 # holds the store, a run whose order claims the charge waits
 # ORDERKIT_DB_TIMEOUT, exits 75 and has written no order out; once the lock
