@@ -3,7 +3,6 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,19 +12,18 @@
 
 #include <jansson.h>
 
-#include "arena.h"
 #include "cli.h"
 #include "fileio.h"
 #include "jsonl.h"
 #include "jsonx.h"
 #include "money.h"
+#include "paymatch.h"
 #include "payment.h"
 #include "paystore.h"
 #include "reject.h"
 #include "rfc3339.h"
-#include "store.h"
+#include "risk.h"
 #include "strmap.h"
-#include "utf8.h"
 #include "valueblock.h"
 #include "xalloc.h"
 
@@ -59,89 +57,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* The classes of an order, in the order of the summary's counts. */
-enum class {
-	PAID, UNDERPAID, OVERPAID, UNPAID, PENDING, DUPLICATE,
-	CURRENCY_MISMATCH, REFUNDED, PARTIALLY_REFUNDED, COD, AMOUNT_OVERFLOW,
-	NCLASSES
-};
-
-static const char *const class_names[NCLASSES] = {
-	"paid", "underpaid", "overpaid", "unpaid", "pending", "duplicate",
-	"currency_mismatch", "refunded", "partially_refunded", "cod",
-	"amount_overflow"
-};
-
-/* Risk signals: a code and its weight in the score (at most 100). */
-enum signal {
-	SIG_CARD_COUNTRY, SIG_IP_COUNTRY, SIG_EMAIL_VELOCITY,
-	SIG_PHONE_VELOCITY, SIG_CARD_VELOCITY, SIG_HIGH_AMOUNT,
-	SIG_FAILED_ATTEMPTS, SIG_PAYER_EMAIL, SIG_PROVIDER, NSIGNALS
-};
-
-static const struct {
-	const char	*code;
-	int		 weight;
-} signals[NSIGNALS] = {
-	{ "card_country_mismatch", 40 },
-	{ "ip_country_mismatch", 20 },
-	{ "email_velocity", 25 },
-	{ "phone_velocity", 20 },
-	{ "card_velocity", 30 },
-	{ "high_amount", 25 },
-	{ "failed_attempts", 20 },
-	{ "payer_email_mismatch", 10 },
-	{ "provider_risk", 30 },
-};
-
-#define VELOCITY_WINDOW	(24 * 3600)	/* seconds */
-#define VELOCITY_COUNT	3		/* orders in the window */
-#define RING		4		/* times kept per key */
-#define HIGH_FACTOR	5		/* times the mean so far */
-#define HIGH_MIN_ORDERS	20		/* before the mean means anything */
-
-/* A transaction in memory: read this run, or kept in the store. */
-struct txn {
-	const char	*provider, *id, *parent, *order_ref, *alt_ref;
-	const char	*intent, *email, *card, *file;
-	const char	*matched;	/* order it paid for, or NULL */
-	const char	*claim;		/* claiming order, not yet stored */
-	char		 card_country[3], ip_country[3], currency[4];
-	unsigned char	 kind, state, risky;
-	unsigned char	 in_file;	/* read this run */
-	unsigned char	 dirty;		/* to be written to the store */
-	unsigned char	 stored;	/* in the store before the run */
-	unsigned char	 matched_now;	/* matched this run */
-	unsigned char	 indexed;	/* in by_ref, by_tid, linked */
-	unsigned char	 expanded;	/* its stored relatives looked up */
-	unsigned char	 linked_overflow; /* linked does not fit */
-	int64_t		 amount, refunded, fee, created;
-	int64_t		 linked;	/* refund objects that point to it */
-	uint32_t	 parent_idx;	/* charge of a refund, +1; 0 none */
-	uint32_t	 first_child;	/* first refund of a charge, +1 */
-	uint32_t	 next_sibling;	/* next refund of the same charge, +1 */
-	uint32_t	 intent_idx;	/* a charge's payment intent, +1 */
-	uint32_t	 first_charge;	/* an intent's first charge, +1 */
-	uint32_t	 next_charge;	/* next charge of its intent, +1 */
-	uint32_t	 mark;		/* last order that collected it */
-	unsigned long	 line;
-};
-
-/* Several transactions under one key, for the hash join of orders and
- * transactions: the map holds the key's latest posting + 1, and each
- * posting the one added before it under that key. */
-struct postings {
-	struct strmap	 heads;
-	struct posting {
-		uint32_t	 value, next;	/* next: posting + 1 */
-	}		*posts;
-	size_t		 n, cap;
-};
-
-struct ring {
-	int64_t	 t[RING];
-	int	 n;
-};
+#define ORDER_CHUNK 512	/* orders looked up at once: few, as they are big */
 
 /* Bits of struct summary's overflow: the sums that do not fit. */
 #define SUM_GROSS	1
@@ -153,110 +69,27 @@ struct summary {
 	char	 day[11];
 	int64_t	 gross, fees, refunds;
 	unsigned overflow;	/* SUM_* */
-	unsigned long ntxns, counts[NCLASSES];
-};
-
-struct mean {
-	char	 currency[4];
-	int64_t	 sum;
-	unsigned long n;
+	unsigned long ntxns, counts[PAYMATCH_NCLASSES];
 };
 
 struct run {
-	struct arena	 arena;		/* strings living as long as the run */
-	struct txn	*txns;
-	size_t		 ntxns, captxns;
-	struct strmap	 by_key;	/* provider\x1fid: its transaction */
-	struct postings	 by_ref;	/* order id: transactions naming it */
-	struct postings	 by_tid;	/* id and intent: the order's own */
-	struct postings	 by_parent;	/* provider\x1fparent: each refund */
-	struct strmap	 velocity;	/* "e:email", "p:phone", "c:card": its
-					 * ring */
-	struct ring	*rings;
-	size_t		 nrings, caprings;
+	struct paymatch	 m;		/* the transactions */
+	struct risk	 risk;		/* the orders so far */
 	struct strmap	 sumidx;	/* "RUB 2026-11-20": its summary */
 	struct summary	*sums;
 	size_t		 nsums, capsums;
-	struct mean	*means;
-	size_t		 nmeans;
-	uint32_t	*found;		/* the current order's transactions */
-	size_t		 nfound, capfound;
-	uint32_t	*taken;		/* those it claims that are another's */
-	size_t		 ntaken, captaken;
-	uint32_t	 mark;
+	const struct payment_txn **view; /* an order's, for risk_assess() */
+	size_t		 capview;
 	FILE		*report;
 	const char	*report_path;
 	int64_t		 now;
 	char		 now_text[32];
 	long		 hold;		/* --hold-risk, -1 none */
-	unsigned long	 nread, nnew, norphans, nconflicts;
-	unsigned long	 nout[NCLASSES];
+	unsigned long	 nread, norphans, nconflicts;
+	unsigned long	 nout[PAYMATCH_NCLASSES];
 };
 
-/* Postings. */
-
-static void
-postings_add(struct postings *ix, const char *key, uint32_t value)
-{
-	unsigned long *head = strmap_put(&ix->heads, key, strlen(key), NULL);
-
-	if (ix->n == ix->cap) {
-		ix->cap = ix->cap ? ix->cap * 2 : 1024;
-		ix->posts = xrealloc(ix->posts, ix->cap * sizeof(*ix->posts));
-	}
-	ix->posts[ix->n].value = value;
-	ix->posts[ix->n].next = (uint32_t)*head;
-	*head = ++ix->n;
-}
-
-/* The latest posting under key, +1; 0 when there is none. */
-static uint32_t
-postings_first(const struct postings *ix, const char *key)
-{
-	const unsigned long *head = strmap_find(&ix->heads, key, strlen(key));
-
-	return head != NULL ? (uint32_t)*head : 0;
-}
-
-static void
-postings_release(struct postings *ix)
-{
-	strmap_release(&ix->heads);
-	free(ix->posts);
-	memset(ix, 0, sizeof(*ix));
-}
-
-/* The index of the transaction under key in r->by_key, or -1. */
-static long
-txn_find(const struct run *r, const char *key)
-{
-	const unsigned long *i = strmap_find(&r->by_key, key, strlen(key));
-
-	return i != NULL ? (long)*i : -1;
-}
-
-/* The key of a transaction: provider, US, id, in buf. */
-static const char *
-txn_key(const char *provider, const char *id, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s\x1f%s", provider, id);
-	return buf;
-}
-
-/* Transactions in. */
-
-/* How far along a payment's life a state is: a later report never takes
- * it back (a captured charge that is refunded stays captured). */
-static int
-state_rank(int state)
-{
-	switch (state) {
-	case PAYMENT_PENDING:		return 0;
-	case PAYMENT_AUTHORIZED:	return 1;
-	case PAYMENT_FAILED:		return 2;
-	default:			return 3;
-	}
-}
+static const char *const *const class_names = paymatch_class_names;
 
 static void
 report_line(struct run *r, json_t *line)
@@ -268,391 +101,17 @@ report_line(struct run *r, json_t *line)
 	json_decref(line);
 }
 
-/* Merge what a report says of a transaction already known into it. */
+/* A transaction reported again with other figures: a line of the report. */
 static void
-merge(struct run *r, struct txn *t, const struct payment_txn *p,
-    int from_store)
-{
-	int changed = 0;
-
-	if (strcmp(t->currency, p->currency) != 0 || t->kind != p->kind ||
-	    (t->state == p->state && t->amount != p->amount)) {
-		const struct money_currency *c1 = money_currency(t->currency);
-		const struct money_currency *c2 = money_currency(p->currency);
-		char a[40], b[40], msg[160];
-
-		snprintf(msg, sizeof(msg), "reported as %s %s %s and as %s %s "
-		    "%s; the first one counts", payment_kind_name(t->kind),
-		    money_format(t->amount, c1 ? c1->exponent : 2, a,
-		    sizeof(a)), t->currency, payment_kind_name(p->kind),
-		    money_format(p->amount, c2 ? c2->exponent : 2, b,
-		    sizeof(b)), p->currency);
-		r->nconflicts++;
-		report_line(r, json_pack("{s:s, s:s, s:s, s:s}", "type",
-		    "conflict", "provider", t->provider, "transaction_id",
-		    t->id, "message", msg));
-		return;
-	}
-	if (state_rank(p->state) > state_rank(t->state) ||
-	    (p->state == PAYMENT_SUCCEEDED && t->state != p->state)) {
-		t->state = p->state;
-		t->amount = p->amount;
-		changed = 1;
-	}
-	if (p->refunded > t->refunded) {
-		t->refunded = p->refunded;
-		changed = 1;
-	}
-	if (p->fee > t->fee) {
-		t->fee = p->fee;
-		changed = 1;
-	}
-#define FILL(f) do { if (t->f == NULL && p->f != NULL) { \
-	t->f = arena_strdup(&r->arena, p->f); changed = 1; } } while (0)
-	FILL(parent);
-	FILL(order_ref);
-	FILL(alt_ref);
-	FILL(intent);
-	FILL(email);
-	FILL(card);
-#undef FILL
-	if (t->card_country[0] == '\0' && p->card_country[0] != '\0') {
-		memcpy(t->card_country, p->card_country, 3);
-		changed = 1;
-	}
-	if (t->ip_country[0] == '\0' && p->ip_country[0] != '\0') {
-		memcpy(t->ip_country, p->ip_country, 3);
-		changed = 1;
-	}
-	if (t->created == 0 && p->created != 0) {
-		t->created = p->created;
-		changed = 1;
-	}
-	if (p->risky && !t->risky) {
-		t->risky = 1;
-		changed = 1;
-	}
-	if (changed && !from_store)
-		t->dirty = 1;
-}
-
-static struct txn *
-add_txn(struct run *r, const struct payment_txn *p, const char *file,
-    int from_store, const char *matched)
-{
-	struct txn *t;
-	char kbuf[512];
-	const char *key;
-	long i;
-
-	key = txn_key(p->provider, p->id, kbuf, sizeof(kbuf));
-	if ((i = txn_find(r, key)) != -1) {
-		t = &r->txns[i];
-		merge(r, t, p, from_store);
-		if (!from_store && !t->in_file) {
-			t->in_file = 1;
-			t->file = file;
-			t->line = p->line;
-		}
-		return t;
-	}
-	if (r->ntxns == r->captxns) {
-		r->captxns = r->captxns ? r->captxns * 2 : 1024;
-		r->txns = xrealloc(r->txns, r->captxns * sizeof(*r->txns));
-	}
-	t = &r->txns[r->ntxns];
-	memset(t, 0, sizeof(*t));
-	t->provider = arena_strdup(&r->arena, p->provider);
-	t->id = arena_strdup(&r->arena, p->id);
-	t->parent = arena_strdup(&r->arena, p->parent);
-	t->order_ref = arena_strdup(&r->arena, p->order_ref);
-	t->alt_ref = arena_strdup(&r->arena, p->alt_ref);
-	t->intent = arena_strdup(&r->arena, p->intent);
-	t->email = arena_strdup(&r->arena, p->email);
-	t->card = arena_strdup(&r->arena, p->card);
-	t->matched = arena_strdup(&r->arena, matched);
-	memcpy(t->card_country, p->card_country, 3);
-	memcpy(t->ip_country, p->ip_country, 3);
-	memcpy(t->currency, p->currency, 4);
-	t->kind = p->kind;
-	t->state = p->state;
-	t->risky = p->risky;
-	t->amount = p->amount;
-	t->refunded = p->refunded;
-	t->fee = p->fee;
-	t->created = p->created;
-	t->stored = from_store;
-	t->in_file = !from_store;
-	t->dirty = !from_store;
-	t->file = file;
-	t->line = p->line;
-	strmap_add(&r->by_key, key, strlen(key), r->ntxns, NULL);
-	if (!from_store)
-		r->nnew++;
-	r->ntxns++;
-	return t;
-}
-
-/* Refund i is one of charge ci's. */
-static void
-link_refund(struct run *r, uint32_t i, uint32_t ci)
-{
-	struct txn *t = &r->txns[i], *c = &r->txns[ci];
-
-	t->parent_idx = ci + 1;
-	t->next_sibling = c->first_child;
-	c->first_child = i + 1;
-	if (t->state == PAYMENT_SUCCEEDED &&
-	    strcmp(t->currency, c->currency) == 0 &&
-	    money_add(c->linked, t->amount, &c->linked) == -1)
-		c->linked_overflow = 1;
-}
-
-/* The refunds charge t reports beyond the refund objects linked to it
- * into *extra (0 when none): 0, or -1 when the sums do not fit. */
-static int
-unlinked_refunds(const struct txn *t, int64_t *extra)
-{
-	if (t->linked_overflow || money_sub(t->refunded, t->linked,
-	    extra) == -1)
-		return -1;
-	if (*extra < 0)
-		*extra = 0;
-	return 0;
-}
-
-/* A row of the store: kept unless a transaction of that key is in memory
- * already (it came from the store first, so it is that row). */
-static void
-load_stored(void *arg, const struct payment_txn *p, const char *matched)
+conflict(void *arg, const struct paymatch_txn *t, const char *message)
 {
 	struct run *r = arg;
-	char kbuf[512];
 
-	if (txn_find(r, txn_key(p->provider, p->id, kbuf, sizeof(kbuf))) ==
-	    -1)
-		add_txn(r, p, NULL, 1, matched);
+	r->nconflicts++;
+	report_line(r, json_pack("{s:s, s:s, s:s, s:s}", "type", "conflict",
+	    "provider", t->p.provider, "transaction_id", t->p.id, "message",
+	    message));
 }
-
-/* Add keys[n] to a growing list; the strings must outlive it. */
-static void
-list_add(const char ***keys, size_t *n, size_t *cap, const char *key)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*keys = xrealloc(*keys, *cap * sizeof(**keys));
-	}
-	(*keys)[(*n)++] = key;
-}
-
-/* Bring in from the store the relatives of the transactions from index
- * from on: the refunds of each charge and the charge of each refund, a
- * payment intent and its charges, and theirs in turn, so that an order
- * sees all its money. */
-static void
-expand(struct run *r, struct paystore *ps, size_t from)
-{
-	const char **ids = NULL, **parents = NULL, **intents = NULL;
-	size_t nids, nparents, nintents, capids = 0, capparents = 0;
-	size_t capintents = 0, i, to;
-	char kbuf[512];
-	struct txn *t;
-
-	while (from < r->ntxns) {
-		nids = nparents = nintents = 0;
-		to = r->ntxns;
-		for (i = from; i < to; i++) {
-			t = &r->txns[i];
-			if (t->expanded)
-				continue;
-			t->expanded = 1;
-			if (t->kind == PAYMENT_CHARGE && t->intent != NULL)
-				list_add(&intents, &nintents, &capintents,
-				    t->intent);
-			if (t->kind == PAYMENT_CHARGE)
-				list_add(&parents, &nparents, &capparents,
-				    t->id);
-			else if (t->kind == PAYMENT_REFUND &&
-			    t->parent != NULL && txn_find(r,
-			    txn_key(t->provider, t->parent, kbuf,
-			    sizeof(kbuf))) == -1)
-				list_add(&ids, &nids, &capids, t->parent);
-		}
-		paystore_find(ps, PAYSTORE_PARENT, parents, nparents,
-		    load_stored, r);
-		paystore_find(ps, PAYSTORE_ID, ids, nids, load_stored, r);
-		paystore_find(ps, PAYSTORE_TID, intents, nintents,
-		    load_stored, r);
-		from = to;
-	}
-	free(ids);
-	free(parents);
-	free(intents);
-}
-
-/* A chunk of transactions read from a file: their rows in the store come
- * first, so that what was seen before counts first; then they are added. */
-static void
-add_chunk(struct run *r, struct paystore *ps, const struct payment_txn *buf,
-    size_t n, const char *file)
-{
-	const char **ids = NULL;
-	size_t nids = 0, capids = 0, i, from = r->ntxns;
-	char kbuf[512];
-
-	for (i = 0; i < n; i++)
-		if (txn_find(r, txn_key(buf[i].provider, buf[i].id, kbuf,
-		    sizeof(kbuf))) == -1)
-			list_add(&ids, &nids, &capids, buf[i].id);
-	paystore_find(ps, PAYSTORE_ID, ids, nids, load_stored, r);
-	free(ids);
-	for (i = 0; i < n; i++)
-		add_txn(r, &buf[i], file, 0, NULL);
-	expand(r, ps, from);
-}
-
-#define CHUNK	4096	/* transactions looked up at once */
-#define ORDER_CHUNK 512	/* orders looked up at once: few, as they are big */
-
-/* Read a --payments file in chunks.  The strings of a chunk live in
- * scratch until it is added. */
-static void
-read_payments(struct run *r, struct paystore *ps, struct payment_reader *pr,
-    const char *file, struct reject_stream *rejects)
-{
-	struct payment_txn *buf, p;
-	struct arena scratch;
-	size_t n = 0;
-
-	arena_init(&scratch);
-	buf = xcalloc(CHUNK, sizeof(*buf));
-	while (payment_next(pr, &p, rejects)) {
-		r->nread++;
-		buf[n] = p;
-		buf[n].provider = arena_strdup(&scratch, p.provider);
-		buf[n].id = arena_strdup(&scratch, p.id);
-		buf[n].parent = arena_strdup(&scratch, p.parent);
-		buf[n].order_ref = arena_strdup(&scratch, p.order_ref);
-		buf[n].alt_ref = arena_strdup(&scratch, p.alt_ref);
-		buf[n].intent = arena_strdup(&scratch, p.intent);
-		buf[n].email = arena_strdup(&scratch, p.email);
-		buf[n].card = arena_strdup(&scratch, p.card);
-		if (++n == CHUNK) {
-			add_chunk(r, ps, buf, n, file);
-			arena_release(&scratch);
-			n = 0;
-		}
-	}
-	add_chunk(r, ps, buf, n, file);
-	arena_release(&scratch);
-	free(buf);
-}
-
-/* Whether t is a payment intent's own report (a Stripe payment_intent
- * that names no charge): a charge whose id is its payment intent's. */
-static int
-is_intent(const struct txn *t)
-{
-	return t->kind == PAYMENT_CHARGE && t->intent != NULL &&
-	    strcmp(t->intent, t->id) == 0;
-}
-
-/* Charge ci is one of intent ii's: the two are one payment. */
-static void
-link_intent(struct run *r, uint32_t ci, uint32_t ii)
-{
-	struct txn *c = &r->txns[ci], *in = &r->txns[ii];
-
-	c->intent_idx = ii + 1;
-	c->next_charge = in->first_charge;
-	in->first_charge = ci + 1;
-}
-
-/* Link charge i to its payment intent, or intent i to its charges, those
- * of them indexed before it. */
-static void
-index_intent(struct run *r, uint32_t i)
-{
-	struct txn *t = &r->txns[i], *f;
-	char kbuf[512];
-	uint32_t post, fi;
-	long ii;
-
-	if (is_intent(t)) {
-		for (post = postings_first(&r->by_tid, t->id); post != 0;
-		    post = r->by_tid.posts[post - 1].next) {
-			fi = r->by_tid.posts[post - 1].value;
-			f = &r->txns[fi];
-			if (fi != i && f->indexed && f->intent_idx == 0 &&
-			    f->kind == PAYMENT_CHARGE && !is_intent(f) &&
-			    f->intent != NULL &&
-			    strcmp(f->intent, t->id) == 0 &&
-			    strcmp(f->provider, t->provider) == 0)
-				link_intent(r, fi, i);
-		}
-		return;
-	}
-	if (t->intent == NULL || (ii = txn_find(r, txn_key(t->provider,
-	    t->intent, kbuf, sizeof(kbuf)))) == -1)
-		return;
-	if (r->txns[ii].indexed && is_intent(&r->txns[ii]))
-		link_intent(r, i, ii);
-}
-
-/* Put transaction i in the indexes orders look it up by, and link a refund
- * and its charge, and a charge and its payment intent, whichever of the two
- * comes second. */
-static void
-index_txn(struct run *r, uint32_t i)
-{
-	struct txn *t = &r->txns[i], *c, *f;
-	char kbuf[512];
-	uint32_t post;
-	long ci;
-
-	if (t->indexed)
-		return;
-	t->indexed = 1;
-	if (t->order_ref != NULL)
-		postings_add(&r->by_ref, t->order_ref, i);
-	if (t->alt_ref != NULL && (t->order_ref == NULL ||
-	    strcmp(t->alt_ref, t->order_ref) != 0))
-		postings_add(&r->by_ref, t->alt_ref, i);
-	postings_add(&r->by_tid, t->id, i);
-	if (t->intent != NULL && strcmp(t->intent, t->id) != 0)
-		postings_add(&r->by_tid, t->intent, i);
-	if (t->kind == PAYMENT_CHARGE) {
-		index_intent(r, i);
-		txn_key(t->provider, t->id, kbuf, sizeof(kbuf));
-		for (post = postings_first(&r->by_parent, kbuf); post != 0;
-		    post = r->by_parent.posts[post - 1].next) {
-			f = &r->txns[r->by_parent.posts[post - 1].value];
-			if (f->indexed && f->parent_idx == 0)
-				link_refund(r, r->by_parent.posts[post -
-				    1].value, i);
-		}
-		return;
-	}
-	if (t->kind != PAYMENT_REFUND || t->parent == NULL)
-		return;
-	txn_key(t->provider, t->parent, kbuf, sizeof(kbuf));
-	postings_add(&r->by_parent, kbuf, i);
-	if ((ci = txn_find(r, kbuf)) == -1)
-		return;
-	c = &r->txns[ci];
-	if (c->kind == PAYMENT_CHARGE && c->indexed)
-		link_refund(r, i, ci);
-}
-
-/* Index the transactions from index from on. */
-static void
-build_indexes(struct run *r, size_t from)
-{
-	for (; from < r->ntxns; from++)
-		index_txn(r, from);
-}
-
-/* Orders. */
 
 static const char *
 jstr(const json_t *o, const char *key)
@@ -661,189 +120,6 @@ jstr(const json_t *o, const char *key)
 
 	return json_is_string(v) && json_string_length(v) > 0 ?
 	    json_string_value(v) : NULL;
-}
-
-/* Add idx to a growing list of transactions. */
-static void
-txn_list_add(uint32_t **list, size_t *n, size_t *cap, uint32_t idx)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*list = xrealloc(*list, *cap * sizeof(**list));
-	}
-	(*list)[(*n)++] = idx;
-}
-
-/* The key an order id is looked up and held by: as payment_ref_clean()
- * leaves it ("#1001" is "1001"), or as it is when that leaves nothing. */
-static const char *
-order_key(const char *id, char buf[128])
-{
-	const char *key = payment_ref_clean(id, buf, 128);
-
-	return key != NULL ? key : id;
-}
-
-/* Whether held, an order id as the store, a report or an order writes it,
- * is the order whose key is key. */
-static int
-same_order(const char *held, const char *key)
-{
-	char buf[128];
-
-	return strcmp(order_key(held, buf), key) == 0;
-}
-
-/* The payment intent whose payment t is part of, when its report is known
- * and is linked to a charge: t itself, or t's intent; else NULL. */
-static const struct txn *
-intent_of(const struct run *r, const struct txn *t)
-{
-	if (t->intent_idx != 0)
-		return &r->txns[t->intent_idx - 1];
-	return t->first_charge != 0 ? t : NULL;
-}
-
-/* Whether intent in is told by one of its charges, one as far along as it
- * (state_rank()): the charge then stands for the payment, and the intent
- * is not counted beside it. */
-static int
-superseded(const struct run *r, const struct txn *in)
-{
-	uint32_t k;
-
-	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
-		if (state_rank(r->txns[k - 1].state) >= state_rank(in->state))
-			return 1;
-	return 0;
-}
-
-enum { HELD_MATCHED, HELD_CLAIM, HELD_REF };
-
-static const char *
-held_field(const struct txn *t, int which)
-{
-	return which == HELD_MATCHED ? t->matched : which == HELD_CLAIM ?
-	    t->claim : t->order_ref;
-}
-
-/* A field of c's payment: c's, or the first of its intent's and of the
- * intent's charges' when c is part of one. */
-static const char *
-payment_field(const struct run *r, const struct txn *c, int which)
-{
-	const struct txn *in;
-	const char *v;
-	uint32_t k;
-
-	if ((in = intent_of(r, c)) == NULL)
-		return held_field(c, which);
-	if ((v = held_field(in, which)) != NULL)
-		return v;
-	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
-		if ((v = held_field(&r->txns[k - 1], which)) != NULL)
-			return v;
-	return NULL;
-}
-
-/* Whether the report of c's payment (c, or its intent or the intent's
- * charges) names the order held. */
-static int
-payment_names(const struct run *r, const struct txn *c, const char *held)
-{
-	const struct txn *in;
-	uint32_t k;
-
-	if ((in = intent_of(r, c)) == NULL)
-		return c->order_ref != NULL && same_order(held, c->order_ref);
-	if (in->order_ref != NULL && same_order(held, in->order_ref))
-		return 1;
-	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
-		if (r->txns[k - 1].order_ref != NULL && same_order(held,
-		    r->txns[k - 1].order_ref))
-			return 1;
-	return 0;
-}
-
-/*
- * The order that transaction t belongs to, or NULL while it belongs to
- * none: the one it was matched to, in this run or in the store; else the
- * one that claims it before the store has it (see claim_chunk()); else the
- * one the provider's report names in its metadata, invoice or custom field
- * (order_ref, not a description), whether or not that order has come yet.
- * A refund whose charge is known is that charge's; a payment intent and its
- * charges are one payment, whose order is the first any of them has.
- * *named tells whether the report names the order.
- */
-static const char *
-holder(const struct run *r, const struct txn *t, int *named)
-{
-	const struct txn *c = t;
-	const char *h;
-
-	if (t->kind == PAYMENT_REFUND && t->parent_idx != 0)
-		c = &r->txns[t->parent_idx - 1];
-	if ((h = payment_field(r, c, HELD_MATCHED)) == NULL &&
-	    (h = payment_field(r, c, HELD_CLAIM)) == NULL &&
-	    (h = payment_field(r, c, HELD_REF)) == NULL &&
-	    (h = t->matched) == NULL && (h = t->claim) == NULL)
-		h = t->order_ref;
-	*named = h != NULL && (payment_names(r, c, h) ||
-	    (t->order_ref != NULL && same_order(h, t->order_ref)));
-	return h;
-}
-
-static void collect(struct run *, uint32_t, const char *, int);
-
-/* Add transaction idx to the order's, and a charge's refunds with it. */
-static void
-take(struct run *r, uint32_t idx, const char *key)
-{
-	uint32_t c;
-
-	txn_list_add(&r->found, &r->nfound, &r->capfound, idx);
-	if (r->txns[idx].kind == PAYMENT_CHARGE)
-		for (c = r->txns[idx].first_child; c != 0;
-		    c = r->txns[c - 1].next_sibling)
-			collect(r, c - 1, key, 1);
-}
-
-/* Collect transaction idx, and a charge's refunds, for the order whose
- * cleaned id is key; one that belongs to another order goes to taken.  The
- * refunds of a charge the order holds are its own (refund is 1), whatever
- * order they name.  A payment intent and its charges come together, the
- * intent left out when a charge stands for it (superseded()). */
-static void
-collect(struct run *r, uint32_t idx, const char *key, int refund)
-{
-	const struct txn *in;
-	const char *h;
-	uint32_t ii = 0, k;
-	int named;
-
-	if (r->txns[idx].mark == r->mark)
-		return;
-	r->txns[idx].mark = r->mark;
-	if ((in = intent_of(r, &r->txns[idx])) != NULL) {
-		ii = in - r->txns;
-		r->txns[ii].mark = r->mark;
-		for (k = in->first_charge; k != 0;
-		    k = r->txns[k - 1].next_charge)
-			r->txns[k - 1].mark = r->mark;
-	}
-	if (!refund && (h = holder(r, &r->txns[idx], &named)) != NULL &&
-	    !same_order(h, key)) {
-		txn_list_add(&r->taken, &r->ntaken, &r->captaken, idx);
-		return;
-	}
-	if (in == NULL) {
-		take(r, idx, key);
-		return;
-	}
-	if (!superseded(r, in))
-		take(r, ii, key);
-	for (k = in->first_charge; k != 0; k = r->txns[k - 1].next_charge)
-		take(r, k - 1, key);
 }
 
 /* The id of order as text (in idnum when it is a number), or NULL. */
@@ -860,255 +136,25 @@ order_id(const json_t *order, char idnum[32])
 	return jstr(order, "id");
 }
 
-/* The transactions of the order with id key (cleaned, see order_key())
- * and payment.transaction_id tid into r->found, and those of them that
- * belong to another order into r->taken. */
-static void
-find_txns(struct run *r, const char *key, const char *tid)
-{
-	uint32_t p;
-
-	r->nfound = r->ntaken = 0;
-	r->mark++;
-	for (p = postings_first(&r->by_ref, key); p != 0;
-	    p = r->by_ref.posts[p - 1].next)
-		collect(r, r->by_ref.posts[p - 1].value, key, 0);
-	if (tid != NULL)
-		for (p = postings_first(&r->by_tid, tid); p != 0;
-		    p = r->by_tid.posts[p - 1].next)
-			collect(r, r->by_tid.posts[p - 1].value, key, 0);
-}
-
-struct tally {
-	int64_t		 captured, refunded, fees, net, total;
-	unsigned	 ncaptured, nauthorized, npending, nfailed;
-	int		 other_currency;
-	const char	*overflow;	/* the sum that does not fit, or NULL */
-	const char	*currency;
-	int		 exponent;
-};
-
-static enum class
-classify(struct run *r, int cod, struct tally *tl)
-{
-	struct txn *t;
-	size_t i;
-	int64_t extra;
-
-	for (i = 0; i < r->nfound; i++) {
-		t = &r->txns[r->found[i]];
-		if (t->kind == PAYMENT_OTHER)
-			continue;
-		if (t->state == PAYMENT_FAILED) {
-			tl->nfailed += t->kind == PAYMENT_CHARGE;
-			continue;
-		}
-		if (strcmp(t->currency, tl->currency) != 0) {
-			tl->other_currency = 1;
-			continue;
-		}
-		if (t->kind == PAYMENT_REFUND) {
-			if (t->state == PAYMENT_SUCCEEDED &&
-			    money_add(tl->refunded, t->amount,
-			    &tl->refunded) == -1)
-				tl->overflow = "refunds";
-			continue;
-		}
-		if (t->state == PAYMENT_AUTHORIZED) {
-			tl->nauthorized++;
-			continue;
-		}
-		if (t->state == PAYMENT_PENDING) {
-			tl->npending++;
-			continue;
-		}
-		tl->ncaptured++;
-		if (money_add(tl->captured, t->amount, &tl->captured) == -1)
-			tl->overflow = "captured charges";
-		if (money_add(tl->fees, t->fee, &tl->fees) == -1)
-			tl->overflow = "fees";
-		/* a refund the charge reports and no refund object shows */
-		if (unlinked_refunds(t, &extra) == -1 ||
-		    money_add(tl->refunded, extra, &tl->refunded) == -1)
-			tl->overflow = "refunds";
-	}
-	if (tl->overflow == NULL && money_sub(tl->captured, tl->refunded,
-	    &tl->net) == -1)
-		tl->overflow = "captured charges less refunds";
-	if (tl->other_currency)
-		return CURRENCY_MISMATCH;
-	if (tl->overflow != NULL)
-		return AMOUNT_OVERFLOW;
-	if (tl->ncaptured == 0) {
-		if (tl->nauthorized > 0 || tl->npending > 0)
-			return PENDING;
-		if (cod && tl->refunded == 0)
-			return COD;
-		if (tl->refunded > 0)
-			return REFUNDED;
-		/* a fully discounted order owes nothing */
-		return tl->total == 0 ? PAID : UNPAID;
-	}
-	if (tl->refunded > 0 && tl->net <= 0)
-		return REFUNDED;
-	if (tl->net == tl->total)
-		return PAID;
-	if (tl->ncaptured > 1 && tl->net > tl->total)
-		return DUPLICATE;
-	if (tl->refunded > 0 && tl->net < tl->total)
-		return PARTIALLY_REFUNDED;
-	return tl->net < tl->total ? UNDERPAID : OVERPAID;
-}
-
+/* The ids of the transactions found, or of their captured charges. */
 static json_t *
-txn_ids(struct run *r, int charges_only)
+txn_ids(const struct paymatch *m, int charges_only)
 {
 	json_t *a;
-	struct txn *t;
+	const struct paymatch_txn *t;
 	size_t i;
 
 	if ((a = json_array()) == NULL)
 		xnomem();
-	for (i = 0; i < r->nfound; i++) {
-		t = &r->txns[r->found[i]];
-		if (charges_only && (t->kind != PAYMENT_CHARGE ||
-		    t->state != PAYMENT_SUCCEEDED))
+	for (i = 0; i < m->nfound; i++) {
+		t = &m->txns[m->found[i]];
+		if (charges_only && (t->p.kind != PAYMENT_CHARGE ||
+		    t->p.state != PAYMENT_SUCCEEDED))
 			continue;
-		if (json_array_append_new(a, json_string(t->id)) == -1)
+		if (json_array_append_new(a, json_string(t->p.id)) == -1)
 			xnomem();
 	}
 	return a;
-}
-
-/* Risk. */
-
-/* Count key's orders in the window before t, this one added. */
-static int
-velocity(struct run *r, const char *prefix, const char *value, int64_t t)
-{
-	char buf[512], *lower;
-	struct ring *ring;
-	unsigned long *p;
-	int i, n = 1, added;
-
-	if (value == NULL || *value == '\0')
-		return 0;
-	lower = utf8_lower(value);
-	snprintf(buf, sizeof(buf), "%s:%s", prefix, lower);
-	free(lower);
-	p = strmap_put(&r->velocity, buf, strlen(buf), &added);
-	if (added) {
-		if (r->nrings == r->caprings) {
-			r->caprings = r->caprings ? r->caprings * 2 : 1024;
-			r->rings = xrealloc(r->rings, r->caprings *
-			    sizeof(*r->rings));
-		}
-		memset(&r->rings[r->nrings], 0, sizeof(*r->rings));
-		*p = r->nrings++;
-	}
-	ring = &r->rings[*p];
-	for (i = 0; i < ring->n && i < RING; i++)
-		if (ring->t[i] <= t && t - ring->t[i] < VELOCITY_WINDOW)
-			n++;
-	ring->t[ring->n++ % RING] = t;
-	return n;
-}
-
-static int
-high_amount(struct run *r, const char *currency, int64_t total)
-{
-	struct mean *m = NULL;
-	size_t i;
-	int high = 0;
-	int64_t bar;
-
-	for (i = 0; i < r->nmeans; i++)
-		if (strcmp(r->means[i].currency, currency) == 0)
-			m = &r->means[i];
-	if (m == NULL) {
-		r->means = xrealloc(r->means, (r->nmeans + 1) *
-		    sizeof(*r->means));
-		m = &r->means[r->nmeans++];
-		memset(m, 0, sizeof(*m));
-		memcpy(m->currency, currency, 4);
-	}
-	/* total > HIGH_FACTOR * sum / n, in integers */
-	if (m->n >= HIGH_MIN_ORDERS && money_mul(total, m->n, &bar) == 0 &&
-	    bar / HIGH_FACTOR > m->sum)
-		high = 1;
-	if (money_add(m->sum, total, &m->sum) == 0)
-		m->n++;
-	return high;
-}
-
-static json_t *
-assess_risk(struct run *r, const json_t *order, const char *currency,
-    int64_t total, int *scorep)
-{
-	const json_t *customer = json_object_get(order, "customer");
-	const char *country, *email, *phone, *created;
-	int on[NSIGNALS] = { 0 }, offset, i, score = 0;
-	unsigned nfailed = 0;
-	int64_t t = 0;
-	struct txn *x;
-	size_t k;
-	json_t *reasons, *risk;
-
-	country = jstr(json_object_get(json_object_get(order, "shipping"),
-	    "address"), "country");
-	email = jstr(customer, "email");
-	phone = jstr(customer, "phone");
-	created = jstr(order, "created_at");
-	for (k = 0; k < r->nfound; k++) {
-		x = &r->txns[r->found[k]];
-		if (x->kind != PAYMENT_CHARGE)
-			continue;
-		if (x->state == PAYMENT_FAILED)
-			nfailed++;
-		if (country != NULL && x->card_country[0] != '\0' &&
-		    strcmp(x->card_country, country) != 0)
-			on[SIG_CARD_COUNTRY] = 1;
-		if (country != NULL && x->ip_country[0] != '\0' &&
-		    strcmp(x->ip_country, country) != 0)
-			on[SIG_IP_COUNTRY] = 1;
-		if (email != NULL && x->email != NULL &&
-		    utf8_casecmp(email, x->email) != 0)
-			on[SIG_PAYER_EMAIL] = 1;
-		if (x->risky)
-			on[SIG_PROVIDER] = 1;
-	}
-	on[SIG_FAILED_ATTEMPTS] = nfailed >= 2;
-	if (created != NULL && rfc3339_parse(created, &t, &offset) == 0) {
-		on[SIG_EMAIL_VELOCITY] = velocity(r, "e", email, t) >=
-		    VELOCITY_COUNT;
-		on[SIG_PHONE_VELOCITY] = velocity(r, "p", phone, t) >=
-		    VELOCITY_COUNT;
-		for (k = 0; k < r->nfound; k++) {
-			x = &r->txns[r->found[k]];
-			if (x->kind == PAYMENT_CHARGE && x->card != NULL) {
-				on[SIG_CARD_VELOCITY] = velocity(r, "c",
-				    x->card, t) >= VELOCITY_COUNT;
-				break;
-			}
-		}
-	}
-	on[SIG_HIGH_AMOUNT] = high_amount(r, currency, total);
-	if ((reasons = json_array()) == NULL)
-		xnomem();
-	for (i = 0; i < NSIGNALS; i++)
-		if (on[i]) {
-			score += signals[i].weight;
-			if (json_array_append_new(reasons,
-			    json_string(signals[i].code)) == -1)
-				xnomem();
-		}
-	if (score > 100)
-		score = 100;
-	*scorep = score;
-	if ((risk = json_pack("{s:i, s:o}", "score", score, "reasons",
-	    reasons)) == NULL)
-		xnomem();
-	return risk;
 }
 
 /* Summaries per currency and day. */
@@ -1162,28 +208,28 @@ static void
 sum_transactions(struct run *r)
 {
 	struct summary *s;
-	struct txn *t;
+	const struct paymatch_txn *t;
 	size_t i;
 	int64_t extra;
 
-	for (i = 0; i < r->ntxns; i++) {
-		t = &r->txns[i];
-		if (!t->in_file || (intent_of(r, t) == t && superseded(r, t)))
+	for (i = 0; i < r->m.ntxns; i++) {
+		t = &r->m.txns[i];
+		if (!t->in_file || paymatch_superseded(&r->m, t))
 			continue;	/* one of its charges counts for it */
-		s = summary_for(r, t->currency, t->created);
+		s = summary_for(r, t->p.currency, t->p.created);
 		s->ntxns++;
-		if (t->state != PAYMENT_SUCCEEDED)
+		if (t->p.state != PAYMENT_SUCCEEDED)
 			continue;
-		if (money_add(s->fees, t->fee, &s->fees) == -1)
+		if (money_add(s->fees, t->p.fee, &s->fees) == -1)
 			s->overflow |= SUM_FEES;
-		if (t->kind == PAYMENT_CHARGE) {
-			if (money_add(s->gross, t->amount, &s->gross) == -1)
+		if (t->p.kind == PAYMENT_CHARGE) {
+			if (money_add(s->gross, t->p.amount, &s->gross) == -1)
 				s->overflow |= SUM_GROSS;
-			if (unlinked_refunds(t, &extra) == -1 ||
+			if (paymatch_unlinked_refunds(t, &extra) == -1 ||
 			    money_add(s->refunds, extra, &s->refunds) == -1)
 				s->overflow |= SUM_REFUNDS;
-		} else if (t->kind == PAYMENT_REFUND &&
-		    money_add(s->refunds, t->amount, &s->refunds) == -1)
+		} else if (t->p.kind == PAYMENT_REFUND &&
+		    money_add(s->refunds, t->p.amount, &s->refunds) == -1)
 			s->overflow |= SUM_REFUNDS;
 	}
 }
@@ -1226,9 +272,8 @@ write_summaries(struct run *r)
 		if ((counts = json_object()) == NULL ||
 		    (errors = json_array()) == NULL)
 			xnomem();
-		for (c = 0; c < NCLASSES; c++)
-			jsonx_set_new(counts, class_names[c],
-			    json_integer(s->counts[c]));
+		for (c = 0; c < PAYMATCH_NCLASSES; c++)
+			jsonx_set_new(counts, class_names[c], json_integer(s->counts[c]));
 		if (s->overflow & SUM_GROSS)
 			add_overflow(errors, "gross", "captured charges",
 			    s->currency);
@@ -1263,176 +308,60 @@ write_summaries(struct run *r)
 static void
 write_orphans(struct run *r)
 {
-	struct txn *t, *c;
+	struct paymatch_txn *t, *c;
 	const char *h;
 	json_t *line;
 	char when[32];
 	size_t i;
 
-	for (i = 0; i < r->ntxns; i++) {
-		t = &r->txns[i];
-		if (!t->in_file || t->matched_now || t->kind == PAYMENT_OTHER ||
-		    t->state == PAYMENT_FAILED)
+	for (i = 0; i < r->m.ntxns; i++) {
+		t = &r->m.txns[i];
+		if (!t->in_file || t->matched_now ||
+		    t->p.kind == PAYMENT_OTHER || t->p.state == PAYMENT_FAILED)
 			continue;
-		c = t->parent_idx ? &r->txns[t->parent_idx - 1] : NULL;
+		c = t->parent_idx ? &r->m.txns[t->parent_idx - 1] : NULL;
 		if (t->matched == NULL && c != NULL && c->matched != NULL) {
 			t->matched = c->matched;   /* a refund of an order
 						    * settled before */
 			t->dirty = 1;
 		}
-		if (t->matched == NULL && intent_of(r, t) != NULL &&
-		    (h = payment_field(r, t, HELD_MATCHED)) != NULL) {
+		if (t->matched == NULL &&
+		    (h = paymatch_payment_order(&r->m, t)) != NULL) {
 			t->matched = h;		/* one payment with a
 						 * transaction matched */
 			t->dirty = 1;
 		}
 		if (t->matched != NULL)
 			continue;
-		if (intent_of(r, t) == t && superseded(r, t))
+		if (paymatch_superseded(&r->m, t))
 			continue;		/* its charge is reported */
 		r->norphans++;
 		line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
-		    "type", "orphan", "provider", t->provider,
-		    "transaction_id", t->id, "kind",
-		    payment_kind_name(t->kind), "status",
-		    payment_state_name(t->state), "amount",
-		    (json_int_t)t->amount, "currency", t->currency);
+		    "type", "orphan", "provider", t->p.provider,
+		    "transaction_id", t->p.id, "kind",
+		    payment_kind_name(t->p.kind), "status",
+		    payment_state_name(t->p.state), "amount",
+		    (json_int_t)t->p.amount, "currency", t->p.currency);
 		if (line == NULL)
 			xnomem();
-		if (t->created != 0)
-			jsonx_set_new(line, "created", json_string(
-			    rfc3339_format(t->created, 0, when, sizeof(when))));
-		if (t->order_ref != NULL || t->alt_ref != NULL)
-			jsonx_set_new(line, "order_ref", json_string(
-			    t->order_ref ? t->order_ref : t->alt_ref));
-		if (t->parent != NULL)
-			jsonx_set_new(line, "parent_id",
-			    json_string(t->parent));
+		if (t->p.created != 0)
+			jsonx_set_new(line, "created", json_string(rfc3339_format(
+			    t->p.created, 0, when, sizeof(when))));
+		if (t->p.order_ref != NULL || t->p.alt_ref != NULL)
+			jsonx_set_new(line, "order_ref", json_string(t->p.order_ref ?
+			    t->p.order_ref : t->p.alt_ref));
+		if (t->p.parent != NULL)
+			jsonx_set_new(line, "parent_id", json_string(t->p.parent));
 		if (t->file != NULL) {
 			jsonx_set_new(line, "file", jsonl_string_lossy(t->file,
 			    strlen(t->file)));
-			jsonx_set_new(line, "line", json_integer(t->line));
+			jsonx_set_new(line, "line", json_integer(t->p.line));
 		}
-		jsonx_set_new(line, "reason", json_string(t->order_ref ==
-		    NULL && t->alt_ref == NULL ? "names no order and no order "
-		    "has its id" : "no order read has the id it names"));
+		jsonx_set_new(line, "reason", json_string(t->p.order_ref == NULL &&
+		    t->p.alt_ref == NULL ? "names no order and no order has "
+		    "its id" : "no order read has the id it names"));
 		report_line(r, line);
 	}
-}
-
-/* A transaction as the store takes it; the strings stay t's. */
-static void
-txn_payment(const struct txn *t, struct payment_txn *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->provider = t->provider;
-	p->id = t->id;
-	p->parent = t->parent;
-	p->order_ref = t->order_ref;
-	p->alt_ref = t->alt_ref;
-	p->intent = t->intent;
-	p->email = t->email;
-	p->card = t->card;
-	memcpy(p->card_country, t->card_country, 3);
-	memcpy(p->ip_country, t->ip_country, 3);
-	memcpy(p->currency, t->currency, 4);
-	p->kind = t->kind;
-	p->state = t->state;
-	p->amount = t->amount;
-	p->refunded = t->refunded;
-	p->fee = t->fee;
-	p->created = t->created;
-	p->risky = t->risky;
-}
-
-/* A transaction to write, and the order it is written for: rows are
- * written sorted by provider and id, the order in which PostgreSQL then
- * locks them, the same in every run, so that two runs cannot deadlock. */
-struct keyed {
-	const char	*provider, *id, *order;
-	uint32_t	 idx;
-};
-
-static int
-cmp_keyed(const void *a, const void *b)
-{
-	const struct keyed *x = a, *y = b;
-	int c = strcmp(x->provider, y->provider);
-
-	return c != 0 ? c : strcmp(x->id, y->id);
-}
-
-/* Add transaction idx, for order, to a growing list. */
-static void
-keyed_add(struct keyed **list, size_t *n, size_t *cap, const struct txn *t,
-    uint32_t idx, const char *order)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*list = xrealloc(*list, *cap * sizeof(**list));
-	}
-	(*list)[*n].provider = t->provider;
-	(*list)[*n].id = t->id;
-	(*list)[*n].order = order;
-	(*list)[(*n)++].idx = idx;
-}
-
-/* Write what changed to the store, in one transaction. */
-static void
-save_store(struct run *r, struct paystore *ps)
-{
-	struct payment_txn p;
-	struct keyed *rows = NULL;
-	size_t nrows = 0, cap = 0, i;
-
-	for (i = 0; i < r->ntxns; i++)
-		if (r->txns[i].dirty)
-			keyed_add(&rows, &nrows, &cap, &r->txns[i], i, NULL);
-	if (nrows == 0)
-		return;
-	if (nrows > 1)
-		qsort(rows, nrows, sizeof(*rows), cmp_keyed);
-	store_begin(ps->store);
-	for (i = 0; i < nrows; i++) {
-		txn_payment(&r->txns[rows[i].idx], &p);
-		paystore_save(ps, &p, r->txns[rows[i].idx].matched, r->now);
-		r->txns[rows[i].idx].dirty = 0;
-	}
-	paystore_flush(ps);
-	store_commit(ps->store);
-	free(rows);
-}
-
-/* Bring in from the store what a chunk of orders may need: the
- * transactions that name their ids or have their transaction ids, and
- * their relatives; and index them. */
-static void
-load_for_orders(struct run *r, struct paystore *ps, json_t *const *orders,
-    size_t n)
-{
-	const char **refs = NULL, **tids = NULL, *id, *tid;
-	size_t nrefs = 0, ntids = 0, caprefs = 0, captids = 0, i;
-	size_t from = r->ntxns;
-	struct arena scratch;
-	char idnum[32], idbuf[128];
-
-	arena_init(&scratch);
-	for (i = 0; i < n; i++) {
-		if ((id = order_id(orders[i], idnum)) != NULL &&
-		    (id = payment_ref_clean(id, idbuf, sizeof(idbuf))) != NULL)
-			list_add(&refs, &nrefs, &caprefs,
-			    arena_strdup(&scratch, id));
-		if ((tid = jstr(json_object_get(orders[i], "payment"),
-		    "transaction_id")) != NULL)
-			list_add(&tids, &ntids, &captids, tid);
-	}
-	paystore_find(ps, PAYSTORE_REF, refs, nrefs, load_stored, r);
-	paystore_find(ps, PAYSTORE_TID, tids, ntids, load_stored, r);
-	expand(r, ps, from);
-	build_indexes(r, from);
-	free(refs);
-	free(tids);
-	arena_release(&scratch);
 }
 
 /* What an order needs to be reconciled: an id (*id, in idnum when it is a
@@ -1464,154 +393,40 @@ order_checks(const json_t *order, char idnum[32], const char **id,
 	return json_array_size(errors) > 0 ? NULL : cur;
 }
 
-/* What the store returns of a transaction while it is claimed: the order
- * it has (another run's, when that run was first) and the order its
- * report names, if this run did not know them. */
+/* A chunk of n orders, before any is written out: what they may need
+ * brought in from the store, and the charges each would take claimed.
+ * Orders that cannot be reconciled (order_checks()) claim nothing. */
 static void
-refresh_stored(void *arg, const struct payment_txn *p, const char *matched)
+prepare_chunk(struct run *r, json_t *const *orders, size_t n,
+    json_t *errors)
 {
-	struct run *r = arg;
-	struct txn *t;
-	char kbuf[512];
-	long i;
-
-	if ((i = txn_find(r, txn_key(p->provider, p->id, kbuf,
-	    sizeof(kbuf)))) == -1) {
-		add_txn(r, p, NULL, 1, matched);
-		return;
-	}
-	t = &r->txns[i];
-	if (t->matched == NULL && matched != NULL)
-		t->matched = arena_strdup(&r->arena, matched);
-	if (t->order_ref == NULL && p->order_ref != NULL)
-		t->order_ref = arena_strdup(&r->arena, p->order_ref);
-}
-
-/* The order the store holds a claimed transaction for: the claim's, but
- * for a run that was first after all. */
-static void
-claimed(void *arg, const char *provider, const char *id, const char *holder)
-{
-	struct run *r = arg;
-	struct txn *t;
-	char kbuf[512];
-	long i;
-
-	if (holder == NULL || (i = txn_find(r, txn_key(provider, id, kbuf,
-	    sizeof(kbuf)))) == -1)
-		return;
-	t = &r->txns[i];
-	if (t->matched == NULL || strcmp(t->matched, holder) != 0)
-		t->matched = arena_strdup(&r->arena, holder);
-}
-
-/*
- * Claim in the store, before any order of the chunk is written out, the
- * charges its orders would take, so that another run reconciling at the
- * same time cannot count them too.  The orders are looked at in their
- * order, as reconcile() will, each claiming what belongs to no order yet;
- * then, in one store transaction, the claimed payments are locked by id
- * and payment intent, their rows read again, and each claim that no other
- * run has made since this one read the store is written.  A charge that
- * another run took is that run's order's here too, and reconcile() finds
- * it taken.  Returns the number of claims: the rows read again may bring
- * charges of the orders that no order holds, so the caller calls again
- * until there are none, and reconcile() then counts only charges the store
- * holds for the order.
- */
-static size_t
-claim_chunk(struct run *r, struct paystore *ps, json_t *const *orders,
-    size_t n, json_t *errors)
-{
-	struct keyed *claims = NULL;
-	struct payment_txn *rows;
-	struct arena scratch;
-	const char **keys = NULL, **ids = NULL, **owners, *id, *key, *h;
-	const char *claimant;
-	size_t nclaims = 0, capclaims = 0, nkeys = 0, capkeys = 0, nids = 0;
-	size_t capids = 0, nrows = 0, from, i, j;
-	char idnum[32], idbuf[128], kbuf[512];
-	struct txn *t;
+	const char **ids, **tids, **cids, **ctids;
+	char (*idnums)[32];
 	int64_t total;
-	int named;
+	size_t i, nc = 0;
 
+	ids = xcalloc(n + 1, sizeof(*ids));
+	tids = xcalloc(n + 1, sizeof(*tids));
+	cids = xcalloc(n + 1, sizeof(*cids));
+	ctids = xcalloc(n + 1, sizeof(*ctids));
+	idnums = xcalloc(n + 1, sizeof(*idnums));
 	for (i = 0; i < n; i++) {
-		if (order_checks(orders[i], idnum, &id, &total,
-		    errors) == NULL) {
-			json_array_clear(errors);
-			continue;
-		}
-		key = order_key(id, idbuf);
-		find_txns(r, key, jstr(json_object_get(orders[i], "payment"),
-		    "transaction_id"));
-		for (j = 0, claimant = NULL; j < r->nfound; j++) {
-			t = &r->txns[r->found[j]];
-			if (t->kind != PAYMENT_CHARGE || t->matched != NULL ||
-			    t->claim != NULL)
-				continue;
-			if (claimant == NULL)
-				claimant = arena_strdup(&r->arena, id);
-			t->claim = claimant;
-			keyed_add(&claims, &nclaims, &capclaims, t,
-			    r->found[j], claimant);
-		}
+		ids[i] = order_id(orders[i], idnums[i]);
+		tids[i] = jstr(json_object_get(orders[i], "payment"),
+		    "transaction_id");
+		if (order_checks(orders[i], idnums[i], &cids[nc], &total,
+		    errors) != NULL)
+			ctids[nc++] = tids[i];
+		json_array_clear(errors);
 	}
-	if (nclaims == 0)
-		return 0;
-	qsort(claims, nclaims, sizeof(*claims), cmp_keyed);
-
-	arena_init(&scratch);
-	for (i = 0; i < nclaims; i++) {
-		t = &r->txns[claims[i].idx];
-		t->claim = NULL;
-		list_add(&keys, &nkeys, &capkeys, arena_strdup(&scratch,
-		    txn_key(t->provider, t->id, kbuf, sizeof(kbuf))));
-		list_add(&ids, &nids, &capids, t->id);
-		if (t->intent != NULL) {
-			list_add(&keys, &nkeys, &capkeys, arena_strdup(&scratch,
-			    txn_key(t->provider, t->intent, kbuf,
-			    sizeof(kbuf))));
-			list_add(&ids, &nids, &capids, t->intent);
-		}
-	}
-	store_begin(ps->store);
-	paystore_lock(ps, keys, nkeys);
-	from = r->ntxns;
-	paystore_find(ps, PAYSTORE_TID, ids, nids, refresh_stored, r);
-	expand(r, ps, from);
-	build_indexes(r, from);
-
-	rows = xcalloc(nclaims, sizeof(*rows));
-	owners = xcalloc(nclaims, sizeof(*owners));
-	for (i = 0; i < nclaims; i++) {
-		t = &r->txns[claims[i].idx];
-		if ((h = holder(r, t, &named)) != NULL && !same_order(h,
-		    order_key(claims[i].order, idbuf)))
-			continue;	/* another run's, or named another */
-		t->matched = claims[i].order;
-		txn_payment(t, &rows[nrows]);
-		owners[nrows++] = claims[i].order;
-	}
-	paystore_claim(ps, rows, owners, nrows, r->now, claimed, r);
-	store_commit(ps->store);
-	free(rows);
-	free(owners);
-	free(keys);
+	paymatch_load(&r->m, ids, tids, n);
+	while (paymatch_claim(&r->m, cids, ctids, nc) > 0)
+		continue;
 	free(ids);
-	free(claims);
-	arena_release(&scratch);
-	return nclaims;
-}
-
-/* Transaction t is the order's whose id is matched (key cleaned). */
-static void
-match(struct txn *t, const char *matched, const char *key)
-{
-	t->matched_now = 1;
-	if (t->matched == NULL || !same_order(t->matched, key)) {
-		t->matched = matched;
-		t->dirty = 1;
-	}
+	free(tids);
+	free(cids);
+	free(ctids);
+	free(idnums);
 }
 
 /* One order: classify, set its payment and risk, and write it out. */
@@ -1619,16 +434,17 @@ static void
 reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
     json_t *errors)
 {
+	struct paymatch *m = &r->m;
 	json_t *payment, *ids, *risk;
 	const struct money_currency *cur;
-	const char *id_text, *method, *tid, *matched = NULL, *key, *h;
+	const char *id_text, *method, *tid, *key, *h;
 	char idbuf[128], idnum[32], a[40], b[40];
-	struct tally tl;
-	enum class cls;
+	struct paymatch_tally tl;
+	enum paymatch_class cls;
 	int score, offset, named;
 	int64_t created = 0;
 	size_t i;
-	struct txn *t;
+	const struct paymatch_txn *t;
 
 	memset(&tl, 0, sizeof(tl));
 	if ((cur = order_checks(order, idnum, &id_text, &tl.total,
@@ -1645,15 +461,16 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	}
 	method = jstr(payment, "method");
 	tid = jstr(payment, "transaction_id");
-	key = order_key(id_text, idbuf);
-	find_txns(r, key, tid);
-	cls = classify(r, method != NULL && strcmp(method, "cod") == 0, &tl);
+	key = paymatch_order_key(id_text, idbuf);
+	paymatch_find(m, key, tid);
+	cls = paymatch_classify(m, method != NULL && strcmp(method, "cod") == 0,
+	    &tl);
 
 	/* the payment section: the class and the numbers, none of which
 	 * is right when a sum does not fit */
-	ids = txn_ids(r, 0);
+	ids = txn_ids(m, 0);
 	jsonx_set_new(payment, "status", json_string(class_names[cls]));
-	if (cls == AMOUNT_OVERFLOW) {
+	if (cls == PAYMATCH_AMOUNT_OVERFLOW) {
 		json_object_del(payment, "paid");
 		json_object_del(payment, "captured");
 		json_object_del(payment, "refunded");
@@ -1666,19 +483,16 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	}
 	jsonx_set_new(payment, "transactions", ids);
 	jsonx_set_new(payment, "checked_at", json_string(r->now_text));
-	risk = assess_risk(r, order, tl.currency, tl.total, &score);
-	jsonx_set_new(order, "risk", risk);
-
-	matched = NULL;
-	for (i = 0; i < r->nfound; i++) {
-		t = &r->txns[r->found[i]];
-		if (matched == NULL)
-			matched = arena_strdup(&r->arena, id_text);
-		match(t, matched, key);
-		/* an intent one of its charges stands for is the order's too */
-		if (t->intent_idx != 0)
-			match(&r->txns[t->intent_idx - 1], matched, key);
+	if (m->nfound > r->capview) {
+		r->capview = m->nfound;
+		r->view = xrealloc(r->view, r->capview * sizeof(*r->view));
 	}
+	for (i = 0; i < m->nfound; i++)
+		r->view[i] = &m->txns[m->found[i]].p;
+	risk = risk_assess(&r->risk, order, tl.currency, tl.total, r->view,
+	    m->nfound, &score);
+	jsonx_set_new(order, "risk", risk);
+	paymatch_settle(m, id_text, key);
 	if (jstr(order, "created_at") == NULL ||
 	    rfc3339_parse(jstr(order, "created_at"), &created, &offset) == -1)
 		created = 0;
@@ -1688,67 +502,67 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	money_format(tl.net, tl.exponent, a, sizeof(a));
 	money_format(tl.total, tl.exponent, b, sizeof(b));
 	switch (cls) {
-	case PAID:
-	case COD:
+	case PAYMATCH_PAID:
+	case PAYMATCH_COD:
 		break;
-	case UNPAID:
+	case PAYMATCH_UNPAID:
 		reject_addf(errors, "unpaid", "payment", "no payment was "
 		    "captured for %s %s", b, tl.currency);
 		break;
-	case PENDING:
+	case PAYMATCH_PENDING:
 		reject_addf(errors, "pending", "payment", "the payment is "
 		    "authorised or in progress, not captured");
 		break;
-	case UNDERPAID:
+	case PAYMATCH_UNDERPAID:
 		reject_addf(errors, "underpaid", "payment", "paid %s of %s %s",
 		    a, b, tl.currency);
 		break;
-	case OVERPAID:
+	case PAYMATCH_OVERPAID:
 		reject_addf(errors, "overpaid", "payment", "paid %s for %s %s",
 		    a, b, tl.currency);
 		break;
-	case DUPLICATE:
+	case PAYMATCH_DUPLICATE:
 		reject_addf(errors, "duplicate", "payment", "captured %u times,"
 		    " %s for %s %s", tl.ncaptured, money_format(tl.captured,
 		    tl.exponent, a, sizeof(a)), b, tl.currency);
 		break;
-	case CURRENCY_MISMATCH:
+	case PAYMATCH_CURRENCY_MISMATCH:
 		reject_addf(errors, "currency_mismatch", "payment", "a "
 		    "payment is in another currency than the order's %s",
 		    tl.currency);
 		break;
-	case REFUNDED:
+	case PAYMATCH_REFUNDED:
 		reject_addf(errors, "refunded", "payment", "all that was paid "
 		    "was refunded");
 		break;
-	case PARTIALLY_REFUNDED:
+	case PAYMATCH_PARTIALLY_REFUNDED:
 		reject_addf(errors, "partially_refunded", "payment", "%s of %s "
 		    "%s kept after refunds", a, b, tl.currency);
 		break;
-	case AMOUNT_OVERFLOW:
+	case PAYMATCH_AMOUNT_OVERFLOW:
 		add_overflow(errors, "payment", tl.overflow, tl.currency);
 		break;
 	default:
 		break;
 	}
-	for (i = 0; i < r->ntaken; i++) {
-		t = &r->txns[r->taken[i]];
-		h = holder(r, t, &named);
+	for (i = 0; i < m->ntaken; i++) {
+		t = &m->txns[m->taken[i]];
+		h = paymatch_holder(m, t, &named);
 		reject_addf(errors, "transaction_taken", tid != NULL &&
-		    (strcmp(tid, t->id) == 0 || (t->intent != NULL &&
-		    strcmp(tid, t->intent) == 0)) ? "payment.transaction_id" :
+		    (strcmp(tid, t->p.id) == 0 || (t->p.intent != NULL &&
+		    strcmp(tid, t->p.intent) == 0)) ? "payment.transaction_id" :
 		    "payment", "transaction '%s' belongs to order '%s', %s",
-		    t->id, h, named ? "which the provider names" :
+		    t->p.id, h, named ? "which the provider names" :
 		    "which claimed it first");
 	}
-	if (cls == DUPLICATE)
+	if (cls == PAYMATCH_DUPLICATE)
 		report_line(r, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}",
 		    "type", "duplicate", "order_id", id_text, "currency",
 		    tl.currency, "expected", (json_int_t)tl.total, "captured",
 		    (json_int_t)tl.captured, "paid", (json_int_t)tl.net,
-		    "transactions", txn_ids(r, 1)));
-	else if (cls == UNDERPAID || cls == OVERPAID ||
-	    cls == CURRENCY_MISMATCH)
+		    "transactions", txn_ids(m, 1)));
+	else if (cls == PAYMATCH_UNDERPAID || cls == PAYMATCH_OVERPAID ||
+	    cls == PAYMATCH_CURRENCY_MISMATCH)
 		report_line(r, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
 		    "s:I, s:O}", "type", "mismatch", "order_id", id_text,
 		    "class", class_names[cls], "currency", tl.currency,
@@ -1760,7 +574,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		    "or above --hold-risk %ld: check the order by hand", score,
 		    r->hold);
 	if (json_array_size(errors) == 0) {
-		jsonx_set_new(order, "status", json_string(cls == COD ? "cod" :
+		jsonx_set_new(order, "status", json_string(cls == PAYMATCH_COD ? "cod" :
 		    "paid"));
 		jsonl_write(stdout, order);
 	} else
@@ -1770,19 +584,11 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 static void
 run_release(struct run *r)
 {
-	arena_release(&r->arena);
-	free(r->txns);
-	strmap_release(&r->by_key);
-	postings_release(&r->by_ref);
-	postings_release(&r->by_tid);
-	postings_release(&r->by_parent);
-	strmap_release(&r->velocity);
+	paymatch_release(&r->m);
+	risk_release(&r->risk);
+	free(r->view);
 	strmap_release(&r->sumidx);
-	free(r->rings);
 	free(r->sums);
-	free(r->means);
-	free(r->found);
-	free(r->taken);
 }
 
 int
@@ -1791,7 +597,7 @@ main(int argc, char *argv[])
 	struct cli cli = { .usage = usage_text };
 	struct jsonl_reader in;
 	struct reject_stream rejects;
-	struct payment_reader pr;
+	struct payment_reader *pr;
 	struct payment_map *map = NULL;
 	struct paystore ps;
 	struct run r;
@@ -1871,20 +677,21 @@ main(int argc, char *argv[])
 	    0, errbuf, sizeof(errbuf))) == NULL)
 		errx(EX_CANTCREAT, "%s", errbuf);
 	paystore_open(&ps, db);
+	paymatch_init(&r.m, &ps, r.now, conflict, &r);
 	for (i = 0; i < npayments; i++) {
-		if ((st = payment_open(&pr, payments[i], provider, map)) != 0) {
-			payment_close(&pr);
+		if ((pr = payment_open(payments[i], provider, map,
+		    &st)) == NULL) {
 			paystore_close(&ps);
 			exit(st);
 		}
-		read_payments(&r, &ps, &pr, payments[i], &rejects);
-		if ((st = payment_close(&pr)) != 0 && status == 0)
+		r.nread += paymatch_read(&r.m, pr, payments[i], &rejects);
+		if ((st = payment_close(pr)) != 0 && status == 0)
 			status = st;
 	}
-	build_indexes(&r, 0);
+	paymatch_index(&r.m);
 	/* What was read is kept before any order claims it: a claim then
 	 * writes only the order of a row, not the row with its indexes. */
-	save_store(&r, &ps);
+	paymatch_save(&r.m);
 
 	jsonl_open(&in, argc - optind, argv + optind);
 	if ((errors = json_array()) == NULL)
@@ -1894,9 +701,7 @@ main(int argc, char *argv[])
 		for (norders = 0; norders < ORDER_CHUNK && (order =
 		    reject_read(&rejects, &in)) != NULL; norders++)
 			orders[norders] = order;
-		load_for_orders(&r, &ps, orders, norders);
-		while (claim_chunk(&r, &ps, orders, norders, errors) > 0)
-			continue;
+		prepare_chunk(&r, orders, norders, errors);
 		for (i = 0; i < norders; i++) {
 			reconcile(&r, orders[i], &rejects, errors);
 			json_array_clear(errors);
@@ -1911,7 +716,7 @@ main(int argc, char *argv[])
 	write_orphans(&r);
 	sum_transactions(&r);
 	write_summaries(&r);
-	save_store(&r, &ps);
+	paymatch_save(&r.m);
 	paystore_close(&ps);
 	run_release(&r);
 	payment_map_free(map);
@@ -1921,6 +726,7 @@ main(int argc, char *argv[])
 		status = EX_IOERR;
 	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
 	    "cod, %lu rejected; %lu transactions read, %lu new, %lu orphans, "
-	    "%lu conflicts", in.nlines, r.nout[PAID], r.nout[COD],
-	    rejects.count, r.nread, r.nnew, r.norphans, r.nconflicts);
+	    "%lu conflicts", in.nlines, r.nout[PAYMATCH_PAID],
+	    r.nout[PAYMATCH_COD], rejects.count, r.nread, r.m.nnew, r.norphans,
+	    r.nconflicts);
 }

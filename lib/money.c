@@ -1,8 +1,10 @@
 /* money.c: amounts as integers in minor units; ISO 4217 exponents. */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "money.h"
 
@@ -255,6 +257,172 @@ money_parse(const char *text, int exponent, int64_t *minor)
 	}
 	*minor = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return MONEY_OK;
+}
+
+/* Currency signs and words seen beside amounts, and what they name. */
+static const struct {
+	const char	*mark;
+	const char	*code;
+} marks[] = {
+	{ "$", "USD" }, { "US$", "USD" }, { "US $", "USD" }, { "USD $", "USD" },
+	{ "C$", "CAD" }, { "CA$", "CAD" }, { "CA $", "CAD" }, { "CAD $", "CAD" },
+	{ "A$", "AUD" }, { "AU$", "AUD" }, { "AU $", "AUD" },
+	{ "NZ$", "NZD" }, { "HK$", "HKD" }, { "S$", "SGD" }, { "R$", "BRL" },
+	{ "€", "EUR" }, { "EUR €", "EUR" }, { "£", "GBP" }, { "GBP £", "GBP" },
+	{ "¥", "JPY" }, { "￥", "JPY" }, { "円", "JPY" }, { "₽", "RUB" },
+	{ "руб", "RUB" }, { "руб.", "RUB" }, { "р.", "RUB" }, { "р", "RUB" },
+	{ "₴", "UAH" }, { "грн", "UAH" }, { "грн.", "UAH" }, { "₸", "KZT" },
+	{ "тг", "KZT" }, { "zł", "PLN" }, { "Kč", "CZK" }, { "₹", "INR" },
+	{ "Rs", "INR" }, { "Rs.", "INR" }, { "Fr.", "CHF" }, { "₺", "TRY" },
+	{ "₩", "KRW" }, { "Br", "BYN" }, { "₪", "ILS" }, { "₱", "PHP" },
+	{ "฿", "THB" }, { "₫", "VND" }, { "₦", "NGN" }, { "₾", "GEL" },
+	{ "₼", "AZN" }, { "₲", "PYG" }, { "₡", "CRC" }, { "₭", "LAK" },
+	{ "₮", "MNT" }, { "₵", "GHS" },
+};
+
+/* The length of a character that may stand in an amount: a digit, a sign,
+ * a separator or a grouping space that money_parse() reads; 0 if none. */
+static size_t
+amount_char(const char *s)
+{
+	if (isdigit((unsigned char)*s) || strchr(".,-+' \t", *s) != NULL)
+		return 1;
+	if (strncmp(s, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (strncmp(s, "\xe2\x80\xaf", 3) == 0 ||
+	    strncmp(s, "\xe2\x80\x89", 3) == 0 ||
+	    strncmp(s, "\xe2\x88\x92", 3) == 0 ||
+	    strncmp(s, "\xe2\x80\x99", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Whether the character ending at end (after start) is a letter: ASCII,
+ * or of the two-byte UTF-8 letters from U+00C0 on (Latin, Cyrillic); the
+ * signs of U+00A0-U+00BF ("£", "¥") are not. */
+static int
+letter_before(const char *start, const char *end)
+{
+	unsigned char c;
+
+	if (end == start)
+		return 0;
+	c = end[-1];
+	if (c < 0x80)
+		return isalpha(c);
+	return end - start >= 2 && (unsigned char)end[-2] >= 0xc3 &&
+	    (unsigned char)end[-2] < 0xe0 && c < 0xc0;
+}
+
+/* The ISO 4217 code mark names (a sign of marks[] or a code in any case)
+ * into code; -1 when it names none. */
+static int
+mark_code(const char *mark, char code[4])
+{
+	const struct money_currency *cur;
+	char up[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (strcasecmp(mark, marks[i].mark) == 0) {
+			memcpy(code, marks[i].code, 4);
+			return 0;
+		}
+	if (strlen(mark) != 3)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (!isalpha((unsigned char)mark[i]))
+			return -1;
+		up[i] = toupper((unsigned char)mark[i]);
+	}
+	up[3] = '\0';
+	if ((cur = money_currency(up)) == NULL)
+		return -1;
+	memcpy(code, cur->code, 4);
+	return 0;
+}
+
+/* Rewrite num, an amount whose decimal separator is decimal (',' or '.'),
+ * with a point for it and without the other, which groups thousands; len
+ * is num's size. */
+static void
+normalize(char *num, size_t len, char decimal)
+{
+	char *r = num, *w = num;
+	int decimals = -1;
+
+	for (; *r != '\0'; r++) {
+		if (*r == (decimal == ',' ? '.' : ','))
+			continue;
+		if (*r == ',' || *r == '.')
+			decimals = 0;
+		else if (decimals >= 0 && isdigit((unsigned char)*r))
+			decimals++;
+		*w++ = *r == ',' ? '.' : *r;
+	}
+	/* A zero more keeps money_parse() from reading "19.905" as nineteen
+	 * thousand: here the point is the decimal one. */
+	if (decimals == 3 && w + 1 < num + len)
+		*w++ = '0';
+	*w = '\0';
+}
+
+int
+money_parse_marked(const char *text, int exponent, char decimal,
+    int64_t *minor, char code[4])
+{
+	char num[128], mark[64], *m;
+	const char *s = text;
+	size_t n, nn = 0, nm = 0, i;
+	int digits = 0, before = 0, after = 0, in_mark = 0;
+
+	code[0] = '\0';
+	while (*s != '\0') {
+		/* a point right after a word ("руб.", "Rs.12") is the
+		 * word's */
+		n = amount_char(s);
+		if (n > 0 && !(*s == '.' && in_mark && letter_before(text, s))) {
+			if (nn + n >= sizeof(num) || nm + 1 >= sizeof(mark))
+				return MONEY_EMARK;
+			if (*s == ' ' && nm > 0 && nn == 0)
+				mark[nm++] = ' ';	/* "US $" */
+			if (isdigit((unsigned char)*s) || *s == '.' ||
+			    *s == ',') {
+				if (after)	/* "1$2": no mark but at an end */
+					return MONEY_EMARK;
+				digits = 1;
+			}
+			memcpy(num + nn, s, n);
+			nn += n;
+			s += n;
+			in_mark = 0;
+			continue;
+		}
+		if (nm + 1 >= sizeof(mark))
+			return MONEY_EMARK;
+		if (digits) {
+			if (before)	/* "$12 USD" */
+				return MONEY_EMARK;
+			after = 1;
+		} else
+			before = 1;
+		mark[nm++] = *s++;
+		in_mark = 1;
+	}
+	num[nn] = '\0';
+	mark[nm] = '\0';
+	m = mark;
+	while (*m == ' ')
+		m++;
+	for (i = strlen(m); i > 0 && m[i - 1] == ' '; i--)
+		m[i - 1] = '\0';
+	if (*m != '\0' && mark_code(m, code) == -1)
+		return MONEY_EMARK;
+	if (decimal == ',' || decimal == '.')
+		normalize(num, sizeof(num), decimal);
+	if (num[strspn(num, " \t")] == '\0')
+		return MONEY_EMARK;
+	return money_parse(num, exponent, minor);
 }
 
 /* The builtins store the wrapped result even on overflow: keep it from

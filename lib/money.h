@@ -15,6 +15,8 @@ struct money_currency {
 #define MONEY_ESYNTAX	-1	/* not an amount */
 #define MONEY_EPREC	-2	/* more decimals than the currency has */
 #define MONEY_ERANGE	-3	/* does not fit in int64_t minor units */
+#define MONEY_EMARK	-4	/* money_parse_marked(): no number, or text
+				 * beside it that is no currency mark */
 
 /* The currency with the upper-case ISO 4217 code, or NULL.  The obsolete
  * "RUR" that Russian marketplaces still send is found as "RUB". */
@@ -34,6 +36,21 @@ const struct money_currency *money_currency_anycase(const char *code,
  * Decimals beyond the exponent must be zeros ("1390.000000").  Leading and
  * trailing white space is allowed.  Returns MONEY_OK or an error above. */
 int	money_parse(const char *text, int exponent, int64_t *minor);
+
+/* Read an amount as people's exports write it, a currency's sign or code
+ * beside it ("$1,234.56", "-£3.50", "1 234,56 ₽", "12.00 USD", "USD 12",
+ * "€12", "12 руб."), into *minor as money_parse() reads the number, and
+ * the ISO 4217 code the mark names ("USD"; "" when there is no mark) into
+ * code.  The mark stands on one side of the number (a sign may stand on
+ * either side of the mark); a sign that several currencies write ("$")
+ * is taken as the one people mean most ("USD").  decimal is the export's
+ * decimal separator, ',' or '.', whose other one then groups thousands, or
+ * 0 to let money_parse() tell them apart.  Returns MONEY_OK or an error of
+ * money_parse(), or MONEY_EMARK when there is no number or the text beside
+ * it is no mark known: code is "" then, unless a mark stands alone ("$").
+ * Negative amounts in parentheses, "(12.00)", are not read. */
+int	money_parse_marked(const char *text, int exponent, char decimal,
+	    int64_t *minor, char code[4]);
 
 /* *sum = a + b, *diff = a - b, *product = a * b, *neg = -a: 0, or -1 on
  * overflow (result unset; -INT64_MIN is one). */

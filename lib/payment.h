@@ -2,13 +2,10 @@
 #ifndef PAYMENT_H
 #define PAYMENT_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#include <jansson.h>
-
-#include "csvread.h"
-
+struct arena;
 struct reject_stream;
 
 enum payment_kind {
@@ -62,55 +59,23 @@ extern const char *const payment_providers[];
 /* 1 when name is one of payment_providers (or "generic"), else 0. */
 int	 payment_provider_valid(const char *name);
 
-/* Read the map file at path: "key = value" lines, '#' comments.  On error
+/* Read the map file at path (mapfile.h: "key = value" lines).  On error
  * returns NULL with a message in errbuf and the exit status (66 cannot
  * open, 78 bad content) in *status. */
 struct payment_map *payment_map_load(const char *path, char *errbuf,
 	    size_t errlen, int *status);
 void	 payment_map_free(struct payment_map *);
 
-struct payment_queued {
-	json_t	*obj;		/* borrowed from root */
-	int	 hint;		/* what a wrapper said of it */
-};
-
-struct payment_reader {
-	FILE			*fp;
-	const char		*path;
-	const char		*provider;	/* forced by --provider, or NULL */
-	const struct payment_map *map;
-	int			 format;	/* see payment.c */
-	int			 status;	/* 0, EX_IOERR */
-	/* CSV */
-	struct csvread		 csv;
-	int			 have_csv;	/* csv is to be released */
-	int			 col[40];	/* column of each field, or -1 */
-	char			 delim;
-	/* JSON */
-	char			*line;
-	size_t			 cap;
-	unsigned long		 lineno;
-	char			*doc;		/* a whole document, pretty-printed */
-	json_t			*root;		/* the value being expanded */
-	struct payment_queued	*queue;
-	size_t			 nqueue, qnext, qcap;
-	unsigned long		 qline;
-	/* the current transaction's own strings */
-	char			 idbuf[64], parentbuf[64], refbuf[128];
-	char			 altbuf[128], cardbuf[128], intentbuf[64];
-	char			*rowtext;	/* a CSV row, for rejects */
-	size_t			 rowcap;
-	unsigned long		 nread;		/* transactions returned */
-};
+/* A file of transactions being read (lib/payment/ keeps what it holds). */
+struct payment_reader;
 
 /* Open path (named so in messages) to read the transactions of provider
  * (NULL: told from each file's header or each object's shape; "generic"
- * needs map).  Returns 0, or EX_NOINPUT after a warning when the file
- * cannot be opened, or EX_DATAERR after a warning when it is of no
- * provider known (or not of the one named); after a refusal there is
- * nothing to payment_close(). */
-int	 payment_open(struct payment_reader *, const char *path,
-	    const char *provider, const struct payment_map *map);
+ * needs map).  Returns the reader, or NULL after a warning with the exit
+ * status in *status: EX_NOINPUT when the file cannot be opened,
+ * EX_DATAERR when it is of no provider known (or not of the one named). */
+struct payment_reader *payment_open(const char *path, const char *provider,
+	    const struct payment_map *map, int *status);
 
 /* The next transaction into *txn: 1, or 0 at the end of the file.  A row
  * or object that is not a transaction it understands, or whose amount,
@@ -122,8 +87,14 @@ int	 payment_open(struct payment_reader *, const char *path,
 int	 payment_next(struct payment_reader *, struct payment_txn *,
 	    struct reject_stream *rejects);
 
-/* Close and free; 0, or EX_IOERR when the file could not be read. */
+/* Close and free the reader (NULL: nothing); 0, or EX_IOERR when the
+ * file could not be read. */
 int	 payment_close(struct payment_reader *);
+
+/* Copy the strings of t into arena (arena.h) and point t at the copies,
+ * so that they live as long as the arena, not only until the reader's
+ * next call or the store's next row. */
+void	 payment_txn_keep(struct payment_txn *t, struct arena *arena);
 
 /* Names for enum values, as written in reports and the store. */
 const char *payment_kind_name(enum payment_kind);
@@ -135,20 +106,5 @@ int	 payment_state_parse(const char *, enum payment_state *);
  * leading '#', "No" or U+2116 taken off.  Returns buf, or NULL when
  * nothing is left or it does not fit. */
 char	*payment_ref_clean(const char *s, char *buf, size_t len);
-
-/* The order id that a free text names ("Order #SHOP-1001", "Заказ №72",
- * "Payment for order 1001"), into buf; NULL when it names none. */
-char	*payment_ref_find(const char *text, char *buf, size_t len);
-
-/* A copy of the JSON text s[0..len-1] in which every number with a
- * fraction or an exponent, or too long for int64_t, is a string, so that
- * jansson never turns an amount into a double.  New, caller frees; its
- * length in *outlen. */
-char	*payment_quote_reals(const char *s, size_t len, size_t *outlen);
-
-/* A provider's time: epoch seconds, or a date and a time of day in the
- * common forms of exporttime.h (RFC 3339, "+hhmm" offsets, "YYYY-MM-DD
- * HH:MM[:SS]"), in UTC when it names no zone.  0 or -1. */
-int	 payment_time_parse(const char *s, int64_t *epoch);
 
 #endif

@@ -331,6 +331,36 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	assert_stderr --partial 'Кузнецов Алексей'
 }
 
+@test "a map's settings read alike as 'key = value' and as older maps wrote them" {
+	sed -e 's/^time_zone = /zone /' -e 's/^\(source\|delimiter\|encoding\|decimal\|date\|group\) = /\1 /' \
+	    "$MAPS/excel-ru.map" >"$BATS_TEST_TMPDIR/old.map"
+	run -0 grep -c -e '^zone +03:00$' -e '^delimiter ;$' "$BATS_TEST_TMPDIR/old.map"
+	assert_output 2
+	for map in "$MAPS/excel-ru.map" "$BATS_TEST_TMPDIR/old.map"; do
+		run -0 --separate-stderr order-import --map "$map" \
+		    "$FIXTURES/excel-ru-cp1251.csv"
+		assert_output "$(cat "$FIXTURES/excel-ru-cp1251.out.jsonl")"
+	done
+	printf '%s\n' 'id=Order' 'totals.tax+=Tax' 'currency:=RUB' 'items.sku=Sku' \
+	    'items.qty = Qty' 'items.unit_price = Price' 'delimiter = tab' \
+	    >"$BATS_TEST_TMPDIR/tight.map"
+	printf 'Order\tTax\tSku\tQty\tPrice\n1\t5.00\tA\t1\t10.00\n1\t1.50\tB\t2\t3.00\n' \
+	    >"$BATS_TEST_TMPDIR/t.csv"
+	run -0 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/tight.map" \
+	    "$BATS_TEST_TMPDIR/t.csv"
+	run -0 jq -c '[.id, .currency, .totals.tax, [.items[].sku]]' <<<"$output"
+	assert_output '["1","RUB",650,["A","B"]]'
+	printf 'id = A\ndelimiter = ;;\n' >"$BATS_TEST_TMPDIR/bad.map"
+	run -78 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/bad.map" \
+	    "$FIXTURES/excel-ru-cp1251.csv"
+	assert_output ''
+	assert_stderr "order-import: $BATS_TEST_TMPDIR/bad.map:2: bad delimiter ';;'"
+	printf 'id = A\nsource += x\n' >"$BATS_TEST_TMPDIR/bad.map"
+	run -78 --separate-stderr order-import --map "$BATS_TEST_TMPDIR/bad.map" \
+	    "$FIXTURES/excel-ru-cp1251.csv"
+	assert_stderr "order-import: $BATS_TEST_TMPDIR/bad.map:2: cannot read 'source += x'"
+}
+
 @test "every format's records pass order-validate where the data is there" {
 	for f in excel-ru-cp1251.out.jsonl ebay-de-bestellungen-cp1252.out.jsonl \
 	    ozon-fbs-postings.out.jsonl; do

@@ -409,6 +409,42 @@ report() {
 [7,"bad_currency"]'
 }
 
+@test "generic: a map's settings read alike as 'key = value' and as order-import's maps wrote them" {
+	sed -e 's/^time_zone = /zone /' -e 's/^\(provider\|delimiter\) = /\1 /' \
+	    "$MAPS/pay-acquiring-registry.map" >"$BATS_TEST_TMPDIR/old.map"
+	run -0 grep -c -e '^zone +03:00$' -e '^delimiter ;$' "$BATS_TEST_TMPDIR/old.map"
+	assert_output 2
+	reconcile registry.csv registry-orders.jsonl \
+	    --map "$MAPS/pay-acquiring-registry.map"
+	mv "$BATS_TEST_TMPDIR/report.jsonl" "$BATS_TEST_TMPDIR/new.report"
+	want=$output
+	rm -f "$ORDERKIT_DB" "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile registry.csv registry-orders.jsonl --map "$BATS_TEST_TMPDIR/old.map"
+	assert_output "$want"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/report.jsonl")" \
+	    "$(cat "$BATS_TEST_TMPDIR/new.report")"
+	assert_equal "$(class G-9001)" "paid - 123450"
+}
+
+@test "generic: a map line it cannot read is 78, named by file and line" {
+	while IFS='|' read -r line want; do
+		printf 'id = ID\namount = Sum\ncurrency = Cur\n%s\n' "$line" \
+		    >"$BATS_TEST_TMPDIR/bad.map"
+		run -78 --separate-stderr pay-reconcile --payments \
+		    "$FIXTURES/registry.csv" --map "$BATS_TEST_TMPDIR/bad.map" </dev/null
+		assert_output ''
+		assert_stderr "pay-reconcile: $BATS_TEST_TMPDIR/bad.map:4: $want"
+	done <<'EOF'
+delimiter = ;;|bad delimiter ';;'
+time_zone = Europe/Berlin|unknown zone 'Europe/Berlin' (use +HH:MM)
+fee Комиссия|no '=' after the column key 'fee'
+fee += Комиссия|'fee' takes '=', not '+='
+colour = Цвет|unknown key 'colour'
+provider =|no value after 'provider'
+amount_unit = cents|amount_unit 'cents' is not major or minor
+EOF
+}
+
 @test "generic: a map that lacks the amount is a configuration error, 78" {
 	printf 'id = ID\ncurrency = Cur\n' >"$BATS_TEST_TMPDIR/bad.map"
 	run -78 --separate-stderr pay-reconcile --payments \
@@ -611,6 +647,26 @@ t_batches() {
 	assert_output '["W-1",[]]
 ["W-2",[]]
 ["W-3",["email_velocity","high_amount"]]'
+}
+
+@test "risk: an amount so far above usual that its product with the count overflows is high_amount" {
+	for i in $(seq 1 20); do
+		printf '{"id":"V-%d","created_at":"2026-11-20T%02d:00:00+03:00","currency":"RUB","payment":{"method":"cod"},"totals":{"total":100000}}\n' "$i" "$i"
+	done >"$BATS_TEST_TMPDIR/o.jsonl"
+	# 20 x 500000000000000000 is beyond int64_t; the totals' sum is not,
+	# until INT64_MAX comes, which still counts in the mean
+	for t in 500000000000000000 100000 9223372036854775807 300000000000000000; do
+		printf '{"id":"H-%s","created_at":"2026-11-21T10:00:00+03:00","currency":"RUB","payment":{"method":"cod"},"totals":{"total":%s}}\n' "$t" "$t"
+	done >>"$BATS_TEST_TMPDIR/o.jsonl"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	run -0 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/none.jsonl" "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	run -0 jq -c 'select(.id | startswith("H")) | [.id, .risk.reasons]' <<<"$output"
+	assert_output '["H-500000000000000000",["high_amount"]]
+["H-100000",[]]
+["H-9223372036854775807",["high_amount"]]
+["H-300000000000000000",[]]'
 }
 
 @test "an order without a total or with a bad currency is rejected, the run goes on" {
@@ -959,6 +1015,30 @@ t_overflow_captures() {
 	assert_output '[1,100,25]'
 }
 
+@test "generic: a currency's sign or code beside an amount is read as order-import reads it" {
+	printf '%s\n' 'provider = bank' 'id = id' 'amount = amount' \
+	    'currency = currency' >"$BATS_TEST_TMPDIR/m.map"
+	printf '%s\n' 'id,amount,currency' 'M-1,"US$1,234.56",USD' \
+	    'M-2,-£3.50,GBP' 'M-3,12.00usd,USD' 'M-4,"12 руб.",RUB' \
+	    'M-5,Rs.12,INR' 'M-6,Apt 3,USD' 'M-7,1$2,USD' 'M-8,(12.00),USD' \
+	    >"$BATS_TEST_TMPDIR/b.csv"
+	run -0 --separate-stderr pay-reconcile --map "$BATS_TEST_TMPDIR/m.map" \
+	    --payments "$BATS_TEST_TMPDIR/b.csv" --rejects "$BATS_TEST_TMPDIR/r" \
+	    --report "$BATS_TEST_TMPDIR/report.jsonl" </dev/null
+	assert_stderr ''
+	run -0 jq -c '[.line, .errors[0].code]' "$BATS_TEST_TMPDIR/r"
+	assert_output '[7,"bad_amount"]
+[8,"bad_amount"]
+[9,"bad_amount"]'
+	run -0 jq -c 'select(.type == "orphan") | [.transaction_id, .kind, .amount, .currency]' \
+	    "$BATS_TEST_TMPDIR/report.jsonl"
+	assert_output '["M-1","charge",123456,"USD"]
+["M-2","refund",350,"GBP"]
+["M-3","charge",1200,"USD"]
+["M-4","charge",1200,"RUB"]
+["M-5","charge",1200,"INR"]'
+}
+
 @test "a fee of amount minus income that does not fit is amount_overflow" {
 	printf '%s\n' '{"id":"yk-over","status":"succeeded","paid":true,"amount":{"value":"92233720368547758.07","currency":"RUB"},"income_amount":{"value":"-1.00","currency":"RUB"},"created_at":"2026-11-20T10:00:00Z"}' \
 	    >"$BATS_TEST_TMPDIR/y.jsonl"
@@ -1255,6 +1335,37 @@ t_race() {
 @test "postgres: three runs at once that claim the same charges: each pays one order" { t_race postgres 3; }
 @test "sqlite: runs at once that claim a charge and its payment intent: each pays one order" { t_race sqlite 2 intents; }
 @test "postgres: runs at once that claim a charge and its payment intent: each pays one order" { t_race postgres 2 intents; }
+
+# save_race ROUNDS: ROUNDS times, on a new PostgreSQL store, two runs at
+# once that read the same 3,000 new charges, one file in the order of
+# their ids and the other in reverse, and save them; print each run's exit
+# status and standard error, and the rows stored.
+save_race() {
+	local round a b sa sb
+	awk 'BEGIN { for (i = 1; i <= 3000; i++) printf "{\"id\":\"ch_%05d\",\"object\":\"charge\",\"amount\":100,\"currency\":\"usd\",\"metadata\":{},\"status\":\"succeeded\",\"created\":1763629200}\n", i }' \
+	    >"$BATS_TEST_TMPDIR/up.jsonl"
+	tac "$BATS_TEST_TMPDIR/up.jsonl" >"$BATS_TEST_TMPDIR/down.jsonl"
+	for ((round = 1; round <= $1; round++)); do
+		new_store postgres "s$round"
+		pay-reconcile --payments "$BATS_TEST_TMPDIR/up.jsonl" \
+		    --now "$NOW" --rejects /dev/null </dev/null \
+		    2>"$BATS_TEST_TMPDIR/err.up" &
+		a=$!
+		pay-reconcile --payments "$BATS_TEST_TMPDIR/down.jsonl" \
+		    --now "$NOW" --rejects /dev/null </dev/null \
+		    2>"$BATS_TEST_TMPDIR/err.down" &
+		b=$!
+		sa=0 sb=0
+		wait "$a" || sa=$?
+		wait "$b" || sb=$?
+		echo "$sa $(cat "$BATS_TEST_TMPDIR/err.up")|$sb $(cat "$BATS_TEST_TMPDIR/err.down")|$(sql 'SELECT count(*) FROM pay_transactions')"
+	done
+}
+
+@test "postgres: two runs at once that save the same transactions in opposite orders do not deadlock" {
+	run -0 save_race 5
+	assert_output "$(for round in 1 2 3 4 5; do echo '0 |0 |3000'; done)"
+}
 
 # t_race_locked BACKEND: a charge stored unclaimed; while another session
 # holds the store, a run whose order claims the charge waits

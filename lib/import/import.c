@@ -12,6 +12,7 @@
 #include "exporttime.h"
 #include "import.h"
 #include "jsonl.h"
+#include "mapfile.h"
 #include "money.h"
 #include "reject.h"
 #include "rfc3339.h"
@@ -100,44 +101,56 @@ parse_field(const char *s, int *field, char **name)
 	return -1;
 }
 
+/* The settings a map has beside its fields, and whether each needs a
+ * value; written "key = value", or "key value" as maps long were. */
+static const struct {
+	const char	*key;
+	int		 needs_value;
+} settings[] = {
+	{ "source", 1 }, { "layout", 1 }, { "about", 0 }, { "delimiter", 1 },
+	{ "encoding", 1 }, { "decimal", 1 }, { "time_zone", 1 },
+	{ "zone", 1 }, { "date", 1 }, { "group", 1 }, { "require", 1 },
+	{ "footers", 0 }, { "tax-added-in", 1 },
+};
+
+/* The index of key in settings[], or -1. */
+static int
+setting(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (strcmp(key, settings[i].key) == 0)
+			return i;
+	return -1;
+}
+
 int
 import_map_parse(struct import_map *map, const char *text, const char *name,
     char *err, size_t errlen)
 {
-	char *copy, *line, *next, *word, *rest, *op;
+	struct mapfile mf;
+	struct mapfile_entry e;
 	struct import_rule *r;
-	unsigned long lineno = 0;
-	int field, minutes;
+	int field, minutes, set;
 	char *optname;
+	const char *word, *rest;
 
 	memset(map, 0, sizeof(*map));
-	copy = xstrdup(text);
-	for (line = copy; line != NULL; line = next) {
-		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		line = trim(line);
-		if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
-			line += 3;
-		if (*line == '\0' || *line == '#')
-			continue;
-		word = line;
-		rest = line + strcspn(line, " \t");
-		if (*rest != '\0')
-			*rest++ = '\0';
-		rest = trim(rest);
-		if (strncmp(rest, "+=", 2) == 0 || strncmp(rest, ":=", 2) == 0 ||
-		    rest[0] == '=') {
-			op = rest;
-			rest = trim(rest + (rest[0] == '=' ? 1 : 2));
+	mapfile_init(&mf, text);
+	while (mapfile_next(&mf, &e)) {
+		word = e.key;
+		rest = e.value;
+		set = setting(word);
+		if (e.op != MAPFILE_BARE && set == -1) {
 			if (parse_field(word, &field, &optname) == -1) {
 				snprintf(err, errlen, "%s:%lu: unknown field '%s'",
-				    name, lineno, word);
+				    name, e.line, word);
 				goto fail;
 			}
 			if (*rest == '\0') {
 				snprintf(err, errlen, "%s:%lu: no column after "
-				    "'%s'", name, lineno, word);
+				    "'%s'", name, e.line, word);
 				free(optname);
 				goto fail;
 			}
@@ -149,34 +162,30 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 				    sizeof(*map->rules));
 			r = &map->rules[map->nrules++];
 			r->field = field;
-			r->op = op[0] == '+' ? IMPORT_ADD :
-			    op[0] == ':' ? IMPORT_CONST : IMPORT_SET;
+			r->op = e.op == MAPFILE_ADD ? IMPORT_ADD :
+			    e.op == MAPFILE_CONST ? IMPORT_CONST : IMPORT_SET;
 			r->column = xstrdup(rest);
 			r->name = optname;
 			r->col = -1;
 			continue;
 		}
-		if (strcmp(word, "source") == 0 && *rest != '\0') {
+		if (set == -1 || (e.op != MAPFILE_SET &&
+		    e.op != MAPFILE_BARE) || (settings[set].needs_value &&
+		    *rest == '\0'))
+			goto unread;
+		if (strcmp(word, "source") == 0) {
 			free(map->source);
 			map->source = xstrdup(rest);
-		} else if (strcmp(word, "layout") == 0 && *rest != '\0') {
+		} else if (strcmp(word, "layout") == 0) {
 			free(map->layout);
 			map->layout = xstrdup(rest);
 		} else if (strcmp(word, "about") == 0) {
 			free(map->about);
 			map->about = xstrdup(rest);
 		} else if (strcmp(word, "delimiter") == 0) {
-			if (strcmp(rest, "tab") == 0)
-				map->delimiter = '\t';
-			else if (strcmp(rest, "comma") == 0)
-				map->delimiter = ',';
-			else if (strcmp(rest, "semicolon") == 0)
-				map->delimiter = ';';
-			else if (strlen(rest) == 1 && rest[0] != '"')
-				map->delimiter = rest[0];
-			else {
+			if (mapfile_delimiter(rest, &map->delimiter) == -1) {
 				snprintf(err, errlen, "%s:%lu: bad delimiter '%s'",
-				    name, lineno, rest);
+				    name, e.line, rest);
 				goto fail;
 			}
 		} else if (strcmp(word, "encoding") == 0 && *rest != '\0') {
@@ -184,41 +193,47 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 
 			if (charset_open(&cs, rest) == -1) {
 				snprintf(err, errlen, "%s:%lu: unknown encoding "
-				    "'%s'", name, lineno, rest);
+				    "'%s'", name, e.line, rest);
 				goto fail;
 			}
 			charset_close(&cs);
 			free(map->encoding);
 			map->encoding = xstrdup(rest);
-		} else if (strcmp(word, "decimal") == 0 &&
-		    (strcmp(rest, ",") == 0 || strcmp(rest, ".") == 0)) {
+		} else if (strcmp(word, "decimal") == 0) {
+			if (strcmp(rest, ",") != 0 && strcmp(rest, ".") != 0)
+				goto unread;
 			map->decimal = rest[0];
-		} else if (strcmp(word, "zone") == 0) {
+		} else if (mapfile_is_zone(word)) {
 			if (exporttime_zone(rest, &minutes) == -1) {
 				snprintf(err, errlen, "%s:%lu: unknown zone '%s' "
-				    "(use +HH:MM)", name, lineno, rest);
+				    "(use +HH:MM)", name, e.line, rest);
 				goto fail;
 			}
 			map->zone = minutes;
 			map->has_zone = 1;
-		} else if (strcmp(word, "date") == 0 && *rest != '\0') {
+		} else if (strcmp(word, "date") == 0) {
 			push(&map->dates, &map->ndates, rest);
-		} else if (strcmp(word, "group") == 0 && *rest != '\0') {
+		} else if (strcmp(word, "group") == 0) {
 			push(&map->group, &map->ngroup, rest);
-		} else if (strcmp(word, "require") == 0 && *rest != '\0') {
+		} else if (strcmp(word, "require") == 0) {
 			push(&map->require, &map->nrequire, rest);
 		} else if (strcmp(word, "footers") == 0) {
-			map->footers = 1;
-		} else if (strcmp(word, "tax-added-in") == 0 && *rest != '\0') {
+			if (*rest != '\0' && strcmp(rest, "yes") != 0 &&
+			    strcmp(rest, "no") != 0)
+				goto unread;
+			map->footers = strcmp(rest, "no") != 0;
+		} else {			/* tax-added-in */
 			free(map->tax_added_in);
 			map->tax_added_in = xstrdup(rest);
-		} else {
-			snprintf(err, errlen, "%s:%lu: cannot read '%s%s%s'", name,
-			    lineno, word, *rest ? " " : "", rest);
-			goto fail;
 		}
+		continue;
+unread:
+		snprintf(err, errlen, "%s:%lu: cannot read '%s%s%s%s%s'", name,
+		    e.line, word, e.op != MAPFILE_BARE ? " " : "",
+		    mapfile_op_name(e.op), *rest ? " " : "", rest);
+		goto fail;
 	}
-	free(copy);
+	mapfile_release(&mf);
 	if (map->source == NULL)
 		map->source = xstrdup("generic");
 	if (map->layout == NULL)
@@ -235,7 +250,7 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 				    map->rules[i].column);
 	}
 	if (map->ngroup == 0) {
-		snprintf(err, errlen, "%s: no 'id = COLUMN' or 'group COLUMN' "
+		snprintf(err, errlen, "%s: no 'id = COLUMN' or 'group = COLUMN' "
 		    "line", name);
 		import_map_release(map);
 		return -1;
@@ -243,7 +258,7 @@ import_map_parse(struct import_map *map, const char *text, const char *name,
 	map->group_col = xcalloc(map->ngroup, sizeof(*map->group_col));
 	return 0;
 fail:
-	free(copy);
+	mapfile_release(&mf);
 	import_map_release(map);
 	return -1;
 }

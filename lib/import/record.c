@@ -16,129 +16,15 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-/* Currency signs and words seen beside amounts. */
-static const struct {
-	const char	*mark;
-	const char	*code;
-} marks[] = {
-	{ "$", "USD" }, { "US$", "USD" }, { "US $", "USD" }, { "USD $", "USD" },
-	{ "C$", "CAD" }, { "CA$", "CAD" }, { "CA $", "CAD" }, { "CAD $", "CAD" },
-	{ "A$", "AUD" }, { "AU$", "AUD" }, { "AU $", "AUD" },
-	{ "NZ$", "NZD" }, { "HK$", "HKD" }, { "S$", "SGD" }, { "R$", "BRL" },
-	{ "€", "EUR" }, { "EUR €", "EUR" }, { "£", "GBP" }, { "GBP £", "GBP" },
-	{ "¥", "JPY" }, { "￥", "JPY" }, { "円", "JPY" }, { "₽", "RUB" },
-	{ "руб", "RUB" }, { "руб.", "RUB" }, { "р.", "RUB" }, { "р", "RUB" },
-	{ "₴", "UAH" }, { "грн", "UAH" }, { "грн.", "UAH" }, { "₸", "KZT" },
-	{ "тг", "KZT" }, { "zł", "PLN" }, { "Kč", "CZK" }, { "₹", "INR" },
-	{ "Rs", "INR" }, { "Rs.", "INR" }, { "Fr.", "CHF" }, { "₺", "TRY" },
-	{ "₩", "KRW" }, { "Br", "BYN" },
-};
-
-/* Bytes that may stand in an amount: digits, signs, separators and the
- * grouping spaces money_parse() reads. */
-static size_t
-amount_char(const char *s)
-{
-	if (isdigit((unsigned char)*s) || strchr(".,-+' \t", *s) != NULL)
-		return 1;
-	if (memcmp(s, "\xc2\xa0", 2) == 0)
-		return 2;
-	if (memcmp(s, "\xe2\x80\xaf", 3) == 0 ||
-	    memcmp(s, "\xe2\x80\x89", 3) == 0 ||
-	    memcmp(s, "\xe2\x88\x92", 3) == 0 ||
-	    memcmp(s, "\xe2\x80\x99", 3) == 0)
-		return 3;
-	return 0;
-}
-
-/* Split text into the amount (in num, with the decimal separator made a
- * point when the format names one) and the currency its sign or code
- * names (in code, "" when none).  -1 when text holds anything else. */
-static int
-split_amount(const char *text, char decimal, char *num, size_t numlen,
-    char *code)
-{
-	char mark[64], up[4];
-	size_t n, nn = 0, nm = 0, i;
-	const char *s = text;
-	char *m;
-
-	code[0] = '\0';
-	while (*s != '\0') {
-		if ((n = amount_char(s)) > 0 && !(*s == '.' && nm > 0 &&
-		    mark[nm - 1] != ' ' && s[1] == '\0') &&
-		    !(*s == '.' && nm > 0 && mark[nm - 1] != ' ' &&
-		    !isdigit((unsigned char)s[1]))) {
-			if (nn + n >= numlen)
-				return -1;
-			if (*s == ' ' && nm > 0 && nn == 0)
-				mark[nm++] = ' ';
-			memcpy(num + nn, s, n);
-			nn += n;
-			s += n;
-			continue;
-		}
-		if (nm + 1 >= sizeof(mark))
-			return -1;
-		mark[nm++] = *s++;
-	}
-	num[nn] = '\0';
-	mark[nm] = '\0';
-	m = mark;
-	while (*m == ' ')
-		m++;
-	for (i = strlen(m); i > 0 && m[i - 1] == ' '; i--)
-		m[i - 1] = '\0';
-	if (*m != '\0') {
-		for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-			if (strcasecmp(m, marks[i].mark) == 0)
-				break;
-		if (i < sizeof(marks) / sizeof(marks[0]))
-			strcpy(code, marks[i].code);
-		else if (strlen(m) == 3 && isalpha((unsigned char)m[0]) &&
-		    isalpha((unsigned char)m[1]) &&
-		    isalpha((unsigned char)m[2])) {
-			for (i = 0; i < 3; i++)
-				up[i] = toupper((unsigned char)m[i]);
-			up[3] = '\0';
-			if (money_currency(up) == NULL)
-				return -1;
-			strcpy(code, money_currency(up)->code);
-		} else
-			return -1;
-	}
-	if (decimal == ',' || decimal == '.') {
-		char *r = num, *w = num;
-		int decimals = -1;
-
-		for (; *r != '\0'; r++) {
-			if (*r == (decimal == ',' ? '.' : ','))
-				continue;
-			if (*r == ',' || *r == '.')
-				decimals = 0;
-			else if (decimals >= 0 && isdigit((unsigned char)*r))
-				decimals++;
-			*w++ = *r == ',' ? '.' : *r;
-		}
-		/* A zero more keeps money_parse() from reading "19.905" as
-		 * nineteen thousand: here the point is the decimal one. */
-		if (decimals == 3 && w + 1 < num + numlen)
-			*w++ = '0';
-		*w = '\0';
-	}
-	return 0;
-}
-
 /* The currency a value's sign names, "" when none. */
 static void
 amount_code(const struct import_value *v, char decimal, char *code)
 {
-	char num[128];
+	int64_t minor;
 
 	code[0] = '\0';
-	if (v->text != NULL &&
-	    split_amount(v->text, decimal, num, sizeof(num), code) == -1)
-		code[0] = '\0';
+	if (v->text != NULL)
+		(void)money_parse_marked(v->text, 0, decimal, &minor, code);
 }
 
 struct money_ctx {
@@ -164,11 +50,13 @@ static int
 amount(struct money_ctx *mc, const struct import_value *v, long item,
     const char *name, int64_t *out)
 {
-	char num[128], code[4], f[64];
+	char code[4], f[64];
+	int64_t minor;
 	int r;
 
-	if (split_amount(v->text, mc->decimal, num, sizeof(num), code) == -1 ||
-	    num[strspn(num, " \t")] == '\0') {
+	r = money_parse_marked(v->text, mc->cur != NULL ? mc->cur->exponent :
+	    0, mc->decimal, &minor, code);
+	if (r == MONEY_EMARK) {
 		import_order_error(mc->o, "bad_amount",
 		    field_path(f, sizeof(f), item, name),
 		    "line %lu: '%s' is not an amount", v->line, v->text);
@@ -183,8 +71,9 @@ amount(struct money_ctx *mc, const struct import_value *v, long item,
 		    v->text, code, mc->cur->code);
 		return -1;
 	}
-	switch ((r = money_parse(num, mc->cur->exponent, out))) {
+	switch (r) {
 	case MONEY_OK:
+		*out = minor;
 		return 0;
 	case MONEY_EPREC:
 		import_order_error(mc->o, "bad_precision",
@@ -242,9 +131,9 @@ static int
 parse_qty(const char *s, char decimal, int64_t *qty)
 {
 	const char *p = s;
-	char num[128], code[4];
+	char code[4];
 	int64_t v = 0;
-	int n, huge = 0;
+	int n, huge = 0, r;
 
 	/* The common case: digits alone. */
 	p += strspn(p, " \t");
@@ -262,12 +151,12 @@ parse_qty(const char *s, char decimal, int64_t *qty)
 		*qty = v;
 		return QTY_OK;
 	}
-	if (split_amount(s, decimal, num, sizeof(num), code) == -1 ||
-	    code[0] != '\0')
+	r = money_parse_marked(s, 0, decimal, &v, code);
+	if (r == MONEY_EMARK || code[0] != '\0')
 		return QTY_BAD;
-	if (decimal != '.' && decimal != ',' && lone_thousands(num))
+	if (decimal != '.' && decimal != ',' && lone_thousands(s))
 		return QTY_AMBIGUOUS;
-	switch (money_parse(num, 0, &v)) {
+	switch (r) {
 	case MONEY_OK:
 		*qty = v;
 		return QTY_OK;
@@ -579,7 +468,8 @@ order_currency(struct import_order *o, char decimal)
 {
 	const struct money_currency *cur;
 	const struct import_value *v = &o->v[IMPORT_CURRENCY];
-	char code[4], num[64];
+	char code[4];
+	int64_t minor;
 	size_t i, j;
 
 	if (v->text != NULL) {
@@ -587,8 +477,8 @@ order_currency(struct import_order *o, char decimal)
 			;
 		if ((cur = money_currency_anycase(v->text, i)) != NULL)
 			return cur;
-		if (split_amount(v->text, 0, num, sizeof(num), code) == 0 &&
-		    code[0] != '\0')
+		(void)money_parse_marked(v->text, 0, 0, &minor, code);
+		if (code[0] != '\0')
 			return money_currency(code);
 		import_order_error(o, "bad_currency", "currency",
 		    "line %lu: '%s' is not an ISO 4217 currency code", v->line,

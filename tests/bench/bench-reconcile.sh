@@ -57,19 +57,20 @@ main(int argc, char *argv[])
 {
 	struct jsonl_reader in;
 	struct reject_stream rejects;
-	struct payment_reader pr;
+	struct payment_reader *pr;
 	struct payment_txn t;
 	unsigned long n = 0;
 	json_t *o;
+	int st;
 
 	if (argc != 3)
 		return 64;
 	reject_open(&rejects, "/dev/null");
-	if (payment_open(&pr, argv[1], NULL, NULL) != 0)
+	if ((pr = payment_open(argv[1], NULL, NULL, &st)) == NULL)
 		return 66;
-	while (payment_next(&pr, &t, &rejects))
+	while (payment_next(pr, &t, &rejects))
 		n += t.amount != 0;
-	payment_close(&pr);
+	payment_close(pr);
 	jsonl_open(&in, 1, argv + 2);
 	while ((o = reject_read(&rejects, &in)) != NULL) {
 		jsonl_write(stdout, o);

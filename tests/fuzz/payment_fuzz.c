@@ -88,7 +88,7 @@ check_rejects(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct payment_reader r;
+	struct payment_reader *r;
 	struct payment_txn t;
 	struct payment_map *map = NULL;
 	struct reject_stream rejects;
@@ -122,14 +122,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	reject_open(&rejects, fuzz_file_set(&rejfile, "", 0));
-	status = payment_open(&r, fuzz_file_set(&report, text, len), provider,
-	    map);
-	fuzz_check(status == 0 || status == EX_DATAERR,
-	    "payment_open: neither 0 nor 65");
-	if (status == 0)
-		while (payment_next(&r, &t, &rejects))
+	r = payment_open(fuzz_file_set(&report, text, len), provider, map,
+	    &status);
+	fuzz_check(r != NULL ? status == 0 : status == EX_DATAERR,
+	    "payment_open: neither a reader nor 65");
+	if (r != NULL) {
+		while (payment_next(r, &t, &rejects))
 			check_txn(&t);
-	fuzz_check(payment_close(&r) == 0, "payment_close failed");
+		fuzz_check(payment_close(r) == 0, "payment_close failed");
+	}
 	fuzz_check(reject_close(&rejects) == 0, "reject_close failed");
 	fuzz_check(check_rejects() == rejects.count, "rejects miscounted");
 	payment_map_free(map);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "payment.h"
+#include "payment/payment-int.h"
 #include "rfc3339.h"
 #include "fuzz.h"
 

@@ -131,9 +131,9 @@ test_map_errors(void)
 		{ "id = N\nfrobnicate the rows\n",
 		    "bad.map:2: cannot read 'frobnicate the rows'" },
 		{ "source x\nitems.sku = SKU\n",
-		    "bad.map: no 'id = COLUMN' or 'group COLUMN' line" },
+		    "bad.map: no 'id = COLUMN' or 'group = COLUMN' line" },
 		{ "id := 1\n",
-		    "bad.map: no 'id = COLUMN' or 'group COLUMN' line" },
+		    "bad.map: no 'id = COLUMN' or 'group = COLUMN' line" },
 	};
 	struct import_map m;
 	char err[256], what[64];

@@ -178,6 +178,109 @@ test_parse_bounds(void)
 	}
 }
 
+struct marked_case {
+	const char	*text;
+	int		 exponent;
+	char		 decimal;
+	int		 rc;
+	int64_t		 minor;		/* when rc is MONEY_OK */
+	const char	*code;
+};
+
+static const struct marked_case marked_cases[] = {
+	/* Signs and codes before or after the number, a sign beside them. */
+	{ "$1,234.56", 2, 0, MONEY_OK, 123456, "USD" },
+	{ "1 234,56 \xe2\x82\xbd", 2, 0, MONEY_OK, 123456, "RUB" },	/* ₽ */
+	{ "1\xc2\xa0" "234,56\xc2\xa0\xe2\x82\xbd", 2, 0, MONEY_OK, 123456,
+	    "RUB" },
+	{ "\xe2\x82\xac" "12", 2, 0, MONEY_OK, 1200, "EUR" },	/* €12 */
+	{ "12,00 \xe2\x82\xac", 2, 0, MONEY_OK, 1200, "EUR" },
+	{ "12.00 USD", 2, 0, MONEY_OK, 1200, "USD" },
+	{ "USD 12.00", 2, 0, MONEY_OK, 1200, "USD" },
+	{ "12.00usd", 2, 0, MONEY_OK, 1200, "USD" },
+	{ "12 RUR", 2, 0, MONEY_OK, 1200, "RUB" },
+	{ "-\xc2\xa3" "3.50", 2, 0, MONEY_OK, -350, "GBP" },		/* -£3.50 */
+	{ "\xc2\xa3-3.50", 2, 0, MONEY_OK, -350, "GBP" },
+	{ "-$5", 2, 0, MONEY_OK, -500, "USD" },
+	{ "$ -5", 2, 0, MONEY_OK, -500, "USD" },
+	{ "\xe2\x88\x92" "12.00 USD", 2, 0, MONEY_OK, -1200, "USD" },
+	{ "US $5", 2, 0, MONEY_OK, 500, "USD" },
+	{ "CA$5", 2, 0, MONEY_OK, 500, "CAD" },
+	{ "EUR \xe2\x82\xac" "3,50", 2, 0, MONEY_OK, 350, "EUR" },
+	{ "12 \xd1\x80\xd1\x83\xd0\xb1.", 2, 0, MONEY_OK, 1200, "RUB" }, /* руб. */
+	{ "12 \xd1\x80.", 2, 0, MONEY_OK, 1200, "RUB" },		/* р. */
+	{ "Rs.12", 2, 0, MONEY_OK, 1200, "INR" },
+	{ "Rs. 1,299.00", 2, 0, MONEY_OK, 129900, "INR" },
+	{ "Fr. 1'299.50", 2, 0, MONEY_OK, 129950, "CHF" },
+	{ "$.50", 2, 0, MONEY_OK, 50, "USD" },
+	{ "$12.", 2, 0, MONEY_OK, 1200, "USD" },
+	{ "\xc2\xa5" "1299", 0, 0, MONEY_OK, 1299, "JPY" },		/* ¥ */
+	{ "1299\xe5\x86\x86", 0, 0, MONEY_OK, 1299, "JPY" },		/* 円 */
+	{ "12.50", 2, 0, MONEY_OK, 1250, "" },
+	{ "  19.90 ", 2, 0, MONEY_OK, 1990, "" },
+
+	/* The export's decimal separator. */
+	{ "1.234,56 \xe2\x82\xac", 2, ',', MONEY_OK, 123456, "EUR" },
+	{ "19,905", 3, ',', MONEY_OK, 19905, "" },
+	{ "19.905", 2, '.', MONEY_EPREC, 0, "" },	/* not 19905.00 */
+	{ "19.905", 2, 0, MONEY_OK, 1990500, "" },
+	{ "1,000", 0, '.', MONEY_OK, 1000, "" },
+	{ "1,000", 0, ',', MONEY_OK, 1, "" },
+
+	/* What money_parse() says of the number. */
+	{ "$1.999", 2, '.', MONEY_EPREC, 0, "USD" },
+	{ "$99999999999999999999", 2, 0, MONEY_ERANGE, 0, "USD" },
+	{ "$1.2.3", 2, 0, MONEY_ESYNTAX, 0, "USD" },
+
+	/* No number, or beside it no mark known. */
+	{ "$", 2, 0, MONEY_EMARK, 0, "USD" },
+	{ "", 2, 0, MONEY_EMARK, 0, "" },
+	{ " ", 2, 0, MONEY_EMARK, 0, "" },
+	{ ",", 2, '.', MONEY_EMARK, 0, "" },
+	{ "(12.00)", 2, 0, MONEY_EMARK, 0, "" },
+	{ "12.0O", 2, 0, MONEY_EMARK, 0, "" },
+	{ "1$2", 2, 0, MONEY_EMARK, 0, "" },
+	{ "12 USD 50", 2, 0, MONEY_EMARK, 0, "" },
+	{ "$12 USD", 2, 0, MONEY_EMARK, 0, "" },
+	{ "$$12", 2, 0, MONEY_EMARK, 0, "" },
+	{ "12 XYZ", 2, 0, MONEY_EMARK, 0, "" },
+	{ "Apt 3", 2, 0, MONEY_EMARK, 0, "" },
+	{ "12 kr", 2, 0, MONEY_EMARK, 0, "" },		/* SEK? NOK? DKK? */
+	{ "abc", 2, 0, MONEY_EMARK, 0, "" },
+	{ "1000000000000000000000000000000000000000000000000000000000000000"
+	  "0000000000000000000000000000000000000000000000000000000000000000"
+	  " USD", 2, 0, MONEY_EMARK, 0, "" },
+};
+
+static void
+test_parse_marked(void)
+{
+	char what[200], code[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(marked_cases) / sizeof(marked_cases[0]); i++) {
+		const struct marked_case *c = &marked_cases[i];
+		int64_t minor = -42;
+		int rc;
+
+		memcpy(code, "???", 4);
+		rc = money_parse_marked(c->text, c->exponent, c->decimal,
+		    &minor, code);
+		snprintf(what, sizeof(what), "money_parse_marked(\"%.60s\", "
+		    "%d, '%c') result", c->text, c->exponent,
+		    c->decimal ? c->decimal : '0');
+		expect_int(what, rc, c->rc);
+		snprintf(what, sizeof(what), "money_parse_marked(\"%.60s\", "
+		    "%d, '%c') amount", c->text, c->exponent,
+		    c->decimal ? c->decimal : '0');
+		expect_int(what, minor, c->rc == MONEY_OK ? c->minor : -42);
+		snprintf(what, sizeof(what), "money_parse_marked(\"%.60s\", "
+		    "%d, '%c') code", c->text, c->exponent,
+		    c->decimal ? c->decimal : '0');
+		expect_str(what, code, c->code);
+	}
+}
+
 static void
 test_currency(void)
 {
@@ -365,6 +468,7 @@ main(void)
 {
 	test_parse();
 	test_parse_bounds();
+	test_parse_marked();
 	test_currency();
 	test_currency_anycase();
 	test_arithmetic();

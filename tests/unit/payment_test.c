@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "payment.h"
+#include "payment/payment-int.h"
 #include "reject.h"
 #include "unit.h"
 
@@ -39,7 +40,7 @@ static int
 read_txns(const char *name, const char *text, const char *provider,
     const struct payment_map *map, char **txns, char **rejects)
 {
-	struct payment_reader r;
+	struct payment_reader *r;
 	struct payment_txn t;
 	struct reject_stream rs;
 	json_t *rej, *e;
@@ -53,19 +54,19 @@ read_txns(const char *name, const char *text, const char *provider,
 	memset(&rs, 0, sizeof(rs));
 	rs.fp = open_memstream(&rbuf, &rlen);
 	rs.path = "<memory>";
-	if ((status = payment_open(&r, path, provider, map)) != 0) {
+	if ((r = payment_open(path, provider, map, &status)) == NULL) {
 		free(path);
 		fclose(rs.fp);
 		free(rbuf);
 		*rejects = calloc(1, 1);
 		return status;
 	}
-	while (payment_next(&r, &t, &rs)) {
+	while (payment_next(r, &t, &rs)) {
 		txn_text(&t, line, sizeof(line));
 		*txns = realloc(*txns, tlen + strlen(line) + 2);
 		tlen += sprintf(*txns + tlen, "%s\n", line);
 	}
-	status = payment_close(&r);
+	status = payment_close(r);
 	fclose(rs.fp);
 	*rejects = calloc(1, 1);
 	tlen = 0;
@@ -260,8 +261,8 @@ test_formats(void)
 static void
 test_open(void)
 {
-	struct payment_reader r;
 	char *txns, *rejects, *said, *path;
+	int status = 0;
 
 	unit_stderr_begin();
 	expect_int("a CSV of no provider", read_txns("other.csv",
@@ -275,8 +276,8 @@ test_open(void)
 	free(txns);
 	free(rejects);
 	path = unit_path("none.csv");
-	expect_int("no file", payment_open(&r, path, NULL, NULL),
-	    EX_NOINPUT);
+	expect_true("no file", payment_open(path, NULL, NULL, &status) ==
+	    NULL && status == EX_NOINPUT);
 	said = unit_stderr_end();
 	expect_true("the warnings name the files",
 	    strstr(said, "other.csv' is no payment report known") != NULL &&
@@ -358,8 +359,7 @@ test_map(void)
 	path = unit_file("bad2.map", "id = x\nwhat is this\n", 20);
 	expect_true("a bad line", payment_map_load(path, err, sizeof(err),
 	    &status) == NULL);
-	snprintf(want, sizeof(want), "map '%s' line 2: not a known 'key = "
-	    "value'", path);
+	snprintf(want, sizeof(want), "%s:2: unknown key 'what'", path);
 	expect_str("... naming it", err, want);
 	free(path);
 }
