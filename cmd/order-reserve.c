@@ -68,6 +68,9 @@ enum outcome { PENDING, RESERVED, EXISTING, REJECTED };
 struct job {
 	json_t		*order;		/* owned */
 	char		*id;
+	char		*source;	/* "" for none: an order is known by
+					 * its source and id */
+	char		*name;		/* 'ID', 'ID' (SOURCE): in messages */
 	char		*items;		/* "SKU\tQTY\n" sorted: its identity */
 	struct reserve_order ro;	/* its needs; what it was given */
 	int		 offset;	/* of created_at, for expires_at */
@@ -149,6 +152,34 @@ order_id(const json_t *order)
 	return NULL;
 }
 
+/* The order's source: "" when it has none, NULL when it is not a text. */
+static char *
+order_source(const json_t *order)
+{
+	const json_t *source = json_object_get(order, "source");
+
+	if (source == NULL || json_is_null(source))
+		return xstrdup("");
+	if (json_is_string(source) &&
+	    strlen(json_string_value(source)) == json_string_length(source))
+		return xstrdup(json_string_value(source));
+	return NULL;
+}
+
+/* How messages name the order: its own id, and the source beside it. */
+static char *
+order_name(const char *id, const char *source)
+{
+	size_t n = strlen(id) + strlen(source) + 8;
+	char *name = xmalloc(n);
+
+	if (*source == '\0')
+		snprintf(name, n, "'%s'", id);
+	else
+		snprintf(name, n, "'%s' (%s)", id, source);
+	return name;
+}
+
 static int
 need_cmp(const void *a, const void *b)
 {
@@ -171,6 +202,11 @@ prepare_job(struct job *j, enum mode mode)
 	if ((j->id = order_id(j->order)) == NULL)
 		reject_add(j->errors, "bad_id", "id", "the order has no id "
 		    "(a text or a whole number)");
+	if ((j->source = order_source(j->order)) == NULL)
+		reject_add(j->errors, "bad_source", "source", "the order's "
+		    "source is not a text");
+	if (j->id != NULL && j->source != NULL)
+		j->name = order_name(j->id, j->source);
 	if (mode != RESERVE)
 		return;
 	items = json_object_get(j->order, "items");
@@ -238,6 +274,8 @@ free_job(struct job *j)
 	json_decref(j->section);
 	reserve_order_release(&j->ro);
 	free(j->id);
+	free(j->source);
+	free(j->name);
 	free(j->items);
 	free(j->ro.needs);
 	free(j->state);
@@ -330,23 +368,27 @@ encode(const json_t *v)
 static void
 load_batch_state(struct reserver *rs, struct job *jobs, size_t n)
 {
-	const char **skus, **ids;
+	const char **skus, **ids, **sources;
 	size_t nskus = 0, nids = 0, cap, i, k;
 
 	for (i = 0, cap = 0; i < n; i++)
 		cap += jobs[i].ro.nneeds;
 	skus = xcalloc(cap + 1, sizeof(*skus));
 	ids = xcalloc(n + 1, sizeof(*ids));
+	sources = xcalloc(n + 1, sizeof(*sources));
 	for (i = 0; i < n; i++) {
 		if (jobs[i].outcome != PENDING)
 			continue;
+		sources[nids] = jobs[i].source;
 		ids[nids++] = jobs[i].id;
 		for (k = 0; k < jobs[i].ro.nneeds; k++)
 			skus[nskus++] = jobs[i].ro.needs[k].sku;
 	}
-	stock_batch_load(&rs->db, &rs->stock, ids, nids, skus, nskus);
+	stock_batch_load(&rs->db, &rs->stock, sources, ids, nids, skus,
+	    nskus);
 	free(skus);
 	free(ids);
+	free(sources);
 }
 
 /* A repeated order: the reservation it has, or a reject if it changed. */
@@ -355,15 +397,15 @@ repeat(struct job *j, const char *state, const char *items,
     const json_t *section)
 {
 	if (strcmp(items, j->items) != 0) {
-		reject_addf(j->errors, "order_changed", "items", "order '%s' "
+		reject_addf(j->errors, "order_changed", "items", "order %s "
 		    "was reserved with other items, and its reservation "
-		    "stands as it was", j->id);
+		    "stands as it was", j->name);
 		j->outcome = REJECTED;
 		return;
 	}
 	if (strcmp(state, "released") == 0 || strcmp(state, "expired") == 0) {
 		reject_addf(j->errors, "reservation_closed", "id", "the "
-		    "reservation of order '%s' was %s", j->id, state);
+		    "reservation of order %s was %s", j->name, state);
 		j->outcome = REJECTED;
 		return;
 	}
@@ -392,9 +434,9 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 	struct strmap seen;
 	struct stock_reservation *f;
 	json_t *section, *shown;
-	char *text, *record;
+	char *text, *record, *key = NULL;
 	unsigned long first;
-	size_t i;
+	size_t i, keycap = 0, keylen;
 
 	strmap_init(&seen);
 	store_begin(rs->db.st);
@@ -404,14 +446,20 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 
 		if (j->outcome != PENDING)
 			continue;
-		/* The same id twice in a batch: the first decides. */
-		if (!strmap_add(&seen, j->id, strlen(j->id), i, &first) &&
+		/* The same order twice in a batch: the first decides. */
+		keylen = strlen(j->source) + 1 + strlen(j->id);
+		if (keylen + 1 > keycap)
+			key = xrealloc(key, keycap = keylen + 1);
+		memcpy(key, j->source, strlen(j->source) + 1);
+		memcpy(key + strlen(j->source) + 1, j->id, strlen(j->id) + 1);
+		if (!strmap_add(&seen, key, keylen, i, &first) &&
 		    jobs[first].outcome != REJECTED) {
 			repeat(j, jobs[first].state, jobs[first].items,
 			    jobs[first].section);
 			continue;
 		}
-		if ((f = stock_batch_reservation(&rs->stock, j->id)) != NULL) {
+		if ((f = stock_batch_reservation(&rs->stock, j->source,
+		    j->id)) != NULL) {
 			if ((section = jsonl_parse(f->section,
 			    strlen(f->section), 0, NULL)) == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
@@ -434,9 +482,9 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			set_new(j->order, "reservation", shown);
 			record = encode(j->order);
 		}
-		stock_reservation_add(&rs->db, j->id, j->items, text, record,
-		    rs->now, rs->ttl > 0 ? rs->now + rs->ttl : 0, j->ro.takes,
-		    j->ro.ntakes);
+		stock_reservation_add(&rs->db, j->source, j->id, j->items,
+		    text, record, rs->now, rs->ttl > 0 ? rs->now + rs->ttl : 0,
+		    j->ro.takes, j->ro.ntakes);
 		free(text);
 		free(record);
 	}
@@ -449,6 +497,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			write_job(rs, &jobs[i]);
 	}
 	strmap_release(&seen);
+	free(key);
 	stock_batch_release(&rs->stock);
 }
 
@@ -456,18 +505,22 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 static void
 close_batch(struct reserver *rs, struct job *jobs, size_t n)
 {
-	const char **ids;
+	const char **ids, **sources;
 	struct stock_reservation *f;
 	json_t *section;
 	const char *closed = rs->mode == RELEASE ? "released" : "committed";
 	size_t i, nids = 0;
 
 	ids = xcalloc(n + 1, sizeof(*ids));
+	sources = xcalloc(n + 1, sizeof(*sources));
 	for (i = 0; i < n; i++)
-		if (jobs[i].outcome == PENDING)
+		if (jobs[i].outcome == PENDING) {
+			sources[nids] = jobs[i].source;
 			ids[nids++] = jobs[i].id;
+		}
 	store_begin(rs->db.st);
-	stock_batch_lock_reservations(&rs->db, &rs->stock, ids, nids);
+	stock_batch_lock_reservations(&rs->db, &rs->stock, sources, ids,
+	    nids);
 	stock_batch_close(&rs->db, &rs->stock, closed, rs->mode == COMMIT,
 	    rs->now);
 	store_commit(rs->db.st);
@@ -478,19 +531,20 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 			write_job(rs, j);
 			continue;
 		}
-		if ((f = stock_batch_reservation(&rs->stock, j->id)) == NULL) {
-			reject_addf(j->errors, "not_reserved", "id", "order '%s' "
-			    "has no reservation", j->id);
+		if ((f = stock_batch_reservation(&rs->stock, j->source,
+		    j->id)) == NULL) {
+			reject_addf(j->errors, "not_reserved", "id", "order %s "
+			    "has no reservation", j->name);
 			j->outcome = REJECTED;
 		} else if (rs->mode == RELEASE &&
 		    strcmp(f->state, "committed") == 0) {
 			reject_addf(j->errors, "already_committed", "id",
-			    "order '%s' has shipped: its stock is gone", j->id);
+			    "order %s has shipped: its stock is gone", j->name);
 			j->outcome = REJECTED;
 		} else if (rs->mode == COMMIT &&
 		    strcmp(f->state, "committed") != 0) {
 			reject_addf(j->errors, "reservation_closed", "id",
-			    "the reservation of order '%s' was %s", j->id,
+			    "the reservation of order %s was %s", j->name,
 			    f->state);
 			j->outcome = REJECTED;
 		} else {
@@ -508,6 +562,7 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 		write_job(rs, j);
 	}
 	free(ids);
+	free(sources);
 	stock_batch_release(&rs->stock);
 }
 
@@ -536,6 +591,9 @@ expire_all(struct reserver *rs)
 				if ((order = json_pack("{s:s}", "id",
 				    f->order_id)) == NULL)
 					xnomem();
+				if (*f->source != '\0')
+					set_new(order, "source",
+					    json_string(f->source));
 			}
 			section = jsonl_parse(f->section, strlen(f->section),
 			    0, NULL);

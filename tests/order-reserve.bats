@@ -32,8 +32,8 @@ reservation() {
 consistent() {
 	run -0 sql "SELECT s.sku, s.warehouse, s.reserved, COALESCE(SUM(l.qty), 0)
 	    FROM stock s LEFT JOIN reservation_lines l ON l.sku = s.sku
-	    AND l.warehouse = s.warehouse AND l.order_id IN
-	    (SELECT order_id FROM reservations WHERE state = 'active')
+	    AND l.warehouse = s.warehouse AND (l.order_id, l.source) IN
+	    (SELECT order_id, source FROM reservations WHERE state = 'active')
 	    GROUP BY s.sku, s.warehouse, s.reserved
 	    HAVING s.reserved <> COALESCE(SUM(l.qty), 0)"
 	assert_output ''
@@ -176,6 +176,120 @@ t_changed() {
 }
 @test "sqlite: an order changed since its reservation is rejected as order_changed" { t_changed sqlite; }
 @test "postgres: an order changed since its reservation is rejected as order_changed" { t_changed postgres; }
+
+# Two channels number their orders alike: a Shopify #1045 and an Etsy
+# #1045 are two orders, and a record without a source a third.
+t_sources() {
+	local in="$BATS_TEST_TMPDIR/in.jsonl" first levels
+	stocked "$1"
+	printf '%s\n' \
+	    '{"id":"#1045","source":"shopify","items":[{"sku":"TSHIRT-RED-M","qty":1}]}' \
+	    '{"id":"#1045","source":"etsy","items":[{"sku":"CAP-BLACK","qty":1}]}' \
+	    >"$in"
+	for batch in 500 1; do
+		run -0 --separate-stderr order-reserve --batch "$batch" "$in"
+		assert_stderr ''
+		run -0 jq -c '[.id, .source, .status, .reservation.lines[0].sku]' <<<"$output"
+		assert_output '["#1045","shopify","reserved","TSHIRT-RED-M"]
+["#1045","etsy","reserved","CAP-BLACK"]'
+	done
+	run -0 sql "SELECT order_id, source, state FROM reservations ORDER BY source"
+	assert_output '#1045|etsy|active
+#1045|shopify|active'
+	# Each found again by its source: the same twice takes nothing.
+	run -0 --separate-stderr order-reserve "$in"
+	first=$output
+	run -0 stock-levels
+	levels=$output
+	run -0 --separate-stderr order-reserve --batch 1 "$in"
+	assert_output "$first"
+	assert_stderr ''
+	run -0 stock-levels
+	assert_output "$levels"
+	# Etsy's with other items is changed; the message names the source.
+	run -0 --separate-stderr order-reserve <<<'{"id":"#1045","source":"etsy","items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_output ''
+	run -0 jq -r '.errors[] | .code + ": " + .message' <<<"$stderr"
+	assert_output "order_changed: order '#1045' (etsy) was reserved with other items, and its reservation stands as it was"
+	# No source is a source of its own.
+	run -0 --separate-stderr order-reserve <<<'{"id":"#1045","items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_stderr ''
+	run -0 jq -c '[.id, .source, .status]' <<<"$output"
+	assert_output '["#1045",null,"reserved"]'
+	# Releasing Shopify's leaves the others be.
+	run -0 --separate-stderr order-reserve --release <<<'{"id":"#1045","source":"shopify"}'
+	assert_stderr ''
+	run -0 jq -c '[.status, .reservation.state]' <<<"$output"
+	assert_output '["cancelled","released"]'
+	run -0 --separate-stderr order-reserve --release <<<'{"id":"#1045","source":"amazon"}'
+	assert_output ''
+	run -0 jq -r '.errors[] | .code + ": " + .message' <<<"$stderr"
+	assert_output "not_reserved: order '#1045' (amazon) has no reservation"
+	run -0 sql "SELECT source, state FROM reservations ORDER BY source"
+	assert_output '|active
+etsy|active
+shopify|released'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 2
+	consistent
+}
+@test "sqlite: a Shopify and an Etsy order of the same id are two orders" { t_sources sqlite; }
+@test "postgres: a Shopify and an Etsy order of the same id are two orders" { t_sources postgres; }
+
+@test "a source that is not a text is rejected as bad_source" {
+	stocked sqlite
+	run -0 --separate-stderr order-reserve <<<'{"id":"S-1","source":7,"items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_output ''
+	run -0 jq -c '[.errors[] | [.code, .field]]' <<<"$stderr"
+	assert_output '[["bad_source","source"]]'
+	run -0 sql "SELECT COUNT(*) FROM reservations"
+	assert_output 0
+}
+
+# A store made before orders had sources: its reservations are the
+# orders without one, found, changed, released and expired as before.
+t_migrate_v1() {
+	use_backend "$1"
+	run -0 sql "$(cat "$FIXTURES/store-v1.sql")"
+	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.status, .reservation]' <<<"$output"
+	assert_output '["reserved",{"state":"active","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}],"expires_at":"2026-11-20T10:45:00+03:00"}]'
+	run -0 sql "SELECT version FROM schema_version WHERE component = 'stock'"
+	assert_output 2
+	run -0 sql "SELECT order_id, source, state, items FROM reservations ORDER BY order_id"
+	assert_output $'SHOP-1||active|MUG-WHITE\t1\nTSHIRT-RED-M\t2\n\nSHOP-3||released|TSHIRT-RED-M\t2'
+	run -0 sql "SELECT order_id, source, sku, qty FROM reservation_lines ORDER BY order_id, sku"
+	assert_output 'SHOP-1||MUG-WHITE|1
+SHOP-1||TSHIRT-RED-M|2
+SHOP-3||TSHIRT-RED-M|2'
+	run -0 --separate-stderr order-reserve "$FIXTURES/changed.jsonl"
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["order_changed"]'
+	run -0 --separate-stderr order-reserve "$FIXTURES/region.jsonl"
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["reservation_closed"]'
+	# The same id from a channel is another order.
+	run -0 --separate-stderr order-reserve <<<'{"id":"SHOP-1","source":"etsy","items":[{"sku":"CAP-BLACK","qty":1}]}'
+	assert_stderr ''
+	run -0 jq -r .status <<<"$output"
+	assert_output reserved
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T07:45:00Z
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .reservation.state]' <<<"$output"
+	assert_output '["SHOP-1","expired","expired"]'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 1
+	consistent
+	# Opened again, nothing is migrated twice.
+	run -0 --separate-stderr order-reserve "$FIXTURES/priority.jsonl"
+	assert_stderr ''
+	run -0 sql "SELECT version FROM schema_version WHERE component = 'stock'"
+	assert_output 2
+}
+@test "sqlite: a store of orders known by id alone is migrated on open" { t_migrate_v1 sqlite; }
+@test "postgres: a store of orders known by id alone is migrated on open" { t_migrate_v1 postgres; }
 
 # --- closing ---------------------------------------------------------------
 
