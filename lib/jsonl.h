@@ -23,6 +23,12 @@ struct jsonl_reader {
 	int		  read_errno;	/* a read failed: its errno */
 	size_t		  len;		/* the line's length, without \r\n */
 	unsigned long	  lineno;	/* line number within the current file */
+	long long	  origin;	/* the file's offset when it was opened;
+					 * -1: not a regular file */
+	long long	  nread;	/* bytes read from it */
+	long long	  offset;	/* of the line jsonl_line() gave, in a
+					 * regular file (a line to read again
+					 * later), or -1 */
 	unsigned long	  nlines;	/* non-blank lines read in all files */
 	unsigned long	  nblank;	/* blank lines skipped */
 	int		  status;	/* 0, EX_NOINPUT or EX_IOERR */
@@ -36,8 +42,9 @@ struct jsonl_reader {
 void	 jsonl_open(struct jsonl_reader *, int argc, char **argv);
 
 /* The next non-blank line of input, without its line end (CRLF and a UTF-8
- * BOM are taken off); its length in *lenp.  The line belongs to the reader
- * and lives until the next call.  NULL at the end of the last operand.  An
+ * BOM are taken off); its length in *lenp, and where it lies in a regular
+ * file in offset.  The line belongs to the reader and lives until the next
+ * call.  NULL at the end of the last operand.  An
  * operand that cannot be opened or read is warned about, remembered in
  * status, and skipped. */
 char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
@@ -50,12 +57,41 @@ char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
  * rather than wait for it to fill. */
 int	 jsonl_ready(struct jsonl_reader *);
 
+/* jsonl_ready(), but waiting up to ms milliseconds (0: not at all) for a
+ * whole line, or the end, to come: 1 when it came, 0 when the input said
+ * nothing more for ms. */
+int	 jsonl_wait(struct jsonl_reader *, int ms);
+
 /* The next record (read with jsonl_parse()): a new reference to a JSON
  * object, which the caller json_decref()s.  A line that is not a JSON
  * object is written to rejects as
  * {"line":N,"raw":"...","errors":[{"code":"bad_json",...}]} and skipped.
  * NULL at the end of input. */
 json_t	*jsonl_read(struct jsonl_reader *, struct reject_stream *);
+
+/* The record of line[0..len-1], line lineno of the input named file (see
+ * jsonl_input_name()), a line jsonl_line() gave and the caller kept: made
+ * as jsonl_read() makes it, a new reference to a JSON object, or NULL
+ * after writing the bad_json reject.  For a program that reads lines now
+ * and makes their records later. */
+json_t	*jsonl_record(const struct jsonl_reader *, const char *file,
+	    unsigned long lineno, const char *line, size_t len,
+	    struct reject_stream *);
+
+/* The name of the current input as rejects give it ("file"): NULL when
+ * there is only one. */
+const char *jsonl_input_name(const struct jsonl_reader *);
+
+/* Look for the member key at the top of the JSON object text[0..len-1]
+ * without parsing the rest: 1, with its value's bytes between the quotes
+ * in *value and *vlen, when it is a string without escapes; 0 when the
+ * object has no such member at the top or its value is not a string; -1
+ * when a scan cannot tell (an escape in a key or in the value, a text
+ * that is not an object or is cut short): jsonl_parse() it then.  The
+ * first of two members of one name counts, and the text is not checked
+ * beyond what the scan needs: it may still be no JSON. */
+int	 jsonl_peek(const char *text, size_t len, const char *key,
+	    const char **value, size_t *vlen);
 
 /* Parse buf[0..len-1] as one JSON text (RFC 8259) as json_loadb() does with
  * the same flags (JSON_DECODE_ANY: any value, not only an object or an

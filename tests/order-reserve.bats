@@ -130,6 +130,75 @@ t_backorder() {
 @test "sqlite: an order without stock is a backorder reject saying what is missing and where" { t_backorder sqlite; }
 @test "postgres: an order without stock is a backorder reject saying what is missing and where" { t_backorder postgres; }
 
+# A Shopify export lists the newest orders first; 4 caps for 6 orders go
+# to the 4 oldest (times compared as instants, a tie in input order, no
+# time last), in one transaction or in many, and come out in that order.
+t_oldest_first() {
+	local batch
+	stocked "$1"
+	for batch in 500 1; do
+		sql "DELETE FROM reservation_lines; DELETE FROM reservations;
+		    UPDATE stock SET reserved = 0" >/dev/null
+		run -0 --separate-stderr order-reserve --batch "$batch" \
+		    "$FIXTURES/newest-first.jsonl"
+		run -0 jq -r '[.id, .status, .reservation.lines[0].qty] | @tsv' <<<"$output"
+		assert_output $'#1001\treserved\t1\n#1004\treserved\t1\n#1003\treserved\t1\n#1005\treserved\t1'
+		run -0 jq -r '[.id, .status, .errors[0].code] | @tsv' <<<"$stderr"
+		assert_output $'#1006\tbackorder\tbackorder\n#1002\tbackorder\tbackorder'
+		run -0 sql "SELECT order_id FROM reservations ORDER BY order_id"
+		assert_output $'#1001\n#1003\n#1004\n#1005'
+		consistent
+	done
+}
+@test "sqlite: the oldest orders get scarce stock first, whatever the input order" { t_oldest_first sqlite; }
+@test "postgres: the oldest orders get scarce stock first, whatever the input order" { t_oldest_first postgres; }
+
+@test "orders of several files, and a pipe that only pauses briefly, are one run" {
+	stocked sqlite
+	sql "UPDATE stock SET on_hand = 1 WHERE sku = 'CAP-BLACK'"
+	head -n 3 "$FIXTURES/newest-first.jsonl" >"$BATS_TEST_TMPDIR/a"
+	tail -n 3 "$FIXTURES/newest-first.jsonl" >"$BATS_TEST_TMPDIR/b"
+	run -0 --separate-stderr order-reserve "$BATS_TEST_TMPDIR/a" \
+	    "$BATS_TEST_TMPDIR/b"
+	run -0 jq -r .id <<<"$output"
+	assert_output '#1001'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output $'#1004\n#1003\n#1005\n#1006\n#1002'
+	# The newest, then after a moment the oldest: the oldest gets it.
+	sql "DELETE FROM reservation_lines; DELETE FROM reservations;
+	    UPDATE stock SET reserved = 0"
+	run -0 --separate-stderr sh -c '
+	    { head -n 1 "$1"; sleep 0.2; tail -n 1 "$1"; } | order-reserve' sh \
+	    "$FIXTURES/newest-first.jsonl"
+	run -0 jq -r .id <<<"$output"
+	assert_output '#1001'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output '#1006'
+}
+
+@test "a file's lines are read again as they came: a BOM, CRLF, standard input begun" {
+	local f="$BATS_TEST_TMPDIR/crlf.jsonl"
+	stocked sqlite
+	{ printf '\357\273\277'; sed 's/$/\r/' "$FIXTURES/newest-first.jsonl"; } >"$f"
+	run -0 --separate-stderr order-reserve "$f"
+	run -0 jq -r .id <<<"$output"
+	assert_output $'#1001\n#1004\n#1003\n#1005'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output $'#1006\n#1002'
+	# A shell read the first line of standard input, then order-reserve
+	# the rest: a BOM-less first line, and offsets from the file's start.
+	sql "DELETE FROM reservation_lines; DELETE FROM reservations;
+	    UPDATE stock SET reserved = 0"
+	run -0 --separate-stderr bash -c 'read -r _; order-reserve' <"$f"
+	run -0 jq -c '[.id, .created_at]' <<<"$output"
+	assert_output '["#1001","2026-11-20T06:00:00-01:00"]
+["#1004","2026-11-20T11:00:00+03:00"]
+["#1003","2026-11-20T08:00:00Z"]
+["#1005","2026-11-20T08:30:00Z"]'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output '#1002'
+}
+
 t_bad_items() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve "$FIXTURES/unknown-sku.jsonl" \

@@ -380,20 +380,23 @@ text_or_null(struct store_stmt *q, int col)
 
 /* Add the reservations q returns (order_id, source, state, then items
  * and section, or section and record) to the batch, sorted: those of the
- * nwant pairs of want (sorted), or all when want is NULL.  (A query by id
+ * n orders (sources[i], ids[i]), or all when ids is NULL.  (A query by id
  * finds the orders of other sources that have the same id too.) */
 static void
 read_reservations(struct stock_batch *b, struct store_stmt *q, int expired,
-    const struct wanted *want, size_t nwant)
+    const char *const *sources, const char *const *ids, size_t n)
 {
 	struct stock_reservation *f;
-	struct wanted key;
+	struct wanted key, *want = NULL;
 	size_t cap = b->nfound;
 
 	while (store_next(q)) {
 		key.order_id = store_text(q, 0);
 		key.source = store_text(q, 1);
-		if (want != NULL && bsearch(&key, want, nwant, sizeof(*want),
+		/* Most orders of a batch are new: no list to sort for them. */
+		if (ids != NULL && want == NULL)
+			want = wanted_list(sources, ids, n);
+		if (want != NULL && bsearch(&key, want, n, sizeof(*want),
 		    wanted_cmp) == NULL)
 			continue;
 		if (b->nfound == cap)
@@ -416,6 +419,7 @@ read_reservations(struct stock_batch *b, struct store_stmt *q, int expired,
 	if (b->nfound > 0)
 		qsort(b->found, b->nfound, sizeof(*b->found),
 		    reservation_cmp);
+	free(want);
 }
 
 void
@@ -424,7 +428,6 @@ stock_batch_load(struct stock_db *db, struct stock_batch *b,
     const char *const *skus, size_t nskus)
 {
 	const char **sorted;
-	struct wanted *want;
 	size_t i, k, cap;
 
 	/* The rows are locked in key order (PostgreSQL sorts them too). */
@@ -480,9 +483,7 @@ stock_batch_load(struct stock_db *db, struct stock_batch *b,
 
 	if (store_query(db->found, "S", ids, n) == -1)
 		query_failed(db);
-	want = wanted_list(sources, ids, n);
-	read_reservations(b, db->found, 0, want, n);
-	free(want);
+	read_reservations(b, db->found, 0, sources, ids, n);
 	free(sorted);
 }
 
@@ -580,13 +581,9 @@ void
 stock_batch_lock_reservations(struct stock_db *db, struct stock_batch *b,
     const char *const *sources, const char *const *ids, size_t n)
 {
-	struct wanted *want;
-
 	if (store_query(db->found_lock, "S", ids, n) == -1)
 		query_failed(db);
-	want = wanted_list(sources, ids, n);
-	read_reservations(b, db->found_lock, 0, want, n);
-	free(want);
+	read_reservations(b, db->found_lock, 0, sources, ids, n);
 }
 
 size_t
@@ -597,7 +594,7 @@ stock_batch_expired(struct stock_db *db, struct stock_batch *b, int64_t now,
 
 	if (store_query(db->expired, "ii", now, (int64_t)limit) == -1)
 		query_failed(db);
-	read_reservations(b, db->expired, 1, NULL, 0);
+	read_reservations(b, db->expired, 1, NULL, NULL, 0);
 	return b->nfound - before;
 }
 
