@@ -210,6 +210,10 @@ prepare_job(struct job *j, enum mode mode)
 		    "source is not a text");
 	if (mode != RESERVE)
 		return;
+	/* A reject fed back to be tried again (a backorder after a
+	 * restock): what the last try found is no longer so. */
+	json_object_del(j->order, "errors");
+	json_object_del(j->order, "backorder");
 	items = json_object_get(j->order, "items");
 	if (!json_is_array(items) || json_array_size(items) == 0) {
 		reject_add(j->errors, "no_items", "items",

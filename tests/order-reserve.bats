@@ -199,6 +199,40 @@ t_oldest_first() {
 	assert_output '#1002'
 }
 
+# A backorder fed back after a restock is reserved and comes out as the
+# order it was, without the reject's errors and backorder; one still
+# short gets them afresh.
+t_retry() {
+	local in="$BATS_TEST_TMPDIR/in.jsonl" want
+	stocked "$1"
+	cat "$FIXTURES/backorder.jsonl" "$FIXTURES/newest-first.jsonl" >"$in"
+	sql "UPDATE stock SET on_hand = 3 WHERE sku = 'CAP-BLACK'" >/dev/null
+	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/r1" "$in"
+	run -0 jq -c '[.id, .status, .backorder[0].missing, [.errors[].code]]' \
+	    "$BATS_TEST_TMPDIR/r1"
+	assert_output '["SHOP-7","backorder",3,["backorder"]]
+["#1005","backorder",1,["backorder"]]
+["#1006","backorder",1,["backorder"]]
+["#1002","backorder",1,["backorder"]]'
+	# Three mugs and one cap come in: SHOP-7 and #1005 go, the others wait.
+	run -0 --separate-stderr stock-load --mode add <<<'{"sku":"MUG-WHITE","warehouse":"MSK","qty":3}
+{"sku":"CAP-BLACK","warehouse":"SPB","qty":1}'
+	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/r2" \
+	    "$BATS_TEST_TMPDIR/r1"
+	assert_stderr ''
+	run -0 jq -c 'del(.reservation)' <<<"$output"
+	want=$(jq -c 'select(.id == "SHOP-7" or .id == "#1005")
+	    | .status = "reserved"' "$in")
+	assert_output "$want"
+	run -0 jq -c '[.id, .status, .backorder[0].missing, [.errors[].code]]' \
+	    "$BATS_TEST_TMPDIR/r2"
+	assert_output '["#1006","backorder",1,["backorder"]]
+["#1002","backorder",1,["backorder"]]'
+	consistent
+}
+@test "sqlite: a backorder fed back after a restock comes out clean" { t_retry sqlite; }
+@test "postgres: a backorder fed back after a restock comes out clean" { t_retry postgres; }
+
 t_bad_items() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve "$FIXTURES/unknown-sku.jsonl" \
@@ -881,6 +915,28 @@ P-3'
 	assert_output $'SHOP-4\treserved\ttrue'
 	run -0 jq -r .id backorder.jsonl
 	assert_output SHOP-7
+}
+
+@test "example: stock-load --mode add received.jsonl; mv backorder.jsonl retry.jsonl; order-reserve --rejects backorder.jsonl retry.jsonl >>reserved.jsonl" {
+	stocked sqlite
+	cd "$BATS_TEST_TMPDIR"
+	cat "$FIXTURES/split.jsonl" "$FIXTURES/backorder.jsonl" >validated.jsonl
+	run -0 --separate-stderr order-reserve --split --ttl 2h \
+	    --rejects backorder.jsonl validated.jsonl
+	printf '%s\n' "$output" >reserved.jsonl
+	run -0 jq -r '[.id, .status, (.errors | length)] | @tsv' backorder.jsonl
+	assert_output $'SHOP-7\tbackorder\t1'
+	echo '{"sku":"MUG-WHITE","warehouse":"MSK","qty":3}' >received.jsonl
+	run -0 --separate-stderr stock-load --mode add received.jsonl
+	run -0 --separate-stderr sh -c 'mv backorder.jsonl retry.jsonl &&
+	    order-reserve --rejects backorder.jsonl retry.jsonl >>reserved.jsonl'
+	assert_output ''
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .reservation.lines, .errors, .backorder]' \
+	    reserved.jsonl
+	assert_output '["SHOP-4","reserved",[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":3},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":5},{"sku":"TSHIRT-RED-M","warehouse":"EKB","qty":4}],null,null]
+["SHOP-7","reserved",[{"sku":"MUG-WHITE","warehouse":"MSK","qty":5}],null,null]'
+	assert [ ! -s backorder.jsonl ]
 }
 
 @test "example: order-reserve --release cancelled.jsonl" {
