@@ -89,7 +89,7 @@ const struct store_migration store_stock_migrations[] = {
 	    " qty BIGINT NOT NULL CHECK (qty > 0),"
 	    " PRIMARY KEY (order_id, source, sku, warehouse),"
 	    " FOREIGN KEY (order_id, source)"
-	    "  REFERENCES reservations (order_id, source));"
+	    "  REFERENCES reservations (order_id, source)) WITHOUT ROWID;"
 	    "INSERT INTO reservation_lines (order_id, source, sku, warehouse,"
 	    " qty) SELECT order_id, '', sku, warehouse, qty"
 	    " FROM reservation_lines_v1;"
