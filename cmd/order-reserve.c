@@ -10,9 +10,11 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "cli.h"
 #include "jsonl.h"
 #include "jsonx.h"
@@ -69,6 +71,8 @@ enum outcome { PENDING, RESERVED, EXISTING, REJECTED };
 struct job {
 	json_t		*order;		/* owned */
 	char		*id;
+	const char	*source;	/* the order's, or "": an order is
+					 * known by its source and id */
 	char		*items;		/* "SKU\tQTY\n" sorted: its identity */
 	struct reserve_order ro;	/* its needs; what it was given */
 	int		 offset;	/* of created_at, for expires_at */
@@ -138,6 +142,36 @@ order_id(const json_t *order)
 	return id != NULL && len > 0 && strlen(id) == len ? xstrdup(id) : NULL;
 }
 
+/* The order's source (borrowed from it): "" when it has none, NULL when
+ * it is not a text. */
+static const char *
+order_source(const json_t *order)
+{
+	const json_t *source = json_object_get(order, "source");
+
+	if (source == NULL || json_is_null(source))
+		return "";
+	if (json_is_string(source) &&
+	    strlen(json_string_value(source)) == json_string_length(source))
+		return json_string_value(source);
+	return NULL;
+}
+
+/* How messages name the job's order: its own id, and the source beside
+ * it.  A new string. */
+static char *
+job_name(const struct job *j)
+{
+	size_t n = strlen(j->id) + strlen(j->source) + 8;
+	char *name = xmalloc(n);
+
+	if (*j->source == '\0')
+		snprintf(name, n, "'%s'", j->id);
+	else
+		snprintf(name, n, "'%s' (%s)", j->id, j->source);
+	return name;
+}
+
 static int
 need_cmp(const void *a, const void *b)
 {
@@ -160,8 +194,15 @@ prepare_job(struct job *j, enum mode mode)
 	if ((j->id = order_id(j->order)) == NULL)
 		reject_add(j->errors, "bad_id", "id", "the order has no id "
 		    "(a text or a whole number)");
+	if ((j->source = order_source(j->order)) == NULL)
+		reject_add(j->errors, "bad_source", "source", "the order's "
+		    "source is not a text");
 	if (mode != RESERVE)
 		return;
+	/* A reject fed back to be tried again (a backorder after a
+	 * restock): what the last try found is no longer so. */
+	json_object_del(j->order, "errors");
+	json_object_del(j->order, "backorder");
 	items = json_object_get(j->order, "items");
 	if (!json_is_array(items) || json_array_size(items) == 0) {
 		reject_add(j->errors, "no_items", "items",
@@ -318,23 +359,27 @@ encode(const json_t *v)
 static void
 load_batch_state(struct reserver *rs, struct job *jobs, size_t n)
 {
-	const char **skus, **ids;
+	const char **skus, **ids, **sources;
 	size_t nskus = 0, nids = 0, cap, i, k;
 
 	for (i = 0, cap = 0; i < n; i++)
 		cap += jobs[i].ro.nneeds;
 	skus = xcalloc(cap + 1, sizeof(*skus));
 	ids = xcalloc(n + 1, sizeof(*ids));
+	sources = xcalloc(n + 1, sizeof(*sources));
 	for (i = 0; i < n; i++) {
 		if (jobs[i].outcome != PENDING)
 			continue;
+		sources[nids] = jobs[i].source;
 		ids[nids++] = jobs[i].id;
 		for (k = 0; k < jobs[i].ro.nneeds; k++)
 			skus[nskus++] = jobs[i].ro.needs[k].sku;
 	}
-	stock_batch_load(&rs->db, &rs->stock, ids, nids, skus, nskus);
+	stock_batch_load(&rs->db, &rs->stock, sources, ids, nids, skus,
+	    nskus);
 	free(skus);
 	free(ids);
+	free(sources);
 }
 
 /* A repeated order: the reservation it has, or a reject if it changed. */
@@ -342,16 +387,22 @@ static void
 repeat(struct job *j, const char *state, const char *items,
     const json_t *section)
 {
+	char *name;
+
 	if (strcmp(items, j->items) != 0) {
-		reject_addf(j->errors, "order_changed", "items", "order '%s' "
+		name = job_name(j);
+		reject_addf(j->errors, "order_changed", "items", "order %s "
 		    "was reserved with other items, and its reservation "
-		    "stands as it was", j->id);
+		    "stands as it was", name);
+		free(name);
 		j->outcome = REJECTED;
 		return;
 	}
 	if (strcmp(state, "released") == 0 || strcmp(state, "expired") == 0) {
+		name = job_name(j);
 		reject_addf(j->errors, "reservation_closed", "id", "the "
-		    "reservation of order '%s' was %s", j->id, state);
+		    "reservation of order %s was %s", name, state);
+		free(name);
 		j->outcome = REJECTED;
 		return;
 	}
@@ -381,9 +432,9 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 	struct strmap seen;
 	struct stock_reservation *f;
 	json_t *section, *shown;
-	char *text, *record;
+	char *text, *record, *key = NULL;
 	unsigned long first;
-	size_t i;
+	size_t i, keycap = 0, keylen;
 
 	strmap_init(&seen);
 	store_begin(rs->db.st);
@@ -393,14 +444,20 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 
 		if (j->outcome != PENDING)
 			continue;
-		/* The same id twice in a batch: the first decides. */
-		if (!strmap_add(&seen, j->id, strlen(j->id), i, &first) &&
+		/* The same order twice in a batch: the first decides. */
+		keylen = strlen(j->source) + 1 + strlen(j->id);
+		if (keylen + 1 > keycap)
+			key = xrealloc(key, keycap = keylen + 1);
+		memcpy(key, j->source, strlen(j->source) + 1);
+		memcpy(key + strlen(j->source) + 1, j->id, strlen(j->id) + 1);
+		if (!strmap_add(&seen, key, keylen, i, &first) &&
 		    jobs[first].outcome != REJECTED) {
 			repeat(j, jobs[first].state, jobs[first].items,
 			    jobs[first].section);
 			continue;
 		}
-		if ((f = stock_batch_reservation(&rs->stock, j->id)) != NULL) {
+		if ((f = stock_batch_reservation(&rs->stock, j->source,
+		    j->id)) != NULL) {
 			if ((section = jsonl_parse(f->section,
 			    strlen(f->section), 0, NULL)) == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
@@ -424,9 +481,9 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			jsonx_set_new(j->order, "reservation", shown);
 			record = encode(j->order);
 		}
-		stock_reservation_add(&rs->db, j->id, j->items, text, record,
-		    rs->now, rs->ttl > 0 ? rs->now + rs->ttl : 0, j->ro.takes,
-		    j->ro.ntakes);
+		stock_reservation_add(&rs->db, j->source, j->id, j->items,
+		    text, record, rs->now, rs->ttl > 0 ? rs->now + rs->ttl : 0,
+		    j->ro.takes, j->ro.ntakes);
 		free(text);
 		free(record);
 	}
@@ -439,6 +496,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			write_job(rs, &jobs[i]);
 	}
 	strmap_release(&seen);
+	free(key);
 	stock_batch_release(&rs->stock);
 }
 
@@ -446,18 +504,23 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 static void
 close_batch(struct reserver *rs, struct job *jobs, size_t n)
 {
-	const char **ids;
+	const char **ids, **sources;
 	struct stock_reservation *f;
 	json_t *section;
 	const char *closed = rs->mode == RELEASE ? "released" : "committed";
+	char *name;
 	size_t i, nids = 0;
 
 	ids = xcalloc(n + 1, sizeof(*ids));
+	sources = xcalloc(n + 1, sizeof(*sources));
 	for (i = 0; i < n; i++)
-		if (jobs[i].outcome == PENDING)
+		if (jobs[i].outcome == PENDING) {
+			sources[nids] = jobs[i].source;
 			ids[nids++] = jobs[i].id;
+		}
 	store_begin(rs->db.st);
-	stock_batch_lock_reservations(&rs->db, &rs->stock, ids, nids);
+	stock_batch_lock_reservations(&rs->db, &rs->stock, sources, ids,
+	    nids);
 	stock_batch_close(&rs->db, &rs->stock, closed, rs->mode == COMMIT,
 	    rs->now);
 	store_commit(rs->db.st);
@@ -468,20 +531,27 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 			write_job(rs, j);
 			continue;
 		}
-		if ((f = stock_batch_reservation(&rs->stock, j->id)) == NULL) {
-			reject_addf(j->errors, "not_reserved", "id", "order '%s' "
-			    "has no reservation", j->id);
+		if ((f = stock_batch_reservation(&rs->stock, j->source,
+		    j->id)) == NULL) {
+			name = job_name(j);
+			reject_addf(j->errors, "not_reserved", "id", "order %s "
+			    "has no reservation", name);
+			free(name);
 			j->outcome = REJECTED;
 		} else if (rs->mode == RELEASE &&
 		    strcmp(f->state, "committed") == 0) {
+			name = job_name(j);
 			reject_addf(j->errors, "already_committed", "id",
-			    "order '%s' has shipped: its stock is gone", j->id);
+			    "order %s has shipped: its stock is gone", name);
+			free(name);
 			j->outcome = REJECTED;
 		} else if (rs->mode == COMMIT &&
 		    strcmp(f->state, "committed") != 0) {
+			name = job_name(j);
 			reject_addf(j->errors, "reservation_closed", "id",
-			    "the reservation of order '%s' was %s", j->id,
+			    "the reservation of order %s was %s", name,
 			    f->state);
+			free(name);
 			j->outcome = REJECTED;
 		} else {
 			if ((section = jsonl_parse(f->section,
@@ -498,6 +568,7 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 		write_job(rs, j);
 	}
 	free(ids);
+	free(sources);
 	stock_batch_release(&rs->stock);
 }
 
@@ -526,6 +597,9 @@ expire_all(struct reserver *rs)
 				if ((order = json_pack("{s:s}", "id",
 				    f->order_id)) == NULL)
 					xnomem();
+				if (*f->source != '\0')
+					jsonx_set_new(order, "source",
+					    json_string(f->source));
 			}
 			section = jsonl_parse(f->section, strlen(f->section),
 			    0, NULL);
@@ -544,19 +618,328 @@ expire_all(struct reserver *rs)
 	} while (n == rs->batch && fflush(stdout) != EOF && !ferror(stdout));
 }
 
+/* A line of the window, until its turn. */
+struct pending {
+	const char	*line;		/* its text (in the arena, or read
+					 * again into the chunk), or NULL */
+	long long	 offset;	/* where it lies in its input */
+	size_t		 len;
+	unsigned long	 lineno;
+	int64_t		 when;		/* created_at in epoch seconds, or
+					 * UNTIMED */
+	uint32_t	 input;		/* of the window's inputs */
+	uint32_t	 seq;		/* its place in the window */
+};
+
+#define UNTIMED		INT64_MAX	/* no created_at: after all others */
+
+/* An input of the window's lines. */
+struct window_input {
+	int		 next;		/* the reader's, for the input */
+	int		 fd;		/* our own to read a regular file's
+					 * lines again, or -1: lines are kept */
+	const char	*name;
+	const char	*file;		/* its name in rejects, or NULL */
+};
+
+/*
+ * The orders a run has read and not yet reserved.  Reserving takes the
+ * oldest first, so it reads all it is given before it reserves any: the
+ * input to its end, or until it pauses for PAUSE_MS (a stream such as
+ * tail -f: what came so far is reserved now, not when the stream ends),
+ * or WINDOW_MAX orders.  The other modes take the input as it comes, in
+ * batches.  A line of a regular file is noted by its place and read
+ * again when its turn comes, many to a read: memory a run first touches
+ * costs more than reading the page cache again, and a file of a million
+ * orders is not held whole.  A line of a pipe is kept.
+ */
+struct window {
+	struct pending	*v;
+	size_t		 n, cap;
+	size_t		 max;
+	int		 pause_ms;
+	struct window_input *inputs;
+	size_t		 ninputs;
+	struct arena	 arena;		/* lines kept */
+	char		*chunk;		/* lines read again, a chunk's */
+	size_t		 chunkcap;
+	struct pending	**order;	/* a chunk's lines by place */
+	size_t		 ordercap;
+};
+
+#define WINDOW_MAX	100000
+#define PAUSE_MS	1000
+#define READ_GAP	16384		/* bytes read past rather than seek */
+#define READ_SPAN	(4 << 20)	/* bytes a read at most */
+
+/* The time the order of text[0..len-1] was placed, from its created_at,
+ * in epoch seconds; UNTIMED when it has none (or the line is no JSON). */
+static int64_t
+order_time(const char *text, size_t len)
+{
+	const char *value;
+	char buf[64];
+	json_t *order = NULL;
+	int64_t when = UNTIMED;
+	size_t vlen;
+	int found, offset;
+
+	found = jsonl_peek(text, len, "created_at", &value, &vlen);
+	if (found == -1) {
+		/* The scan cannot tell (an escape, or no JSON): parse it. */
+		order = jsonl_parse(text, len, JSON_REJECT_DUPLICATES, NULL);
+		if ((value = json_string_value(json_object_get(order,
+		    "created_at"))) != NULL) {
+			found = 1;
+			vlen = strlen(value);
+		}
+	}
+	if (found == 1 && vlen < sizeof(buf)) {
+		memcpy(buf, value, vlen);
+		buf[vlen] = '\0';
+		if (rfc3339_parse(buf, &when, &offset) == -1 || when == UNTIMED)
+			when = UNTIMED;
+	}
+	json_decref(order);
+	return when;
+}
+
+/* The oldest first, then those without a time; else in input order. */
+static int
+pending_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Put the window's lines in the order of their turns.  An export is most
+ * often in time order already. */
+static void
+sort_window(struct window *w)
+{
+	size_t i;
+
+	for (i = 1; i < w->n; i++)
+		if (pending_cmp(&w->v[i - 1], &w->v[i]) > 0) {
+			qsort(w->v, w->n, sizeof(*w->v), pending_cmp);
+			return;
+		}
+}
+
+/* The window's input for the reader's current one: a regular file gets
+ * a descriptor of our own, to read its lines again after the reader has
+ * gone on to the next. */
+static size_t
+window_input(struct window *w, const struct jsonl_reader *in)
+{
+	struct window_input *wi;
+
+	if (w->ninputs > 0 && w->inputs[w->ninputs - 1].next == in->next)
+		return w->ninputs - 1;
+	w->inputs = xrealloc(w->inputs, (w->ninputs + 1) *
+	    sizeof(*w->inputs));
+	wi = &w->inputs[w->ninputs];
+	wi->next = in->next;
+	wi->name = in->name;
+	wi->file = jsonl_input_name(in);
+	wi->fd = -1;
+	if (in->offset >= 0 && (wi->fd = dup(fileno(in->fp))) == -1 &&
+	    errno != EMFILE)
+		err(EX_OSERR, "cannot read '%s' again", in->name);
+	return w->ninputs++;
+}
+
+/* Read the next window: what the input gives up to w->max lines, until it
+ * pauses for w->pause_ms (0: until it has no whole line ready); *eof set
+ * at the end of the input. */
+static void
+read_window(struct reserver *rs, struct jsonl_reader *in, struct window *w,
+    int *eof)
+{
+	struct pending *p;
+	char *line;
+	size_t len;
+
+	w->n = 0;
+	while (w->n < w->max) {
+		if (w->n > 0 && !jsonl_wait(in, w->pause_ms))
+			break;
+		if ((line = jsonl_line(in, &len)) == NULL) {
+			*eof = 1;
+			break;
+		}
+		if (w->n == w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 256;
+			w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+		}
+		p = &w->v[w->n];
+		p->input = window_input(w, in);
+		p->offset = in->offset;
+		p->line = w->inputs[p->input].fd == -1 ?
+		    arena_strndup(&w->arena, line, len) : NULL;
+		p->len = len;
+		p->lineno = in->lineno;
+		p->seq = w->n++;
+		p->when = rs->mode == RESERVE ? order_time(line, len) : UNTIMED;
+	}
+}
+
+/* Close what the window read; it is empty again. */
+static void
+window_clear(struct window *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->ninputs; i++)
+		if (w->inputs[i].fd != -1)
+			close(w->inputs[i].fd);
+	w->ninputs = 0;
+	w->n = 0;
+	arena_release(&w->arena);
+}
+
+static int
+place_cmp(const void *a, const void *b)
+{
+	const struct pending *x = *(struct pending *const *)a;
+	const struct pending *y = *(struct pending *const *)b;
+
+	if (x->input != y->input)
+		return x->input < y->input ? -1 : 1;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The lines of w->order[i..n) that one read takes, from the first: those
+ * of its file that follow it closely, up to READ_SPAN bytes.  Their end;
+ * the bytes in [*start, *end). */
+static size_t
+read_group(const struct window *w, size_t i, size_t n, long long *start,
+    long long *end)
+{
+	const struct pending *p = w->order[i], *q;
+	size_t k;
+
+	*start = p->offset;
+	*end = p->offset + (long long)p->len;
+	for (k = i + 1; k < n; k++) {
+		q = w->order[k];
+		if (q->input != p->input || q->offset > *end + READ_GAP ||
+		    q->offset + (long long)q->len - *start > READ_SPAN)
+			break;
+		if (q->offset + (long long)q->len > *end)
+			*end = q->offset + (long long)q->len;
+	}
+	return k;
+}
+
+/* Read again the lines of w->v[from..to) that were not kept, in their
+ * files' order, lines near each other in one read, into w->chunk. */
+static void
+read_chunk(struct window *w, size_t from, size_t to)
+{
+	const struct window_input *wi;
+	struct pending *q;
+	size_t n = 0, i, k, at, need;
+	long long start, end, got;
+	ssize_t r;
+
+	if (to - from > w->ordercap)
+		w->order = xrealloc(w->order, (w->ordercap = to - from) *
+		    sizeof(*w->order));
+	for (i = from; i < to; i++)
+		if (w->v[i].line == NULL)
+			w->order[n++] = &w->v[i];
+	for (i = 1; i < n; i++)
+		if (place_cmp(&w->order[i - 1], &w->order[i]) > 0) {
+			qsort(w->order, n, sizeof(*w->order), place_cmp);
+			break;
+		}
+	for (i = 0, need = 0; i < n; i = k) {
+		k = read_group(w, i, n, &start, &end);
+		need += end - start;
+	}
+	if (need > w->chunkcap)
+		w->chunk = xrealloc(w->chunk, w->chunkcap = need);
+	for (i = 0, at = 0; i < n; i = k) {
+		k = read_group(w, i, n, &start, &end);
+		wi = &w->inputs[w->order[i]->input];
+		for (got = 0; got < end - start; got += r) {
+			r = pread(wi->fd, w->chunk + at + got,
+			    end - start - got, start + got);
+			if (r == -1 && errno == EINTR)
+				r = 0;
+			else if (r == -1)
+				err(EX_IOERR, "cannot read '%s'", wi->name);
+			else if (r == 0)
+				errx(EX_IOERR, "cannot read '%s': it was cut "
+				    "short while it was read", wi->name);
+		}
+		for (; i < k; i++) {
+			q = w->order[i];
+			q->line = w->chunk + at + (q->offset - start);
+		}
+		at += end - start;
+	}
+}
+
+/* Reserve (or close) the window's orders in its order, --batch to a
+ * transaction: 0, or -1 when standard output failed. */
+static int
+run_window(struct reserver *rs, const struct jsonl_reader *in,
+    struct window *w, struct job *jobs)
+{
+	const struct pending *p;
+	json_t *order;
+	size_t i, to, k, n;
+
+	for (i = 0; i < w->n; i = to) {
+		to = w->n - i > rs->batch ? i + rs->batch : w->n;
+		read_chunk(w, i, to);
+		for (n = 0, k = i; k < to; k++) {
+			p = &w->v[k];
+			if ((order = reject_record(&rs->rejects, in,
+			    w->inputs[p->input].file, p->lineno, p->line,
+			    p->len)) == NULL)
+				continue;
+			jobs[n].order = order;
+			prepare_job(&jobs[n], rs->mode);
+			if (json_array_size(jobs[n].errors) > 0) {
+				jobs[n].outcome = REJECTED;
+				write_job(rs, &jobs[n]);
+				free_job(&jobs[n]);
+				continue;
+			}
+			n++;
+		}
+		if (n == 0)
+			continue;
+		if (rs->mode == RESERVE)
+			reserve_batch(rs, jobs, n);
+		else
+			close_batch(rs, jobs, n);
+		for (k = 0; k < n; k++)
+			free_job(&jobs[k]);
+		if (fflush(stdout) == EOF)
+			return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct cli cli = { .usage = usage_text };
 	struct reserver rs;
 	struct jsonl_reader in;
+	struct window w;
 	struct job *jobs;
 	const char *db = NULL;
 	char *end;
-	json_t *order;
-	size_t n, i;
 	long long v;
-	int ch, status, offset, modes = 0, eof = 0;
+	int ch, status, offset, written, modes = 0, eof = 0;
 
 	valueblock_install();
 	memset(&rs, 0, sizeof(rs));
@@ -628,38 +1011,25 @@ main(int argc, char *argv[])
 	else {
 		jsonl_open(&in, argc - optind, argv + optind);
 		jobs = xcalloc(rs.batch, sizeof(*jobs));
+		memset(&w, 0, sizeof(w));
+		if (rs.mode == RESERVE) {
+			w.max = WINDOW_MAX;
+			w.pause_ms = PAUSE_MS;
+		} else
+			w.max = rs.batch;
 		while (!eof) {
-			/* A batch: what the input has ready, up to --batch,
-			 * not held open (nor the store locked) while a pipe
-			 * is slow to say more. */
-			n = 0;
-			do {
-				if ((order = reject_read(&rs.rejects, &in)) ==
-				    NULL) {
-					eof = 1;
-					break;
-				}
-				jobs[n].order = order;
-				prepare_job(&jobs[n], rs.mode);
-				if (json_array_size(jobs[n].errors) > 0) {
-					jobs[n].outcome = REJECTED;
-					write_job(&rs, &jobs[n]);
-					free_job(&jobs[n]);
-					continue;
-				}
-				n++;
-			} while (n < rs.batch && jsonl_ready(&in));
-			if (n == 0)
-				continue;
+			read_window(&rs, &in, &w, &eof);
 			if (rs.mode == RESERVE)
-				reserve_batch(&rs, jobs, n);
-			else
-				close_batch(&rs, jobs, n);
-			for (i = 0; i < n; i++)
-				free_job(&jobs[i]);
-			if (fflush(stdout) == EOF)
+				sort_window(&w);
+			written = run_window(&rs, &in, &w, jobs);
+			window_clear(&w);
+			if (written == -1)
 				break;
 		}
+		free(w.v);
+		free(w.inputs);
+		free(w.chunk);
+		free(w.order);
 		free(jobs);
 		status = jsonl_close(&in);
 	}

@@ -59,6 +59,18 @@ long		 conf_long(const struct conf *, const char *section,
 		    const char *name, const char *fallback, const char *key,
 		    long def, long min, long max);
 
+/* A yes or no: "yes", "true", "on", "1" (a key alone on its line is
+ * "true") or "no", "false", "off", "0", without regard to case; def when
+ * the key is not set.  Another value exits 78 naming the key. */
+int		 conf_bool(const struct conf *, const char *section,
+		    const char *name, const char *key, int def);
+
+/* Call fn with the name of each [section "name"] in the file, once each,
+ * in the order they first appear.  (Names only the environment gives are
+ * not listed.) */
+void		 conf_names(const struct conf *, const char *section,
+		    void (*fn)(void *arg, const char *name), void *arg);
+
 /* Write how key is named in messages, [section "name"] key, into buf. */
 char		*conf_keyname(const char *section, const char *name,
 		    const char *key, char *buf, size_t len);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -23,6 +25,22 @@ jsonl_open(struct jsonl_reader *r, int argc, char **argv)
 	memset(r, 0, sizeof(*r));
 	r->paths = argv;
 	r->npaths = argc;
+}
+
+/* Where the input opened starts, when it is a regular file: its lines
+ * can be read again at their offsets (standard input may have been read
+ * in part before us). */
+static void
+note_origin(struct jsonl_reader *r)
+{
+	struct stat sb;
+	off_t at;
+
+	r->origin = -1;
+	r->nread = 0;
+	if (fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (at = lseek(fileno(r->fp), 0, SEEK_CUR)) != -1)
+		r->origin = at;
 }
 
 /* Open the next operand; 0 when there is none left. */
@@ -46,11 +64,13 @@ next_file(struct jsonl_reader *r)
 		if (strcmp(path, "-") == 0) {
 			if ((r->fp = fileio_stdin(msg, sizeof(msg))) != NULL) {
 				r->name = "<stdin>";
+				note_origin(r);
 				return 1;
 			}
 		} else if ((r->fp = fileio_read(path, msg, sizeof(msg))) !=
 		    NULL) {
 			r->name = path;
+			note_origin(r);
 			return 1;
 		}
 		warnx("%s", msg);
@@ -109,8 +129,10 @@ fill(struct jsonl_reader *r)
 	do
 		n = read(fileno(r->fp), r->buf + r->end, r->cap - r->end - 1);
 	while (n == -1 && errno == EINTR);
-	if (n > 0)
+	if (n > 0) {
 		r->end += n;
+		r->nread += n;
+	}
 	else if (n == 0)
 		r->eof = 1;
 	else
@@ -152,8 +174,38 @@ next_line(struct jsonl_reader *r, size_t *lenp)
 int
 jsonl_ready(struct jsonl_reader *r)
 {
-	struct pollfd pfd;
+	return jsonl_wait(r, 0);
+}
 
+/* Milliseconds from now to *end, at least 0. */
+static int
+left_ms(const struct timespec *end)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(end->tv_sec - now.tv_sec) * 1000 +
+	    (end->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (int)ms : 0;
+}
+
+int
+jsonl_wait(struct jsonl_reader *r, int ms)
+{
+	struct pollfd pfd;
+	struct timespec end;
+	int n, left = ms;
+
+	if (ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_sec += ms / 1000;
+		end.tv_nsec += (long)(ms % 1000) * 1000000;
+		if (end.tv_nsec >= 1000000000) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000;
+		}
+	}
 	for (;;) {
 		if (r->fp == NULL || r->eof || r->read_errno != 0)
 			return 1;
@@ -163,7 +215,12 @@ jsonl_ready(struct jsonl_reader *r)
 		r->scan = r->end;
 		pfd.fd = fileno(r->fp);
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 0) != 1)
+		n = poll(&pfd, 1, left);
+		if (ms > 0)
+			left = left_ms(&end);
+		if (n == -1 && errno == EINTR && left > 0)
+			continue;
+		if (n != 1)
 			return 0;
 		/* Readable: read() gives what is there without waiting. */
 		fill(r);
@@ -195,11 +252,16 @@ jsonl_line(struct jsonl_reader *r, size_t *lenp)
 			continue;
 		}
 		r->lineno++;
+		/* buf[0] holds the byte at origin + nread - end. */
+		r->offset = r->origin < 0 ? -1 : r->origin + r->nread -
+		    (long long)r->end + (s - r->buf);
 		if (n > 0 && s[n - 1] == '\r')
 			s[--n] = '\0';
 		if (r->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 			memmove(s, s + 3, n - 2);
 			n -= 3;
+			if (r->offset >= 0)
+				r->offset += 3;
 		}
 		if (blank(s, n)) {
 			r->nblank++;
@@ -209,6 +271,127 @@ jsonl_line(struct jsonl_reader *r, size_t *lenp)
 		r->len = n;
 		*lenp = n;
 		return s;
+	}
+}
+
+const char *
+jsonl_input_name(const struct jsonl_reader *r)
+{
+	return r->npaths > 1 ? r->name : NULL;
+}
+
+/* Past the JSON string that starts at p (its '"'), within end; whether it
+ * held an escape in *escaped.  NULL when it does not end. */
+static const char *
+skip_string(const char *p, const char *end, int *escaped)
+{
+	const char *start = ++p, *q;
+	size_t n;
+
+	*escaped = 0;
+	for (; (q = memchr(p, '"', end - p)) != NULL; p = q + 1) {
+		/* A quote after an odd number of backslashes is text. */
+		for (n = 0; q - n > start && q[-1 - (long)n] == '\\'; n++)
+			continue;
+		if (!*escaped && memchr(p, '\\', q - p) != NULL)
+			*escaped = 1;
+		if (n % 2 == 0)
+			return q + 1;
+	}
+	return NULL;
+}
+
+static const char *
+skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Past the JSON value at p (a string, an object or an array with all in
+ * it, or a scalar), within end; NULL when it does not end there. */
+static const char *
+skip_value(const char *p, const char *end)
+{
+	const char *start = p;
+	size_t depth = 0;
+	int escaped;
+
+	if (p < end && *p == '"')
+		return skip_string(p, end, &escaped);
+	if (p < end && (*p == '{' || *p == '[')) {
+		while (p < end) {
+			if (*p == '"') {
+				if ((p = skip_string(p, end, &escaped)) == NULL)
+					return NULL;
+				continue;
+			}
+			if (*p == '{' || *p == '[')
+				depth++;
+			else if ((*p == '}' || *p == ']') && --depth == 0)
+				return p + 1;
+			p++;
+		}
+		return NULL;
+	}
+	while (p < end && strchr(",}] \t\n\r", *p) == NULL)
+		p++;
+	return p > start ? p : NULL;
+}
+
+int
+jsonl_peek(const char *text, size_t len, const char *key,
+    const char **value, size_t *vlen)
+{
+	const char *p, *end = text + len, *k, *v;
+	size_t klen = strlen(key);
+	int escaped;
+
+	p = skip_blanks(text, end);
+	if (p == end || *p != '{')
+		return -1;
+	p = skip_blanks(p + 1, end);
+	if (p < end && *p == '}')
+		return 0;
+	for (;;) {
+		if (p == end || *p != '"')
+			return -1;
+		k = p + 1;
+		/* An escape in a key may spell key: only a parser can tell. */
+		if ((p = skip_string(p, end, &escaped)) == NULL || escaped)
+			return -1;
+		if ((size_t)(p - 1 - k) == klen && memcmp(k, key, klen) == 0) {
+			p = skip_blanks(p, end);
+			if (p == end || *p != ':')
+				return -1;
+			p = skip_blanks(p + 1, end);
+			if (p == end)
+				return -1;
+			if (*p != '"')
+				return 0;
+			v = p + 1;
+			if ((p = skip_string(p, end, &escaped)) == NULL ||
+			    escaped)
+				return -1;
+			*value = v;
+			*vlen = p - 1 - v;
+			return 1;
+		}
+		p = skip_blanks(p, end);
+		if (p == end || *p != ':')
+			return -1;
+		if ((p = skip_value(skip_blanks(p + 1, end), end)) == NULL)
+			return -1;
+		p = skip_blanks(p, end);
+		if (p == end)
+			return -1;
+		if (*p == '}')
+			return 0;
+		if (*p != ',')
+			return -1;
+		p = skip_blanks(p + 1, end);
 	}
 }
 

@@ -22,6 +22,12 @@ struct jsonl_reader {
 	int		  read_errno;	/* a read failed: its errno */
 	size_t		  len;		/* the line's length, without \r\n */
 	unsigned long	  lineno;	/* line number within the current file */
+	long long	  origin;	/* the file's offset when it was opened;
+					 * -1: not a regular file */
+	long long	  nread;	/* bytes read from it */
+	long long	  offset;	/* of the line jsonl_line() gave, in a
+					 * regular file (a line to read again
+					 * later), or -1 */
 	unsigned long	  nlines;	/* non-blank lines read in all files */
 	unsigned long	  nblank;	/* blank lines skipped */
 	int		  status;	/* 0, EX_NOINPUT or EX_IOERR */
@@ -36,19 +42,40 @@ struct jsonl_reader {
 void	 jsonl_open(struct jsonl_reader *, int argc, char **argv);
 
 /* The next non-blank line of input, without its line end (CRLF and a UTF-8
- * BOM are taken off); its length in *lenp.  The line belongs to the reader
- * and lives until the next call.  NULL at the end of the last operand.  An
+ * BOM are taken off); its length in *lenp, and where it lies in a regular
+ * file in offset.  The line belongs to the reader and lives until the next
+ * call.  NULL at the end of the last operand.  An
  * operand that cannot be opened or read is warned about, remembered in
  * status, and skipped. */
 char	*jsonl_line(struct jsonl_reader *, size_t *lenp);
 
-/* Whether the next jsonl_line() or jsonl_read() returns without waiting
+/* Whether the next jsonl_line() or reject_read() returns without waiting
  * for its input: a whole line has been read ahead, or the input has one to
  * give now (poll(2)), or it is at its end, or the next operand is to be
  * opened.  It may read ahead what the input gives at once.  For a program
  * that takes its input in batches: the batch goes when the input pauses,
  * rather than wait for it to fill. */
 int	 jsonl_ready(struct jsonl_reader *);
+
+/* jsonl_ready(), but waiting up to ms milliseconds (0: not at all) for a
+ * whole line, or the end, to come: 1 when it came, 0 when the input said
+ * nothing more for ms. */
+int	 jsonl_wait(struct jsonl_reader *, int ms);
+
+/* The name of the current input as rejects give it ("file"): NULL when
+ * there is only one. */
+const char *jsonl_input_name(const struct jsonl_reader *);
+
+/* Look for the member key at the top of the JSON object text[0..len-1]
+ * without parsing the rest: 1, with its value's bytes between the quotes
+ * in *value and *vlen, when it is a string without escapes; 0 when the
+ * object has no such member at the top or its value is not a string; -1
+ * when a scan cannot tell (an escape in a key or in the value, a text
+ * that is not an object or is cut short): jsonl_parse() it then.  The
+ * first of two members of one name counts, and the text is not checked
+ * beyond what the scan needs: it may still be no JSON. */
+int	 jsonl_peek(const char *text, size_t len, const char *key,
+	    const char **value, size_t *vlen);
 
 /* Parse buf[0..len-1] as one JSON text (RFC 8259) as json_loadb() does with
  * the same flags (JSON_DECODE_ANY: any value, not only an object or an

@@ -152,39 +152,46 @@ kind_name(const struct jsonl_reader *r, const json_t *v)
 }
 
 json_t *
-reject_read(struct reject_stream *rs, struct jsonl_reader *r)
+reject_record(struct reject_stream *rs, const struct jsonl_reader *r,
+    const char *file, unsigned long lineno, const char *line, size_t len)
 {
 	json_error_t error;
 	json_t *v;
 	char msg[JSON_ERROR_TEXT_LENGTH + 64];
+	const char *nul = memchr(line, '\0', len);
+
+	if (nul != NULL) {
+		snprintf(msg, sizeof(msg), text(r, "nul"),
+		    (size_t)(nul - line) + 1);
+		reject_line(rs, file, lineno, line, len, "bad_json", msg);
+		return NULL;
+	}
+	/* Any JSON value, so that a number or a string is named as such
+	 * rather than called "not JSON". */
+	v = jsonl_parse(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	    &error);
+	if (v != NULL && json_is_object(v))
+		return v;
+	if (v != NULL) {
+		snprintf(msg, sizeof(msg), text(r, "kind"), kind_name(r, v));
+		json_decref(v);
+	} else
+		snprintf(msg, sizeof(msg), text(r, "syntax"), error.text,
+		    error.column);
+	reject_line(rs, file, lineno, line, len, "bad_json", msg);
+	return NULL;
+}
+
+json_t *
+reject_read(struct reject_stream *rs, struct jsonl_reader *r)
+{
+	json_t *v;
 	char *line;
 	size_t len;
 
-	while ((line = jsonl_line(r, &len)) != NULL) {
-		const char *nul = memchr(line, '\0', len);
-
-		if (nul != NULL) {
-			snprintf(msg, sizeof(msg), text(r, "nul"),
-			    (size_t)(nul - line) + 1);
-			reject_line(rs, r->npaths > 1 ? r->name : NULL,
-			    r->lineno, line, len, "bad_json", msg);
-			continue;
-		}
-		/* Any JSON value, so that a number or a string is named as
-		 * such rather than called "not JSON". */
-		v = jsonl_parse(line, len, JSON_REJECT_DUPLICATES |
-		    JSON_DECODE_ANY, &error);
-		if (v != NULL && json_is_object(v))
+	while ((line = jsonl_line(r, &len)) != NULL)
+		if ((v = reject_record(rs, r, jsonl_input_name(r), r->lineno,
+		    line, len)) != NULL)
 			return v;
-		if (v != NULL) {
-			snprintf(msg, sizeof(msg), text(r, "kind"),
-			    kind_name(r, v));
-			json_decref(v);
-		} else
-			snprintf(msg, sizeof(msg), text(r, "syntax"),
-			    error.text, error.column);
-		reject_line(rs, r->npaths > 1 ? r->name : NULL,
-		    r->lineno, line, len, "bad_json", msg);
-	}
 	return NULL;
 }

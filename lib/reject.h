@@ -48,6 +48,15 @@ void	 reject_line(struct reject_stream *, const char *file,
  * at the end of input. */
 json_t	*reject_read(struct reject_stream *, struct jsonl_reader *in);
 
+/* The record of line[0..len-1], line lineno of the input named file
+ * (jsonl_input_name()), a line jsonl_line() gave and the caller kept:
+ * made as reject_read() makes it, a new reference to a JSON object, or
+ * NULL after writing the bad_json reject.  For a program that reads lines
+ * now and makes their records later. */
+json_t	*reject_record(struct reject_stream *, const struct jsonl_reader *in,
+	    const char *file, unsigned long lineno, const char *line,
+	    size_t len);
+
 /* Close the stream (or flush stderr).  Returns 0, or -1 after warning
  * "cannot write 'PATH'". */
 int	 reject_close(struct reject_stream *);

@@ -18,7 +18,7 @@ struct store_stmt;
  * on PostgreSQL (SQLite's BEGIN IMMEDIATE lets one writer in at a time):
  *
  *	1. the order ids of a batch (advisory locks);
- *	2. reservations, by order_id;
+ *	2. reservations, by order_id, then source;
  *	3. warehouses, by id;
  *	4. stock, by sku, then warehouse;
  *
@@ -107,9 +107,12 @@ struct stock_warehouse {
 	char		*regions;	/* "A;B": regions or countries served */
 };
 
-/* A reservation as stored. */
+/* A reservation as stored.  An order is known by its source and id (two
+ * channels may both have a #1001); "" is the source of records without
+ * one. */
 struct stock_reservation {
 	char		*order_id;
+	char		*source;
 	char		*state;		/* active, released, committed or
 					 * expired */
 	char		*items;		/* "SKU\tQTY\n" lines, sorted: what the
@@ -128,7 +131,8 @@ struct stock_take {
 };
 
 /* What a transaction read, owned by the batch: rows sorted by sku and
- * warehouse, warehouses as stored, reservations sorted by order_id. */
+ * warehouse, warehouses as stored, reservations sorted by order_id and
+ * source. */
 struct stock_batch {
 	struct stock_row	*rows;
 	size_t			 nrows;
@@ -140,11 +144,12 @@ struct stock_batch {
 
 /* For reserving: lock the n ids (PostgreSQL: advisory locks, so that two
  * runs reserving one new order take turns), read and lock the stock rows
- * of the nskus skus, read the warehouses and the reservations the ids
- * have.  The lists may be in any order and hold a text twice. */
+ * of the nskus skus, read the warehouses and the reservations the n
+ * orders (sources[i], ids[i]) have (a NULL source is "").  The lists may
+ * be in any order and hold an order or a SKU twice. */
 void	 stock_batch_load(struct stock_db *, struct stock_batch *,
-	    const char *const *ids, size_t n, const char *const *skus,
-	    size_t nskus);
+	    const char *const *sources, const char *const *ids, size_t n,
+	    const char *const *skus, size_t nskus);
 
 /* The row of sku in warehouse, or NULL. */
 struct stock_row *stock_batch_row(const struct stock_batch *,
@@ -153,30 +158,33 @@ struct stock_row *stock_batch_row(const struct stock_batch *,
 /* Whether sku has a row in any warehouse (0 on hand counts). */
 int	 stock_batch_stocked(const struct stock_batch *, const char *sku);
 
-/* The reservation of order_id the batch read, or NULL. */
+/* The reservation of order_id from source (NULL: "") the batch read, or
+ * NULL. */
 struct stock_reservation *stock_batch_reservation(const struct stock_batch *,
-	    const char *order_id);
+	    const char *source, const char *order_id);
 
-/* Record the new, active reservation of order_id: items and section as in
- * struct stock_reservation, record (or NULL) the order as written, to be
- * written out again when it expires at expires_at (0: never), and the n
- * lines it takes.  The rows' available and taken are the caller's to
- * count; stock_batch_save() writes them. */
-void	 stock_reservation_add(struct stock_db *, const char *order_id,
-	    const char *items, const char *section, const char *record,
-	    int64_t created_at, int64_t expires_at,
+/* Record the new, active reservation of order_id from source (NULL: ""):
+ * items and section as in struct stock_reservation, record (or NULL) the
+ * order as written, to be written out again when it expires at expires_at
+ * (0: never), and the n lines it takes.  The rows' available and taken are
+ * the caller's to count; stock_batch_save() writes them. */
+void	 stock_reservation_add(struct stock_db *, const char *source,
+	    const char *order_id, const char *items, const char *section,
+	    const char *record, int64_t created_at, int64_t expires_at,
 	    const struct stock_take *takes, size_t n);
 
 /* Reserve what the batch's rows have taken, in key order. */
 void	 stock_batch_save(struct stock_db *, struct stock_batch *);
 
-/* For closing: read and lock the reservations of the n ids into the
- * batch. */
+/* For closing: read and lock the reservations of the n orders (sources[i],
+ * ids[i]) into the batch (on PostgreSQL those of other sources with the
+ * same ids are locked too). */
 void	 stock_batch_lock_reservations(struct stock_db *,
-	    struct stock_batch *, const char *const *ids, size_t n);
+	    struct stock_batch *, const char *const *sources,
+	    const char *const *ids, size_t n);
 
 /* Read and lock into the batch up to limit active reservations whose time
- * ran out by now, in the order of their ids; their number. */
+ * ran out by now, in the order of their ids and sources; their number. */
 size_t	 stock_batch_expired(struct stock_db *, struct stock_batch *,
 	    int64_t now, size_t limit);
 

@@ -32,8 +32,8 @@ reservation() {
 consistent() {
 	run -0 sql "SELECT s.sku, s.warehouse, s.reserved, COALESCE(SUM(l.qty), 0)
 	    FROM stock s LEFT JOIN reservation_lines l ON l.sku = s.sku
-	    AND l.warehouse = s.warehouse AND l.order_id IN
-	    (SELECT order_id FROM reservations WHERE state = 'active')
+	    AND l.warehouse = s.warehouse AND (l.order_id, l.source) IN
+	    (SELECT order_id, source FROM reservations WHERE state = 'active')
 	    GROUP BY s.sku, s.warehouse, s.reserved
 	    HAVING s.reserved <> COALESCE(SUM(l.qty), 0)"
 	assert_output ''
@@ -130,6 +130,109 @@ t_backorder() {
 @test "sqlite: an order without stock is a backorder reject saying what is missing and where" { t_backorder sqlite; }
 @test "postgres: an order without stock is a backorder reject saying what is missing and where" { t_backorder postgres; }
 
+# A Shopify export lists the newest orders first; 4 caps for 6 orders go
+# to the 4 oldest (times compared as instants, a tie in input order, no
+# time last), in one transaction or in many, and come out in that order.
+t_oldest_first() {
+	local batch
+	stocked "$1"
+	for batch in 500 1; do
+		sql "DELETE FROM reservation_lines; DELETE FROM reservations;
+		    UPDATE stock SET reserved = 0" >/dev/null
+		run -0 --separate-stderr order-reserve --batch "$batch" \
+		    "$FIXTURES/newest-first.jsonl"
+		run -0 jq -r '[.id, .status, .reservation.lines[0].qty] | @tsv' <<<"$output"
+		assert_output $'#1001\treserved\t1\n#1004\treserved\t1\n#1003\treserved\t1\n#1005\treserved\t1'
+		run -0 jq -r '[.id, .status, .errors[0].code] | @tsv' <<<"$stderr"
+		assert_output $'#1006\tbackorder\tbackorder\n#1002\tbackorder\tbackorder'
+		run -0 sql "SELECT order_id FROM reservations ORDER BY order_id"
+		assert_output $'#1001\n#1003\n#1004\n#1005'
+		consistent
+	done
+}
+@test "sqlite: the oldest orders get scarce stock first, whatever the input order" { t_oldest_first sqlite; }
+@test "postgres: the oldest orders get scarce stock first, whatever the input order" { t_oldest_first postgres; }
+
+@test "orders of several files, and a pipe that only pauses briefly, are one run" {
+	stocked sqlite
+	sql "UPDATE stock SET on_hand = 1 WHERE sku = 'CAP-BLACK'"
+	head -n 3 "$FIXTURES/newest-first.jsonl" >"$BATS_TEST_TMPDIR/a"
+	tail -n 3 "$FIXTURES/newest-first.jsonl" >"$BATS_TEST_TMPDIR/b"
+	run -0 --separate-stderr order-reserve "$BATS_TEST_TMPDIR/a" \
+	    "$BATS_TEST_TMPDIR/b"
+	run -0 jq -r .id <<<"$output"
+	assert_output '#1001'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output $'#1004\n#1003\n#1005\n#1006\n#1002'
+	# The newest, then after a moment the oldest: the oldest gets it.
+	sql "DELETE FROM reservation_lines; DELETE FROM reservations;
+	    UPDATE stock SET reserved = 0"
+	run -0 --separate-stderr sh -c '
+	    { head -n 1 "$1"; sleep 0.2; tail -n 1 "$1"; } | order-reserve' sh \
+	    "$FIXTURES/newest-first.jsonl"
+	run -0 jq -r .id <<<"$output"
+	assert_output '#1001'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output '#1006'
+}
+
+@test "a file's lines are read again as they came: a BOM, CRLF, standard input begun" {
+	local f="$BATS_TEST_TMPDIR/crlf.jsonl"
+	stocked sqlite
+	{ printf '\357\273\277'; sed 's/$/\r/' "$FIXTURES/newest-first.jsonl"; } >"$f"
+	run -0 --separate-stderr order-reserve "$f"
+	run -0 jq -r .id <<<"$output"
+	assert_output $'#1001\n#1004\n#1003\n#1005'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output $'#1006\n#1002'
+	# A shell read the first line of standard input, then order-reserve
+	# the rest: a BOM-less first line, and offsets from the file's start.
+	sql "DELETE FROM reservation_lines; DELETE FROM reservations;
+	    UPDATE stock SET reserved = 0"
+	run -0 --separate-stderr bash -c 'read -r _; order-reserve' <"$f"
+	run -0 jq -c '[.id, .created_at]' <<<"$output"
+	assert_output '["#1001","2026-11-20T06:00:00-01:00"]
+["#1004","2026-11-20T11:00:00+03:00"]
+["#1003","2026-11-20T08:00:00Z"]
+["#1005","2026-11-20T08:30:00Z"]'
+	run -0 jq -r .id <<<"$stderr"
+	assert_output '#1002'
+}
+
+# A backorder fed back after a restock is reserved and comes out as the
+# order it was, without the reject's errors and backorder; one still
+# short gets them afresh.
+t_retry() {
+	local in="$BATS_TEST_TMPDIR/in.jsonl" want
+	stocked "$1"
+	cat "$FIXTURES/backorder.jsonl" "$FIXTURES/newest-first.jsonl" >"$in"
+	sql "UPDATE stock SET on_hand = 3 WHERE sku = 'CAP-BLACK'" >/dev/null
+	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/r1" "$in"
+	run -0 jq -c '[.id, .status, .backorder[0].missing, [.errors[].code]]' \
+	    "$BATS_TEST_TMPDIR/r1"
+	assert_output '["SHOP-7","backorder",3,["backorder"]]
+["#1005","backorder",1,["backorder"]]
+["#1006","backorder",1,["backorder"]]
+["#1002","backorder",1,["backorder"]]'
+	# Three mugs and one cap come in: SHOP-7 and #1005 go, the others wait.
+	run -0 --separate-stderr stock-load --mode add <<<'{"sku":"MUG-WHITE","warehouse":"MSK","qty":3}
+{"sku":"CAP-BLACK","warehouse":"SPB","qty":1}'
+	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/r2" \
+	    "$BATS_TEST_TMPDIR/r1"
+	assert_stderr ''
+	run -0 jq -c 'del(.reservation)' <<<"$output"
+	want=$(jq -c 'select(.id == "SHOP-7" or .id == "#1005")
+	    | .status = "reserved"' "$in")
+	assert_output "$want"
+	run -0 jq -c '[.id, .status, .backorder[0].missing, [.errors[].code]]' \
+	    "$BATS_TEST_TMPDIR/r2"
+	assert_output '["#1006","backorder",1,["backorder"]]
+["#1002","backorder",1,["backorder"]]'
+	consistent
+}
+@test "sqlite: a backorder fed back after a restock comes out clean" { t_retry sqlite; }
+@test "postgres: a backorder fed back after a restock comes out clean" { t_retry postgres; }
+
 t_bad_items() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve "$FIXTURES/unknown-sku.jsonl" \
@@ -176,6 +279,120 @@ t_changed() {
 }
 @test "sqlite: an order changed since its reservation is rejected as order_changed" { t_changed sqlite; }
 @test "postgres: an order changed since its reservation is rejected as order_changed" { t_changed postgres; }
+
+# Two channels number their orders alike: a Shopify #1045 and an Etsy
+# #1045 are two orders, and a record without a source a third.
+t_sources() {
+	local in="$BATS_TEST_TMPDIR/in.jsonl" first levels
+	stocked "$1"
+	printf '%s\n' \
+	    '{"id":"#1045","source":"shopify","items":[{"sku":"TSHIRT-RED-M","qty":1}]}' \
+	    '{"id":"#1045","source":"etsy","items":[{"sku":"CAP-BLACK","qty":1}]}' \
+	    >"$in"
+	for batch in 500 1; do
+		run -0 --separate-stderr order-reserve --batch "$batch" "$in"
+		assert_stderr ''
+		run -0 jq -c '[.id, .source, .status, .reservation.lines[0].sku]' <<<"$output"
+		assert_output '["#1045","shopify","reserved","TSHIRT-RED-M"]
+["#1045","etsy","reserved","CAP-BLACK"]'
+	done
+	run -0 sql "SELECT order_id, source, state FROM reservations ORDER BY source"
+	assert_output '#1045|etsy|active
+#1045|shopify|active'
+	# Each found again by its source: the same twice takes nothing.
+	run -0 --separate-stderr order-reserve "$in"
+	first=$output
+	run -0 stock-levels
+	levels=$output
+	run -0 --separate-stderr order-reserve --batch 1 "$in"
+	assert_output "$first"
+	assert_stderr ''
+	run -0 stock-levels
+	assert_output "$levels"
+	# Etsy's with other items is changed; the message names the source.
+	run -0 --separate-stderr order-reserve <<<'{"id":"#1045","source":"etsy","items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_output ''
+	run -0 jq -r '.errors[] | .code + ": " + .message' <<<"$stderr"
+	assert_output "order_changed: order '#1045' (etsy) was reserved with other items, and its reservation stands as it was"
+	# No source is a source of its own.
+	run -0 --separate-stderr order-reserve <<<'{"id":"#1045","items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_stderr ''
+	run -0 jq -c '[.id, .source, .status]' <<<"$output"
+	assert_output '["#1045",null,"reserved"]'
+	# Releasing Shopify's leaves the others be.
+	run -0 --separate-stderr order-reserve --release <<<'{"id":"#1045","source":"shopify"}'
+	assert_stderr ''
+	run -0 jq -c '[.status, .reservation.state]' <<<"$output"
+	assert_output '["cancelled","released"]'
+	run -0 --separate-stderr order-reserve --release <<<'{"id":"#1045","source":"amazon"}'
+	assert_output ''
+	run -0 jq -r '.errors[] | .code + ": " + .message' <<<"$stderr"
+	assert_output "not_reserved: order '#1045' (amazon) has no reservation"
+	run -0 sql "SELECT source, state FROM reservations ORDER BY source"
+	assert_output '|active
+etsy|active
+shopify|released'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 2
+	consistent
+}
+@test "sqlite: a Shopify and an Etsy order of the same id are two orders" { t_sources sqlite; }
+@test "postgres: a Shopify and an Etsy order of the same id are two orders" { t_sources postgres; }
+
+@test "a source that is not a text is rejected as bad_source" {
+	stocked sqlite
+	run -0 --separate-stderr order-reserve <<<'{"id":"S-1","source":7,"items":[{"sku":"MUG-WHITE","qty":1}]}'
+	assert_output ''
+	run -0 jq -c '[.errors[] | [.code, .field]]' <<<"$stderr"
+	assert_output '[["bad_source","source"]]'
+	run -0 sql "SELECT COUNT(*) FROM reservations"
+	assert_output 0
+}
+
+# A store made before orders had sources: its reservations are the
+# orders without one, found, changed, released and expired as before.
+t_migrate_v1() {
+	use_backend "$1"
+	run -0 sql "$(cat "$FIXTURES/store-v1.sql")"
+	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.status, .reservation]' <<<"$output"
+	assert_output '["reserved",{"state":"active","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}],"expires_at":"2026-11-20T10:45:00+03:00"}]'
+	run -0 sql "SELECT version FROM schema_version WHERE component = 'stock'"
+	assert_output 2
+	run -0 sql "SELECT order_id, source, state, items FROM reservations ORDER BY order_id"
+	assert_output $'SHOP-1||active|MUG-WHITE\t1\nTSHIRT-RED-M\t2\n\nSHOP-3||released|TSHIRT-RED-M\t2'
+	run -0 sql "SELECT order_id, source, sku, qty FROM reservation_lines ORDER BY order_id, sku"
+	assert_output 'SHOP-1||MUG-WHITE|1
+SHOP-1||TSHIRT-RED-M|2
+SHOP-3||TSHIRT-RED-M|2'
+	run -0 --separate-stderr order-reserve "$FIXTURES/changed.jsonl"
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["order_changed"]'
+	run -0 --separate-stderr order-reserve "$FIXTURES/region.jsonl"
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["reservation_closed"]'
+	# The same id from a channel is another order.
+	run -0 --separate-stderr order-reserve <<<'{"id":"SHOP-1","source":"etsy","items":[{"sku":"CAP-BLACK","qty":1}]}'
+	assert_stderr ''
+	run -0 jq -r .status <<<"$output"
+	assert_output reserved
+	run -0 --separate-stderr order-reserve --expire \
+	    --now 2026-11-20T07:45:00Z
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .reservation.state]' <<<"$output"
+	assert_output '["SHOP-1","expired","expired"]'
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 1
+	consistent
+	# Opened again, nothing is migrated twice.
+	run -0 --separate-stderr order-reserve "$FIXTURES/priority.jsonl"
+	assert_stderr ''
+	run -0 sql "SELECT version FROM schema_version WHERE component = 'stock'"
+	assert_output 2
+}
+@test "sqlite: a store of orders known by id alone is migrated on open" { t_migrate_v1 sqlite; }
+@test "postgres: a store of orders known by id alone is migrated on open" { t_migrate_v1 postgres; }
 
 # --- closing ---------------------------------------------------------------
 
@@ -708,6 +925,28 @@ P-3'
 	assert_output $'SHOP-4\treserved\ttrue'
 	run -0 jq -r .id backorder.jsonl
 	assert_output SHOP-7
+}
+
+@test "example: stock-load --mode add received.jsonl; mv backorder.jsonl retry.jsonl; order-reserve --rejects backorder.jsonl retry.jsonl >>reserved.jsonl" {
+	stocked sqlite
+	cd "$BATS_TEST_TMPDIR"
+	cat "$FIXTURES/split.jsonl" "$FIXTURES/backorder.jsonl" >validated.jsonl
+	run -0 --separate-stderr order-reserve --split --ttl 2h \
+	    --rejects backorder.jsonl validated.jsonl
+	printf '%s\n' "$output" >reserved.jsonl
+	run -0 jq -r '[.id, .status, (.errors | length)] | @tsv' backorder.jsonl
+	assert_output $'SHOP-7\tbackorder\t1'
+	echo '{"sku":"MUG-WHITE","warehouse":"MSK","qty":3}' >received.jsonl
+	run -0 --separate-stderr stock-load --mode add received.jsonl
+	run -0 --separate-stderr sh -c 'mv backorder.jsonl retry.jsonl &&
+	    order-reserve --rejects backorder.jsonl retry.jsonl >>reserved.jsonl'
+	assert_output ''
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .reservation.lines, .errors, .backorder]' \
+	    reserved.jsonl
+	assert_output '["SHOP-4","reserved",[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":3},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":5},{"sku":"TSHIRT-RED-M","warehouse":"EKB","qty":4}],null,null]
+["SHOP-7","reserved",[{"sku":"MUG-WHITE","warehouse":"MSK","qty":5}],null,null]'
+	assert [ ! -s backorder.jsonl ]
 }
 
 @test "example: order-reserve --release cancelled.jsonl" {

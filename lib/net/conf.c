@@ -553,3 +553,45 @@ conf_long(const struct conf *c, const char *section, const char *name,
 		    kn, v, min, max);
 	return n;
 }
+
+void
+conf_names(const struct conf *c, const char *section,
+    void (*fn)(void *, const char *), void *arg)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->v[i].name == NULL ||
+		    strcasecmp(c->v[i].section, section) != 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (c->v[j].name != NULL &&
+			    strcasecmp(c->v[j].section, section) == 0 &&
+			    strcmp(c->v[j].name, c->v[i].name) == 0)
+				break;
+		if (j == i)
+			fn(arg, c->v[i].name);
+	}
+}
+
+int
+conf_bool(const struct conf *c, const char *section, const char *name,
+    const char *key, int def)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	const char *v;
+	char kn[160];
+	size_t i;
+
+	if ((v = conf_get(c, section, name, key)) == NULL)
+		return def;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	errx(EX_CONFIG, "%s '%s' is not yes or no",
+	    conf_keyname(section, name, key, kn, sizeof(kn)), v);
+}

@@ -56,6 +56,60 @@ const struct store_migration store_stock_migrations[] = {
 	    " qty BIGINT NOT NULL CHECK (qty > 0),"
 	    " PRIMARY KEY (order_id, sku, warehouse));",
 	    NULL },
+	/* An order is known by its source and id: two channels, or two
+	 * stores of one platform, both have a #1001.  The id leads the key,
+	 * so that a batch still finds its reservations by id alone. */
+	{ "stock", 2,
+	    "ALTER TABLE reservation_lines RENAME TO reservation_lines_v1;"
+	    "ALTER TABLE reservations RENAME TO reservations_v1;"
+	    "DROP INDEX reservations_expiry;"
+	    "CREATE TABLE reservations ("
+	    " order_id TEXT NOT NULL,"
+	    " source TEXT NOT NULL DEFAULT '',"
+	    " state TEXT NOT NULL CHECK (state IN"
+	    "  ('active', 'released', 'committed', 'expired')),"
+	    " items TEXT NOT NULL,"
+	    " section TEXT NOT NULL,"
+	    " record TEXT,"
+	    " created_at BIGINT NOT NULL,"
+	    " expires_at BIGINT,"
+	    " closed_at BIGINT,"
+	    " PRIMARY KEY (order_id, source));"
+	    "INSERT INTO reservations (order_id, source, state, items, section,"
+	    " record, created_at, expires_at, closed_at)"
+	    " SELECT order_id, '', state, items, section, record, created_at,"
+	    " expires_at, closed_at FROM reservations_v1;"
+	    "CREATE INDEX reservations_expiry ON reservations (expires_at)"
+	    " WHERE state = 'active';"
+	    "CREATE TABLE reservation_lines ("
+	    " order_id TEXT NOT NULL,"
+	    " source TEXT NOT NULL DEFAULT '',"
+	    " sku TEXT NOT NULL,"
+	    " warehouse TEXT NOT NULL,"
+	    " qty BIGINT NOT NULL CHECK (qty > 0),"
+	    " PRIMARY KEY (order_id, source, sku, warehouse),"
+	    " FOREIGN KEY (order_id, source)"
+	    "  REFERENCES reservations (order_id, source)) WITHOUT ROWID;"
+	    "INSERT INTO reservation_lines (order_id, source, sku, warehouse,"
+	    " qty) SELECT order_id, '', sku, warehouse, qty"
+	    " FROM reservation_lines_v1;"
+	    "DROP TABLE reservation_lines_v1;"
+	    "DROP TABLE reservations_v1;",
+	    /* PostgreSQL changes the keys in place. */
+	    "ALTER TABLE reservation_lines"
+	    " DROP CONSTRAINT reservation_lines_order_id_fkey;"
+	    "ALTER TABLE reservation_lines"
+	    " DROP CONSTRAINT reservation_lines_pkey;"
+	    "ALTER TABLE reservations DROP CONSTRAINT reservations_pkey;"
+	    "ALTER TABLE reservations"
+	    " ADD COLUMN source TEXT NOT NULL DEFAULT '';"
+	    "ALTER TABLE reservation_lines"
+	    " ADD COLUMN source TEXT NOT NULL DEFAULT '';"
+	    "ALTER TABLE reservations ADD PRIMARY KEY (order_id, source);"
+	    "ALTER TABLE reservation_lines"
+	    " ADD PRIMARY KEY (order_id, source, sku, warehouse);"
+	    "ALTER TABLE reservation_lines ADD FOREIGN KEY (order_id, source)"
+	    " REFERENCES reservations (order_id, source);" },
 };
 
 const size_t store_stock_nmigrations =
@@ -95,36 +149,38 @@ stock_open(struct stock_db *db, const char *dbarg)
 	/* Reserving reads reservations unlocked, having locked the stock;
 	 * closing locks them first, then the stock. */
 	db->found = store_prepare(st,
-	    "SELECT order_id, state, items, section FROM reservations"
+	    "SELECT order_id, source, state, items, section FROM reservations"
 	    " WHERE order_id IN (SELECT value FROM json_each($1))",
-	    "SELECT order_id, state, items, section FROM reservations"
+	    "SELECT order_id, source, state, items, section FROM reservations"
 	    " WHERE order_id = ANY($1::text[])");
 	db->found_lock = store_prepare(st,
-	    "SELECT order_id, state, items, section FROM reservations"
+	    "SELECT order_id, source, state, items, section FROM reservations"
 	    " WHERE order_id IN (SELECT value FROM json_each($1))",
-	    "SELECT order_id, state, items, section FROM reservations"
+	    "SELECT order_id, source, state, items, section FROM reservations"
 	    " WHERE order_id = ANY($1::text[])"
-	    " ORDER BY order_id COLLATE \"C\" FOR UPDATE");
+	    " ORDER BY order_id COLLATE \"C\", source COLLATE \"C\""
+	    " FOR UPDATE");
 	db->expired = store_prepare(st,
-	    "SELECT order_id, state, section, record FROM reservations"
+	    "SELECT order_id, source, state, section, record FROM reservations"
 	    " WHERE state = 'active' AND expires_at <= $1"
-	    " ORDER BY order_id LIMIT $2",
-	    "SELECT order_id, state, section, record FROM reservations"
+	    " ORDER BY order_id, source LIMIT $2",
+	    "SELECT order_id, source, state, section, record FROM reservations"
 	    " WHERE state = 'active' AND expires_at <= $1"
-	    " ORDER BY order_id COLLATE \"C\" LIMIT $2 FOR UPDATE");
+	    " ORDER BY order_id COLLATE \"C\", source COLLATE \"C\""
+	    " LIMIT $2 FOR UPDATE");
 	db->lines = store_prepare(st,
 	    "SELECT sku, warehouse, qty FROM reservation_lines"
-	    " WHERE order_id = $1 ORDER BY sku, warehouse",
+	    " WHERE order_id = $1 AND source = $2 ORDER BY sku, warehouse",
 	    "SELECT sku, warehouse, qty FROM reservation_lines"
-	    " WHERE order_id = $1"
+	    " WHERE order_id = $1 AND source = $2"
 	    " ORDER BY sku COLLATE \"C\", warehouse COLLATE \"C\"");
 	db->add_res = store_prepare(st,
-	    "INSERT INTO reservations (order_id, state, items, section,"
-	    " record, created_at, expires_at)"
-	    " VALUES ($1, 'active', $2, $3, $4, $5, NULLIF($6, 0))", NULL);
+	    "INSERT INTO reservations (order_id, source, state, items,"
+	    " section, record, created_at, expires_at)"
+	    " VALUES ($1, $2, 'active', $3, $4, $5, $6, NULLIF($7, 0))", NULL);
 	db->add_line = store_prepare(st,
-	    "INSERT INTO reservation_lines (order_id, sku, warehouse, qty)"
-	    " VALUES ($1, $2, $3, $4)", NULL);
+	    "INSERT INTO reservation_lines (order_id, source, sku, warehouse,"
+	    " qty) VALUES ($1, $2, $3, $4, $5)", NULL);
 	db->reserve = store_prepare(st,
 	    "UPDATE stock SET reserved = reserved + $3"
 	    " WHERE sku = $1 AND warehouse = $2", NULL);
@@ -132,8 +188,8 @@ stock_open(struct stock_db *db, const char *dbarg)
 	    "UPDATE stock SET reserved = reserved + $3, on_hand = on_hand + $3"
 	    " WHERE sku = $1 AND warehouse = $2", NULL);
 	db->set_state = store_prepare(st,
-	    "UPDATE reservations SET state = $2, closed_at = $3"
-	    " WHERE order_id = $1", NULL);
+	    "UPDATE reservations SET state = $3, closed_at = $4"
+	    " WHERE order_id = $1 AND source = $2", NULL);
 	db->put_warehouse = store_prepare(st,
 	    "INSERT INTO warehouses (id, priority, regions) VALUES ($1,"
 	    " COALESCE(CAST($2 AS BIGINT), 0), COALESCE($3, ''))"
@@ -276,8 +332,44 @@ row_cmp(const void *a, const void *b)
 static int
 reservation_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct stock_reservation *)a)->order_id,
-	    ((const struct stock_reservation *)b)->order_id);
+	const struct stock_reservation *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->order_id, y->order_id)) != 0)
+		return c;
+	return strcmp(x->source, y->source);
+}
+
+/* An order's identity, as the batch was asked for it. */
+struct wanted {
+	const char	*order_id, *source;
+};
+
+static int
+wanted_cmp(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->order_id, y->order_id)) != 0)
+		return c;
+	return strcmp(x->source, y->source);
+}
+
+/* The n (source, id) pairs, sorted for bsearch(); NULL sources are "". */
+static struct wanted *
+wanted_list(const char *const *sources, const char *const *ids, size_t n)
+{
+	struct wanted *w;
+	size_t i;
+
+	w = xcalloc(n + 1, sizeof(*w));
+	for (i = 0; i < n; i++) {
+		w[i].order_id = ids[i];
+		w[i].source = sources[i] != NULL ? sources[i] : "";
+	}
+	qsort(w, n, sizeof(*w), wanted_cmp);
+	return w;
 }
 
 static char *
@@ -286,39 +378,54 @@ text_or_null(struct store_stmt *q, int col)
 	return store_null(q, col) ? NULL : xstrdup(store_text(q, col));
 }
 
-/* Add the reservations q returns (order_id, state, then items and section,
- * or section and record) to the batch, sorted. */
+/* Add the reservations q returns (order_id, source, state, then items
+ * and section, or section and record) to the batch, sorted: those of the
+ * n orders (sources[i], ids[i]), or all when ids is NULL.  (A query by id
+ * finds the orders of other sources that have the same id too.) */
 static void
-read_reservations(struct stock_batch *b, struct store_stmt *q, int expired)
+read_reservations(struct stock_batch *b, struct store_stmt *q, int expired,
+    const char *const *sources, const char *const *ids, size_t n)
 {
 	struct stock_reservation *f;
+	struct wanted key, *want = NULL;
 	size_t cap = b->nfound;
 
 	while (store_next(q)) {
+		key.order_id = store_text(q, 0);
+		key.source = store_text(q, 1);
+		/* Most orders of a batch are new: no list to sort for them. */
+		if (ids != NULL && want == NULL)
+			want = wanted_list(sources, ids, n);
+		if (want != NULL && bsearch(&key, want, n, sizeof(*want),
+		    wanted_cmp) == NULL)
+			continue;
 		if (b->nfound == cap)
 			b->found = xrealloc(b->found,
 			    (cap = cap ? cap * 2 : 16) * sizeof(*b->found));
 		f = &b->found[b->nfound++];
-		f->order_id = xstrdup(store_text(q, 0));
-		f->state = xstrdup(store_text(q, 1));
+		f->order_id = xstrdup(key.order_id);
+		f->source = xstrdup(key.source);
+		f->state = xstrdup(store_text(q, 2));
 		if (expired) {
 			f->items = NULL;
-			f->section = xstrdup(store_text(q, 2));
-			f->record = text_or_null(q, 3);
-		} else {
-			f->items = xstrdup(store_text(q, 2));
 			f->section = xstrdup(store_text(q, 3));
+			f->record = text_or_null(q, 4);
+		} else {
+			f->items = xstrdup(store_text(q, 3));
+			f->section = xstrdup(store_text(q, 4));
 			f->record = NULL;
 		}
 	}
 	if (b->nfound > 0)
 		qsort(b->found, b->nfound, sizeof(*b->found),
 		    reservation_cmp);
+	free(want);
 }
 
 void
 stock_batch_load(struct stock_db *db, struct stock_batch *b,
-    const char *const *ids, size_t n, const char *const *skus, size_t nskus)
+    const char *const *sources, const char *const *ids, size_t n,
+    const char *const *skus, size_t nskus)
 {
 	const char **sorted;
 	size_t i, k, cap;
@@ -336,7 +443,8 @@ stock_batch_load(struct stock_db *db, struct stock_batch *b,
 	 * row when the items differ, and both would insert it.  On
 	 * PostgreSQL the ids are locked first, in one order for all, so the
 	 * second finds the first's reservation; SQLite's BEGIN IMMEDIATE
-	 * already makes writers take turns. */
+	 * already makes writers take turns.  The lock is the id's, whatever
+	 * the source: two sources' #1001 only take turns. */
 	if (db->idlock != NULL) {
 		if (store_query(db->idlock, "S", ids, n) == -1)
 			query_failed(db);
@@ -375,7 +483,7 @@ stock_batch_load(struct stock_db *db, struct stock_batch *b,
 
 	if (store_query(db->found, "S", ids, n) == -1)
 		query_failed(db);
-	read_reservations(b, db->found, 0);
+	read_reservations(b, db->found, 0, sources, ids, n);
 	free(sorted);
 }
 
@@ -420,9 +528,11 @@ stock_batch_stocked(const struct stock_batch *b, const char *sku)
 }
 
 struct stock_reservation *
-stock_batch_reservation(const struct stock_batch *b, const char *order_id)
+stock_batch_reservation(const struct stock_batch *b, const char *source,
+    const char *order_id)
 {
-	struct stock_reservation key = { .order_id = (char *)order_id };
+	struct stock_reservation key = { .order_id = (char *)order_id,
+	    .source = (char *)(source != NULL ? source : "") };
 
 	if (b->nfound == 0)
 		return NULL;
@@ -431,19 +541,21 @@ stock_batch_reservation(const struct stock_batch *b, const char *order_id)
 }
 
 void
-stock_reservation_add(struct stock_db *db, const char *order_id,
-    const char *items, const char *section, const char *record,
-    int64_t created_at, int64_t expires_at, const struct stock_take *takes,
-    size_t n)
+stock_reservation_add(struct stock_db *db, const char *source,
+    const char *order_id, const char *items, const char *section,
+    const char *record, int64_t created_at, int64_t expires_at,
+    const struct stock_take *takes, size_t n)
 {
 	size_t k;
 
-	if (store_exec(db->add_res, "ssssii", order_id, items, section,
-	    record, created_at, expires_at) != 1)
+	if (source == NULL)
+		source = "";
+	if (store_exec(db->add_res, "sssssii", order_id, source, items,
+	    section, record, created_at, expires_at) != 1)
 		errx(EX_SOFTWARE, "cannot record the reservation of '%s': %s",
 		    order_id, store_error(db->st));
 	for (k = 0; k < n; k++)
-		if (store_exec(db->add_line, "sssi", order_id,
+		if (store_exec(db->add_line, "ssssi", order_id, source,
 		    takes[k].row->sku, takes[k].row->warehouse,
 		    takes[k].qty) != 1)
 			errx(EX_SOFTWARE, "cannot record a line of '%s': %s",
@@ -467,11 +579,11 @@ stock_batch_save(struct stock_db *db, struct stock_batch *b)
 
 void
 stock_batch_lock_reservations(struct stock_db *db, struct stock_batch *b,
-    const char *const *ids, size_t n)
+    const char *const *sources, const char *const *ids, size_t n)
 {
 	if (store_query(db->found_lock, "S", ids, n) == -1)
 		query_failed(db);
-	read_reservations(b, db->found_lock, 0);
+	read_reservations(b, db->found_lock, 0, sources, ids, n);
 }
 
 size_t
@@ -482,7 +594,7 @@ stock_batch_expired(struct stock_db *db, struct stock_batch *b, int64_t now,
 
 	if (store_query(db->expired, "ii", now, (int64_t)limit) == -1)
 		query_failed(db);
-	read_reservations(b, db->expired, 1);
+	read_reservations(b, db->expired, 1, NULL, NULL, 0);
 	return b->nfound - before;
 }
 
@@ -503,12 +615,12 @@ delta_cmp(const void *a, const void *b)
 	return strcmp(x->warehouse, y->warehouse);
 }
 
-/* Add the lines of reservation id to the deltas. */
+/* Add the lines of the reservation of id from source to the deltas. */
 static void
-collect_lines(struct stock_db *db, const char *id, struct delta **d,
-    size_t *n)
+collect_lines(struct stock_db *db, const char *source, const char *id,
+    struct delta **d, size_t *n)
 {
-	if (store_query(db->lines, "s", id) == -1)
+	if (store_query(db->lines, "ss", id, source) == -1)
 		query_failed(db);
 	while (store_next(db->lines)) {
 		*d = xrealloc(*d, (*n + 1) * sizeof(**d));
@@ -555,9 +667,9 @@ stock_batch_close(struct stock_db *db, struct stock_batch *b,
 		f = &b->found[i];
 		if (strcmp(f->state, "active") != 0)
 			continue;
-		collect_lines(db, f->order_id, &d, &nd);
-		if (store_exec(db->set_state, "ssi", f->order_id, state,
-		    now) != 1)
+		collect_lines(db, f->source, f->order_id, &d, &nd);
+		if (store_exec(db->set_state, "sssi", f->order_id, f->source,
+		    state, now) != 1)
 			errx(EX_SOFTWARE, "cannot close the reservation of "
 			    "'%s': %s", f->order_id, store_error(db->st));
 		free(f->state);
@@ -581,6 +693,7 @@ stock_batch_release(struct stock_batch *b)
 	}
 	for (i = 0; i < b->nfound; i++) {
 		free(b->found[i].order_id);
+		free(b->found[i].source);
 		free(b->found[i].state);
 		free(b->found[i].items);
 		free(b->found[i].section);

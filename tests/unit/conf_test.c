@@ -161,6 +161,40 @@ test_numbers(void)
 	conf_free(c);
 }
 
+static void
+note_name(void *arg, const char *name)
+{
+	char *names = arg;
+
+	strcat(names, name);
+	strcat(names, ";");
+}
+
+static void
+test_booleans_and_names(void)
+{
+	char err[256], names[128] = "";
+	struct conf *c;
+
+	c = parse("[source \"etsy\"]\nhides_contact = Yes\n"
+	    "collects_payment = off\nflag\n[shop]\nname = x\n"
+	    "[source \"amazon\"]\nx = 1\n[Source \"etsy\"]\ny = 0\n"
+	    "[source \"Etsy\"]\nz = no\n", err, sizeof(err));
+	expect_int("yes", conf_bool(c, "source", "etsy", "hides_contact", 0),
+	    1);
+	expect_int("off", conf_bool(c, "source", "etsy", "collects_payment",
+	    1), 0);
+	expect_int("a key alone", conf_bool(c, "source", "etsy", "flag", 0),
+	    1);
+	expect_int("1", conf_bool(c, "source", "amazon", "x", 0), 1);
+	expect_int("0", conf_bool(c, "source", "etsy", "y", 1), 0);
+	expect_int("the default", conf_bool(c, "source", "etsy", "none", 1),
+	    1);
+	conf_names(c, "SOURCE", note_name, names);
+	expect_str("each name once, in order", names, "etsy;amazon;Etsy;");
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -169,5 +203,6 @@ main(void)
 	test_errors();
 	test_environment();
 	test_numbers();
+	test_booleans_and_names();
 	return unit_summary("conf");
 }

@@ -1,12 +1,15 @@
 /* jsonl_test.c: unit tests of jsonl_parse(), jsonl_copy(), the reader of
  * lines and records over files and standard input, the writer that gives
  * numbers back as they were written, and jsonl_string_lossy(). */
+#include <fcntl.h>
 #include <float.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -940,6 +943,219 @@ test_id_text(void)
 	expect_true("an absent id", jsonl_id_text(NULL, buf, &len) == NULL);
 }
 
+/* jsonl_line()'s offset: where each line lies in a regular file (a BOM
+ * and a CR left out, blank lines skipped, lines longer than a read),
+ * counted from the file's start even when standard input was read in
+ * part before; -1 for a pipe. */
+static void
+test_offsets(void)
+{
+	static const char head[] = "\xef\xbb\xbf{\"a\":1}\r\n\n  \n{\"b\":2}\n";
+	struct jsonl_reader r;
+	char *text, *path, *line, *dash[1] = { "-" };
+	size_t len, n, big = 200000, at;
+	int p[2], saved, fd;
+
+	n = sizeof(head) - 1;
+	text = malloc(n + big + 16);
+	memcpy(text, head, n);
+	text[n] = '"';
+	memset(text + n + 1, 'x', big);
+	memcpy(text + n + 1 + big, "\"\n{\"c\":3}", 9);
+	n += big + 10;
+	path = unit_file("offsets.jsonl", text, n);
+	jsonl_open(&r, 1, &path);
+	line = jsonl_line(&r, &len);
+	expect_int("after the BOM", r.offset, 3);
+	expect_mem("the line there", text + r.offset, len, line, len);
+	line = jsonl_line(&r, &len);
+	expect_int("blank lines skipped", r.offset, 16);
+	expect_mem("the line there", text + r.offset, len, line, len);
+	line = jsonl_line(&r, &len);
+	at = sizeof(head) - 1;
+	expect_int("a long line", r.offset, at);
+	expect_int("... whole", len, big + 2);
+	line = jsonl_line(&r, &len);
+	expect_int("the last, after a long one", r.offset, at + big + 3);
+	expect_mem("the line there", text + r.offset, len, line, len);
+	jsonl_close(&r);
+
+	/* Standard input that a shell read the first line of. */
+	saved = dup(0);
+	if ((fd = open(path, O_RDONLY)) == -1 ||
+	    lseek(fd, 16, SEEK_SET) != 16 || dup2(fd, 0) == -1) {
+		perror(path);
+		exit(1);
+	}
+	close(fd);
+	jsonl_open(&r, 1, dash);
+	line = jsonl_line(&r, &len);
+	expect_int("standard input: from the file's start", r.offset, 16);
+	expect_mem("the line there", text + r.offset, len, line, len);
+	jsonl_close(&r);
+
+	if (pipe(p) == -1 || dup2(p[0], 0) == -1) {
+		perror("pipe");
+		exit(1);
+	}
+	close(p[0]);
+	if (write(p[1], "{\"a\":1}\n", 8) != 8)
+		exit(1);
+	close(p[1]);
+	jsonl_open(&r, 0, NULL);
+	line = jsonl_line(&r, &len);
+	expect_int("a pipe: no offset", r.offset, -1);
+	jsonl_close(&r);
+	dup2(saved, 0);
+	close(saved);
+	free(text);
+	free(path);
+}
+
+/* jsonl_wait(): a line that comes within the wait is ready; a pipe that
+ * stays silent is not, after about the time given. */
+static void
+test_wait(void)
+{
+	struct jsonl_reader r;
+	struct timespec t0, t1;
+	int p[2], saved;
+	long ms;
+	size_t len;
+	pid_t pid;
+
+	if (pipe(p) == -1 || (saved = dup(0)) == -1 || dup2(p[0], 0) == -1) {
+		perror("pipe");
+		exit(1);
+	}
+	close(p[0]);
+	jsonl_open(&r, 0, NULL);
+	if (write(p[1], "{\"a\":1}\n", 8) != 8)
+		exit(1);
+	expect_str("a line", jsonl_line(&r, &len), "{\"a\":1}");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	expect_int("silent: not ready", jsonl_wait(&r, 150), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	expect_true("... after the wait", ms >= 140 && ms < 5000);
+	if ((pid = fork()) == -1) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		/* Half a line now, the rest a little later. */
+		if (write(p[1], "{\"b\"", 4) != 4)
+			_exit(1);
+		usleep(100000);
+		if (write(p[1], ":2}\n", 4) != 4)
+			_exit(1);
+		_exit(0);
+	}
+	expect_int("a line that comes in time: ready", jsonl_wait(&r, 5000),
+	    1);
+	waitpid(pid, NULL, 0);
+	expect_str("... and read", jsonl_line(&r, &len), "{\"b\":2}");
+	close(p[1]);
+	expect_int("the end: ready at once", jsonl_wait(&r, 5000), 1);
+	expect_true("then no line", jsonl_line(&r, &len) == NULL);
+	expect_int("no error", jsonl_close(&r), 0);
+	dup2(saved, 0);
+	close(saved);
+}
+
+/* reject_record() on a line kept from jsonl_line(): the record, or the
+ * reject reject_read() writes, naming the file and line it was given. */
+static void
+test_record(void)
+{
+	struct jsonl_reader r;
+	struct reject_stream rs;
+	char *rejected = NULL;
+	size_t rlen = 0;
+	json_t *v;
+
+	rejects_open(&rs, &rejected, &rlen);
+	jsonl_open(&r, 0, NULL);
+	v = reject_record(&rs, &r, NULL, 7, "{\"a\":1}", 7);
+	expect_true("an object", json_is_object(v));
+	json_decref(v);
+	expect_true("not JSON", reject_record(&rs, &r, "b.jsonl", 9, "{x",
+	    2) == NULL);
+	expect_true("a NUL", reject_record(&rs, &r, NULL, 3, "{}\0", 3) ==
+	    NULL);
+	expect_true("an array", reject_record(&rs, &r, NULL, 4, "[1]", 3) ==
+	    NULL);
+	fflush(rs.fp);
+	expect_str("the rejects", rejected,
+	    "{\"file\":\"b.jsonl\",\"line\":9,\"raw\":\"{x\",\"errors\":[{"
+	    "\"code\":\"bad_json\",\"message\":\"not JSON: string or '}' "
+	    "expected near 'x' at column 2\"}]}\n"
+	    "{\"line\":3,\"raw\":\"{}\\u0000\",\"errors\":[{\"code\":"
+	    "\"bad_json\",\"message\":\"not JSON: a NUL byte at column 3\"}]}\n"
+	    "{\"line\":4,\"raw\":\"[1]\",\"errors\":[{\"code\":\"bad_json\","
+	    "\"message\":\"not a JSON object but an array\"}]}\n");
+	expect_int("counted", rs.count, 3);
+	fclose(rs.fp);
+	free(rejected);
+	jsonl_close(&r);
+}
+
+static void
+test_peek(void)
+{
+	static const struct {
+		const char	*text;
+		int		 found;
+		const char	*value;
+	} cases[] = {
+		{ "{\"id\":1,\"created_at\":\"2026-01-02T03:04:05Z\"}", 1,
+		    "2026-01-02T03:04:05Z" },
+		{ " { \"created_at\" : \"x\" , \"id\":1}", 1, "x" },
+		{ "{\"created_at\":\"\"}", 1, "" },
+		{ "{\"a\":{\"created_at\":\"inner\"},\"created_at\":\"outer\"}",
+		    1, "outer" },
+		{ "{\"a\":[\"created_at\",{\"b\":\"]}\"}],"
+		    "\"created_at\":\"t\"}", 1, "t" },
+		{ "{\"a\":\"x\\\"y\",\"created_at\":\"t\"}", 1, "t" },
+		{ "{\"a\":\"x\\\\\",\"created_at\":\"t\"}", 1, "t" },
+		{ "{\"a\":\"\\\\\\\"\\\\\",\"created_at\":\"t\"}", 1,
+		    "t" },
+		{ "{\"a\":\"x\\\",\"created_at\":\"t\"}", -1, NULL },
+		{ "{\"a\":-1.5e3,\"b\":true,\"c\":null,"
+		    "\"created_at\":\"t\"}", 1, "t" },
+		{ "{\"a\":{\"created_at\":\"inner\"}}", 0, NULL },
+		{ "{}", 0, NULL },
+		{ "{\"created_at\":null}", 0, NULL },
+		{ "{\"created_at\":20260102}", 0, NULL },
+		{ "{\"created_atx\":\"t\"}", 0, NULL },
+		{ "{\"created_a\":\"t\"}", 0, NULL },
+		{ "{\"created_at\":\"a\\u0031\"}", -1, NULL },
+		{ "{\"created\\u005fat\":\"t\"}", -1, NULL },
+		{ "[\"created_at\"]", -1, NULL },
+		{ "{\"created_at\":\"t", -1, NULL },
+		{ "{\"a\":1", -1, NULL },
+		{ "{\"a\" 1}", -1, NULL },
+		{ "not json", -1, NULL },
+		{ "", -1, NULL },
+	};
+	const char *value;
+	char what[96];
+	size_t i, vlen;
+	int got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		value = NULL;
+		got = jsonl_peek(cases[i].text, strlen(cases[i].text),
+		    "created_at", &value, &vlen);
+		snprintf(what, sizeof(what), "peek %s", cases[i].text);
+		expect_int(what, got, cases[i].found);
+		if (got == 1)
+			expect_mem(what, value, vlen, cases[i].value,
+			    strlen(cases[i].value));
+	}
+}
+
 int
 main(void)
 {
@@ -961,6 +1177,10 @@ main(void)
 	test_ready();
 	test_out();
 	test_id_text();
+	test_offsets();
+	test_wait();
+	test_record();
+	test_peek();
 	unit_cleanup();
 	return unit_summary("jsonl");
 }
