@@ -718,15 +718,17 @@ main(int argc, char *argv[])
 	write_summaries(&r);
 	paymatch_save(&r.m);
 	paystore_close(&ps);
-	run_release(&r);
-	payment_map_free(map);
-	free(payments);
-	valueblock_release();
 	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
 		status = EX_IOERR;
-	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
+	/* The counts are the run's: said before it is released. */
+	status = cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
 	    "cod, %lu rejected; %lu transactions read, %lu new, %lu orphans, "
 	    "%lu conflicts", in.nlines, r.nout[PAYMATCH_PAID],
 	    r.nout[PAYMATCH_COD], rejects.count, r.nread, r.m.nnew, r.norphans,
 	    r.nconflicts);
+	run_release(&r);
+	payment_map_free(map);
+	free(payments);
+	valueblock_release();
+	return status;
 }
