@@ -227,7 +227,7 @@ bad_qty items[0].qty"
 @test "an order with neither e-mail nor phone is rejected as no_contact" {
 	check 'del(.customer.email, .customer.phone)'
 	rejected_as "no_contact customer"
-	message_is "no e-mail or phone to reach the customer"
+	message_is 'no e-mail or phone to reach the customer: give one, or set hides_contact = yes in [source "shopify"] if the channel hides them'
 	check '.customer.email = " " | .customer.phone = null'
 	rejected_as "no_contact customer"
 	check 'del(.customer)'
@@ -244,7 +244,7 @@ bad_qty items[0].qty"
 	rejected_as "missing_field shipping"
 	check 'del(.shipping.method)'
 	rejected_as "missing_field shipping.method"
-	message_is "shipping.method is missing"
+	message_is 'no shipping method: give order-import --ship-method or set ship_method in [source "shopify"]'
 }
 
 @test "a shipping method is courier, post or pickup, any case" {
@@ -743,7 +743,7 @@ EOF
 		    'del(.items[0].sku)' '.items[0].sku = null'; do
 			check "$filter" ${catalog:+--catalog "$catalog"}
 			rejected_as "missing_field items[0].sku"
-			message_is "items[0].sku is missing"
+			message_is "the item has no SKU: give one, or a --catalog whose alias column names the item's id or title"
 		done
 		for filter in '.items[0].sku = 12345' '.items[0].sku = {"a": 1}' \
 		    '.items[0].sku = ["TSHIRT-RED-M"]' '.items[0].sku = true'; do
@@ -757,7 +757,7 @@ EOF
 @test "a missing or non-text sku is said in Russian and Ukrainian too" {
 	check 'del(.items[0].sku)' --lang ru
 	rejected_as "missing_field items[0].sku"
-	message_is "не указано items[0].sku"
+	message_is "у товара нет артикула: укажите его или --catalog, где столбец alias называет id или название товара"
 	check '.items[0].sku = 12345' --lang uk
 	rejected_as "bad_type items[0].sku"
 	message_is "items[0].sku має бути рядком"
@@ -786,7 +786,7 @@ EOF
 	for c in catalog.csv catalog.jsonl; do
 		check '.items[0].sku = "TSHIRT-GREEN-M"' --catalog "$FIXTURES/$c"
 		rejected_as "unknown_sku items[0].sku"
-		message_is "there is no product with SKU 'TSHIRT-GREEN-M'"
+		message_is "there is no product with SKU 'TSHIRT-GREEN-M': add it to the catalog, or the marketplace's id to a product's alias column"
 	done
 }
 
