@@ -725,7 +725,7 @@ static const char *const cancel_words[] = { "cancel", "void", "restocked",
 static const char *const refund_words[] = { "refund", NULL };
 static const char *const unpaid_words[] = { "pending", "unpaid",
 	"on-hold", "on hold", "failed", "expired", "partially_paid",
-	"partially paid", "awaiting", NULL };
+	"partially paid", "awaiting payment", "awaiting_payment", NULL };
 
 /* A line whose own status says it went out already (or never will). */
 static int

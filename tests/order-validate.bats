@@ -1407,3 +1407,181 @@ not JSON: maximum parsing depth reached near '{' at column 10241"
 	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr "order-validate: 2 read, 1 valid, 1 rejected"
 }
+
+# ------------------------------------- sources and marketplaces (issue 11)
+
+# conf TEXT: a configuration file with TEXT, in $CONF.
+conf() {
+	CONF="$BATS_TEST_TMPDIR/orderkit.conf"
+	printf '%s\n' "$1" >"$CONF"
+}
+
+@test "what the export says happened holds the order with that reason alone" {
+	local t
+	for t in '.source_status = {"fulfillment": "fulfilled"} @ already_fulfilled source_status' \
+	    '.source_status = {"shipped_at": "2026-11-21T10:00:00Z"} @ already_fulfilled source_status' \
+	    '.items[0].status = "fulfilled" @ already_fulfilled source_status' \
+	    '.source_status = {"order": "completed"} @ already_fulfilled source_status' \
+	    '.fulfilled_by = "marketplace" @ fulfilled_by_marketplace fulfilled_by' \
+	    '.source_status = {"payment": "refunded"} @ refunded_at_source source_status' \
+	    '.source_status = {"refunded": 1000} @ refunded_at_source source_status' \
+	    '.cancelled_at = "2026-11-21T10:00:00Z" @ cancelled_at_source source_status' \
+	    '.source_status = {"order": "cancelled"} @ cancelled_at_source source_status' \
+	    '.source_status = {"outstanding": 289800} @ unpaid_at_source source_status' \
+	    '.source_status = {"payment": "pending"} @ unpaid_at_source source_status' \
+	    '.items[0].requires_shipping = false @ nothing_to_ship items'; do
+		# The checks that follow do not run: no_contact is not said.
+		check "${t%% @ *} | del(.customer)"
+		rejected_as "${t#* @ }"
+	done
+}
+
+@test "a hold names the source and what it said" {
+	check '.source = "etsy" | .source_status = {"shipped_at": "2026-11-21T10:00:00Z"}'
+	message_is 'etsy says the order is already fulfilled (shipped 2026-11-21T10:00:00Z): nothing is left to ship'
+	check '.source_status = {"outstanding": 289800}'
+	message_is 'shopify says the order is not paid (289800 in minor units still outstanding): wait for the payment, or give --allow unpaid_at_source'
+}
+
+@test "a paid, unfulfilled order, and a line that needs no shipping beside one that does, pass" {
+	check '.source_status = {"payment": "paid", "fulfillment": "unfulfilled"} | .items[0].requires_shipping = true | .items[0].status = "pending"'
+	accepted
+	check '.items += [{"name": "Gift card", "qty": 1, "unit_price": 0, "requires_shipping": false}]'
+	accepted .items[1].name '"Gift card"'
+}
+
+@test "the record's own fulfilment channel wins over the profile's" {
+	conf '[source "amazon"]
+fulfilled_by = marketplace'
+	check '.source = "amazon"' --config "$CONF"
+	rejected_as "fulfilled_by_marketplace fulfilled_by"
+	check '.source = "amazon" | .fulfilled_by = "shop"' --config "$CONF"
+	accepted .fulfilled_by '"shop"'
+	check '.source = "amazon" | .fulfilled_by = "marketplace"'
+	rejected_as "fulfilled_by_marketplace fulfilled_by"
+	message_is 'amazon fulfils this order itself (fulfilled_by marketplace): the shop ships nothing; set fulfilled_by = shop in [source "amazon"] if it does not'
+}
+
+@test "--allow waives a hold: the record passes with it under warnings" {
+	check '.source_status = {"fulfillment": "fulfilled"}' --allow already_fulfilled
+	accepted '[.warnings[] | [.code, .field]]' '[["already_fulfilled","source_status"]]'
+}
+
+@test "--allow and a profile's allow move an error to warnings, of the same shape" {
+	check 'del(.customer.email, .customer.phone)' --allow bad_qty,no_contact
+	accepted '.warnings' '[{"code":"no_contact","field":"customer","message":"no e-mail or phone to reach the customer: give one, or set hides_contact = yes in [source \"shopify\"] if the channel hides them"}]'
+	conf '[source "shopify"]
+allow = no_contact'
+	check 'del(.customer.email, .customer.phone)' --config "$CONF"
+	accepted '[.warnings[].code]' '["no_contact"]'
+	# Not for another source.
+	check '.source = "woocommerce" | del(.customer.email, .customer.phone)' --config "$CONF"
+	rejected_as "no_contact customer"
+}
+
+@test "an --allow that is no list of codes exits 64" {
+	run -64 --separate-stderr order-validate --allow 'No Contact' "$FIXTURES/one-valid.jsonl"
+	assert_output ''
+	assert_stderr --partial "--allow 'No Contact' is not a list of error codes separated by ','"
+}
+
+@test "a marketplace that hides contacts needs none, and a malformed one is a warning" {
+	local s
+	for s in amazon ebay etsy ozon wildberries yandex-market; do
+		check ".source = \"$s\" | del(.customer)"
+		accepted .source "\"$s\""
+	done
+	check '.source = "etsy" | .customer = {"email": "buyer@"}'
+	accepted '[.warnings[].code]' '["bad_email"]'
+	check '.source = "shopify" | del(.customer)'
+	rejected_as "no_contact customer"
+	conf '[source "etsy"]
+hides_contact = no'
+	check '.source = "etsy" | del(.customer)' --config "$CONF"
+	rejected_as "no_contact customer"
+}
+
+@test "no shipping method names the fix; the profile's ship_method and carrier fill it" {
+	check '.source = "etsy" | del(.shipping.method, .shipping.carrier)'
+	rejected_as "missing_field shipping.method"
+	message_is 'no shipping method: give order-import --ship-method or set ship_method in [source "etsy"]'
+	conf '[source "etsy"]
+ship_method = post
+carrier = canadapost'
+	check '.source = "etsy" | del(.shipping.method, .shipping.carrier)' --config "$CONF"
+	accepted '.shipping | [.method, .carrier]' '["post","canadapost"]'
+	# The record's own method wins.
+	check '.source = "etsy"' --config "$CONF"
+	accepted '.shipping | [.method, .carrier]' '["courier","cdek"]'
+}
+
+@test "the catalog's alias column matches an item by its ids, then its title" {
+	local c="$FIXTURES/catalog-alias.csv"
+	check 'del(.items[0].sku) | .items[0].extra = {"asin": "B0TSHIRT01"}' --catalog "$c"
+	accepted '.items[0] | [.sku, .matched_by]' '["TSHIRT-RED-M","alias"]'
+	check '.items[0].sku = "ETSY-OWN-1" | .items[0].id = "B0TSHIRT01" | .items[0].variant.size = "L"' --catalog "$c"
+	accepted '.items[0] | [.sku, .matched_by]' '["TSHIRT-RED-L","alias"]'
+	check 'del(.items[0].sku) | .items[0].name = "  RED t-shirt "' --catalog "$c"
+	accepted '.items[0] | [.sku, .matched_by]' '["TSHIRT-RED-M","title"]'
+	check '.items[0] = {"name": "Mug", "extra": {"item_number": 272091820000}, "variant": {"color": "white"}, "qty": 2, "unit_price": 129900}' --catalog "$c"
+	accepted '.items[0] | [.sku, .matched_by]' '["MUG-WHITE","alias"]'
+	check '.' --catalog "$c"
+	accepted '.items[0] | [.sku, .matched_by]' '["TSHIRT-RED-M","sku"]'
+}
+
+@test "an item no alias matches, or whose options choose no one SKU, is rejected" {
+	local c="$FIXTURES/catalog-alias.csv"
+	check 'del(.items[0].sku) | .items[0].name = "Hat"' --catalog "$c"
+	rejected_as "unknown_sku items[0].sku"
+	message_is "the item has no SKU, and no catalog alias is its id or its title 'Hat': add one to the catalog's alias column"
+	check 'del(.items[0].sku, .items[0].variant) | .items[0].id = "B0TSHIRT01"' --catalog "$c"
+	rejected_as "unknown_variant items[0].variant"
+	message_is "'B0TSHIRT01' is the alias of several SKUs (TSHIRT-RED-L, TSHIRT-RED-M) and the item's options choose none of them"
+	# Matched exactly: no prefix, no other case for an id.
+	check 'del(.items[0].sku) | .items[0].id = "b0tshirt01" | .items[0].name = "x"' --catalog "$c"
+	rejected_as "unknown_sku items[0].sku"
+}
+
+@test "option names are compared as marketplaces spell them, and by the profile's option_alias" {
+	local c="$FIXTURES/catalog-alias.csv"
+	check ".items[0].variant = {\"pa_color\": \"red\", \"Size (Men's)\": \"M\"}" --catalog "$c"
+	accepted
+	check '.items[0].variant = {"attribute_pa_color": "red", "SIZE": "M"}' --catalog "$c"
+	accepted
+	check '.items[0].variant = {"colour": "red", "US Shoe Size": "M"}' --catalog "$c"
+	rejected_as "unknown_variant items[0].variant.colour" "unknown_variant items[0].variant.US Shoe Size"
+	# Quoted: ";" would start a comment.
+	conf '[source "shopify"]
+option_alias = "size = us shoe size; color = colour"'
+	check '.items[0].variant = {"colour": "red", "US Shoe Size": "M"}' --catalog "$c" --config "$CONF"
+	accepted .items[0].variant '{"colour":"red","US Shoe Size":"M"}'
+}
+
+@test "a line order-import split for exact money passes within a minor unit per unit" {
+	local c="$FIXTURES/catalog-alias.csv"
+	check '.items = [{"sku": "PEN", "qty": 1, "unit_price": 64, "line_total": 129}, {"sku": "PEN", "qty": 1, "unit_price": 65, "line_total": 129}] | .totals.subtotal = 129 | .totals.total = 30129' --catalog "$c"
+	accepted '[.items[].unit_price]' '[64,65]'
+	check '.items = [{"sku": "PEN", "qty": 1, "unit_price": 64}] | .totals.subtotal = 64 | .totals.total = 30064' --catalog "$c"
+	rejected_as "price_mismatch items[0].unit_price"
+	check '.items = [{"sku": "PEN", "qty": 1, "unit_price": 62, "line_total": 129}, {"sku": "PEN", "qty": 1, "unit_price": 67, "line_total": 129}] | .totals.subtotal = 129 | .totals.total = 30129' --catalog "$c"
+	rejected_as "price_mismatch items[0].unit_price" "price_mismatch items[1].unit_price"
+}
+
+@test "the same id from two sources is two orders; from one source a duplicate" {
+	jq -c '., (.source = "etsy"), .' "$FIXTURES/one-valid.jsonl" >"$IN"
+	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+	assert_equal "$(jq -r .source <<<"$output" | paste -sd ' ')" 'shopify etsy'
+	assert_equal "$(jq -r '.errors[0].code' "$REJECTS")" duplicate_id
+}
+
+@test "a CSV export fed in exits 65: run order-import first" {
+	printf 'Name,Email,Lineitem name\n#1001,a@example.com,Hat\n' >"$IN"
+	run -65 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+	assert_output ''
+	assert_stderr 'order-validate: no line of the input is an order record; this looks like a CSV export: run order-import first'
+	assert_equal "$(count_lines "$REJECTS")" 2
+	# One record among them is enough: the rest are rejects, as always.
+	cat "$FIXTURES/one-valid.jsonl" >>"$IN"
+	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+	assert_equal "${#lines[@]}" 1
+}
