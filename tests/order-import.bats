@@ -980,3 +980,12 @@ null'
 	run -0 --separate-stderr order-import "$FIXTURES/etsy-merge-items.csv"
 	assert_equal "$(jq -c '.totals.total' <<<"$output" | paste -sd ' ')" '3700 1700'
 }
+
+@test "ebay: Sales History's footer with the times it covers is a footer, not a reject" {
+	{ head -n -2 "$FIXTURES/ebay-orders-report.csv"
+	  printf '2, record(s) downloaded,from ,Jan-18-16,16:41:35, to ,Jan-18-16,21:54:24,,,,\n'
+	  printf 'Seller ID: shop@example.com,,,,\n'; } >"$BATS_TEST_TMPDIR/h.csv"
+	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/h.csv"
+	assert_output "$(cat "$FIXTURES/ebay-orders-report.out.jsonl")"
+	assert_stderr --partial "0 orders rejected (0 rows); 2 footer lines skipped"
+}
