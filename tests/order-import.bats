@@ -989,3 +989,13 @@ null'
 	assert_output "$(cat "$FIXTURES/ebay-orders-report.out.jsonl")"
 	assert_stderr --partial "0 orders rejected (0 rows); 2 footer lines skipped"
 }
+
+@test "example: order-import --format etsy EtsySoldOrderItems2026-9.csv EtsySoldOrders2026-9.csv" {
+	cp "$FIXTURES/etsy-merge-items.csv" "$BATS_TEST_TMPDIR/EtsySoldOrderItems2026-9.csv"
+	cp "$FIXTURES/etsy-merge-orders.csv" "$BATS_TEST_TMPDIR/EtsySoldOrders2026-9.csv"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr order-import --format etsy \
+	    EtsySoldOrderItems2026-9.csv EtsySoldOrders2026-9.csv
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd ' ')" '5001 5002'
+	assert_stderr ''
+}

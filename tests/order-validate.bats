@@ -1667,3 +1667,21 @@ real_run() {
 	    "$r/etsy/digidoughnut-EtsySoldOrders2026-9.csv")" \
 	    'imported 3, import rejects 0 | already_fulfilled 2 | reserved 1'
 }
+
+@test "example: order-import --format etsy items.csv orders.csv | order-validate --config shop.conf --catalog catalog.csv --allow bad_phone" {
+	local imp="$BATS_TEST_DIRNAME/fixtures/order-import"
+	cp "$imp/etsy-merge-items.csv" "$BATS_TEST_TMPDIR/items.csv"
+	cp "$imp/etsy-merge-orders.csv" "$BATS_TEST_TMPDIR/orders.csv"
+	printf '[source "etsy"]\nship_method = post\n' >"$BATS_TEST_TMPDIR/shop.conf"
+	printf 'sku,product,name,price,currency,alias\nCANDLE,CANDLE,Candle,12.00,CAD,2001\nSNUFF,SNUFF,Snuffer,8.00,CAD,Candle Snuffer\n' \
+	    >"$BATS_TEST_TMPDIR/catalog.csv"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    order-import --format etsy items.csv orders.csv |
+	    order-validate --config shop.conf --catalog catalog.csv \
+	    --allow bad_phone'
+	assert_equal "$(jq -c '[.id, .shipping.method, [.items[] | [.sku, .matched_by]]]' <<<"$output")" \
+	    '["5001","post",[["CANDLE","alias"],["SNUFF","title"]]]'
+	assert_equal "$(jq -c '[.id, [.errors[].code]]' <<<"$stderr")" \
+	    '["5002",["already_fulfilled"]]'
+}
