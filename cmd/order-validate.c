@@ -241,6 +241,11 @@ catalog_variant(struct validator *v, const json_t *variant)
 	if ((norm = json_object()) == NULL)
 		xnomem();
 	json_object_foreach((json_t *)variant, name, value) {
+		if (catalog_option(c, name) >= 0) {
+			/* The catalog's own name: the common case. */
+			jsonx_set_new(norm, name, json_incref(value));
+			continue;
+		}
 		key = profile_option(v->profile, name);
 		for (o = 0; o < c->noptnames; o++) {
 			opt = profile_option(v->profile, c->optnames[o]);
