@@ -324,7 +324,7 @@ find_sku(struct validator *v, json_t *item, const json_t *variant,
 			ordercheck_problem(&v->oc, "unknown_sku", field,
 			    "unknown_sku_alias", skutext);
 		else
-			ordercheck_problem(&v->oc, "unknown_sku", field,
+			ordercheck_problem(&v->oc, "missing_field", field,
 			    "no_alias", title != NULL ? title : "");
 		return NULL;
 	}
