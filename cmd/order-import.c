@@ -13,24 +13,28 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "country.h"
 #include "exporttime.h"
 #include "fileio.h"
 #include "import.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "money.h"
+#include "profile.h"
 #include "reject.h"
 #include "valueblock.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "usage: order-import [--format NAME|auto] [--map FILE]\n"
+    "usage: order-import [--format NAME|auto] [--map FILE] [--config FILE]\n"
     "                    [--encoding auto|utf-8|cp1251|cp1252|cp932|...]\n"
     "                    [--delimiter C] [--tz ZONE] [--currency CODE]\n"
     "                    [--country CC] [--ship-method courier|post|pickup]\n"
     "                    [--rejects FILE] [--strict] [--stats]\n"
     "                    [--list-formats] [FILE ...]\n";
 
+#define OPT_CONFIG	'F'
 #define OPT_COUNTRY	'C'
 #define OPT_CURRENCY	'c'
 #define OPT_DELIMITER	'd'
@@ -42,6 +46,7 @@ static const char usage_text[] =
 #define OPT_TZ		'z'
 
 static const struct option longopts[] = {
+	{ "config",	  required_argument, NULL, OPT_CONFIG },
 	{ "country",	  required_argument, NULL, OPT_COUNTRY },
 	{ "currency",	  required_argument, NULL, OPT_CURRENCY },
 	{ "delimiter",	  required_argument, NULL, OPT_DELIMITER },
@@ -89,9 +94,27 @@ struct run {
 	struct import_ctx ctx;
 	int		 status;
 	struct import_held held;	/* orders whose rows go on below */
+	struct profile_set *profiles;	/* [source "NAME"]: tz */
+	const char	*layout;	/* of the current CSV input */
+	int		 hold_etsy;	/* Etsy's items and orders files may
+					 * both be given: merge their records */
+	struct import_etsy etsy;	/* their records, held */
 	char		*buf;		/* a record's text */
 	size_t		 cap;
 };
+
+/* Write the Etsy records held, one per order of both files. */
+static void
+flush_etsy(struct run *r)
+{
+	size_t merged = import_etsy_flush(&r->etsy, stdout);
+
+	/* Each merged order was counted in both files. */
+	r->totals->written -= merged;
+	if (r->cli->stats && merged > 0)
+		fprintf(stderr, "order-import: %zu Etsy orders merged from "
+		    "the items and orders files\n", merged);
+}
 
 static void
 emit(struct run *r, struct import_order *o)
@@ -100,7 +123,11 @@ emit(struct run *r, struct import_order *o)
 	size_t len = 0;
 
 	if (import_order_finish(o, &r->buf, &r->cap, &len, &reject) == 0) {
-		fwrite(r->buf, 1, len, stdout);
+		if (r->hold_etsy && r->layout != NULL &&
+		    strncmp(r->layout, "etsy-", 5) == 0)
+			import_etsy_hold(&r->etsy, r->layout, r->buf, len);
+		else
+			fwrite(r->buf, 1, len, stdout);
 		r->totals->written++;
 		r->totals->rows_written += o->nrows;
 	} else {
@@ -131,7 +158,45 @@ stats_line(const struct run *r, const char *name, const char *format,
 	    t->rows_written, t->rejected, t->rows_rejected);
 	if (t->skipped > 0)
 		fprintf(stderr, "; %lu footer lines skipped", t->skipped);
+	if (r->ctx.zoneless > 0)
+		fprintf(stderr, "; %lu times without a zone read as UTC",
+		    r->ctx.zoneless);
 	fputc('\n', stderr);
+}
+
+/* The zone of the source's export times: --tz, else the profile's tz,
+ * else none (UTC, with a warning when a time needs it). */
+static void
+source_zone(struct run *r)
+{
+	const struct profile *p;
+	char key[128];
+	int minutes;
+
+	r->ctx.tz = r->opt->tz;
+	r->ctx.has_tz = r->opt->has_tz;
+	r->ctx.zoneless = 0;
+	if (r->opt->has_tz || r->ctx.source == NULL)
+		return;
+	p = profile_find(r->profiles, r->ctx.source);
+	if (p->tz == NULL)
+		return;
+	if (exporttime_zone(p->tz, &minutes) == -1)
+		errx(EX_CONFIG, "%s '%s' is an unknown or daylight-saving "
+		    "zone: give +HH:MM", conf_keyname("source", r->ctx.source,
+		    "tz", key, sizeof(key)), p->tz);
+	r->ctx.tz = minutes;
+	r->ctx.has_tz = 1;
+}
+
+/* Say once per input that times went in as UTC for want of a zone. */
+static void
+zoneless_warning(const struct run *r, const char *name)
+{
+	if (r->ctx.zoneless > 0)
+		warnx("'%s': %lu times without a zone read as UTC: give --tz "
+		    "or set tz in [source \"%s\"]", name, r->ctx.zoneless,
+		    r->ctx.source != NULL ? r->ctx.source : "NAME");
 }
 
 /* Add a data row to the order it belongs to, which becomes *curp: a row
@@ -286,6 +351,8 @@ import_csv(struct run *r, struct import_input *in)
 		import_scatter_init(&scatter);
 	}
 	r->ctx.source = map->source;
+	r->layout = map->layout;
+	source_zone(r);
 	r->ctx.dates = map->dates;
 	r->ctx.ndates = map->ndates;
 	r->ctx.decimal = map->decimal;
@@ -352,6 +419,7 @@ import_csv(struct run *r, struct import_input *in)
 	t.rows_rejected -= before.rows_rejected;
 	t.skipped -= before.skipped;
 	stats_line(r, in->name, map->layout, cs.name, delim, &t);
+	zoneless_warning(r, in->name);
 	r->ctx.raw = NULL;
 	charset_close(&cs);
 	if (names != NULL)
@@ -470,6 +538,7 @@ import_json(struct run *r, struct import_input *in)
 			    import_json_format(want)) == 0)) {
 				kind = k;
 				import_json_ctx(kind, &r->ctx);
+				source_zone(r);
 			}
 			seen++;
 			if (k == IMPORT_JSON_NONE || kind == IMPORT_JSON_NONE ||
@@ -528,6 +597,7 @@ import_json(struct run *r, struct import_input *in)
 	t.skipped = 0;
 	stats_line(r, in->name, kind == IMPORT_JSON_NONE ? "none" :
 	    import_json_format(kind), "utf-8", 0, &t);
+	zoneless_warning(r, in->name);
 	return status;
 }
 
@@ -544,6 +614,7 @@ import_file(struct run *r, const char *path)
 		return status;
 	r->ctx.file = in.name;
 	r->ctx.source = NULL;
+	r->layout = NULL;
 	r->ctx.dates = NULL;
 	r->ctx.ndates = 0;
 	r->ctx.decimal = 0;
@@ -642,6 +713,8 @@ main(int argc, char *argv[])
 	struct totals totals;
 	struct run run;
 	const struct money_currency *cur;
+	const char *config_path = NULL;
+	struct conf *conf;
 	int ch, i, status = 0, s, list = 0, minutes;
 	char up[4];
 
@@ -652,6 +725,9 @@ main(int argc, char *argv[])
 		if (cli_option(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_CONFIG:
+			config_path = optarg;
+			break;
 		case OPT_COUNTRY:
 			if (strlen(optarg) == 2) {
 				up[0] = toupper((unsigned char)optarg[0]);
@@ -745,8 +821,10 @@ main(int argc, char *argv[])
 			    "format, not '%s'", opt.format);
 		read_map(&opt, &cli);
 	}
+	conf = conf_load(config_path);			/* exits 78 */
 	reject_open(&rejects, cli.rejects_path);
 	memset(&run, 0, sizeof(run));
+	run.profiles = profile_load(conf);
 	run.opt = &opt;
 	run.cli = &cli;
 	run.rejects = &rejects;
@@ -756,6 +834,8 @@ main(int argc, char *argv[])
 	run.ctx.ship_method = opt.ship_method;
 	run.ctx.tz = opt.tz;
 	run.ctx.has_tz = opt.has_tz;
+	run.hold_etsy = argc > 1 && (opt.format == NULL ||
+	    strcmp(opt.format, "etsy") == 0);
 	if (argc == 0)
 		status = import_file(&run, "-");
 	for (i = 0; i < argc; i++) {
@@ -763,12 +843,15 @@ main(int argc, char *argv[])
 		if (s != 0 && (status == 0 || status == EX_DATAERR))
 			status = s;
 	}
+	flush_etsy(&run);
 	if (cli.stats && argc > 1)
 		fprintf(stderr, "order-import: all: %lu rows read; %lu orders "
 		    "written (%lu rows), %lu orders rejected (%lu rows)\n",
 		    totals.rows, totals.written, totals.rows_written,
 		    totals.rejected, totals.rows_rejected);
 	import_held_release(&run.held);
+	profile_free(run.profiles);
+	conf_free(conf);
 	free(run.buf);
 	if (opt.has_map)
 		import_map_release(&opt.user_map);

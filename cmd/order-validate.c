@@ -13,14 +13,17 @@
 
 #include <jansson.h>
 
+#include "allow.h"
 #include "catalog.h"
 #include "cli.h"
+#include "conf.h"
 #include "country.h"
 #include "jsonl.h"
 #include "jsonx.h"
 #include "money.h"
 #include "msg.h"
 #include "ordercheck.h"
+#include "profile.h"
 #include "reject.h"
 #include "rfc3339.h"
 #include "strmap.h"
@@ -29,18 +32,23 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "usage: order-validate [--catalog FILE] [--country CC] [--ignore-price]\n"
-    "                      [--lang en|ru|uk] [--max-qty N] [--rejects FILE]\n"
-    "                      [--stats] [--strict] [FILE ...]\n";
+    "usage: order-validate [--allow CODE,...] [--catalog FILE] [--config FILE]\n"
+    "                      [--country CC] [--ignore-price] [--lang en|ru|uk]\n"
+    "                      [--max-qty N] [--rejects FILE] [--stats] [--strict]\n"
+    "                      [FILE ...]\n";
 
+#define OPT_ALLOW	'a'
 #define OPT_CATALOG	'c'
+#define OPT_CONFIG	'f'
 #define OPT_COUNTRY	'C'
 #define OPT_IGNORE	'i'
 #define OPT_LANG	'l'
 #define OPT_MAXQTY	'q'
 
 static const struct option longopts[] = {
+	{ "allow",	  required_argument, NULL, OPT_ALLOW },
 	{ "catalog",	  required_argument, NULL, OPT_CATALOG },
+	{ "config",	  required_argument, NULL, OPT_CONFIG },
 	{ "country",	  required_argument, NULL, OPT_COUNTRY },
 	CLI_OPT_HELP,
 	{ "ignore-price", no_argument,	     NULL, OPT_IGNORE },
@@ -60,7 +68,10 @@ struct validator {
 	int		 have_catalog;
 	long long	 max_qty;
 	int		 ignore_price;
-	struct strmap	 ids;		/* ids accepted so far */
+	struct strmap	 ids;		/* (source, id) accepted so far */
+	struct allow	 allow;		/* --allow */
+	struct profile_set *profiles;
+	const struct profile *profile;	/* the current record's source's */
 };
 
 static void
@@ -215,32 +226,158 @@ explain_variant(struct validator *v, const struct catalog_sku *sku,
 	free(set);
 }
 
+/* The item's variant with each option under the catalog's name for it,
+ * names compared as marketplaces spell them (profile_option()): a new
+ * object; an option the catalog lacks keeps its own name. */
+static json_t *
+catalog_variant(struct validator *v, const json_t *variant)
+{
+	const struct catalog *c = &v->catalog;
+	const char *name;
+	json_t *value, *norm;
+	char *key, *opt;
+	size_t o;
+
+	if ((norm = json_object()) == NULL)
+		xnomem();
+	json_object_foreach((json_t *)variant, name, value) {
+		if (catalog_option(c, name) >= 0) {
+			/* The catalog's own name: the common case. */
+			jsonx_set_new(norm, name, json_incref(value));
+			continue;
+		}
+		key = profile_option(v->profile, name);
+		for (o = 0; o < c->noptnames; o++) {
+			opt = profile_option(v->profile, c->optnames[o]);
+			if (strcmp(opt, key) == 0) {
+				free(opt);
+				break;
+			}
+			free(opt);
+		}
+		jsonx_set_new(norm, o < c->noptnames ? c->optnames[o] : name,
+		    json_incref(value));
+		free(key);
+	}
+	return norm;
+}
+
+/* Whether every option of the (normalised) variant is the SKU's. */
+static int
+variant_fits(struct validator *v, const struct catalog_sku *sku,
+    const json_t *variant)
+{
+	const char *name, *want, *have;
+	json_t *value;
+	char num[32];
+	int opt;
+
+	json_object_foreach((json_t *)variant, name, value) {
+		if ((opt = catalog_option(&v->catalog, name)) < 0 ||
+		    (want = variant_text(value, num, sizeof(num))) == NULL ||
+		    (have = catalog_sku_option(sku, opt)) == NULL ||
+		    utf8_casecmp(want, have) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+#define MAX_IDS		16
+
+/* The catalog's SKU for the item: by its sku, else by an alias that is
+ * one of its ids or its title; written into the item (with matched_by)
+ * if the record passes.  NULL after a problem. */
+static const struct catalog_sku *
+find_sku(struct validator *v, json_t *item, const json_t *variant,
+    const char *path)
+{
+	const struct catalog_sku *found[8], *pick = NULL;
+	const char *ids[MAX_IDS], *skutext, *key, *title;
+	char bufs[MAX_IDS][32], field[96], list[256] = "";
+	const json_t *x;
+	json_t *value;
+	size_t nids = 0, n, i, fits = 0;
+	int how;
+
+	snprintf(field, sizeof(field), "%s.sku", path);
+	x = json_object_get(item, "sku");
+	if (x != NULL && !json_is_null(x) && !json_is_string(x)) {
+		ordercheck_problem(&v->oc, "bad_type", field, "not_string",
+		    field);
+		return NULL;
+	}
+	skutext = json_string_value(x);
+	if (skutext != NULL && skutext[strspn(skutext, " \t")] == '\0')
+		skutext = NULL;
+	ids[nids++] = skutext;
+	if ((ids[nids] = variant_text(json_object_get(item, "id"),
+	    bufs[nids], sizeof(bufs[nids]))) != NULL)
+		nids++;
+	json_object_foreach(json_object_get(item, "extra"), key, value)
+		if (nids < MAX_IDS && (ids[nids] = variant_text(value,
+		    bufs[nids], sizeof(bufs[nids]))) != NULL)
+			nids++;
+	title = json_string_value(json_object_get(item, "name"));
+	n = catalog_match(&v->catalog, ids, nids, title, found, 8, &how);
+	if (n == 0) {
+		if (skutext != NULL)
+			ordercheck_problem(&v->oc, "unknown_sku", field,
+			    "unknown_sku_alias", skutext);
+		else
+			ordercheck_problem(&v->oc, "missing_field", field,
+			    "no_alias", title != NULL ? title : "");
+		return NULL;
+	}
+	for (i = 0; i < n && i < 8; i++) {
+		list_add(list, sizeof(list), found[i]->sku);
+		if (variant_fits(v, found[i], variant)) {
+			pick = found[i];
+			fits++;
+		}
+	}
+	if (n == 1)
+		pick = found[0];
+	else if (fits != 1) {
+		snprintf(field, sizeof(field), "%s.variant", path);
+		ordercheck_problem(&v->oc, "unknown_variant", field,
+		    "alias_many", how == CATALOG_BY_TITLE && title != NULL ?
+		    title : skutext != NULL ? skutext : ids[1] ? ids[1] : "",
+		    list);
+		return NULL;
+	}
+	if (skutext == NULL || strcmp(skutext, pick->sku) != 0)
+		ordercheck_change(&v->oc, item, "sku", json_string(pick->sku));
+	ordercheck_change(&v->oc, item, "matched_by",
+	    json_string(catalog_matched_name(how)));
+	return pick;
+}
+
 static void
-check_catalog_item(struct validator *v, const json_t *item, const char *path,
+check_catalog_item(struct validator *v, json_t *item, const char *path,
     const struct money_currency *cur, int64_t unit_price, int price_ok)
 {
 	const struct catalog_sku *sku;
 	const struct catalog_price *price;
-	const json_t *variant, *value;
-	const char *code, *name, *want, *have;
+	const json_t *value;
+	json_t *variant = NULL;
+	const char *name, *want, *have;
 	char field[96], a[48], b[48], num[32];
+	int64_t qty, line, diff;
 	int opt, bad = 0;
 
-	snprintf(field, sizeof(field), "%s.sku", path);
-	if ((code = ordercheck_string(&v->oc, item, "sku", field, 1)) == NULL)
-		return;
-	if ((sku = catalog_find(&v->catalog, code)) == NULL) {
-		ordercheck_problem(&v->oc, "unknown_sku", field, "unknown_sku",
-		    code);
+	if (json_is_object(json_object_get(item, "variant")))
+		variant = catalog_variant(v, json_object_get(item, "variant"));
+	if ((sku = find_sku(v, item, variant, path)) == NULL) {
+		json_decref(variant);
 		return;
 	}
+	snprintf(field, sizeof(field), "%s.sku", path);
 	if (!sku->active)
 		ordercheck_problem(&v->oc, "inactive_sku", field,
 		    "inactive_sku", sku->name[0] ? sku->name : sku->product,
-		    code);
-	variant = json_object_get(item, "variant");
-	if (json_is_object(variant)) {
-		json_object_foreach((json_t *)variant, name, value) {
+		    sku->sku);
+	if (variant != NULL) {
+		json_object_foreach(variant, name, value) {
 			snprintf(field, sizeof(field), "%s.variant.%s", path,
 			    name);
 			if ((opt = catalog_option(&v->catalog, name)) < 0) {
@@ -259,20 +396,32 @@ check_catalog_item(struct validator *v, const json_t *item, const char *path,
 		}
 		if (bad == 1)
 			explain_variant(v, sku, variant, path);
-	} else if (variant != NULL && !json_is_null(variant)) {
+	} else if (json_object_get(item, "variant") != NULL &&
+	    !json_is_null(json_object_get(item, "variant"))) {
 		snprintf(field, sizeof(field), "%s.variant", path);
 		ordercheck_problem(&v->oc, "bad_type", field, "not_object",
 		    field);
 	}
+	json_decref(variant);
 	if (v->ignore_price || cur == NULL || !price_ok)
 		return;
 	snprintf(field, sizeof(field), "%s.unit_price", path);
 	if ((price = catalog_price(sku, cur->code)) == NULL) {
 		ordercheck_problem(&v->oc, "no_catalog_price", field,
-		    "no_catalog_price", cur->code, code);
+		    "no_catalog_price", cur->code, sku->sku);
 		return;
 	}
-	if (price->amount != unit_price)
+	/* A line order-import split for exact money (1.29 for 2: 0.64 and
+	 * 0.65, each with the line_total it came from) is within one minor
+	 * unit per unit of the catalog's price. */
+	qty = json_integer_value(json_object_get(item, "qty"));
+	diff = unit_price - price->amount;
+	if (diff != 0 && (diff == 1 || diff == -1) && qty > 0 &&
+	    json_is_integer(json_object_get(item, "line_total")) &&
+	    (money_mul(unit_price, qty, &line) == -1 || line !=
+	    json_integer_value(json_object_get(item, "line_total"))))
+		return;
+	if (diff != 0)
 		ordercheck_problem(&v->oc, "price_mismatch", field,
 		    "price_mismatch",
 		    money_format(unit_price, cur->exponent, a, sizeof(a)),
@@ -338,13 +487,24 @@ check_items(struct validator *v, json_t *order,
 		if (!price_ok)
 			known = -1;
 		ordercheck_same_currency(&v->oc, item, path, cur);
-		if (v->have_catalog)
+		if (!ordercheck_ships(item))
+			;	/* a gift card, a line gone out: no stock */
+		else if (v->have_catalog)
 			check_catalog_item(v, item, path, cur, price, price_ok);
 		else {
 			/* Without a catalog to find it in, the SKU must still
 			 * be one: order-reserve takes stock by it. */
 			snprintf(skufield, sizeof(skufield), "%s.sku", path);
-			ordercheck_string(&v->oc, item, "sku", skufield, 1);
+			if (json_object_get(item, "sku") == NULL ||
+			    json_is_null(json_object_get(item, "sku")) ||
+			    (json_is_string(json_object_get(item, "sku")) &&
+			    !ordercheck_string(&v->oc, item, "sku", skufield,
+			    0)))
+				ordercheck_problem(&v->oc, "missing_field",
+				    skufield, "no_sku");
+			else
+				ordercheck_string(&v->oc, item, "sku",
+				    skufield, 1);
 		}
 		if (known == 0 &&
 		    (money_mul(price, json_integer_value(qty), &line) == -1 ||
@@ -427,15 +587,81 @@ check_time(struct validator *v, json_t *order, const char *key)
 		ordercheck_problem(&v->oc, "bad_time", key, "bad_time", key, s);
 }
 
+/* Where the source hides buyers' contacts, none is expected, and one that
+ * is there but malformed is a warning: the errors from index from on. */
 static void
+soften_contact(struct validator *v, json_t *order, size_t from)
+{
+	json_t *e, *warnings;
+	const char *code;
+
+	while (from < json_array_size(v->oc.errors)) {
+		e = json_array_get(v->oc.errors, from);
+		code = json_string_value(json_object_get(e, "code"));
+		if (code == NULL || (strcmp(code, "no_contact") != 0 &&
+		    strcmp(code, "bad_email") != 0 &&
+		    strcmp(code, "email_typo") != 0 &&
+		    strcmp(code, "bad_phone") != 0)) {
+			from++;
+			continue;
+		}
+		if (strcmp(code, "no_contact") != 0) {
+			if (!json_is_array(json_object_get(order, "warnings")))
+				jsonx_set_new(order, "warnings", json_array());
+			warnings = json_object_get(order, "warnings");
+			jsonx_append_new(warnings, json_incref(e));
+		}
+		if (json_array_remove(v->oc.errors, from) == -1)
+			xnomem();
+	}
+}
+
+/* Fill shipping.KEY from the profile when the record has none: set now
+ * (the checks read it), taken out again by unset_default() if the record
+ * is rejected.  1 when it was set. */
+static int
+set_default(json_t *order, const char *key, const char *value)
+{
+	json_t *shipping = json_object_get(order, "shipping");
+
+	if (value == NULL || !json_is_object(shipping) ||
+	    (json_object_get(shipping, key) != NULL &&
+	    !json_is_null(json_object_get(shipping, key))))
+		return 0;
+	jsonx_set_new(shipping, key, json_string(value));
+	return 1;
+}
+
+static void
+unset_default(json_t *order, const char *key, int was_set)
+{
+	if (was_set)
+		json_object_del(json_object_get(order, "shipping"), key);
+}
+
+/* 1 when the record passes. */
+static int
 validate_order(struct validator *v, json_t *order)
 {
 	const struct money_currency *cur;
+	const struct profile *p;
 	const char *country;
 	char cc[3];
 	int64_t items_sum;
-	int known;
+	size_t before;
+	int known, set_method, set_carrier;
 
+	p = v->profile = profile_of(v->profiles, order);
+	v->oc.source = p->source[0] != '\0' ? p->source : NULL;
+	/* What the export says happened decides first: an order the shop
+	 * has nothing more to do for is held for that alone. */
+	ordercheck_source(&v->oc, order, p);
+	allow_apply(&v->allow, p, order, v->oc.errors);
+	if (json_array_size(v->oc.errors) > 0)
+		return 0;
+	/* An order the marketplace ships needs nothing of the shop. */
+	set_method = set_default(order, "method", p->ship_method);
+	set_carrier = set_default(order, "carrier", p->carrier);
 	check_id(v, order);
 	check_time(v, order, "created_at");
 	cur = ordercheck_currency(&v->oc, order);
@@ -445,10 +671,19 @@ validate_order(struct validator *v, json_t *order)
 	 * country uses it (RUB, UAH, PLN; not EUR or USD). */
 	if (country == NULL && cur != NULL)
 		country = country_of_currency(cur->code);
+	before = json_array_size(v->oc.errors);
 	ordercheck_customer(&v->oc, order, country);
+	if (p->hides_contact)
+		soften_contact(v, order, before);
 	ordercheck_payment(&v->oc, order);
 	known = check_items(v, order, cur, &items_sum);
 	check_totals(v, order, cur, items_sum, known);
+	allow_apply(&v->allow, p, order, v->oc.errors);
+	if (json_array_size(v->oc.errors) == 0)
+		return 1;
+	unset_default(order, "method", set_method);
+	unset_default(order, "carrier", set_carrier);
+	return 0;
 }
 
 int
@@ -458,9 +693,13 @@ main(int argc, char *argv[])
 	struct validator v;
 	struct jsonl_reader in;
 	struct reject_stream rejects;
-	const char *catalog_path = NULL, *key;
-	char errbuf[512], idbuf[JSONL_ID_BUF], country[3] = "", *end;
-	unsigned long nout = 0, first;
+	const char *catalog_path = NULL, *config_path = NULL, *key, *src;
+	char errbuf[512], idbuf[JSONL_ID_BUF], country[3] = "", *end, *line;
+	char *dupkey;
+	unsigned long nout = 0, nrecords = 0, first;
+	struct conf *conf;
+	size_t len, srclen;
+	int csv_like = 0, ok;
 	json_t *order;
 	size_t keylen;
 	enum msg_lang lang = msg_lang_env();
@@ -473,8 +712,17 @@ main(int argc, char *argv[])
 		if (cli_option(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_ALLOW:
+			if (allow_parse(&v.allow, optarg) == -1)
+				cli_usage_error(&cli, "--allow '%s' is not a "
+				    "list of error codes separated by ','",
+				    optarg);
+			break;
 		case OPT_CATALOG:
 			catalog_path = optarg;
+			break;
+		case OPT_CONFIG:
+			config_path = optarg;
 			break;
 		case OPT_COUNTRY:
 			if (strlen(optarg) == 2) {
@@ -512,6 +760,8 @@ main(int argc, char *argv[])
 			errx(status, "%s", errbuf);
 		v.have_catalog = 1;
 	}
+	conf = conf_load(config_path);			/* exits 78 */
+	v.profiles = profile_load(conf);
 	reject_open(&rejects, cli.rejects_path);
 	/* After everything that may exit early: nothing to free there. */
 	ordercheck_init(&v.oc, lang);
@@ -520,19 +770,36 @@ main(int argc, char *argv[])
 	jsonl_open(&in, argc - optind, argv + optind);
 	in.lang = v.oc.lang;
 	strmap_init(&v.ids);
-	while ((order = reject_read(&rejects, &in)) != NULL) {
-		validate_order(&v, order);
+	while ((line = jsonl_line(&in, &len)) != NULL) {
+		if ((order = reject_record(&rejects, &in,
+		    jsonl_input_name(&in), in.lineno, line, len)) == NULL) {
+			csv_like |= jsonl_csv_like(line, len);
+			continue;
+		}
+		nrecords++;
+		ok = validate_order(&v, order);
 		key = jsonl_id_text(json_object_get(order, "id"), idbuf,
 		    &keylen);
-		if (json_array_size(v.oc.errors) == 0 && key != NULL &&
-		    !strmap_add(&v.ids, key, keylen, in.lineno, &first)) {
-			char idtext[64];
+		/* Two channels, or two stores, may both have a #1001. */
+		src = json_string_value(json_object_get(order, "source"));
+		if (ok && key != NULL) {
+			srclen = src != NULL ? strlen(src) : 0;
+			dupkey = xmalloc(srclen + 1 + keylen);
+			memcpy(dupkey, src != NULL ? src : "", srclen);
+			dupkey[srclen] = '\037';
+			memcpy(dupkey + srclen + 1, key, keylen);
+			if (!strmap_add(&v.ids, dupkey, srclen + 1 + keylen,
+			    in.lineno, &first)) {
+				char idtext[64];
 
-			snprintf(idtext, sizeof(idtext), "%.60s", key);
-			ordercheck_problem(&v.oc, "duplicate_id", "id",
-			    "duplicate_id", idtext, first);
+				snprintf(idtext, sizeof(idtext), "%.60s", key);
+				ordercheck_problem(&v.oc, "duplicate_id", "id",
+				    "duplicate_id", idtext, first);
+				ok = 0;
+			}
+			free(dupkey);
 		}
-		if (json_array_size(v.oc.errors) == 0) {
+		if (ok) {
 			ordercheck_apply(&v.oc, 1);
 			jsonx_set_new(order, "status",
 			    json_string("validated"));
@@ -547,10 +814,18 @@ main(int argc, char *argv[])
 	}
 	ordercheck_release(&v.oc);
 	strmap_release(&v.ids);
+	allow_release(&v.allow);
+	profile_free(v.profiles);
+	conf_free(conf);
 	if (v.have_catalog)
 		catalog_release(&v.catalog);
 	valueblock_release();
 	status = jsonl_close(&in);
+	if (nrecords == 0 && csv_like) {
+		warnx("no line of the input is an order record; this looks "
+		    "like a CSV export: run order-import first");
+		status = cli_worse(status, EX_DATAERR);
+	}
 	return cli_finish(&cli, status, &rejects, "%lu read, %lu valid, "
 	    "%lu rejected", in.nlines, nout, rejects.count);
 }

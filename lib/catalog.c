@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "jsonl.h"
 #include "money.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Set the error text; returns EX_DATAERR for "return fail(...)". */
@@ -58,6 +59,7 @@ catalog_option(const struct catalog *c, const char *name)
 struct row {
 	const char	*sku, *product, *name, *price, *currency, *active;
 	const char	*weight, *dims;	/* optional: weight_g, dims_mm */
+	const char	*alias;		/* optional: "a|b|c" */
 	const char	**options;	/* by option index, NULL when absent */
 	int		 price_is_int;	/* JSON: price given as an integer */
 };
@@ -144,6 +146,28 @@ add_size(struct catalog_sku *s, const struct row *r, const char *where,
 	return 0;
 }
 
+/* "B00X|1501|Speckled Mug": each value trimmed, empty ones left out. */
+static void
+add_aliases(struct catalog_sku *s, const char *text)
+{
+	const char *p, *end;
+	size_t n;
+
+	for (p = text; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "|");
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		for (n = end - p; n > 0 && (p[n - 1] == ' ' ||
+		    p[n - 1] == '\t'); n--)
+			;
+		if (n == 0)
+			continue;
+		s->aliases = xrealloc(s->aliases,
+		    (s->naliases + 1) * sizeof(*s->aliases));
+		s->aliases[s->naliases++] = xstrndup(p, n);
+	}
+}
+
 static int
 add_row(struct catalog *c, const struct row *r, const char *where,
     size_t *capp, char *err, size_t len)
@@ -214,6 +238,7 @@ add_row(struct catalog *c, const struct row *r, const char *where,
 	s->prices = xmalloc(sizeof(*s->prices));
 	s->prices[0] = p;
 	s->nprices = 1;
+	add_aliases(s, r->alias);
 	return add_size(s, r, where, err, len);
 }
 
@@ -249,7 +274,7 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 	struct row r;
 	int col_sku = -1, col_product = -1, col_name = -1, col_price = -1;
 	int col_currency = -1, col_active = -1, *optcol = NULL;
-	int col_weight = -1, col_dims = -1;
+	int col_weight = -1, col_dims = -1, col_alias = -1;
 	size_t i, cap = 0;
 	int rc = 0, nopt = 0;
 	char where[64];
@@ -281,6 +306,8 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 			col_weight = i;
 		else if (strcasecmp(h, "dims_mm") == 0)
 			col_dims = i;
+		else if (strcasecmp(h, "alias") == 0)
+			col_alias = i;
 		else if (strncasecmp(h, "option.", 7) == 0 && h[7] != '\0') {
 			optcol[nopt++] = i;
 			option_index(c, h + 7, 1);
@@ -303,6 +330,7 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 		r.active = FIELD(col_active);
 		r.weight = FIELD(col_weight);
 		r.dims = FIELD(col_dims);
+		r.alias = FIELD(col_alias);
 		for (i = 0; i < (size_t)nopt; i++)
 			r.options[i] = FIELD(optcol[i]);
 #undef FIELD
@@ -331,7 +359,7 @@ load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
     size_t len)
 {
 	char *line = NULL, where[300], pricebuf[32], weightbuf[32];
-	char dimsbuf[64];
+	char dimsbuf[64], *aliasbuf;
 	size_t cap = 0, linecap = 0, i;
 	ssize_t n;
 	unsigned long lineno = 0;
@@ -403,11 +431,33 @@ load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
 		} else
 			r.dims = v != NULL && !json_is_null(v) &&
 			    !json_is_string(v) ? "?" : json_string_value(v);
+		v = json_object_get(o, "alias");
+		aliasbuf = NULL;
+		if (json_is_array(v)) {
+			size_t k, used = 0, need;
+			json_t *a;
+
+			json_array_foreach(v, k, a) {
+				if (!json_is_string(a))
+					continue;
+				need = used + json_string_length(a) + 2;
+				aliasbuf = xrealloc(aliasbuf, need);
+				if (used > 0)
+					aliasbuf[used++] = '|';
+				memcpy(aliasbuf + used, json_string_value(a),
+				    json_string_length(a));
+				used += json_string_length(a);
+				aliasbuf[used] = '\0';
+			}
+			r.alias = aliasbuf;
+		} else
+			r.alias = json_string_value(v);
 		v = json_object_get(o, "active");
 		r.active = v == NULL || json_is_true(v) ? NULL :
 		    json_is_false(v) ? "false" :
 		    json_is_string(v) ? json_string_value(v) : "?";
 		rc = add_row(c, &r, where, &cap, err, len);
+		free(aliasbuf);
 		free(r.options);
 		json_decref(o);
 		if (rc != 0)
@@ -472,6 +522,84 @@ catalog_find(const struct catalog *c, const char *sku)
 }
 
 const char *
+catalog_matched_name(int how)
+{
+	return how == CATALOG_BY_ALIAS ? "alias" : how == CATALOG_BY_TITLE ?
+	    "title" : "sku";
+}
+
+/* s without the blanks around it, in buf when it had any. */
+static const char *
+trimmed(const char *s, char *buf, size_t len)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (s[n] == '\0')
+		return s;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+size_t
+catalog_match(const struct catalog *c, const char *const *ids, size_t nids,
+    const char *title, const struct catalog_sku **found, size_t max, int *how)
+{
+	const struct catalog_sku *s;
+	char buf[512];
+	const char *t;
+	size_t i, j, k, n = 0;
+
+	*how = CATALOG_BY_SKU;
+	if (nids > 0 && ids[0] != NULL && (s = catalog_find(c, ids[0])) !=
+	    NULL) {
+		if (max > 0)
+			found[0] = s;
+		return 1;
+	}
+	/* Catalogs are small beside the orders, and this runs only for
+	 * items without a known SKU: a scan is enough. */
+	*how = CATALOG_BY_ALIAS;
+	for (i = 0; i < c->nskus; i++) {
+		s = &c->skus[i];
+		for (j = 0; j < s->naliases; j++) {
+			for (k = 0; k < nids; k++)
+				if (ids[k] != NULL && strcmp(trimmed(ids[k],
+				    buf, sizeof(buf)), s->aliases[j]) == 0)
+					break;
+			if (k < nids) {
+				if (n < max)
+					found[n] = s;
+				n++;
+				break;
+			}
+		}
+	}
+	if (n > 0 || title == NULL)
+		return n;
+	*how = CATALOG_BY_TITLE;
+	t = trimmed(title, buf, sizeof(buf));
+	for (i = 0; i < c->nskus; i++) {
+		s = &c->skus[i];
+		for (j = 0; j < s->naliases; j++)
+			if (utf8_casecmp(t, s->aliases[j]) == 0) {
+				if (n < max)
+					found[n] = s;
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+const char *
 catalog_sku_option(const struct catalog_sku *s, size_t i)
 {
 	return i < s->noptions ? s->options[i] : NULL;
@@ -501,6 +629,9 @@ catalog_release(struct catalog *c)
 			free(c->skus[i].options[j]);
 		free(c->skus[i].options);
 		free(c->skus[i].prices);
+		for (j = 0; j < c->skus[i].naliases; j++)
+			free(c->skus[i].aliases[j]);
+		free(c->skus[i].aliases);
 	}
 	free(c->skus);
 	for (i = 0; i < c->noptnames; i++)

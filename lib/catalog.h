@@ -24,6 +24,9 @@ struct catalog_sku {
 	int64_t			 weight_g;	/* of one unit; -1: not given */
 	int			 dims_mm[3];	/* of one unit, when has_dims */
 	int			 has_dims;
+	char			**aliases;	/* the alias column's values,
+						 * trimmed: ids, titles */
+	size_t			 naliases;
 };
 
 struct catalog {
@@ -39,12 +42,35 @@ struct catalog {
  * taken from the header); or JSON lines with the same keys and "options" as
  * an object.  Optional weight_g (grams, a whole number) and dims_mm
  * ("300x200x100", or a JSON array of three) columns give one unit's weight
- * and size, for parcels (parcel.h).  Prices are decimal amounts as shops write them ("1299.00"),
+ * and size, for parcels (parcel.h).  An optional alias column holds what
+ * marketplaces call the SKU, values separated by '|' (an ASIN, a listing
+ * id, an item number, a title): see catalog_match(); in JSON lines, a
+ * string of the same form or an array of strings.  Prices are decimal amounts as shops write them ("1299.00"),
  * read exactly in the currency's minor units.  A SKU may have one row per
  * currency.  Returns 0; EX_NOINPUT when the file cannot be read and
  * EX_DATAERR when a row is wrong, with the reason in err (of size len). */
 int	 catalog_load(struct catalog *, const char *path, char *err,
 	    size_t len);
+
+/* How catalog_match() found an item's SKU. */
+enum catalog_matched { CATALOG_BY_SKU, CATALOG_BY_ALIAS, CATALOG_BY_TITLE };
+
+/* The matched_by word of how: "sku", "alias", "title". */
+const char *catalog_matched_name(int how);
+
+/*
+ * The SKUs an item given by a marketplace is: its sku when the catalog has
+ * it (CATALOG_BY_SKU, one SKU); else every SKU whose alias equals exactly
+ * one of ids (the item's sku, id and the ids under its extra, as text:
+ * CATALOG_BY_ALIAS); else every SKU whose alias equals its title (name,
+ * NULL for none) without regard to case (CATALOG_BY_TITLE).  An ASIN or a
+ * listing id may stand for several variants: the caller chooses among
+ * them by the item's options.  Up to max SKUs go to found; returns how
+ * many matched (0: none), how in *how.
+ */
+size_t	 catalog_match(const struct catalog *, const char *const *ids,
+	    size_t nids, const char *title, const struct catalog_sku **found,
+	    size_t max, int *how);
 
 /* The SKU, or NULL. */
 const struct catalog_sku *catalog_find(const struct catalog *,

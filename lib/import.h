@@ -30,11 +30,16 @@ enum import_field {
 	IMPORT_PAY_METHOD, IMPORT_PAY_PROVIDER, IMPORT_PAY_TXN,
 	IMPORT_PAY_STATUS, IMPORT_STATUS_ORDER, IMPORT_STATUS_PAYMENT,
 	IMPORT_STATUS_FULFILLMENT, IMPORT_NOTE,
+	IMPORT_SHIPPED_AT,	/* source_status.shipped_at: a time */
+	IMPORT_OUTSTANDING,	/* source_status.outstanding: money */
+	IMPORT_REFUNDED,	/* source_status.refunded: money */
+	IMPORT_FULFILLED_BY,	/* AFN, MFN, ...: "marketplace" or "shop" */
 	IMPORT_SUBTOTAL, IMPORT_SHIPPING, IMPORT_DISCOUNT, IMPORT_TAX,
 	IMPORT_TOTAL,
 	IMPORT_ITEM_ID, IMPORT_ITEM_SKU, IMPORT_ITEM_NAME, IMPORT_ITEM_VARIANT,
 	IMPORT_ITEM_QTY, IMPORT_ITEM_PRICE, IMPORT_ITEM_LINE_TOTAL,
 	IMPORT_ITEM_DISCOUNT, IMPORT_ITEM_TAX, IMPORT_ITEM_STATUS,
+	IMPORT_ITEM_SHIPS,	/* items.requires_shipping: true, false */
 	IMPORT_ITEM_OPTION,	/* items.variant.NAME */
 	IMPORT_ITEM_EXTRA,	/* items.extra.NAME */
 	IMPORT_EXTRA,		/* extra.NAME */
@@ -120,6 +125,8 @@ struct import_ctx {
 			    size_t *lenp);
 	void		*raw_arg;
 	int		 no_prices;	/* the file has no price column at all */
+	unsigned long	 zoneless;	/* times read as UTC for want of a
+					 * zone: counted for --stats */
 	const char	*tax_added_in;	/* "USD CAD": tax is on top of prices
 					 * only in these; NULL: see totals */
 };
@@ -229,6 +236,32 @@ int	 import_order_finish(struct import_order *, char **bufp, size_t *capp,
  * values, objects and arrays.  The text lives in buf (of len bytes) or in
  * the value. */
 const char *import_json_text(const json_t *, char *buf, size_t len);
+
+/* ---- Etsy's two files (import/merge.c) ---- */
+
+/* Merge the record of an order from Etsy's Sold Orders file (totals with
+ * the coupon, the status, the buyer's names) into the record of the same
+ * order from its Sold Order Items file (items): orders' totals replace
+ * items', and what items lacks (a key, or a member of an object) is
+ * copied from orders.  orders stays the caller's. */
+void	 import_etsy_merge(json_t *items, const json_t *orders);
+
+/* The records of an Etsy run, held until every file is read.  Zeroed
+ * memory is empty. */
+struct import_etsy {
+	json_t		*items, *orders;	/* arrays, or NULL */
+};
+
+/* Hold the record text[0..len-1] (a line import_order_finish() made) of
+ * the layout "etsy-items" or "etsy-orders". */
+void	 import_etsy_hold(struct import_etsy *, const char *layout,
+	    const char *text, size_t len);
+
+/* Write the records held to fp, in the order their files gave them, the
+ * items file's first: an order in both files as one record
+ * (import_etsy_merge()), the others as they are; then forget them.
+ * Returns the number of orders merged. */
+size_t	 import_etsy_flush(struct import_etsy *, FILE *fp);
 
 /* ---- JSON exports (import/json.c) ---- */
 

@@ -766,3 +766,18 @@ jsonl_string_lossy(const char *s, size_t len)
 	free(clean);
 	return v;
 }
+
+int
+jsonl_csv_like(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	if (i == len || text[i] == '{' || text[i] == '[' || text[i] == '"')
+		return 0;
+	for (; i < len; i++)
+		if (text[i] == ',' || text[i] == ';' || text[i] == '\t')
+			return 1;
+	return 0;
+}

@@ -62,6 +62,12 @@ int	 jsonl_ready(struct jsonl_reader *);
  * nothing more for ms. */
 int	 jsonl_wait(struct jsonl_reader *, int ms);
 
+/* Whether the line text[0..len-1] (not a JSON object) looks like a row of
+ * a CSV or TSV export: it does not start with '{', '[' or '"' and holds a
+ * ',', ';' or tab.  For the message a program gives when fed an export
+ * that order-import should have read. */
+int	 jsonl_csv_like(const char *text, size_t len);
+
 /* The name of the current input as rejects give it ("file"): NULL when
  * there is only one. */
 const char *jsonl_input_name(const struct jsonl_reader *);

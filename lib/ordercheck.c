@@ -1,5 +1,6 @@
 /* ordercheck.c: the checks of an order's form data, and their messages
  * (ordercheck.h); moved from order-validate, which runs them all. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +17,9 @@
 #include "msg.h"
 #include "ordercheck.h"
 #include "postal.h"
+#include "profile.h"
 #include "reject.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Every message a customer or operator may read, in the three languages.
@@ -157,6 +160,42 @@ const struct msg ordercheck_messages[] = {
 	{ "bad_time", { "%s '%s' is not an RFC 3339 time with an offset, such as 2026-11-20T10:15:00+03:00",
 	    "%s '%s' — не время RFC 3339 со смещением, например 2026-11-20T10:15:00+03:00",
 	    "%s '%s' — не час RFC 3339 зі зміщенням, як-от 2026-11-20T10:15:00+02:00" } },
+	{ "no_contact_src", { "no e-mail or phone to reach the customer: give one, or set hides_contact = yes in [source \"%s\"] if the channel hides them",
+	    "нет ни e-mail, ни телефона покупателя: укажите их или задайте hides_contact = yes в [source \"%s\"], если площадка их скрывает",
+	    "немає ні e-mail, ні телефону покупця: вкажіть їх або задайте hides_contact = yes у [source \"%s\"], якщо майданчик їх приховує" } },
+	{ "no_ship_method", { "no shipping method: give order-import --ship-method or set ship_method in [source \"%s\"]",
+	    "не указан способ доставки: задайте order-import --ship-method или ship_method в [source \"%s\"]",
+	    "не вказано спосіб доставки: задайте order-import --ship-method або ship_method у [source \"%s\"]" } },
+	{ "no_sku", { "the item has no SKU: give one, or a --catalog whose alias column names the item's id or title",
+	    "у товара нет артикула: укажите его или --catalog, где столбец alias называет id или название товара",
+	    "товар не має артикула: вкажіть його або --catalog, де стовпець alias називає id чи назву товару" } },
+	{ "no_alias", { "the item has no SKU, and no catalog alias is its id or its title '%s': add one to the catalog's alias column",
+	    "у товара нет артикула, и ни один alias каталога не совпадает с его id или названием '%s': добавьте его в столбец alias",
+	    "товар не має артикула, і жоден alias каталогу не збігається з його id чи назвою '%s': додайте його до стовпця alias" } },
+	{ "unknown_sku_alias", { "there is no product with SKU '%s': add it to the catalog, or the marketplace's id to a product's alias column",
+	    "товара с артикулом '%s' нет в каталоге: добавьте его или id площадки в столбец alias товара",
+	    "товару з артикулом '%s' немає в каталозі: додайте його або id майданчика до стовпця alias товару" } },
+	{ "alias_many", { "'%s' is the alias of several SKUs (%s) and the item's options choose none of them",
+	    "'%s' — alias нескольких артикулов (%s), и параметры товара не выбирают ни один",
+	    "'%s' — alias кількох артикулів (%s), і параметри товару не вибирають жодного" } },
+	{ "already_fulfilled", { "%s says the order is already fulfilled (%s): nothing is left to ship",
+	    "%s сообщает, что заказ уже выполнен (%s): отправлять нечего",
+	    "%s повідомляє, що замовлення вже виконане (%s): надсилати нічого" } },
+	{ "fulfilled_by_marketplace", { "%s fulfils this order itself (%s): the shop ships nothing; set fulfilled_by = shop in [source \"%s\"] if it does not",
+	    "%s выполняет этот заказ сама (%s): магазину отправлять нечего; задайте fulfilled_by = shop в [source \"%s\"], если это не так",
+	    "%s виконує це замовлення сам (%s): магазину надсилати нічого; задайте fulfilled_by = shop у [source \"%s\"], якщо це не так" } },
+	{ "refunded_at_source", { "%s says the order was refunded (%s): do not ship it",
+	    "%s сообщает, что деньги за заказ возвращены (%s): не отправляйте его",
+	    "%s повідомляє, що гроші за замовлення повернено (%s): не надсилайте його" } },
+	{ "cancelled_at_source", { "%s says the order was cancelled (%s): do not ship it",
+	    "%s сообщает, что заказ отменён (%s): не отправляйте его",
+	    "%s повідомляє, що замовлення скасовано (%s): не надсилайте його" } },
+	{ "unpaid_at_source", { "%s says the order is not paid (%s): wait for the payment, or give --allow unpaid_at_source",
+	    "%s сообщает, что заказ не оплачен (%s): дождитесь оплаты или задайте --allow unpaid_at_source",
+	    "%s повідомляє, що замовлення не оплачене (%s): дочекайтеся оплати або задайте --allow unpaid_at_source" } },
+	{ "nothing_to_ship", { "no line of the order needs shipping (gift cards, services): nothing to ship",
+	    "ни одна позиция заказа не требует доставки (подарочные карты, услуги): отправлять нечего",
+	    "жодна позиція замовлення не потребує доставки (подарункові картки, послуги): надсилати нічого" } },
 };
 const size_t ordercheck_nmessages =
     sizeof(ordercheck_messages) / sizeof(ordercheck_messages[0]);
@@ -376,6 +415,16 @@ check_phone(struct ordercheck *v, json_t *customer, const char *phone,
 	}
 }
 
+static void
+no_contact(struct ordercheck *v)
+{
+	if (v->source != NULL)
+		ordercheck_problem(v, "no_contact", "customer",
+		    "no_contact_src", v->source);
+	else
+		ordercheck_problem(v, "no_contact", "customer", "no_contact");
+}
+
 void
 ordercheck_customer(struct ordercheck *v, json_t *order, const char *country)
 {
@@ -385,7 +434,7 @@ ordercheck_customer(struct ordercheck *v, json_t *order, const char *country)
 
 	customer = json_object_get(order, "customer");
 	if (customer == NULL || json_is_null(customer)) {
-		ordercheck_problem(v, "no_contact", "customer", "no_contact");
+		no_contact(v);
 		return;
 	}
 	if ((customer = ordercheck_object(v, order, "customer", "customer",
@@ -397,8 +446,7 @@ ordercheck_customer(struct ordercheck *v, json_t *order, const char *country)
 	if (email == NULL && phone == NULL) {
 		/* Unless a bad_type already said what is wrong with them. */
 		if (json_array_size(v->errors) == before)
-			ordercheck_problem(v, "no_contact", "customer",
-			    "no_contact");
+			no_contact(v);
 		return;
 	}
 	if (email != NULL)
@@ -534,9 +582,16 @@ ordercheck_shipping(struct ordercheck *v, json_t *order, const char **countryp,
 	address = ordercheck_object(v, shipping, "address", "shipping.address",
 	    0);
 	*countryp = address_country(v, address, cc);
-	if ((method = ordercheck_string(v, shipping, "method",
-	    "shipping.method", 1)) == NULL)
+	method = ordercheck_string(v, shipping, "method", "shipping.method", 0);
+	if (method == NULL) {
+		if (json_object_get(shipping, "method") == NULL ||
+		    json_is_null(json_object_get(shipping, "method")) ||
+		    json_is_string(json_object_get(shipping, "method")))
+			ordercheck_problem(v, "missing_field",
+			    "shipping.method", "no_ship_method",
+			    v->source != NULL ? v->source : "NAME");
 		return;
+	}
 	if ((word = one_of(method, methods, buf, sizeof(buf))) == NULL) {
 		ordercheck_problem(v, "bad_shipping_method", "shipping.method",
 		    "bad_shipping_method", method);
@@ -649,4 +704,153 @@ ordercheck_amount(struct ordercheck *v, const json_t *object, const char *key,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the state at the source ---- */
+
+/* Whether the lower-case text holds one of words. */
+static int
+says(const char *lower, const char *const *words)
+{
+	for (; lower != NULL && *words != NULL; words++)
+		if (strstr(lower, *words) != NULL)
+			return 1;
+	return 0;
+}
+
+static const char *const done_words[] = { "fulfilled", "shipped",
+	"delivered", "complete", "picked up", NULL };
+static const char *const cancel_words[] = { "cancel", "void", "restocked",
+	"declined", NULL };
+static const char *const refund_words[] = { "refund", NULL };
+static const char *const unpaid_words[] = { "pending", "unpaid",
+	"on-hold", "on hold", "failed", "expired", "partially_paid",
+	"partially paid", "awaiting payment", "awaiting_payment", NULL };
+
+/* A line whose own status says it went out already (or never will). */
+static int
+line_done(const json_t *item)
+{
+	char *st;
+	int r;
+
+	if (!json_is_string(json_object_get(item, "status")))
+		return 0;
+	st = utf8_lower(json_string_value(json_object_get(item, "status")));
+	r = strncmp(st, "un", 2) != 0 && strstr(st, "partial") == NULL &&
+	    (says(st, done_words) || says(st, cancel_words));
+	free(st);
+	return r;
+}
+
+/* source_status.KEY lower-cased in buf, or NULL. */
+static char *
+status_word(const json_t *ss, const char *key)
+{
+	const json_t *s = json_object_get(ss, key);
+
+	return json_is_string(s) ? utf8_lower(json_string_value(s)) : NULL;
+}
+
+void
+ordercheck_source(struct ordercheck *v, const json_t *order,
+    const struct profile *p)
+{
+	const json_t *ss, *items, *item, *rs, *amount;
+	const char *src = v->source != NULL ? v->source : "the source";
+	char *ost, *pst, *fst, what[160];
+	size_t i, to_ship = 0, done = 0, no_ship = 0, by_market = 0;
+
+	ss = json_object_get(order, "source_status");
+	ost = status_word(ss, "order");
+	pst = status_word(ss, "payment");
+	fst = status_word(ss, "fulfillment");
+
+	if (json_is_string(json_object_get(order, "cancelled_at")) ||
+	    says(ost, cancel_words) || says(pst, cancel_words)) {
+		snprintf(what, sizeof(what), "%s", json_is_string(
+		    json_object_get(order, "cancelled_at")) ? "cancelled at "
+		    "the source" : says(ost, cancel_words) ? ost : pst);
+		ordercheck_problem(v, "cancelled_at_source", "source_status",
+		    "cancelled_at_source", src, what);
+	}
+	amount = json_object_get(ss, "refunded");
+	if (says(ost, refund_words) || says(pst, refund_words) ||
+	    (json_is_integer(amount) && json_integer_value(amount) > 0)) {
+		snprintf(what, sizeof(what), "%s", says(pst, refund_words) ?
+		    pst : says(ost, refund_words) ? ost : "a refund is "
+		    "recorded");
+		ordercheck_problem(v, "refunded_at_source", "source_status",
+		    "refunded_at_source", src, what);
+	}
+	amount = json_object_get(ss, "outstanding");
+	if ((json_is_integer(amount) && json_integer_value(amount) > 0) ||
+	    says(pst, unpaid_words) || (says(ost, unpaid_words) &&
+	    !says(ost, cancel_words))) {
+		if (json_is_integer(amount) && json_integer_value(amount) > 0)
+			snprintf(what, sizeof(what), "%" JSON_INTEGER_FORMAT
+			    " in minor units still outstanding",
+			    json_integer_value(amount));
+		else
+			snprintf(what, sizeof(what), "%s",
+			    says(pst, unpaid_words) ? pst : ost);
+		ordercheck_problem(v, "unpaid_at_source", "source_status",
+		    "unpaid_at_source", src, what);
+	}
+
+	/* What is left to ship: lines that need shipping and have not
+	 * gone out, unless the channel ships them. */
+	items = json_object_get(order, "items");
+	json_array_foreach(items, i, item) {
+		rs = json_object_get(item, "requires_shipping");
+		if (json_is_false(rs)) {
+			no_ship++;
+			continue;
+		}
+		if (line_done(item)) {
+			done++;
+			continue;
+		}
+		if (p != NULL && profile_fulfilled_by(p,
+		    json_is_string(json_object_get(item, "fulfilled_by")) ?
+		    item : order) == PROFILE_MARKETPLACE)
+			by_market++;
+		to_ship++;
+	}
+	if ((fst != NULL && strncmp(fst, "un", 2) != 0 &&
+	    strstr(fst, "partial") == NULL && says(fst, done_words)) ||
+	    json_is_string(json_object_get(ss, "shipped_at")) ||
+	    (says(ost, done_words) && strncmp(ost, "un", 2) != 0) ||
+	    (to_ship == 0 && done > 0)) {
+		if (fst != NULL && says(fst, done_words))
+			snprintf(what, sizeof(what), "%s", fst);
+		else if (json_is_string(json_object_get(ss, "shipped_at")))
+			snprintf(what, sizeof(what), "shipped %s",
+			    json_string_value(json_object_get(ss,
+			    "shipped_at")));
+		else if (says(ost, done_words))
+			snprintf(what, sizeof(what), "%s", ost);
+		else
+			snprintf(what, sizeof(what), "every line fulfilled");
+		ordercheck_problem(v, "already_fulfilled", "source_status",
+		    "already_fulfilled", src, what);
+	} else if (to_ship > 0 && by_market == to_ship)
+		ordercheck_problem(v, "fulfilled_by_marketplace",
+		    "fulfilled_by", "fulfilled_by_marketplace", src,
+		    json_is_string(json_object_get(order, "fulfilled_by")) ?
+		    "fulfilled_by marketplace" : "the source's profile",
+		    v->source != NULL ? v->source : "NAME");
+	else if (to_ship == 0 && no_ship > 0)
+		ordercheck_problem(v, "nothing_to_ship", "items",
+		    "nothing_to_ship");
+	free(ost);
+	free(pst);
+	free(fst);
+}
+
+int
+ordercheck_ships(const json_t *item)
+{
+	return !json_is_false(json_object_get(item, "requires_shipping")) &&
+	    !line_done(item);
 }

@@ -38,6 +38,9 @@ struct ordercheck {
 	enum msg_lang	 lang;		/* of the messages */
 	const char	*country;	/* where an address without one is,
 					 * upper-case (--country), or NULL */
+	const char	*source;	/* the current record's "source", for
+					 * messages that name the fix, or
+					 * NULL */
 	json_t		*errors;	/* the current record's problems */
 	struct ordercheck_change *changes;
 	size_t		 nchanges, capchanges;
@@ -105,5 +108,29 @@ const struct money_currency *ordercheck_currency(struct ordercheck *,
  * be the order's, cur; it is upper-cased as the order's is. */
 void	 ordercheck_same_currency(struct ordercheck *, json_t *object,
 	    const char *path, const struct money_currency *cur);
+
+struct profile;
+
+/*
+ * What the export says happened at the source, and what the source's
+ * profile p (may be NULL) promises: each hold that applies is a problem.
+ * cancelled_at_source (cancelled_at, or a status that says cancelled or
+ * voided), refunded_at_source (a status that says refunded, or
+ * source_status.refunded above 0), unpaid_at_source (source_status.
+ * outstanding above 0, or a status that says pending, unpaid, on-hold,
+ * failed), then one of already_fulfilled (source_status.fulfillment or
+ * the order status says fulfilled, shipped, completed; a shipped_at; or
+ * every line needing shipping is), fulfilled_by_marketplace (every line
+ * left to ship is the channel's to ship: profile_fulfilled_by()) and
+ * nothing_to_ship (no line needs shipping: requires_shipping false).
+ * v->source names the source in the messages.
+ */
+void	 ordercheck_source(struct ordercheck *, const json_t *order,
+	    const struct profile *p);
+
+/* Whether the shop has the item still to ship: it needs shipping
+ * (requires_shipping is not false) and its status says it has not gone
+ * out or been cancelled. */
+int	 ordercheck_ships(const json_t *item);
 
 #endif

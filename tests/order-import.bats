@@ -183,9 +183,12 @@ field() {
 	    'set -o pipefail; order-import "$1" | order-validate' bash \
 	    "$FIXTURES/shopify-orders_export.csv"
 	assert_equal "$(echo "$output" | jq -r .id | tr '\n' ' ')" \
-	    "#1042 #1043 #1046 #1045 "
-	# A manual payment names no method: that one is for a person.
-	assert_stderr --partial '"field":"payment.method"'
+	    "#1042 #1046 #1045 "
+	# What the export says happened holds the others: #1043 went out,
+	# #1044 was cancelled and refunded.
+	assert_equal "$(jq -c '[.id, [.errors[].code]]' <<<"$stderr")" \
+	    '["#1043",["already_fulfilled"]]
+["#1044",["cancelled_at_source","refunded_at_source"]]'
 }
 
 @test "amazon: All Orders report in Windows-1252, tab-separated" {
@@ -370,8 +373,10 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	run -0 --separate-stderr bash -c 'set -o pipefail
 	    order-import --ship-method post "$1" | order-validate' bash \
 	    "$FIXTURES/ebay-orders-report.csv"
-	assert_stderr ''
-	assert_equal "$(echo "$output" | wc -l)" 2
+	# The other one was shipped already: "Shipped On Date".
+	assert_equal "$(jq -c '[.errors[].code]' <<<"$stderr")" \
+	    '["already_fulfilled"]'
+	assert_equal "$(echo "$output" | wc -l)" 1
 }
 
 @test "auto detection names the format on --stats" {
@@ -823,8 +828,8 @@ wrap() {
 	cd "$BATS_TEST_TMPDIR"
 	run -0 --separate-stderr bash -c 'set -o pipefail
 	    order-import --format shopify orders_export.csv | order-validate'
-	assert_equal "${#lines[@]}" 4
-	assert_stderr --partial '"field":"payment.method"'
+	assert_equal "${#lines[@]}" 3
+	assert_stderr --partial '"code":"already_fulfilled"'
 }
 
 @test "example: order-import --map excel-ru.map --rejects bad.jsonl orders.csv" {
@@ -874,4 +879,123 @@ wrap() {
 	assert_stderr ''
 	assert_equal "$(jq -c .rows "$BATS_TEST_TMPDIR/bad.jsonl")" \
 	    '[{"line":2,"raw":"\u0000я"}]'
+}
+
+# ---- the state at the source, zones, Etsy's two files (issue 11) ----
+
+@test "shopify: requires shipping, outstanding balance and refunds go into the record" {
+	run -0 --separate-stderr order-import --tz -10:00 \
+	    "$FIXTURES/shopify-no-zone.csv"
+	assert_equal "$(jq -c '[.id, [.items[].requires_shipping], .source_status]' <<<"$output")" \
+	    '["#2001",[false],{"payment":"paid","fulfillment":"unfulfilled"}]
+["#2002",[true],{"payment":"paid","fulfillment":"unfulfilled","outstanding":2000}]'
+	assert_equal "$(field shopify-orders_export.out.jsonl \
+	    'select(.id == "#1044") | .source_status.refunded')" 289900
+}
+
+@test "amazon: the fulfilment channel says who ships, AFN the marketplace" {
+	run -0 --separate-stderr order-import "$FIXTURES/amazon-fba-shipments.txt"
+	assert_equal "$(jq -r '.fulfilled_by' <<<"$output" | paste -sd ' ')" \
+	    'marketplace shop'
+	assert_stderr ''
+}
+
+@test "etsy and ebay: the date shipped is source_status.shipped_at" {
+	assert_equal "$(field etsy-EtsySoldOrderItems2026-3.out.jsonl \
+	    '.source_status.shipped_at')" '"2026-03-04T00:00:00Z"
+null'
+	assert_equal "$(field ebay-orders-report.out.jsonl \
+	    '.source_status.shipped_at // empty')" '"2026-03-04T00:00:00Z"'
+}
+
+@test "woocommerce: refunds are summed into source_status.refunded" {
+	assert_equal "$(field woocommerce-orders.out.jsonl \
+	    '[.id, .source_status.order, .source_status.refunded]')" \
+	    "$(jq -c '.[] | [(.number // .id | tostring), .status,
+	    ([.refunds[]?.total | tonumber] | add // 0 | -. * 100 | round |
+	    if . == 0 then null else . end)]' "$FIXTURES/woocommerce-orders.json")"
+}
+
+@test "a time without a zone is UTC with a warning, and counted under --stats" {
+	run -0 --separate-stderr order-import --stats "$FIXTURES/shopify-no-zone.csv"
+	assert_equal "$(jq -r .created_at <<<"$output" | head -n 1)" \
+	    2026-11-10T09:17:00Z
+	assert_stderr --partial '0 orders rejected (0 rows); 1 times without a zone read as UTC'
+	run -0 --separate-stderr order-import "$FIXTURES/shopify-no-zone.csv"
+	assert_stderr "order-import: '$FIXTURES/shopify-no-zone.csv': 1 times without a zone read as UTC: give --tz or set tz in [source \"shopify\"]"
+}
+
+@test "a time without a zone takes --tz, else the profile's tz; a time with one keeps it" {
+	run -0 --separate-stderr order-import --tz -10:00 "$FIXTURES/shopify-no-zone.csv"
+	assert_stderr ''
+	assert_equal "$(jq -r .created_at <<<"$output" | paste -sd ' ')" \
+	    '2026-11-10T09:17:00-10:00 2026-11-10T10:00:00-10:00'
+	printf '[source "shopify"]\ntz = +09:00\n' >"$BATS_TEST_TMPDIR/c.conf"
+	run -0 --separate-stderr order-import --config "$BATS_TEST_TMPDIR/c.conf" \
+	    "$FIXTURES/shopify-no-zone.csv"
+	assert_stderr ''
+	assert_equal "$(jq -r .created_at <<<"$output" | paste -sd ' ')" \
+	    '2026-11-10T09:17:00+09:00 2026-11-10T10:00:00-10:00'
+	run -0 --separate-stderr order-import --config "$BATS_TEST_TMPDIR/c.conf" \
+	    --tz +01:00 "$FIXTURES/shopify-no-zone.csv"
+	assert_equal "$(jq -r .created_at <<<"$output" | head -n 1)" \
+	    2026-11-10T09:17:00+01:00
+}
+
+@test "a profile's tz that is no zone exits 78 naming the key" {
+	printf '[source "shopify"]\ntz = Mars/Olympus\n' >"$BATS_TEST_TMPDIR/c.conf"
+	run -78 --separate-stderr order-import --config "$BATS_TEST_TMPDIR/c.conf" \
+	    "$FIXTURES/shopify-no-zone.csv"
+	assert_output ''
+	assert_stderr --partial "[source \"shopify\"] tz 'Mars/Olympus' is an unknown or daylight-saving zone"
+}
+
+@test "a --config that cannot be read exits 78" {
+	run -78 --separate-stderr order-import --config "$BATS_TEST_TMPDIR/none.conf" \
+	    "$FIXTURES/shopify-no-zone.csv"
+	assert_output ''
+	assert_stderr --partial "none.conf"
+}
+
+@test "etsy: the items and orders files together make one record per order, with the coupon" {
+	run -0 --separate-stderr order-import --stats --format etsy \
+	    "$FIXTURES/etsy-merge-items.csv" "$FIXTURES/etsy-merge-orders.csv"
+	assert_equal "$(jq -c '[.id, (.items | length), .totals, .extra["Coupon Code"], .source_status]' <<<"$output")" \
+	    '["5001",2,{"subtotal":3200,"shipping":500,"discount":320,"tax":0,"total":3380},"FALL10",{"order":"Paid"}]
+["5002",1,{"subtotal":1200,"shipping":500,"discount":0,"tax":0,"total":1700},null,{"shipped_at":"2026-11-04T00:00:00Z","order":"Completed"}]'
+	assert_stderr --partial 'order-import: 2 Etsy orders merged from the items and orders files'
+	assert_stderr --partial 'all: 5 rows read; 2 orders written (5 rows)'
+	# In either order; the merged order's sums add up (its items have no
+	# SKU, which a catalog's alias would give), the shipped one is held.
+	run -0 --separate-stderr bash -c 'set -o pipefail
+	    order-import --ship-method post "$2" "$1" | order-validate' bash \
+	    "$FIXTURES/etsy-merge-items.csv" "$FIXTURES/etsy-merge-orders.csv"
+	assert_output ''
+	assert_equal "$(jq -c '[.id, [.errors[].code]]' <<<"$stderr")" \
+	    '["5001",["missing_field","missing_field"]]
+["5002",["already_fulfilled"]]'
+}
+
+@test "etsy: the items file alone keeps its own totals" {
+	run -0 --separate-stderr order-import "$FIXTURES/etsy-merge-items.csv"
+	assert_equal "$(jq -c '.totals.total' <<<"$output" | paste -sd ' ')" '3700 1700'
+}
+
+@test "ebay: Sales History's footer with the times it covers is a footer, not a reject" {
+	{ head -n -2 "$FIXTURES/ebay-orders-report.csv"
+	  printf '2, record(s) downloaded,from ,Jan-18-16,16:41:35, to ,Jan-18-16,21:54:24,,,,\n'
+	  printf 'Seller ID: shop@example.com,,,,\n'; } >"$BATS_TEST_TMPDIR/h.csv"
+	run -0 --separate-stderr order-import --stats "$BATS_TEST_TMPDIR/h.csv"
+	assert_output "$(cat "$FIXTURES/ebay-orders-report.out.jsonl")"
+	assert_stderr --partial "0 orders rejected (0 rows); 2 footer lines skipped"
+}
+
+@test "example: order-import --format etsy EtsySoldOrderItems2026-9.csv EtsySoldOrders2026-9.csv" {
+	cp "$FIXTURES/etsy-merge-items.csv" "$BATS_TEST_TMPDIR/EtsySoldOrderItems2026-9.csv"
+	cp "$FIXTURES/etsy-merge-orders.csv" "$BATS_TEST_TMPDIR/EtsySoldOrders2026-9.csv"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr order-import --format etsy \
+	    EtsySoldOrderItems2026-9.csv EtsySoldOrders2026-9.csv
+	assert_equal "$(jq -r .id <<<"$output" | paste -sd ' ')" '5001 5002'
+	assert_stderr ''
 }

@@ -33,11 +33,13 @@ static const char *const field_names[IMPORT_NFIELDS] = {
 	"payment.method", "payment.provider", "payment.transaction_id",
 	"payment.status", "source_status.order", "source_status.payment",
 	"source_status.fulfillment", "note",
+	"source_status.shipped_at", "source_status.outstanding",
+	"source_status.refunded", "fulfilled_by",
 	"totals.subtotal", "totals.shipping", "totals.discount", "totals.tax",
 	"totals.total",
 	"items.id", "items.sku", "items.name", "items.variant", "items.qty",
 	"items.unit_price", "items.line_total", "items.discount", "items.tax",
-	"items.status",
+	"items.status", "items.requires_shipping",
 	"items.variant.", "items.extra.", "extra.", "ignore"
 };
 
@@ -51,6 +53,7 @@ static int
 is_money_field(int f)
 {
 	return (f >= IMPORT_SUBTOTAL && f <= IMPORT_TOTAL) ||
+	    f == IMPORT_OUTSTANDING || f == IMPORT_REFUNDED ||
 	    f == IMPORT_ITEM_PRICE || f == IMPORT_ITEM_LINE_TOTAL ||
 	    f == IMPORT_ITEM_DISCOUNT || f == IMPORT_ITEM_TAX;
 }
@@ -455,6 +458,8 @@ static const char *const builtins[] = {
 	"payment.status = Financial Status\n"
 	"source_status.payment = Financial Status\n"
 	"source_status.fulfillment = Fulfillment Status\n"
+	"source_status.outstanding = Outstanding Balance\n"
+	"source_status.refunded = Refunded Amount\n"
 	"note = Notes\n"
 	"totals.subtotal = Subtotal\ntotals.shipping = Shipping\n"
 	"totals.tax = Taxes\ntotals.discount = Discount Amount\n"
@@ -464,7 +469,7 @@ static const char *const builtins[] = {
 	"items.discount = Lineitem discount\n"
 	"items.status = Lineitem fulfillment status\n"
 	"items.extra.compare_at_price = Lineitem compare at price\n"
-	"items.extra.requires_shipping = Lineitem requires shipping\n"
+	"items.requires_shipping = Lineitem requires shipping\n"
 	"items.extra.taxable = Lineitem taxable\n"
 	"items.extra.vendor = Vendor\n"
 	"shipping.pickup_point = Location\n"
@@ -500,6 +505,7 @@ static const char *const builtins[] = {
 	"shipping.service = ship-service-level\n"
 	"shipping.carrier = carrier\nshipping.tracking = tracking-number\n"
 	"source_status.order = order-status\n"
+	"fulfilled_by = fulfillment-channel\n"
 	"items.id = order-item-id\nitems.id = amazon-order-item-id\n"
 	"items.sku = sku\nitems.name = product-name\n"
 	"items.qty = quantity-purchased\nitems.qty = quantity\n"
@@ -537,6 +543,7 @@ static const char *const builtins[] = {
 	"items.unit_price = Price\nitems.discount = Discount Amount\n"
 	"ignore = Item Total\n"
 	"items.extra.listing_id = Listing ID\n"
+	"source_status.shipped_at = Date Shipped\n"
 	"date %m/%d/%y\ndate %m/%d/%Y\n",
 
 	"source etsy\n"
@@ -559,6 +566,7 @@ static const char *const builtins[] = {
 	"totals.subtotal = Order Value\ntotals.discount = Discount Amount\n"
 	"totals.shipping = Shipping\ntotals.tax = Sales Tax\n"
 	"totals.total = Order Total\n"
+	"source_status.shipped_at = Date Shipped\n"
 	"date %m/%d/%y\ndate %m/%d/%Y\n",
 
 	/* eBay Seller Hub > Orders > Download report (English), also the
@@ -607,6 +615,8 @@ static const char *const builtins[] = {
 	"totals.tax = eBay Collected Tax\ntotals.tax = Seller Collected Tax\n"
 	"totals.tax = US Tax\n"
 	"totals.total = Total Price\n"
+	"source_status.shipped_at = Shipped on Date\n"
+	"source_status.shipped_at = Shipped On Date\n"
 	"date %b-%d-%y\ndate %b-%d-%Y\ndate %b %d, %Y\ndate %d-%b-%y\n",
 
 	/* eBay.de Seller Hub > Bestellungen > Bericht herunterladen. */
@@ -664,6 +674,7 @@ static const char *const builtins[] = {
 	"totals.shipping = Verpackung und Versand\n"
 	"totals.tax = Von eBay einbehaltene Steuer\n"
 	"totals.total = Gesamtbetrag\ntotals.total = Gesamtpreis\n"
+	"source_status.shipped_at = Verschickt am\n"
 	"date %d-%b-%y\ndate %d.%m.%Y\ndate %d.%m.%y\ndate %d-%b-%Y\n",
 	NULL
 };
@@ -686,6 +697,8 @@ import_time(const struct import_ctx *ctx, const char *s, char *out)
 	if (exporttime_parse(s, (const char *const *)ctx->dates, ctx->ndates,
 	    &t) == -1)
 		return -1;
+	if (!t.has_offset && t.has_time && !ctx->has_zone && !ctx->has_tz)
+		((struct import_ctx *)ctx)->zoneless++;
 	exporttime_format(&t, ctx->has_zone ? ctx->zone : ctx->has_tz ?
 	    ctx->tz : 0, out);
 	return 0;

@@ -275,6 +275,12 @@ woocommerce(struct import_order *o, const json_t *v, unsigned long line)
 	set_gmt(o, IMPORT_PAID_AT, v, "date_paid_gmt", "date_paid", line);
 	set(o, IMPORT_CURRENCY, v, "currency", line);
 	set(o, IMPORT_STATUS_ORDER, v, "status", line);
+	/* Each refund's total ("-10.00"), summed: what went back. */
+	json_array_foreach(json_object_get(v, "refunds"), i, m)
+		if ((val = import_json_text(json_object_get(m, "total"), buf,
+		    sizeof(buf))) != NULL)
+			import_order_set(o, IMPORT_REFUNDED, IMPORT_ADD, val,
+			    line);
 	billing = json_object_get(v, "billing");
 	ship = json_object_get(v, "shipping");
 	set(o, IMPORT_CUSTOMER_FIRST, billing, "first_name", line);

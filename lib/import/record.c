@@ -523,6 +523,43 @@ struct item_values {
 	int64_t		 qty, price, discount, tax, line_total;
 };
 
+/* "TRUE", "yes", "1": 1; "false", "no", "0": 0; else -1. */
+static int
+yes_no(const char *s)
+{
+	static const char *const yes[] = { "true", "yes", "y", "1", NULL };
+	static const char *const no[] = { "false", "no", "n", "0", NULL };
+	size_t i;
+
+	for (i = 0; s != NULL && yes[i] != NULL; i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Who fulfils the order, from a channel's word for it: Amazon's AFN
+ * (its own warehouses) and MFN (the merchant's). */
+static const char *
+fulfiller(const char *s)
+{
+	static const char *const market[] = { "afn", "amazon", "fba",
+	    "marketplace", "fbo", "fbs", "fbw", NULL };
+	static const char *const shop[] = { "mfn", "merchant", "seller",
+	    "shop", "rfbs", "dbs", NULL };
+	size_t i;
+
+	for (i = 0; s != NULL && shop[i] != NULL; i++)
+		if (strcasecmp(s, shop[i]) == 0)
+			return "shop";
+	for (i = 0; s != NULL && market[i] != NULL; i++)
+		if (strcasecmp(s, market[i]) == 0)
+			return "marketplace";
+	return NULL;
+}
+
 static void
 write_item(struct jsonl_out *w, const struct import_item *it,
     const struct item_values *iv)
@@ -544,6 +581,16 @@ write_item(struct jsonl_out *w, const struct import_item *it,
 	if (iv->has_tax)
 		jsonl_out_int(w, "tax", iv->tax);
 	jsonl_out_text(w, "status", IV(it, IMPORT_ITEM_STATUS)->text);
+	switch (yes_no(IV(it, IMPORT_ITEM_SHIPS)->text)) {
+	case 1:
+		jsonl_out_key(w, "requires_shipping");
+		jsonl_out_raw(w, "true", 4);
+		break;
+	case 0:
+		jsonl_out_key(w, "requires_shipping");
+		jsonl_out_raw(w, "false", 5);
+		break;
+	}
 	if (it->extra != NULL)
 		jsonl_out_json(w, "extra", it->extra);
 	if (iv->has_line_total)
@@ -831,6 +878,38 @@ make_totals(struct money_ctx *mc, int64_t items_sum, size_t nitems,
 	jsonl_out_close(w, &m, '}', 0);
 }
 
+/* What the export says happened already: when it shipped, the balance
+ * still owed, what was refunded (a non-zero amount only). */
+static void
+source_state(struct money_ctx *mc, struct jsonl_out *w)
+{
+	struct import_order *o = mc->o;
+	const struct import_value *v = o->v;
+	char when[32];
+	int64_t sum;
+	int f, has;
+
+	if (v[IMPORT_SHIPPED_AT].text != NULL) {
+		if (import_time(o->ctx, v[IMPORT_SHIPPED_AT].text, when) == -1)
+			import_order_error(o, "bad_date",
+			    "source_status.shipped_at", "line %lu: '%s' is a "
+			    "date in no known form", v[IMPORT_SHIPPED_AT].line,
+			    v[IMPORT_SHIPPED_AT].text);
+		else
+			jsonl_out_text(w, "shipped_at", when);
+	}
+	for (f = IMPORT_OUTSTANDING; f <= IMPORT_REFUNDED; f++) {
+		if (mc->cur == NULL || order_amount(mc, f, &sum, &has) == -1 ||
+		    !has)
+			continue;
+		if (sum < 0)
+			sum = -sum;	/* WooCommerce: "-10.00" */
+		if (sum != 0)
+			jsonl_out_int(w, f == IMPORT_OUTSTANDING ?
+			    "outstanding" : "refunded", sum);
+	}
+}
+
 int
 import_order_finish(struct import_order *o, char **bufp, size_t *capp,
     size_t *lenp, json_t **reject)
@@ -978,7 +1057,10 @@ import_order_finish(struct import_order *o, char **bufp, size_t *capp,
 	jsonl_out_text(&w, "order", v[IMPORT_STATUS_ORDER].text);
 	jsonl_out_text(&w, "payment", v[IMPORT_STATUS_PAYMENT].text);
 	jsonl_out_text(&w, "fulfillment", v[IMPORT_STATUS_FULFILLMENT].text);
+	source_state(&mc, &w);
 	jsonl_out_close(&w, &status, '}', 1);
+	jsonl_out_text(&w, "fulfilled_by",
+	    fulfiller(v[IMPORT_FULFILLED_BY].text));
 	if (timed[IMPORT_CANCELLED_AT])
 		jsonl_out_text(&w, "cancelled_at", when[IMPORT_CANCELLED_AT]);
 	jsonl_out_text(&w, "note", v[IMPORT_NOTE].text);

@@ -189,9 +189,10 @@ import_row_footer(const struct import_row *r)
 	    strncmp(f, "Verkäufername:", 15) == 0))
 		return 1;
 	/* The count, its words in the same field or the next, and at most
-	 * the days it covers: "from", a date, "to", a date. */
+	 * the days it covers: "from", a date, "to", a date, each date with
+	 * its time in Sales History ("from ,Jan-18-16,16:41:35, to ,..."). */
 	p = f + strspn(f, "0123456789");
-	if (p == f || last > 4)
+	if (p == f || last > 8)
 		return 0;
 	if (*p == '\0')
 		return r->nfields > 1 && footer_count_words(r->fields[1]);

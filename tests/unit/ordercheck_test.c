@@ -6,10 +6,12 @@
 
 #include <jansson.h>
 
+#include "conf.h"
 #include "jsonl.h"
 #include "money.h"
 #include "msg.h"
 #include "ordercheck.h"
+#include "profile.h"
 #include "unit.h"
 
 static json_t *
@@ -211,6 +213,90 @@ test_amounts(void)
 	ordercheck_release(&oc);
 }
 
+/* The codes ordercheck_source() finds in the record text, "+"-joined. */
+static void
+source_codes(struct profile_set *set, const char *record, char *buf,
+    size_t len)
+{
+	struct ordercheck oc;
+	json_t *order = parse(record), *e;
+	size_t i, n = 0;
+
+	ordercheck_init(&oc, MSG_EN);
+	oc.source = json_string_value(json_object_get(order, "source"));
+	ordercheck_source(&oc, order, profile_of(set, order));
+	buf[0] = '\0';
+	json_array_foreach(oc.errors, i, e)
+		n += snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+		    i > 0 ? "+" : "",
+		    json_string_value(json_object_get(e, "code")));
+	ordercheck_release(&oc);
+	json_decref(order);
+}
+
+static void
+test_source(void)
+{
+	static const struct {
+		const char *record, *want;
+	} cases[] = {
+		{ "{\"items\":[{\"sku\":\"A\"}]}", "" },
+		{ "{\"source_status\":{\"fulfillment\":\"unfulfilled\","
+		    "\"payment\":\"paid\"},\"items\":[{}]}", "" },
+		{ "{\"source_status\":{\"fulfillment\":\"partial\"},"
+		    "\"items\":[{\"status\":\"fulfilled\"},"
+		    "{\"status\":\"pending\"}]}", "" },
+		{ "{\"source_status\":{\"fulfillment\":\"Fulfilled\"},"
+		    "\"items\":[{}]}", "already_fulfilled" },
+		{ "{\"items\":[{\"status\":\"shipped\"},"
+		    "{\"requires_shipping\":false}]}", "already_fulfilled" },
+		{ "{\"items\":[{\"status\":\"Unshipped\"}]}", "" },
+		{ "{\"source_status\":{\"order\":\"awaiting_packaging\"},"
+		    "\"items\":[{}]}", "" },
+		{ "{\"source_status\":{\"order\":\"Pending\"},"
+		    "\"items\":[{}]}", "unpaid_at_source" },
+		{ "{\"source_status\":{\"outstanding\":1},\"items\":[{}]}",
+		    "unpaid_at_source" },
+		{ "{\"source_status\":{\"payment\":\"partially_refunded\"},"
+		    "\"items\":[{}]}", "refunded_at_source" },
+		{ "{\"cancelled_at\":\"2026-11-20T10:00:00Z\","
+		    "\"source_status\":{\"payment\":\"voided\"},"
+		    "\"items\":[{}]}", "cancelled_at_source" },
+		{ "{\"fulfilled_by\":\"marketplace\",\"items\":[{}]}",
+		    "fulfilled_by_marketplace" },
+		{ "{\"fulfilled_by\":\"marketplace\",\"items\":"
+		    "[{\"fulfilled_by\":\"shop\"}]}", "" },
+		{ "{\"source\":\"amazon\",\"items\":[{}]}",
+		    "fulfilled_by_marketplace" },
+		{ "{\"source\":\"amazon\",\"fulfilled_by\":\"shop\","
+		    "\"items\":[{}]}", "" },
+		{ "{\"items\":[{\"requires_shipping\":false}]}",
+		    "nothing_to_ship" },
+		{ "{\"items\":[]}", "" },
+	};
+	const char *conf_text = "[source \"amazon\"]\nfulfilled_by = "
+	    "marketplace\n";
+	char err[128], got[256], what[64];
+	struct conf *c;
+	struct profile_set *set;
+	json_t *line;
+	size_t i;
+
+	c = conf_parse("t.conf", conf_text, strlen(conf_text), err,
+	    sizeof(err));
+	set = profile_load(c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		source_codes(set, cases[i].record, got, sizeof(got));
+		snprintf(what, sizeof(what), "source case %zu", i);
+		expect_str(what, got, cases[i].want);
+	}
+	line = json_pack("{s:s}", "status", "fulfilled");
+	expect_true("a line gone out does not ship", !ordercheck_ships(line));
+	json_decref(line);
+	profile_free(set);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -219,5 +305,6 @@ main(void)
 	test_problems();
 	test_shipping();
 	test_amounts();
+	test_source();
 	return unit_summary("ordercheck");
 }
