@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "outbox.h"
 #include "parcel.h"
 #include "reject.h"
@@ -108,8 +109,7 @@ struct run {
 	struct catalog		 catalog;
 	int			 has_catalog;
 	struct parcel_defaults	 defaults;
-	struct carrier		*carriers[16];
-	size_t			 ncarriers;
+	struct carrier_list	 carriers;
 	const char		*kind;		/* the outbox's */
 	enum carrier_book_kind	 mode;
 	const char		*carrier_arg, *service_arg, *labels;
@@ -122,62 +122,8 @@ struct run {
 	struct job		*jobs;
 	size_t			 njobs, capjobs;
 	int			 status, out_failed;
-	unsigned long		 nin, nbooked, nstored, npassed, nrejects;
+	unsigned long		 nin, nbooked, nstored, npassed;
 };
-
-static void
-set_new(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, key, v) == -1)
-		xnomem();
-}
-
-static char *
-xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	s = xmalloc(n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-static char *
-id_text(const json_t *v)
-{
-	if (json_is_string(v) && json_string_length(v) > 0)
-		return xstrdup(json_string_value(v));
-	if (json_is_integer(v))
-		return xprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	return NULL;
-}
-
-static void
-worse(struct run *r, int status)
-{
-	static const int rank[] = { 0, EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL,
-	    EX_UNAVAILABLE, EX_CONFIG, EX_IOERR };
-	size_t i, a = 0, b = 0;
-
-	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++) {
-		if (rank[i] == r->status)
-			a = i;
-		if (rank[i] == status)
-			b = i;
-	}
-	if (b > a)
-		r->status = status;
-}
 
 static void
 line_error(struct line *l, const char *code, const char *field,
@@ -200,28 +146,12 @@ line_error(struct line *l, const char *code, const char *field,
 
 /* --- the carriers ---------------------------------------------------------- */
 
-static struct carrier *
-instance(struct run *r, const struct carrier_ops *ops)
-{
-	struct carrier *c;
-	size_t i;
-
-	for (i = 0; i < r->ncarriers; i++)
-		if (r->carriers[i]->ops == ops)
-			return r->carriers[i];
-	if (r->ncarriers == sizeof(r->carriers) / sizeof(r->carriers[0]))
-		errx(EX_SOFTWARE, "too many carrier adapters");
-	c = carrier_new(ops, r->conf, r->http, NULL, r->now);
-	c->dry_run = r->dry_run;
-	c->dry_out = stdout;
-	return r->carriers[r->ncarriers++] = c;
-}
-
 /* The adapter that books for the carrier written, or NULL after a reject. */
 static struct carrier *
 carrier_of(struct run *r, struct line *l, const char *written)
 {
 	const struct carrier_ops *ops;
+	struct carrier *c = NULL;
 	char *name;
 
 	if (r->carrier_arg != NULL)
@@ -242,8 +172,13 @@ carrier_of(struct run *r, struct line *l, const char *written)
 	else if (ops->book == NULL)
 		line_error(l, "no_booking_api", "shipping.carrier", "carrier "
 		    "'%s' has no booking in its API; book it by hand", name);
+	else {
+		c = carrier_list_get(&r->carriers, ops);
+		c->dry_run = r->dry_run;
+		c->dry_out = stdout;
+	}
 	free(name);
-	return ops != NULL && ops->book != NULL ? instance(r, ops) : NULL;
+	return c;
 }
 
 static struct job *
@@ -292,7 +227,7 @@ take_booking(struct run *r, struct line *l)
 	enum carrier_delivery d = CARRIER_COURIER;
 	struct carrier *c;
 	struct job *j;
-	char *id = id_text(json_object_get(rec, "id"));
+	char *id = jsonl_id_strdup(json_object_get(rec, "id"));
 	size_t i;
 
 	if (id == NULL) {
@@ -352,16 +287,16 @@ take_booking(struct run *r, struct line *l)
 	    "service") : carrier_json_str(rec, "shipping.service");
 	for (i = 0; i < l->nparcels; i++) {
 		j = new_job(r, l, i, c, r->mode == CARRIER_KIND_RETURN ?
-		    xprintf("%s:return:%zu", id, i + 1) :
-		    xprintf("%s:%zu", id, i + 1));
+		    xasprintf("%s:return:%zu", id, i + 1) :
+		    xasprintf("%s:%zu", id, i + 1));
 		j->b.parcel = &l->parcels[i];
 		j->b.delivery = d;
 		j->b.service = carrier_service(r->conf, c->ops->name,
 		    r->service_arg != NULL ? r->service_arg : service, r->mode,
 		    d);
 		j->number = r->mode == CARRIER_KIND_RETURN ?
-		    xprintf(l->nparcels > 1 ? "%s-return-%zu" : "%s-return",
-		    id, i + 1) : l->nparcels > 1 ? xprintf("%s-%zu", id, i + 1) :
+		    xasprintf(l->nparcels > 1 ? "%s-return-%zu" : "%s-return",
+		    id, i + 1) : l->nparcels > 1 ? xasprintf("%s-%zu", id, i + 1) :
 		    xstrdup(id);
 		j->b.number = j->number;
 		carrier_booking_parties(&j->b, r->conf, rec);
@@ -380,7 +315,7 @@ take_cancel(struct run *r, struct line *l)
 	const json_t *rec = l->record, *parcels, *p;
 	struct carrier *c;
 	struct job *j;
-	char *id = id_text(json_object_get(rec, "id"));
+	char *id = jsonl_id_strdup(json_object_get(rec, "id"));
 	size_t i;
 
 	parcels = carrier_json_get(rec, "shipment.parcels");
@@ -401,7 +336,7 @@ take_cancel(struct run *r, struct line *l)
 			    "parcel %zu has no carrier_ref", i + 1);
 			continue;
 		}
-		j = new_job(r, l, i, c, xprintf("%s:%zu", id, i + 1));
+		j = new_job(r, l, i, c, xasprintf("%s:%zu", id, i + 1));
 		j->ref = xstrdup(carrier_json_str(p, "carrier_ref"));
 		j->b.ref = j->ref;
 		j->b.ref_number = carrier_json_str(p, "tracking_number");
@@ -807,11 +742,11 @@ cancelled(json_t *rec, struct job *first, size_t n)
 			key = k;
 		t = carrier_json_str(first[i].result, k);
 		if (json_is_object(p) && t != NULL)
-			set_new(p, k, json_string(t));
+			jsonx_set_new(p, k, json_string(t));
 	}
 	if (t != NULL)
-		set_new(ship, key, json_string(t));
-	set_new(rec, "status", json_string("cancelled"));
+		jsonx_set_new(ship, key, json_string(t));
+	jsonx_set_new(rec, "status", json_string("cancelled"));
 }
 
 /* The errors of the line's parcels join its own: 1 when there are any. */
@@ -841,7 +776,6 @@ write_line(struct run *r, struct line *l, struct job *first, size_t n)
 {
 	if (gather(r, l, first, n)) {
 		reject_write(&r->rejects, l->record, l->errors);
-		r->nrejects++;
 		return;
 	}
 	if (r->dry_run)
@@ -851,11 +785,11 @@ write_line(struct run *r, struct line *l, struct job *first, size_t n)
 	else if (r->mode == CARRIER_KIND_CANCEL)
 		cancelled(l->record, first, n);
 	else if (r->mode == CARRIER_KIND_RETURN)
-		set_new(json_object_get(l->record, "return"), "shipment",
+		jsonx_set_new(json_object_get(l->record, "return"), "shipment",
 		    section(first, n));
 	else {
-		set_new(l->record, "shipment", section(first, n));
-		set_new(l->record, "status", json_string("booked"));
+		jsonx_set_new(l->record, "shipment", section(first, n));
+		jsonx_set_new(l->record, "status", json_string("booked"));
 	}
 	if (jsonl_write(stdout, l->record) == -1)
 		r->out_failed = 1;
@@ -929,18 +863,6 @@ process_window(struct run *r)
 	free_window(r);
 }
 
-/* --- the end ---------------------------------------------------------------- */
-
-static void
-report_carriers(struct run *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->ncarriers; i++)
-		worse(r, carrier_report(r->carriers[i], "its parcels are "
-		    "booked next run"));
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -952,7 +874,6 @@ main(int argc, char *argv[])
 	char *where, err[512];
 	json_t *rec;
 	int ch, status;
-	size_t i;
 
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
@@ -1025,6 +946,7 @@ main(int argc, char *argv[])
 		    NULL, "lease", 900, 1, 86400 * 7));
 	}
 	r.http = http_new();
+	carrier_list_init(&r.carriers, r.conf, r.http, NULL, r.now);
 	jsonl_open(&in, argc - optind, argv + optind);
 	while (!r.out_failed && (rec = reject_read(&r.rejects, &in)) != NULL) {
 		r.nin++;
@@ -1036,29 +958,18 @@ main(int argc, char *argv[])
 	if (r.nlines > 0 && !r.out_failed)
 		process_window(&r);
 	free_window(&r);
-	r.nrejects += in.nlines - r.nin;	/* bad_json lines */
-	report_carriers(&r);
-	if (r.cli.stats) {
-		http_stats(r.http, &hs);
-		fprintf(stderr, "ship-book: %lu in, %lu booked, %lu booked "
-		    "before, %lu passed, %lu rejected; %lu requests, %lu "
-		    "retries\n", r.nin, r.nbooked, r.nstored, r.npassed,
-		    r.nrejects, hs.requests, hs.retries);
-	}
-	status = jsonl_close(&in);
-	if (status != 0)
-		worse(&r, status);
-	if (reject_close(&r.rejects) == -1)
-		worse(&r, EX_IOERR);
-	if (r.out_failed) {
-		warnx("cannot write '<stdout>'; what was booked is written "
-		    "again next run");
-		worse(&r, EX_IOERR);
-	} else if (jsonl_finish(stdout, "<stdout>") == -1)
-		worse(&r, EX_IOERR);
-	status = cli_status(&r.cli, r.status, r.nrejects);
-	for (i = 0; i < r.ncarriers; i++)
-		carrier_free(r.carriers[i]);
+	r.status = cli_worse(r.status, carrier_list_report(&r.carriers,
+	    "its parcels are booked next run"));
+	r.status = cli_worse(r.status, jsonl_close(&in));
+	if (r.out_failed)
+		r.cli.out_error = "cannot write '<stdout>'; what was booked is "
+		    "written again next run";
+	http_stats(r.http, &hs);
+	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
+	    "booked, %lu booked before, %lu passed, %lu rejected; %lu "
+	    "requests, %lu retries", r.nin, r.nbooked, r.nstored, r.npassed,
+	    r.rejects.count, hs.requests, hs.retries);
+	carrier_list_release(&r.carriers);
 	http_free(r.http);
 	store_close(r.st);
 	if (r.has_catalog)

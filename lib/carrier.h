@@ -382,12 +382,6 @@ void		 carrier_label_fetch(struct carrier *,
  * A new reference. */
 struct json_t	*carrier_shipment(struct json_t *const *results, size_t n);
 
-/* Warn about the carrier's state at the end of a run (credentials
- * refused, down, TLS, a bad URL) and return the exit status it calls for
- * (78, 75, 69, 78), or 0.  what is how its work is done later ("its
- * parcels are booked next run"). */
-int		 carrier_report(const struct carrier *, const char *what);
-
 /* The value of key for the shop's side of b: [warehouse "W"] key, else
  * [sender] key, else NULL. */
 const char	*carrier_shop_conf(const struct carrier *,

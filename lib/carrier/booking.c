@@ -428,31 +428,6 @@ carrier_booking_json(const struct carrier_booking *b)
 	return p;
 }
 
-int
-carrier_report(const struct carrier *c, const char *what)
-{
-	int status = 0;
-
-	if (c->refused) {
-		warnx("%s", c->refusal);
-		status = EX_CONFIG;
-	}
-	switch (http_service_state(c->svc)) {
-	case HTTP_DOWN:
-		warnx("carrier '%s' did not answer: %s; %s", c->ops->name,
-		    http_service_error(c->svc), what);
-		return status != 0 ? status : EX_TEMPFAIL;
-	case HTTP_TLS:
-		warnx("%s", http_service_error(c->svc));
-		return status != 0 ? status : EX_UNAVAILABLE;
-	case HTTP_CONFIG:
-		warnx("%s", http_service_error(c->svc));
-		return EX_CONFIG;
-	default:
-		return status;
-	}
-}
-
 /* --service, else the record's, else the configured one. */
 const char *
 carrier_service(const struct conf *conf, const char *name,
