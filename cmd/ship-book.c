@@ -74,7 +74,7 @@ enum settle { S_NONE, S_DONE, S_FAIL, S_HOLD, S_LEAVE };
 
 struct line {
 	json_t		*record;	/* owned */
-	json_t		*errors;	/* its rejects, or NULL */
+	json_t		*errors;	/* its rejects */
 	json_t		*goods;		/* a return's {"items": ...}, owned */
 	struct parcel	*parcels;
 	size_t		 nparcels;
@@ -125,25 +125,6 @@ struct run {
 	unsigned long		 nin, nbooked, nstored, npassed;
 };
 
-static void
-line_error(struct line *l, const char *code, const char *field,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-line_error(struct line *l, const char *code, const char *field,
-    const char *fmt, ...)
-{
-	va_list ap;
-	char msg[700];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (l->errors == NULL && (l->errors = json_array()) == NULL)
-		xnomem();
-	reject_add(l->errors, code, field, msg);
-}
-
 /* --- the carriers ---------------------------------------------------------- */
 
 /* The adapter that books for the carrier written, or NULL after a reject. */
@@ -159,19 +140,20 @@ carrier_of(struct run *r, struct line *l, const char *written)
 	if (written == NULL || *written == '\0')
 		written = conf_get(r->conf, "shop", NULL, "carrier");
 	if (written == NULL || *written == '\0') {
-		line_error(l, "no_carrier", "shipping.carrier", "no carrier: "
-		    "not in the record, not given with --carrier, no [shop] "
-		    "carrier");
+		reject_addf(l->errors, "no_carrier", "shipping.carrier",
+		    "no carrier: not in the record, not given with "
+		    "--carrier, no [shop] carrier");
 		return NULL;
 	}
 	name = carrier_canonical(written);
 	ops = carrier_adapter(name);
 	if (ops == NULL)
-		line_error(l, "unknown_carrier", "shipping.carrier", "no "
-		    "adapter for carrier '%s'", name);
+		reject_addf(l->errors, "unknown_carrier", "shipping.carrier",
+		    "no adapter for carrier '%s'", name);
 	else if (ops->book == NULL)
-		line_error(l, "no_booking_api", "shipping.carrier", "carrier "
-		    "'%s' has no booking in its API; book it by hand", name);
+		reject_addf(l->errors, "no_booking_api", "shipping.carrier",
+		    "carrier '%s' has no booking in its API; book it by hand",
+		    name);
 	else {
 		c = carrier_list_get(&r->carriers, ops);
 		c->dry_run = r->dry_run;
@@ -222,25 +204,24 @@ static void
 take_booking(struct run *r, struct line *l)
 {
 	const json_t *rec = l->record, *ret = json_object_get(rec, "return");
-	const char *status = carrier_json_str(rec, "status"), *method;
-	const char *carrier, *service;
-	enum carrier_delivery d = CARRIER_COURIER;
+	const char *status = carrier_json_str(rec, "status"), *service;
+	enum carrier_delivery d = carrier_delivery_of(rec);
 	struct carrier *c;
 	struct job *j;
 	char *id = jsonl_id_strdup(json_object_get(rec, "id"));
 	size_t i;
 
 	if (id == NULL) {
-		line_error(l, "no_id", "id", "a record without an id cannot "
-		    "be booked once");
+		reject_addf(l->errors, "no_id", "id", "a record without an "
+		    "id cannot be booked once");
 		return;
 	}
 	if (r->mode == CARRIER_KIND_RETURN) {
 		if (status == NULL || strcmp(status, "return_open") != 0 ||
 		    !json_is_object(ret)) {
-			line_error(l, "not_returnable", "status", "only "
-			    "records with status return_open and a return "
-			    "section are booked with --return");
+			reject_addf(l->errors, "not_returnable", "status",
+			    "only records with status return_open and a "
+			    "return section are booked with --return");
 			goto out;
 		}
 		if (!json_is_true(json_object_get(ret,
@@ -248,57 +229,36 @@ take_booking(struct run *r, struct line *l)
 			l->pass = 1;
 			goto out;
 		}
-		l->goods = json_pack("{s:O}", "items",
-		    json_is_array(json_object_get(ret, "items")) ?
-		    json_object_get(ret, "items") : json_object_get(rec,
-		    "items") != NULL ? json_object_get(rec, "items") :
-		    json_array());
-		if (l->goods == NULL)
-			xnomem();
+		l->goods = carrier_return_goods(rec);
 	} else if (status == NULL || (strcmp(status, "paid") != 0 &&
 	    strcmp(status, "cod") != 0)) {
-		line_error(l, "not_payable", "status", "status '%s' is "
+		reject_addf(l->errors, "not_payable", "status", "status '%s' is "
 		    "neither paid nor cod: only paid and cash-on-delivery "
 		    "orders are booked", status != NULL ? status : "");
 		goto out;
 	}
-	carrier = carrier_json_str(ret, "carrier");
-	if (carrier == NULL)
-		carrier = carrier_json_str(rec, "shipment.carrier");
-	if (r->mode == CARRIER_KIND_BOOK || carrier == NULL)
-		carrier = carrier_json_str(rec, "shipping.carrier");
-	c = carrier_of(r, l, carrier);
-	method = carrier_json_str(rec, "shipping.method");
-	if (method != NULL && strcmp(method, "pickup") == 0)
-		d = CARRIER_PICKUP;
-	else if (method != NULL && strcmp(method, "post") == 0)
-		d = CARRIER_POST;
+	c = carrier_of(r, l, carrier_written(rec, r->mode));
 	if (r->mode == CARRIER_KIND_BOOK && d == CARRIER_PICKUP &&
 	    carrier_json_str(rec, "shipping.pickup_point") == NULL)
-		line_error(l, "no_pickup_point", "shipping.pickup_point",
-		    "delivery to a pickup point without the point");
+		reject_addf(l->errors, "no_pickup_point",
+		    "shipping.pickup_point", "delivery to a pickup point "
+		    "without the point");
 	if (parcel_compute(l->goods != NULL ? l->goods : rec,
 	    r->has_catalog ? &r->catalog : NULL, &r->defaults, &l->parcels,
-	    &l->nparcels, l->errors != NULL ? l->errors :
-	    (l->errors = json_array())) == -1 || c == NULL ||
+	    &l->nparcels, l->errors) == -1 || c == NULL ||
 	    json_array_size(l->errors) > 0)
 		goto out;
 	service = r->mode == CARRIER_KIND_RETURN ? carrier_json_str(ret,
 	    "service") : carrier_json_str(rec, "shipping.service");
 	for (i = 0; i < l->nparcels; i++) {
-		j = new_job(r, l, i, c, r->mode == CARRIER_KIND_RETURN ?
-		    xasprintf("%s:return:%zu", id, i + 1) :
-		    xasprintf("%s:%zu", id, i + 1));
+		j = new_job(r, l, i, c, carrier_booking_key(r->mode, id, i));
 		j->b.parcel = &l->parcels[i];
 		j->b.delivery = d;
 		j->b.service = carrier_service(r->conf, c->ops->name,
 		    r->service_arg != NULL ? r->service_arg : service, r->mode,
 		    d);
-		j->number = r->mode == CARRIER_KIND_RETURN ?
-		    xasprintf(l->nparcels > 1 ? "%s-return-%zu" : "%s-return",
-		    id, i + 1) : l->nparcels > 1 ? xasprintf("%s-%zu", id, i + 1) :
-		    xstrdup(id);
-		j->b.number = j->number;
+		j->b.number = j->number = carrier_booking_number(r->mode, id,
+		    i, l->nparcels);
 		carrier_booking_parties(&j->b, r->conf, rec);
 		/* Cash on delivery: all of it on parcel 1 of N. */
 		if (i == 0 && r->mode == CARRIER_KIND_BOOK)
@@ -320,27 +280,27 @@ take_cancel(struct run *r, struct line *l)
 
 	parcels = carrier_json_get(rec, "shipment.parcels");
 	if (id == NULL || json_array_size(parcels) == 0) {
-		line_error(l, "not_booked", "shipment", "no booked parcels "
-		    "to cancel");
+		reject_addf(l->errors, "not_booked", "shipment", "no booked "
+		    "parcels to cancel");
 		free(id);
 		return;
 	}
-	if ((c = carrier_of(r, l, carrier_json_str(rec, "shipment.carrier"))) ==
-	    NULL) {
+	if ((c = carrier_of(r, l, carrier_written(rec, r->mode))) == NULL) {
 		free(id);
 		return;
 	}
 	json_array_foreach(parcels, i, p) {
 		if (carrier_json_str(p, "carrier_ref") == NULL) {
-			line_error(l, "not_booked", "shipment.parcels",
+			reject_addf(l->errors, "not_booked", "shipment.parcels",
 			    "parcel %zu has no carrier_ref", i + 1);
 			continue;
 		}
-		j = new_job(r, l, i, c, xasprintf("%s:%zu", id, i + 1));
+		j = new_job(r, l, i, c, carrier_booking_key(r->mode, id, i));
 		j->ref = xstrdup(carrier_json_str(p, "carrier_ref"));
 		j->b.ref = j->ref;
 		j->b.ref_number = carrier_json_str(p, "tracking_number");
-		j->b.number = j->number = xstrdup(id);
+		j->b.number = j->number = carrier_booking_number(r->mode, id,
+		    i, json_array_size(parcels));
 		j->b.service = carrier_json_str(rec, "shipment.service");
 	}
 	free(id);
@@ -370,22 +330,6 @@ job_reject(struct job *j, enum settle how, const char *code,
 	j->settle = how;
 }
 
-/* The result of a booked parcel, as the store keeps it. */
-static json_t *
-booked_result(struct job *j)
-{
-	const struct carrier_booking *b = &j->b;
-	json_t *res;
-
-	res = json_pack("{s:s,s:o,s:s,s:o}", "carrier", j->c->ops->name,
-	    "service", b->service_used != NULL ? json_string(b->service_used) :
-	    b->service != NULL ? json_string(b->service) : json_null(),
-	    "booked_at", j->run->now_text, "parcel", carrier_booking_json(b));
-	if (res == NULL)
-		xnomem();
-	return res;
-}
-
 static void
 job_done(struct job *j, json_t *result)
 {
@@ -404,7 +348,8 @@ label_saved(struct carrier_booking *b)
 {
 	struct job *j = b->owner;
 
-	job_done(j, booked_result(j));
+	job_done(j, carrier_booking_result(&j->b, j->c->ops->name,
+	    j->run->now_text));
 }
 
 /* The adapter is done with the parcel: what next. */
@@ -435,7 +380,8 @@ ended(struct carrier_booking *b)
 			    label_saved);
 			return;
 		}
-		job_done(j, booked_result(j));
+		job_done(j, carrier_booking_result(b, j->c->ops->name,
+		    j->run->now_text));
 		return;
 	case CARRIER_BOOK_CANCELLED:
 	case CARRIER_BOOK_CANCEL_REQUESTED:
@@ -563,7 +509,6 @@ claim(struct run *r)
 {
 	struct outbox_item **items;
 	struct job *j;
-	json_t *intent;
 	char **texts;
 	size_t i;
 
@@ -571,16 +516,8 @@ claim(struct run *r)
 	texts = xcalloc(r->njobs + 1, sizeof(*texts));
 	for (i = 0; i < r->njobs; i++) {
 		j = &r->jobs[i];
-		intent = json_pack("{s:s,s:o,s:o}", "carrier", j->c->ops->name,
-		    "service", j->b.service != NULL ?
-		    json_string(j->b.service) : json_null(), "number",
-		    j->b.number != NULL ? json_string(j->b.number) :
-		    json_null());
-		if (intent == NULL)
-			xnomem();
 		j->item.key = j->key;
-		j->item.intent = texts[i] = carrier_body(intent);
-		json_decref(intent);
+		j->item.intent = texts[i] = carrier_booking_intent(j->c, &j->b);
 		items[i] = &j->item;
 	}
 	outbox_claim_all(&r->ob, r->kind, items, r->njobs, (int64_t)time(NULL));
@@ -657,7 +594,7 @@ record(struct run *r)
 		j = &r->jobs[i];
 		if (j->settle == S_NONE || j->settle == S_LEAVE)
 			continue;
-		text = carrier_body(j->settle == S_DONE ? j->result :
+		text = jsonx_text(j->settle == S_DONE ? j->result :
 		    j->error);
 		ok = j->settle == S_DONE ? outbox_done(&r->ob, r->kind, j->key,
 		    j->attempt, text, now) : j->settle == S_FAIL ?
@@ -710,45 +647,6 @@ wait_busy(struct run *r)
 
 /* --- output ------------------------------------------------------------------- */
 
-/* The shipment section of a line from its jobs' results. */
-static json_t *
-section(struct job *first, size_t n)
-{
-	json_t **results, *s;
-	size_t i;
-
-	results = xcalloc(n + 1, sizeof(*results));
-	for (i = 0; i < n; i++)
-		results[i] = first[i].result;
-	s = carrier_shipment(results, n);
-	free(results);
-	return s;
-}
-
-/* A cancelled record: the times its parcels were cancelled. */
-static void
-cancelled(json_t *rec, struct job *first, size_t n)
-{
-	json_t *ship = json_object_get(rec, "shipment"), *p;
-	const char *key = "cancelled_at", *t = NULL, *k;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		p = json_array_get(json_object_get(ship, "parcels"),
-		    first[i].n);
-		k = json_object_get(first[i].result, "cancelled_at") != NULL ?
-		    "cancelled_at" : "cancel_requested_at";
-		if (strcmp(k, "cancel_requested_at") == 0)
-			key = k;
-		t = carrier_json_str(first[i].result, k);
-		if (json_is_object(p) && t != NULL)
-			jsonx_set_new(p, k, json_string(t));
-	}
-	if (t != NULL)
-		jsonx_set_new(ship, key, json_string(t));
-	jsonx_set_new(rec, "status", json_string("cancelled"));
-}
-
 /* The errors of the line's parcels join its own: 1 when there are any. */
 static int
 gather(struct run *r, struct line *l, struct job *first, size_t n)
@@ -759,8 +657,6 @@ gather(struct run *r, struct line *l, struct job *first, size_t n)
 	for (i = 0; i < n; i++) {
 		if (first[i].fate != F_REJECT)
 			continue;
-		if (l->errors == NULL && (l->errors = json_array()) == NULL)
-			xnomem();
 		snprintf(field, sizeof(field), "%sshipment.parcels[%zu]",
 		    r->mode == CARRIER_KIND_RETURN ? "return." : "",
 		    first[i].n);
@@ -768,29 +664,41 @@ gather(struct run *r, struct line *l, struct job *first, size_t n)
 		    "code"), field, "parcel %zu (%s): %s", first[i].n + 1,
 		    first[i].key, carrier_json_str(first[i].error, "message"));
 	}
-	return l->errors != NULL && json_array_size(l->errors) > 0;
+	return json_array_size(l->errors) > 0;
 }
 
 static void
 write_line(struct run *r, struct line *l, struct job *first, size_t n)
 {
+	json_t **results;
+	size_t *parcels, i;
+
 	if (gather(r, l, first, n)) {
 		reject_write(&r->rejects, l->record, l->errors);
 		return;
 	}
 	if (r->dry_run)
 		return;
+	results = xcalloc(n + 1, sizeof(*results));
+	parcels = xcalloc(n + 1, sizeof(*parcels));
+	for (i = 0; i < n; i++) {
+		results[i] = first[i].result;
+		parcels[i] = first[i].n;
+	}
 	if (l->pass)
 		r->npassed++;
 	else if (r->mode == CARRIER_KIND_CANCEL)
-		cancelled(l->record, first, n);
+		carrier_shipment_cancelled(l->record, parcels, results, n);
 	else if (r->mode == CARRIER_KIND_RETURN)
 		jsonx_set_new(json_object_get(l->record, "return"), "shipment",
-		    section(first, n));
+		    carrier_shipment(results, n));
 	else {
-		jsonx_set_new(l->record, "shipment", section(first, n));
+		jsonx_set_new(l->record, "shipment", carrier_shipment(results,
+		    n));
 		jsonx_set_new(l->record, "status", json_string("booked"));
 	}
+	free(results);
+	free(parcels);
 	if (jsonl_write(stdout, l->record) == -1)
 		r->out_failed = 1;
 }
@@ -951,6 +859,8 @@ main(int argc, char *argv[])
 	while (!r.out_failed && (rec = reject_read(&r.rejects, &in)) != NULL) {
 		r.nin++;
 		memset(&r.lines[r.nlines], 0, sizeof(r.lines[0]));
+		if ((r.lines[r.nlines].errors = json_array()) == NULL)
+			xnomem();
 		r.lines[r.nlines++].record = rec;
 		if (r.nlines == WINDOW)
 			process_window(&r);

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "parcel.h"
 #include "tracking.h"
 #include "xalloc.h"
@@ -640,7 +641,7 @@ book_call(struct carrier *c, struct carrier_booking *b, int step, int again)
 	}
 	r = http_request_new(c->svc, method, url);
 	if (v != NULL) {
-		body = carrier_body(v);
+		body = jsonx_text(v);
 		http_body(r, "application/json", body, strlen(body));
 		json_decref(v);
 		free(body);

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "parcel.h"
 #include "xalloc.h"
 
@@ -374,7 +375,7 @@ call(struct carrier *c, struct carrier_booking *b, int step, const char *id,
 	}
 	r = http_request_new(c->svc, step == STEP_GET ? "GET" : "POST", url);
 	if (body != NULL) {
-		text = carrier_body(body);
+		text = jsonx_text(body);
 		http_body(r, "application/json", text, strlen(text));
 		free(text);
 		json_decref(body);

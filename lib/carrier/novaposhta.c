@@ -15,6 +15,7 @@
 #include "carrier.h"
 #include "conf.h"
 #include "http.h"
+#include "jsonx.h"
 #include "parcel.h"
 #include "rfc3339.h"
 #include "xalloc.h"
@@ -471,7 +472,7 @@ np_call(struct carrier *c, struct carrier_booking *b, int step,
 	    model, "calledMethod", method, "methodProperties", props);
 	if (req == NULL)
 		xnomem();
-	body = carrier_body(req);
+	body = jsonx_text(req);
 	json_decref(req);
 	url = carrier_url(c, "/");
 	r = http_request_new(c->svc, "POST", url);
