@@ -298,29 +298,10 @@ carrier_amount_parse(const json_t *v, const char *currency, int64_t *minor)
 	    -1;
 }
 
-static void
-free_json(void *p)
-{
-	json_decref(p);
-}
-
 enum http_verdict
 carrier_check_exact(struct http_request *r)
 {
-	json_t *v;
-
-	v = jsonl_parse(r->body, r->len, 0, NULL);
-	if (v != NULL && !json_is_object(v) && !json_is_array(v)) {
-		json_decref(v);
-		v = NULL;
-	}
-	if (r->parsed != NULL && r->parsed_free != NULL)
-		r->parsed_free(r->parsed);
-	r->parsed = v;
-	r->parsed_free = free_json;
-	if (v == NULL && r->status >= 200 && r->status < 300)
-		return HTTP_RETRY;
-	return HTTP_DEFAULT;
+	return http_check_parsed(r, jsonl_parse(r->body, r->len, 0, NULL));
 }
 
 void
@@ -388,7 +369,8 @@ carrier_booking_json(const struct carrier_booking *b)
 	json_t *p = parcel_json(b->parcel);
 
 	jsonx_set_new(p, "warehouse", jsonx_string_or_null(b->warehouse));
-	jsonx_set_new(p, "tracking_number", jsonx_string_or_null(b->tracking_number));
+	jsonx_set_new(p, "tracking_number",
+	    jsonx_string_or_null(b->tracking_number));
 	jsonx_set_new(p, "carrier_ref", jsonx_string_or_null(b->carrier_ref));
 	if (b->extra != NULL)
 		jsonx_set_new(p, "carrier_ids", json_incref(b->extra));

@@ -710,9 +710,12 @@ json_free(void *p)
 enum http_verdict
 http_check_json(struct http_request *r)
 {
-	json_t *v;
+	return http_check_parsed(r, json_loadb(r->body, r->len, 0, NULL));
+}
 
-	v = json_loadb(r->body, r->len, 0, NULL);
+enum http_verdict
+http_check_parsed(struct http_request *r, json_t *v)
+{
 	if (v != NULL && !json_is_object(v) && !json_is_array(v)) {
 		json_decref(v);
 		v = NULL;
