@@ -766,14 +766,10 @@ static void
 problems(struct run *r)
 {
 	store_begin(r->st);
+	r->in_tx = 1;
 	tracking_each_problem(&r->db, r->only, r->now, r->stuck, take_problem,
 	    r);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		r->out_failed = 1;
-	if (r->out_failed)
-		store_rollback(r->st);
-	else
-		store_commit(r->st);
+	commit_settled(r);
 }
 
 /* --- the end -------------------------------------------------------------- */
