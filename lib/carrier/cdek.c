@@ -446,6 +446,20 @@ contact(const struct carrier_party *p, int shop)
 	return o;
 }
 
+/* A package's sizes, when the parcel has them: CDEK takes centimetres.
+ * pkg NULL (its json_pack() failed) is out of memory. */
+static void
+package_dims(json_t *pkg, const struct parcel *p)
+{
+	if (pkg == NULL)
+		xnomem();
+	if (!p->has_dims)
+		return;
+	jsonx_set_new(pkg, "length", json_integer((p->dims_mm[0] + 9) / 10));
+	jsonx_set_new(pkg, "width", json_integer((p->dims_mm[1] + 9) / 10));
+	jsonx_set_new(pkg, "height", json_integer((p->dims_mm[2] + 9) / 10));
+}
+
 /* The packages of the order: one, the parcel, with its items; the money
  * to collect on parcel 1 of N (ship-book(1)): each item at its price and
  * the rest as delivery_recipient_cost, or all of it there when less than
@@ -485,16 +499,7 @@ packages(const struct carrier_booking *b, int64_t *rest)
 	}
 	pkg = json_pack("{s:s,s:I,s:o}", "number", b->number,
 	    "weight", (json_int_t)p->weight_g, "items", items);
-	if (pkg == NULL)
-		xnomem();
-	if (p->has_dims) {	/* CDEK takes centimetres */
-		jsonx_set_new(pkg, "length",
-		    json_integer((p->dims_mm[0] + 9) / 10));
-		jsonx_set_new(pkg, "width",
-		    json_integer((p->dims_mm[1] + 9) / 10));
-		jsonx_set_new(pkg, "height",
-		    json_integer((p->dims_mm[2] + 9) / 10));
-	}
+	package_dims(pkg, p);
 	return json_pack("[o]", pkg);
 }
 
@@ -560,16 +565,7 @@ tariff_body(struct carrier *c, const struct carrier_booking *b)
 	jsonx_set_new(o, "from_location", location(&b->sender));
 	jsonx_set_new(o, "to_location", location(&b->recipient));
 	pkg = json_pack("{s:I}", "weight", (json_int_t)p->weight_g);
-	if (pkg == NULL)
-		xnomem();
-	if (p->has_dims) {
-		jsonx_set_new(pkg, "length",
-		    json_integer((p->dims_mm[0] + 9) / 10));
-		jsonx_set_new(pkg, "width",
-		    json_integer((p->dims_mm[1] + 9) / 10));
-		jsonx_set_new(pkg, "height",
-		    json_integer((p->dims_mm[2] + 9) / 10));
-	}
+	package_dims(pkg, p);
 	jsonx_set_new(o, "packages", json_pack("[o]", pkg));
 	(void)c;
 	return o;
