@@ -10,11 +10,9 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
-#include "arena.h"
 #include "cli.h"
 #include "jsonl.h"
 #include "jsonx.h"
@@ -25,6 +23,7 @@
 #include "store.h"
 #include "strmap.h"
 #include "valueblock.h"
+#include "window.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -342,18 +341,6 @@ shown_section(const char *state, const json_t *section)
 	return out;
 }
 
-static char *
-encode(const json_t *v)
-{
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-
-	jsonl_encode(&buf, &cap, &len, v);
-	buf = xrealloc(buf, len + 1);
-	buf[len] = '\0';
-	return buf;
-}
-
 /* Read (and on PostgreSQL lock) the stock of every SKU the jobs need, the
  * warehouses, and the reservations the jobs' ids already have. */
 static void
@@ -471,7 +458,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			continue;
 		j->section = make_section(rs, j);
 		j->state = xstrdup("active");
-		text = encode(j->section);
+		text = jsonx_text(j->section);
 		record = NULL;
 		if (rs->ttl > 0) {
 			/* The order as written, for --expire to write out. */
@@ -479,7 +466,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 			jsonx_set_new(j->order, "status",
 			    json_string("reserved"));
 			jsonx_set_new(j->order, "reservation", shown);
-			record = encode(j->order);
+			record = jsonx_text(j->order);
 		}
 		stock_reservation_add(&rs->db, j->source, j->id, j->items,
 		    text, record, rs->now, rs->ttl > 0 ? rs->now + rs->ttl : 0,
@@ -618,272 +605,14 @@ expire_all(struct reserver *rs)
 	} while (n == rs->batch && fflush(stdout) != EOF && !ferror(stdout));
 }
 
-/* A line of the window, until its turn. */
-struct pending {
-	const char	*line;		/* its text (in the arena, or read
-					 * again into the chunk), or NULL */
-	long long	 offset;	/* where it lies in its input */
-	size_t		 len;
-	unsigned long	 lineno;
-	int64_t		 when;		/* created_at in epoch seconds, or
-					 * UNTIMED */
-	uint32_t	 input;		/* of the window's inputs */
-	uint32_t	 seq;		/* its place in the window */
-};
-
-#define UNTIMED		INT64_MAX	/* no created_at: after all others */
-
-/* An input of the window's lines. */
-struct window_input {
-	int		 next;		/* the reader's, for the input */
-	int		 fd;		/* our own to read a regular file's
-					 * lines again, or -1: lines are kept */
-	const char	*name;
-	const char	*file;		/* its name in rejects, or NULL */
-};
-
 /*
- * The orders a run has read and not yet reserved.  Reserving takes the
- * oldest first, so it reads all it is given before it reserves any: the
- * input to its end, or until it pauses for PAUSE_MS (a stream such as
- * tail -f: what came so far is reserved now, not when the stream ends),
- * or WINDOW_MAX orders.  The other modes take the input as it comes, in
- * batches.  A line of a regular file is noted by its place and read
- * again when its turn comes, many to a read: memory a run first touches
- * costs more than reading the page cache again, and a file of a million
- * orders is not held whole.  A line of a pipe is kept.
+ * Reserving takes the oldest orders first, so it reads a window of all it
+ * is given before it reserves any (lib/window.h): the input to its end, a
+ * pause of PAUSE_MS, or WINDOW_MAX orders.  The other modes take the
+ * input as it comes, a batch at a time.
  */
-struct window {
-	struct pending	*v;
-	size_t		 n, cap;
-	size_t		 max;
-	int		 pause_ms;
-	struct window_input *inputs;
-	size_t		 ninputs;
-	struct arena	 arena;		/* lines kept */
-	char		*chunk;		/* lines read again, a chunk's */
-	size_t		 chunkcap;
-	struct pending	**order;	/* a chunk's lines by place */
-	size_t		 ordercap;
-};
-
 #define WINDOW_MAX	100000
 #define PAUSE_MS	1000
-#define READ_GAP	16384		/* bytes read past rather than seek */
-#define READ_SPAN	(4 << 20)	/* bytes a read at most */
-
-/* The time the order of text[0..len-1] was placed, from its created_at,
- * in epoch seconds; UNTIMED when it has none (or the line is no JSON). */
-static int64_t
-order_time(const char *text, size_t len)
-{
-	const char *value;
-	char buf[64];
-	json_t *order = NULL;
-	int64_t when = UNTIMED;
-	size_t vlen;
-	int found, offset;
-
-	found = jsonl_peek(text, len, "created_at", &value, &vlen);
-	if (found == -1) {
-		/* The scan cannot tell (an escape, or no JSON): parse it. */
-		order = jsonl_parse(text, len, JSON_REJECT_DUPLICATES, NULL);
-		if ((value = json_string_value(json_object_get(order,
-		    "created_at"))) != NULL) {
-			found = 1;
-			vlen = strlen(value);
-		}
-	}
-	if (found == 1 && vlen < sizeof(buf)) {
-		memcpy(buf, value, vlen);
-		buf[vlen] = '\0';
-		if (rfc3339_parse(buf, &when, &offset) == -1 || when == UNTIMED)
-			when = UNTIMED;
-	}
-	json_decref(order);
-	return when;
-}
-
-/* The oldest first, then those without a time; else in input order. */
-static int
-pending_cmp(const void *a, const void *b)
-{
-	const struct pending *x = a, *y = b;
-
-	if (x->when != y->when)
-		return x->when < y->when ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Put the window's lines in the order of their turns.  An export is most
- * often in time order already. */
-static void
-sort_window(struct window *w)
-{
-	size_t i;
-
-	for (i = 1; i < w->n; i++)
-		if (pending_cmp(&w->v[i - 1], &w->v[i]) > 0) {
-			qsort(w->v, w->n, sizeof(*w->v), pending_cmp);
-			return;
-		}
-}
-
-/* The window's input for the reader's current one: a regular file gets
- * a descriptor of our own, to read its lines again after the reader has
- * gone on to the next. */
-static size_t
-window_input(struct window *w, const struct jsonl_reader *in)
-{
-	struct window_input *wi;
-
-	if (w->ninputs > 0 && w->inputs[w->ninputs - 1].next == in->next)
-		return w->ninputs - 1;
-	w->inputs = xrealloc(w->inputs, (w->ninputs + 1) *
-	    sizeof(*w->inputs));
-	wi = &w->inputs[w->ninputs];
-	wi->next = in->next;
-	wi->name = in->name;
-	wi->file = jsonl_input_name(in);
-	wi->fd = -1;
-	if (in->offset >= 0 && (wi->fd = dup(fileno(in->fp))) == -1 &&
-	    errno != EMFILE)
-		err(EX_OSERR, "cannot read '%s' again", in->name);
-	return w->ninputs++;
-}
-
-/* Read the next window: what the input gives up to w->max lines, until it
- * pauses for w->pause_ms (0: until it has no whole line ready); *eof set
- * at the end of the input. */
-static void
-read_window(struct reserver *rs, struct jsonl_reader *in, struct window *w,
-    int *eof)
-{
-	struct pending *p;
-	char *line;
-	size_t len;
-
-	w->n = 0;
-	while (w->n < w->max) {
-		if (w->n > 0 && !jsonl_wait(in, w->pause_ms))
-			break;
-		if ((line = jsonl_line(in, &len)) == NULL) {
-			*eof = 1;
-			break;
-		}
-		if (w->n == w->cap) {
-			w->cap = w->cap ? w->cap * 2 : 256;
-			w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
-		}
-		p = &w->v[w->n];
-		p->input = window_input(w, in);
-		p->offset = in->offset;
-		p->line = w->inputs[p->input].fd == -1 ?
-		    arena_strndup(&w->arena, line, len) : NULL;
-		p->len = len;
-		p->lineno = in->lineno;
-		p->seq = w->n++;
-		p->when = rs->mode == RESERVE ? order_time(line, len) : UNTIMED;
-	}
-}
-
-/* Close what the window read; it is empty again. */
-static void
-window_clear(struct window *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->ninputs; i++)
-		if (w->inputs[i].fd != -1)
-			close(w->inputs[i].fd);
-	w->ninputs = 0;
-	w->n = 0;
-	arena_release(&w->arena);
-}
-
-static int
-place_cmp(const void *a, const void *b)
-{
-	const struct pending *x = *(struct pending *const *)a;
-	const struct pending *y = *(struct pending *const *)b;
-
-	if (x->input != y->input)
-		return x->input < y->input ? -1 : 1;
-	return x->offset < y->offset ? -1 : x->offset > y->offset;
-}
-
-/* The lines of w->order[i..n) that one read takes, from the first: those
- * of its file that follow it closely, up to READ_SPAN bytes.  Their end;
- * the bytes in [*start, *end). */
-static size_t
-read_group(const struct window *w, size_t i, size_t n, long long *start,
-    long long *end)
-{
-	const struct pending *p = w->order[i], *q;
-	size_t k;
-
-	*start = p->offset;
-	*end = p->offset + (long long)p->len;
-	for (k = i + 1; k < n; k++) {
-		q = w->order[k];
-		if (q->input != p->input || q->offset > *end + READ_GAP ||
-		    q->offset + (long long)q->len - *start > READ_SPAN)
-			break;
-		if (q->offset + (long long)q->len > *end)
-			*end = q->offset + (long long)q->len;
-	}
-	return k;
-}
-
-/* Read again the lines of w->v[from..to) that were not kept, in their
- * files' order, lines near each other in one read, into w->chunk. */
-static void
-read_chunk(struct window *w, size_t from, size_t to)
-{
-	const struct window_input *wi;
-	struct pending *q;
-	size_t n = 0, i, k, at, need;
-	long long start, end, got;
-	ssize_t r;
-
-	if (to - from > w->ordercap)
-		w->order = xrealloc(w->order, (w->ordercap = to - from) *
-		    sizeof(*w->order));
-	for (i = from; i < to; i++)
-		if (w->v[i].line == NULL)
-			w->order[n++] = &w->v[i];
-	for (i = 1; i < n; i++)
-		if (place_cmp(&w->order[i - 1], &w->order[i]) > 0) {
-			qsort(w->order, n, sizeof(*w->order), place_cmp);
-			break;
-		}
-	for (i = 0, need = 0; i < n; i = k) {
-		k = read_group(w, i, n, &start, &end);
-		need += end - start;
-	}
-	if (need > w->chunkcap)
-		w->chunk = xrealloc(w->chunk, w->chunkcap = need);
-	for (i = 0, at = 0; i < n; i = k) {
-		k = read_group(w, i, n, &start, &end);
-		wi = &w->inputs[w->order[i]->input];
-		for (got = 0; got < end - start; got += r) {
-			r = pread(wi->fd, w->chunk + at + got,
-			    end - start - got, start + got);
-			if (r == -1 && errno == EINTR)
-				r = 0;
-			else if (r == -1)
-				err(EX_IOERR, "cannot read '%s'", wi->name);
-			else if (r == 0)
-				errx(EX_IOERR, "cannot read '%s': it was cut "
-				    "short while it was read", wi->name);
-		}
-		for (; i < k; i++) {
-			q = w->order[i];
-			q->line = w->chunk + at + (q->offset - start);
-		}
-		at += end - start;
-	}
-}
 
 /* Reserve (or close) the window's orders in its order, --batch to a
  * transaction: 0, or -1 when standard output failed. */
@@ -891,17 +620,16 @@ static int
 run_window(struct reserver *rs, const struct jsonl_reader *in,
     struct window *w, struct job *jobs)
 {
-	const struct pending *p;
+	const struct window_line *p;
 	json_t *order;
 	size_t i, to, k, n;
 
 	for (i = 0; i < w->n; i = to) {
-		to = w->n - i > rs->batch ? i + rs->batch : w->n;
-		read_chunk(w, i, to);
+		to = window_chunk(w, i, rs->batch);
 		for (n = 0, k = i; k < to; k++) {
 			p = &w->v[k];
 			if ((order = reject_record(&rs->rejects, in,
-			    w->inputs[p->input].file, p->lineno, p->line,
+			    window_file(w, p), p->lineno, p->line,
 			    p->len)) == NULL)
 				continue;
 			jobs[n].order = order;
@@ -1011,25 +739,18 @@ main(int argc, char *argv[])
 	else {
 		jsonl_open(&in, argc - optind, argv + optind);
 		jobs = xcalloc(rs.batch, sizeof(*jobs));
-		memset(&w, 0, sizeof(w));
-		if (rs.mode == RESERVE) {
-			w.max = WINDOW_MAX;
-			w.pause_ms = PAUSE_MS;
-		} else
-			w.max = rs.batch;
+		if (rs.mode == RESERVE)
+			window_init(&w, WINDOW_MAX, PAUSE_MS, "created_at");
+		else
+			window_init(&w, rs.batch, 0, NULL);
 		while (!eof) {
-			read_window(&rs, &in, &w, &eof);
-			if (rs.mode == RESERVE)
-				sort_window(&w);
+			window_read(&w, &in, &eof);
 			written = run_window(&rs, &in, &w, jobs);
 			window_clear(&w);
 			if (written == -1)
 				break;
 		}
-		free(w.v);
-		free(w.inputs);
-		free(w.chunk);
-		free(w.order);
+		window_release(&w);
 		free(jobs);
 		status = jsonl_close(&in);
 	}

@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "outbox.h"
 #include "parcel.h"
 #include "reject.h"
@@ -73,7 +74,7 @@ enum settle { S_NONE, S_DONE, S_FAIL, S_HOLD, S_LEAVE };
 
 struct line {
 	json_t		*record;	/* owned */
-	json_t		*errors;	/* its rejects, or NULL */
+	json_t		*errors;	/* its rejects */
 	json_t		*goods;		/* a return's {"items": ...}, owned */
 	struct parcel	*parcels;
 	size_t		 nparcels;
@@ -108,8 +109,7 @@ struct run {
 	struct catalog		 catalog;
 	int			 has_catalog;
 	struct parcel_defaults	 defaults;
-	struct carrier		*carriers[16];
-	size_t			 ncarriers;
+	struct carrier_list	 carriers;
 	const char		*kind;		/* the outbox's */
 	enum carrier_book_kind	 mode;
 	const char		*carrier_arg, *service_arg, *labels;
@@ -122,106 +122,17 @@ struct run {
 	struct job		*jobs;
 	size_t			 njobs, capjobs;
 	int			 status, out_failed;
-	unsigned long		 nin, nbooked, nstored, npassed, nrejects;
+	unsigned long		 nin, nbooked, nstored, npassed;
 };
 
-static void
-set_new(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, key, v) == -1)
-		xnomem();
-}
-
-static char *
-xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	s = xmalloc(n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-static char *
-id_text(const json_t *v)
-{
-	if (json_is_string(v) && json_string_length(v) > 0)
-		return xstrdup(json_string_value(v));
-	if (json_is_integer(v))
-		return xprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	return NULL;
-}
-
-static void
-worse(struct run *r, int status)
-{
-	static const int rank[] = { 0, EX_DATAERR, EX_NOINPUT, EX_TEMPFAIL,
-	    EX_UNAVAILABLE, EX_CONFIG, EX_IOERR };
-	size_t i, a = 0, b = 0;
-
-	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++) {
-		if (rank[i] == r->status)
-			a = i;
-		if (rank[i] == status)
-			b = i;
-	}
-	if (b > a)
-		r->status = status;
-}
-
-static void
-line_error(struct line *l, const char *code, const char *field,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-line_error(struct line *l, const char *code, const char *field,
-    const char *fmt, ...)
-{
-	va_list ap;
-	char msg[700];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (l->errors == NULL && (l->errors = json_array()) == NULL)
-		xnomem();
-	reject_add(l->errors, code, field, msg);
-}
-
 /* --- the carriers ---------------------------------------------------------- */
-
-static struct carrier *
-instance(struct run *r, const struct carrier_ops *ops)
-{
-	struct carrier *c;
-	size_t i;
-
-	for (i = 0; i < r->ncarriers; i++)
-		if (r->carriers[i]->ops == ops)
-			return r->carriers[i];
-	if (r->ncarriers == sizeof(r->carriers) / sizeof(r->carriers[0]))
-		errx(EX_SOFTWARE, "too many carrier adapters");
-	c = carrier_new(ops, r->conf, r->http, NULL, r->now);
-	c->dry_run = r->dry_run;
-	c->dry_out = stdout;
-	return r->carriers[r->ncarriers++] = c;
-}
 
 /* The adapter that books for the carrier written, or NULL after a reject. */
 static struct carrier *
 carrier_of(struct run *r, struct line *l, const char *written)
 {
 	const struct carrier_ops *ops;
+	struct carrier *c = NULL;
 	char *name;
 
 	if (r->carrier_arg != NULL)
@@ -229,21 +140,27 @@ carrier_of(struct run *r, struct line *l, const char *written)
 	if (written == NULL || *written == '\0')
 		written = conf_get(r->conf, "shop", NULL, "carrier");
 	if (written == NULL || *written == '\0') {
-		line_error(l, "no_carrier", "shipping.carrier", "no carrier: "
-		    "not in the record, not given with --carrier, no [shop] "
-		    "carrier");
+		reject_addf(l->errors, "no_carrier", "shipping.carrier",
+		    "no carrier: not in the record, not given with "
+		    "--carrier, no [shop] carrier");
 		return NULL;
 	}
 	name = carrier_canonical(written);
 	ops = carrier_adapter(name);
 	if (ops == NULL)
-		line_error(l, "unknown_carrier", "shipping.carrier", "no "
-		    "adapter for carrier '%s'", name);
+		reject_addf(l->errors, "unknown_carrier", "shipping.carrier",
+		    "no adapter for carrier '%s'", name);
 	else if (ops->book == NULL)
-		line_error(l, "no_booking_api", "shipping.carrier", "carrier "
-		    "'%s' has no booking in its API; book it by hand", name);
+		reject_addf(l->errors, "no_booking_api", "shipping.carrier",
+		    "carrier '%s' has no booking in its API; book it by hand",
+		    name);
+	else {
+		c = carrier_list_get(&r->carriers, ops);
+		c->dry_run = r->dry_run;
+		c->dry_out = stdout;
+	}
 	free(name);
-	return ops != NULL && ops->book != NULL ? instance(r, ops) : NULL;
+	return c;
 }
 
 static struct job *
@@ -287,25 +204,24 @@ static void
 take_booking(struct run *r, struct line *l)
 {
 	const json_t *rec = l->record, *ret = json_object_get(rec, "return");
-	const char *status = carrier_json_str(rec, "status"), *method;
-	const char *carrier, *service;
-	enum carrier_delivery d = CARRIER_COURIER;
+	const char *status = carrier_json_str(rec, "status"), *service;
+	enum carrier_delivery d = carrier_delivery_of(rec);
 	struct carrier *c;
 	struct job *j;
-	char *id = id_text(json_object_get(rec, "id"));
+	char *id = jsonl_id_strdup(json_object_get(rec, "id"));
 	size_t i;
 
 	if (id == NULL) {
-		line_error(l, "no_id", "id", "a record without an id cannot "
-		    "be booked once");
+		reject_addf(l->errors, "no_id", "id", "a record without an "
+		    "id cannot be booked once");
 		return;
 	}
 	if (r->mode == CARRIER_KIND_RETURN) {
 		if (status == NULL || strcmp(status, "return_open") != 0 ||
 		    !json_is_object(ret)) {
-			line_error(l, "not_returnable", "status", "only "
-			    "records with status return_open and a return "
-			    "section are booked with --return");
+			reject_addf(l->errors, "not_returnable", "status",
+			    "only records with status return_open and a "
+			    "return section are booked with --return");
 			goto out;
 		}
 		if (!json_is_true(json_object_get(ret,
@@ -313,57 +229,36 @@ take_booking(struct run *r, struct line *l)
 			l->pass = 1;
 			goto out;
 		}
-		l->goods = json_pack("{s:O}", "items",
-		    json_is_array(json_object_get(ret, "items")) ?
-		    json_object_get(ret, "items") : json_object_get(rec,
-		    "items") != NULL ? json_object_get(rec, "items") :
-		    json_array());
-		if (l->goods == NULL)
-			xnomem();
+		l->goods = carrier_return_goods(rec);
 	} else if (status == NULL || (strcmp(status, "paid") != 0 &&
 	    strcmp(status, "cod") != 0)) {
-		line_error(l, "not_payable", "status", "status '%s' is "
+		reject_addf(l->errors, "not_payable", "status", "status '%s' is "
 		    "neither paid nor cod: only paid and cash-on-delivery "
 		    "orders are booked", status != NULL ? status : "");
 		goto out;
 	}
-	carrier = carrier_json_str(ret, "carrier");
-	if (carrier == NULL)
-		carrier = carrier_json_str(rec, "shipment.carrier");
-	if (r->mode == CARRIER_KIND_BOOK || carrier == NULL)
-		carrier = carrier_json_str(rec, "shipping.carrier");
-	c = carrier_of(r, l, carrier);
-	method = carrier_json_str(rec, "shipping.method");
-	if (method != NULL && strcmp(method, "pickup") == 0)
-		d = CARRIER_PICKUP;
-	else if (method != NULL && strcmp(method, "post") == 0)
-		d = CARRIER_POST;
+	c = carrier_of(r, l, carrier_written(rec, r->mode));
 	if (r->mode == CARRIER_KIND_BOOK && d == CARRIER_PICKUP &&
 	    carrier_json_str(rec, "shipping.pickup_point") == NULL)
-		line_error(l, "no_pickup_point", "shipping.pickup_point",
-		    "delivery to a pickup point without the point");
+		reject_addf(l->errors, "no_pickup_point",
+		    "shipping.pickup_point", "delivery to a pickup point "
+		    "without the point");
 	if (parcel_compute(l->goods != NULL ? l->goods : rec,
 	    r->has_catalog ? &r->catalog : NULL, &r->defaults, &l->parcels,
-	    &l->nparcels, l->errors != NULL ? l->errors :
-	    (l->errors = json_array())) == -1 || c == NULL ||
+	    &l->nparcels, l->errors) == -1 || c == NULL ||
 	    json_array_size(l->errors) > 0)
 		goto out;
 	service = r->mode == CARRIER_KIND_RETURN ? carrier_json_str(ret,
 	    "service") : carrier_json_str(rec, "shipping.service");
 	for (i = 0; i < l->nparcels; i++) {
-		j = new_job(r, l, i, c, r->mode == CARRIER_KIND_RETURN ?
-		    xprintf("%s:return:%zu", id, i + 1) :
-		    xprintf("%s:%zu", id, i + 1));
+		j = new_job(r, l, i, c, carrier_booking_key(r->mode, id, i));
 		j->b.parcel = &l->parcels[i];
 		j->b.delivery = d;
 		j->b.service = carrier_service(r->conf, c->ops->name,
 		    r->service_arg != NULL ? r->service_arg : service, r->mode,
 		    d);
-		j->number = r->mode == CARRIER_KIND_RETURN ?
-		    xprintf(l->nparcels > 1 ? "%s-return-%zu" : "%s-return",
-		    id, i + 1) : l->nparcels > 1 ? xprintf("%s-%zu", id, i + 1) :
-		    xstrdup(id);
-		j->b.number = j->number;
+		j->b.number = j->number = carrier_booking_number(r->mode, id,
+		    i, l->nparcels);
 		carrier_booking_parties(&j->b, r->conf, rec);
 		/* Cash on delivery: all of it on parcel 1 of N. */
 		if (i == 0 && r->mode == CARRIER_KIND_BOOK)
@@ -380,32 +275,32 @@ take_cancel(struct run *r, struct line *l)
 	const json_t *rec = l->record, *parcels, *p;
 	struct carrier *c;
 	struct job *j;
-	char *id = id_text(json_object_get(rec, "id"));
+	char *id = jsonl_id_strdup(json_object_get(rec, "id"));
 	size_t i;
 
 	parcels = carrier_json_get(rec, "shipment.parcels");
 	if (id == NULL || json_array_size(parcels) == 0) {
-		line_error(l, "not_booked", "shipment", "no booked parcels "
-		    "to cancel");
+		reject_addf(l->errors, "not_booked", "shipment", "no booked "
+		    "parcels to cancel");
 		free(id);
 		return;
 	}
-	if ((c = carrier_of(r, l, carrier_json_str(rec, "shipment.carrier"))) ==
-	    NULL) {
+	if ((c = carrier_of(r, l, carrier_written(rec, r->mode))) == NULL) {
 		free(id);
 		return;
 	}
 	json_array_foreach(parcels, i, p) {
 		if (carrier_json_str(p, "carrier_ref") == NULL) {
-			line_error(l, "not_booked", "shipment.parcels",
+			reject_addf(l->errors, "not_booked", "shipment.parcels",
 			    "parcel %zu has no carrier_ref", i + 1);
 			continue;
 		}
-		j = new_job(r, l, i, c, xprintf("%s:%zu", id, i + 1));
+		j = new_job(r, l, i, c, carrier_booking_key(r->mode, id, i));
 		j->ref = xstrdup(carrier_json_str(p, "carrier_ref"));
 		j->b.ref = j->ref;
 		j->b.ref_number = carrier_json_str(p, "tracking_number");
-		j->b.number = j->number = xstrdup(id);
+		j->b.number = j->number = carrier_booking_number(r->mode, id,
+		    i, json_array_size(parcels));
 		j->b.service = carrier_json_str(rec, "shipment.service");
 	}
 	free(id);
@@ -435,22 +330,6 @@ job_reject(struct job *j, enum settle how, const char *code,
 	j->settle = how;
 }
 
-/* The result of a booked parcel, as the store keeps it. */
-static json_t *
-booked_result(struct job *j)
-{
-	const struct carrier_booking *b = &j->b;
-	json_t *res;
-
-	res = json_pack("{s:s,s:o,s:s,s:o}", "carrier", j->c->ops->name,
-	    "service", b->service_used != NULL ? json_string(b->service_used) :
-	    b->service != NULL ? json_string(b->service) : json_null(),
-	    "booked_at", j->run->now_text, "parcel", carrier_booking_json(b));
-	if (res == NULL)
-		xnomem();
-	return res;
-}
-
 static void
 job_done(struct job *j, json_t *result)
 {
@@ -469,7 +348,8 @@ label_saved(struct carrier_booking *b)
 {
 	struct job *j = b->owner;
 
-	job_done(j, booked_result(j));
+	job_done(j, carrier_booking_result(&j->b, j->c->ops->name,
+	    j->run->now_text));
 }
 
 /* The adapter is done with the parcel: what next. */
@@ -500,7 +380,8 @@ ended(struct carrier_booking *b)
 			    label_saved);
 			return;
 		}
-		job_done(j, booked_result(j));
+		job_done(j, carrier_booking_result(b, j->c->ops->name,
+		    j->run->now_text));
 		return;
 	case CARRIER_BOOK_CANCELLED:
 	case CARRIER_BOOK_CANCEL_REQUESTED:
@@ -628,7 +509,6 @@ claim(struct run *r)
 {
 	struct outbox_item **items;
 	struct job *j;
-	json_t *intent;
 	char **texts;
 	size_t i;
 
@@ -636,16 +516,8 @@ claim(struct run *r)
 	texts = xcalloc(r->njobs + 1, sizeof(*texts));
 	for (i = 0; i < r->njobs; i++) {
 		j = &r->jobs[i];
-		intent = json_pack("{s:s,s:o,s:o}", "carrier", j->c->ops->name,
-		    "service", j->b.service != NULL ?
-		    json_string(j->b.service) : json_null(), "number",
-		    j->b.number != NULL ? json_string(j->b.number) :
-		    json_null());
-		if (intent == NULL)
-			xnomem();
 		j->item.key = j->key;
-		j->item.intent = texts[i] = carrier_body(intent);
-		json_decref(intent);
+		j->item.intent = texts[i] = carrier_booking_intent(j->c, &j->b);
 		items[i] = &j->item;
 	}
 	outbox_claim_all(&r->ob, r->kind, items, r->njobs, (int64_t)time(NULL));
@@ -722,7 +594,7 @@ record(struct run *r)
 		j = &r->jobs[i];
 		if (j->settle == S_NONE || j->settle == S_LEAVE)
 			continue;
-		text = carrier_body(j->settle == S_DONE ? j->result :
+		text = jsonx_text(j->settle == S_DONE ? j->result :
 		    j->error);
 		ok = j->settle == S_DONE ? outbox_done(&r->ob, r->kind, j->key,
 		    j->attempt, text, now) : j->settle == S_FAIL ?
@@ -775,45 +647,6 @@ wait_busy(struct run *r)
 
 /* --- output ------------------------------------------------------------------- */
 
-/* The shipment section of a line from its jobs' results. */
-static json_t *
-section(struct job *first, size_t n)
-{
-	json_t **results, *s;
-	size_t i;
-
-	results = xcalloc(n + 1, sizeof(*results));
-	for (i = 0; i < n; i++)
-		results[i] = first[i].result;
-	s = carrier_shipment(results, n);
-	free(results);
-	return s;
-}
-
-/* A cancelled record: the times its parcels were cancelled. */
-static void
-cancelled(json_t *rec, struct job *first, size_t n)
-{
-	json_t *ship = json_object_get(rec, "shipment"), *p;
-	const char *key = "cancelled_at", *t = NULL, *k;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		p = json_array_get(json_object_get(ship, "parcels"),
-		    first[i].n);
-		k = json_object_get(first[i].result, "cancelled_at") != NULL ?
-		    "cancelled_at" : "cancel_requested_at";
-		if (strcmp(k, "cancel_requested_at") == 0)
-			key = k;
-		t = carrier_json_str(first[i].result, k);
-		if (json_is_object(p) && t != NULL)
-			set_new(p, k, json_string(t));
-	}
-	if (t != NULL)
-		set_new(ship, key, json_string(t));
-	set_new(rec, "status", json_string("cancelled"));
-}
-
 /* The errors of the line's parcels join its own: 1 when there are any. */
 static int
 gather(struct run *r, struct line *l, struct job *first, size_t n)
@@ -824,8 +657,6 @@ gather(struct run *r, struct line *l, struct job *first, size_t n)
 	for (i = 0; i < n; i++) {
 		if (first[i].fate != F_REJECT)
 			continue;
-		if (l->errors == NULL && (l->errors = json_array()) == NULL)
-			xnomem();
 		snprintf(field, sizeof(field), "%sshipment.parcels[%zu]",
 		    r->mode == CARRIER_KIND_RETURN ? "return." : "",
 		    first[i].n);
@@ -833,30 +664,41 @@ gather(struct run *r, struct line *l, struct job *first, size_t n)
 		    "code"), field, "parcel %zu (%s): %s", first[i].n + 1,
 		    first[i].key, carrier_json_str(first[i].error, "message"));
 	}
-	return l->errors != NULL && json_array_size(l->errors) > 0;
+	return json_array_size(l->errors) > 0;
 }
 
 static void
 write_line(struct run *r, struct line *l, struct job *first, size_t n)
 {
+	json_t **results;
+	size_t *parcels, i;
+
 	if (gather(r, l, first, n)) {
 		reject_write(&r->rejects, l->record, l->errors);
-		r->nrejects++;
 		return;
 	}
 	if (r->dry_run)
 		return;
+	results = xcalloc(n + 1, sizeof(*results));
+	parcels = xcalloc(n + 1, sizeof(*parcels));
+	for (i = 0; i < n; i++) {
+		results[i] = first[i].result;
+		parcels[i] = first[i].n;
+	}
 	if (l->pass)
 		r->npassed++;
 	else if (r->mode == CARRIER_KIND_CANCEL)
-		cancelled(l->record, first, n);
+		carrier_shipment_cancelled(l->record, parcels, results, n);
 	else if (r->mode == CARRIER_KIND_RETURN)
-		set_new(json_object_get(l->record, "return"), "shipment",
-		    section(first, n));
+		jsonx_set_new(json_object_get(l->record, "return"), "shipment",
+		    carrier_shipment(results, n));
 	else {
-		set_new(l->record, "shipment", section(first, n));
-		set_new(l->record, "status", json_string("booked"));
+		jsonx_set_new(l->record, "shipment", carrier_shipment(results,
+		    n));
+		jsonx_set_new(l->record, "status", json_string("booked"));
 	}
+	free(results);
+	free(parcels);
 	if (jsonl_write(stdout, l->record) == -1)
 		r->out_failed = 1;
 }
@@ -929,18 +771,6 @@ process_window(struct run *r)
 	free_window(r);
 }
 
-/* --- the end ---------------------------------------------------------------- */
-
-static void
-report_carriers(struct run *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->ncarriers; i++)
-		worse(r, carrier_report(r->carriers[i], "its parcels are "
-		    "booked next run"));
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -952,7 +782,6 @@ main(int argc, char *argv[])
 	char *where, err[512];
 	json_t *rec;
 	int ch, status;
-	size_t i;
 
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
@@ -1025,10 +854,13 @@ main(int argc, char *argv[])
 		    NULL, "lease", 900, 1, 86400 * 7));
 	}
 	r.http = http_new();
+	carrier_list_init(&r.carriers, r.conf, r.http, NULL, r.now);
 	jsonl_open(&in, argc - optind, argv + optind);
 	while (!r.out_failed && (rec = reject_read(&r.rejects, &in)) != NULL) {
 		r.nin++;
 		memset(&r.lines[r.nlines], 0, sizeof(r.lines[0]));
+		if ((r.lines[r.nlines].errors = json_array()) == NULL)
+			xnomem();
 		r.lines[r.nlines++].record = rec;
 		if (r.nlines == WINDOW)
 			process_window(&r);
@@ -1036,29 +868,18 @@ main(int argc, char *argv[])
 	if (r.nlines > 0 && !r.out_failed)
 		process_window(&r);
 	free_window(&r);
-	r.nrejects += in.nlines - r.nin;	/* bad_json lines */
-	report_carriers(&r);
-	if (r.cli.stats) {
-		http_stats(r.http, &hs);
-		fprintf(stderr, "ship-book: %lu in, %lu booked, %lu booked "
-		    "before, %lu passed, %lu rejected; %lu requests, %lu "
-		    "retries\n", r.nin, r.nbooked, r.nstored, r.npassed,
-		    r.nrejects, hs.requests, hs.retries);
-	}
-	status = jsonl_close(&in);
-	if (status != 0)
-		worse(&r, status);
-	if (reject_close(&r.rejects) == -1)
-		worse(&r, EX_IOERR);
-	if (r.out_failed) {
-		warnx("cannot write '<stdout>'; what was booked is written "
-		    "again next run");
-		worse(&r, EX_IOERR);
-	} else if (jsonl_finish(stdout, "<stdout>") == -1)
-		worse(&r, EX_IOERR);
-	status = cli_status(&r.cli, r.status, r.nrejects);
-	for (i = 0; i < r.ncarriers; i++)
-		carrier_free(r.carriers[i]);
+	r.status = cli_worse(r.status, carrier_list_report(&r.carriers,
+	    "its parcels are booked next run"));
+	r.status = cli_worse(r.status, jsonl_close(&in));
+	if (r.out_failed)
+		r.cli.out_error = "cannot write '<stdout>'; what was booked is "
+		    "written again next run";
+	http_stats(r.http, &hs);
+	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
+	    "booked, %lu booked before, %lu passed, %lu rejected; %lu "
+	    "requests, %lu retries", r.nin, r.nbooked, r.nstored, r.npassed,
+	    r.rejects.count, hs.requests, hs.retries);
+	carrier_list_release(&r.carriers);
 	http_free(r.http);
 	store_close(r.st);
 	if (r.has_catalog)

@@ -101,18 +101,6 @@ struct run {
 	unsigned long		 nin, nchanged, nrejects, nproblems, ndown;
 };
 
-/* A record's id as text, not empty: a new string, or NULL. */
-static char *
-id_text(const json_t *v)
-{
-	char buf[JSONL_ID_BUF];
-	const char *id;
-	size_t len;
-
-	id = jsonl_id_text(v, buf, &len);
-	return id != NULL && len > 0 ? xstrdup(id) : NULL;
-}
-
 /* --- input lines into items ----------------------------------------------- */
 
 static struct item *
@@ -158,12 +146,12 @@ take_line(struct run *r, struct line *l)
 
 	shipment = json_object_get(rec, "shipment");
 	parcels = json_object_get(shipment, "parcels");
-	order_id = id_text(json_object_get(rec, "id"));
+	order_id = jsonl_id_strdup(json_object_get(rec, "id"));
 	phone = carrier_json_str(rec, "customer.phone");
 	if (order_id == NULL && json_is_string(json_object_get(rec,
 	    "tracking_number"))) {
 		l->plain = 1;
-		order_id = id_text(json_object_get(rec, "order_id"));
+		order_id = jsonl_id_strdup(json_object_get(rec, "order_id"));
 		phone = carrier_json_str(rec, "phone");
 		carrier = carrier_json_str(rec, "carrier");
 	}
@@ -778,14 +766,10 @@ static void
 problems(struct run *r)
 {
 	store_begin(r->st);
+	r->in_tx = 1;
 	tracking_each_problem(&r->db, r->only, r->now, r->stuck, take_problem,
 	    r);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		r->out_failed = 1;
-	if (r->out_failed)
-		store_rollback(r->st);
-	else
-		store_commit(r->st);
+	commit_settled(r);
 }
 
 /* --- the end -------------------------------------------------------------- */

@@ -382,19 +382,54 @@ void		 carrier_label_fetch(struct carrier *,
  * A new reference. */
 struct json_t	*carrier_shipment(struct json_t *const *results, size_t n);
 
-/* Warn about the carrier's state at the end of a run (credentials
- * refused, down, TLS, a bad URL) and return the exit status it calls for
- * (78, 75, 69, 78), or 0.  what is how its work is done later ("its
- * parcels are booked next run"). */
-int		 carrier_report(const struct carrier *, const char *what);
+/* The result of a booking done, as the outbox keeps it and
+ * carrier_shipment() reads it: {"carrier", "service" (the carrier's own
+ * name of it, else b->service, else null), "booked_at", "parcel"
+ * (carrier_booking_json())}.  A new reference. */
+struct json_t	*carrier_booking_result(const struct carrier_booking *b,
+		    const char *carrier, const char *booked_at);
+
+/* A record whose parcels shipment.parcels[parcels[i]] were cancelled
+ * with results[0..n-1] ({"cancelled_at"} or {"cancel_requested_at"}):
+ * each parcel gets its time, the shipment the last one's
+ * (cancel_requested_at when any was only requested), the record the
+ * status "cancelled". */
+void		 carrier_shipment_cancelled(struct json_t *rec,
+		    const size_t *parcels, struct json_t *const *results,
+		    size_t n);
+
+/* The carrier a record names for a booking of kind (borrowed, or NULL):
+ * a parcel's shipping.carrier; a return's return.carrier, else
+ * shipment.carrier, else shipping.carrier; a cancel's shipment.carrier. */
+const char	*carrier_written(const struct json_t *rec,
+		    enum carrier_book_kind kind);
+
+/* The delivery a record's shipping.method asks for: "pickup", "post",
+ * else courier. */
+enum carrier_delivery carrier_delivery_of(const struct json_t *rec);
+
+/* What a return ships, {"items": ...}: return.items when it is an
+ * array, else the record's items, else none.  A new reference. */
+struct json_t	*carrier_return_goods(const struct json_t *rec);
+
+/* The outbox key of parcel i (from 0) of order id: "ID:1", a return's
+ * "ID:return:1"; and the shop's number of that parcel, of n: "ID" (a
+ * cancel's always), "ID-1", a return's "ID-return" or "ID-return-1".
+ * New strings. */
+char		*carrier_booking_key(enum carrier_book_kind, const char *id,
+		    size_t i);
+char		*carrier_booking_number(enum carrier_book_kind,
+		    const char *id, size_t i, size_t n);
+
+/* The intent the outbox records before b goes to c: {"carrier",
+ * "service", "number"} as JSON text, a new string. */
+char		*carrier_booking_intent(const struct carrier *,
+		    const struct carrier_booking *b);
 
 /* The value of key for the shop's side of b: [warehouse "W"] key, else
  * [sender] key, else NULL. */
 const char	*carrier_shop_conf(const struct carrier *,
 		    const struct carrier_booking *, const char *key);
-
-/* The body as compact JSON text, numbers as written (a new string). */
-char		*carrier_body(const struct json_t *);
 
 /* amount minor units of currency as an exact JSON number ("1299.50"), or
  * as a string; a new reference.  And back: a JSON number or numeric

@@ -186,6 +186,12 @@ char		*http_escape(const char *s);
  * (a json_t *); a 2xx answer whose body is not one is retried. */
 enum http_verdict http_check_json(struct http_request *);
 
+/* http_check_json() for a body the caller's check parsed itself (with
+ * other flags, or jsonl_parse() to keep numbers' text): v is that value
+ * (a new reference, handed over), NULL when the body is no JSON. */
+struct json_t;
+enum http_verdict http_check_parsed(struct http_request *, struct json_t *v);
+
 /* The body of a webhook, read as a CGI program gets it (lib/net/cgi.c):
  * CONTENT_LENGTH bytes of standard input, else all of it, NUL-terminated
  * (its length, without the NUL, in *lenp).  A CONTENT_LENGTH that is not

@@ -606,6 +606,17 @@ jsonl_id_text(const json_t *v, char buf[JSONL_ID_BUF], size_t *lenp)
 	return NULL;
 }
 
+char *
+jsonl_id_strdup(const json_t *v)
+{
+	char buf[JSONL_ID_BUF];
+	const char *id;
+	size_t len;
+
+	id = jsonl_id_text(v, buf, &len);
+	return id != NULL && len > 0 ? xstrdup(id) : NULL;
+}
+
 /* ---- records written as they are made ---- */
 
 void

@@ -144,6 +144,11 @@ void	 jsonl_encode_string(char **bufp, size_t *capp, size_t *lenp,
 const char *jsonl_id_text(const json_t *v, char buf[JSONL_ID_BUF],
 	    size_t *lenp);
 
+/* The id's text as jsonl_id_text() reads it, when it is not empty: a new
+ * C string (cut at a NUL byte, as C strings are), or NULL.  For the
+ * programs that make keys of ids (ship-book, track-poll). */
+char	*jsonl_id_strdup(const json_t *v);
+
 /* A record written straight into a growing buffer, member by member, with
  * jsonl_encode()'s escaping and form: building, encoding and freeing a
  * tree per record was half of an import.  Start with the caller's buffer

@@ -16,6 +16,23 @@ jsonx_set_new(json_t *obj, const char *key, json_t *value)
 }
 
 void
+jsonx_set_text(json_t *obj, const char *key, const char *text)
+{
+	if (text != NULL && *text != '\0')
+		jsonx_set_new(obj, key, json_string(text));
+}
+
+json_t *
+jsonx_object(void)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		xnomem();
+	return o;
+}
+
+void
 jsonx_append_new(json_t *array, json_t *value)
 {
 	if (value == NULL || json_array_append_new(array, value) == -1)

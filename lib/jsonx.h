@@ -16,6 +16,13 @@
  */
 void	 jsonx_set_new(json_t *obj, const char *key, json_t *value);
 
+/* jsonx_set_new(obj, key, json_string(text)) when text is neither NULL
+ * nor empty; else nothing: the optional members of a request's body. */
+void	 jsonx_set_text(json_t *obj, const char *key, const char *text);
+
+/* A new empty object, never NULL. */
+json_t	*jsonx_object(void);
+
 /* json_array_append_new(array, value), likewise; value handed over. */
 void	 jsonx_append_new(json_t *array, json_t *value);
 

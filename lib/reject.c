@@ -52,16 +52,9 @@ reject_addf(json_t *errors, const char *code, const char *field,
 {
 	va_list ap;
 	char *msg;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		xnomem();
-	msg = xmalloc(n + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, n + 1, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	reject_add(errors, code, field, msg);
 	free(msg);

@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "money.h"
 #include "parcel.h"
 #include "xalloc.h"
@@ -247,18 +248,6 @@ carrier_shop_conf(const struct carrier *c, const struct carrier_booking *b,
 	return shop_value(c->conf, b->warehouse, key);
 }
 
-char *
-carrier_body(const json_t *v)
-{
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-
-	jsonl_encode(&buf, &cap, &len, v);
-	buf = xrealloc(buf, len + 1);
-	buf[len] = '\0';
-	return buf;
-}
-
 static int
 exponent(const char *currency)
 {
@@ -309,29 +298,10 @@ carrier_amount_parse(const json_t *v, const char *currency, int64_t *minor)
 	    -1;
 }
 
-static void
-free_json(void *p)
-{
-	json_decref(p);
-}
-
 enum http_verdict
 carrier_check_exact(struct http_request *r)
 {
-	json_t *v;
-
-	v = jsonl_parse(r->body, r->len, 0, NULL);
-	if (v != NULL && !json_is_object(v) && !json_is_array(v)) {
-		json_decref(v);
-		v = NULL;
-	}
-	if (r->parsed != NULL && r->parsed_free != NULL)
-		r->parsed_free(r->parsed);
-	r->parsed = v;
-	r->parsed_free = free_json;
-	if (v == NULL && r->status >= 200 && r->status < 300)
-		return HTTP_RETRY;
-	return HTTP_DEFAULT;
+	return http_check_parsed(r, jsonl_parse(r->body, r->len, 0, NULL));
 }
 
 void
@@ -393,64 +363,27 @@ carrier_booking_parties(struct carrier_booking *b, const struct conf *conf,
 	b->original = carrier_json_str(out, "tracking_number");
 }
 
-static void
-set_new(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, key, v) == -1)
-		xnomem();
-}
-
-static json_t *
-str_or_null(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
 json_t *
 carrier_booking_json(const struct carrier_booking *b)
 {
 	json_t *p = parcel_json(b->parcel);
 
-	set_new(p, "warehouse", str_or_null(b->warehouse));
-	set_new(p, "tracking_number", str_or_null(b->tracking_number));
-	set_new(p, "carrier_ref", str_or_null(b->carrier_ref));
+	jsonx_set_new(p, "warehouse", jsonx_string_or_null(b->warehouse));
+	jsonx_set_new(p, "tracking_number",
+	    jsonx_string_or_null(b->tracking_number));
+	jsonx_set_new(p, "carrier_ref", jsonx_string_or_null(b->carrier_ref));
 	if (b->extra != NULL)
-		set_new(p, "carrier_ids", json_incref(b->extra));
+		jsonx_set_new(p, "carrier_ids", json_incref(b->extra));
 	if (b->label_url != NULL)
-		set_new(p, "carrier_label", json_string(b->label_url));
+		jsonx_set_new(p, "carrier_label", json_string(b->label_url));
 	if (b->has_cost)
-		set_new(p, "cost", json_pack("{s:I,s:s}", "amount",
+		jsonx_set_new(p, "cost", json_pack("{s:I,s:s}", "amount",
 		    (json_int_t)b->cost, "currency", b->cost_currency));
 	if (b->cod > 0)
-		set_new(p, "cod", json_pack("{s:I,s:s}", "amount",
+		jsonx_set_new(p, "cod", json_pack("{s:I,s:s}", "amount",
 		    (json_int_t)b->cod, "currency", b->currency != NULL ?
 		    b->currency : ""));
 	return p;
-}
-
-int
-carrier_report(const struct carrier *c, const char *what)
-{
-	int status = 0;
-
-	if (c->refused) {
-		warnx("%s", c->refusal);
-		status = EX_CONFIG;
-	}
-	switch (http_service_state(c->svc)) {
-	case HTTP_DOWN:
-		warnx("carrier '%s' did not answer: %s; %s", c->ops->name,
-		    http_service_error(c->svc), what);
-		return status != 0 ? status : EX_TEMPFAIL;
-	case HTTP_TLS:
-		warnx("%s", http_service_error(c->svc));
-		return status != 0 ? status : EX_UNAVAILABLE;
-	case HTTP_CONFIG:
-		warnx("%s", http_service_error(c->svc));
-		return EX_CONFIG;
-	default:
-		return status;
-	}
 }
 
 /* --service, else the record's, else the configured one. */
@@ -587,8 +520,124 @@ carrier_shipment(json_t *const *results, size_t n)
 	if (s == NULL)
 		xnomem();
 	if (has_cost && cur != NULL)
-		set_new(s, "cost", json_pack("{s:I,s:s}", "amount",
+		jsonx_set_new(s, "cost", json_pack("{s:I,s:s}", "amount",
 		    (json_int_t)cost, "currency", cur));
-	set_new(s, "parcels", parcels);
+	jsonx_set_new(s, "parcels", parcels);
 	return s;
+}
+
+json_t *
+carrier_booking_result(const struct carrier_booking *b, const char *carrier,
+    const char *booked_at)
+{
+	json_t *res;
+
+	res = json_pack("{s:s,s:o,s:s,s:o}", "carrier", carrier, "service",
+	    jsonx_string_or_null(b->service_used != NULL ? b->service_used :
+	    b->service), "booked_at", booked_at, "parcel",
+	    carrier_booking_json(b));
+	if (res == NULL)
+		xnomem();
+	return res;
+}
+
+void
+carrier_shipment_cancelled(json_t *rec, const size_t *parcels,
+    json_t *const *results, size_t n)
+{
+	json_t *ship = json_object_get(rec, "shipment"), *p;
+	const char *key = "cancelled_at", *t = NULL, *k;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p = json_array_get(json_object_get(ship, "parcels"),
+		    parcels[i]);
+		k = json_object_get(results[i], "cancelled_at") != NULL ?
+		    "cancelled_at" : "cancel_requested_at";
+		if (strcmp(k, "cancel_requested_at") == 0)
+			key = k;
+		t = carrier_json_str(results[i], k);
+		if (json_is_object(p) && t != NULL)
+			jsonx_set_new(p, k, json_string(t));
+	}
+	if (t != NULL)
+		jsonx_set_new(ship, key, json_string(t));
+	jsonx_set_new(rec, "status", json_string("cancelled"));
+}
+
+const char *
+carrier_written(const json_t *rec, enum carrier_book_kind kind)
+{
+	const char *v = NULL;
+
+	if (kind == CARRIER_KIND_RETURN)
+		v = carrier_json_str(rec, "return.carrier");
+	if (v == NULL && kind != CARRIER_KIND_BOOK)
+		v = carrier_json_str(rec, "shipment.carrier");
+	if (v == NULL && kind != CARRIER_KIND_CANCEL)
+		v = carrier_json_str(rec, "shipping.carrier");
+	return v;
+}
+
+enum carrier_delivery
+carrier_delivery_of(const json_t *rec)
+{
+	const char *method = carrier_json_str(rec, "shipping.method");
+
+	if (method != NULL && strcmp(method, "pickup") == 0)
+		return CARRIER_PICKUP;
+	if (method != NULL && strcmp(method, "post") == 0)
+		return CARRIER_POST;
+	return CARRIER_COURIER;
+}
+
+json_t *
+carrier_return_goods(const json_t *rec)
+{
+	const json_t *items = carrier_json_get(rec, "return.items");
+	json_t *goods;
+
+	if (!json_is_array(items))
+		items = json_object_get(rec, "items");
+	goods = items != NULL ? json_pack("{s:O}", "items", items) :
+	    json_pack("{s:[]}", "items");
+	if (goods == NULL)
+		xnomem();
+	return goods;
+}
+
+char *
+carrier_booking_key(enum carrier_book_kind kind, const char *id, size_t i)
+{
+	return kind == CARRIER_KIND_RETURN ? xasprintf("%s:return:%zu", id,
+	    i + 1) : xasprintf("%s:%zu", id, i + 1);
+}
+
+char *
+carrier_booking_number(enum carrier_book_kind kind, const char *id, size_t i,
+    size_t n)
+{
+	if (kind == CARRIER_KIND_RETURN)
+		return n > 1 ? xasprintf("%s-return-%zu", id, i + 1) :
+		    xasprintf("%s-return", id);
+	if (kind == CARRIER_KIND_BOOK && n > 1)
+		return xasprintf("%s-%zu", id, i + 1);
+	return xstrdup(id);
+}
+
+char *
+carrier_booking_intent(const struct carrier *c,
+    const struct carrier_booking *b)
+{
+	json_t *intent;
+	char *text;
+
+	intent = json_pack("{s:s,s:o,s:o}", "carrier", c->ops->name,
+	    "service", jsonx_string_or_null(b->service), "number",
+	    jsonx_string_or_null(b->number));
+	if (intent == NULL)
+		xnomem();
+	text = jsonx_text(intent);
+	json_decref(intent);
+	return text;
 }

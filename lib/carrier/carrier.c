@@ -487,19 +487,11 @@ carrier_url(const struct carrier *c, const char *fmt, ...)
 {
 	va_list ap;
 	char *path, *url;
-	size_t n;
-	int len;
 
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	path = xvasprintf(fmt, ap);
 	va_end(ap);
-	path = xmalloc(len + 1);
-	va_start(ap, fmt);
-	vsnprintf(path, len + 1, fmt, ap);
-	va_end(ap);
-	n = strlen(c->url) + len + 1;
-	url = xmalloc(n);
-	snprintf(url, n, "%s%s", c->url, path);
+	url = xasprintf("%s%s", c->url, path);
 	free(path);
 	return url;
 }

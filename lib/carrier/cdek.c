@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "parcel.h"
 #include "tracking.h"
 #include "xalloc.h"
@@ -412,61 +413,51 @@ enum {
 	STEP_DELETE		/* DELETE /orders/{uuid} */
 };
 
-static json_t *
-new_object(void)
-{
-	json_t *o = json_object();
-
-	if (o == NULL)
-		xnomem();
-	return o;
-}
-
-static void
-put(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, key, v) == -1)
-		xnomem();
-}
-
-static void
-put_str(json_t *o, const char *key, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		put(o, key, json_string(v));
-}
-
 /* A party's address as CDEK's location. */
 static json_t *
 location(const struct carrier_party *p)
 {
-	json_t *o = new_object();
+	json_t *o = jsonx_object();
 	char addr[512];
 
-	put_str(o, "country_code", p->country);
-	put_str(o, "postal_code", p->postal_code);
-	put_str(o, "region", p->region);
-	put_str(o, "city", p->city);
+	jsonx_set_text(o, "country_code", p->country);
+	jsonx_set_text(o, "postal_code", p->postal_code);
+	jsonx_set_text(o, "region", p->region);
+	jsonx_set_text(o, "city", p->city);
 	snprintf(addr, sizeof(addr), "%s%s%s", p->line1 ? p->line1 : "",
 	    p->line2 && *p->line2 ? ", " : "", p->line2 ? p->line2 : "");
-	put_str(o, "address", addr);
+	jsonx_set_text(o, "address", addr);
 	return o;
 }
 
 static json_t *
 contact(const struct carrier_party *p, int shop)
 {
-	json_t *o = new_object(), *phones;
+	json_t *o = jsonx_object(), *phones;
 
 	if (shop)
-		put_str(o, "company", p->company);
-	put_str(o, "name", p->contact != NULL ? p->contact : p->name);
-	put_str(o, "email", p->email);
+		jsonx_set_text(o, "company", p->company);
+	jsonx_set_text(o, "name", p->contact != NULL ? p->contact : p->name);
+	jsonx_set_text(o, "email", p->email);
 	if (p->phone != NULL) {
 		phones = json_pack("[{s:s}]", "number", p->phone);
-		put(o, "phones", phones);
+		jsonx_set_new(o, "phones", phones);
 	}
 	return o;
+}
+
+/* A package's sizes, when the parcel has them: CDEK takes centimetres.
+ * pkg NULL (its json_pack() failed) is out of memory. */
+static void
+package_dims(json_t *pkg, const struct parcel *p)
+{
+	if (pkg == NULL)
+		xnomem();
+	if (!p->has_dims)
+		return;
+	jsonx_set_new(pkg, "length", json_integer((p->dims_mm[0] + 9) / 10));
+	jsonx_set_new(pkg, "width", json_integer((p->dims_mm[1] + 9) / 10));
+	jsonx_set_new(pkg, "height", json_integer((p->dims_mm[2] + 9) / 10));
 }
 
 /* The packages of the order: one, the parcel, with its items; the money
@@ -508,13 +499,7 @@ packages(const struct carrier_booking *b, int64_t *rest)
 	}
 	pkg = json_pack("{s:s,s:I,s:o}", "number", b->number,
 	    "weight", (json_int_t)p->weight_g, "items", items);
-	if (pkg == NULL)
-		xnomem();
-	if (p->has_dims) {	/* CDEK takes centimetres */
-		put(pkg, "length", json_integer((p->dims_mm[0] + 9) / 10));
-		put(pkg, "width", json_integer((p->dims_mm[1] + 9) / 10));
-		put(pkg, "height", json_integer((p->dims_mm[2] + 9) / 10));
-	}
+	package_dims(pkg, p);
 	return json_pack("[o]", pkg);
 }
 
@@ -535,34 +520,36 @@ ends(struct carrier *c, const struct carrier_booking *b, json_t *o)
 		    NULL;
 	}
 	if (from_point != NULL)
-		put_str(o, "shipment_point", from_point);
+		jsonx_set_text(o, "shipment_point", from_point);
 	else
-		put(o, "from_location", location(from));
+		jsonx_set_new(o, "from_location", location(from));
 	if (to_point != NULL)
-		put_str(o, "delivery_point", to_point);
+		jsonx_set_text(o, "delivery_point", to_point);
 	else
-		put(o, "to_location", location(to));
+		jsonx_set_new(o, "to_location", location(to));
 }
 
 static json_t *
 order_body(struct carrier *c, const struct carrier_booking *b)
 {
-	json_t *o = new_object();
+	json_t *o = jsonx_object();
 	int64_t rest;
 	char *end;
 	long tariff;
 
 	tariff = strtol(b->service, &end, 10);
-	put(o, "type", json_integer(1));	/* an online shop's order */
-	put_str(o, "number", b->number);
-	put(o, "tariff_code", json_integer(tariff));
+	jsonx_set_new(o, "type", json_integer(1)); /* a shop's order */
+	jsonx_set_text(o, "number", b->number);
+	jsonx_set_new(o, "tariff_code", json_integer(tariff));
 	ends(c, b, o);
-	put(o, "sender", contact(&b->sender, b->kind != CARRIER_KIND_RETURN));
-	put(o, "recipient", contact(&b->recipient,
+	jsonx_set_new(o, "sender",
+	    contact(&b->sender, b->kind != CARRIER_KIND_RETURN));
+	jsonx_set_new(o, "recipient", contact(&b->recipient,
 	    b->kind == CARRIER_KIND_RETURN));
-	put(o, "packages", packages(b, &rest));
+	jsonx_set_new(o, "packages", packages(b, &rest));
 	if (b->cod > 0)
-		put(o, "delivery_recipient_cost", json_pack("{s:o}", "value",
+		jsonx_set_new(o, "delivery_recipient_cost",
+		    json_pack("{s:o}", "value",
 		    carrier_amount_json(rest, b->currency)));
 	return o;
 }
@@ -571,20 +558,15 @@ static json_t *
 tariff_body(struct carrier *c, const struct carrier_booking *b)
 {
 	const struct parcel *p = b->parcel;
-	json_t *o = new_object(), *pkg;
+	json_t *o = jsonx_object(), *pkg;
 
-	put(o, "tariff_code", json_integer(strtol(b->service, NULL, 10)));
-	put(o, "from_location", location(&b->sender));
-	put(o, "to_location", location(&b->recipient));
+	jsonx_set_new(o, "tariff_code",
+	    json_integer(strtol(b->service, NULL, 10)));
+	jsonx_set_new(o, "from_location", location(&b->sender));
+	jsonx_set_new(o, "to_location", location(&b->recipient));
 	pkg = json_pack("{s:I}", "weight", (json_int_t)p->weight_g);
-	if (pkg == NULL)
-		xnomem();
-	if (p->has_dims) {
-		put(pkg, "length", json_integer((p->dims_mm[0] + 9) / 10));
-		put(pkg, "width", json_integer((p->dims_mm[1] + 9) / 10));
-		put(pkg, "height", json_integer((p->dims_mm[2] + 9) / 10));
-	}
-	put(o, "packages", json_pack("[o]", pkg));
+	package_dims(pkg, p);
+	jsonx_set_new(o, "packages", json_pack("[o]", pkg));
 	(void)c;
 	return o;
 }
@@ -640,7 +622,7 @@ book_call(struct carrier *c, struct carrier_booking *b, int step, int again)
 	}
 	r = http_request_new(c->svc, method, url);
 	if (v != NULL) {
-		body = carrier_body(v);
+		body = jsonx_text(v);
 		http_body(r, "application/json", body, strlen(body));
 		json_decref(v);
 		free(body);

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "parcel.h"
 #include "xalloc.h"
 
@@ -264,37 +265,21 @@ tenths(int64_t t)
 	return v;
 }
 
-static void
-put(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, key, v) == -1)
-		xnomem();
-}
-
-static void
-put_str(json_t *o, const char *key, const char *v)
-{
-	if (v != NULL && *v != '\0')
-		put(o, key, json_string(v));
-}
-
 static json_t *
 address(const struct carrier_party *p)
 {
-	json_t *o = json_object();
+	json_t *o = jsonx_object();
 
-	if (o == NULL)
-		xnomem();
-	put_str(o, "name", p->contact != NULL ? p->contact : p->name);
-	put_str(o, "company", p->company);
-	put_str(o, "street1", p->line1);
-	put_str(o, "street2", p->line2);
-	put_str(o, "city", p->city);
-	put_str(o, "state", p->region);
-	put_str(o, "zip", p->postal_code);
-	put_str(o, "country", p->country);
-	put_str(o, "phone", p->phone);
-	put_str(o, "email", p->email);
+	jsonx_set_text(o, "name", p->contact != NULL ? p->contact : p->name);
+	jsonx_set_text(o, "company", p->company);
+	jsonx_set_text(o, "street1", p->line1);
+	jsonx_set_text(o, "street2", p->line2);
+	jsonx_set_text(o, "city", p->city);
+	jsonx_set_text(o, "state", p->region);
+	jsonx_set_text(o, "zip", p->postal_code);
+	jsonx_set_text(o, "country", p->country);
+	jsonx_set_text(o, "phone", p->phone);
+	jsonx_set_text(o, "email", p->email);
 	return o;
 }
 
@@ -302,17 +287,18 @@ address(const struct carrier_party *p)
 static json_t *
 parcel(const struct parcel *p)
 {
-	json_t *o = json_object();
+	json_t *o = jsonx_object();
 
-	if (o == NULL)
-		xnomem();
 	/* 1 oz = 28.349523125 g */
-	put(o, "weight", tenths((p->weight_g * INT64_C(10000000000) +
+	jsonx_set_new(o, "weight", tenths((p->weight_g * INT64_C(10000000000) +
 	    INT64_C(28349523124)) / INT64_C(28349523125)));
 	if (p->has_dims) {	/* 1 in = 25.4 mm */
-		put(o, "length", tenths((p->dims_mm[0] * 100 + 253) / 254));
-		put(o, "width", tenths((p->dims_mm[1] * 100 + 253) / 254));
-		put(o, "height", tenths((p->dims_mm[2] * 100 + 253) / 254));
+		jsonx_set_new(o, "length",
+		    tenths((p->dims_mm[0] * 100 + 253) / 254));
+		jsonx_set_new(o, "width",
+		    tenths((p->dims_mm[1] * 100 + 253) / 254));
+		jsonx_set_new(o, "height",
+		    tenths((p->dims_mm[2] * 100 + 253) / 254));
 	}
 	return o;
 }
@@ -327,25 +313,25 @@ shipment_body(struct carrier *c, const struct carrier_booking *b)
 
 	if (sh == NULL || opt == NULL)
 		xnomem();
-	put_str(sh, "reference", b->key);
+	jsonx_set_text(sh, "reference", b->key);
 	/* A return keeps the outbound addresses: EasyPost swaps them. */
-	put(sh, "to_address", address(b->kind == CARRIER_KIND_RETURN ?
-	    &b->sender : &b->recipient));
-	put(sh, "from_address", address(b->kind == CARRIER_KIND_RETURN ?
-	    &b->recipient : &b->sender));
-	put(sh, "parcel", parcel(b->parcel));
+	jsonx_set_new(sh, "to_address", address(b->kind ==
+	    CARRIER_KIND_RETURN ? &b->sender : &b->recipient));
+	jsonx_set_new(sh, "from_address", address(b->kind ==
+	    CARRIER_KIND_RETURN ? &b->recipient : &b->sender));
+	jsonx_set_new(sh, "parcel", parcel(b->parcel));
 	if (fmt != NULL && *fmt != '\0')
-		put_str(opt, "label_format", fmt);
+		jsonx_set_text(opt, "label_format", fmt);
 	if (b->cod > 0) {
 		cod = carrier_amount_text(b->cod, b->currency);
-		put_str(opt, "cod_amount", cod);
+		jsonx_set_text(opt, "cod_amount", cod);
 		free(cod);
 	}
 	if (b->delivery == CARRIER_PICKUP && b->kind == CARRIER_KIND_BOOK)
-		put(opt, "hold_for_pickup", json_true());
-	put(sh, "options", opt);
+		jsonx_set_new(opt, "hold_for_pickup", json_true());
+	jsonx_set_new(sh, "options", opt);
 	if (b->kind == CARRIER_KIND_RETURN)
-		put(sh, "is_return", json_true());
+		jsonx_set_new(sh, "is_return", json_true());
 	return json_pack("{s:o}", "shipment", sh);
 }
 
@@ -374,7 +360,7 @@ call(struct carrier *c, struct carrier_booking *b, int step, const char *id,
 	}
 	r = http_request_new(c->svc, step == STEP_GET ? "GET" : "POST", url);
 	if (body != NULL) {
-		text = carrier_body(body);
+		text = jsonx_text(body);
 		http_body(r, "application/json", text, strlen(text));
 		free(text);
 		json_decref(body);

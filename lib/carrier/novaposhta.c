@@ -15,6 +15,7 @@
 #include "carrier.h"
 #include "conf.h"
 #include "http.h"
+#include "jsonx.h"
 #include "parcel.h"
 #include "rfc3339.h"
 #include "xalloc.h"
@@ -287,16 +288,9 @@ need_ref(struct carrier *c, const struct carrier_booking *b, const char *key)
 }
 
 static void
-put(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, key, v) == -1)
-		xnomem();
-}
-
-static void
 put_str(json_t *o, const char *key, const char *v)
 {
-	put(o, key, json_string(v != NULL ? v : ""));
+	jsonx_set_new(o, key, json_string(v != NULL ? v : ""));
 }
 
 /* Today in Kyiv, as Nova Poshta's DateTime: "20.11.2026". */
@@ -426,7 +420,7 @@ save_props(struct carrier *c, const struct carrier_booking *b)
 		    "volumetricLength", (p->dims_mm[0] + 9) / 10,
 		    "volumetricWidth", (p->dims_mm[1] + 9) / 10,
 		    "volumetricHeight", (p->dims_mm[2] + 9) / 10);
-		put(mp, "OptionsSeat", json_pack("[o]", seat));
+		jsonx_set_new(mp, "OptionsSeat", json_pack("[o]", seat));
 	}
 	free(text);
 	put_str(mp, "ServiceType", service);
@@ -448,7 +442,8 @@ save_props(struct carrier *c, const struct carrier_booking *b)
 	put_str(mp, "InfoRegClientBarcodes", b->number);
 	if (b->cod > 0) {
 		text = carrier_amount_text(b->cod, b->currency);
-		put(mp, "BackwardDeliveryData", json_pack("[{s:s,s:s,s:s}]",
+		jsonx_set_new(mp, "BackwardDeliveryData",
+		    json_pack("[{s:s,s:s,s:s}]",
 		    "PayerType", "Recipient", "CargoType", "Money",
 		    "RedeliveryString", text));
 		free(text);
@@ -471,7 +466,7 @@ np_call(struct carrier *c, struct carrier_booking *b, int step,
 	    model, "calledMethod", method, "methodProperties", props);
 	if (req == NULL)
 		xnomem();
-	body = carrier_body(req);
+	body = jsonx_text(req);
 	json_decref(req);
 	url = carrier_url(c, "/");
 	r = http_request_new(c->svc, "POST", url);

@@ -258,19 +258,14 @@ http_header(struct http_request *r, const char *fmt, ...)
 	struct curl_slist *l;
 	va_list ap;
 	char *line;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	line = xmalloc(n + 1);
-	va_start(ap, fmt);
-	vsnprintf(line, n + 1, fmt, ap);
+	line = xvasprintf(fmt, ap);
 	va_end(ap);
 	if ((l = curl_slist_append(r->headers, line)) == NULL)
 		xnomem();
 	r->headers = l;
-	explicit_bzero(line, n);
+	explicit_bzero(line, strlen(line));
 	free(line);
 }
 
@@ -715,9 +710,12 @@ json_free(void *p)
 enum http_verdict
 http_check_json(struct http_request *r)
 {
-	json_t *v;
+	return http_check_parsed(r, json_loadb(r->body, r->len, 0, NULL));
+}
 
-	v = json_loadb(r->body, r->len, 0, NULL);
+enum http_verdict
+http_check_parsed(struct http_request *r, json_t *v)
+{
 	if (v != NULL && !json_is_object(v) && !json_is_array(v)) {
 		json_decref(v);
 		v = NULL;

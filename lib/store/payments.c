@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "jsonl.h"
+#include "jsonx.h"
 #include "payment.h"
 #include "paystore.h"
 #include "store.h"
@@ -268,21 +269,6 @@ row_json(const struct payment_txn *t, const char *matched)
 	return row;
 }
 
-/* The text of a batch, NUL-terminated; the caller frees it.  Not
- * json_dumps(): its text comes from jansson's allocator, which need not be
- * malloc(3) (see valueblock.h). */
-static char *
-batch_text(const json_t *batch)
-{
-	char *text = NULL;
-	size_t cap = 0, len = 0;
-
-	jsonl_encode(&text, &cap, &len, batch);
-	text = xrealloc(text, len + 1);
-	text[len] = '\0';
-	return text;
-}
-
 void
 paystore_flush(struct paystore *ps)
 {
@@ -293,7 +279,7 @@ paystore_flush(struct paystore *ps)
 	if (ps->save == NULL)
 		ps->save = store_prepare(ps->store, INSERT_LITE SAVE_CONFLICT,
 		    INSERT_PG SAVE_CONFLICT);
-	text = batch_text(ps->batch);
+	text = jsonx_text(ps->batch);
 	if (store_exec(ps->save, "si", text, ps->batch_now) == -1)
 		errx(EX_SOFTWARE, "cannot save transactions: %s",
 		    store_error(ps->store));
@@ -401,7 +387,7 @@ paystore_claim(struct paystore *ps, const struct payment_txn *txns,
 			xnomem();
 		if (json_array_size(batch) < BATCH && i + 1 < n)
 			continue;
-		text = batch_text(batch);
+		text = jsonx_text(batch);
 		if (store_query(ps->claim, "si", text, now) == -1)
 			errx(EX_SOFTWARE, "cannot claim transactions: %s",
 			    store_error(ps->store));

@@ -35,26 +35,13 @@ need /usr/bin/python3 "install python3"
 need /usr/bin/time "install the 'time' package"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-ship.XXXXXX")
-# shellcheck disable=SC2317 # called by the trap
-cleanup() {
-	if [[ -f $tmp/pid ]]; then
-		kill "$(cat "$tmp/pid")" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap server_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 mkdir -p "$tmp/root/bench"
-/usr/bin/python3 tests/carrier-server --root "$tmp/root" \
-    --port-file "$tmp/port" >"$tmp/server.log" 2>&1 &
-echo $! >"$tmp/pid"
-for _ in $(seq 100); do
-	[[ -s $tmp/port ]] && break
-	sleep 0.05
-done
-base="http://127.0.0.1:$(cat "$tmp/port")/t/bench"
+server_start
+base="http://127.0.0.1:$port/t/bench"
 
 cat >"$tmp/orderkit.conf" <<EOF
 [http]

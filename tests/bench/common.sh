@@ -11,6 +11,31 @@ need() {
 	fi
 }
 
+# server_start: start tests/carrier-server (Debian's /usr/bin/python3) on
+# 127.0.0.1 with its root $tmp/root, its pid in $tmp/pid for server_stop
+# and its log in $tmp/server.log; return once it listens, its port in
+# $port.
+server_start() {
+	/usr/bin/python3 tests/carrier-server --root "$tmp/root" \
+	    --port-file "$tmp/port" >"$tmp/server.log" 2>&1 &
+	echo $! >"$tmp/pid"
+	for _ in $(seq 100); do
+		[[ -s $tmp/port ]] && break
+		sleep 0.05
+	done
+	port=$(cat "$tmp/port")
+}
+
+# server_stop: stop the server server_start started, if it did; then
+# remove $tmp.  For the EXIT trap.
+# shellcheck disable=SC2317 # called by the trap
+server_stop() {
+	if [[ -f $tmp/pid ]]; then
+		kill "$(cat "$tmp/pid")" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+
 # measure LABEL N COMMAND...: run COMMAND once under /usr/bin/time and print
 # a markdown row: LABEL, N, wall seconds, N a second, peak RSS in MiB.  The
 # seconds go to $tmp/secs.LABEL and the rate to $tmp/rate.LABEL, for ratios.

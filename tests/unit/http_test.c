@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "http.h"
 #include "unit.h"
 
@@ -76,6 +78,16 @@ test_check_json(void)
 	r.len = strlen(html);
 	expect_int("HTML with 404 is the caller's", http_check_json(&r),
 	    HTTP_DEFAULT);
+	/* The caller's own parse, handed over: the same rules. */
+	r.status = 200;
+	expect_int("a value parsed elsewhere is taken",
+	    http_check_parsed(&r, json_pack("[i]", 1)), HTTP_DEFAULT);
+	expect_true("and kept", json_is_array((json_t *)r.parsed));
+	expect_int("a bare string parsed elsewhere is retried",
+	    http_check_parsed(&r, json_string("x")), HTTP_RETRY);
+	expect_true("and dropped", r.parsed == NULL);
+	expect_int("no JSON at all is retried", http_check_parsed(&r, NULL),
+	    HTTP_RETRY);
 	if (r.parsed != NULL)
 		r.parsed_free(r.parsed);
 }

@@ -943,6 +943,34 @@ test_id_text(void)
 	expect_true("an absent id", jsonl_id_text(NULL, buf, &len) == NULL);
 }
 
+/* jsonl_id_strdup(): the text of a non-empty id, a C string. */
+static void
+test_id_strdup(void)
+{
+	json_t *v;
+	char *t;
+
+	v = json_integer(42);
+	t = jsonl_id_strdup(v);
+	expect_str("an integer id", t, "42");
+	free(t);
+	json_decref(v);
+	v = json_string("SHOP-1");
+	t = jsonl_id_strdup(v);
+	expect_str("a string id", t, "SHOP-1");
+	free(t);
+	json_decref(v);
+	v = json_stringn("A\0B", 3);
+	t = jsonl_id_strdup(v);
+	expect_str("cut at a NUL byte", t, "A");
+	free(t);
+	json_decref(v);
+	v = json_string("");
+	expect_true("an empty id is none", jsonl_id_strdup(v) == NULL);
+	json_decref(v);
+	expect_true("an absent id is none", jsonl_id_strdup(NULL) == NULL);
+}
+
 /* jsonl_line()'s offset: where each line lies in a regular file (a BOM
  * and a CR left out, blank lines skipped, lines longer than a read),
  * counted from the file's start even when standard input was read in
@@ -1177,6 +1205,7 @@ main(void)
 	test_ready();
 	test_out();
 	test_id_text();
+	test_id_strdup();
 	test_offsets();
 	test_wait();
 	test_record();

@@ -50,10 +50,27 @@ test_text(void)
 	json_decref(v);
 }
 
+/* jsonx_set_text(): only a text with something in it is set. */
+static void
+test_set_text(void)
+{
+	json_t *o = jsonx_object();
+	char *text;
+
+	jsonx_set_text(o, "city", "Moscow");
+	jsonx_set_text(o, "line2", "");
+	jsonx_set_text(o, "region", NULL);
+	text = jsonx_text(o);
+	expect_str("empty and NULL left out", text, "{\"city\":\"Moscow\"}");
+	free(text);
+	json_decref(o);
+}
+
 int
 main(void)
 {
 	test_set_and_append();
+	test_set_text();
 	test_text();
 	return unit_summary("jsonx");
 }
