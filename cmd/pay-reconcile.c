@@ -607,6 +607,7 @@ main(int argc, char *argv[])
 	size_t npayments = 0, i;
 	json_t *order, *errors, **orders;
 	size_t norders;
+	unsigned long nnew;
 	int ch, status = 0, st, offset;
 
 	valueblock_install();
@@ -718,6 +719,7 @@ main(int argc, char *argv[])
 	write_summaries(&r);
 	paymatch_save(&r.m);
 	paystore_close(&ps);
+	nnew = r.m.nnew;	/* run_release() empties the set */
 	run_release(&r);
 	payment_map_free(map);
 	free(payments);
@@ -727,6 +729,6 @@ main(int argc, char *argv[])
 	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
 	    "cod, %lu rejected; %lu transactions read, %lu new, %lu orphans, "
 	    "%lu conflicts", in.nlines, r.nout[PAYMATCH_PAID],
-	    r.nout[PAYMATCH_COD], rejects.count, r.nread, r.m.nnew, r.norphans,
+	    r.nout[PAYMATCH_COD], rejects.count, r.nread, nnew, r.norphans,
 	    r.nconflicts);
 }
