@@ -136,6 +136,21 @@ order_id(const json_t *order, char idnum[32])
 	return jstr(order, "id");
 }
 
+/* The identity of order (paymatch.h): its source and id in buf, or its id
+ * alone (in idnum when it is a number); NULL when it has no id. */
+static const char *
+order_ident(const json_t *order, char idnum[32], char buf[PAYMATCH_KEYLEN])
+{
+	const char *id = order_id(order, idnum), *source = jstr(order,
+	    "source");
+	int n;
+
+	if (id == NULL || source == NULL)
+		return id;
+	n = snprintf(buf, PAYMATCH_KEYLEN, "%s%c%s", source, PAYMATCH_US, id);
+	return n >= 0 && n < PAYMATCH_KEYLEN ? buf : id;
+}
+
 /* The ids of the transactions found, or of their captured charges. */
 static json_t *
 txn_ids(const struct paymatch *m, int charges_only)
@@ -400,8 +415,8 @@ static void
 prepare_chunk(struct run *r, json_t *const *orders, size_t n,
     json_t *errors)
 {
-	const char **ids, **tids, **cids, **ctids;
-	char (*idnums)[32];
+	const char **ids, **tids, **cids, **ctids, *id;
+	char (*idnums)[32], (*idents)[PAYMATCH_KEYLEN];
 	int64_t total;
 	size_t i, nc = 0;
 
@@ -410,13 +425,16 @@ prepare_chunk(struct run *r, json_t *const *orders, size_t n,
 	cids = xcalloc(n + 1, sizeof(*cids));
 	ctids = xcalloc(n + 1, sizeof(*ctids));
 	idnums = xcalloc(n + 1, sizeof(*idnums));
+	idents = xcalloc(n + 1, sizeof(*idents));
 	for (i = 0; i < n; i++) {
-		ids[i] = order_id(orders[i], idnums[i]);
+		ids[i] = order_ident(orders[i], idnums[i], idents[i]);
 		tids[i] = jstr(json_object_get(orders[i], "payment"),
 		    "transaction_id");
-		if (order_checks(orders[i], idnums[i], &cids[nc], &total,
-		    errors) != NULL)
+		if (order_checks(orders[i], idnums[i], &id, &total,
+		    errors) != NULL) {
+			cids[nc] = ids[i];
 			ctids[nc++] = tids[i];
+		}
 		json_array_clear(errors);
 	}
 	paymatch_load(&r->m, ids, tids, n);
@@ -427,6 +445,16 @@ prepare_chunk(struct run *r, json_t *const *orders, size_t n,
 	free(cids);
 	free(ctids);
 	free(idnums);
+	free(idents);
+}
+
+/* The source of an identity held, in buf. */
+static const char *
+held_source(const char *held, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(paymatch_order_id(held) - held - 1),
+	    held);
+	return buf;
 }
 
 /* One order: classify, set its payment and risk, and write it out. */
@@ -437,8 +465,9 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	struct paymatch *m = &r->m;
 	json_t *payment, *ids, *risk;
 	const struct money_currency *cur;
-	const char *id_text, *method, *tid, *key, *h;
-	char idbuf[128], idnum[32], a[40], b[40];
+	const char *id_text, *method, *tid, *key, *h, *ident;
+	char idbuf[PAYMATCH_KEYLEN], identbuf[PAYMATCH_KEYLEN], idnum[32];
+	char a[40], b[40], srcbuf[64];
 	struct paymatch_tally tl;
 	enum paymatch_class cls;
 	int score, offset, named;
@@ -461,7 +490,8 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	}
 	method = jstr(payment, "method");
 	tid = jstr(payment, "transaction_id");
-	key = paymatch_order_key(id_text, idbuf);
+	ident = order_ident(order, idnum, identbuf);
+	key = paymatch_order_key(ident, idbuf);
 	paymatch_find(m, key, tid);
 	cls = paymatch_classify(m, method != NULL && strcmp(method, "cod") == 0,
 	    &tl);
@@ -492,7 +522,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	risk = risk_assess(&r->risk, order, tl.currency, tl.total, r->view,
 	    m->nfound, &score);
 	jsonx_set_new(order, "risk", risk);
-	paymatch_settle(m, id_text, key);
+	paymatch_settle(m, ident, key);
 	if (jstr(order, "created_at") == NULL ||
 	    rfc3339_parse(jstr(order, "created_at"), &created, &offset) == -1)
 		created = 0;
@@ -551,8 +581,10 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		reject_addf(errors, "transaction_taken", tid != NULL &&
 		    (strcmp(tid, t->p.id) == 0 || (t->p.intent != NULL &&
 		    strcmp(tid, t->p.intent) == 0)) ? "payment.transaction_id" :
-		    "payment", "transaction '%s' belongs to order '%s', %s",
-		    t->p.id, h, named ? "which the provider names" :
+		    "payment", "transaction '%s' belongs to order '%s'%s%s, %s",
+		    t->p.id, paymatch_order_id(h), h != paymatch_order_id(h) ?
+		    " from " : "", h != paymatch_order_id(h) ? held_source(h,
+		    srcbuf, sizeof(srcbuf)) : "", named ? "which the provider names" :
 		    "which claimed it first");
 	}
 	if (cls == PAYMATCH_DUPLICATE)

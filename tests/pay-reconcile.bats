@@ -889,7 +889,7 @@ t_taken_migrated() {
 	assert_equal "$(class P-1)" "paid - 10000"
 	assert_equal "$(class Q-9)" "unpaid unpaid 0"
 	run -0 sql "SELECT component, version FROM schema_version"
-	assert_output 'payments|3'
+	assert_output 'payments|4'
 	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
 	assert_output 'ch_1|P-1
 ch_9|A-9'
@@ -1507,3 +1507,56 @@ SHOP-3015 unpaid unpaid+transaction_taken '
 	assert_output 'ch_1QM0002|pi_1QM0002|4500|SHOP-3002
 ch_3QM0003|pi_3QM0003|3500|SHOP-3003'
 }
+
+# --- identity: an order is its source and its id ---------------------------
+
+t_identity() {
+	use_backend "$1"
+	printf '%s\n' '{"id":"ch_1","object":"charge","amount":5900,"captured":true,"currency":"usd","metadata":{"order_id":"1001"},"paid":true,"status":"succeeded","created":1763629200}' \
+	    >"$BATS_TEST_TMPDIR/p.jsonl"
+	printf '%s\n' '{"id":"#1001","source":"shop-a","currency":"USD","totals":{"total":5900}}' \
+	    '{"id":"#1001","source":"shop-b","currency":"USD","totals":{"total":5900}}' \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	run -0 jq -c '[.id, .source, .payment.status]' <<<"$output"
+	assert_output '["#1001","shop-a","paid"]'
+	run -0 jq -c '[.id, .source, .payment.status, .errors[1].message]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '["#1001","shop-b","unpaid","transaction '"'ch_1'"' belongs to order '"'#1001'"' from shop-a, which the provider names"]'
+	run -0 sql "SELECT txn_id, matched_order, matched_source FROM pay_transactions"
+	assert_output 'ch_1|#1001|shop-a'
+	# tomorrow, the same order again is still paid, the other still not
+	rm "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	run -0 jq -r '.source' <<<"$output"
+	assert_output shop-a
+	run -0 jq -r '.source' "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output shop-b
+}
+@test "sqlite: two shops' #1001 are two orders: one charge pays one of them" { t_identity sqlite; }
+@test "postgres: two shops' #1001 are two orders: one charge pays one of them" { t_identity postgres; }
+
+# A store of schema 3 (orders known by id alone): its rows stay the
+# order of that id from any source, and take the source of the first
+# order that settles them.
+t_identity_migrated() {
+	use_backend "$1"
+	run -0 sql "$(cat "$FIXTURES/store-v3.sql")"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	printf '%s\n' '{"id":"P-1","source":"shopify","currency":"USD","totals":{"total":10000}}' \
+	    '{"id":"P-1","source":"shop-b","currency":"USD","totals":{"total":10000}}' \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp none.jsonl o.jsonl
+	run -0 jq -c '[.id, .source, .payment.status, .payment.transactions]' <<<"$output"
+	assert_output '["P-1","shopify","paid",["ch_1"]]'
+	run -0 sql "SELECT component, version FROM schema_version"
+	assert_output 'payments|4'
+	run -0 jq -c '[.source, .payment.status, .errors[1].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '["shop-b","unpaid","transaction_taken"]'
+	run -0 sql "SELECT txn_id, matched_order, matched_source FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1|shopify
+ch_9|A-9|'
+}
+@test "sqlite: a store of orders known by id alone is migrated, its rows take a source" { t_identity_migrated sqlite; }
+@test "postgres: a store of orders known by id alone is migrated, its rows take a source" { t_identity_migrated postgres; }
