@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "fileio.h"
 #include "jsonl.h"
 #include "jsonx.h"
@@ -20,6 +21,7 @@
 #include "paymatch.h"
 #include "payment.h"
 #include "paystore.h"
+#include "profile.h"
 #include "reject.h"
 #include "rfc3339.h"
 #include "risk.h"
@@ -28,11 +30,12 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "usage: pay-reconcile --payments FILE [--payments FILE ...]\n"
-    "                     [--provider NAME] [--map FILE] [--db URL]\n"
+    "usage: pay-reconcile [--payments FILE ...] [--provider NAME] [--map FILE]\n"
+    "                     [--config FILE] [--db URL]\n"
     "                     [--report FILE] [--rejects FILE] [--hold-risk SCORE]\n"
     "                     [--now TIME] [--stats] [--strict] [FILE ...]\n";
 
+#define OPT_CONFIG	'c'
 #define OPT_DB		'd'
 #define OPT_HOLD	'H'
 #define OPT_MAP		'm'
@@ -42,6 +45,7 @@ static const char usage_text[] =
 #define OPT_REPORT	'R'
 
 static const struct option longopts[] = {
+	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "db",		required_argument, NULL, OPT_DB },
 	CLI_OPT_HELP,
 	{ "hold-risk",	required_argument, NULL, OPT_HOLD },
@@ -75,6 +79,7 @@ struct summary {
 struct run {
 	struct paymatch	 m;		/* the transactions */
 	struct risk	 risk;		/* the orders so far */
+	struct profile_set *profiles;	/* what each source guarantees */
 	struct strmap	 sumidx;	/* "RUB 2026-11-20": its summary */
 	struct summary	*sums;
 	size_t		 nsums, capsums;
@@ -470,7 +475,8 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	char a[40], b[40], srcbuf[64];
 	struct paymatch_tally tl;
 	enum paymatch_class cls;
-	int score, offset, named;
+	const struct profile *prof;
+	int score, offset, named, collected;
 	int64_t created = 0;
 	size_t i;
 	const struct paymatch_txn *t;
@@ -495,12 +501,27 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	paymatch_find(m, key, tid);
 	cls = paymatch_classify(m, method != NULL && strcmp(method, "cod") == 0,
 	    &tl);
+	/* a channel that collects the money has it when no report says
+	 * otherwise; its own payout report, when given, proves it */
+	prof = profile_of(r->profiles, order);
+	if ((collected = profile_collects(prof, order)) && m->nfound == 0 &&
+	    (cls == PAYMATCH_UNPAID || cls == PAYMATCH_COD))
+		cls = PAYMATCH_MARKETPLACE_PAID;
 
 	/* the payment section: the class and the numbers, none of which
-	 * is right when a sum does not fit */
+	 * is right when a sum does not fit or no report was read */
 	ids = txn_ids(m, 0);
 	jsonx_set_new(payment, "status", json_string(class_names[cls]));
-	if (cls == PAYMATCH_AMOUNT_OVERFLOW) {
+	if (collected) {
+		jsonx_set_new(payment, "collected_by",
+		    json_string(prof->source));
+		jsonx_set_new(payment, "verified", json_boolean(m->nfound > 0));
+		if (m->nfound > 0)
+			jsonx_set_new(payment, "provider", json_string(
+			    m->txns[m->found[0]].p.provider));
+	}
+	if (cls == PAYMATCH_AMOUNT_OVERFLOW ||
+	    cls == PAYMATCH_MARKETPLACE_PAID) {
 		json_object_del(payment, "paid");
 		json_object_del(payment, "captured");
 		json_object_del(payment, "refunded");
@@ -534,6 +555,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	switch (cls) {
 	case PAYMATCH_PAID:
 	case PAYMATCH_COD:
+	case PAYMATCH_MARKETPLACE_PAID:
 		break;
 	case PAYMATCH_UNPAID:
 		reject_addf(errors, "unpaid", "payment", "no payment was "
@@ -634,6 +656,8 @@ main(int argc, char *argv[])
 	struct paystore ps;
 	struct run r;
 	const char *provider = NULL, *map_path = NULL, *db = NULL;
+	const char *config_path = NULL;
+	struct conf *conf;
 	const char **payments = NULL;
 	char errbuf[512], *end;
 	size_t npayments = 0, i;
@@ -650,6 +674,9 @@ main(int argc, char *argv[])
 		if (cli_option(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_CONFIG:
+			config_path = optarg;
+			break;
 		case OPT_DB:
 			db = optarg;
 			break;
@@ -677,8 +704,9 @@ main(int argc, char *argv[])
 		case OPT_PROVIDER:
 			if (!payment_provider_valid(optarg))
 				cli_usage_error(&cli, "--provider '%s' is not "
-				    "stripe, yookassa, paypal, cloudpayments "
-				    "or generic", optarg);
+				    "stripe, yookassa, paypal, cloudpayments, "
+				    "amazon, shopify, ebay, etsy or generic",
+				    optarg);
 			provider = optarg;
 			break;
 		case OPT_REPORT:
@@ -688,8 +716,6 @@ main(int argc, char *argv[])
 			cli_usage_error(&cli, NULL);
 		}
 	}
-	if (npayments == 0)
-		cli_usage_error(&cli, "--payments FILE is required");
 	if (provider != NULL && strcmp(provider, "generic") == 0 &&
 	    map_path == NULL)
 		cli_usage_error(&cli, "--provider generic needs --map FILE");
@@ -698,6 +724,8 @@ main(int argc, char *argv[])
 	rfc3339_format(r.now, 0, r.now_text, sizeof(r.now_text));
 
 	/* Everything is opened before the first record is read. */
+	conf = conf_load(config_path);
+	r.profiles = profile_load(conf);
 	if (map_path != NULL && (map = payment_map_load(map_path, errbuf,
 	    sizeof(errbuf), &st)) == NULL)
 		errx(st, "%s", errbuf);
@@ -718,7 +746,11 @@ main(int argc, char *argv[])
 			exit(st);
 		}
 		r.nread += paymatch_read(&r.m, pr, payments[i], &rejects);
-		if ((st = payment_close(pr)) != 0 && status == 0)
+		if ((st = payment_close(pr)) == EX_DATAERR) {
+			paystore_close(&ps);
+			exit(st);	/* orders where payments belong */
+		}
+		if (st != 0 && status == 0)
 			status = st;
 	}
 	paymatch_index(&r.m);
@@ -753,14 +785,17 @@ main(int argc, char *argv[])
 	paystore_close(&ps);
 	nnew = r.m.nnew;	/* run_release() empties the set */
 	run_release(&r);
+	profile_free(r.profiles);
+	conf_free(conf);
 	payment_map_free(map);
 	free(payments);
 	valueblock_release();
 	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
 		status = EX_IOERR;
 	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
-	    "cod, %lu rejected; %lu transactions read, %lu new, %lu orphans, "
-	    "%lu conflicts", in.nlines, r.nout[PAYMATCH_PAID],
-	    r.nout[PAYMATCH_COD], rejects.count, r.nread, nnew, r.norphans,
+	    "cod, %lu marketplace_paid, %lu rejected; %lu transactions read, "
+	    "%lu new, %lu orphans, %lu conflicts", in.nlines,
+	    r.nout[PAYMATCH_PAID], r.nout[PAYMATCH_COD],
+	    r.nout[PAYMATCH_MARKETPLACE_PAID], rejects.count, r.nread, nnew, r.norphans,
 	    r.nconflicts);
 }

@@ -87,8 +87,9 @@ struct payment_reader *payment_open(const char *path, const char *provider,
 int	 payment_next(struct payment_reader *, struct payment_txn *,
 	    struct reject_stream *rejects);
 
-/* Close and free the reader (NULL: nothing); 0, or EX_IOERR when the
- * file could not be read. */
+/* Close and free the reader (NULL: nothing); 0, EX_IOERR when the file
+ * could not be read, or EX_DATAERR after a warning when it held order
+ * records and no transaction (orders given as --payments). */
 int	 payment_close(struct payment_reader *);
 
 /* Copy the strings of t into arena (arena.h) and point t at the copies,

@@ -61,7 +61,7 @@ report() {
 
 @test "--help prints the usage on stdout and exits 0" {
 	run -0 --separate-stderr pay-reconcile --help
-	assert_output --partial "usage: pay-reconcile --payments FILE"
+	assert_output --partial "usage: pay-reconcile [--payments FILE ...]"
 	assert_stderr ''
 }
 
@@ -71,10 +71,6 @@ report() {
 	assert_stderr --partial "usage: pay-reconcile"
 }
 
-@test "no --payments is a usage error, 64" {
-	run -64 --separate-stderr pay-reconcile </dev/null
-	assert_stderr --partial "--payments FILE is required"
-}
 
 @test "an unknown --provider and a bad --hold-risk are usage errors" {
 	run -64 --separate-stderr pay-reconcile --payments x --provider klarna
@@ -249,8 +245,8 @@ report() {
 @test "stripe: the summary per currency and day adds up, classes counted" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	run -0 report summary
-	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0,"amount_overflow":0}}
-{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1,"amount_overflow":0}}'
+	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0,"amount_overflow":0,"marketplace_paid":0}}
+{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1,"amount_overflow":0,"marketplace_paid":0}}'
 }
 
 @test "stripe: broken payment lines are rejected with their line, the run goes on" {
@@ -1508,6 +1504,126 @@ SHOP-3015 unpaid unpaid+transaction_taken '
 ch_3QM0003|pi_3QM0003|3500|SHOP-3003'
 }
 
+# --- marketplaces: the channel collected the money --------------------------
+
+# mp_class ID: payment.status, collected_by, verified, the first error's
+# code, payment.paid and payment.fees of order ID, from stdout or rejects.
+mp_class() {
+	{ printf '%s\n' "$output"; cat "$BATS_TEST_TMPDIR/rejects.jsonl"; } |
+	    jq -r --arg id "$1" 'select(.id == $id) | [.payment.status,
+		.payment.collected_by // "-",
+		(.payment.verified | if . == null then "-" else tostring end),
+		.errors[0].code // "-", .payment.paid // "-",
+		.payment.fees // "-"] | join(" ")'
+}
+
+@test "without --payments an order whose channel collected the money is marketplace_paid, on standard output" {
+	run -0 --separate-stderr pay-reconcile --now "$NOW" --stats \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/marketplace-orders.jsonl"
+	assert_stderr --partial "6 orders: 0 paid, 0 cod, 3 marketplace_paid, 3 rejected"
+	run -0 jq -c '[.id, .status, .payment]' <<<"$output"
+	assert_output '["111-0000009-0000009","paid",{"status":"marketplace_paid","collected_by":"amazon","verified":false,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["3500000009","paid",{"status":"marketplace_paid","collected_by":"etsy","verified":false,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["#2001","paid",{"gateway":"Shopify Payments","status":"marketplace_paid","collected_by":"shopify","verified":false,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]'
+	# a payment marked by hand, a bank transfer, an order of no channel
+	assert_equal "$(mp_class '#2002')" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class 4001)" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class SHOP-1)" "unpaid - - unpaid 0 0"
+}
+
+@test "--config: a source set to collects_payment no is unpaid, one set to yes is marketplace_paid" {
+	printf '[source "amazon"]\ncollects_payment = no\n[source "my-market"]\ncollects_payment = yes\n' \
+	    >"$BATS_TEST_TMPDIR/orderkit.conf"
+	{
+		cat "$FIXTURES/marketplace-orders.jsonl"
+		echo '{"id":"M-1","source":"my-market","currency":"EUR","totals":{"total":990}}'
+	} >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --now "$NOW" \
+	    --config "$BATS_TEST_TMPDIR/orderkit.conf" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	assert_equal "$(mp_class 111-0000009-0000009)" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class M-1)" "marketplace_paid my-market false - - -"
+	# a payment marked by hand is proved only by a report
+	assert_equal "$(mp_class 4001)" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class 3500000009)" "marketplace_paid etsy false - - -"
+	run -78 --separate-stderr pay-reconcile --now "$NOW" \
+	    --config "$BATS_TEST_TMPDIR/missing.conf" </dev/null
+	assert_output ''
+	assert_stderr --partial "missing.conf"
+}
+
+@test "amazon: the settlement report (flat file V2) verifies, refunds and contradicts orders" {
+	reconcile amazon-settlement.tsv amazon-orders.jsonl --provider amazon
+	assert_stderr ''
+	# 25.00 + 2.00 tax + 4.99 shipping - 1.50 promotion; fees 3.75 and
+	# the withheld tax 2.00
+	assert_equal "$(mp_class 111-0000001-0000001)" "paid amazon true - 3049 575"
+	assert_equal "$(mp_class 111-0000002-0000002)" "refunded amazon true refunded 0 270"
+	assert_equal "$(mp_class 111-0000003-0000003)" "underpaid amazon true underpaid 4000 600"
+	# not settled yet: the channel's word still counts
+	assert_equal "$(mp_class 111-0000004-0000004)" "marketplace_paid amazon false - - -"
+	run -0 jq -c '[.id, .payment.provider, .payment.transactions]' <<<"$output"
+	assert_output '["111-0000001-0000001","amazon",["11223344:111-0000001-0000001"]]
+["111-0000004-0000004",null,[]]'
+	# the subscription fee is no order's: no orphan, no reject
+	run -0 report orphan
+	assert_output ''
+	run -0 report summary '[.day, .transactions, .gross, .fees, .refunds]'
+	assert_output '["2026-11-01",0,0,0,0]
+["2026-11-02",3,8849,1445,0]
+["2026-11-05",1,0,0,1800]
+["2026-11-14",0,0,0,0]'
+}
+
+@test "amazon: a settlement row whose amount cannot be read is rejected with its line, the rest go on" {
+	sed 's/\t4\.99\t/\t4,9x9\t/' "$FIXTURES/amazon-settlement.tsv" \
+	    >"$BATS_TEST_TMPDIR/s.tsv"
+	cp "$FIXTURES/amazon-orders.jsonl" "$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp s.tsv o.jsonl --provider amazon
+	run -0 jq -c 'select(.line) | [.line, .errors[0].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[5,"bad_amount"]'
+	assert_equal "$(mp_class 111-0000001-0000001)" "underpaid amazon true underpaid 2550 575"
+}
+
+@test "shopify: the Shopify Payments transactions export, refunds summed, payouts left aside" {
+	reconcile shopify-payments.csv shopify-orders.jsonl --provider shopify
+	assert_stderr ''
+	assert_equal "$(mp_class '#1001')" "paid shopify true - 5900 201"
+	assert_equal "$(mp_class '#1002')" "partially_refunded shopify true partially_refunded 9000 378"
+	assert_equal "$(mp_class '#1003')" "underpaid shopify true underpaid 3500 132"
+	assert_equal "$(mp_class '#1004')" "unpaid - - unpaid 0 0"
+	run -0 report orphan
+	assert_output ''
+}
+
+@test "ebay: the transaction report, its lines above the header and its '--' read" {
+	reconcile ebay-transactions.csv ebay-orders.jsonl --provider ebay
+	assert_stderr ''
+	assert_equal "$(mp_class 12-11111-11111)" "paid ebay true - 2450 315"
+	assert_equal "$(mp_class 12-22222-22222)" "refunded ebay true refunded 0 590"
+}
+
+@test "etsy: the payments CSV, a partial refund and a payment not yet settled" {
+	reconcile etsy-payments.csv etsy-orders.jsonl --provider etsy
+	assert_stderr ''
+	assert_equal "$(mp_class 3500000001)" "paid etsy true - 3240 127"
+	assert_equal "$(mp_class 3500000002)" "partially_refunded etsy true partially_refunded 3600 169"
+	assert_equal "$(mp_class 3500000003)" "pending etsy true pending 0 0"
+}
+
+@test "a marketplace's report is told by its header without --provider, and refused for another" {
+	reconcile etsy-payments.csv etsy-orders.jsonl
+	assert_stderr ''
+	assert_equal "$(mp_class 3500000001)" "paid etsy true - 3240 127"
+	reconcile -65 ebay-transactions.csv ebay-orders.jsonl --provider amazon
+	assert_output ''
+	assert_stderr --partial "is a eBay report, not amazon"
+}
+
 # --- identity: an order is its source and its id ---------------------------
 
 t_identity() {
@@ -1560,3 +1676,21 @@ ch_9|A-9|'
 }
 @test "sqlite: a store of orders known by id alone is migrated, its rows take a source" { t_identity_migrated sqlite; }
 @test "postgres: a store of orders known by id alone is migrated, its rows take a source" { t_identity_migrated postgres; }
+
+# --- wrong input ------------------------------------------------------------
+
+@test "orders given as --payments exit 65 and say what they are" {
+	run -65 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/amazon-orders.jsonl" --now "$NOW" </dev/null
+	assert_output ''
+	assert_stderr --partial "holds orders, not payment transactions: give orders as operands"
+}
+
+@test "a marketplace's orders export given as --payments exits 65 and names order-import" {
+	printf 'Name,Email,Financial Status,Lineitem name,Total\n#1001,a@example.com,paid,Mug,59.00\n' \
+	    >"$BATS_TEST_TMPDIR/orders_export.csv"
+	run -65 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/orders_export.csv" </dev/null
+	assert_output ''
+	assert_stderr --partial "looks like a Shopify orders export, not a payment report: run order-import"
+}

@@ -16,7 +16,7 @@
 const char *const paymatch_class_names[PAYMATCH_NCLASSES] = {
 	"paid", "underpaid", "overpaid", "unpaid", "pending", "duplicate",
 	"currency_mismatch", "refunded", "partially_refunded", "cod",
-	"amount_overflow"
+	"amount_overflow", "marketplace_paid"
 };
 
 static void
