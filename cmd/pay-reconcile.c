@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "allow.h"
 #include "cli.h"
 #include "conf.h"
 #include "fileio.h"
@@ -31,10 +32,11 @@
 
 static const char usage_text[] =
     "usage: pay-reconcile [--payments FILE ...] [--provider NAME] [--map FILE]\n"
-    "                     [--config FILE] [--db URL]\n"
+    "                     [--allow CODE,...] [--config FILE] [--db URL]\n"
     "                     [--report FILE] [--rejects FILE] [--hold-risk SCORE]\n"
     "                     [--now TIME] [--stats] [--strict] [FILE ...]\n";
 
+#define OPT_ALLOW	'a'
 #define OPT_CONFIG	'c'
 #define OPT_DB		'd'
 #define OPT_HOLD	'H'
@@ -45,6 +47,7 @@ static const char usage_text[] =
 #define OPT_REPORT	'R'
 
 static const struct option longopts[] = {
+	{ "allow",	required_argument, NULL, OPT_ALLOW },
 	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "db",		required_argument, NULL, OPT_DB },
 	CLI_OPT_HELP,
@@ -80,6 +83,7 @@ struct run {
 	struct paymatch	 m;		/* the transactions */
 	struct risk	 risk;		/* the orders so far */
 	struct profile_set *profiles;	/* what each source guarantees */
+	struct allow	 allow;		/* --allow: errors waived */
 	struct strmap	 sumidx;	/* "RUB 2026-11-20": its summary */
 	struct summary	*sums;
 	size_t		 nsums, capsums;
@@ -627,12 +631,38 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		reject_addf(errors, "risk_hold", "risk", "risk score %d is at "
 		    "or above --hold-risk %ld: check the order by hand", score,
 		    r->hold);
+	/* what the shop waives goes on, its class in payment.status and
+	 * the reason in warnings */
+	allow_apply(&r->allow, prof, order, errors);
 	if (json_array_size(errors) == 0) {
 		jsonx_set_new(order, "status", json_string(cls == PAYMATCH_COD ? "cod" :
 		    "paid"));
 		jsonl_write(stdout, order);
 	} else
 		reject_write(rejects, order, errors);
+}
+
+/* Input that held no order record: when an operand is a payment report
+ * or an orders export, say so and return EX_DATAERR; else 0. */
+static int
+not_orders(int argc, char *argv[])
+{
+	const char *what;
+	int i, orders;
+
+	for (i = 0; i < argc; i++) {
+		if ((what = payment_sniff(argv[i], &orders)) == NULL)
+			continue;
+		if (orders)
+			warnx("'%s' looks like %s orders export, not order "
+			    "records: run order-import on it first", argv[i],
+			    what);
+		else
+			warnx("'%s' is a payment report of %s, not order "
+			    "records: give it as --payments", argv[i], what);
+		return EX_DATAERR;
+	}
+	return 0;	/* lines that are not JSON: rejects, as ever */
 }
 
 static void
@@ -663,17 +693,23 @@ main(int argc, char *argv[])
 	size_t npayments = 0, i;
 	json_t *order, *errors, **orders;
 	size_t norders;
-	unsigned long nnew;
+	unsigned long nnew, nrecords = 0;
 	int ch, status = 0, st, offset;
 
 	valueblock_install();
 	memset(&r, 0, sizeof(r));
+	allow_init(&r.allow);
 	r.hold = -1;
 	r.now = time(NULL);
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (cli_option(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_ALLOW:
+			if (allow_parse(&r.allow, optarg) == -1)
+				cli_usage_error(&cli, "--allow '%s' is not a "
+				    "list of error codes", optarg);
+			break;
 		case OPT_CONFIG:
 			config_path = optarg;
 			break;
@@ -766,6 +802,7 @@ main(int argc, char *argv[])
 		for (norders = 0; norders < ORDER_CHUNK && (order =
 		    reject_read(&rejects, &in)) != NULL; norders++)
 			orders[norders] = order;
+		nrecords += norders;
 		prepare_chunk(&r, orders, norders, errors);
 		for (i = 0; i < norders; i++) {
 			reconcile(&r, orders[i], &rejects, errors);
@@ -777,6 +814,9 @@ main(int argc, char *argv[])
 	json_decref(errors);
 	if ((st = jsonl_close(&in)) != 0 && status == 0)
 		status = st;
+	if (nrecords == 0 && in.nlines > 0 && (st = not_orders(argc - optind,
+	    argv + optind)) != 0 && status == 0)
+		status = st;
 
 	write_orphans(&r);
 	sum_transactions(&r);
@@ -786,6 +826,7 @@ main(int argc, char *argv[])
 	nnew = r.m.nnew;	/* run_release() empties the set */
 	run_release(&r);
 	profile_free(r.profiles);
+	allow_release(&r.allow);
 	conf_free(conf);
 	payment_map_free(map);
 	free(payments);

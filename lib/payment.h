@@ -77,6 +77,12 @@ struct payment_reader;
 struct payment_reader *payment_open(const char *path, const char *provider,
 	    const struct payment_map *map, int *status);
 
+/* What the CSV file at path is, for a message when it was given where
+ * it does not belong: a payment report's provider ("Stripe"), with
+ * *orders 0, or a shop's orders export ("a Shopify"), with *orders 1;
+ * NULL when neither (or it cannot be opened).  No warning. */
+const char *payment_sniff(const char *path, int *orders);
+
 /* The next transaction into *txn: 1, or 0 at the end of the file.  A row
  * or object that is not a transaction it understands, or whose amount,
  * currency or time cannot be read exactly, is written to rejects (codes

@@ -725,14 +725,17 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	broken_all
 	# file, exit status, rejects ("-": no known report, nothing read).
 	# array.jsonl's [] holds no transaction; its other line, one.
+	# crlf-bom.jsonl holds orders and no transaction: 65.
 	while read -r f want rows; do
 		rm -f "$BATS_TEST_TMPDIR/r"
 		run "-$want" --separate-stderr pay-reconcile --stats \
 		    --payments "$BROKEN/$f" --rejects "$BATS_TEST_TMPDIR/r" \
 		    --report /dev/null </dev/null
 		assert_output ''
-		if [[ $rows == - ]]; then
-			assert_stderr "pay-reconcile: '$BROKEN/$f' is no payment report known (Stripe balance or payments, PayPal activity); name a map with --map"
+		if [[ $want == 65 && $rows != - ]]; then
+			assert_stderr "pay-reconcile: '$BROKEN/$f' holds orders, not payment transactions: give orders as operands and the provider's report as --payments"
+		elif [[ $rows == - ]]; then
+			assert_stderr "pay-reconcile: '$BROKEN/$f' is no payment report known (Stripe balance or payments, PayPal activity, Amazon settlement, Shopify Payments, eBay or Etsy payments); name a map with --map"
 			rows=0
 		else
 			assert_stderr --partial '; 0 transactions read, 0 new, 0 orphans'
@@ -743,7 +746,7 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	done <<-EOF
 	array.jsonl 0 1
 	bad-utf8.jsonl 0 3
-	crlf-bom.jsonl 0 2
+	crlf-bom.jsonl 65 2
 	empty.jsonl 0 0
 	not-json.jsonl 65 -
 	nul-byte.jsonl 0 2
@@ -1624,6 +1627,29 @@ mp_class() {
 	assert_stderr --partial "is a eBay report, not amazon"
 }
 
+@test "--allow underpaid, or a source's allow, passes the order on with payment.status and a warning" {
+	reconcile amazon-settlement.tsv amazon-orders.jsonl --provider amazon \
+	    --allow underpaid
+	assert_stderr ''
+	run -0 jq -c 'select(.id == "111-0000003-0000003") | [.status, .payment.status, .warnings, .errors]' <<<"$output"
+	assert_output '["paid","underpaid",[{"code":"underpaid","field":"payment","message":"paid 40.00 of 45.00 USD"}],null]'
+	# refunded is not waived
+	assert_equal "$(mp_class 111-0000002-0000002)" "refunded amazon true refunded 0 270"
+	printf '[source "amazon"]\nallow = underpaid, refunded\n' >"$BATS_TEST_TMPDIR/orderkit.conf"
+	: >"$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile amazon-settlement.tsv amazon-orders.jsonl --provider amazon \
+	    --config "$BATS_TEST_TMPDIR/orderkit.conf"
+	run -0 jq -c '[.id, [.warnings[]?.code]]' <<<"$output"
+	assert_output '["111-0000001-0000001",[]]
+["111-0000002-0000002",["refunded"]]
+["111-0000003-0000003",["underpaid"]]
+["111-0000004-0000004",[]]'
+	run -0 cat "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output ''
+	run -64 --separate-stderr pay-reconcile --allow ','
+	assert_stderr --partial "--allow ',' is not a list of error codes"
+}
+
 # --- identity: an order is its source and its id ---------------------------
 
 t_identity() {
@@ -1693,4 +1719,25 @@ ch_9|A-9|'
 	    "$BATS_TEST_TMPDIR/orders_export.csv" </dev/null
 	assert_output ''
 	assert_stderr --partial "looks like a Shopify orders export, not a payment report: run order-import"
+}
+
+@test "a payment report or an orders export given as orders exits 65 and says where it goes" {
+	run -65 --separate-stderr pay-reconcile --now "$NOW" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/amazon-settlement.tsv"
+	assert_output ''
+	assert_stderr "pay-reconcile: '$FIXTURES/amazon-settlement.tsv' is a payment report of Amazon, not order records: give it as --payments"
+	printf 'Name,Email,Financial Status,Lineitem name,Total\n#1001,a@example.com,paid,Mug,59.00\n' \
+	    >"$BATS_TEST_TMPDIR/orders_export.csv"
+	run -65 --separate-stderr pay-reconcile --now "$NOW" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$BATS_TEST_TMPDIR/orders_export.csv"
+	assert_output ''
+	assert_stderr "pay-reconcile: '$BATS_TEST_TMPDIR/orders_export.csv' looks like a Shopify orders export, not order records: run order-import on it first"
+	# lines that are merely not JSON stay rejects, exit 0
+	run -0 --separate-stderr pay-reconcile --now "$NOW" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$BATS_TEST_DIRNAME/fixtures/broken/not-json.jsonl"
+	assert_output ''
+	assert_stderr ''
 }

@@ -286,6 +286,47 @@ open_format(struct payment_reader *r)
 	return 0;
 }
 
+const char *
+payment_sniff(const char *path, int *orders)
+{
+	struct payment_reader r;
+	struct csvread_row *row;
+	const struct payment_layout *l;
+	const char *what = NULL;
+	char msg[1024];
+	size_t i, j;
+	int above;
+
+	*orders = 0;
+	memset(&r, 0, sizeof(r));
+	r.path = path;
+	if (strcmp(path, "-") == 0 ||
+	    (r.fp = fileio_read(path, msg, sizeof(msg))) == NULL)
+		return NULL;
+	r.delim = sniff_delim(&r);
+	csvread_init(&r.csv, r.fp, path, r.delim);
+	for (above = 0; what == NULL && above <= HEADER_SEARCH &&
+	    (row = csvread_next(&r.csv)) != NULL; above++) {
+		if (row->nfields < 2)
+			continue;
+		if ((what = payment_orders_export(row->fields,
+		    row->nfields)) != NULL) {
+			*orders = 1;
+			break;
+		}
+		for (i = 0; what == NULL && payment_adapters[i] != NULL; i++)
+			for (j = 0; payment_adapters[i]->layouts != NULL &&
+			    (l = payment_adapters[i]->layouts[j]) != NULL; j++)
+				if (l->is(row->fields, row->nfields)) {
+					what = l->provider->title;
+					break;
+				}
+	}
+	csvread_release(&r.csv);
+	fclose(r.fp);
+	return what;
+}
+
 struct payment_reader *
 payment_open(const char *path, const char *provider,
     const struct payment_map *map, int *status)
