@@ -749,7 +749,7 @@ t_released_numbers() {
 
 @test "--help prints the usage on standard output" {
 	run -0 --separate-stderr order-reserve --help
-	assert_line --index 0 --partial 'usage: order-reserve [--batch N]'
+	assert_line --index 0 --partial 'usage: order-reserve [--allow CODE,...] [--batch N]'
 	assert_stderr ''
 }
 
