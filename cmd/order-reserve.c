@@ -13,9 +13,12 @@
 
 #include <jansson.h>
 
+#include "allow.h"
 #include "cli.h"
+#include "conf.h"
 #include "jsonl.h"
 #include "jsonx.h"
+#include "profile.h"
 #include "reject.h"
 #include "reserve.h"
 #include "rfc3339.h"
@@ -27,7 +30,8 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "usage: order-reserve [--batch N] [--db PATH|URL] [--now TIME] [--partial]\n"
+    "usage: order-reserve [--allow CODE,...] [--batch N] [--config FILE]\n"
+    "                     [--db PATH|URL] [--now TIME] [--partial]\n"
     "                     [--rejects FILE] [--split] [--stats] [--strict]\n"
     "                     [--ttl DURATION] [FILE ...]\n"
     "       order-reserve --release | --commit [--batch N] [--db PATH|URL]\n"
@@ -35,8 +39,10 @@ static const char usage_text[] =
     "                     [FILE ...]\n"
     "       order-reserve --expire [--db PATH|URL] [--now TIME] [--stats]\n";
 
+#define OPT_ALLOW	'a'
 #define OPT_BATCH	'b'
 #define OPT_COMMIT	'c'
+#define OPT_CONFIG	'C'
 #define OPT_DB		'd'
 #define OPT_EXPIRE	'e'
 #define OPT_NOW		'n'
@@ -46,8 +52,10 @@ static const char usage_text[] =
 #define OPT_TTL		't'
 
 static const struct option longopts[] = {
+	{ "allow",	required_argument, NULL, OPT_ALLOW },
 	{ "batch",	required_argument, NULL, OPT_BATCH },
 	{ "commit",	no_argument,	   NULL, OPT_COMMIT },
+	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "db",		required_argument, NULL, OPT_DB },
 	{ "expire",	no_argument,	   NULL, OPT_EXPIRE },
 	CLI_OPT_HELP,
@@ -90,6 +98,8 @@ struct reserver {
 	struct stock_db	 db;
 	struct stock_batch stock;	/* what the batch read */
 	struct reject_stream rejects;
+	struct allow	 allow;		/* --allow: errors waived */
+	struct profile_set *profiles;	/* and each source's allow */
 	unsigned long	 nout;
 };
 
@@ -402,7 +412,16 @@ static void
 write_job(struct reserver *rs, struct job *j)
 {
 	if (j->outcome == REJECTED) {
-		reject_write(&rs->rejects, j->order, j->errors);
+		/* every error waived: the order goes on unreserved, and its
+		 * warnings say why */
+		allow_apply(&rs->allow, profile_of(rs->profiles, j->order),
+		    j->order, j->errors);
+		if (json_array_size(j->errors) > 0)
+			reject_write(&rs->rejects, j->order, j->errors);
+		else {
+			jsonl_write(stdout, j->order);
+			rs->nout++;
+		}
 		return;
 	}
 	if (strcmp(j->state, "active") == 0)
@@ -664,13 +683,15 @@ main(int argc, char *argv[])
 	struct jsonl_reader in;
 	struct window w;
 	struct job *jobs;
-	const char *db = NULL;
+	const char *db = NULL, *config_path = NULL;
+	struct conf *conf;
 	char *end;
 	long long v;
 	int ch, status, offset, written, modes = 0, eof = 0;
 
 	valueblock_install();
 	memset(&rs, 0, sizeof(rs));
+	allow_init(&rs.allow);
 	rs.mode = RESERVE;
 	rs.batch = 500;
 	rs.now = (int64_t)time(NULL);
@@ -678,6 +699,14 @@ main(int argc, char *argv[])
 		if (cli_option(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_ALLOW:
+			if (allow_parse(&rs.allow, optarg) == -1)
+				cli_usage_error(&cli, "--allow '%s' is not a "
+				    "list of error codes", optarg);
+			break;
+		case OPT_CONFIG:
+			config_path = optarg;
+			break;
 		case OPT_BATCH:
 			errno = 0;
 			v = strtoll(optarg, &end, 10);
@@ -729,6 +758,8 @@ main(int argc, char *argv[])
 		    "reserving");
 	if (rs.mode == EXPIRE && optind != argc)
 		cli_usage_error(&cli, "--expire reads no input");
+	conf = conf_load(config_path);
+	rs.profiles = profile_load(conf);
 	reject_open(&rs.rejects, cli.rejects_path);
 	stock_open(&rs.db, db);
 
@@ -755,6 +786,9 @@ main(int argc, char *argv[])
 		status = jsonl_close(&in);
 	}
 	stock_close(&rs.db);
+	profile_free(rs.profiles);
+	conf_free(conf);
+	allow_release(&rs.allow);
 	valueblock_release();
 	return cli_finish(&cli, status, &rs.rejects, "%lu read, %lu written, "
 	    "%lu rejected", in.nlines, rs.nout, rs.rejects.count);

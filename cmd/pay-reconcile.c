@@ -12,7 +12,9 @@
 
 #include <jansson.h>
 
+#include "allow.h"
 #include "cli.h"
+#include "conf.h"
 #include "fileio.h"
 #include "jsonl.h"
 #include "jsonx.h"
@@ -20,6 +22,7 @@
 #include "paymatch.h"
 #include "payment.h"
 #include "paystore.h"
+#include "profile.h"
 #include "reject.h"
 #include "rfc3339.h"
 #include "risk.h"
@@ -28,11 +31,13 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "usage: pay-reconcile --payments FILE [--payments FILE ...]\n"
-    "                     [--provider NAME] [--map FILE] [--db URL]\n"
+    "usage: pay-reconcile [--payments FILE ...] [--provider NAME] [--map FILE]\n"
+    "                     [--allow CODE,...] [--config FILE] [--db URL]\n"
     "                     [--report FILE] [--rejects FILE] [--hold-risk SCORE]\n"
     "                     [--now TIME] [--stats] [--strict] [FILE ...]\n";
 
+#define OPT_ALLOW	'a'
+#define OPT_CONFIG	'c'
 #define OPT_DB		'd'
 #define OPT_HOLD	'H'
 #define OPT_MAP		'm'
@@ -42,6 +47,8 @@ static const char usage_text[] =
 #define OPT_REPORT	'R'
 
 static const struct option longopts[] = {
+	{ "allow",	required_argument, NULL, OPT_ALLOW },
+	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "db",		required_argument, NULL, OPT_DB },
 	CLI_OPT_HELP,
 	{ "hold-risk",	required_argument, NULL, OPT_HOLD },
@@ -75,6 +82,8 @@ struct summary {
 struct run {
 	struct paymatch	 m;		/* the transactions */
 	struct risk	 risk;		/* the orders so far */
+	struct profile_set *profiles;	/* what each source guarantees */
+	struct allow	 allow;		/* --allow: errors waived */
 	struct strmap	 sumidx;	/* "RUB 2026-11-20": its summary */
 	struct summary	*sums;
 	size_t		 nsums, capsums;
@@ -134,6 +143,21 @@ order_id(const json_t *order, char idnum[32])
 		return idnum;
 	}
 	return jstr(order, "id");
+}
+
+/* The identity of order (paymatch.h): its source and id in buf, or its id
+ * alone (in idnum when it is a number); NULL when it has no id. */
+static const char *
+order_ident(const json_t *order, char idnum[32], char buf[PAYMATCH_KEYLEN])
+{
+	const char *id = order_id(order, idnum), *source = jstr(order,
+	    "source");
+	int n;
+
+	if (id == NULL || source == NULL)
+		return id;
+	n = snprintf(buf, PAYMATCH_KEYLEN, "%s%c%s", source, PAYMATCH_US, id);
+	return n >= 0 && n < PAYMATCH_KEYLEN ? buf : id;
 }
 
 /* The ids of the transactions found, or of their captured charges. */
@@ -400,8 +424,8 @@ static void
 prepare_chunk(struct run *r, json_t *const *orders, size_t n,
     json_t *errors)
 {
-	const char **ids, **tids, **cids, **ctids;
-	char (*idnums)[32];
+	const char **ids, **tids, **cids, **ctids, *id;
+	char (*idnums)[32], (*idents)[PAYMATCH_KEYLEN];
 	int64_t total;
 	size_t i, nc = 0;
 
@@ -410,13 +434,16 @@ prepare_chunk(struct run *r, json_t *const *orders, size_t n,
 	cids = xcalloc(n + 1, sizeof(*cids));
 	ctids = xcalloc(n + 1, sizeof(*ctids));
 	idnums = xcalloc(n + 1, sizeof(*idnums));
+	idents = xcalloc(n + 1, sizeof(*idents));
 	for (i = 0; i < n; i++) {
-		ids[i] = order_id(orders[i], idnums[i]);
+		ids[i] = order_ident(orders[i], idnums[i], idents[i]);
 		tids[i] = jstr(json_object_get(orders[i], "payment"),
 		    "transaction_id");
-		if (order_checks(orders[i], idnums[i], &cids[nc], &total,
-		    errors) != NULL)
+		if (order_checks(orders[i], idnums[i], &id, &total,
+		    errors) != NULL) {
+			cids[nc] = ids[i];
 			ctids[nc++] = tids[i];
+		}
 		json_array_clear(errors);
 	}
 	paymatch_load(&r->m, ids, tids, n);
@@ -427,6 +454,16 @@ prepare_chunk(struct run *r, json_t *const *orders, size_t n,
 	free(cids);
 	free(ctids);
 	free(idnums);
+	free(idents);
+}
+
+/* The source of an identity held, in buf. */
+static const char *
+held_source(const char *held, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)(paymatch_order_id(held) - held - 1),
+	    held);
+	return buf;
 }
 
 /* One order: classify, set its payment and risk, and write it out. */
@@ -437,11 +474,13 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	struct paymatch *m = &r->m;
 	json_t *payment, *ids, *risk;
 	const struct money_currency *cur;
-	const char *id_text, *method, *tid, *key, *h;
-	char idbuf[128], idnum[32], a[40], b[40];
+	const char *id_text, *method, *tid, *key, *h, *ident;
+	char idbuf[PAYMATCH_KEYLEN], identbuf[PAYMATCH_KEYLEN], idnum[32];
+	char a[40], b[40], srcbuf[64];
 	struct paymatch_tally tl;
 	enum paymatch_class cls;
-	int score, offset, named;
+	const struct profile *prof;
+	int score, offset, named, collected;
 	int64_t created = 0;
 	size_t i;
 	const struct paymatch_txn *t;
@@ -461,16 +500,32 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	}
 	method = jstr(payment, "method");
 	tid = jstr(payment, "transaction_id");
-	key = paymatch_order_key(id_text, idbuf);
+	ident = order_ident(order, idnum, identbuf);
+	key = paymatch_order_key(ident, idbuf);
 	paymatch_find(m, key, tid);
 	cls = paymatch_classify(m, method != NULL && strcmp(method, "cod") == 0,
 	    &tl);
+	/* a channel that collects the money has it when no report says
+	 * otherwise; its own payout report, when given, proves it */
+	prof = profile_of(r->profiles, order);
+	if ((collected = profile_collects(prof, order)) && m->nfound == 0 &&
+	    (cls == PAYMATCH_UNPAID || cls == PAYMATCH_COD))
+		cls = PAYMATCH_MARKETPLACE_PAID;
 
 	/* the payment section: the class and the numbers, none of which
-	 * is right when a sum does not fit */
+	 * is right when a sum does not fit or no report was read */
 	ids = txn_ids(m, 0);
 	jsonx_set_new(payment, "status", json_string(class_names[cls]));
-	if (cls == PAYMATCH_AMOUNT_OVERFLOW) {
+	if (collected) {
+		jsonx_set_new(payment, "collected_by",
+		    json_string(prof->source));
+		jsonx_set_new(payment, "verified", json_boolean(m->nfound > 0));
+		if (m->nfound > 0)
+			jsonx_set_new(payment, "provider", json_string(
+			    m->txns[m->found[0]].p.provider));
+	}
+	if (cls == PAYMATCH_AMOUNT_OVERFLOW ||
+	    cls == PAYMATCH_MARKETPLACE_PAID) {
 		json_object_del(payment, "paid");
 		json_object_del(payment, "captured");
 		json_object_del(payment, "refunded");
@@ -492,7 +547,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	risk = risk_assess(&r->risk, order, tl.currency, tl.total, r->view,
 	    m->nfound, &score);
 	jsonx_set_new(order, "risk", risk);
-	paymatch_settle(m, id_text, key);
+	paymatch_settle(m, ident, key);
 	if (jstr(order, "created_at") == NULL ||
 	    rfc3339_parse(jstr(order, "created_at"), &created, &offset) == -1)
 		created = 0;
@@ -504,6 +559,7 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	switch (cls) {
 	case PAYMATCH_PAID:
 	case PAYMATCH_COD:
+	case PAYMATCH_MARKETPLACE_PAID:
 		break;
 	case PAYMATCH_UNPAID:
 		reject_addf(errors, "unpaid", "payment", "no payment was "
@@ -551,8 +607,10 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		reject_addf(errors, "transaction_taken", tid != NULL &&
 		    (strcmp(tid, t->p.id) == 0 || (t->p.intent != NULL &&
 		    strcmp(tid, t->p.intent) == 0)) ? "payment.transaction_id" :
-		    "payment", "transaction '%s' belongs to order '%s', %s",
-		    t->p.id, h, named ? "which the provider names" :
+		    "payment", "transaction '%s' belongs to order '%s'%s%s, %s",
+		    t->p.id, paymatch_order_id(h), h != paymatch_order_id(h) ?
+		    " from " : "", h != paymatch_order_id(h) ? held_source(h,
+		    srcbuf, sizeof(srcbuf)) : "", named ? "which the provider names" :
 		    "which claimed it first");
 	}
 	if (cls == PAYMATCH_DUPLICATE)
@@ -573,12 +631,38 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		reject_addf(errors, "risk_hold", "risk", "risk score %d is at "
 		    "or above --hold-risk %ld: check the order by hand", score,
 		    r->hold);
+	/* what the shop waives goes on, its class in payment.status and
+	 * the reason in warnings */
+	allow_apply(&r->allow, prof, order, errors);
 	if (json_array_size(errors) == 0) {
 		jsonx_set_new(order, "status", json_string(cls == PAYMATCH_COD ? "cod" :
 		    "paid"));
 		jsonl_write(stdout, order);
 	} else
 		reject_write(rejects, order, errors);
+}
+
+/* Input that held no order record: when an operand is a payment report
+ * or an orders export, say so and return EX_DATAERR; else 0. */
+static int
+not_orders(int argc, char *argv[])
+{
+	const char *what;
+	int i, orders;
+
+	for (i = 0; i < argc; i++) {
+		if ((what = payment_sniff(argv[i], &orders)) == NULL)
+			continue;
+		if (orders)
+			warnx("'%s' looks like %s orders export, not order "
+			    "records: run order-import on it first", argv[i],
+			    what);
+		else
+			warnx("'%s' is a payment report of %s, not order "
+			    "records: give it as --payments", argv[i], what);
+		return EX_DATAERR;
+	}
+	return 0;	/* lines that are not JSON: rejects, as ever */
 }
 
 static void
@@ -602,21 +686,33 @@ main(int argc, char *argv[])
 	struct paystore ps;
 	struct run r;
 	const char *provider = NULL, *map_path = NULL, *db = NULL;
+	const char *config_path = NULL;
+	struct conf *conf;
 	const char **payments = NULL;
 	char errbuf[512], *end;
 	size_t npayments = 0, i;
 	json_t *order, *errors, **orders;
 	size_t norders;
+	unsigned long nnew, nrecords = 0;
 	int ch, status = 0, st, offset;
 
 	valueblock_install();
 	memset(&r, 0, sizeof(r));
+	allow_init(&r.allow);
 	r.hold = -1;
 	r.now = time(NULL);
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (cli_option(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_ALLOW:
+			if (allow_parse(&r.allow, optarg) == -1)
+				cli_usage_error(&cli, "--allow '%s' is not a "
+				    "list of error codes", optarg);
+			break;
+		case OPT_CONFIG:
+			config_path = optarg;
+			break;
 		case OPT_DB:
 			db = optarg;
 			break;
@@ -644,8 +740,9 @@ main(int argc, char *argv[])
 		case OPT_PROVIDER:
 			if (!payment_provider_valid(optarg))
 				cli_usage_error(&cli, "--provider '%s' is not "
-				    "stripe, yookassa, paypal, cloudpayments "
-				    "or generic", optarg);
+				    "stripe, yookassa, paypal, cloudpayments, "
+				    "amazon, shopify, ebay, etsy or generic",
+				    optarg);
 			provider = optarg;
 			break;
 		case OPT_REPORT:
@@ -655,8 +752,6 @@ main(int argc, char *argv[])
 			cli_usage_error(&cli, NULL);
 		}
 	}
-	if (npayments == 0)
-		cli_usage_error(&cli, "--payments FILE is required");
 	if (provider != NULL && strcmp(provider, "generic") == 0 &&
 	    map_path == NULL)
 		cli_usage_error(&cli, "--provider generic needs --map FILE");
@@ -665,6 +760,8 @@ main(int argc, char *argv[])
 	rfc3339_format(r.now, 0, r.now_text, sizeof(r.now_text));
 
 	/* Everything is opened before the first record is read. */
+	conf = conf_load(config_path);
+	r.profiles = profile_load(conf);
 	if (map_path != NULL && (map = payment_map_load(map_path, errbuf,
 	    sizeof(errbuf), &st)) == NULL)
 		errx(st, "%s", errbuf);
@@ -685,7 +782,11 @@ main(int argc, char *argv[])
 			exit(st);
 		}
 		r.nread += paymatch_read(&r.m, pr, payments[i], &rejects);
-		if ((st = payment_close(pr)) != 0 && status == 0)
+		if ((st = payment_close(pr)) == EX_DATAERR) {
+			paystore_close(&ps);
+			exit(st);	/* orders where payments belong */
+		}
+		if (st != 0 && status == 0)
 			status = st;
 	}
 	paymatch_index(&r.m);
@@ -701,6 +802,7 @@ main(int argc, char *argv[])
 		for (norders = 0; norders < ORDER_CHUNK && (order =
 		    reject_read(&rejects, &in)) != NULL; norders++)
 			orders[norders] = order;
+		nrecords += norders;
 		prepare_chunk(&r, orders, norders, errors);
 		for (i = 0; i < norders; i++) {
 			reconcile(&r, orders[i], &rejects, errors);
@@ -712,23 +814,29 @@ main(int argc, char *argv[])
 	json_decref(errors);
 	if ((st = jsonl_close(&in)) != 0 && status == 0)
 		status = st;
+	if (nrecords == 0 && in.nlines > 0 && (st = not_orders(argc - optind,
+	    argv + optind)) != 0 && status == 0)
+		status = st;
 
 	write_orphans(&r);
 	sum_transactions(&r);
 	write_summaries(&r);
 	paymatch_save(&r.m);
 	paystore_close(&ps);
-	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
-		status = EX_IOERR;
-	/* The counts are the run's: said before it is released. */
-	status = cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
-	    "cod, %lu rejected; %lu transactions read, %lu new, %lu orphans, "
-	    "%lu conflicts", in.nlines, r.nout[PAYMATCH_PAID],
-	    r.nout[PAYMATCH_COD], rejects.count, r.nread, r.m.nnew, r.norphans,
-	    r.nconflicts);
+	nnew = r.m.nnew;	/* run_release() empties the set */
 	run_release(&r);
+	profile_free(r.profiles);
+	allow_release(&r.allow);
+	conf_free(conf);
 	payment_map_free(map);
 	free(payments);
 	valueblock_release();
-	return status;
+	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
+		status = EX_IOERR;
+	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
+	    "cod, %lu marketplace_paid, %lu rejected; %lu transactions read, "
+	    "%lu new, %lu orphans, %lu conflicts", in.nlines,
+	    r.nout[PAYMATCH_PAID], r.nout[PAYMATCH_COD],
+	    r.nout[PAYMATCH_MARKETPLACE_PAID], rejects.count, r.nread, nnew,
+	    r.norphans, r.nconflicts);
 }

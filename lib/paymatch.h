@@ -121,13 +121,26 @@ void	 paymatch_load(struct paymatch *, const char *const *ids,
 size_t	 paymatch_claim(struct paymatch *, const char *const *ids,
 	    const char *const *tids, size_t n);
 
-/* The key an order id is looked up and held by: as payment_ref_clean()
- * leaves it ("#1001" is "1001"), or as it is when that leaves nothing.
- * buf holds 128 bytes. */
-const char *paymatch_order_key(const char *id, char *buf);
+/* An order is known by its identity: its source and its id, a unit
+ * separator between them ("shopify\x1f#1001"), or its id alone when it
+ * has no source.  Two shops' #1001 are two orders; an order held by id
+ * alone (a report names no source; a store from before sources) is the
+ * order of that id from any source. */
+#define PAYMATCH_US	'\x1f'
+#define PAYMATCH_KEYLEN	256
 
-/* Whether held, an order id as the store, a report or an order writes it,
- * is the order whose key is key. */
+/* The customer-visible id of an identity: what follows the separator, or
+ * all of it. */
+const char *paymatch_order_id(const char *ident);
+
+/* The key an order identity is looked up and held by: its id as
+ * payment_ref_clean() leaves it ("#1001" is "1001"), after its source;
+ * ident as it is when that leaves nothing or does not fit.  buf holds
+ * PAYMATCH_KEYLEN bytes. */
+const char *paymatch_order_key(const char *ident, char *buf);
+
+/* Whether held, an order identity or id as the store, a report or an
+ * order writes it, is the order whose key is key. */
 int	 paymatch_same_order(const char *held, const char *key);
 
 /* The transactions of the order whose key is key and whose
@@ -173,7 +186,10 @@ enum paymatch_class {
 	PAYMATCH_PAID, PAYMATCH_UNDERPAID, PAYMATCH_OVERPAID, PAYMATCH_UNPAID,
 	PAYMATCH_PENDING, PAYMATCH_DUPLICATE, PAYMATCH_CURRENCY_MISMATCH,
 	PAYMATCH_REFUNDED, PAYMATCH_PARTIALLY_REFUNDED, PAYMATCH_COD,
-	PAYMATCH_AMOUNT_OVERFLOW, PAYMATCH_NCLASSES
+	PAYMATCH_AMOUNT_OVERFLOW,
+	PAYMATCH_MARKETPLACE_PAID,	/* the sales channel collected it, by
+					 * its profile; no report says so */
+	PAYMATCH_NCLASSES
 };
 
 /* Their names, as payment.status and reject codes write them. */

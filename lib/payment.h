@@ -77,6 +77,12 @@ struct payment_reader;
 struct payment_reader *payment_open(const char *path, const char *provider,
 	    const struct payment_map *map, int *status);
 
+/* What the CSV file at path is, for a message when it was given where
+ * it does not belong: a payment report's provider ("Stripe"), with
+ * *orders 0, or a shop's orders export ("a Shopify"), with *orders 1;
+ * NULL when neither (or it cannot be opened).  No warning. */
+const char *payment_sniff(const char *path, int *orders);
+
 /* The next transaction into *txn: 1, or 0 at the end of the file.  A row
  * or object that is not a transaction it understands, or whose amount,
  * currency or time cannot be read exactly, is written to rejects (codes
@@ -87,8 +93,9 @@ struct payment_reader *payment_open(const char *path, const char *provider,
 int	 payment_next(struct payment_reader *, struct payment_txn *,
 	    struct reject_stream *rejects);
 
-/* Close and free the reader (NULL: nothing); 0, or EX_IOERR when the
- * file could not be read. */
+/* Close and free the reader (NULL: nothing); 0, EX_IOERR when the file
+ * could not be read, or EX_DATAERR after a warning when it held order
+ * records and no transaction (orders given as --payments). */
 int	 payment_close(struct payment_reader *);
 
 /* Copy the strings of t into arena (arena.h) and point t at the copies,

@@ -130,6 +130,35 @@ t_backorder() {
 @test "sqlite: an order without stock is a backorder reject saying what is missing and where" { t_backorder sqlite; }
 @test "postgres: an order without stock is a backorder reject saying what is missing and where" { t_backorder postgres; }
 
+# --allow and a source's allow: a waived backorder goes on, unreserved,
+# its reason in warnings; a source that waives nothing is rejected.
+t_allow() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve --allow backorder \
+	    "$FIXTURES/backorder.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .reservation, [.warnings[].code], .errors]' <<<"$output"
+	assert_output '["SHOP-7","backorder",null,["backorder"],null]'
+	run -0 sql "SELECT COUNT(*) FROM reservations"
+	assert_output 0
+	printf '[source "etsy"]\nallow = backorder\n' >"$BATS_TEST_TMPDIR/orderkit.conf"
+	{
+		jq -c '.source = "etsy" | .id = "E-7"' "$FIXTURES/backorder.jsonl"
+		cat "$FIXTURES/backorder.jsonl"
+	} >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr order-reserve \
+	    --config "$BATS_TEST_TMPDIR/orderkit.conf" "$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 jq -c '[.id, [.warnings[].code]]' <<<"$output"
+	assert_output '["E-7",["backorder"]]'
+	run -0 jq -c '[.id, [.errors[].code]]' <<<"$stderr"
+	assert_output '["SHOP-7",["backorder"]]'
+	run -64 --separate-stderr order-reserve --allow 'Back order'
+	assert_output ''
+	assert_stderr --partial "--allow 'Back order' is not a list of error codes"
+}
+@test "sqlite: --allow backorder, or a source's allow, passes a backorder on with a warning" { t_allow sqlite; }
+@test "postgres: --allow backorder, or a source's allow, passes a backorder on with a warning" { t_allow postgres; }
+
 # A Shopify export lists the newest orders first; 4 caps for 6 orders go
 # to the 4 oldest (times compared as instants, a tie in input order, no
 # time last), in one transaction or in many, and come out in that order.
@@ -720,7 +749,7 @@ t_released_numbers() {
 
 @test "--help prints the usage on standard output" {
 	run -0 --separate-stderr order-reserve --help
-	assert_line --index 0 --partial 'usage: order-reserve [--batch N]'
+	assert_line --index 0 --partial 'usage: order-reserve [--allow CODE,...] [--batch N]'
 	assert_stderr ''
 }
 

@@ -61,7 +61,7 @@ report() {
 
 @test "--help prints the usage on stdout and exits 0" {
 	run -0 --separate-stderr pay-reconcile --help
-	assert_output --partial "usage: pay-reconcile --payments FILE"
+	assert_output --partial "usage: pay-reconcile [--payments FILE ...]"
 	assert_stderr ''
 }
 
@@ -71,10 +71,6 @@ report() {
 	assert_stderr --partial "usage: pay-reconcile"
 }
 
-@test "no --payments is a usage error, 64" {
-	run -64 --separate-stderr pay-reconcile </dev/null
-	assert_stderr --partial "--payments FILE is required"
-}
 
 @test "an unknown --provider and a bad --hold-risk are usage errors" {
 	run -64 --separate-stderr pay-reconcile --payments x --provider klarna
@@ -249,8 +245,8 @@ report() {
 @test "stripe: the summary per currency and day adds up, classes counted" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	run -0 report summary
-	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0,"amount_overflow":0}}
-{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1,"amount_overflow":0}}'
+	assert_output '{"type":"summary","currency":"EUR","day":"2026-11-20","transactions":0,"gross":0,"fees":0,"refunds":0,"net":0,"orders":{"paid":0,"underpaid":0,"overpaid":0,"unpaid":0,"pending":0,"duplicate":0,"currency_mismatch":1,"refunded":0,"partially_refunded":0,"cod":0,"amount_overflow":0,"marketplace_paid":0}}
+{"type":"summary","currency":"USD","day":"2026-11-20","transactions":14,"gross":53990,"fees":0,"refunds":9500,"net":44490,"orders":{"paid":2,"underpaid":1,"overpaid":1,"unpaid":1,"pending":1,"duplicate":1,"currency_mismatch":0,"refunded":1,"partially_refunded":1,"cod":1,"amount_overflow":0,"marketplace_paid":0}}'
 }
 
 @test "stripe: broken payment lines are rejected with their line, the run goes on" {
@@ -729,14 +725,17 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	broken_all
 	# file, exit status, rejects ("-": no known report, nothing read).
 	# array.jsonl's [] holds no transaction; its other line, one.
+	# crlf-bom.jsonl holds orders and no transaction: 65.
 	while read -r f want rows; do
 		rm -f "$BATS_TEST_TMPDIR/r"
 		run "-$want" --separate-stderr pay-reconcile --stats \
 		    --payments "$BROKEN/$f" --rejects "$BATS_TEST_TMPDIR/r" \
 		    --report /dev/null </dev/null
 		assert_output ''
-		if [[ $rows == - ]]; then
-			assert_stderr "pay-reconcile: '$BROKEN/$f' is no payment report known (Stripe balance or payments, PayPal activity); name a map with --map"
+		if [[ $want == 65 && $rows != - ]]; then
+			assert_stderr "pay-reconcile: '$BROKEN/$f' holds orders, not payment transactions: give orders as operands and the provider's report as --payments"
+		elif [[ $rows == - ]]; then
+			assert_stderr "pay-reconcile: '$BROKEN/$f' is no payment report known (Stripe balance or payments, PayPal activity, Amazon settlement, Shopify Payments, eBay or Etsy payments); name a map with --map"
 			rows=0
 		else
 			assert_stderr --partial '; 0 transactions read, 0 new, 0 orphans'
@@ -747,7 +746,7 @@ NUMBERS='{"n":[1.23456789012345678,1e-7,100.50,-0,12345678901234567890,-12345678
 	done <<-EOF
 	array.jsonl 0 1
 	bad-utf8.jsonl 0 3
-	crlf-bom.jsonl 0 2
+	crlf-bom.jsonl 65 2
 	empty.jsonl 0 0
 	not-json.jsonl 65 -
 	nul-byte.jsonl 0 2
@@ -889,7 +888,7 @@ t_taken_migrated() {
 	assert_equal "$(class P-1)" "paid - 10000"
 	assert_equal "$(class Q-9)" "unpaid unpaid 0"
 	run -0 sql "SELECT component, version FROM schema_version"
-	assert_output 'payments|3'
+	assert_output 'payments|4'
 	run -0 sql "SELECT txn_id, matched_order FROM pay_transactions ORDER BY 1"
 	assert_output 'ch_1|P-1
 ch_9|A-9'
@@ -1506,4 +1505,239 @@ SHOP-3015 unpaid unpaid+transaction_taken '
 	run -0 sqlite3 "$ORDERKIT_DB" "SELECT txn_id, intent, amount, matched_order FROM pay_transactions ORDER BY 1"
 	assert_output 'ch_1QM0002|pi_1QM0002|4500|SHOP-3002
 ch_3QM0003|pi_3QM0003|3500|SHOP-3003'
+}
+
+# --- marketplaces: the channel collected the money --------------------------
+
+# mp_class ID: payment.status, collected_by, verified, the first error's
+# code, payment.paid and payment.fees of order ID, from stdout or rejects.
+mp_class() {
+	{ printf '%s\n' "$output"; cat "$BATS_TEST_TMPDIR/rejects.jsonl"; } |
+	    jq -r --arg id "$1" 'select(.id == $id) | [.payment.status,
+		.payment.collected_by // "-",
+		(.payment.verified | if . == null then "-" else tostring end),
+		.errors[0].code // "-", .payment.paid // "-",
+		.payment.fees // "-"] | join(" ")'
+}
+
+@test "without --payments an order whose channel collected the money is marketplace_paid, on standard output" {
+	run -0 --separate-stderr pay-reconcile --now "$NOW" --stats \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/marketplace-orders.jsonl"
+	assert_stderr --partial "6 orders: 0 paid, 0 cod, 3 marketplace_paid, 3 rejected"
+	run -0 jq -c '[.id, .status, .payment]' <<<"$output"
+	assert_output '["111-0000009-0000009","paid",{"status":"marketplace_paid","collected_by":"amazon","verified":false,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["3500000009","paid",{"status":"marketplace_paid","collected_by":"etsy","verified":false,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]
+["#2001","paid",{"gateway":"Shopify Payments","status":"marketplace_paid","collected_by":"shopify","verified":false,"transactions":[],"checked_at":"2026-11-21T06:00:00Z"}]'
+	# a payment marked by hand, a bank transfer, an order of no channel
+	assert_equal "$(mp_class '#2002')" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class 4001)" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class SHOP-1)" "unpaid - - unpaid 0 0"
+}
+
+@test "--config: a source set to collects_payment no is unpaid, one set to yes is marketplace_paid" {
+	printf '[source "amazon"]\ncollects_payment = no\n[source "my-market"]\ncollects_payment = yes\n' \
+	    >"$BATS_TEST_TMPDIR/orderkit.conf"
+	{
+		cat "$FIXTURES/marketplace-orders.jsonl"
+		echo '{"id":"M-1","source":"my-market","currency":"EUR","totals":{"total":990}}'
+	} >"$BATS_TEST_TMPDIR/o.jsonl"
+	run -0 --separate-stderr pay-reconcile --now "$NOW" \
+	    --config "$BATS_TEST_TMPDIR/orderkit.conf" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$BATS_TEST_TMPDIR/o.jsonl"
+	assert_stderr ''
+	assert_equal "$(mp_class 111-0000009-0000009)" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class M-1)" "marketplace_paid my-market false - - -"
+	# a payment marked by hand is proved only by a report
+	assert_equal "$(mp_class 4001)" "unpaid - - unpaid 0 0"
+	assert_equal "$(mp_class 3500000009)" "marketplace_paid etsy false - - -"
+	run -78 --separate-stderr pay-reconcile --now "$NOW" \
+	    --config "$BATS_TEST_TMPDIR/missing.conf" </dev/null
+	assert_output ''
+	assert_stderr --partial "missing.conf"
+}
+
+@test "amazon: the settlement report (flat file V2) verifies, refunds and contradicts orders" {
+	reconcile amazon-settlement.tsv amazon-orders.jsonl --provider amazon
+	assert_stderr ''
+	# 25.00 + 2.00 tax + 4.99 shipping - 1.50 promotion; fees 3.75 and
+	# the withheld tax 2.00
+	assert_equal "$(mp_class 111-0000001-0000001)" "paid amazon true - 3049 575"
+	assert_equal "$(mp_class 111-0000002-0000002)" "refunded amazon true refunded 0 270"
+	assert_equal "$(mp_class 111-0000003-0000003)" "underpaid amazon true underpaid 4000 600"
+	# not settled yet: the channel's word still counts
+	assert_equal "$(mp_class 111-0000004-0000004)" "marketplace_paid amazon false - - -"
+	run -0 jq -c '[.id, .payment.provider, .payment.transactions]' <<<"$output"
+	assert_output '["111-0000001-0000001","amazon",["11223344:111-0000001-0000001"]]
+["111-0000004-0000004",null,[]]'
+	# the subscription fee is no order's: no orphan, no reject
+	run -0 report orphan
+	assert_output ''
+	run -0 report summary '[.day, .transactions, .gross, .fees, .refunds]'
+	assert_output '["2026-11-01",0,0,0,0]
+["2026-11-02",3,8849,1445,0]
+["2026-11-05",1,0,0,1800]
+["2026-11-14",0,0,0,0]'
+}
+
+@test "amazon: a settlement row whose amount cannot be read is rejected with its line, the rest go on" {
+	sed 's/\t4\.99\t/\t4,9x9\t/' "$FIXTURES/amazon-settlement.tsv" \
+	    >"$BATS_TEST_TMPDIR/s.tsv"
+	cp "$FIXTURES/amazon-orders.jsonl" "$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp s.tsv o.jsonl --provider amazon
+	run -0 jq -c 'select(.line) | [.line, .errors[0].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '[5,"bad_amount"]'
+	assert_equal "$(mp_class 111-0000001-0000001)" "underpaid amazon true underpaid 2550 575"
+}
+
+@test "shopify: the Shopify Payments transactions export, refunds summed, payouts left aside" {
+	reconcile shopify-payments.csv shopify-orders.jsonl --provider shopify
+	assert_stderr ''
+	assert_equal "$(mp_class '#1001')" "paid shopify true - 5900 201"
+	assert_equal "$(mp_class '#1002')" "partially_refunded shopify true partially_refunded 9000 378"
+	assert_equal "$(mp_class '#1003')" "underpaid shopify true underpaid 3500 132"
+	assert_equal "$(mp_class '#1004')" "unpaid - - unpaid 0 0"
+	run -0 report orphan
+	assert_output ''
+}
+
+@test "ebay: the transaction report, its lines above the header and its '--' read" {
+	reconcile ebay-transactions.csv ebay-orders.jsonl --provider ebay
+	assert_stderr ''
+	assert_equal "$(mp_class 12-11111-11111)" "paid ebay true - 2450 315"
+	assert_equal "$(mp_class 12-22222-22222)" "refunded ebay true refunded 0 590"
+}
+
+@test "etsy: the payments CSV, a partial refund and a payment not yet settled" {
+	reconcile etsy-payments.csv etsy-orders.jsonl --provider etsy
+	assert_stderr ''
+	assert_equal "$(mp_class 3500000001)" "paid etsy true - 3240 127"
+	assert_equal "$(mp_class 3500000002)" "partially_refunded etsy true partially_refunded 3600 169"
+	assert_equal "$(mp_class 3500000003)" "pending etsy true pending 0 0"
+}
+
+@test "a marketplace's report is told by its header without --provider, and refused for another" {
+	reconcile etsy-payments.csv etsy-orders.jsonl
+	assert_stderr ''
+	assert_equal "$(mp_class 3500000001)" "paid etsy true - 3240 127"
+	reconcile -65 ebay-transactions.csv ebay-orders.jsonl --provider amazon
+	assert_output ''
+	assert_stderr --partial "is a eBay report, not amazon"
+}
+
+@test "--allow underpaid, or a source's allow, passes the order on with payment.status and a warning" {
+	reconcile amazon-settlement.tsv amazon-orders.jsonl --provider amazon \
+	    --allow underpaid
+	assert_stderr ''
+	run -0 jq -c 'select(.id == "111-0000003-0000003") | [.status, .payment.status, .warnings, .errors]' <<<"$output"
+	assert_output '["paid","underpaid",[{"code":"underpaid","field":"payment","message":"paid 40.00 of 45.00 USD"}],null]'
+	# refunded is not waived
+	assert_equal "$(mp_class 111-0000002-0000002)" "refunded amazon true refunded 0 270"
+	printf '[source "amazon"]\nallow = underpaid, refunded\n' >"$BATS_TEST_TMPDIR/orderkit.conf"
+	: >"$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile amazon-settlement.tsv amazon-orders.jsonl --provider amazon \
+	    --config "$BATS_TEST_TMPDIR/orderkit.conf"
+	run -0 jq -c '[.id, [.warnings[]?.code]]' <<<"$output"
+	assert_output '["111-0000001-0000001",[]]
+["111-0000002-0000002",["refunded"]]
+["111-0000003-0000003",["underpaid"]]
+["111-0000004-0000004",[]]'
+	run -0 cat "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output ''
+	run -64 --separate-stderr pay-reconcile --allow ','
+	assert_stderr --partial "--allow ',' is not a list of error codes"
+}
+
+# --- identity: an order is its source and its id ---------------------------
+
+t_identity() {
+	use_backend "$1"
+	printf '%s\n' '{"id":"ch_1","object":"charge","amount":5900,"captured":true,"currency":"usd","metadata":{"order_id":"1001"},"paid":true,"status":"succeeded","created":1763629200}' \
+	    >"$BATS_TEST_TMPDIR/p.jsonl"
+	printf '%s\n' '{"id":"#1001","source":"shop-a","currency":"USD","totals":{"total":5900}}' \
+	    '{"id":"#1001","source":"shop-b","currency":"USD","totals":{"total":5900}}' \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	run -0 jq -c '[.id, .source, .payment.status]' <<<"$output"
+	assert_output '["#1001","shop-a","paid"]'
+	run -0 jq -c '[.id, .source, .payment.status, .errors[1].message]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '["#1001","shop-b","unpaid","transaction '"'ch_1'"' belongs to order '"'#1001'"' from shop-a, which the provider names"]'
+	run -0 sql "SELECT txn_id, matched_order, matched_source FROM pay_transactions"
+	assert_output 'ch_1|#1001|shop-a'
+	# tomorrow, the same order again is still paid, the other still not
+	rm "$BATS_TEST_TMPDIR/rejects.jsonl"
+	reconcile_tmp p.jsonl o.jsonl
+	run -0 jq -r '.source' <<<"$output"
+	assert_output shop-a
+	run -0 jq -r '.source' "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output shop-b
+}
+@test "sqlite: two shops' #1001 are two orders: one charge pays one of them" { t_identity sqlite; }
+@test "postgres: two shops' #1001 are two orders: one charge pays one of them" { t_identity postgres; }
+
+# A store of schema 3 (orders known by id alone): its rows stay the
+# order of that id from any source, and take the source of the first
+# order that settles them.
+t_identity_migrated() {
+	use_backend "$1"
+	run -0 sql "$(cat "$FIXTURES/store-v3.sql")"
+	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
+	printf '%s\n' '{"id":"P-1","source":"shopify","currency":"USD","totals":{"total":10000}}' \
+	    '{"id":"P-1","source":"shop-b","currency":"USD","totals":{"total":10000}}' \
+	    >"$BATS_TEST_TMPDIR/o.jsonl"
+	reconcile_tmp none.jsonl o.jsonl
+	run -0 jq -c '[.id, .source, .payment.status, .payment.transactions]' <<<"$output"
+	assert_output '["P-1","shopify","paid",["ch_1"]]'
+	run -0 sql "SELECT component, version FROM schema_version"
+	assert_output 'payments|4'
+	run -0 jq -c '[.source, .payment.status, .errors[1].code]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl"
+	assert_output '["shop-b","unpaid","transaction_taken"]'
+	run -0 sql "SELECT txn_id, matched_order, matched_source FROM pay_transactions ORDER BY 1"
+	assert_output 'ch_1|P-1|shopify
+ch_9|A-9|'
+}
+@test "sqlite: a store of orders known by id alone is migrated, its rows take a source" { t_identity_migrated sqlite; }
+@test "postgres: a store of orders known by id alone is migrated, its rows take a source" { t_identity_migrated postgres; }
+
+# --- wrong input ------------------------------------------------------------
+
+@test "orders given as --payments exit 65 and say what they are" {
+	run -65 --separate-stderr pay-reconcile --payments \
+	    "$FIXTURES/amazon-orders.jsonl" --now "$NOW" </dev/null
+	assert_output ''
+	assert_stderr --partial "holds orders, not payment transactions: give orders as operands"
+}
+
+@test "a marketplace's orders export given as --payments exits 65 and names order-import" {
+	printf 'Name,Email,Financial Status,Lineitem name,Total\n#1001,a@example.com,paid,Mug,59.00\n' \
+	    >"$BATS_TEST_TMPDIR/orders_export.csv"
+	run -65 --separate-stderr pay-reconcile --payments \
+	    "$BATS_TEST_TMPDIR/orders_export.csv" </dev/null
+	assert_output ''
+	assert_stderr --partial "looks like a Shopify orders export, not a payment report: run order-import"
+}
+
+@test "a payment report or an orders export given as orders exits 65 and says where it goes" {
+	run -65 --separate-stderr pay-reconcile --now "$NOW" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$FIXTURES/amazon-settlement.tsv"
+	assert_output ''
+	assert_stderr "pay-reconcile: '$FIXTURES/amazon-settlement.tsv' is a payment report of Amazon, not order records: give it as --payments"
+	printf 'Name,Email,Financial Status,Lineitem name,Total\n#1001,a@example.com,paid,Mug,59.00\n' \
+	    >"$BATS_TEST_TMPDIR/orders_export.csv"
+	run -65 --separate-stderr pay-reconcile --now "$NOW" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$BATS_TEST_TMPDIR/orders_export.csv"
+	assert_output ''
+	assert_stderr "pay-reconcile: '$BATS_TEST_TMPDIR/orders_export.csv' looks like a Shopify orders export, not order records: run order-import on it first"
+	# lines that are merely not JSON stay rejects, exit 0
+	run -0 --separate-stderr pay-reconcile --now "$NOW" \
+	    --rejects "$BATS_TEST_TMPDIR/rejects.jsonl" \
+	    "$BATS_TEST_DIRNAME/fixtures/broken/not-json.jsonl"
+	assert_output ''
+	assert_stderr ''
 }

@@ -48,7 +48,7 @@ static int	generic_row(struct payment_reader *, struct csvread_row *,
 		    struct payment_txn *, struct payment_problem *);
 
 const struct payment_layout payment_generic_layout = {
-	NULL, NULL, NULL, generic_row
+	NULL, NULL, NULL, generic_row, NULL
 };
 
 void

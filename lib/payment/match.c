@@ -16,7 +16,7 @@
 const char *const paymatch_class_names[PAYMATCH_NCLASSES] = {
 	"paid", "underpaid", "overpaid", "unpaid", "pending", "duplicate",
 	"currency_mismatch", "refunded", "partially_refunded", "cod",
-	"amount_overflow"
+	"amount_overflow", "marketplace_paid"
 };
 
 static void
@@ -332,19 +332,42 @@ paymatch_index(struct paymatch *m)
 }
 
 const char *
-paymatch_order_key(const char *id, char *buf)
+paymatch_order_id(const char *ident)
 {
-	const char *key = payment_ref_clean(id, buf, 128);
+	const char *us = strchr(ident, PAYMATCH_US);
 
-	return key != NULL ? key : id;
+	return us != NULL ? us + 1 : ident;
+}
+
+const char *
+paymatch_order_key(const char *ident, char *buf)
+{
+	const char *id = paymatch_order_id(ident), *key;
+	char clean[128];
+	int n;
+
+	if ((key = payment_ref_clean(id, clean, sizeof(clean))) == NULL)
+		return ident;
+	n = snprintf(buf, PAYMATCH_KEYLEN, "%.*s%s", (int)(id - ident), ident,
+	    key);
+	return n >= 0 && n < PAYMATCH_KEYLEN ? buf : ident;
 }
 
 int
 paymatch_same_order(const char *held, const char *key)
 {
+	const char *hid = paymatch_order_id(held), *kid = paymatch_order_id(key);
+	const char *c;
 	char buf[128];
 
-	return strcmp(paymatch_order_key(held, buf), key) == 0;
+	/* an order held by id alone (a report's, or a store's from before
+	 * sources) is the order of that id from any source */
+	if (hid != held && kid != key && (hid - held != kid - key ||
+	    memcmp(held, key, hid - held) != 0))
+		return 0;
+	if ((c = payment_ref_clean(hid, buf, sizeof(buf))) == NULL)
+		c = hid;
+	return strcmp(c, kid) == 0;
 }
 
 /* The payment intent whose payment t is part of, when its report is known
@@ -519,7 +542,7 @@ paymatch_find(struct paymatch *m, const char *key, const char *tid)
 
 	m->nfound = m->ntaken = 0;
 	m->mark++;
-	for (p = postings_first(&m->by_ref, key); p != 0;
+	for (p = postings_first(&m->by_ref, paymatch_order_id(key)); p != 0;
 	    p = m->by_ref.posts[p - 1].next)
 		collect(m, m->by_ref.posts[p - 1].value, key, 0);
 	if (tid != NULL)
@@ -606,7 +629,11 @@ static void
 settle(struct paymatch_txn *t, const char *matched, const char *key)
 {
 	t->matched_now = 1;
-	if (t->matched == NULL || !paymatch_same_order(t->matched, key)) {
+	/* a row held by id alone (a store's from before sources) takes
+	 * the source of the order it pays */
+	if (t->matched == NULL || !paymatch_same_order(t->matched, key) ||
+	    (paymatch_order_id(t->matched) == t->matched &&
+	    paymatch_order_id(matched) != matched)) {
 		t->matched = matched;
 		t->dirty = 1;
 	}

@@ -202,8 +202,8 @@ paymatch_load(struct paymatch *m, const char *const *ids,
 
 	arena_init(&scratch);
 	for (i = 0; i < n; i++) {
-		if (ids[i] != NULL && (id = payment_ref_clean(ids[i], idbuf,
-		    sizeof(idbuf))) != NULL)
+		if (ids[i] != NULL && (id = payment_ref_clean(
+		    paymatch_order_id(ids[i]), idbuf, sizeof(idbuf))) != NULL)
 			list_add(&refs, &nrefs, &caprefs,
 			    arena_strdup(&scratch, id));
 		if (tids[i] != NULL)
@@ -274,7 +274,7 @@ paymatch_claim(struct paymatch *m, const char *const *ids,
 	const char *claimant;
 	size_t nclaims = 0, capclaims = 0, nkeys = 0, capkeys = 0, nids = 0;
 	size_t capids = 0, nrows = 0, from, i, j;
-	char idbuf[128], kbuf[512];
+	char idbuf[PAYMATCH_KEYLEN], kbuf[512];
 	struct paystore *ps = m->store;
 	struct paymatch_txn *t;
 	int named;

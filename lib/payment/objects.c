@@ -82,8 +82,14 @@ json_txn(struct payment_reader *r, const json_t *o, int hint,
 	if (!json_is_object(o))
 		return payment_fail(pb, "bad_payment", "not a JSON object");
 	for (i = 0; (p = payment_adapters[i]) != NULL; i++)
-		if (p->json_is(o, hint))
+		if (p->json_is != NULL && p->json_is(o, hint))
 			break;
+	if (p == NULL && json_object_get(o, "items") != NULL &&
+	    json_object_get(o, "totals") != NULL) {
+		r->norders++;
+		return payment_fail(pb, "bad_payment", "an order, not a "
+		    "transaction: orders are pay-reconcile's operands");
+	}
 	if (p == NULL)
 		return payment_fail(pb, "bad_payment", "not a transaction of "
 		    "Stripe, YooKassa, PayPal or CloudPayments");

@@ -42,6 +42,21 @@ struct payment_problem {
 
 struct payment_reader;
 
+/* A row of a marketplace's payout report that writes an order's payment
+ * as several rows (Amazon's settlement report: one row for the price, one
+ * for each fee): its share of one transaction, which gather.c sums per
+ * kind, group and order into one. */
+struct payment_part {
+	enum payment_kind kind;		/* the sale's (charge) or a refund */
+	const char	*group;		/* the report's batch: a settlement */
+	const char	*order;		/* the order id the report writes */
+	int64_t		 gross;		/* signed: + the buyer paid, - back */
+	int64_t		 fee;		/* signed: - kept by the channel, +
+					 * given back */
+	char		 currency[4];
+	int64_t		 created;	/* seconds since the epoch, or 0 */
+};
+
 /* A CSV report of a provider's, told by its header. */
 struct payment_layout {
 	const struct payment_ops *provider;
@@ -53,6 +68,11 @@ struct payment_layout {
 	/* A row into t: 0, or -1 with the problem in pb. */
 	int	 (*row)(struct payment_reader *, struct csvread_row *,
 		    struct payment_txn *t, struct payment_problem *pb);
+	/* Instead of row, for a report of several rows a transaction: a
+	 * row into pt: 0, PAYMENT_SKIP for a row that is no order's money
+	 * (a summary, a subscription fee), or -1 with the problem in pb. */
+	int	 (*part)(struct payment_reader *, struct csvread_row *,
+		    struct payment_part *pt, struct payment_problem *pb);
 };
 
 /*
@@ -80,6 +100,26 @@ extern const struct payment_ops	payment_paypal_ops;
 extern const struct payment_ops	payment_cloudpayments_ops;
 extern const struct payment_ops	payment_stripe_ops;
 extern const struct payment_ops	payment_yookassa_ops;
+extern const struct payment_ops	payment_amazon_ops;
+extern const struct payment_ops	payment_shopify_ops;
+extern const struct payment_ops	payment_ebay_ops;
+extern const struct payment_ops	payment_etsy_ops;
+
+/* The parts of a report read whole and summed (gather.c): the next
+ * transaction, as payment_next() returns it; problems with rows go to
+ * rejects.  payment_gather_free() frees what the reader holds. */
+struct payment_gather;
+int	 payment_gather_next(struct payment_reader *, struct payment_txn *,
+	    struct reject_stream *rejects);
+void	 payment_gather_free(struct payment_gather *);
+
+/* The shop whose orders export a CSV header is ("a Shopify"), or NULL. */
+const char *payment_orders_export(char *const *fields, size_t n);
+
+/* The fields of row joined by the file's delimiter, for a reject, in the
+ * reader's buffer; its length in *lenp. */
+const char *payment_row_text(struct payment_reader *,
+	    struct csvread_row *row, size_t *lenp);
 
 /* The providers, NULL-terminated, in the order a JSON object or a CSV
  * header is offered to them. */
@@ -133,6 +173,9 @@ struct payment_reader {
 	char		*rowtext;	/* a CSV row, for rejects */
 	size_t		 rowcap;
 	unsigned long	 nread;		/* transactions returned */
+	unsigned long	 norders;	/* JSON objects that are orders */
+	struct payment_gather *gather;	/* a report read whole */
+	char		 currency[4];	/* a report's, from its summary row */
 };
 
 /* JSON lines and documents (objects.c): the next transaction of a JSON

@@ -20,7 +20,8 @@
 #include "xalloc.h"
 
 const char *const payment_providers[] = {
-	"stripe", "yookassa", "paypal", "cloudpayments", "generic", NULL
+	"stripe", "yookassa", "paypal", "cloudpayments", "amazon", "shopify",
+	"ebay", "etsy", "generic", NULL
 };
 
 int
@@ -102,7 +103,8 @@ payment_txn_keep(struct payment_txn *t, struct arena *a)
  * to them: the one that knows it reads it. */
 const struct payment_ops *const payment_adapters[] = {
 	&payment_paypal_ops, &payment_cloudpayments_ops, &payment_stripe_ops,
-	&payment_yookassa_ops, NULL
+	&payment_yookassa_ops, &payment_amazon_ops, &payment_shopify_ops,
+	&payment_ebay_ops, &payment_etsy_ops, NULL
 };
 
 /* Whether the header field f is name (len bytes), white space and ASCII
@@ -167,6 +169,49 @@ find_layout(struct payment_reader *r, struct csvread_row *hdr)
 	return NULL;
 }
 
+/* Rows above a report's header that are looked at for it. */
+#define HEADER_SEARCH	16
+
+/* The delimiter of a CSV file: a tab when its first line has more tabs
+ * than commas, else a comma.  Read from the start again after. */
+static char
+sniff_delim(struct payment_reader *r)
+{
+	size_t tabs = 0, commas = 0;
+	int c;
+
+	if (r->fp == stdin)
+		return ',';
+	while ((c = getc(r->fp)) != EOF && c != '\n') {
+		tabs += c == '\t';
+		commas += c == ',';
+	}
+	rewind(r->fp);
+	return tabs > commas ? '\t' : ',';
+}
+
+/* The shop or marketplace whose orders export a header is ("a Shopify"),
+ * or NULL: a file given as --payments that should have gone to
+ * order-import. */
+const char *
+payment_orders_export(char *const *fields, size_t n)
+{
+	if (payment_header_has("lineitem name", fields, n) >= 0)
+		return "a Shopify";
+	if (payment_header_has("amazon-order-id", fields, n) >= 0)
+		return "an Amazon";
+	if (payment_header_has("sale date", fields, n) >= 0 &&
+	    payment_header_has("order id", fields, n) >= 0)
+		return "an Etsy";
+	if (payment_header_has("sales record number", fields, n) >= 0)
+		return "an eBay";
+	if (payment_header_has("order number", fields, n) >= 0 &&
+	    payment_header_has("shipping method title|item name|"
+	    "billing first name", fields, n) >= 0)
+		return "a WooCommerce";
+	return NULL;
+}
+
 /* Tell the format of the file r has open from its first bytes and, for a
  * CSV file, its header: 0, or EX_DATAERR after a warning. */
 static int
@@ -174,7 +219,8 @@ open_format(struct payment_reader *r)
 {
 	const struct payment_layout *l;
 	struct csvread_row *hdr;
-	int c, generic;
+	const char *export = NULL;
+	int c, generic, above;
 
 	/* JSON starts with '{' or '[' after white space and a BOM */
 	for (;;) {
@@ -195,8 +241,9 @@ open_format(struct payment_reader *r)
 	generic = r->provider != NULL && strcmp(r->provider, "generic") == 0;
 	if (!generic && (c == '{' || c == '[' || c == EOF))
 		return 0;
-	/* A CSV file: the header names it. */
-	r->delim = generic ? payment_map_delimiter(r->map) : ',';
+	/* A CSV file: the header names it.  Amazon's settlement report is
+	 * tab-separated; eBay's has lines about the report above it. */
+	r->delim = generic ? payment_map_delimiter(r->map) : sniff_delim(r);
 	csvread_init(&r->csv, r->fp, r->path, r->delim);
 	r->have_csv = 1;
 	if ((hdr = csvread_next(&r->csv)) == NULL)
@@ -205,10 +252,24 @@ open_format(struct payment_reader *r)
 		r->layout = &payment_generic_layout;
 		return payment_generic_header(r, hdr);
 	}
-	if ((r->layout = l = find_layout(r, hdr)) == NULL) {
-		warnx("'%s' is no payment report known (Stripe balance or "
-		    "payments, PayPal activity); name a map with --map",
-		    r->path);
+	for (above = 0; (r->layout = l = find_layout(r, hdr)) == NULL &&
+	    above < HEADER_SEARCH; above++) {
+		if (above == 0)
+			export = payment_orders_export(hdr->fields,
+			    hdr->nfields);
+		if ((hdr = csvread_next(&r->csv)) == NULL)
+			break;
+	}
+	if (l == NULL) {
+		if (export != NULL)
+			warnx("'%s' looks like %s orders export, not a "
+			    "payment report: run order-import on it and give "
+			    "its records as operands", r->path, export);
+		else
+			warnx("'%s' is no payment report known (Stripe "
+			    "balance or payments, PayPal activity, Amazon "
+			    "settlement, Shopify Payments, eBay or Etsy "
+			    "payments); name a map with --map", r->path);
 		return EX_DATAERR;
 	}
 	if (r->provider != NULL && strcmp(r->provider, l->provider->name) !=
@@ -223,6 +284,47 @@ open_format(struct payment_reader *r)
 		return EX_DATAERR;
 	}
 	return 0;
+}
+
+const char *
+payment_sniff(const char *path, int *orders)
+{
+	struct payment_reader r;
+	struct csvread_row *row;
+	const struct payment_layout *l;
+	const char *what = NULL;
+	char msg[1024];
+	size_t i, j;
+	int above;
+
+	*orders = 0;
+	memset(&r, 0, sizeof(r));
+	r.path = path;
+	if (strcmp(path, "-") == 0 ||
+	    (r.fp = fileio_read(path, msg, sizeof(msg))) == NULL)
+		return NULL;
+	r.delim = sniff_delim(&r);
+	csvread_init(&r.csv, r.fp, path, r.delim);
+	for (above = 0; what == NULL && above <= HEADER_SEARCH &&
+	    (row = csvread_next(&r.csv)) != NULL; above++) {
+		if (row->nfields < 2)
+			continue;
+		if ((what = payment_orders_export(row->fields,
+		    row->nfields)) != NULL) {
+			*orders = 1;
+			break;
+		}
+		for (i = 0; what == NULL && payment_adapters[i] != NULL; i++)
+			for (j = 0; payment_adapters[i]->layouts != NULL &&
+			    (l = payment_adapters[i]->layouts[j]) != NULL; j++)
+				if (l->is(row->fields, row->nfields)) {
+					what = l->provider->title;
+					break;
+				}
+	}
+	csvread_release(&r.csv);
+	fclose(r.fp);
+	return what;
 }
 
 struct payment_reader *
@@ -259,6 +361,12 @@ payment_close(struct payment_reader *r)
 	if (r == NULL)
 		return 0;
 	status = r->status;
+	if (r->nread == 0 && r->norders > 0) {
+		warnx("'%s' holds orders, not payment transactions: give "
+		    "orders as operands and the provider's report as "
+		    "--payments", r->path);
+		status = EX_DATAERR;
+	}
 	if (r->fp != NULL && ferror(r->fp)) {
 		warn("cannot read '%s'", r->path);
 		status = EX_IOERR;
@@ -272,6 +380,7 @@ payment_close(struct payment_reader *r)
 	free(r->queue);
 	free(r->rowtext);
 	json_decref(r->root);
+	payment_gather_free(r->gather);
 	free(r);
 	return status;
 }
@@ -291,8 +400,9 @@ payment_col(struct payment_reader *r, struct csvread_row *row,
 }
 
 /* The fields of row joined by the file's delimiter, for a reject. */
-static const char *
-row_text(struct payment_reader *r, struct csvread_row *row, size_t *lenp)
+const char *
+payment_row_text(struct payment_reader *r, struct csvread_row *row,
+    size_t *lenp)
 {
 	size_t i, len = 0, need = 1;
 
@@ -340,8 +450,9 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 	const char *text;
 	size_t len;
 
-	if (r->layout == NULL) {
-		if (!payment_json_next(r, t, rejects))
+	if (r->layout == NULL || r->layout->part != NULL) {
+		if (r->layout == NULL ? !payment_json_next(r, t, rejects) :
+		    !payment_gather_next(r, t, rejects))
 			return 0;
 		r->nread++;
 		return 1;
@@ -359,7 +470,7 @@ payment_next(struct payment_reader *r, struct payment_txn *t,
 		if (r->layout->row(r, row, t, &pb) == 0 &&
 		    payment_positive(t, &pb) == 0)
 			break;
-		text = row_text(r, row, &len);
+		text = payment_row_text(r, row, &len);
 		reject_line(rejects, r->path, row->line, text, len, pb.code,
 		    pb.msg);
 	}

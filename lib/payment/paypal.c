@@ -297,7 +297,7 @@ activity_row(struct payment_reader *r, struct csvread_row *row,
 }
 
 static const struct payment_layout activity_layout = {
-	&payment_paypal_ops, activity_cols, activity_is, activity_row
+	&payment_paypal_ops, activity_cols, activity_is, activity_row, NULL
 };
 static const struct payment_layout *const paypal_layouts[] = {
 	&activity_layout, NULL

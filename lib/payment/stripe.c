@@ -369,10 +369,11 @@ payments_row(struct payment_reader *r, struct csvread_row *row,
 }
 
 static const struct payment_layout balance_layout = {
-	&payment_stripe_ops, balance_cols, balance_is, balance_row
+	&payment_stripe_ops, balance_cols, balance_is, balance_row, NULL
 };
 static const struct payment_layout payments_layout = {
-	&payment_stripe_ops, payments_cols, payments_is, payments_row
+	&payment_stripe_ops, payments_cols, payments_is, payments_row,
+	NULL
 };
 static const struct payment_layout *const stripe_layouts[] = {
 	&balance_layout, &payments_layout, NULL

@@ -2,6 +2,7 @@
  * has seen, once per provider and id, and the order it paid for. */
 #include <err.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -11,6 +12,7 @@
 #include "jsonl.h"
 #include "jsonx.h"
 #include "payment.h"
+#include "paymatch.h"
 #include "paystore.h"
 #include "store.h"
 #include "xalloc.h"
@@ -64,14 +66,20 @@ const struct store_migration paystore_migrations[] = {
 	    " AND matched_order <> order_ref"
 	    " AND ltrim(matched_order, '# ') <> order_ref",
 	    NULL },
+	/* An order is known by its source and its id (paymatch.h), so that
+	 * two shops' #1001 are two orders.  Rows matched before hold no
+	 * source: they stay the order of that id from any source. */
+	{ "payments", 4,
+	    "ALTER TABLE pay_transactions ADD COLUMN matched_source TEXT",
+	    NULL },
 };
 const size_t paystore_nmigrations =
     sizeof(paystore_migrations) / sizeof(paystore_migrations[0]);
 
 #define COLUMNS "provider, txn_id, kind, state, currency, amount," \
 	" refunded, fee, created, parent_id, order_ref, alt_ref, intent," \
-	" email, card, card_country, ip_country, risky, matched_order" \
-	" FROM pay_transactions WHERE "
+	" email, card, card_country, ip_country, risky, matched_order," \
+	" matched_source FROM pay_transactions WHERE "
 
 /* Each lookup on SQLite, where a list is a JSON array, and on PostgreSQL,
  * where it is an array; one index each, so no full scan. */
@@ -120,6 +128,45 @@ paystore_close(struct paystore *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
+/* The order a row holds, as paymatch.h writes it: its source and id, a
+ * unit separator between them, in *buf (grown as needed); or its id, or
+ * NULL. */
+static const char *
+holder_join(const char *source, const char *id, char **buf, size_t *cap)
+{
+	size_t need;
+
+	if (id == NULL || source == NULL || *source == '\0')
+		return id;
+	need = strlen(source) + strlen(id) + 2;
+	if (need > *cap) {
+		*cap = need;
+		*buf = xrealloc(*buf, need);
+	}
+	snprintf(*buf, *cap, "%s%c%s", source, PAYMATCH_US, id);
+	return *buf;
+}
+
+/* The source of held (NULL: none) and its id, as the store keeps them. */
+static const char *
+holder_source(const char *held, char *buf, size_t len)
+{
+	const char *id;
+
+	if (held == NULL || (id = paymatch_order_id(held)) == held ||
+	    (size_t)(id - held) > len)
+		return NULL;
+	memcpy(buf, held, id - held - 1);
+	buf[id - held - 1] = '\0';
+	return buf;
+}
+
+static const char *
+holder_id(const char *held)
+{
+	return held != NULL ? paymatch_order_id(held) : NULL;
+}
+
 static void
 country(char dst[3], const char *s)
 {
@@ -136,6 +183,8 @@ paystore_find(struct paystore *ps, enum paystore_by by,
 	struct store_stmt *st;
 	struct payment_txn t;
 	const char *cur;
+	char *hbuf = NULL;
+	size_t hcap = 0;
 
 	if (n == 0)
 		return;
@@ -168,8 +217,10 @@ paystore_find(struct paystore *ps, enum paystore_by by,
 		country(t.card_country, store_text(st, 15));
 		country(t.ip_country, store_text(st, 16));
 		t.risky = store_int(st, 17) != 0;
-		fn(arg, &t, store_text(st, 18));
+		fn(arg, &t, holder_join(store_text(st, 19),
+		    store_text(st, 18), &hbuf, &hcap));
 	}
+	free(hbuf);
 }
 
 /* A text column's value: null for none, else the text (bytes that are not
@@ -190,7 +241,7 @@ text_or_null(const char *s)
 #define SAVE_COLUMNS "provider, txn_id, kind, state, currency, amount," \
 	" refunded, fee, created, parent_id, order_ref, alt_ref, intent," \
 	" email, card, card_country, ip_country, risky, matched_order," \
-	" first_seen, updated"
+	" matched_source, first_seen, updated"
 #define SAVE_CONFLICT " ON CONFLICT (provider, txn_id) DO UPDATE SET" \
 	" kind = excluded.kind, state = excluded.state," \
 	" currency = excluded.currency, amount = excluded.amount," \
@@ -200,16 +251,27 @@ text_or_null(const char *s)
 	" intent = excluded.intent, email = excluded.email," \
 	" card = excluded.card, card_country = excluded.card_country," \
 	" ip_country = excluded.ip_country, risky = excluded.risky," \
+	" matched_source = CASE WHEN pay_transactions.matched_order IS NULL" \
+	"  OR (pay_transactions.matched_source IS NULL" \
+	"  AND pay_transactions.matched_order = excluded.matched_order)" \
+	"  THEN excluded.matched_source ELSE pay_transactions.matched_source" \
+	"  END," \
 	" matched_order = COALESCE(pay_transactions.matched_order," \
 	"  excluded.matched_order)," \
 	" updated = excluded.updated"
 /* A claim: the row of a transaction not kept, or the order of one kept
- * that has none; an order the row has stays.  Nothing else of a kept row
+ * that has none; an order the row has stays (held by id alone, it takes
+ * the source of the order of that id).  Nothing else of a kept row
  * changes, so that only its page is written. */
 #define CLAIM_CONFLICT " ON CONFLICT (provider, txn_id) DO UPDATE SET" \
+	" matched_source = CASE WHEN pay_transactions.matched_order IS NULL" \
+	"  OR (pay_transactions.matched_source IS NULL" \
+	"  AND pay_transactions.matched_order = excluded.matched_order)" \
+	"  THEN excluded.matched_source ELSE pay_transactions.matched_source" \
+	"  END," \
 	" matched_order = COALESCE(pay_transactions.matched_order," \
 	"  excluded.matched_order)" \
-	" RETURNING provider, txn_id, matched_order"
+	" RETURNING provider, txn_id, matched_order, matched_source"
 #define LITE(i) "json_extract(value, '$[" #i "]')"
 #define PG(i) "e->>" #i
 #define PGI(i) "(e->>" #i ")::bigint"
@@ -219,18 +281,18 @@ text_or_null(const char *s)
 	LITE(5) "," LITE(6) "," LITE(7) "," LITE(8) "," LITE(9) "," \
 	LITE(10) "," LITE(11) "," LITE(12) "," LITE(13) "," \
 	LITE(14) "," LITE(15) "," LITE(16) "," LITE(17) "," \
-	LITE(18) ", $2, $2 FROM json_each($1) WHERE true"
+	LITE(18) "," LITE(19) ", $2, $2 FROM json_each($1) WHERE true"
 #define INSERT_PG "INSERT INTO pay_transactions (" SAVE_COLUMNS ") SELECT " \
 	PG(0) "," PG(1) "," PG(2) "," PG(3) "," PG(4) "," PGI(5) "," \
 	PGI(6) "," PGI(7) "," PGI(8) "," PG(9) "," PG(10) "," \
 	PG(11) "," PG(12) "," PG(13) "," PG(14) "," PG(15) "," \
-	PG(16) "," PGI(17) "," PG(18) ", $2::bigint, $2::bigint" \
+	PG(16) "," PGI(17) "," PG(18) "," PG(19) ", $2::bigint, $2::bigint" \
 	" FROM json_array_elements($1::json) AS e"
 /* One row, its columns as ROW_ARGS() binds them. */
 #define INSERT_ONE "INSERT INTO pay_transactions (" SAVE_COLUMNS ") VALUES (" \
 	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13," \
-	" $14, $15, $16, $17, $18, $19, $20, $20)"
-#define ROW_FMT "sssssiiiissssssssisi"
+	" $14, $15, $16, $17, $18, $19, $20, $21, $21)"
+#define ROW_FMT "sssssiiiissssssssissi"
 #define ROW_ARGS(t, matched, now) \
 	empty_null((t)->provider), empty_null((t)->id), \
 	payment_kind_name((t)->kind), payment_state_name((t)->state), \
@@ -240,7 +302,8 @@ text_or_null(const char *s)
 	empty_null((t)->intent), empty_null((t)->email), \
 	empty_null((t)->card), empty_null((t)->card_country), \
 	empty_null((t)->ip_country), (int64_t)((t)->risky != 0), \
-	empty_null(matched), (now)
+	empty_null(holder_id(matched)), \
+	holder_source(matched, srcbuf, sizeof(srcbuf)), (now)
 
 static const char *
 empty_null(const char *s)
@@ -253,8 +316,9 @@ static json_t *
 row_json(const struct payment_txn *t, const char *matched)
 {
 	json_t *row;
+	char srcbuf[128];
 
-	row = json_pack("[o,o,s,s,s,I,I,I,I,o,o,o,o,o,o,o,o,i,o]",
+	row = json_pack("[o,o,s,s,s,I,I,I,I,o,o,o,o,o,o,o,o,i,o,o]",
 	    text_or_null(t->provider), text_or_null(t->id),
 	    payment_kind_name(t->kind), payment_state_name(t->state),
 	    t->currency, (json_int_t)t->amount, (json_int_t)t->refunded,
@@ -263,7 +327,8 @@ row_json(const struct payment_txn *t, const char *matched)
 	    text_or_null(t->alt_ref), text_or_null(t->intent),
 	    text_or_null(t->email), text_or_null(t->card),
 	    text_or_null(t->card_country), text_or_null(t->ip_country),
-	    t->risky != 0, text_or_null(matched));
+	    t->risky != 0, text_or_null(holder_id(matched)),
+	    text_or_null(holder_source(matched, srcbuf, sizeof(srcbuf))));
 	if (row == NULL)
 		xnomem();
 	return row;
@@ -294,6 +359,8 @@ static void
 save_one(struct paystore *ps, const struct payment_txn *t,
     const char *matched, int64_t now)
 {
+	char srcbuf[128];
+
 	if (ps->save_one == NULL)
 		ps->save_one = store_prepare(ps->store,
 		    INSERT_ONE SAVE_CONFLICT, NULL);
@@ -346,10 +413,15 @@ static void
 claimed(struct store_stmt *st, void (*fn)(void *, const char *,
     const char *, const char *), void *arg)
 {
+	char *hbuf = NULL;
+	size_t hcap = 0;
+
 	while (store_next(st))
 		if (store_text(st, 0) != NULL && store_text(st, 1) != NULL)
 			fn(arg, store_text(st, 0), store_text(st, 1),
-			    store_text(st, 2));
+			    holder_join(store_text(st, 3), store_text(st, 2),
+			    &hbuf, &hcap));
+	free(hbuf);
 }
 
 void
@@ -358,7 +430,7 @@ paystore_claim(struct paystore *ps, const struct payment_txn *txns,
     const char *, const char *, const char *), void *arg)
 {
 	json_t *batch;
-	char *text;
+	char *text, srcbuf[128];
 	size_t i;
 
 	if (store_kind(ps->store) == STORE_SQLITE) {
