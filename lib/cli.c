@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "jsonl.h"
+#include "progress.h"
 #include "reject.h"
 #include "xalloc.h"
 
@@ -71,9 +72,6 @@ print_help(const struct cli *cli, FILE *fp)
 	fprintf(fp, "\nSee %s.\n", h->page);
 }
 
-/* --progress, --no-progress: 1, 0; -1: on a terminal. */
-static int progress_mode = -1;
-
 /* The --stats=json counts, in the order they were set. */
 static json_t *counts;
 
@@ -100,10 +98,10 @@ cli_option(struct cli *cli, int ch, const char *arg)
 		    NULL : arg;
 		break;
 	case CLI_PROGRESS:
-		progress_mode = 1;
+		progress_force(1);
 		return 1;
 	case CLI_NO_PROGRESS:
-		progress_mode = 0;
+		progress_force(0);
 		return 1;
 	case CLI_STRICT:
 		cli->strict = 1;
@@ -129,113 +127,6 @@ cli_need_input(const struct cli *cli, int noperands)
 		return;
 	cli_usage_error(cli, "no input: name a FILE or pipe records in "
 	    "(--help says more)");
-}
-
-/*
- * Progress.  The count is looked at every "step" records, a step that
- * grows or shrinks so that the clock is read about every 50 ms whatever
- * the rate: a fast reader does not pay for the clock, a slow one (a
- * carrier answering) still shows its progress.
- */
-struct cli_progress_count cli_progress_count = { 0, 0 };
-
-static struct {
-	int		 state;		/* 0 undecided, 1 on, -1 off */
-	long long	 start, last;	/* ns: first check, last drawing */
-	unsigned long	 step;
-	size_t		 width;		/* of the line drawn; 0: none */
-	int		 drawn;		/* ever */
-} progress;
-
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void
-progress_draw(long long now, const char *end)
-{
-	char line[160];
-	long long ms = (now - progress.start) / 1000000;
-	unsigned long long rate;
-	int n;
-
-	rate = ms > 0 ? (unsigned long long)cli_progress_count.n * 1000 /
-	    (unsigned long long)ms : 0;
-	n = snprintf(line, sizeof(line), "%s: %lu read, %llu/s, %lu rejects",
-	    program_invocation_short_name, cli_progress_count.n, rate,
-	    reject_total);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	/* Spaces over what the last line had beyond this one: no escape
-	 * sequences, so a log under --progress stays plain text. */
-	fprintf(stderr, "\r%s%*s%s", line, progress.width > (size_t)n ?
-	    (int)(progress.width - n) : 0, "", end);
-	progress.width = *end == '\n' ? 0 : (size_t)n;
-	progress.drawn = 1;
-	progress.last = now;
-}
-
-void
-cli_progress_check(void)
-{
-	long long now;
-	unsigned long per50;
-
-	if (progress.state == 0) {
-		progress.state = progress_mode == 1 || (progress_mode == -1 &&
-		    isatty(STDERR_FILENO)) ? 1 : -1;
-		if (progress.state == -1) {
-			cli_progress_count.next = ULONG_MAX;
-			return;
-		}
-		progress.start = progress.last = now_ns();
-		progress.step = 1;
-		cli_progress_count.next = cli_progress_count.n + 1;
-		return;
-	}
-	if (progress.state != 1)
-		return;
-	now = now_ns();
-	/* About every 50 ms from here on, at the rate seen so far. */
-	per50 = now > progress.start ? (unsigned long)(
-	    (unsigned long long)cli_progress_count.n * 50000000ULL /
-	    (unsigned long long)(now - progress.start)) : 1;
-	progress.step = per50 < 1 ? 1 : per50 > 65536 ? 65536 : per50;
-	cli_progress_count.next = cli_progress_count.n + progress.step;
-	/* A short run shows nothing: a second before the first drawing
-	 * (none under --progress), a quarter of one between two. */
-	if ((progress_mode != 1 && now - progress.start < 1000000000LL) ||
-	    (progress.drawn && now - progress.last < 250000000LL))
-		return;
-	progress_draw(now, "");
-}
-
-void
-cli_progress_clear(void)
-{
-	if (progress.width == 0)
-		return;
-	fprintf(stderr, "\r%*s\r", (int)progress.width, "");
-	progress.width = 0;
-}
-
-void
-cli_progress_end(void)
-{
-	if (progress.state == 1 && (progress.drawn || progress_mode == 1))
-		progress_draw(now_ns(), "\n");
-	progress.state = 0;
-	progress.drawn = 0;
-	progress.width = 0;
-	cli_progress_count.n = 0;
-	cli_progress_count.next = 0;
 }
 
 void
@@ -336,7 +227,7 @@ cli_finish(const struct cli *cli, int status, struct reject_stream *rejects,
 {
 	va_list ap;
 
-	cli_progress_end();
+	progress_end();
 	status = cli_worse(status, cli_stats_json(cli, rejects));
 	if (cli->stats && fmt != NULL) {
 		fprintf(stderr, "%s: ", program_invocation_short_name);

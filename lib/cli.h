@@ -35,8 +35,8 @@ struct cli_item {
 #define CLI_ITEM_REJECTS { "--rejects FILE", \
 			"append rejects to FILE (default: standard error)" }
 #define CLI_ITEM_STATS	{ "--stats[=json|FILE]", \
-			"print the counts on standard error; json: as JSON, " \
-			"FILE: as JSON to FILE" }
+			"the counts on standard error: prose, json, or JSON " \
+			"to FILE" }
 #define CLI_ITEM_STRICT	{ "--strict", "exit 65 when a record was rejected" }
 #define CLI_ITEM_PROGRESS { "--progress", \
 			"show progress on standard error, even off a terminal" }
@@ -90,41 +90,6 @@ void	cli_usage_error(const struct cli *, const char *fmt, ...)
  * person would wait for nothing, a one-line message, the usage on standard
  * error and exit 64. */
 void	cli_need_input(const struct cli *, int noperands);
-
-/*
- * Progress on standard error: "PROG: N read, R/s, K rejects", redrawn in
- * place (a carriage return) at most four times a second, shown when
- * standard error is a terminal and the run has taken a second, or always
- * under --progress; never under --no-progress.  The reading loops count
- * what they read with cli_progress(n) (jsonl_line() does for every
- * program that reads JSON Lines); it looks at the clock only every so many
- * records, so it costs an addition and a comparison per record.  The
- * rejects so far are reject.h's reject_total.  cli_finish() ends the line.
- */
-struct cli_progress_count {
-	unsigned long	n;		/* records read */
-	unsigned long	next;		/* look at the clock when n reaches
-					 * it; ULONG_MAX: never */
-};
-extern struct cli_progress_count cli_progress_count;
-
-void	cli_progress_check(void);
-
-static inline void
-cli_progress(unsigned long n)
-{
-	cli_progress_count.n += n;
-	if (cli_progress_count.n >= cli_progress_count.next)
-		cli_progress_check();
-}
-
-/* Take the progress line off the terminal (before other text goes to
- * standard error); the next check draws it again. */
-void	cli_progress_clear(void);
-
-/* End the progress line: drawn one last time with the final counts and a
- * newline, when it was drawn at all (or under --progress). */
-void	cli_progress_end(void);
 
 /* A count for --stats=json, by name ("read", "valid", "backorder"): set,
  * or added to with cli_count_add(). */

@@ -14,10 +14,10 @@
 
 #include <jansson.h>
 
-#include "cli.h"
 #include "fileio.h"
 #include "jsonl.h"
 #include "msg.h"
+#include "progress.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -273,7 +273,7 @@ jsonl_line(struct jsonl_reader *r, size_t *lenp)
 		r->nlines++;
 		r->len = n;
 		*lenp = n;
-		cli_progress(1);
+		progress(1);
 		return s;
 	}
 }

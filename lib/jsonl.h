@@ -42,7 +42,7 @@ struct jsonl_reader {
 void	 jsonl_open(struct jsonl_reader *, int argc, char **argv);
 
 /* The next non-blank line of input, without its line end (CRLF and a UTF-8
- * BOM are taken off), counted by cli_progress(); its length in *lenp, and where it lies in a regular
+ * BOM are taken off), counted by progress(); its length in *lenp, and where it lies in a regular
  * file in offset.  The line belongs to the reader and lives until the next
  * call.  NULL at the end of the last operand.  An
  * operand that cannot be opened or read is warned about, remembered in

@@ -9,14 +9,12 @@
 
 #include <jansson.h>
 
-#include "cli.h"
 #include "fileio.h"
 #include "jsonl.h"
 #include "msg.h"
+#include "progress.h"
 #include "reject.h"
 #include "xalloc.h"
-
-unsigned long reject_total;
 
 /* The language of messages: -1 until it is known. */
 static int reject_lang = -1;
@@ -163,7 +161,7 @@ reject_write(struct reject_stream *rs, json_t *record, json_t *errors)
 	if (json_object_set(record, "errors", errors) == -1)
 		xnomem();
 	if (rs->fp == stderr)
-		cli_progress_clear();
+		progress_clear();
 	if (rs->human)
 		write_human(rs->fp, record, errors);
 	else
@@ -172,7 +170,7 @@ reject_write(struct reject_stream *rs, json_t *record, json_t *errors)
 		fflush(stderr);
 	count_codes(rs, errors);
 	rs->count++;
-	reject_total++;
+	progress_rejects++;
 }
 
 void

@@ -16,9 +16,6 @@ struct reject_stream {
 	json_t		*codes;		/* {CODE: errors with it, ...} */
 };
 
-/* The rejects written by every stream of the run, for the progress line. */
-extern unsigned long reject_total;
-
 /* Open path for appending (created 0666 & ~umask; a symbolic link only as
  * fileio_write() allows), or use standard error when path is NULL.  A file
  * that cannot be opened is fatal: message and exit 73 (EX_CANTCREAT),
