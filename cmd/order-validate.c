@@ -30,8 +30,9 @@
 
 static const char usage_text[] =
     "usage: order-validate [--catalog FILE] [--country CC] [--ignore-price]\n"
-    "                      [--lang en|ru|uk] [--max-qty N] [--rejects FILE]\n"
-    "                      [--stats] [--strict] [FILE ...]\n";
+    "                      [--lang en|ru|uk] [--max-qty N]\n"
+    "                      [--progress | --no-progress] [--rejects FILE]\n"
+    "                      [--stats[=json|FILE]] [--strict] [FILE ...]\n";
 
 #define OPT_CATALOG	'c'
 #define OPT_COUNTRY	'C'
@@ -46,11 +47,36 @@ static const struct option longopts[] = {
 	{ "ignore-price", no_argument,	     NULL, OPT_IGNORE },
 	{ "lang",	  required_argument, NULL, OPT_LANG },
 	{ "max-qty",	  required_argument, NULL, OPT_MAXQTY },
+	CLI_OPT_NO_PROGRESS,
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--catalog FILE", "check the items against the catalog in FILE" },
+	{ "--country CC", "the country of national phones and of addresses" },
+	CLI_ITEM_HELP,
+	{ "--ignore-price", "do not compare prices with the catalog" },
+	{ "--lang en|ru|uk", "the language of messages" },
+	{ "--max-qty N", "the largest quantity of one item (default: 1000)" },
+	CLI_ITEM_NO_PROGRESS,
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 71, 73, 74, -1 };
+static const struct cli_help help_text = {
+	"Check orders as a careful operator would: contacts, address, "
+	    "items, sums.",
+	help_options, help_exits, "order-validate(1)"
 };
 
 struct validator {
@@ -454,7 +480,7 @@ validate_order(struct validator *v, json_t *order)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct validator v;
 	struct jsonl_reader in;
 	struct reject_stream rejects;
@@ -515,8 +541,10 @@ main(int argc, char *argv[])
 	reject_open(&rejects, cli.rejects_path);
 	/* After everything that may exit early: nothing to free there. */
 	ordercheck_init(&v.oc, lang);
+	reject_set_lang(lang);
 	if (country[0] != '\0')
 		v.oc.country = country;
+	cli_need_input(&cli, argc - optind);
 	jsonl_open(&in, argc - optind, argv + optind);
 	in.lang = v.oc.lang;
 	strmap_init(&v.ids);
@@ -551,6 +579,8 @@ main(int argc, char *argv[])
 		catalog_release(&v.catalog);
 	valueblock_release();
 	status = jsonl_close(&in);
+	cli_count("read", in.nlines);
+	cli_count("valid", nout);
 	return cli_finish(&cli, status, &rejects, "%lu read, %lu valid, "
 	    "%lu rejected", in.nlines, nout, rejects.count);
 }

@@ -1145,7 +1145,7 @@ EOF
 @test "--help prints the usage on stdout and exits 0" {
 	run -0 --separate-stderr order-validate --help
 	assert_line --index 0 --partial "usage: order-validate [--catalog FILE] [--country CC]"
-	assert_output --partial "[--stats] [--strict] [FILE ...]"
+	assert_output --partial "[--stats[=json|FILE]] [--strict] [FILE ...]"
 	assert_stderr ''
 }
 
