@@ -379,7 +379,7 @@ problem(struct exporter *ex, const char *code, const char *field,
 			return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vsnprintf(message, sizeof(message), reject_text(fmt), ap);
 	va_end(ap);
 	reject_add(ex->errors, code, field, message);
 }

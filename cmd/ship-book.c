@@ -222,7 +222,7 @@ line_error(struct line *l, const char *code, const char *field,
 	char msg[700];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), reject_text(fmt), ap);
 	va_end(ap);
 	if (l->errors == NULL && (l->errors = json_array()) == NULL)
 		xnomem();

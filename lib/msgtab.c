@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "msg.h"
 
 const struct msg msg_rejects[] = {
@@ -199,7 +201,171 @@ const struct msg msg_rejects[] = {
 	{ "no_items", { "the order has no items to ship",
 	    "в заказе нет товаров для отправки",
 	    "у замовленні немає товарів для відправлення" } },
+	/* order-import, lib/import/ */
+	{ "bad_encoding", { "line %lu: text that is not %s (try --encoding)",
+	    "строка %lu: текст не в кодировке %s (попробуйте --encoding)",
+	    "рядок %lu: текст не в кодуванні %s (спробуйте --encoding)" } },
+	{ "bad_row", { "line %lu: %zu fields where the header has %zu (a row "
+	    "cut short?)",
+	    "строка %lu: %zu полей, а в заголовке %zu (строка обрезана?)",
+	    "рядок %lu: %zu полів, а в заголовку %zu (рядок обрізано?)" } },
+	{ "bad_row", { "line %lu: %zu fields where the header has %zu",
+	    "строка %lu: %zu полей, а в заголовке %zu",
+	    "рядок %lu: %zu полів, а в заголовку %zu" } },
+	{ "bad_currency", { "line %lu: currencyCode %" JSON_INTEGER_FORMAT
+	    " is not one this program knows",
+	    "строка %lu: currencyCode %" JSON_INTEGER_FORMAT " этой программе "
+	    "неизвестен",
+	    "рядок %lu: currencyCode %" JSON_INTEGER_FORMAT " цій програмі "
+	    "невідомий" } },
+	{ "bad_amount", { "line %lu: '%s' is not an amount",
+	    "строка %lu: '%s' не сумма",
+	    "рядок %lu: '%s' не сума" } },
+	{ "currency_mismatch", { "line %lu: '%s' is in %s, but the order is "
+	    "in %s",
+	    "строка %lu: '%s' в %s, а заказ в %s",
+	    "рядок %lu: '%s' у %s, а замовлення у %s" } },
+	{ "bad_precision", { "line %lu: '%s' has more decimals than %s has "
+	    "(%d)",
+	    "строка %lu: в '%s' больше знаков после запятой, чем у %s (%d)",
+	    "рядок %lu: у '%s' більше знаків після коми, ніж у %s (%d)" } },
+	{ "bad_amount", { "line %lu: '%s' is too large",
+	    "строка %lu: '%s' слишком велико",
+	    "рядок %lu: '%s' завелике" } },
+	{ "bad_currency", { "line %lu: '%s' is not an ISO 4217 currency code",
+	    "строка %lu: '%s' не код валюты ISO 4217",
+	    "рядок %lu: '%s' не код валюти ISO 4217" } },
+	{ "no_currency", { "the order names no currency and has no currency "
+	    "sign; give --currency",
+	    "в заказе нет ни валюты, ни знака валюты; укажите --currency",
+	    "у замовленні немає ні валюти, ні знака валюти; вкажіть "
+	    "--currency" } },
+	{ "bad_qty", { "line %lu: no quantity",
+	    "строка %lu: нет количества",
+	    "рядок %lu: немає кількості" } },
+	{ "qty_too_large", { "line %lu: quantity '%s' is over %d, more than "
+	    "any order holds",
+	    "строка %lu: количество '%s' больше %d, больше, чем бывает в "
+	    "заказе",
+	    "рядок %lu: кількість '%s' більша за %d, більше, ніж буває в "
+	    "замовленні" } },
+	{ "bad_qty", { "line %lu: quantity '%s' is below 1",
+	    "строка %lu: количество '%s' меньше 1",
+	    "рядок %lu: кількість '%s' менша за 1" } },
+	{ "qty_too_large", { "line %lu: quantity '%s' is too large to be a "
+	    "number",
+	    "строка %lu: количество '%s' слишком велико для числа",
+	    "рядок %lu: кількість '%s' завелика для числа" } },
+	{ "ambiguous_qty", { "line %lu: quantity '%s' reads as thousands or "
+	    "as a fraction: the map names no decimal separator (add a "
+	    "'decimal' line)",
+	    "строка %lu: количество '%s' читается и как тысячи, и как дробь: "
+	    "в карте не задан десятичный разделитель (добавьте строку "
+	    "'decimal')",
+	    "рядок %lu: кількість '%s' читається і як тисячі, і як дріб: у "
+	    "мапі не задано десятковий роздільник (додайте рядок "
+	    "'decimal')" } },
+	{ "bad_qty", { "line %lu: quantity '%s' is not a whole number",
+	    "строка %lu: количество '%s' не целое число",
+	    "рядок %lu: кількість '%s' не ціле число" } },
+	{ "bad_amount", { "line %lu: unit price '%s' is negative (a discount "
+	    "goes in its own column)",
+	    "строка %lu: цена '%s' отрицательна (скидка идёт в свой столбец)",
+	    "рядок %lu: ціна '%s' від'ємна (знижка йде у свій стовпець)" } },
+	{ "bad_amount", { "line %lu: line total '%s' for a quantity of 0",
+	    "строка %lu: сумма строки '%s' при количестве 0",
+	    "рядок %lu: сума рядка '%s' при кількості 0" } },
+	{ "bad_amount", { "line %lu: line total '%s' is negative",
+	    "строка %lu: сумма строки '%s' отрицательна",
+	    "рядок %lu: сума рядка '%s' від'ємна" } },
+	{ "bad_amount", { "line %lu: no price",
+	    "строка %lu: нет цены",
+	    "рядок %lu: немає ціни" } },
+	{ "amount_overflow", { "the amounts are too large to add up",
+	    "суммы слишком велики, чтобы их сложить",
+	    "суми завеликі, щоб їх додати" } },
+	{ "missing_id", { "line %lu: no order number",
+	    "строка %lu: нет номера заказа",
+	    "рядок %lu: немає номера замовлення" } },
+	{ "bad_date", { "line %lu: '%s' is a date in no known form",
+	    "строка %lu: '%s' дата в неизвестном виде",
+	    "рядок %lu: '%s' дата в невідомому вигляді" } },
+	{ "bad_country", { "line %lu: '%s' is no country this program knows; "
+	    "give an ISO code",
+	    "строка %lu: '%s' страна, которой программа не знает; укажите "
+	    "код ISO",
+	    "рядок %lu: '%s' країна, якої програма не знає; вкажіть код "
+	    "ISO" } },
 	/* ship-book */
+	{ "no_carrier", { "no carrier: not in the record, not given with "
+	    "--carrier, no [shop] carrier",
+	    "нет перевозчика: ни в записи, ни в --carrier, ни в [shop] "
+	    "carrier",
+	    "немає перевізника: ні в записі, ні в --carrier, ні в [shop] "
+	    "carrier" } },
+	{ "unknown_carrier", { "no adapter for carrier '%s'",
+	    "нет адаптера для перевозчика '%s'",
+	    "немає адаптера для перевізника '%s'" } },
+	{ "no_booking_api", { "carrier '%s' has no booking in its API; book it "
+	    "by hand",
+	    "у перевозчика '%s' нет оформления в API; оформите вручную",
+	    "у перевізника '%s' немає оформлення в API; оформіть вручну" } },
+	{ "no_id", { "a record without an id cannot be booked once",
+	    "запись без id нельзя оформить ровно один раз",
+	    "запис без id не можна оформити рівно один раз" } },
+	{ "not_returnable", { "only records with status return_open and a "
+	    "return section are booked with --return",
+	    "с --return оформляются только записи со статусом return_open и "
+	    "разделом return",
+	    "з --return оформлюються лише записи зі статусом return_open і "
+	    "розділом return" } },
+	{ "not_payable", { "status '%s' is neither paid nor cod: only paid and "
+	    "cash-on-delivery orders are booked",
+	    "статус '%s' ни paid, ни cod: оформляются только оплаченные "
+	    "заказы и заказы с наложенным платежом",
+	    "статус '%s' ні paid, ні cod: оформлюються лише сплачені "
+	    "замовлення і замовлення з накладеним платежем" } },
+	{ "no_pickup_point", { "delivery to a pickup point without the point",
+	    "доставка в пункт выдачи без пункта",
+	    "доставка до пункту видачі без пункту" } },
+	{ "not_booked", { "no booked parcels to cancel",
+	    "нет оформленных посылок для отмены",
+	    "немає оформлених посилок для скасування" } },
+	{ "not_booked", { "parcel %zu has no carrier_ref",
+	    "у посылки %zu нет carrier_ref",
+	    "у посилки %zu немає carrier_ref" } },
+	/* track-poll */
+	{ "no_tracking_number", { "no tracking number to follow",
+	    "нет трек-номера для отслеживания",
+	    "немає трек-номера для відстеження" } },
+	{ "too_many_parcels", { "more parcels than one run polls together",
+	    "посылок больше, чем один запуск опрашивает за раз",
+	    "посилок більше, ніж один запуск опитує за раз" } },
+	/* order-export */
+	{ "bad_amount", { "%s is %s, not a whole number of minor units",
+	    "%s равно %s, а не целому числу копеек (центов)",
+	    "%s дорівнює %s, а не цілому числу копійок (центів)" } },
+	{ "missing_field", { "no currency for the amounts",
+	    "нет валюты для сумм",
+	    "немає валюти для сум" } },
+	{ "bad_currency", { "'%.40s' is not an ISO 4217 currency code",
+	    "'%.40s' не код валюты ISO 4217",
+	    "'%.40s' не код валюти ISO 4217" } },
+	{ "bad_currency", { "currency is not a string",
+	    "currency не строка",
+	    "currency не рядок" } },
+	{ "missing_field", { "no order id",
+	    "нет id заказа",
+	    "немає id замовлення" } },
+	{ "bad_type", { "id is neither a string nor a whole number",
+	    "id ни строка, ни целое число",
+	    "id ні рядок, ні ціле число" } },
+	{ "bad_type", { "items is not an array",
+	    "items не массив",
+	    "items не масив" } },
+	{ "bad_type", { "%s is not an object",
+	    "%s не объект",
+	    "%s не об'єкт" } },
 	{ "carrier_error", { "parcel %zu (%s): %s",
 	    "посылка %zu (%s): %s",
 	    "посилка %zu (%s): %s" } },

@@ -278,3 +278,29 @@ unpaid: оплата 25.00 USD не поступила"
 	run -0 jq -r '.errors[0].message' <<<"$stderr"
 	assert_output --partial 'не об'
 }
+
+@test "order-import, order-export, ship-book and track-poll speak Russian and Ukrainian, codes unchanged" {
+	printf '%s\n' 'Name,Currency,Lineitem quantity,Lineitem name,Lineitem price' \
+	    '#1,EUR,0,Hat,10.00' >"$BATS_TEST_TMPDIR/q.csv"
+	LANG=uk_UA.UTF-8 LC_ALL= run -0 --separate-stderr order-import \
+	    "$BATS_TEST_TMPDIR/q.csv"
+	run -0 jq -r '.errors[0] | .code + ": " + .message' <<<"$stderr"
+	assert_output "bad_qty: рядок 2: кількість '0' менша за 1"
+	printf '{"items":3}\n' >"$BATS_TEST_TMPDIR/x.jsonl"
+	LANG=ru_RU.UTF-8 LC_ALL= run -0 --separate-stderr order-export \
+	    --columns id "$BATS_TEST_TMPDIR/x.jsonl"
+	run -0 jq -r '.errors[0] | .code + ": " + .message' <<<"$stderr"
+	assert_output 'missing_field: нет id заказа'
+	printf '{"id":"A-1","status":"paid","items":[{"sku":"X","qty":1}]}\n' \
+	    >"$BATS_TEST_TMPDIR/b.jsonl"
+	LANG=ru_RU.UTF-8 LC_ALL= run -0 --separate-stderr ship-book --dry-run \
+	    --db "$BATS_TEST_TMPDIR/s.db" "$BATS_TEST_TMPDIR/b.jsonl"
+	run -0 jq -r '.errors[0] | .code + ": " + .message' <<<"$stderr"
+	assert_output 'no_carrier: нет перевозчика: ни в записи, ни в --carrier, ни в [shop] carrier'
+	printf '{"id":"A-1","shipment":{"carrier":"cdek","parcels":[{"n":1}]}}\n' \
+	    >"$BATS_TEST_TMPDIR/t.jsonl"
+	LANG=uk_UA.UTF-8 LC_ALL= run -0 --separate-stderr track-poll \
+	    --db "$BATS_TEST_TMPDIR/t.db" "$BATS_TEST_TMPDIR/t.jsonl"
+	run -0 jq -r '.errors[0] | .code + ": " + .message' <<<"$stderr"
+	assert_output 'no_tracking_number: немає трек-номера для відстеження'
+}

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "msg.h"
 #include "unit.h"
 
@@ -213,6 +215,7 @@ pri_macro(struct lexer *lx, struct text *t)
 	} macros[] = {
 		{ "PRId64", PRId64 }, { "PRIu64", PRIu64 }, { "PRIx64", PRIx64 },
 		{ "PRIdMAX", PRIdMAX }, { "PRIuMAX", PRIuMAX },
+		{ "JSON_INTEGER_FORMAT", JSON_INTEGER_FORMAT },
 	};
 	size_t i, n;
 
@@ -552,6 +555,85 @@ check_dir(const char *dir, int depth, struct text *report, int *nfiles,
 	closedir(d);
 }
 
+/* Add to seen (a text of lines) every string literal of src, adjacent ones
+ * joined, that is not in a comment or a character constant. */
+static void
+collect_literals(const char *src, size_t len, struct text *seen)
+{
+	struct lexer lx = { src, src + len, 1 };
+	char *s;
+	int null;
+
+	while (lx.p < lx.end) {
+		skip(&lx);
+		if (lx.p >= lx.end)
+			break;
+		if (*lx.p == '\'') {
+			for (lx.p++; lx.p < lx.end && *lx.p != '\''; lx.p++)
+				if (*lx.p == '\\')
+					lx.p++;
+			lx.p++;
+		} else if (*lx.p == '"') {
+			if ((s = literal(&lx, &null)) != NULL) {
+				text_add(seen, "%s\n", s);
+				free(s);
+			}
+		} else
+			lx.p++;
+	}
+}
+
+/* Each English text of msg_rejects is a message or format that the code
+ * passes to reject_add() and the like, as a literal somewhere in lib/ or
+ * cmd/ (msgtab.c aside): a text that drifted from its call would leave the
+ * message English in every language, unnoticed. */
+static void
+test_rejects_used(void)
+{
+	static const char *dirs[] = { "lib", "lib/import", "lib/payment",
+	    "lib/carrier", "lib/store", "lib/net", "cmd" };
+	struct text seen = { NULL, 0 }, missing = { NULL, 0 };
+	struct dirent *e;
+	const char *top = getenv("ORDERKIT_SRC");
+	char path[1024], *src, want[1024];
+	size_t i, len, n;
+	DIR *d;
+
+	if (top == NULL || *top == '\0')
+		top = ".";
+	text_add(&seen, "\n");
+	text_add(&missing, "%s", "");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", top, dirs[i]);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			n = strlen(e->d_name);
+			if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0 ||
+			    strcmp(e->d_name, "msgtab.c") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/%s", top, dirs[i],
+			    e->d_name);
+			if ((src = slurp(path, &len)) != NULL) {
+				collect_literals(src, len, &seen);
+				free(src);
+			}
+		}
+		closedir(d);
+	}
+	for (i = 0; i < msg_nrejects; i++) {
+		snprintf(want, sizeof(want), "\n%s\n",
+		    msg_rejects[i].text[MSG_EN]);
+		if (strstr(seen.s, want) == NULL)
+			text_add(&missing, "%s: '%s'\n", msg_rejects[i].key,
+			    msg_rejects[i].text[MSG_EN]);
+	}
+	expect_str("msg_rejects texts the code does not write", missing.s,
+	    "");
+	free(seen.s);
+	free(missing.s);
+}
+
 /* Every table of lib/ and cmd/ (under $ORDERKIT_SRC, else the directory
  * make check runs in): no translation takes other arguments. */
 static void
@@ -630,6 +712,7 @@ main(void)
 	test_lang_env();
 	test_format();
 	test_translate();
+	test_rejects_used();
 	test_tables();
 	test_broken_table();
 	return unit_summary("msg");
