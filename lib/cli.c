@@ -156,8 +156,11 @@ cli_stats_json(const struct cli *cli, const struct reject_stream *rejects)
 	char msg[1024];
 	int rc = 0;
 
-	if (!cli->stats_json)
+	if (!cli->stats_json) {
+		json_decref(counts);
+		counts = NULL;
 		return 0;
+	}
 	if ((o = json_object()) == NULL ||
 	    json_object_set_new(o, "program",
 	    json_string(program_invocation_short_name)) == -1 ||

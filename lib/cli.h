@@ -98,8 +98,8 @@ void	cli_count_add(const char *name, long long n);
 
 /* Under --stats=json or --stats=FILE, the JSON object cli_finish()
  * describes, for a program that ends its run itself; rejects may be NULL.
- * Returns 0, or 73 (the file cannot be created) or 74 (not written) after
- * a message. */
+ * The cli_count()s are forgotten.  Returns 0, or 73 (the file cannot be
+ * created) or 74 (not written) after a message. */
 int	cli_stats_json(const struct cli *, const struct reject_stream *);
 
 /* The exit status of a run that ended with status (0 or a sysexits code
