@@ -197,12 +197,19 @@ const struct msg msg_rejects[] = {
 	{ "bad_payment", { "id is empty",
 	    "id пуст",
 	    "id порожній" } },
-	{ "amount_overflow", { "the fee, amount less income_amount, does not fit",
+	{ "amount_overflow", { "the fee, amount less income_amount, does not "
+	    "fit",
 	    "комиссия (amount минус income_amount) не умещается",
 	    "комісія (amount мінус income_amount) не вміщується" } },
 	{ "bad_payment", { "a YooKassa object without an id",
 	    "объект YooKassa без id",
 	    "об'єкт YooKassa без id" } },
+	{ "bad_json", { "not JSON: a NUL byte at column %zu",
+	    "не JSON: байт NUL в столбце %zu",
+	    "не JSON: байт NUL у стовпці %zu" } },
+	{ "bad_json", { "not JSON: %s at line %d",
+	    "не JSON: %s (строка %d)",
+	    "не JSON: %s (рядок %d)" } },
 	/* stock-load */
 	{ "missing_field", { "no sku", "нет sku", "немає sku" } },
 	{ "bad_sku", { "sku must be 1 to 200 bytes of UTF-8 text without "

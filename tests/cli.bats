@@ -257,6 +257,9 @@ slow() {
 	    .errors[0] | .code + ": " + .message' <<<"$stderr"
 	assert_output "underpaid: оплачено 45.00 из 50.00 USD
 unpaid: оплата 25.00 USD не поступила"
+	run -0 jq -r 'select(.line == 18) | .errors[0] | .code + ": " +
+	    .message' <<<"$stderr"
+	assert_output "bad_amount: amount '12.5' не целое число копеек (центов)"
 }
 
 @test "LC_ALL=C wins over LANG: English" {
