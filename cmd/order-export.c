@@ -15,6 +15,7 @@
 #include "csvwrite.h"
 #include "jsonl.h"
 #include "money.h"
+#include "progress.h"
 #include "reject.h"
 #include "valueblock.h"
 #include "xalloc.h"
@@ -23,7 +24,8 @@ static const char usage_text[] =
     "usage: order-export [--columns LIST] [--crlf] [--decimal .|,]\n"
     "                    [--delimiter c|tab] [--excel] [--no-guard]\n"
     "                    [--no-header] [--per order|item] [--rejects FILE]\n"
-    "                    [--stats] [--strict] [FILE ...]\n";
+    "                    [--progress | --no-progress] [--stats[=json|FILE]]\n"
+    "                    [--strict] [FILE ...]\n";
 
 #define OPT_COLUMNS	'c'
 #define OPT_CRLF	'C'
@@ -43,12 +45,40 @@ static const struct option longopts[] = {
 	CLI_OPT_HELP,
 	{ "no-guard",	no_argument,	   NULL, OPT_NO_GUARD },
 	{ "no-header",	no_argument,	   NULL, OPT_NO_HEADER },
+	CLI_OPT_NO_PROGRESS,
 	{ "per",	required_argument, NULL, OPT_PER },
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--columns LIST", "the columns and their headings (see the page)" },
+	{ "--crlf", "end lines in CRLF" },
+	{ "--decimal .|,", "the decimal separator of amounts" },
+	{ "--delimiter c|tab", "the field delimiter (default: a comma)" },
+	{ "--excel",
+	    "for a spreadsheet: BOM, CRLF, the locale's decimal comma" },
+	CLI_ITEM_HELP,
+	{ "--no-guard", "do not guard fields that start with = + - @" },
+	{ "--no-header", "write no header line" },
+	CLI_ITEM_NO_PROGRESS,
+	{ "--per order|item", "a row per order (the default) or per item" },
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 71, 73, 74, -1 };
+static const struct cli_help help_text = {
+	"Write order records as CSV for a spreadsheet or a CRM.",
+	help_options, help_exits, "order-export(1)"
 };
 
 /* The columns without --columns: the order's, then with --per item the
@@ -349,7 +379,7 @@ problem(struct exporter *ex, const char *code, const char *field,
 			return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vsnprintf(message, sizeof(message), reject_text(fmt), ap);
 	va_end(ap);
 	reject_add(ex->errors, code, field, message);
 }
@@ -741,7 +771,7 @@ locale_comma(void)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct exporter ex;
 	struct jsonl_reader in;
 	struct reject_stream rejects;
@@ -838,6 +868,7 @@ main(int argc, char *argv[])
 	if ((ex.errors = json_array()) == NULL)
 		xnomem();
 
+	cli_need_input(&cli, argc - optind);
 	reject_open(&rejects, cli.rejects_path);
 	jsonl_open(&in, argc - optind, argv + optind);
 	if (header && write_header(&ex, excel) == -1)
@@ -849,10 +880,16 @@ main(int argc, char *argv[])
 	}
 	if ((rc = jsonl_close(&in)) != 0 && status == 0)
 		status = rc;
+	progress_end();
 	if (cli.stats)
 		fprintf(stderr, "order-export: %lu read, %lu orders in %lu "
 		    "rows, %lu rejected\n", in.nlines, ex.norders, ex.nrows,
 		    rejects.count);
+	cli_count("read", in.nlines);
+	cli_count("orders", ex.norders);
+	cli_count("rows", ex.nrows);
+	if ((rc = cli_stats_json(&cli, &rejects)) != 0 && status == 0)
+		status = rc;
 	if (reject_close(&rejects) == -1 && status == 0)
 		status = EX_IOERR;
 	if (jsonl_finish(stdout, "<stdout>") == -1)

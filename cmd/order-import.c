@@ -22,6 +22,7 @@
 #include "jsonx.h"
 #include "money.h"
 #include "profile.h"
+#include "progress.h"
 #include "reject.h"
 #include "valueblock.h"
 #include "xalloc.h"
@@ -31,8 +32,9 @@ static const char usage_text[] =
     "                    [--encoding auto|utf-8|cp1251|cp1252|cp932|...]\n"
     "                    [--delimiter C] [--tz ZONE] [--currency CODE]\n"
     "                    [--country CC] [--ship-method courier|post|pickup]\n"
-    "                    [--rejects FILE] [--strict] [--stats]\n"
-    "                    [--list-formats] [FILE ...]\n";
+    "                    [--rejects FILE] [--strict] [--stats[=json|FILE]]\n"
+    "                    [--progress | --no-progress] [--list-formats]\n"
+    "                    [FILE ...]\n";
 
 #define OPT_CONFIG	'F'
 #define OPT_COUNTRY	'C'
@@ -55,6 +57,8 @@ static const struct option longopts[] = {
 	CLI_OPT_HELP,
 	{ "list-formats", no_argument,	     NULL, OPT_LIST },
 	{ "map",	  required_argument, NULL, OPT_MAP },
+	CLI_OPT_NO_PROGRESS,
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	{ "ship-method",  required_argument, NULL, OPT_SHIP },
 	CLI_OPT_STATS,
@@ -62,6 +66,34 @@ static const struct option longopts[] = {
 	{ "tz",		  required_argument, NULL, OPT_TZ },
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--config FILE", "the configuration: source profiles (orderkit.conf(5))" },
+	{ "--country CC", "the country of addresses that name none" },
+	{ "--currency CODE", "the currency of orders whose file names none" },
+	{ "--delimiter C", "the field delimiter of CSV files" },
+	{ "--encoding NAME", "the encoding of CSV files (default: auto)" },
+	{ "--format NAME", "read every file as this format (default: auto)" },
+	CLI_ITEM_HELP,
+	{ "--list-formats", "print the formats and exit" },
+	{ "--map FILE", "read CSV files through this map" },
+	CLI_ITEM_NO_PROGRESS,
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	{ "--ship-method M",
+	    "courier, post or pickup, where the source says none" },
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	{ "--tz ZONE", "the zone of times without an offset" },
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 70, 71, 73, 74, 78, -1 };
+static const struct cli_help help_text = {
+	"Turn shop and marketplace exports into order records.",
+	help_options, help_exits, "order-import(1)"
 };
 
 struct options {
@@ -150,6 +182,7 @@ stats_line(const struct run *r, const char *name, const char *format,
 {
 	if (!r->cli->stats)
 		return;
+	progress_clear();
 	fprintf(stderr, "order-import: '%s': format %s, encoding %s, "
 	    "delimiter %s; %lu rows read; %lu orders written (%lu rows), "
 	    "%lu orders rejected (%lu rows)", name, format, encoding,
@@ -376,6 +409,7 @@ import_csv(struct run *r, struct import_input *in)
 	import_ahead_start(&ahead, in->fp, delim, &cs, map);
 	batch = NULL;
 	while ((batch = import_ahead_next(&ahead, batch)) != NULL) {
+		progress(batch->nrows);
 		for (b = 0; b < batch->nrows; b++) {
 			ar = &batch->rows[b];
 			n = ar->n;
@@ -707,7 +741,7 @@ read_map(struct options *opt, const struct cli *cli)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct options opt;
 	struct reject_stream rejects;
 	struct totals totals;
@@ -810,6 +844,7 @@ main(int argc, char *argv[])
 		list_formats();
 		return jsonl_finish(stdout, "<stdout>") == -1 ? EX_IOERR : EX_OK;
 	}
+	cli_need_input(&cli, argc);
 	if (opt.format != NULL && strcmp(opt.format, "generic") == 0) {
 		if (opt.map_path == NULL)
 			cli_usage_error(&cli, "the generic format needs --map");
@@ -857,6 +892,11 @@ main(int argc, char *argv[])
 		import_map_release(&opt.user_map);
 	free((char *)opt.country);
 	valueblock_release();
+	cli_count("rows", totals.rows);
+	cli_count("written", totals.written);
+	cli_count("rows_written", totals.rows_written);
+	cli_count("rejected", totals.rejected);
+	cli_count("rows_rejected", totals.rows_rejected);
 	return cli_finish(&cli, status, &rejects, NULL);
 }
 

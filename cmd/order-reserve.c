@@ -32,12 +32,15 @@
 static const char usage_text[] =
     "usage: order-reserve [--allow CODE,...] [--batch N] [--config FILE]\n"
     "                     [--db PATH|URL] [--now TIME] [--partial]\n"
-    "                     [--rejects FILE] [--split] [--stats] [--strict]\n"
+    "                     [--progress | --no-progress] [--rejects FILE]\n"
+    "                     [--split] [--stats[=json|FILE]] [--strict]\n"
     "                     [--ttl DURATION] [FILE ...]\n"
     "       order-reserve --release | --commit [--batch N] [--db PATH|URL]\n"
-    "                     [--now TIME] [--rejects FILE] [--stats] [--strict]\n"
+    "                     [--now TIME] [--progress | --no-progress]\n"
+    "                     [--rejects FILE] [--stats[=json|FILE]] [--strict]\n"
     "                     [FILE ...]\n"
-    "       order-reserve --expire [--db PATH|URL] [--now TIME] [--stats]\n";
+    "       order-reserve --expire [--db PATH|URL] [--now TIME]\n"
+    "                     [--stats[=json|FILE]]\n";
 
 #define OPT_ALLOW	'a'
 #define OPT_BATCH	'b'
@@ -59,8 +62,10 @@ static const struct option longopts[] = {
 	{ "db",		required_argument, NULL, OPT_DB },
 	{ "expire",	no_argument,	   NULL, OPT_EXPIRE },
 	CLI_OPT_HELP,
+	CLI_OPT_NO_PROGRESS,
 	{ "now",	required_argument, NULL, OPT_NOW },
 	{ "partial",	no_argument,	   NULL, OPT_PARTIAL },
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	{ "release",	no_argument,	   NULL, OPT_RELEASE },
 	{ "split",	no_argument,	   NULL, OPT_SPLIT },
@@ -69,6 +74,34 @@ static const struct option longopts[] = {
 	{ "ttl",	required_argument, NULL, OPT_TTL },
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--allow CODE,...", "pass an order with these errors, as warnings" },
+	{ "--batch N", "at most N orders to a transaction" },
+	{ "--commit", "the orders shipped: take their stock off hand" },
+	{ "--config FILE", "the configuration: source profiles (orderkit.conf(5))" },
+	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
+	{ "--expire", "end the reservations past their time; reads no input" },
+	CLI_ITEM_HELP,
+	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339)" },
+	{ "--partial", "reserve what there is of an order short of stock" },
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	{ "--release", "the orders were cancelled: give their stock back" },
+	{ "--split", "let an order ship from several warehouses" },
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	{ "--ttl DURATION", "reservations expire after DURATION" },
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 70, 71, 73, 74, 75, 78, -1 };
+static const struct cli_help help_text = {
+	"Reserve stock for orders; release, commit or expire reservations.",
+	help_options, help_exits, "order-reserve(1)"
 };
 
 enum mode { RESERVE, RELEASE, COMMIT, EXPIRE };
@@ -678,7 +711,7 @@ run_window(struct reserver *rs, const struct jsonl_reader *in,
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct reserver rs;
 	struct jsonl_reader in;
 	struct window w;
@@ -760,6 +793,8 @@ main(int argc, char *argv[])
 		cli_usage_error(&cli, "--expire reads no input");
 	conf = conf_load(config_path);
 	rs.profiles = profile_load(conf);
+	if (rs.mode != EXPIRE)
+		cli_need_input(&cli, argc - optind);
 	reject_open(&rs.rejects, cli.rejects_path);
 	stock_open(&rs.db, db);
 
@@ -790,6 +825,8 @@ main(int argc, char *argv[])
 	conf_free(conf);
 	allow_release(&rs.allow);
 	valueblock_release();
+	cli_count("read", in.nlines);
+	cli_count("written", rs.nout);
 	return cli_finish(&cli, status, &rs.rejects, "%lu read, %lu written, "
 	    "%lu rejected", in.nlines, rs.nout, rs.rejects.count);
 }

@@ -34,7 +34,8 @@
 static const char usage_text[] =
     "usage: order-validate [--allow CODE,...] [--catalog FILE] [--config FILE]\n"
     "                      [--country CC] [--ignore-price] [--lang en|ru|uk]\n"
-    "                      [--max-qty N] [--rejects FILE] [--stats] [--strict]\n"
+    "                      [--max-qty N] [--progress | --no-progress]\n"
+    "                      [--rejects FILE] [--stats[=json|FILE]] [--strict]\n"
     "                      [FILE ...]\n";
 
 #define OPT_ALLOW	'a'
@@ -54,11 +55,38 @@ static const struct option longopts[] = {
 	{ "ignore-price", no_argument,	     NULL, OPT_IGNORE },
 	{ "lang",	  required_argument, NULL, OPT_LANG },
 	{ "max-qty",	  required_argument, NULL, OPT_MAXQTY },
+	CLI_OPT_NO_PROGRESS,
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--allow CODE,...", "pass an order with these errors, as warnings" },
+	{ "--catalog FILE", "check the items against the catalog in FILE" },
+	{ "--config FILE", "the configuration: source profiles (orderkit.conf(5))" },
+	{ "--country CC", "the country of national phones and of addresses" },
+	CLI_ITEM_HELP,
+	{ "--ignore-price", "do not compare prices with the catalog" },
+	{ "--lang en|ru|uk", "the language of messages" },
+	{ "--max-qty N", "the largest quantity of one item (default: 1000)" },
+	CLI_ITEM_NO_PROGRESS,
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 71, 73, 74, 78, -1 };
+static const struct cli_help help_text = {
+	"Check orders as a careful operator would: contacts, address, "
+	    "items, sums.",
+	help_options, help_exits, "order-validate(1)"
 };
 
 struct validator {
@@ -689,7 +717,7 @@ validate_order(struct validator *v, json_t *order)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct validator v;
 	struct jsonl_reader in;
 	struct reject_stream rejects;
@@ -765,8 +793,10 @@ main(int argc, char *argv[])
 	reject_open(&rejects, cli.rejects_path);
 	/* After everything that may exit early: nothing to free there. */
 	ordercheck_init(&v.oc, lang);
+	reject_set_lang(lang);
 	if (country[0] != '\0')
 		v.oc.country = country;
+	cli_need_input(&cli, argc - optind);
 	jsonl_open(&in, argc - optind, argv + optind);
 	in.lang = v.oc.lang;
 	strmap_init(&v.ids);
@@ -826,6 +856,8 @@ main(int argc, char *argv[])
 		    "like a CSV export: run order-import first");
 		status = cli_worse(status, EX_DATAERR);
 	}
+	cli_count("read", in.nlines);
+	cli_count("valid", nout);
 	return cli_finish(&cli, status, &rejects, "%lu read, %lu valid, "
 	    "%lu rejected", in.nlines, nout, rejects.count);
 }

@@ -34,7 +34,8 @@ static const char usage_text[] =
     "usage: pay-reconcile [--payments FILE ...] [--provider NAME] [--map FILE]\n"
     "                     [--allow CODE,...] [--config FILE] [--db URL]\n"
     "                     [--report FILE] [--rejects FILE] [--hold-risk SCORE]\n"
-    "                     [--now TIME] [--stats] [--strict] [FILE ...]\n";
+    "                     [--now TIME] [--progress | --no-progress]\n"
+    "                     [--stats[=json|FILE]] [--strict] [FILE ...]\n";
 
 #define OPT_ALLOW	'a'
 #define OPT_CONFIG	'c'
@@ -53,8 +54,10 @@ static const struct option longopts[] = {
 	CLI_OPT_HELP,
 	{ "hold-risk",	required_argument, NULL, OPT_HOLD },
 	{ "map",	required_argument, NULL, OPT_MAP },
+	CLI_OPT_NO_PROGRESS,
 	{ "now",	required_argument, NULL, OPT_NOW },
 	{ "payments",	required_argument, NULL, OPT_PAYMENTS },
+	CLI_OPT_PROGRESS,
 	{ "provider",	required_argument, NULL, OPT_PROVIDER },
 	CLI_OPT_REJECTS,
 	{ "report",	required_argument, NULL, OPT_REPORT },
@@ -62,6 +65,33 @@ static const struct option longopts[] = {
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--allow CODE,...", "pass an order with these errors, as warnings" },
+	{ "--config FILE", "the configuration: source profiles (orderkit.conf(5))" },
+	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
+	CLI_ITEM_HELP,
+	{ "--hold-risk SCORE",
+	    "reject orders whose risk score is SCORE or more" },
+	{ "--map FILE", "read CSV reports through this map" },
+	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339)" },
+	{ "--payments FILE", "a provider's report of transactions" },
+	CLI_ITEM_PROGRESS,
+	{ "--provider NAME", "the provider of every --payments file" },
+	CLI_ITEM_REJECTS,
+	{ "--report FILE", "write the report of the run to FILE" },
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 69, 73, 74, 75, 78, -1 };
+static const struct cli_help help_text = {
+	"Match orders to what the payment providers report.",
+	help_options, help_exits, "pay-reconcile(1)"
 };
 
 #define ORDER_CHUNK 512	/* orders looked up at once: few, as they are big */
@@ -609,9 +639,10 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 		    strcmp(tid, t->p.intent) == 0)) ? "payment.transaction_id" :
 		    "payment", "transaction '%s' belongs to order '%s'%s%s, %s",
 		    t->p.id, paymatch_order_id(h), h != paymatch_order_id(h) ?
-		    " from " : "", h != paymatch_order_id(h) ? held_source(h,
-		    srcbuf, sizeof(srcbuf)) : "", named ? "which the provider names" :
-		    "which claimed it first");
+		    reject_text(" from ") : "", h != paymatch_order_id(h) ?
+		    held_source(h, srcbuf, sizeof(srcbuf)) : "",
+		    reject_text(named ? "which the provider names" :
+		    "which claimed it first"));
 	}
 	if (cls == PAYMATCH_DUPLICATE)
 		report_line(r, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}",
@@ -678,7 +709,7 @@ run_release(struct run *r)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct jsonl_reader in;
 	struct reject_stream rejects;
 	struct payment_reader *pr;
@@ -769,6 +800,7 @@ main(int argc, char *argv[])
 		if (strcmp(payments[i], "-") == 0)
 			cli_usage_error(&cli, "--payments cannot be standard "
 			    "input: orders come from there");
+	cli_need_input(&cli, argc - optind);
 	reject_open(&rejects, cli.rejects_path);
 	if (r.report_path != NULL && (r.report = fileio_write(r.report_path,
 	    0, errbuf, sizeof(errbuf))) == NULL)
@@ -833,6 +865,14 @@ main(int argc, char *argv[])
 	valueblock_release();
 	if (r.report != NULL && jsonl_finish(r.report, r.report_path) == -1)
 		status = EX_IOERR;
+	cli_count("orders", in.nlines);
+	cli_count("paid", r.nout[PAYMATCH_PAID]);
+	cli_count("cod", r.nout[PAYMATCH_COD]);
+	cli_count("transactions", r.nread);
+	cli_count("marketplace_paid", r.nout[PAYMATCH_MARKETPLACE_PAID]);
+	cli_count("new", nnew);
+	cli_count("orphans", r.norphans);
+	cli_count("conflicts", r.nconflicts);
 	return cli_finish(&cli, status, &rejects, "%lu orders: %lu paid, %lu "
 	    "cod, %lu marketplace_paid, %lu rejected; %lu transactions read, "
 	    "%lu new, %lu orphans, %lu conflicts", in.nlines,

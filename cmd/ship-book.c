@@ -24,6 +24,7 @@
 #include "jsonx.h"
 #include "outbox.h"
 #include "parcel.h"
+#include "progress.h"
 #include "reject.h"
 #include "rfc3339.h"
 #include "store.h"
@@ -33,7 +34,8 @@ static const char usage_text[] =
     "usage: ship-book [--db PATH|URL] [--config FILE] [--carrier NAME]\n"
     "                 [--service NAME] [--catalog FILE] [--labels DIR]\n"
     "                 [--return | --cancel] [--dry-run] [--now TIME]\n"
-    "                 [--rejects FILE] [--stats] [--strict] [FILE ...]\n";
+    "                 [--progress | --no-progress] [--rejects FILE]\n"
+    "                 [--stats[=json|FILE]] [--strict] [FILE ...]\n";
 
 enum { OPT_CANCEL = 0x200, OPT_CARRIER, OPT_CATALOG, OPT_CONFIG, OPT_DB,
     OPT_DRY_RUN, OPT_LABELS, OPT_NOW, OPT_RETURN, OPT_SERVICE };
@@ -47,7 +49,9 @@ static const struct option longopts[] = {
 	{ "dry-run",	no_argument,	   NULL, OPT_DRY_RUN },
 	CLI_OPT_HELP,
 	{ "labels",	required_argument, NULL, OPT_LABELS },
+	CLI_OPT_NO_PROGRESS,
 	{ "now",	required_argument, NULL, OPT_NOW },
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	{ "return",	no_argument,	   NULL, OPT_RETURN },
 	{ "service",	required_argument, NULL, OPT_SERVICE },
@@ -55,6 +59,33 @@ static const struct option longopts[] = {
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--cancel", "take the orders' bookings back" },
+	{ "--carrier NAME", "book with this carrier, whatever the orders say" },
+	{ "--catalog FILE", "the catalog, for weights and sizes" },
+	{ "--config FILE", "the configuration (orderkit.conf(5))" },
+	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
+	{ "--dry-run", "send nothing and store nothing: print the requests" },
+	CLI_ITEM_HELP,
+	{ "--labels DIR", "save the labels carriers issue in DIR" },
+	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339)" },
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	{ "--return", "book the way back of open returns" },
+	{ "--service NAME", "book with this service" },
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 69, 70, 71, 73, 74, 75, 78, -1 };
+static const struct cli_help help_text = {
+	"Register each parcel with its carrier, once.",
+	help_options, help_exits, "ship-book(1)"
 };
 
 #define WINDOW		500	/* records booked together */
@@ -785,6 +816,7 @@ main(int argc, char *argv[])
 
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
+	r.cli.help = &help_text;
 	r.now = (int64_t)time(NULL);
 	r.mode = CARRIER_KIND_BOOK;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -844,6 +876,7 @@ main(int argc, char *argv[])
 		errx(EX_CANTCREAT, "cannot write labels into '%s': %s",
 		    r.labels, errno != 0 && !(stat(r.labels, &sb) == 0 &&
 		    !S_ISDIR(sb.st_mode)) ? strerror(errno) : "Not a directory");
+	cli_need_input(&r.cli, argc - optind);
 	reject_open(&r.rejects, r.cli.rejects_path);
 	if (!r.dry_run) {
 		where = store_locate(db_arg);
@@ -875,6 +908,12 @@ main(int argc, char *argv[])
 		r.cli.out_error = "cannot write '<stdout>'; what was booked is "
 		    "written again next run";
 	http_stats(r.http, &hs);
+	cli_count("in", r.nin);
+	cli_count("booked", r.nbooked);
+	cli_count("booked_before", r.nstored);
+	cli_count("passed", r.npassed);
+	cli_count("requests", hs.requests);
+	cli_count("retries", hs.retries);
 	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
 	    "booked, %lu booked before, %lu passed, %lu rejected; %lu "
 	    "requests, %lu retries", r.nin, r.nbooked, r.nstored, r.npassed,

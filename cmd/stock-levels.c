@@ -25,6 +25,21 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
+	CLI_ITEM_HELP,
+	{ "--sku SKU", "only this SKU" },
+	CLI_ITEM_VERSION,
+	{ "--warehouse ID", "only this warehouse" },
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 73, 74, 75, 78, -1 };
+static const struct cli_help help_text = {
+	"Print stock per SKU and warehouse as JSON lines.",
+	help_options, help_exits, "stock-levels(1)"
+};
+
 /* Write a level; -1 when standard output fails, to stop. */
 static int
 print_level(void *arg, const struct stock_level *level)
@@ -41,7 +56,7 @@ print_level(void *arg, const struct stock_level *level)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct stock_db db;
 	const char *dbarg = NULL, *sku = NULL, *warehouse = NULL;
 	int ch, status = 0;

@@ -17,6 +17,7 @@
 #include "csvread.h"
 #include "fileio.h"
 #include "jsonl.h"
+#include "progress.h"
 #include "reject.h"
 #include "stock.h"
 #include "store.h"
@@ -25,8 +26,9 @@
 
 static const char usage_text[] =
     "usage: stock-load [--catalog FILE] [--db PATH|URL] [--mode set|add]\n"
-    "                  [--rejects FILE] [--stats] [--strict]\n"
-    "                  [--warehouse ID] [FILE ...]\n";
+    "                  [--progress | --no-progress] [--rejects FILE]\n"
+    "                  [--stats[=json|FILE]] [--strict] [--warehouse ID]\n"
+    "                  [FILE ...]\n";
 
 #define OPT_CATALOG	'c'
 #define OPT_DB		'd'
@@ -38,12 +40,35 @@ static const struct option longopts[] = {
 	{ "db",		required_argument, NULL, OPT_DB },
 	CLI_OPT_HELP,
 	{ "mode",	required_argument, NULL, OPT_MODE },
+	CLI_OPT_NO_PROGRESS,
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ "warehouse",	required_argument, NULL, OPT_WAREHOUSE },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--catalog FILE", "reject SKUs that the catalog lacks" },
+	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
+	CLI_ITEM_HELP,
+	{ "--mode set|add", "set the quantities (the default) or add to them" },
+	CLI_ITEM_NO_PROGRESS,
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ "--warehouse ID", "the warehouse of rows that name none" },
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 70, 71, 73, 74, 75, 78, -1 };
+static const struct cli_help help_text = {
+	"Set or adjust on-hand stock per SKU and warehouse.",
+	help_options, help_exits, "stock-load(1)"
 };
 
 /* A row that passed the checks, to be loaded. */
@@ -430,6 +455,7 @@ load_csv(struct loader *ld, const char *name, const char *data, size_t len)
 	}
 	while ((row = csvread_next(&in)) != NULL) {
 		ld->nin++;
+		progress(1);
 		ok = 1;
 		for (i = 0; i < 5; i++) {
 			s[i] = col[i] >= 0 && (size_t)col[i] < row->nfields ?
@@ -587,7 +613,7 @@ print_level(struct stock_db *db, const char *sku, const char *wh)
 int
 main(int argc, char *argv[])
 {
-	struct cli cli = { .usage = usage_text };
+	struct cli cli = { .usage = usage_text, .help = &help_text };
 	struct loader ld;
 	struct stock_db db;
 	struct stock_level level;
@@ -636,6 +662,7 @@ main(int argc, char *argv[])
 			errx(status, "%s", errbuf);
 		ld.have_catalog = 1;
 	}
+	cli_need_input(&cli, argc - optind);
 	reject_open(&ld.rejects, cli.rejects_path);
 	stock_open(&db, dbarg);
 
@@ -709,6 +736,8 @@ main(int argc, char *argv[])
 	stock_close(&db);
 	if (ld.have_catalog)
 		catalog_release(&ld.catalog);
+	cli_count("read", ld.nin);
+	cli_count("loaded", nout);
 	return cli_finish(&cli, status, &ld.rejects, "%lu read, %lu loaded, "
 	    "%lu rejected", ld.nin, nout, ld.rejects.count);
 }

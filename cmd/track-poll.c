@@ -29,10 +29,12 @@
 
 static const char usage_text[] =
     "usage: track-poll [--carrier NAME] [--config FILE] [--db PATH|URL]\n"
-    "                  [--now TIME] [--rejects FILE] [--stats] [--strict]\n"
+    "                  [--now TIME] [--progress | --no-progress]\n"
+    "                  [--rejects FILE] [--stats[=json|FILE]] [--strict]\n"
     "                  [--stuck DAYS] [FILE ...]\n"
     "       track-poll --webhook NAME [--config FILE] [--db PATH|URL]\n"
-    "                  [--now TIME] [--rejects FILE] [--stats] [--strict]\n";
+    "                  [--now TIME] [--rejects FILE] [--stats[=json|FILE]]\n"
+    "                  [--strict]\n";
 
 #define OPT_CARRIER	'c'
 #define OPT_CONFIG	'C'
@@ -46,7 +48,9 @@ static const struct option longopts[] = {
 	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "db",		required_argument, NULL, OPT_DB },
 	CLI_OPT_HELP,
+	CLI_OPT_NO_PROGRESS,
 	{ "now",	required_argument, NULL, OPT_NOW },
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
@@ -54,6 +58,29 @@ static const struct option longopts[] = {
 	CLI_OPT_VERSION,
 	{ "webhook",	required_argument, NULL, OPT_WEBHOOK },
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--carrier NAME", "poll only this carrier's parcels" },
+	{ "--config FILE", "the configuration (orderkit.conf(5))" },
+	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
+	CLI_ITEM_HELP,
+	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339)" },
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	{ "--stuck DAYS", "report parcels without news for DAYS days" },
+	CLI_ITEM_VERSION,
+	{ "--webhook NAME", "read one webhook body of carrier NAME" },
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 69, 73, 74, 75, 77, 78, -1 };
+static const struct cli_help help_text = {
+	"Follow parcels at their carriers and write what changed.",
+	help_options, help_exits, "track-poll(1)"
 };
 
 /* Parcels polled together: a bound on memory, whatever the input. */
@@ -786,6 +813,7 @@ main(int argc, char *argv[])
 
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
+	r.cli.help = &help_text;
 	/* Each window allocates and frees the same few MiB (SQLite's pages,
 	 * jansson's values): keep them rather than give them back to the
 	 * system and ask again, which cost a tenth of the run. */
@@ -861,6 +889,13 @@ main(int argc, char *argv[])
 		r.cli.out_error = "cannot write '<stdout>'; the changes not "
 		    "written are written again next run";
 	http_stats(r.http, &hs);
+	cli_count("in", r.nin);
+	cli_count("changed", r.nchanged);
+	cli_count("problems", r.nproblems);
+	cli_count("not_polled", r.ndown);
+	cli_count("requests", hs.requests);
+	cli_count("retries", hs.retries);
+	cli_count("connections", hs.connections);
 	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
 	    "changed, %lu rejected, %lu problems, %lu not polled; %lu "
 	    "requests, %lu retries, %lu connections", r.nin, r.nchanged,

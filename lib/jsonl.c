@@ -16,6 +16,8 @@
 
 #include "fileio.h"
 #include "jsonl.h"
+#include "msg.h"
+#include "progress.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -25,6 +27,7 @@ jsonl_open(struct jsonl_reader *r, int argc, char **argv)
 	memset(r, 0, sizeof(*r));
 	r->paths = argv;
 	r->npaths = argc;
+	r->lang = msg_lang_env();
 }
 
 /* Where the input opened starts, when it is a regular file: its lines
@@ -270,6 +273,7 @@ jsonl_line(struct jsonl_reader *r, size_t *lenp)
 		r->nlines++;
 		r->len = n;
 		*lenp = n;
+		progress(1);
 		return s;
 	}
 }

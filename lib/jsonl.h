@@ -33,7 +33,7 @@ struct jsonl_reader {
 	int		  status;	/* 0, EX_NOINPUT or EX_IOERR */
 	int		  lang;		/* of reject_read()'s bad_json
 					 * messages: an enum msg_lang,
-					 * English (0) by default */
+					 * msg_lang_env()'s by default */
 };
 
 /* Prepare to read the operands argv[0..argc-1] in turn ("-" is standard
@@ -42,7 +42,7 @@ struct jsonl_reader {
 void	 jsonl_open(struct jsonl_reader *, int argc, char **argv);
 
 /* The next non-blank line of input, without its line end (CRLF and a UTF-8
- * BOM are taken off); its length in *lenp, and where it lies in a regular
+ * BOM are taken off), counted by progress(); its length in *lenp, and where it lies in a regular
  * file in offset.  The line belongs to the reader and lives until the next
  * call.  NULL at the end of the last operand.  An
  * operand that cannot be opened or read is warned about, remembered in

@@ -52,3 +52,16 @@ msg_format(const struct msg *table, size_t n, const char *key,
 	}
 	return key;
 }
+
+const char *
+msg_translate(const struct msg *table, size_t n, const char *english,
+    enum msg_lang lang)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(table[i].text[MSG_EN], english) == 0)
+			return table[i].text[lang] != NULL ?
+			    table[i].text[lang] : english;
+	return english;
+}

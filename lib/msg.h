@@ -27,4 +27,17 @@ enum msg_lang	 msg_lang_env(void);
 const char	*msg_format(const struct msg *table, size_t n, const char *key,
 		    enum msg_lang lang);
 
+/* The format in lang of the entry of table whose English text is english
+ * (a reject message as the code writes it: its printf(3) format, or the
+ * whole message); english itself when the table lacks it or has no such
+ * language. */
+const char	*msg_translate(const struct msg *table, size_t n,
+		    const char *english, enum msg_lang lang);
+
+/* The reject messages of the programs and lib/ (lib/msgtab.c), keyed by
+ * reject code; reject_add() and reject_addf() look them up by their
+ * English text. */
+extern const struct msg	msg_rejects[];
+extern const size_t	msg_nrejects;
+
 #endif

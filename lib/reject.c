@@ -5,14 +5,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "fileio.h"
 #include "jsonl.h"
 #include "msg.h"
+#include "progress.h"
 #include "reject.h"
 #include "xalloc.h"
+
+/* The language of messages: -1 until it is known. */
+static int reject_lang = -1;
+
+void
+reject_set_lang(int lang)
+{
+	reject_lang = lang;
+}
+
+const char *
+reject_text(const char *text)
+{
+	if (reject_lang == -1)
+		reject_lang = msg_lang_env();
+	if (reject_lang == MSG_EN)
+		return text;
+	return msg_translate(msg_rejects, msg_nrejects, text, reject_lang);
+}
 
 void
 reject_open(struct reject_stream *rs, const char *path)
@@ -20,9 +41,13 @@ reject_open(struct reject_stream *rs, const char *path)
 	char msg[1024];
 
 	rs->count = 0;
+	rs->human = 0;
+	if ((rs->codes = json_object()) == NULL)
+		xnomem();
 	if (path == NULL || *path == '\0') {
 		rs->fp = stderr;
 		rs->path = "<stderr>";
+		rs->human = isatty(STDERR_FILENO);
 		return;
 	}
 	if ((rs->fp = fileio_write(path, 1, msg, sizeof(msg))) == NULL)
@@ -30,9 +55,9 @@ reject_open(struct reject_stream *rs, const char *path)
 	rs->path = path;
 }
 
-void
-reject_add(json_t *errors, const char *code, const char *field,
-    const char *message)
+/* reject_add() of a message already in its language. */
+static void
+add(json_t *errors, const char *code, const char *field, const char *message)
 {
 	json_t *e;
 
@@ -47,17 +72,80 @@ reject_add(json_t *errors, const char *code, const char *field,
 }
 
 void
+reject_add(json_t *errors, const char *code, const char *field,
+    const char *message)
+{
+	add(errors, code, field, reject_text(message));
+}
+
+void
 reject_addf(json_t *errors, const char *code, const char *field,
     const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
 
+	fmt = reject_text(fmt);
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	reject_add(errors, code, field, msg);
+	add(errors, code, field, msg);
 	free(msg);
+}
+
+/* The reject as a person reads it on a terminal: "ID: CODE: MESSAGE",
+ * the record's id (else "FILE:LINE" or "line N"), its errors joined by
+ * "; ". */
+static void
+write_human(FILE *fp, const json_t *record, const json_t *errors)
+{
+	const json_t *id = json_object_get(record, "id");
+	const json_t *line = json_object_get(record, "line");
+	const json_t *file = json_object_get(record, "file");
+	const json_t *e;
+	const char *code, *message;
+	size_t i;
+
+	if (json_is_string(id))
+		fputs(json_string_value(id), fp);
+	else if (json_is_integer(id))
+		fprintf(fp, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+	else if (json_is_integer(line) && json_is_string(file))
+		fprintf(fp, "%s:%" JSON_INTEGER_FORMAT, json_string_value(file),
+		    json_integer_value(line));
+	else if (json_is_integer(line))
+		fprintf(fp, "line %" JSON_INTEGER_FORMAT,
+		    json_integer_value(line));
+	else
+		fputs("(no id)", fp);
+	json_array_foreach(errors, i, e) {
+		code = json_string_value(json_object_get(e, "code"));
+		message = json_string_value(json_object_get(e, "message"));
+		fprintf(fp, "%s %s: %s", i == 0 ? ":" : ";",
+		    code != NULL ? code : "?", message != NULL ? message : "");
+	}
+	putc('\n', fp);
+}
+
+/* Count each error's code. */
+static void
+count_codes(struct reject_stream *rs, const json_t *errors)
+{
+	const json_t *e, *n;
+	const char *code;
+	size_t i;
+
+	if (rs->codes == NULL)
+		return;
+	json_array_foreach(errors, i, e) {
+		if ((code = json_string_value(json_object_get(e, "code"))) ==
+		    NULL)
+			continue;
+		n = json_object_get(rs->codes, code);
+		if (json_object_set_new(rs->codes, code,
+		    json_integer(json_integer_value(n) + 1)) == -1)
+			xnomem();
+	}
 }
 
 void
@@ -65,10 +153,17 @@ reject_write(struct reject_stream *rs, json_t *record, json_t *errors)
 {
 	if (json_object_set(record, "errors", errors) == -1)
 		xnomem();
-	jsonl_write(rs->fp, record);
+	if (rs->fp == stderr)
+		progress_clear();
+	if (rs->human)
+		write_human(rs->fp, record, errors);
+	else
+		jsonl_write(rs->fp, record);
 	if (rs->fp == stderr)
 		fflush(stderr);
+	count_codes(rs, errors);
 	rs->count++;
+	progress_rejects++;
 }
 
 void
@@ -85,7 +180,7 @@ reject_line(struct reject_stream *rs, const char *file, unsigned long line,
 	    json_object_set_new(rec, "line", json_integer(line)) == -1 ||
 	    json_object_set_new(rec, "raw", jsonl_string_lossy(raw, len)) == -1)
 		xnomem();
-	reject_add(errors, code, NULL, message);
+	add(errors, code, NULL, message);
 	reject_write(rs, rec, errors);
 	json_decref(errors);
 	json_decref(rec);
@@ -94,6 +189,8 @@ reject_line(struct reject_stream *rs, const char *file, unsigned long line,
 int
 reject_close(struct reject_stream *rs)
 {
+	json_decref(rs->codes);
+	rs->codes = NULL;
 	if (rs->fp == stderr) {
 		if (fflush(stderr) == EOF)
 			return -1;

@@ -12,20 +12,37 @@ struct reject_stream {
 	FILE		*fp;		/* the file, or stderr */
 	const char	*path;		/* its name for messages */
 	unsigned long	 count;		/* records written */
+	int		 human;		/* a line for a person, not JSON */
+	json_t		*codes;		/* {CODE: errors with it, ...} */
 };
 
 /* Open path for appending (created 0666 & ~umask; a symbolic link only as
  * fileio_write() allows), or use standard error when path is NULL.  A file
  * that cannot be opened is fatal: message and exit 73 (EX_CANTCREAT),
- * before any record is read. */
+ * before any record is read.  On standard error when it is a terminal, a
+ * reject is one line for a person, "ID: CODE: MESSAGE; CODE: MESSAGE"
+ * (the record's id, else its line), rather than the JSON record; JSON
+ * whenever standard error is redirected. */
 void	 reject_open(struct reject_stream *, const char *path);
 
+/* The language of reject_add() and reject_addf() messages: msg_lang_env()
+ * until a program sets another (order-validate --lang). */
+void	 reject_set_lang(int lang);
+
 /* Append {"code":code,"field":field,"message":message} to the array errors.
- * field may be NULL (the record as a whole): the key is then left out. */
+ * field may be NULL (the record as a whole): the key is then left out.
+ * A message that lib/msg.h's msg_rejects table has in English is given in
+ * the reject language (reject_set_lang()). */
 void	 reject_add(json_t *errors, const char *code, const char *field,
 	    const char *message);
 
-/* reject_add() with a printf(3) message. */
+/* The English text (a message or a printf(3) format) in the reject
+ * language, for a program that formats its messages itself before
+ * reject_add(). */
+const char *reject_text(const char *english);
+
+/* reject_add() with a printf(3) message; the format is translated (the
+ * table's formats take the English one's arguments) before it is used. */
 void	 reject_addf(json_t *errors, const char *code, const char *field,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -57,8 +74,8 @@ json_t	*reject_record(struct reject_stream *, const struct jsonl_reader *in,
 	    const char *file, unsigned long lineno, const char *line,
 	    size_t len);
 
-/* Close the stream (or flush stderr).  Returns 0, or -1 after warning
- * "cannot write 'PATH'". */
+/* Close the stream (or flush stderr) and free its counts.  Returns 0, or
+ * -1 after warning "cannot write 'PATH'". */
 int	 reject_close(struct reject_stream *);
 
 #endif

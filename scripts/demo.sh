@@ -10,11 +10,14 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/orderkit-demo.XXXXXX")
 trap 'rm -rf "$out"' EXIT INT TERM
 PATH=$bin:$PATH
 export PATH
+# Amounts as a person reads them, by the currency's exponent: the jq module
+# beside this script (installed in share/orderkit).
+money() { jq -L "$top/scripts" "$@"; }
 
 echo "== order-import: the shop's Excel export (cp1251, ';', 1 299,00) as records"
 order-import --stats --map "$data/site-orders.map" "$data/site-orders.csv" \
     >"$out/imported.jsonl"
-jq -r '"  \(.id)  \(.customer.name)  \(.items | length) items  total \(.totals.total) \(.currency)"' \
+money -r 'include "orderkit"; "  \(.id)  \(.customer.name)  \(.items | length) items  total \(money(.totals.total; .currency)) \(.currency)"' \
     "$out/imported.jsonl"
 
 echo
@@ -23,7 +26,7 @@ order-validate --catalog "$data/catalog.csv" --country RU \
     --rejects "$out/invalid.jsonl" --stats "$out/imported.jsonl" \
     "$data/orders.jsonl" >"$out/valid.jsonl"
 echo "valid orders:"
-jq -r '"  \(.id)  \(.customer.phone // .customer.email)  total \(.totals.total) \(.currency)"' \
+money -r 'include "orderkit"; "  \(.id)  \(.customer.phone // .customer.email)  total \(money(.totals.total; .currency)) \(.currency)"' \
     "$out/valid.jsonl"
 echo "rejected, and why:"
 jq -r '"  \(.id // "line \(.line)"): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))' \
@@ -50,7 +53,7 @@ pay-reconcile --db "$out/orderkit.db" --payments "$data/payments.jsonl" \
     --report "$out/payments-report.jsonl" \
     "$out/reserved.jsonl" >"$out/paid.jsonl"
 echo "ready to ship:"
-jq -r '"  \(.id)  \(.status)  paid \(.payment.paid // 0) of \(.totals.total) \(.currency)"' \
+money -r 'include "orderkit"; "  \(.id)  \(.status)  paid \(money(.payment.paid // 0; .currency)) of \(money(.totals.total; .currency)) \(.currency)"' \
     "$out/paid.jsonl"
 echo "held back:"
 jq -r '"  \(.id): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))' \

@@ -493,16 +493,17 @@ EVIL-1'
 }
 
 @test "the usage is the man page's SYNOPSIS" {
-	local page="$BATS_TEST_DIRNAME/../man/order-export.1" opt
+	local page="$BATS_TEST_DIRNAME/../man/order-export.1" opt usage
 	run -0 --separate-stderr order-export --help
-	for opt in $(grep -o -- '--[a-z-]*' <<<"$output" | sort -u); do
-		grep -q -- "^\.Op Fl \\\\${opt#-}" "$page" ||
+	usage=$(sed '/^$/q' <<<"$output")
+	for opt in $(grep -o -- '--[a-z-]*' <<<"$usage" | sort -u); do
+		grep -q -- "^\.Op Fl .*\\\\${opt#-}\( \|$\)" "$page" ||
 		    fail "$opt is in the usage, not in the SYNOPSIS"
 		grep -q -- "^\.It Fl \\\\${opt#-}" "$page" ||
 		    fail "$opt is not under OPTIONS"
 	done
-	assert_equal "$(grep -c '^\.Op Fl' "$page")" \
-	    "$(grep -o -- '--[a-z-]*' <<<"$output" | grep -vc -- '--help')"
+	assert_equal "$(grep -o '^\.Op Fl .*' "$page" | grep -o -- '\\-[a-z-]*' |
+	    wc -l)" "$(grep -o -- '--[a-z-]*' <<<"$usage" | grep -vc -- '--help')"
 }
 
 # --------------------------------------------------------------- examples

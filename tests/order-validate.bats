@@ -1149,7 +1149,7 @@ EOF
 @test "--help prints the usage on stdout and exits 0" {
 	run -0 --separate-stderr order-validate --help
 	assert_line --index 0 --partial "usage: order-validate [--allow CODE,...] [--catalog FILE] [--config FILE]"
-	assert_output --partial "[--max-qty N] [--rejects FILE] [--stats] [--strict]"
+	assert_output --partial "[--rejects FILE] [--stats[=json|FILE]] [--strict]"
 	assert_stderr ''
 }
 

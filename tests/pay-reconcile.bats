@@ -1152,9 +1152,11 @@ CP-8002'
 	rm -f "$ORDERKIT_DB"*
 	run -0 --separate-stderr pay-reconcile --payments stripe_balance.csv \
 	    --rejects /dev/null --report payments-report.jsonl </dev/null
-	run -0 jq -r 'select(.type == "orphan") | [.provider, .transaction_id,
-	    .amount, .currency, .order_ref // "-"] | @tsv' payments-report.jsonl
-	assert_output "$(printf 'stripe\tch_3QL2001\t12000\tUSD\tSHOP-2001\nstripe\tch_3QL2002\t125000\tUSD\tSHOP-2002\nstripe\tre_3QL2003\t25000\tUSD\tSHOP-2002')"
+	run -0 jq -L "$BATS_TEST_DIRNAME/../scripts" -r 'include "orderkit";
+	    select(.type == "orphan") | [.provider, .transaction_id,
+	    money(.amount; .currency), .currency, .order_ref // "-"] | @tsv' \
+	    payments-report.jsonl
+	assert_output "$(printf 'stripe\tch_3QL2001\t120.00\tUSD\tSHOP-2001\nstripe\tch_3QL2002\t1250.00\tUSD\tSHOP-2002\nstripe\tre_3QL2003\t250.00\tUSD\tSHOP-2002')"
 }
 
 # --- a locked store ---------------------------------------------------------

@@ -905,7 +905,7 @@ import_order_error(struct import_order *o, const char *code,
 	char msg[1024];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), reject_text(fmt), ap);
 	va_end(ap);
 	if (o->errors == NULL && (o->errors = json_array()) == NULL)
 		xnomem();

@@ -16,6 +16,7 @@
 #include "money.h"
 #include "payment.h"
 #include "payment-int.h"
+#include "reject.h"
 
 int
 payment_fail(struct payment_problem *pb, const char *code, const char *fmt,
@@ -25,7 +26,7 @@ payment_fail(struct payment_problem *pb, const char *code, const char *fmt,
 
 	pb->code = code;
 	va_start(ap, fmt);
-	vsnprintf(pb->msg, sizeof(pb->msg), fmt, ap);
+	vsnprintf(pb->msg, sizeof(pb->msg), reject_text(fmt), ap);
 	va_end(ap);
 	return -1;
 }

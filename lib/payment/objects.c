@@ -241,7 +241,7 @@ json_fill(struct payment_reader *r, struct reject_stream *rejects)
 		 * line of one NUL would be blank): reject all of it. */
 		if ((nul = memchr(s, '\0', n)) != NULL) {
 			snprintf(msg, sizeof(msg),
-			    "not JSON: a NUL byte at column %zu",
+			    reject_text("not JSON: a NUL byte at column %zu"),
 			    (size_t)(nul - s) + 1);
 			reject_line(rejects, r->path, r->lineno, s, n,
 			    "bad_json", msg);
@@ -286,8 +286,9 @@ json_fill(struct payment_reader *r, struct reject_stream *rejects)
 		} else
 			v = load_exact(s, n = strlen(s), &error, &trailing, 0);
 		if (v == NULL) {
-			snprintf(msg, sizeof(msg), "not JSON: %s at line %d",
-			    error.text, error.line + (int)start - 1);
+			snprintf(msg, sizeof(msg), reject_text("not JSON: %s "
+			    "at line %d"), error.text, error.line + (int)start -
+			    1);
 			reject_line(rejects, r->path, start, s, n, "bad_json",
 			    msg);
 			continue;

@@ -5,10 +5,13 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "msg.h"
 #include "unit.h"
@@ -105,6 +108,29 @@ test_format(void)
 	    "bad_qty");
 }
 
+static void
+test_translate(void)
+{
+	static const struct msg table[] = {
+		{ "unpaid", { "no payment for %s", "нет оплаты %s", NULL } },
+		{ "pending", { "pending", "в обработке", "в обробці" } },
+	};
+	size_t n = sizeof(table) / sizeof(table[0]);
+
+	expect_str("by its English text", msg_translate(table, n,
+	    "no payment for %s", MSG_RU), "нет оплаты %s");
+	expect_str("no Ukrainian: English", msg_translate(table, n,
+	    "no payment for %s", MSG_UK), "no payment for %s");
+	expect_str("in English", msg_translate(table, n, "pending", MSG_EN),
+	    "pending");
+	expect_str("a text not in the table", msg_translate(table, n,
+	    "no payment", MSG_UK), "no payment");
+	expect_str("the reject table has order-reserve's backorder",
+	    msg_translate(msg_rejects, msg_nrejects, "SKU '%s': %" PRId64
+	    " wanted, %" PRId64 " in stock", MSG_RU), "SKU '%s': нужно %"
+	    PRId64 ", в наличии %" PRId64);
+}
+
 /*
  * The formats of a message are chosen at run time (msg_format()), so the
  * compiler's printf(3) check cannot see that a translation takes other
@@ -179,7 +205,36 @@ punct(struct lexer *lx, char c)
 	return 0;
 }
 
-/* One or more adjacent string literals, or NULL: a new string (its
+/* An <inttypes.h> macro such as PRId64 between literals, as this compiler
+ * spells it: its text added to t and 1, or 0 when none is next. */
+static int
+pri_macro(struct lexer *lx, struct text *t)
+{
+	static const struct {
+		const char	*name, *text;
+	} macros[] = {
+		{ "PRId64", PRId64 }, { "PRIu64", PRIu64 }, { "PRIx64", PRIx64 },
+		{ "PRIdMAX", PRIdMAX }, { "PRIuMAX", PRIuMAX },
+		{ "JSON_INTEGER_FORMAT", JSON_INTEGER_FORMAT },
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(macros) / sizeof(macros[0]); i++) {
+		n = strlen(macros[i].name);
+		if (lx->end - lx->p > (long)n &&
+		    strncmp(lx->p, macros[i].name, n) == 0 &&
+		    !isalnum((unsigned char)lx->p[n]) && lx->p[n] != '_') {
+			lx->p += n;
+			text_add(t, "%s", macros[i].text);
+			skip(lx);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* One or more adjacent string literals (and PRId64 and the like between
+ * them), or NULL: a new string (its
  * escapes read; "" for NULL, *null set), or NULL when neither is next. */
 static char *
 literal(struct lexer *lx, int *null)
@@ -196,7 +251,9 @@ literal(struct lexer *lx, int *null)
 		return strdup("");
 	}
 	text_add(&t, "%s", "");
-	while (lx->p < lx->end && *lx->p == '"') {
+	while (lx->p < lx->end && (*lx->p == '"' || pri_macro(lx, &t))) {
+		if (*lx->p != '"')
+			continue;
 		for (lx->p++; lx->p < lx->end && *lx->p != '"'; lx->p++) {
 			c = *lx->p;
 			if (c == '\\' && lx->p + 1 < lx->end) {
@@ -498,6 +555,85 @@ check_dir(const char *dir, int depth, struct text *report, int *nfiles,
 	closedir(d);
 }
 
+/* Add to seen (a text of lines) every string literal of src, adjacent ones
+ * joined, that is not in a comment or a character constant. */
+static void
+collect_literals(const char *src, size_t len, struct text *seen)
+{
+	struct lexer lx = { src, src + len, 1 };
+	char *s;
+	int null;
+
+	while (lx.p < lx.end) {
+		skip(&lx);
+		if (lx.p >= lx.end)
+			break;
+		if (*lx.p == '\'') {
+			for (lx.p++; lx.p < lx.end && *lx.p != '\''; lx.p++)
+				if (*lx.p == '\\')
+					lx.p++;
+			lx.p++;
+		} else if (*lx.p == '"') {
+			if ((s = literal(&lx, &null)) != NULL) {
+				text_add(seen, "%s\n", s);
+				free(s);
+			}
+		} else
+			lx.p++;
+	}
+}
+
+/* Each English text of msg_rejects is a message or format that the code
+ * passes to reject_add() and the like, as a literal somewhere in lib/ or
+ * cmd/ (msgtab.c aside): a text that drifted from its call would leave the
+ * message English in every language, unnoticed. */
+static void
+test_rejects_used(void)
+{
+	static const char *dirs[] = { "lib", "lib/import", "lib/payment",
+	    "lib/carrier", "lib/store", "lib/net", "cmd" };
+	struct text seen = { NULL, 0 }, missing = { NULL, 0 };
+	struct dirent *e;
+	const char *top = getenv("ORDERKIT_SRC");
+	char path[1024], *src, want[1024];
+	size_t i, len, n;
+	DIR *d;
+
+	if (top == NULL || *top == '\0')
+		top = ".";
+	text_add(&seen, "\n");
+	text_add(&missing, "%s", "");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", top, dirs[i]);
+		if ((d = opendir(path)) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			n = strlen(e->d_name);
+			if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0 ||
+			    strcmp(e->d_name, "msgtab.c") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/%s", top, dirs[i],
+			    e->d_name);
+			if ((src = slurp(path, &len)) != NULL) {
+				collect_literals(src, len, &seen);
+				free(src);
+			}
+		}
+		closedir(d);
+	}
+	for (i = 0; i < msg_nrejects; i++) {
+		snprintf(want, sizeof(want), "\n%s\n",
+		    msg_rejects[i].text[MSG_EN]);
+		if (strstr(seen.s, want) == NULL)
+			text_add(&missing, "%s: '%s'\n", msg_rejects[i].key,
+			    msg_rejects[i].text[MSG_EN]);
+	}
+	expect_str("msg_rejects texts the code does not write", missing.s,
+	    "");
+	free(seen.s);
+	free(missing.s);
+}
+
 /* Every table of lib/ and cmd/ (under $ORDERKIT_SRC, else the directory
  * make check runs in): no translation takes other arguments. */
 static void
@@ -519,7 +655,7 @@ test_tables(void)
 	/* Not a check of nothing: jsonl.c's and order-validate.c's tables
 	 * are there (and more as programs come). */
 	expect_true("the sources were read", nfiles >= 20);
-	expect_true("two tables or more", ntables >= 2);
+	expect_true("three tables or more", ntables >= 3);
 	expect_true("fifty entries or more", nentries >= 50);
 	free(report.s);
 }
@@ -575,6 +711,8 @@ main(void)
 	test_lang_parse();
 	test_lang_env();
 	test_format();
+	test_translate();
+	test_rejects_used();
 	test_tables();
 	test_broken_table();
 	return unit_summary("msg");
