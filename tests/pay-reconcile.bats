@@ -409,6 +409,20 @@ report() {
 [7,"bad_currency"]'
 }
 
+@test "generic: --map NAME is a map installed under that name" {
+	mkdir -p "$BATS_TEST_TMPDIR/share/maps"
+	cp "$MAPS/pay-acquiring-registry.map" "$BATS_TEST_TMPDIR/share/maps/"
+	export ORDERKIT_DATADIR="$BATS_TEST_TMPDIR/share"
+	reconcile registry.csv registry-orders.jsonl \
+	    --map pay-acquiring-registry
+	assert_success
+	assert_equal "$(class G-9001)" "paid - 123450"
+	run -66 --separate-stderr pay-reconcile --map pay-registry \
+	    --payments "$FIXTURES/registry.csv" "$FIXTURES/registry-orders.jsonl"
+	assert_output ''
+	assert_stderr --partial "pay-reconcile: cannot open 'pay-registry': no such file, nor one of that name in '$BATS_TEST_TMPDIR/share/maps', "
+}
+
 @test "generic: a map's settings read alike as 'key = value' and as order-import's maps wrote them" {
 	sed -e 's/^time_zone = /zone /' -e 's/^\(provider\|delimiter\) = /\1 /' \
 	    "$MAPS/pay-acquiring-registry.map" >"$BATS_TEST_TMPDIR/old.map"
@@ -1126,7 +1140,8 @@ example_dir() {
 @test "example: a bank's registry through a map" {
 	example_dir
 	cp "$FIXTURES/registry-orders.jsonl" orders.jsonl
-	run -0 --separate-stderr sh -c 'pay-reconcile --map scripts/maps/pay-acquiring-registry.map \
+	export ORDERKIT_DATADIR="$BATS_TEST_DIRNAME/../scripts"
+	run -0 --separate-stderr sh -c 'pay-reconcile --map pay-acquiring-registry \
 	    --payments registry.csv orders.jsonl >paid.jsonl'
 	run -0 jq -r '.id' paid.jsonl
 	assert_output G-9001
