@@ -195,7 +195,8 @@ fuzz-ci:
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
-	shellcheck scripts/*.sh tests/test_helper/*.bash tests/bench/run \
+	shellcheck scripts/*.sh scripts/orderkit-daily scripts/completion/*.bash \
+	    tests/test_helper/*.bash tests/bench/run \
 	    tests/bench/*.sh tests/fuzz/run tests/fuzz/seeds
 	if command -v cppcheck >/dev/null; then \
 	    cppcheck -q --error-exitcode=1 --enable=warning,portability \

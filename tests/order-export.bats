@@ -560,7 +560,7 @@ US-9,Jo O'Neil,jo@example.com,19.06,USD"
 	cd "$BATS_TEST_DIRNAME/.."
 	run -0 --separate-stderr sh -c '
 	    order-export --per item "$1/orders.jsonl" > "$1/items.csv"
-	    order-import --map scripts/maps/orderkit.map "$1/items.csv"' sh \
+	    order-import "$1/items.csv"' sh \
 	    "$BATS_TEST_TMPDIR"
 	assert_stderr ''
 	echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"
