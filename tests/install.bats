@@ -245,3 +245,51 @@ pay-acquiring-registry
 orderkit
 set'
 }
+
+# render PAGE: an installed page as mandoc renders it, plain text.
+render() {
+	mandoc -T utf8 "$DEST/usr/local/share/man/$1" | LC_ALL=C.UTF-8 col -bx
+}
+
+@test "the installed pages render without the glitches: quotes, parentheses" {
+	run -0 render man7/orderkit.7
+	assert_output --partial '‘\n’-terminated, compact'
+	refute_output --partial '‘\n-terminated’'
+	run -0 render man1/order-validate.1
+	assert_output --partial "(‘,’, ‘;’ or tab) is taken"
+	run -0 render man1/pay-reconcile.1
+	assert_output --partial 'Custom Number, also its German headings'
+	refute_output --partial 'Custom Number,)'
+}
+
+@test "the installed pages link to order-import(1) and to no page that is not installed" {
+	local page xr
+	for page in man7/orderkit.7 man1/order-validate.1 man1/order-reserve.1 \
+	    man1/order-export.1 man1/pay-reconcile.1; do
+		run -0 grep -c '^\.Xr order-import 1' "$DEST/usr/local/share/man/$page"
+	done
+	while read -r xr; do
+		case $xr in
+		"jq 1" | "sysexits 3" | "iconv 3" | "cron 8" | "crontab 1" | \
+		    "crontab 5" | "environ 7" | "strftime 3" | "curl 1" | \
+		    "mandoc 1" | "sh 1" | "bash 1" | "mlr 1" | "setpriv 1" | \
+		    "sqlite3 1" | "psql 1" | "git-config 1" | "ssh 1" | \
+		    "sudo 8" | "mail 1")
+			continue ;;
+		esac
+		assert [ -e "$DEST/usr/local/share/man/man${xr#* }/${xr% *}.${xr#* }" ]
+	done < <(grep -ho '^\.Xr [a-z0-9.-]* [0-9]' "$DEST"/usr/local/share/man/*/* |
+	    cut -d ' ' -f 2,3 | sort -u)
+}
+
+@test "orderkit(7) and order-import(1) have ENVIRONMENT and FILES; orderkit(7) a day in cron" {
+	run -0 render man7/orderkit.7
+	assert_line ENVIRONMENT
+	assert_line FILES
+	assert_line '   A day in cron'
+	assert_output --partial 'ORDERKIT_DATADIR'
+	run -0 render man1/order-import.1
+	assert_line ENVIRONMENT
+	assert_line FILES
+	assert_output --partial 'TMPDIR'
+}
