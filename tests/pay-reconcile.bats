@@ -14,6 +14,7 @@ setup() {
 	load test_helper/common
 	load test_helper/store
 	export ORDERKIT_DB="$BATS_TEST_TMPDIR/pay.db"
+	BACKEND=sqlite new_store
 	NOW=2026-11-21T06:00:00Z
 	MAPS="$BATS_TEST_DIRNAME/../scripts/maps"
 }
@@ -244,6 +245,23 @@ report() {
 	assert_output '["SHOP-1002","underpaid",5000,4500]
 ["SHOP-1003","overpaid",3000,3500]
 ["SHOP-1007","currency_mismatch",6000,0]'
+}
+
+@test "--tz puts the summary's days in the shop's zone: a charge before its midnight is its day before" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --tz -08:00
+	assert_success
+	run -0 report summary '[.currency, .day, .transactions]'
+	assert_output '["EUR","2026-11-19",0]
+["USD","2026-11-19",1]
+["USD","2026-11-20",13]'
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --tz Asia/Tokyo
+	run -0 report summary '[.currency, .day, .transactions]'
+	assert_output '["EUR","2026-11-20",0]
+["USD","2026-11-20",14]'
+	run -64 --separate-stderr pay-reconcile --tz Europe/Berlin \
+	    --payments "$FIXTURES/stripe-charges.jsonl" </dev/null
+	assert_output ''
+	assert_stderr --partial "pay-reconcile: unknown or daylight-saving zone 'Europe/Berlin': give +HH:MM"
 }
 
 @test "stripe: the summary per currency and day adds up, classes counted" {
@@ -894,7 +912,7 @@ re_2|A-1'
 @test "postgres: an order paid by its own charge that also claims another's is rejected" { t_taken_paid postgres; }
 
 t_taken_migrated() {
-	use_backend "$1"
+	use_backend --none "$1"
 	run -0 sql "$(cat "$FIXTURES/store-v2.sql")"
 	taken_files
 	order_of Q-9 10000 card pi_1 >"$BATS_TEST_TMPDIR/q.jsonl"
@@ -1222,6 +1240,7 @@ hold_ch_L() {
 @test "sqlite: a new store that another writer holds is waited for, not 75 at once" {
 	# a file not yet in WAL mode, as a run that creates the store leaves
 	# it for a moment, with a writer in it
+	rm "$ORDERKIT_DB"
 	sqlite3 "$ORDERKIT_DB" 'CREATE TABLE x (a)'
 	printf 'BEGIN IMMEDIATE;\nINSERT INTO x VALUES (1);\n.shell sleep 3\nCOMMIT;\n' |
 	    sqlite3 "$ORDERKIT_DB" &
@@ -1237,7 +1256,7 @@ hold_ch_L() {
 	((SECONDS >= 1)) || fail "75 after $SECONDS seconds"
 	ORDERKIT_DB_TIMEOUT=10 run -0 --separate-stderr pay-reconcile \
 	    --payments "$BATS_TEST_TMPDIR/none.jsonl" </dev/null
-	assert_stderr ''
+	assert_stderr "pay-reconcile: created the store '$ORDERKIT_DB'"
 	wait
 	run -0 sqlite3 "$ORDERKIT_DB" 'PRAGMA journal_mode'
 	assert_output wal

@@ -41,9 +41,14 @@ use_backend() {
 	esac
 	export ORDERKIT_DB BACKEND
 	if [[ -z $none ]]; then
-		sql "CREATE TABLE schema_version (component TEXT PRIMARY KEY,
-		    version BIGINT NOT NULL)" >/dev/null
+		new_store
 	fi
+}
+
+# new_store: make ORDERKIT_DB (of BACKEND) a store without a component.
+new_store() {
+	sql "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY,
+	    version BIGINT NOT NULL)" >/dev/null
 }
 
 # sql QUERY: run QUERY on the current store, print rows as a|b|c.
