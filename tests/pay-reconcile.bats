@@ -14,7 +14,7 @@ setup() {
 	load test_helper/common
 	load test_helper/store
 	export ORDERKIT_DB="$BATS_TEST_TMPDIR/pay.db"
-	BACKEND=sqlite new_store
+	BACKEND=sqlite make_store
 	NOW=2026-11-21T06:00:00Z
 	MAPS="$BATS_TEST_DIRNAME/../scripts/maps"
 }
@@ -1330,6 +1330,7 @@ new_store() {
 		BACKEND=postgres
 		export ORDERKIT_DB BACKEND
 	fi
+	make_store
 }
 
 # t_race BACKEND RUNS [intents]: RUNS runs at once, ten times over, on a new

@@ -41,12 +41,12 @@ use_backend() {
 	esac
 	export ORDERKIT_DB BACKEND
 	if [[ -z $none ]]; then
-		new_store
+		make_store
 	fi
 }
 
-# new_store: make ORDERKIT_DB (of BACKEND) a store without a component.
-new_store() {
+# make_store: make ORDERKIT_DB (of BACKEND) a store without a component.
+make_store() {
 	sql "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY,
 	    version BIGINT NOT NULL)" >/dev/null
 }
