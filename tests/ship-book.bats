@@ -197,7 +197,7 @@ codes() {
 	run -0 sqlite3 "$BATS_TEST_TMPDIR/other.db" "SELECT key, state FROM outbox"
 	assert_output 'SHOP-1:1|done'
 	# ORDERKIT_DB's store (made empty by use_backend) was not used
-	run -0 sqlite3 "$ORDERKIT_DB" "SELECT name FROM sqlite_master"
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT name FROM sqlite_master WHERE type = 'table'"
 	assert_output schema_version
 	[[ ! -e $BATS_TEST_TMPDIR/state ]]
 }
