@@ -7,8 +7,15 @@ VERSION	= 0.1.0
 PREFIX	?= /usr/local
 BINDIR	= $(PREFIX)/bin
 MANDIR	= $(PREFIX)/share/man
-# What the programs' users read besides the pages: the jq module.
+# What the programs' users read besides the pages: the jq module, the
+# maps (found by name: order-import --map excel-ru), the daily job's
+# crontab.  Compiled into lib/datadir.o; a program looks first in
+# $ORDERKIT_DATADIR and in ../share/orderkit beside its own directory, so
+# that a tree installed with DESTDIR or moved finds its files.
 DATADIR	= $(PREFIX)/share/orderkit
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+# Installed with their @BINDIR@ and @DATADIR@ replaced.
+SCRIPTS	= orderkit-daily
 
 SHELL	= /bin/bash
 
@@ -94,6 +101,10 @@ libs:
 	    echo "make: $${h%%:*} not found: apt-get install $${p#*:}" \
 	        "(or run scripts/install-deps.sh)" >&2; status=1; done; \
 	exit $$status
+
+$(O)/lib/datadir.o: CPPFLAGS += -DORDERKIT_DATADIR='"$(DATADIR)"'
+# order-import's built-in format orderkit is the map file, .incbin'd.
+$(O)/lib/import/import.o: scripts/maps/orderkit.map
 
 $(O)/lib/%.o: lib/%.c $(HDR) | libs
 	@mkdir -p $(@D)
@@ -184,7 +195,8 @@ fuzz-ci:
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
-	shellcheck scripts/*.sh tests/test_helper/*.bash tests/bench/run \
+	shellcheck scripts/*.sh scripts/orderkit-daily scripts/completion/*.bash \
+	    tests/test_helper/*.bash tests/bench/run \
 	    tests/bench/*.sh tests/fuzz/run tests/fuzz/seeds
 	if command -v cppcheck >/dev/null; then \
 	    cppcheck -q --error-exitcode=1 --enable=warning,portability \
@@ -202,8 +214,19 @@ install: all
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 	for m in $(filter %.7,$(MANS)); do \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done
-	mkdir -p $(DESTDIR)$(DATADIR)
+	mkdir -p $(DESTDIR)$(DATADIR)/maps $(DESTDIR)$(COMPLETIONDIR)
 	install -m 644 scripts/orderkit.jq $(DESTDIR)$(DATADIR)/orderkit.jq
+	for m in scripts/maps/*.map; do \
+	    install -m 644 $$m $(DESTDIR)$(DATADIR)/maps/; done
+	for s in $(SCRIPTS); do \
+	    sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+	    scripts/$$s >$(DESTDIR)$(BINDIR)/$$s && \
+	    chmod 755 $(DESTDIR)$(BINDIR)/$$s || exit 1; done
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+	    scripts/crontab.example >$(DESTDIR)$(DATADIR)/crontab.example
+	for p in $(PROGS) $(SCRIPTS); do \
+	    install -m 644 scripts/completion/orderkit.bash \
+	    $(DESTDIR)$(COMPLETIONDIR)/$$p; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
@@ -213,8 +236,14 @@ uninstall:
 	    rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for m in $(notdir $(filter %.7,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
-	rm -f $(DESTDIR)$(DATADIR)/orderkit.jq
-	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || :
+	rm -f $(DESTDIR)$(DATADIR)/orderkit.jq \
+	    $(DESTDIR)$(DATADIR)/crontab.example
+	for m in $(notdir $(wildcard scripts/maps/*.map)); do \
+	    rm -f $(DESTDIR)$(DATADIR)/maps/$$m; done
+	for s in $(SCRIPTS); do rm -f $(DESTDIR)$(BINDIR)/$$s; done
+	for p in $(PROGS) $(SCRIPTS); do \
+	    rm -f $(DESTDIR)$(COMPLETIONDIR)/$$p; done
+	rmdir $(DESTDIR)$(DATADIR)/maps $(DESTDIR)$(DATADIR) 2>/dev/null || :
 
 clean:
 	rm -rf bin lib/*.o lib/*/*.o lib/*.a tests/unit/*_test tests/fuzz/*.o \

@@ -15,11 +15,12 @@
 #include "cli.h"
 #include "conf.h"
 #include "country.h"
+#include "datadir.h"
 #include "exporttime.h"
-#include "fileio.h"
 #include "import.h"
 #include "jsonl.h"
 #include "jsonx.h"
+#include "mapfile.h"
 #include "money.h"
 #include "profile.h"
 #include "progress.h"
@@ -99,6 +100,7 @@ static const struct cli_help help_text = {
 struct options {
 	const char	*format;	/* NULL: auto */
 	const char	*map_path;
+	char		*map_found;	/* map_path, found by name */
 	struct import_map user_map;
 	int		 has_map;
 	const char	*encoding;	/* NULL: auto */
@@ -707,25 +709,17 @@ known_format(const char *name)
 static void
 read_map(struct options *opt, const struct cli *cli)
 {
-	FILE *fp;
-	char *text = NULL, errbuf[512];
-	size_t cap = 0, len = 0, n;
+	char *text, errbuf[512];
+	int status;
 
-	if ((fp = fileio_read(opt->map_path, errbuf, sizeof(errbuf))) == NULL)
+	/* A map installed under the name given: its path in the messages. */
+	if ((opt->map_found = datadir_find(opt->map_path, "maps", ".map",
+	    errbuf, sizeof(errbuf))) == NULL)
 		errx(EX_NOINPUT, "%s", errbuf);
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = (len + 4096 + 1) * 2;
-			text = xrealloc(text, cap);
-		}
-		if ((n = fread(text + len, 1, cap - len - 1, fp)) == 0)
-			break;
-		len += n;
-	}
-	if (ferror(fp))
-		err(EX_IOERR, "cannot read '%s'", opt->map_path);
-	fclose(fp);
-	text[len] = '\0';
+	opt->map_path = opt->map_found;
+	if ((text = mapfile_read(opt->map_path, errbuf, sizeof(errbuf),
+	    &status)) == NULL)
+		errx(status, "%s", errbuf);
 	if (import_map_parse(&opt->user_map, text, opt->map_path, errbuf,
 	    sizeof(errbuf)) == -1) {
 		free(text);
@@ -890,6 +884,7 @@ main(int argc, char *argv[])
 	free(run.buf);
 	if (opt.has_map)
 		import_map_release(&opt.user_map);
+	free(opt.map_found);
 	free((char *)opt.country);
 	valueblock_release();
 	cli_count("rows", totals.rows);

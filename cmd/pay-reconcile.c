@@ -15,6 +15,7 @@
 #include "allow.h"
 #include "cli.h"
 #include "conf.h"
+#include "exporttime.h"
 #include "fileio.h"
 #include "jsonl.h"
 #include "jsonx.h"
@@ -35,7 +36,8 @@ static const char usage_text[] =
     "                     [--allow CODE,...] [--config FILE] [--db URL]\n"
     "                     [--report FILE] [--rejects FILE] [--hold-risk SCORE]\n"
     "                     [--now TIME] [--progress | --no-progress]\n"
-    "                     [--stats[=json|FILE]] [--strict] [FILE ...]\n";
+    "                     [--stats[=json|FILE]] [--strict] [--tz ZONE]\n"
+    "                     [FILE ...]\n";
 
 #define OPT_ALLOW	'a'
 #define OPT_CONFIG	'c'
@@ -46,6 +48,7 @@ static const char usage_text[] =
 #define OPT_PAYMENTS	'p'
 #define OPT_PROVIDER	'P'
 #define OPT_REPORT	'R'
+#define OPT_TZ		'z'
 
 static const struct option longopts[] = {
 	{ "allow",	required_argument, NULL, OPT_ALLOW },
@@ -63,6 +66,7 @@ static const struct option longopts[] = {
 	{ "report",	required_argument, NULL, OPT_REPORT },
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
+	{ "tz",		required_argument, NULL, OPT_TZ },
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
 };
@@ -85,6 +89,7 @@ static const struct cli_item help_options[] = {
 	{ "--report FILE", "write the report of the run to FILE" },
 	CLI_ITEM_STATS,
 	CLI_ITEM_STRICT,
+	{ "--tz ZONE", "the zone of the summaries' days (default: UTC)" },
 	CLI_ITEM_VERSION,
 	{ NULL, NULL }
 };
@@ -122,6 +127,7 @@ struct run {
 	FILE		*report;
 	const char	*report_path;
 	int64_t		 now;
+	int		 tz;		/* --tz: minutes east of UTC */
 	char		 now_text[32];
 	long		 hold;		/* --hold-risk, -1 none */
 	unsigned long	 nread, norphans, nconflicts;
@@ -213,12 +219,13 @@ txn_ids(const struct paymatch *m, int charges_only)
 
 /* Summaries per currency and day. */
 
+/* The day of epoch in the zone of --tz (UTC by default). */
 static void
-day_of(int64_t epoch, char day[11])
+day_of(int64_t epoch, int tz, char day[11])
 {
 	char buf[32];
 
-	rfc3339_format(epoch, 0, buf, sizeof(buf));
+	rfc3339_format(epoch, tz, buf, sizeof(buf));
 	memcpy(day, buf, 10);
 	day[10] = '\0';
 }
@@ -231,7 +238,7 @@ summary_for(struct run *r, const char *currency, int64_t epoch)
 	struct summary *s;
 	int added;
 
-	day_of(epoch != 0 ? epoch : r->now, day);
+	day_of(epoch != 0 ? epoch : r->now, r->tz, day);
 	snprintf(key, sizeof(key), "%s %s", currency, day);
 	p = strmap_put(&r->sumidx, key, strlen(key), &added);
 	if (!added)
@@ -778,6 +785,11 @@ main(int argc, char *argv[])
 			break;
 		case OPT_REPORT:
 			r.report_path = optarg;
+			break;
+		case OPT_TZ:
+			if (exporttime_zone(optarg, &r.tz) == -1)
+				cli_usage_error(&cli, "unknown or daylight-saving "
+				    "zone '%s': give +HH:MM", optarg);
 			break;
 		default:
 			cli_usage_error(&cli, NULL);

@@ -80,7 +80,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		cli_usage_error(&cli, "no operands are read");
-	stock_open(&db, dbarg);
+	stock_open_existing(&db, dbarg);
 	stock_levels(&db, sku, warehouse, print_level, NULL);
 	stock_close(&db);
 	return cli_finish(&cli, status, NULL, NULL);

@@ -1,5 +1,5 @@
 /* stock-load: set or adjust on-hand stock per SKU and warehouse from CSV or
- * JSON lines, in one transaction, and print the levels it leaves. */
+ * JSON lines, in one transaction; standard output stays empty. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -597,19 +597,6 @@ load_warehouses(struct loader *ld, struct stock_db *db)
 	}
 }
 
-static void
-print_level(struct stock_db *db, const char *sku, const char *wh)
-{
-	struct stock_level level;
-	json_t *out;
-
-	if (!stock_level(db, sku, wh, &level))
-		errx(EX_SOFTWARE, "stock of '%s' in '%s' vanished", sku, wh);
-	out = stock_level_json(&level);
-	jsonl_write(stdout, out);
-	json_decref(out);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -720,13 +707,12 @@ main(int argc, char *argv[])
 	store_commit(db.st);
 	json_decref(errors);
 
-	/* Each row loaded, once per SKU and warehouse, as it now stands. */
+	/* Nothing on standard output: a level per row flooded a terminal
+	 * and a cron mail; stock-levels shows them, --stats the counts. */
 	for (k = 0; k < ld.nrows; k++) {
 		r = &ld.rows[k];
-		if (r->source != NULL) {
-			print_level(&db, r->sku, r->warehouse);
+		if (r->source != NULL)
 			nout++;
-		}
 		json_decref(r->source);
 		free(r->sku);
 		free(r->warehouse);

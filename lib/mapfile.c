@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "datadir.h"
 #include "fileio.h"
 #include "mapfile.h"
 #include "xalloc.h"
@@ -113,10 +114,16 @@ char *
 mapfile_read(const char *path, char *msg, size_t len, int *status)
 {
 	FILE *fp;
-	char *text = NULL;
+	char *text = NULL, *found;
 	size_t n, used = 0, cap = 0;
 
-	if ((fp = fileio_read(path, msg, len)) == NULL) {
+	if ((found = datadir_find(path, "maps", ".map", msg, len)) == NULL) {
+		*status = EX_NOINPUT;
+		return NULL;
+	}
+	fp = fileio_read(found, msg, len);
+	free(found);
+	if (fp == NULL) {
 		*status = EX_NOINPUT;
 		return NULL;
 	}

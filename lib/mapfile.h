@@ -51,7 +51,8 @@ int	 mapfile_next(struct mapfile *, struct mapfile_entry *e);
 
 void	 mapfile_release(struct mapfile *);
 
-/* The whole of the file at path, NUL-terminated (a NUL byte in it ends
+/* The whole of the map path names (a file, or a map installed under that
+ * name: datadir_find()), NUL-terminated (a NUL byte in it ends
  * the text), new, the caller's to free; or NULL with the message
  * ("cannot open 'PATH': REASON") in msg (of size len) and the exit status
  * in *status: 66 when it cannot be opened or is a directory, 74 when it

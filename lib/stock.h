@@ -48,6 +48,10 @@ struct stock_db {
  * does on failure. */
 void	 stock_open(struct stock_db *, const char *dbarg);
 
+/* stock_open() for a program that only reads: no store is created;
+ * where none is, exit 66 (store_open_existing()). */
+void	 stock_open_existing(struct stock_db *, const char *dbarg);
+
 /* Close the store; an open transaction is rolled back. */
 void	 stock_close(struct stock_db *);
 

@@ -84,6 +84,15 @@ char	*store_locate(const char *dbarg);
 struct store *store_open(const char *where,
 	    const struct store_migration *migrations, size_t nmig);
 
+/* store_open() for a program that only reads, which never creates a
+ * store: where no store is (no SQLite file, an empty one, or a PostgreSQL
+ * schema without orderkit's tables), "no store at 'WHERE'" and exit 66
+ * (EX_NOINPUT), as for an input that cannot be opened.  The program that
+ * creates a store says so, once, on standard error: "created the store
+ * 'WHERE'". */
+struct store *store_open_existing(const char *where,
+	    const struct store_migration *migrations, size_t nmig);
+
 /* Finalize the statements, roll back an open transaction, close, free. */
 void	 store_close(struct store *);
 

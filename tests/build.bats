@@ -94,3 +94,34 @@ needed() {
 		assert_output ''
 	done
 }
+
+@test "the README's first screen names only programs that exist, and what make check costs" {
+	local prog
+	run -0 head -n 30 "$TOP/README.md"
+	for prog in label-gen notify-send return-open order-stats; do
+		refute_output --partial "$prog"
+		[[ ! -e $TOP/cmd/$prog.c ]]
+	done
+	for prog in "$TOP"/cmd/*.c; do
+		prog=$(basename "$prog" .c)
+		assert_output --partial "\`$prog\`"
+	done
+	run -0 grep -A1 '^make check' "$TOP/README.md"
+	assert_output --partial 'minutes'
+	assert_output --partial 'PostgreSQL'
+}
+
+@test "the README names exactly the programs that take --rejects, --stats and --strict" {
+	local prog listed
+	listed=$(sed -n '/^rejects nothing) take/,/exit with/p' "$TOP/README.md")
+	for prog in "$TOP"/cmd/*.c; do
+		if grep -q CLI_OPT_STRICT "$prog" && grep -q CLI_OPT_REJECTS "$prog" &&
+		    grep -q CLI_OPT_STATS "$prog"; then
+			[[ $listed == *"\`$(basename "$prog" .c)\`"* ]] ||
+			    fail "README lacks $(basename "$prog" .c)"
+		else
+			[[ $listed != *"\`$(basename "$prog" .c)\`"* ]] ||
+			    fail "README lists $(basename "$prog" .c)"
+		fi
+	done
+}

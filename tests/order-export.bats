@@ -341,6 +341,29 @@ US-9;Jo O'"'"'Neil;12,99;19,06'
 	    '{"subtotal":4500,"shipping":0,"discount":0,"tax":0,"tax_included":409,"total":4500}'
 }
 
+@test "order-import reads order-export's CSV back without a map: the format orderkit" {
+	export_to "$OUT" --per item "$FIXTURES/orders.jsonl"
+	run -0 --separate-stderr order-import "$OUT"
+	assert_stderr ''
+	echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"
+	same_orders "$FIXTURES/orders.jsonl" "$BATS_TEST_TMPDIR/back.jsonl"
+	run -0 --separate-stderr order-import --format orderkit "$OUT"
+	assert_equal "$output" "$(cat "$BATS_TEST_TMPDIR/back.jsonl")"
+	run -0 --separate-stderr order-import --list-formats
+	assert_output --partial "orderkit       order-export's CSV"
+}
+
+@test "the format orderkit reads chosen columns and --per order, which a map file would refuse" {
+	export_to "$OUT" --columns id,currency,totals.total,customer.email \
+	    "$FIXTURES/orders.jsonl"
+	run -0 --separate-stderr order-import --format orderkit "$OUT"
+	assert_stderr ''
+	assert_equal "$(echo "$output" | jq -c '[.id, .currency, .totals.total]' | head -n 1)" \
+	    "$(jq -c '[.id, .currency, .totals.total]' "$FIXTURES/orders.jsonl" | head -n 1)"
+	run -65 --separate-stderr order-import --map "$MAP" "$OUT"
+	assert_stderr --partial "does not fit the map"
+}
+
 @test "the round trip holds with --excel in a decimal-comma locale, with --crlf and with tabs" {
 	local opts
 	for opts in "--excel" "--crlf" "--delimiter tab" "--decimal , --excel"; do
@@ -538,7 +561,7 @@ US-9,Jo O'Neil,jo@example.com,19.06,USD"
 	cd "$BATS_TEST_DIRNAME/.."
 	run -0 --separate-stderr sh -c '
 	    order-export --per item "$1/orders.jsonl" > "$1/items.csv"
-	    order-import --map scripts/maps/orderkit.map "$1/items.csv"' sh \
+	    order-import "$1/items.csv"' sh \
 	    "$BATS_TEST_TMPDIR"
 	assert_stderr ''
 	echo "$output" >"$BATS_TEST_TMPDIR/back.jsonl"

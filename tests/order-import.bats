@@ -832,11 +832,11 @@ wrap() {
 	assert_stderr --partial '"code":"already_fulfilled"'
 }
 
-@test "example: order-import --map excel-ru.map --rejects bad.jsonl orders.csv" {
-	cp "$MAPS/excel-ru.map" "$BATS_TEST_TMPDIR/"
+@test "example: order-import --map excel-ru --rejects bad.jsonl orders.csv" {
+	export ORDERKIT_DATADIR="$BATS_TEST_DIRNAME/../scripts"
 	cp "$FIXTURES/excel-ru-cp1251.csv" "$BATS_TEST_TMPDIR/orders.csv"
 	cd "$BATS_TEST_TMPDIR"
-	run -0 --separate-stderr order-import --map excel-ru.map \
+	run -0 --separate-stderr order-import --map excel-ru \
 	    --rejects bad.jsonl orders.csv
 	assert_equal "$(echo "$output" | wc -l)" 2
 	assert_equal "$(jq -r .id bad.jsonl)" 1003
@@ -852,9 +852,20 @@ wrap() {
 	assert_stderr --partial 'format etsy-orders'
 }
 
+@test "example: order-export --per item orders.jsonl >orders.csv; order-import orders.csv" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$BATS_TEST_DIRNAME/fixtures/order-export/orders.jsonl" .
+	run -0 --separate-stderr sh -c '
+	    order-export --per item orders.jsonl >orders.csv
+	    order-import orders.csv'
+	assert_stderr ''
+	assert_equal "$(echo "$output" | jq -r .id | paste -sd ' ')" \
+	    "$(jq -r .id orders.jsonl | paste -sd ' ')"
+}
+
 @test "example: order-import --list-formats" {
 	run -0 --separate-stderr order-import --list-formats
-	assert_equal "${#lines[@]}" 9
+	assert_equal "${#lines[@]}" 10
 	assert_stderr ''
 }
 
@@ -998,4 +1009,77 @@ null'
 	    EtsySoldOrderItems2026-9.csv EtsySoldOrders2026-9.csv
 	assert_equal "$(jq -r .id <<<"$output" | paste -sd ' ')" '5001 5002'
 	assert_stderr ''
+
+# ------------------------------------------------- maps found by name
+
+@test "--map NAME finds NAME.map under \$ORDERKIT_DATADIR/maps" {
+	mkdir -p "$BATS_TEST_TMPDIR/share/maps"
+	cp "$MAPS/excel-ru.map" "$BATS_TEST_TMPDIR/share/maps/"
+	cd "$BATS_TEST_TMPDIR"
+	ORDERKIT_DATADIR="$BATS_TEST_TMPDIR/share" run -0 --separate-stderr \
+	    order-import --map excel-ru "$FIXTURES/excel-ru-cp1251.csv"
+	assert_output "$(cat "$FIXTURES/excel-ru-cp1251.out.jsonl")"
+	assert_stderr --partial "quantity 'два' is not a whole number"
+	ORDERKIT_DATADIR="$BATS_TEST_TMPDIR/share" run -0 --separate-stderr \
+	    order-import --map excel-ru.map "$FIXTURES/excel-ru-cp1251.csv"
+	assert_output "$(cat "$FIXTURES/excel-ru-cp1251.out.jsonl")"
+}
+
+@test "--map takes a file of that name in the working directory first" {
+	mkdir -p "$BATS_TEST_TMPDIR/share/maps"
+	printf 'source = nothing\nid = Nothing\n' \
+	    >"$BATS_TEST_TMPDIR/share/maps/excel-ru"
+	cp "$MAPS/excel-ru.map" "$BATS_TEST_TMPDIR/excel-ru"
+	cd "$BATS_TEST_TMPDIR"
+	ORDERKIT_DATADIR="$BATS_TEST_TMPDIR/share" run -0 --separate-stderr \
+	    order-import --map excel-ru "$FIXTURES/excel-ru-cp1251.csv"
+	assert_output "$(cat "$FIXTURES/excel-ru-cp1251.out.jsonl")"
+	assert_stderr --partial "quantity 'два' is not a whole number"
+}
+
+@test "a program installed elsewhere finds the maps in ../share/orderkit beside it" {
+	mkdir -p "$BATS_TEST_TMPDIR/usr/bin" "$BATS_TEST_TMPDIR/usr/share/orderkit/maps"
+	cp "$(command -v order-import)" "$BATS_TEST_TMPDIR/usr/bin/"
+	cp "$MAPS/excel-ru.map" "$BATS_TEST_TMPDIR/usr/share/orderkit/maps/"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 --separate-stderr "$BATS_TEST_TMPDIR/usr/bin/order-import" \
+	    --map excel-ru "$FIXTURES/excel-ru-cp1251.csv"
+	assert_output "$(cat "$FIXTURES/excel-ru-cp1251.out.jsonl")"
+	assert_stderr --partial "quantity 'два' is not a whole number"
+}
+
+@test "a map name found nowhere exits 66 naming where it was looked for" {
+	cd "$BATS_TEST_TMPDIR"
+	ORDERKIT_DATADIR="$BATS_TEST_TMPDIR/share" run -66 --separate-stderr \
+	    order-import --map excel-ua "$FIXTURES/excel-ru-cp1251.csv"
+	assert_output ''
+	assert_stderr --partial "order-import: cannot open 'excel-ua': no such file, nor one of that name in '$BATS_TEST_TMPDIR/share/maps', "
+	run -66 --separate-stderr order-import --map ./excel-ru \
+	    "$FIXTURES/excel-ru-cp1251.csv"
+	assert_stderr "order-import: cannot open './excel-ru': No such file or directory"
+}
+
+@test "a map found by name is named by its path in the messages" {
+	mkdir -p "$BATS_TEST_TMPDIR/share/maps"
+	printf 'source = x\nsource += y\n' >"$BATS_TEST_TMPDIR/share/maps/bad.map"
+	cd "$BATS_TEST_TMPDIR"
+	ORDERKIT_DATADIR="$BATS_TEST_TMPDIR/share" run -78 --separate-stderr \
+	    order-import --map bad "$FIXTURES/excel-ru-cp1251.csv"
+	assert_stderr "order-import: $BATS_TEST_TMPDIR/share/maps/bad.map:2: cannot read 'source += y'"
+}
+
+# ---------------------------------------------------------- TMPDIR
+
+@test "a piped standard input is copied to a temporary file in \$TMPDIR" {
+	mkdir "$BATS_TEST_TMPDIR/tmp"
+	TMPDIR="$BATS_TEST_TMPDIR/tmp" run -0 --separate-stderr sh -c \
+	    'cat "$1" | order-import --format shopify' sh \
+	    "$FIXTURES/shopify-orders_export.csv"
+	assert_output "$(cat "$FIXTURES/shopify-orders_export.out.jsonl")"
+	assert_stderr ''
+	TMPDIR="$BATS_TEST_TMPDIR/none" run -73 --separate-stderr sh -c \
+	    'cat "$1" | order-import --format shopify' sh \
+	    "$FIXTURES/shopify-orders_export.csv"
+	assert_output ''
+	assert_stderr "order-import: cannot create a temporary file in '$BATS_TEST_TMPDIR/none': No such file or directory"
 }

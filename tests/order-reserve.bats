@@ -381,7 +381,7 @@ shopify|released'
 # A store made before orders had sources: its reservations are the
 # orders without one, found, changed, released and expired as before.
 t_migrate_v1() {
-	use_backend "$1"
+	use_backend --none "$1"
 	run -0 sql "$(cat "$FIXTURES/store-v1.sql")"
 	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
 	assert_stderr ''
@@ -616,7 +616,7 @@ t_crash() {
 	    >>"$BATS_TEST_TMPDIR/stock.csv"
 	run -0 --separate-stderr stock-load "$BATS_TEST_TMPDIR/stock.csv"
 	assert_stderr ''
-	assert_equal "${#lines[@]}" 400
+	assert_output ''
 	run -0 sql "SELECT COUNT(*), SUM(on_hand), SUM(reserved) FROM stock"
 	assert_output '400|40000|0'
 	awk 'BEGIN { srand(5); for (i = 1; i <= 20000; i++)
@@ -931,14 +931,15 @@ P-3'
 @test "without --db or ORDERKIT_DB the store is under XDG_STATE_HOME" {
 	XDG_STATE_HOME="$BATS_TEST_TMPDIR/state" run -0 --separate-stderr \
 	    stock-load "$FIXTURES/stock.csv"
-	assert_stderr ''
-	assert_equal "${#lines[@]}" 6
+	assert_stderr "stock-load: created the store '$BATS_TEST_TMPDIR/state/orderkit/orderkit.db'"
+	assert_output ''
 	assert [ -f "$BATS_TEST_TMPDIR/state/orderkit/orderkit.db" ]
 	# a store of its own, without the stock just loaded
 	HOME="$BATS_TEST_TMPDIR/home" run -0 --separate-stderr \
-	    order-reserve "$FIXTURES/region.jsonl"
+	    order-reserve --rejects "$BATS_TEST_TMPDIR/r" "$FIXTURES/region.jsonl"
 	assert_output ''
-	run -0 jq -r '.errors[].code' <<<"$stderr"
+	assert_stderr "order-reserve: created the store '$BATS_TEST_TMPDIR/home/.local/state/orderkit/orderkit.db'"
+	run -0 jq -r '.errors[].code' "$BATS_TEST_TMPDIR/r"
 	assert_output unknown_sku
 	assert [ -f "$BATS_TEST_TMPDIR/home/.local/state/orderkit/orderkit.db" ]
 }

@@ -14,6 +14,7 @@ setup() {
 	load test_helper/common
 	load test_helper/store
 	export ORDERKIT_DB="$BATS_TEST_TMPDIR/pay.db"
+	BACKEND=sqlite make_store
 	NOW=2026-11-21T06:00:00Z
 	MAPS="$BATS_TEST_DIRNAME/../scripts/maps"
 }
@@ -242,6 +243,23 @@ report() {
 ["SHOP-1007","currency_mismatch",6000,0]'
 }
 
+@test "--tz puts the summary's days in the shop's zone: a charge before its midnight is its day before" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --tz -08:00
+	assert_success
+	run -0 report summary '[.currency, .day, .transactions]'
+	assert_output '["EUR","2026-11-19",0]
+["USD","2026-11-19",1]
+["USD","2026-11-20",13]'
+	reconcile stripe-charges.jsonl stripe-orders.jsonl --tz Asia/Tokyo
+	run -0 report summary '[.currency, .day, .transactions]'
+	assert_output '["EUR","2026-11-20",0]
+["USD","2026-11-20",14]'
+	run -64 --separate-stderr pay-reconcile --tz Europe/Berlin \
+	    --payments "$FIXTURES/stripe-charges.jsonl" </dev/null
+	assert_output ''
+	assert_stderr --partial "pay-reconcile: unknown or daylight-saving zone 'Europe/Berlin': give +HH:MM"
+}
+
 @test "stripe: the summary per currency and day adds up, classes counted" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	run -0 report summary
@@ -403,6 +421,20 @@ report() {
 	    "$BATS_TEST_TMPDIR/rejects.jsonl"
 	assert_output '[6,"bad_amount"]
 [7,"bad_currency"]'
+}
+
+@test "generic: --map NAME is a map installed under that name" {
+	mkdir -p "$BATS_TEST_TMPDIR/share/maps"
+	cp "$MAPS/pay-acquiring-registry.map" "$BATS_TEST_TMPDIR/share/maps/"
+	export ORDERKIT_DATADIR="$BATS_TEST_TMPDIR/share"
+	reconcile registry.csv registry-orders.jsonl \
+	    --map pay-acquiring-registry
+	assert_success
+	assert_equal "$(class G-9001)" "paid - 123450"
+	run -66 --separate-stderr pay-reconcile --map pay-registry \
+	    --payments "$FIXTURES/registry.csv" "$FIXTURES/registry-orders.jsonl"
+	assert_output ''
+	assert_stderr --partial "pay-reconcile: cannot open 'pay-registry': no such file, nor one of that name in '$BATS_TEST_TMPDIR/share/maps', "
 }
 
 @test "generic: a map's settings read alike as 'key = value' and as order-import's maps wrote them" {
@@ -879,7 +911,7 @@ re_2|A-1'
 @test "postgres: an order paid by its own charge that also claims another's is rejected" { t_taken_paid postgres; }
 
 t_taken_migrated() {
-	use_backend "$1"
+	use_backend --none "$1"
 	run -0 sql "$(cat "$FIXTURES/store-v2.sql")"
 	taken_files
 	order_of Q-9 10000 card pi_1 >"$BATS_TEST_TMPDIR/q.jsonl"
@@ -1125,7 +1157,8 @@ example_dir() {
 @test "example: a bank's registry through a map" {
 	example_dir
 	cp "$FIXTURES/registry-orders.jsonl" orders.jsonl
-	run -0 --separate-stderr sh -c 'pay-reconcile --map scripts/maps/pay-acquiring-registry.map \
+	export ORDERKIT_DATADIR="$BATS_TEST_DIRNAME/../scripts"
+	run -0 --separate-stderr sh -c 'pay-reconcile --map pay-acquiring-registry \
 	    --payments registry.csv orders.jsonl >paid.jsonl'
 	run -0 jq -r '.id' paid.jsonl
 	assert_output G-9001
@@ -1208,6 +1241,7 @@ hold_ch_L() {
 @test "sqlite: a new store that another writer holds is waited for, not 75 at once" {
 	# a file not yet in WAL mode, as a run that creates the store leaves
 	# it for a moment, with a writer in it
+	rm "$ORDERKIT_DB"
 	sqlite3 "$ORDERKIT_DB" 'CREATE TABLE x (a)'
 	printf 'BEGIN IMMEDIATE;\nINSERT INTO x VALUES (1);\n.shell sleep 3\nCOMMIT;\n' |
 	    sqlite3 "$ORDERKIT_DB" &
@@ -1223,7 +1257,7 @@ hold_ch_L() {
 	((SECONDS >= 1)) || fail "75 after $SECONDS seconds"
 	ORDERKIT_DB_TIMEOUT=10 run -0 --separate-stderr pay-reconcile \
 	    --payments "$BATS_TEST_TMPDIR/none.jsonl" </dev/null
-	assert_stderr ''
+	assert_stderr "pay-reconcile: created the store '$ORDERKIT_DB'"
 	wait
 	run -0 sqlite3 "$ORDERKIT_DB" 'PRAGMA journal_mode'
 	assert_output wal
@@ -1297,6 +1331,7 @@ new_store() {
 		BACKEND=postgres
 		export ORDERKIT_DB BACKEND
 	fi
+	make_store
 }
 
 # t_race BACKEND RUNS [intents]: RUNS runs at once, ten times over, on a new

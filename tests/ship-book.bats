@@ -196,7 +196,10 @@ codes() {
 	assert_output booked
 	run -0 sqlite3 "$BATS_TEST_TMPDIR/other.db" "SELECT key, state FROM outbox"
 	assert_output 'SHOP-1:1|done'
-	[[ ! -e $ORDERKIT_DB && ! -e $BATS_TEST_TMPDIR/state ]]
+	# ORDERKIT_DB's store (made empty by use_backend) was not used
+	run -0 sqlite3 "$ORDERKIT_DB" "SELECT name FROM sqlite_master WHERE type = 'table'"
+	assert_output schema_version
+	[[ ! -e $BATS_TEST_TMPDIR/state ]]
 }
 
 @test "the carrier is --carrier, else the record's, else [shop] carrier" {

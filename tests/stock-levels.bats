@@ -17,8 +17,6 @@ setup() {
 
 t_levels() {
 	use_backend "$1"
-	run -0 --separate-stderr stock-levels
-	assert_output ''
 	stock-load "$FIXTURES/stock.csv" >/dev/null
 	printf '{"id":"L-1","items":[{"sku":"TSHIRT-RED-M","qty":2}]}\n' |
 	    order-reserve >/dev/null
@@ -53,9 +51,6 @@ t_read_only() {
 # One that lacks the stock tables must still be written: 73, as before.
 t_read_only_new() {
 	use_backend "$1"
-	if [[ $1 == sqlite ]]; then
-		sqlite3 "$ORDERKIT_DB" 'PRAGMA journal_mode=WAL' >/dev/null
-	fi
 	read_only_store
 	run -73 --separate-stderr no_override stock-levels
 	assert_output ''
@@ -63,6 +58,44 @@ t_read_only_new() {
 }
 @test "sqlite: a store it may not write and without the stock tables is 73" { t_read_only_new sqlite; }
 @test "postgres: a store it may not write and without the stock tables is 73" { t_read_only_new postgres; }
+
+# A mistyped --db in cron must not make an empty store that backorders
+# everything: a program that only reads creates none.
+t_no_store() {
+	use_backend --none "$1"
+	run -66 --separate-stderr stock-levels
+	assert_output ''
+	assert_stderr "stock-levels: no store at '${ORDERKIT_DB/:orderkit@/:orderkit@}'"
+	if [[ $1 == sqlite ]]; then
+		refute [ -e "$ORDERKIT_DB" ]
+		: >"$ORDERKIT_DB"
+		run -66 --separate-stderr stock-levels
+		assert_stderr "stock-levels: no store at '$ORDERKIT_DB'"
+	else
+		run -0 sql "SELECT count(*) FROM information_schema.tables
+		    WHERE table_schema = 't${BATS_TEST_NUMBER}_$$'"
+		assert_output 0
+	fi
+	run -66 --separate-stderr stock-levels --db "$BATS_TEST_TMPDIR/typo.db"
+	assert_stderr "stock-levels: no store at '$BATS_TEST_TMPDIR/typo.db'"
+	refute [ -e "$BATS_TEST_TMPDIR/typo.db" ]
+}
+@test "sqlite: stock-levels creates no store: 'no store at', 66" { t_no_store sqlite; }
+@test "postgres: stock-levels creates no store: 'no store at', 66" { t_no_store postgres; }
+
+# The program that makes a store says where, once.
+t_created() {
+	use_backend --none "$1"
+	run -0 --separate-stderr stock-load "$FIXTURES/stock.csv"
+	assert_output ''
+	assert_stderr "stock-load: created the store '$ORDERKIT_DB'"
+	run -0 --separate-stderr stock-load "$FIXTURES/stock.csv"
+	assert_stderr ''
+	run -0 --separate-stderr order-reserve </dev/null
+	assert_stderr ''
+}
+@test "sqlite: the first program to create the store says where, once" { t_created sqlite; }
+@test "postgres: the first program to create the store says where, once" { t_created postgres; }
 
 @test "example: stock-levels --sku TSHIRT-RED-M" {
 	use_backend sqlite

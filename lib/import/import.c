@@ -427,6 +427,17 @@ import_map_bind(struct import_map *map, char *const *header, size_t n,
 
 /* ---- the built-in layouts, in the --map file format ---- */
 
+/* order-export's CSV, read back: scripts/maps/orderkit.map, the file
+ * installed for --map, built in as it is (the Makefile makes import.o
+ * depend on it), with a NUL after it. */
+extern const char import_orderkit_map[];
+__asm__(".pushsection .rodata\n"
+    ".globl import_orderkit_map\n"
+    "import_orderkit_map:\n"
+    ".incbin \"scripts/maps/orderkit.map\"\n"
+    ".byte 0\n"
+    ".popsection\n");
+
 static const char *const builtins[] = {
 	/* Shopify: Admin > Orders > Export, one row per line item. */
 	"source shopify\n"
@@ -676,6 +687,7 @@ static const char *const builtins[] = {
 	"totals.total = Gesamtbetrag\ntotals.total = Gesamtpreis\n"
 	"source_status.shipped_at = Verschickt am\n"
 	"date %d-%b-%y\ndate %d.%m.%Y\ndate %d.%m.%y\ndate %d-%b-%Y\n",
+	import_orderkit_map,
 	NULL
 };
 

@@ -6,9 +6,43 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "import.h"
 #include "xalloc.h"
+/* Where temporary files go: $TMPDIR, as mktemp(1) and sort(1) use it, or
+ * /tmp (tmpfile(3) takes no notice of TMPDIR). */
+static const char *
+temp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/tmp";
+}
+
+/* A temporary file open for update, already unlinked; NULL with errno. */
+static FILE *
+temp_file(void)
+{
+	FILE *fp;
+	char *path;
+	size_t size;
+	int fd;
+
+	size = strlen(temp_dir()) + sizeof("/order-import.XXXXXX");
+	path = xmalloc(size);
+	snprintf(path, size, "%s/order-import.XXXXXX", temp_dir());
+	if ((fd = mkstemp(path)) == -1) {
+		free(path);
+		return NULL;
+	}
+	unlink(path);
+	free(path);
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
 /* Open path (or standard input for "-"), as a seekable stream: a pipe is
  * copied to a temporary file first, since a CSV is read more than once. */
 int
@@ -35,8 +69,9 @@ import_input_open(struct import_input *in, const char *path)
 		return EX_NOINPUT;
 	}
 	if (!S_ISREG(st.st_mode) || fseeko(fp, 0, SEEK_SET) == -1) {
-		if ((tmp = tmpfile()) == NULL)
-			err(EX_CANTCREAT, "cannot create a temporary file");
+		if ((tmp = temp_file()) == NULL)
+			err(EX_CANTCREAT, "cannot create a temporary file in "
+			    "'%s'", temp_dir());
 		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 			if (fwrite(buf, 1, n, tmp) != n)
 				err(EX_IOERR, "cannot write a temporary file");

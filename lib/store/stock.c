@@ -115,6 +115,8 @@ const struct store_migration store_stock_migrations[] = {
 const size_t store_stock_nmigrations =
     sizeof(store_stock_migrations) / sizeof(store_stock_migrations[0]);
 
+static void	open_stock(struct stock_db *, const char *, int);
+
 /* A constraint violation from a query, which none of ours can have. */
 static void
 query_failed(struct stock_db *db)
@@ -125,12 +127,26 @@ query_failed(struct stock_db *db)
 void
 stock_open(struct stock_db *db, const char *dbarg)
 {
+	open_stock(db, dbarg, 0);
+}
+
+void
+stock_open_existing(struct stock_db *db, const char *dbarg)
+{
+	open_stock(db, dbarg, 1);
+}
+
+static void
+open_stock(struct stock_db *db, const char *dbarg, int existing)
+{
 	struct store *st;
 	char *where;
 
 	memset(db, 0, sizeof(*db));
 	where = store_locate(dbarg);
-	db->st = st = store_open(where, store_stock_migrations,
+	db->st = st = existing ? store_open_existing(where,
+	    store_stock_migrations, store_stock_nmigrations) :
+	    store_open(where, store_stock_migrations,
 	    store_stock_nmigrations);
 	free(where);
 	if (store_kind(st) == STORE_POSTGRES)

@@ -223,18 +223,40 @@ migrations_current(struct store *st, const struct store_migration *mig,
 	return current;
 }
 
+/* Whether the store has orderkit's tables: schema_version, which the
+ * first program to open it creates. */
+static int
+store_exists(struct store *st)
+{
+	struct store_stmt *exists;
+	int found;
+
+	exists = store_prepare(st,
+	    "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name = 'schema_version'",
+	    "SELECT CAST(to_regclass('schema_version') IS NOT NULL"
+	    " AS integer)");
+	store_query(exists, "");
+	found = store_next(exists) && store_int(exists, 0) != 0;
+	store_done(exists);
+	return found;
+}
+
 static void
 migrate(struct store *st, const struct store_migration *mig, size_t nmig)
 {
 	struct store_stmt *get, *set;
 	int64_t have;
 	size_t i, j;
+	int created;
 
 	if (nmig == 0 || migrations_current(st, mig, nmig))
 		return;
 	store_begin(st);
 	if (st->ops->migrate_lock != NULL)	/* two first runs at once */
 		st->ops->run(st, st->ops->migrate_lock);
+	/* Asked under the lock: of two first runs, one creates it. */
+	created = !store_exists(st);
 	st->ops->run(st, "CREATE TABLE IF NOT EXISTS schema_version ("
 	    "component TEXT PRIMARY KEY, version BIGINT NOT NULL)");
 	get = store_prepare(st,
@@ -263,15 +285,20 @@ migrate(struct store *st, const struct store_migration *mig, size_t nmig)
 		}
 	}
 	store_commit(st);
+	/* Said once, when the store comes to be: a cron job's mail then
+	 * tells where a store went that nobody meant to make. */
+	if (created)
+		warnx("created the store '%s'", st->name);
 }
 
-struct store *
-store_open(const char *where, const struct store_migration *mig,
-    size_t nmig)
+static struct store *
+open_store(const char *where, const struct store_migration *mig,
+    size_t nmig, int existing)
 {
 	const struct store_ops *ops;
 	struct store *st;
 	const char *colon;
+	struct stat sb;
 	char *name;
 	int timeout;
 
@@ -285,13 +312,34 @@ store_open(const char *where, const struct store_migration *mig,
 		    "URLs and file paths are stores", name);
 	else
 		ops = &store_sqlite_ops;
+	/* Not a file SQLite would create: a mistyped --db is an input that
+	 * is not there. */
+	if (existing && ops == &store_sqlite_ops && stat(where, &sb) == -1 &&
+	    errno == ENOENT)
+		errx(EX_NOINPUT, "no store at '%s'", name);
 	st = xcalloc(1, ops->store_size);
 	st->ops = ops;
 	st->name = name;
 	st->timeout = timeout;
 	ops->open(st, where);
+	if (existing && !store_exists(st))
+		errx(EX_NOINPUT, "no store at '%s'", name);
 	migrate(st, mig, nmig);
 	return st;
+}
+
+struct store *
+store_open(const char *where, const struct store_migration *mig,
+    size_t nmig)
+{
+	return open_store(where, mig, nmig, 0);
+}
+
+struct store *
+store_open_existing(const char *where, const struct store_migration *mig,
+    size_t nmig)
+{
+	return open_store(where, mig, nmig, 1);
 }
 
 void

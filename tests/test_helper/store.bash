@@ -15,11 +15,18 @@ pg_stop() {
 	"$BATS_TEST_DIRNAME/../scripts/pg-test.sh" stop "$PGTEST_DIR"
 }
 
-# use_backend sqlite|postgres: ORDERKIT_DB names a new, empty store: a
-# file in the test's directory, or a schema of its own on the server.
+# use_backend [--none] sqlite|postgres: ORDERKIT_DB names a new store
+# without a component yet (its table schema_version alone, so that the
+# first program does not say it created the store): a file in the test's
+# directory, or a schema of its own on the server.  With --none, no store
+# at all: no file, or a schema without tables.
 use_backend() {
-	local schema
+	local schema none=
 
+	if [[ $1 == --none ]]; then
+		none=1
+		shift
+	fi
 	BACKEND=$1
 	case $1 in
 	sqlite)
@@ -33,6 +40,15 @@ use_backend() {
 		;;
 	esac
 	export ORDERKIT_DB BACKEND
+	if [[ -z $none ]]; then
+		make_store
+	fi
+}
+
+# make_store: make ORDERKIT_DB (of BACKEND) a store without a component.
+make_store() {
+	sql "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY,
+	    version BIGINT NOT NULL)" >/dev/null
 }
 
 # sql QUERY: run QUERY on the current store, print rows as a|b|c.

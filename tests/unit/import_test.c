@@ -200,7 +200,7 @@ test_layouts(void)
 	}
 	expect_true("Shopify is built in", found);
 	expect_str("the CSV layouts", names,
-	    "shopify amazon etsy-items etsy-orders ebay ebay-de ");
+	    "shopify amazon etsy-items etsy-orders ebay ebay-de orderkit ");
 }
 
 /* A --map file's own columns must be in the header, unless another line
