@@ -39,8 +39,8 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load \
 	     track-poll
 STOREPROGS = order-reserve pay-reconcile ship-book stock-levels stock-load \
-	     track-poll
-NETPROGS   = ship-book track-poll
+	     track-poll notify-send
+NETPROGS   = ship-book track-poll notify-send
 CSV_LIBS   = -lcsv
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libpq 2>/dev/null)
 NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto libxml-2.0 \
@@ -106,6 +106,8 @@ $(LIB): $(LIBOBJ)
 $(CSVPROGS:%=$(O)/bin/%): LDLIBS += $(CSV_LIBS)
 $(STOREPROGS:%=$(O)/bin/%): LDLIBS += $(STORE_LIBS)
 $(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
+# notify-send's default templates, where make install puts them.
+$(O)/bin/notify-send: private CPPFLAGS += -DORDERKIT_DATADIR='"$(DATADIR)"'
 $(O)/tests/unit/%: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
 $(O)/tests/fuzz/%_fuzz: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
 
