@@ -7,8 +7,12 @@ VERSION	= 0.1.0
 PREFIX	?= /usr/local
 BINDIR	= $(PREFIX)/bin
 MANDIR	= $(PREFIX)/share/man
-# What the programs' users read besides the pages: the jq module.
+# What the programs' users read besides the pages: the jq module and
+# notify-send's templates.
 DATADIR	= $(PREFIX)/share/orderkit
+# Installed names: PROGRAM_PREFIX=ok- gives ok-notify-send, beside the
+# desktop notify-send of Debian's libnotify-bin.
+PROGRAM_PREFIX =
 
 SHELL	= /bin/bash
 
@@ -196,26 +200,30 @@ lint:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	for p in $(PROGS); do \
-	    install -m 755 $(O)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; done
-	for m in $(filter %.1,$(MANS)); do \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for p in $(PROGS); do install -m 755 $(O)/bin/$$p \
+	    $(DESTDIR)$(BINDIR)/$(PROGRAM_PREFIX)$$p; done
+	for m in $(filter %.1,$(MANS)); do install -m 644 $$m \
+	    $(DESTDIR)$(MANDIR)/man1/$(PROGRAM_PREFIX)$${m#man/}; done
 	for m in $(filter %.5,$(MANS)); do \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 	for m in $(filter %.7,$(MANS)); do \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done
 	mkdir -p $(DESTDIR)$(DATADIR)
 	install -m 644 scripts/orderkit.jq $(DESTDIR)$(DATADIR)/orderkit.jq
+	mkdir -p $(DESTDIR)$(DATADIR)/templates
+	install -m 644 templates/* $(DESTDIR)$(DATADIR)/templates/
 
 uninstall:
-	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for p in $(PROGS); do \
+	    rm -f $(DESTDIR)$(BINDIR)/$(PROGRAM_PREFIX)$$p; done
 	for m in $(notdir $(filter %.1,$(MANS))); do \
-	    rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	    rm -f $(DESTDIR)$(MANDIR)/man1/$(PROGRAM_PREFIX)$$m; done
 	for m in $(notdir $(filter %.5,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for m in $(notdir $(filter %.7,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 	rm -f $(DESTDIR)$(DATADIR)/orderkit.jq
+	rm -rf $(DESTDIR)$(DATADIR)/templates
 	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || :
 
 clean:

@@ -642,6 +642,8 @@ take_stored(struct run *r, struct job *j, const struct outbox_entry *e)
 		j->message_id = id_text(json_object_get(res, "message_id"));
 		break;
 	case OUTBOX_FAILED:
+		if (str(res, "refused") != NULL)	/* for second_pass() */
+			j->m.outcome = NOTIFY_REFUSED;
 		if (e->retry_at == INT64_MAX) {
 			set_why(j, M_FAILED, "%s", str(res, "error") != NULL ?
 			    str(res, "error") : "failed");
@@ -738,8 +740,10 @@ record(struct run *r, size_t from)
 		if (j->settle == 0)
 			continue;
 		res = j->settle == 1 ? json_pack("{s:s,s:s}", "message_id",
-		    j->message_id, "sent_at", r->now_text) : json_pack("{s:s}",
-		    "error", j->why != NULL ? j->why : "failed");
+		    j->message_id, "sent_at", r->now_text) : json_pack(
+		    "{s:s,s:s?}", "error", j->why != NULL ? j->why : "failed",
+		    "refused", j->m.outcome == NOTIFY_REFUSED ? (j->m.refusal !=
+		    NULL ? j->m.refusal : "refused") : NULL);
 		if (res == NULL)
 			xnomem();
 		text = jsonx_text(res);
