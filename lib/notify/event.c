@@ -55,7 +55,8 @@ notify_event_auto(const json_t *rec, int *staff)
 		{ "failed_attempt", "failed_attempt" },
 	}, by_status[] = {
 		{ "validated", "confirmed" }, { "reserved", "confirmed" },
-		{ "paid", "payment_received" }, { "backorder", "backorder" },
+		{ "paid", "payment_received" }, { "cod", "confirmed" },
+		{ "backorder", "backorder" },
 		{ "labelled", "shipped" }, { "shipped", "shipped" },
 		{ "delivered", "delivered" },
 	}, staff_status[] = {
