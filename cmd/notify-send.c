@@ -474,6 +474,11 @@ plan_one(struct run *r, struct line *l, const char *event, const char *ch,
 		set_why(j, M_SKIPPED, "no_id");
 		return j;
 	}
+	/* An address is never a way into the message's headers. */
+	if (strpbrk(j->recipient, " \t\r\n<>\"(),;") != NULL) {
+		set_why(j, M_SKIPPED, "bad_recipient");
+		return j;
+	}
 	if (!staff && strcmp(ch, "slack") == 0) {
 		set_why(j, M_SKIPPED, "slack_is_for_staff");
 		return j;
@@ -1104,7 +1109,7 @@ parse_quiet(struct run *r, const char *s)
 /* Where templates are: --templates, $ORDERKIT_DATADIR/templates, the
  * installed ones, the source tree's beside the program's bin/. */
 static void
-locate_templates(struct run *r, const char *arg, char **owned)
+locate_templates(struct run *r, const char *arg)
 {
 	static char env[PATH_MAX + 16], exe[PATH_MAX], tree[PATH_MAX + 32];
 	const char *d;
@@ -1112,7 +1117,6 @@ locate_templates(struct run *r, const char *arg, char **owned)
 	ssize_t n;
 	char *slash;
 
-	(void)owned;
 	if (arg != NULL)
 		r->tmpl.dirs[r->tmpl.n++] = arg;
 	if ((d = getenv("ORDERKIT_DATADIR")) != NULL && *d != '\0') {
@@ -1221,7 +1225,7 @@ main(int argc, char *argv[])
 	    "lang");
 	r.staff_lang = v == NULL || msg_lang_parse(v, &ml) == -1 ? "en" :
 	    ml == MSG_RU ? "ru" : ml == MSG_UK ? "uk" : "en";
-	locate_templates(&r, templates_arg, NULL);
+	locate_templates(&r, templates_arg);
 	if (r.dry_run != NULL && mkdir(r.dry_run, 0777) == -1 &&
 	    errno != EEXIST)
 		err(EX_CANTCREAT, "cannot create '%s'", r.dry_run);

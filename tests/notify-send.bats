@@ -279,6 +279,14 @@ requests() {
 	refute [ -e "$BATS_TEST_TMPDIR/o/SHOP-5_shipped_email_ann@example.com.eml" ]
 }
 
+@test "a recipient that could reach into the headers is skipped, not sent" {
+	run -0 --separate-stderr notify-send --now "$NOW" \
+	    <<<'{"id":"SHOP-10","status":"paid","currency":"EUR","customer":{"name":"X","email":"x@example.com\r\nBcc: all@example.com"},"totals":{"total":1}}'
+	assert_equal "$(jq -c '.notifications[0] | [.status, .reason]' <<<"$output")" \
+	    '["skipped","bad_recipient"]'
+	assert_equal "$(delivered)" 0
+}
+
 @test "--templates overrides the shipped templates file by file" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	printf 'Subject: {{order.id}} it is\n\nMine.\n' \
