@@ -174,6 +174,15 @@ id_text(const json_t *v)
 	return NULL;
 }
 
+/* The order a record is about: its id, else a problem's order_id. */
+static char *
+order_id(const json_t *rec)
+{
+	char *id = id_text(json_object_get(rec, "id"));
+
+	return id != NULL ? id : id_text(json_object_get(rec, "order_id"));
+}
+
 static void
 set_why(struct job *j, enum fate fate, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -234,10 +243,7 @@ new_job(struct run *r, struct line *l, const char *event, const char *ch,
 	j->channel = xstrdup(ch);
 	j->recipient = recipient != NULL ? xstrdup(recipient) : NULL;
 	j->masked = recipient != NULL ? notify_mask(ch, recipient) : NULL;
-	id = id_text(json_object_get(l->record, "id"));
-	if (id == NULL && json_array_size(json_object_get(l->record,
-	    "errors")) == 0)
-		id = id_text(json_object_get(l->record, "order_id"));
+	id = order_id(l->record);
 	if (id != NULL && recipient != NULL) {
 		j->key = xprintf("%s:%s:%s:%s", id, event, ch, recipient);
 		notify_sha256_hex(j->key, j->delivery);
@@ -888,7 +894,7 @@ second_pass(struct run *r, size_t upto)
 {
 	struct job *j, *n;
 	const char *list, *email;
-	char *copy, *p, *tok, *event;
+	char *copy, *p, *tok, *event, *id;
 	size_t i, k, first = r->njobs;
 	int have;
 
@@ -934,14 +940,10 @@ second_pass(struct run *r, size_t upto)
 			n->masked = notify_mask(tok, n->recipient);
 			free(n->key);
 			n->key = NULL;
-			{
-				char *id = id_text(json_object_get(
-				    j->line->record, "id"));
-
-				n->key = xprintf("%s:%s.%s.%s:%s:%s", id, event,
-				    j->event, j->channel, tok, n->recipient);
-				free(id);
-			}
+			id = order_id(j->line->record);
+			n->key = xprintf("%s:%s.%s.%s:%s:%s", id, event,
+			    j->event, j->channel, tok, n->recipient);
+			free(id);
 			notify_sha256_hex(n->key, n->delivery);
 			n->problem = json_pack("{s:s,s:s,s:s,s:s,s:s}", "code",
 			    event, "event", j->event, "channel", j->channel,

@@ -171,6 +171,18 @@ requests() {
 	assert_stderr --partial 'holds secrets but can be read by'
 }
 
+@test "a Slack webhook's URL and a bot's token are never shown" {
+	printf '[slack]\nwebhook_url = htp://hooks.example/T0/B0/XSECRETX\n' \
+	    >>"$ORDERKIT_CONFIG"
+	printf '[telegram]\nurl = htp://api.example\ntoken = 1:TSECRETT\n' \
+	    >>"$ORDERKIT_CONFIG"
+	run -78 --separate-stderr notify-send --now "$NOW" \
+	    --channel slack,telegram "$FIXTURES/problems.jsonl"
+	assert_stderr --partial "notify-send: slack: slack's url or ca_file cannot be used"
+	refute_output --partial SECRET
+	[[ $stderr != *SECRET* ]] || fail "a secret on standard error: $stderr"
+}
+
 @test "broken inputs: no crash, every line in one of the two streams" {
 	load test_helper/broken
 	broken_lines notify-send --dry-run "$BATS_TEST_TMPDIR/o"

@@ -211,13 +211,18 @@ notify_http_end(struct notify_channel *c, struct http_request *r,
 	switch (r->result) {
 	case HTTP_OK:
 		break;
+	/* The layer's words name the URL, which holds a Slack webhook's
+	 * secret and a Telegram bot's token: ours name the key. */
 	case HTTP_TLS:
-		notify_channel_fail(c, EX_UNAVAILABLE, "%s", svc);
-		notify_msg_end(m, NOTIFY_RETRY, "%s", svc);
+		notify_channel_fail(c, EX_UNAVAILABLE, "cannot verify the TLS "
+		    "certificate of %s's server; a private CA goes in its "
+		    "ca_file", c->ops->name);
+		notify_msg_end(m, NOTIFY_RETRY, "%s", c->error);
 		return;
 	case HTTP_CONFIG:
-		notify_channel_fail(c, EX_CONFIG, "%s", svc);
-		notify_msg_end(m, NOTIFY_RETRY, "%s", svc);
+		notify_channel_fail(c, EX_CONFIG, "%s's url or ca_file cannot "
+		    "be used", c->ops->name);
+		notify_msg_end(m, NOTIFY_RETRY, "%s", c->error);
 		return;
 	default:
 		notify_channel_fail(c, EX_TEMPFAIL, "%s is down: %s",
