@@ -563,6 +563,29 @@ two_at_once() {
 	assert_equal "$(delivered)" 1
 }
 
+@test "without a Twilio account SMS goes to the generic provider, in its body template" {
+	local http=http://127.0.0.1:$(port http)/t/t$BATS_TEST_NUMBER
+
+	sed -i '/^account_sid/d' "$ORDERKIT_CONFIG"
+	cat >>"$ORDERKIT_CONFIG" <<-CONF
+	[sms]
+	url = $http/sms/send
+	token = sms-token
+	from = Romashka
+	body = "{\\"msisdn\\": \\"{{to}}\\", \\"sender\\": \\"{{from}}\\", \\"message\\": \\"{{text}}\\", \\"ref\\": \\"{{id}}\\"}"
+	CONF
+	run -0 --separate-stderr notify-send --now "$NOW" --channel sms \
+	    <<<'{"id":"SHOP-11","status":"paid","currency":"RUB","customer":{"name":"A","phone":"+79161234567"},"totals":{"total":100}}'
+	assert_stderr ''
+	assert_equal "$(jq -r '.notifications[0].status' <<<"$output")" sent
+	run -0 jq -c 'select(.service == "sms") | [.headers.Authorization,
+	    (.body | fromjson | .msisdn, .sender, .ref)]' "$DATA/http.jsonl"
+	assert_output "[\"Bearer sms-token\",\"+79161234567\",\"Romashka\",\"$(printf %s 'SHOP-11:payment_received:sms:+79161234567' | sha256sum | cut -d' ' -f1)\"]"
+	run -0 jq -r 'select(.service == "sms") | .body | fromjson | .message' \
+	    "$DATA/http.jsonl"
+	assert_output --partial 'Ромашка: Мы получили оплату 1,00'
+}
+
 @test "Telegram gets sendMessage with the chat id as a number, in Telegram's HTML" {
 	run -0 --separate-stderr notify-send --now "$NOW" --channel telegram \
 	    <<<'{"id":"SHOP-9","status":"delivered","customer":{"name":"<Oks>","telegram_chat_id":123456789,"lang":"uk"}}'

@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "http.h"
+#include "jsonl.h"
 #include "jsonx.h"
 #include "notify.h"
 #include "xalloc.h"
@@ -41,9 +42,51 @@ form(char **s, const char *name, const char *value)
 	free(v);
 }
 
+/* [sms] body with {{to}}, {{from}}, {{text}} and {{id}} replaced by the
+ * values as the insides of JSON strings. */
+static char *
+body_template(const char *tmpl, struct notify_msg *m, const char *from)
+{
+	static const char *const names[] = { "{{to}}", "{{from}}", "{{text}}",
+	    "{{id}}" };
+	const char *values[4], *p = tmpl;
+	char *out = NULL, *enc;
+	size_t cap = 0, len = 0, ecap, elen, i;
+
+	values[0] = m->recipient;
+	values[1] = from != NULL ? from : "";
+	values[2] = m->text;
+	values[3] = m->delivery;
+	while (*p != '\0') {
+		for (i = 0; i < 4; i++)
+			if (strncmp(p, names[i], strlen(names[i])) == 0)
+				break;
+		if (i == 4) {
+			if (len + 2 > cap)
+				out = xrealloc(out, cap = cap * 2 + 64);
+			out[len++] = *p++;
+			continue;
+		}
+		enc = NULL;
+		ecap = elen = 0;
+		jsonl_encode_string(&enc, &ecap, &elen, values[i],
+		    strlen(values[i]));
+		if (len + elen + 1 > cap)
+			out = xrealloc(out, cap = (len + elen) * 2 + 64);
+		memcpy(out + len, enc + 1, elen - 2);	/* without quotes */
+		len += elen - 2;
+		free(enc);
+		p += strlen(names[i]);
+	}
+	out = xrealloc(out, len + 1);
+	out[len] = '\0';
+	return out;
+}
+
 static char *
 render(struct notify_channel *c, struct notify_msg *m, size_t *len)
 {
+	const char *tmpl = conf_get(c->conf, "sms", NULL, "body");
 	json_t *body;
 	char *s = NULL;
 
@@ -51,6 +94,8 @@ render(struct notify_channel *c, struct notify_msg *m, size_t *len)
 		form(&s, "To", m->recipient);
 		form(&s, "From", sender(c));
 		form(&s, "Body", m->text);
+	} else if (tmpl != NULL && *tmpl != '\0') {
+		s = body_template(tmpl, m, sender(c));
 	} else {
 		body = json_pack("{s:s,s:s?,s:s,s:s}", "to", m->recipient,
 		    "from", sender(c), "text", m->text, "id", m->delivery);
