@@ -110,8 +110,10 @@ $(LIB): $(LIBOBJ)
 $(CSVPROGS:%=$(O)/bin/%): LDLIBS += $(CSV_LIBS)
 $(STOREPROGS:%=$(O)/bin/%): LDLIBS += $(STORE_LIBS)
 $(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
-# notify-send's default templates, where make install puts them.
-$(O)/bin/notify-send: private CPPFLAGS += -DORDERKIT_DATADIR='"$(DATADIR)"'
+# notify-send's default templates: where make install puts them, and the
+# checkout's, for a program run from any build directory.
+$(O)/bin/notify-send: private CPPFLAGS += -DORDERKIT_DATADIR='"$(DATADIR)"' \
+    -DORDERKIT_SRCDIR='"$(CURDIR)"'
 $(O)/tests/unit/%: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
 $(O)/tests/fuzz/%_fuzz: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
 

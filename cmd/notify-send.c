@@ -1109,36 +1109,41 @@ parse_quiet(struct run *r, const char *s)
 }
 
 /* Where templates are: --templates, $ORDERKIT_DATADIR/templates, the
- * installed ones, the source tree's beside the program's bin/. */
+ * installed ones, the checkout's this program was built from.  Those that
+ * exist; none at all is a broken installation. */
 static void
 locate_templates(struct run *r, const char *arg)
 {
-	static char env[PATH_MAX + 16], exe[PATH_MAX], tree[PATH_MAX + 32];
+	static char env[PATH_MAX + 16];
+	static const char *const builtin[] = {
+		ORDERKIT_DATADIR "/templates",
+#ifdef ORDERKIT_SRCDIR
+		ORDERKIT_SRCDIR "/templates",
+#endif
+	};
 	const char *d;
 	struct stat sb;
-	ssize_t n;
-	char *slash;
+	size_t i;
 
-	if (arg != NULL)
+	if (arg != NULL) {
+		if (stat(arg, &sb) == -1)
+			err(EX_NOINPUT, "cannot open '%s'", arg);
+		if (!S_ISDIR(sb.st_mode))
+			errx(EX_NOINPUT, "cannot read '%s': Not a directory",
+			    arg);
 		r->tmpl.dirs[r->tmpl.n++] = arg;
+	}
 	if ((d = getenv("ORDERKIT_DATADIR")) != NULL && *d != '\0') {
 		snprintf(env, sizeof(env), "%s/templates", d);
-		r->tmpl.dirs[r->tmpl.n++] = env;
+		if (stat(env, &sb) == 0 && S_ISDIR(sb.st_mode))
+			r->tmpl.dirs[r->tmpl.n++] = env;
 	}
-	r->tmpl.dirs[r->tmpl.n++] = ORDERKIT_DATADIR "/templates";
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-		snprintf(tree, sizeof(tree), "%s/../templates", exe);
-		if (stat(tree, &sb) == -1) {
-			/* make check's build/check/bin */
-			snprintf(tree, sizeof(tree), "%s/../../../templates",
-			    exe);
-		}
-		if (stat(tree, &sb) == 0 && S_ISDIR(sb.st_mode))
-			r->tmpl.dirs[r->tmpl.n++] = tree;
-	}
+	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (stat(builtin[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+			r->tmpl.dirs[r->tmpl.n++] = builtin[i];
+	if (r->tmpl.n == 0)
+		errx(EX_CONFIG, "no templates: neither '%s' nor "
+		    "$ORDERKIT_DATADIR/templates exists", builtin[0]);
 }
 
 int

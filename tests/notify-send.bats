@@ -299,6 +299,13 @@ requests() {
 	assert_equal "$(delivered)" 0
 }
 
+@test "a --templates directory that is not there is 66" {
+	run -66 --separate-stderr notify-send --templates "$BATS_TEST_TMPDIR/no" \
+	    --dry-run "$BATS_TEST_TMPDIR/o" "$FIXTURES/paid.jsonl"
+	assert_output ''
+	assert_stderr "notify-send: cannot open '$BATS_TEST_TMPDIR/no': No such file or directory"
+}
+
 @test "--templates overrides the shipped templates file by file" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	printf 'Subject: {{order.id}} it is\n\nMine.\n' \
