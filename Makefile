@@ -7,8 +7,8 @@ VERSION	= 0.1.0
 PREFIX	?= /usr/local
 BINDIR	= $(PREFIX)/bin
 MANDIR	= $(PREFIX)/share/man
-# What the programs' users read besides the pages: the jq module, the
-# maps (found by name: order-import --map excel-ru), the daily job's
+# What the programs' users read besides the pages: the jq module,
+# notify-send's templates, the maps (found by name: order-import --map excel-ru), the daily job's
 # crontab.  Compiled into lib/datadir.o; a program looks first in
 # $ORDERKIT_DATADIR and in ../share/orderkit beside its own directory, so
 # that a tree installed with DESTDIR or moved finds its files.
@@ -16,6 +16,9 @@ DATADIR	= $(PREFIX)/share/orderkit
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 # Installed with their @BINDIR@ and @DATADIR@ replaced.
 SCRIPTS	= orderkit-daily
+# Installed names: PROGRAM_PREFIX=ok- gives ok-notify-send, beside the
+# desktop notify-send of Debian's libnotify-bin.
+PROGRAM_PREFIX =
 
 SHELL	= /bin/bash
 
@@ -46,8 +49,8 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load \
 	     track-poll
 STOREPROGS = order-reserve pay-reconcile ship-book stock-levels stock-load \
-	     track-poll
-NETPROGS   = ship-book track-poll
+	     track-poll notify-send
+NETPROGS   = ship-book track-poll notify-send
 CSV_LIBS   = -lcsv
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libpq 2>/dev/null)
 NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto libxml-2.0 \
@@ -117,6 +120,10 @@ $(LIB): $(LIBOBJ)
 $(CSVPROGS:%=$(O)/bin/%): LDLIBS += $(CSV_LIBS)
 $(STOREPROGS:%=$(O)/bin/%): LDLIBS += $(STORE_LIBS)
 $(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
+# notify-send's default templates: where make install puts them, and the
+# checkout's, for a program run from any build directory.
+$(O)/bin/notify-send: private CPPFLAGS += -DORDERKIT_DATADIR='"$(DATADIR)"' \
+    -DORDERKIT_SRCDIR='"$(CURDIR)"'
 $(O)/tests/unit/%: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
 $(O)/tests/fuzz/%_fuzz: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
 
@@ -206,10 +213,10 @@ lint:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	for p in $(PROGS); do \
-	    install -m 755 $(O)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; done
-	for m in $(filter %.1,$(MANS)); do \
-	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for p in $(PROGS); do install -m 755 $(O)/bin/$$p \
+	    $(DESTDIR)$(BINDIR)/$(PROGRAM_PREFIX)$$p; done
+	for m in $(filter %.1,$(MANS)); do install -m 644 $$m \
+	    $(DESTDIR)$(MANDIR)/man1/$(PROGRAM_PREFIX)$${m#man/}; done
 	for m in $(filter %.5,$(MANS)); do \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 	for m in $(filter %.7,$(MANS)); do \
@@ -226,23 +233,27 @@ install: all
 	    scripts/crontab.example >$(DESTDIR)$(DATADIR)/crontab.example
 	for p in $(PROGS) $(SCRIPTS); do \
 	    install -m 644 scripts/completion/orderkit.bash \
-	    $(DESTDIR)$(COMPLETIONDIR)/$$p; done
+	    $(DESTDIR)$(COMPLETIONDIR)/$(PROGRAM_PREFIX)$$p; done
+	mkdir -p $(DESTDIR)$(DATADIR)/templates
+	install -m 644 templates/* $(DESTDIR)$(DATADIR)/templates/
 
 uninstall:
-	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for p in $(PROGS); do \
+	    rm -f $(DESTDIR)$(BINDIR)/$(PROGRAM_PREFIX)$$p; done
 	for m in $(notdir $(filter %.1,$(MANS))); do \
-	    rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	    rm -f $(DESTDIR)$(MANDIR)/man1/$(PROGRAM_PREFIX)$$m; done
 	for m in $(notdir $(filter %.5,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for m in $(notdir $(filter %.7,$(MANS))); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 	rm -f $(DESTDIR)$(DATADIR)/orderkit.jq \
 	    $(DESTDIR)$(DATADIR)/crontab.example
+	rm -rf $(DESTDIR)$(DATADIR)/templates
 	for m in $(notdir $(wildcard scripts/maps/*.map)); do \
 	    rm -f $(DESTDIR)$(DATADIR)/maps/$$m; done
 	for s in $(SCRIPTS); do rm -f $(DESTDIR)$(BINDIR)/$$s; done
 	for p in $(PROGS) $(SCRIPTS); do \
-	    rm -f $(DESTDIR)$(COMPLETIONDIR)/$$p; done
+	    rm -f $(DESTDIR)$(COMPLETIONDIR)/$(PROGRAM_PREFIX)$$p; done
 	rmdir $(DESTDIR)$(DATADIR)/maps $(DESTDIR)$(DATADIR) 2>/dev/null || :
 
 clean:

@@ -574,6 +574,7 @@ claim(struct run *r)
 			break;
 		case OUTBOX_SETTLED:
 		case OUTBOX_HOLD:
+		case OUTBOX_WAITING:	/* ship-book sets no retry times */
 			take_stored(j, &j->item.e);
 			break;
 		case OUTBOX_BUSY:

@@ -22,7 +22,8 @@ struct conf;
  * (the keys then come from the environment).  Exits 78 (EX_CONFIG) with a
  * message naming the file, and the line for a syntax error, when it cannot
  * be read or parsed, or when it holds a secret (a key named *key, *secret,
- * *token or password) and can be read by group or others.  Never NULL. */
+ * *token, password or webhook_url) and can be read by group or others.
+ * Never NULL. */
 struct conf	*conf_load(const char *path);
 
 /* Parse text[0..len-1] as a file named name (for messages; no permission

@@ -25,6 +25,11 @@ struct store_stmt;
  *	held	the call may have been carried out and the service cannot
  *		be asked: for a person, never called again by a program
  *
+ * A failed entry may carry a retry time (outbox_retry()): a claim before
+ * it, by the outbox's clock, gets OUTBOX_WAITING and changes nothing.
+ * That clock is the records' (--now), set by the caller in clock; 0 (the
+ * default) lets every failed entry be claimed at once.
+ *
  * A pending entry whose owner is gone (its lease has run out, or it was a
  * process of this host that no longer exists) is in doubt: the next claim
  * gets it as OUTBOX_RECLAIMED, to be settled by asking the service (where
@@ -49,7 +54,8 @@ enum outbox_claim {
 	OUTBOX_SETTLED,		/* done: result is the outcome */
 	OUTBOX_BUSY,		/* another live process holds it (or this
 				 * one, under an earlier claim) */
-	OUTBOX_HOLD		/* held for a person */
+	OUTBOX_HOLD,		/* held for a person */
+	OUTBOX_WAITING		/* failed, and its retry time has not come */
 };
 
 struct outbox_entry {
@@ -60,6 +66,7 @@ struct outbox_entry {
 	char		*intent;	/* JSON text, as the claimer gave it */
 	char		*progress;	/* what the call learnt on the way */
 	char		*result;	/* done, failed, held: JSON text */
+	int64_t		 retry_at;	/* failed: not before (clock) */
 };
 
 struct outbox {
@@ -67,8 +74,9 @@ struct outbox {
 	char			 owner[300];	/* "HOST PID" */
 	char			 host[256];
 	int64_t			 lease;		/* seconds */
+	int64_t			 clock;		/* of retry times; 0: none */
 	struct store_stmt	*ins, *get, *get_lock, *take, *set;
-	struct store_stmt	*note;
+	struct store_stmt	*note, *defer;
 };
 
 /* Prepare the statements on an open store; lease is how long a claim
@@ -110,6 +118,12 @@ int	 outbox_fail(struct outbox *, const char *kind, const char *key,
 	    int64_t attempt, const char *result, int64_t now);
 int	 outbox_hold(struct outbox *, const char *kind, const char *key,
 	    int64_t attempt, const char *result, int64_t now);
+
+/* outbox_fail(), to be tried again no sooner than retry_at by the
+ * outbox's clock (INT64_MAX: never by a program). */
+int	 outbox_retry(struct outbox *, const char *kind, const char *key,
+	    int64_t attempt, const char *result, int64_t retry_at,
+	    int64_t now);
 
 /* An entry of a batch: key and intent in, the claim and the entry out. */
 struct outbox_item {

@@ -76,3 +76,15 @@ jq -c 'select(.url | endswith("/orders")) | .body | {number, tariff_code, shipme
 echo "not booked, and why:"
 jq -r '"  \(.id): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))' \
     "$out/not-booked.jsonl"
+
+echo
+echo "== notify-send --dry-run: what the customers would hear, rendered into a folder, nothing sent"
+notify-send --dry-run "$out/messages" --config "$data/orderkit.conf" \
+    --channel email,sms --now 2026-11-20T12:00:00+03:00 --stats \
+    --rejects "$out/not-notified.jsonl" "$out/paid.jsonl" >"$out/notified.jsonl"
+jq -r '.id as $id | (.notifications // [])[] | "  \($id)  \(.event) by \(.channel) to \(.recipient): \(.file | split("/") | last)"' \
+    "$out/notified.jsonl"
+echo "one of them, as the customer's phone would show it:"
+f=$(jq -r '[(.notifications // [])[] | select(.channel == "sms") | .file][0] // empty' \
+    "$out/notified.jsonl" | head -n 1)
+if [ -n "$f" ]; then sed 's/^/  /' "$f"; fi

@@ -83,13 +83,31 @@ needed() {
 	net+='libunistring libxml2 '
 	assert_equal "$(needed track-poll)" "$net"
 	assert_equal "$(needed ship-book)" "$net"
+	# notify-send reaches neither the catalog nor the carriers.
+	assert_equal "$(needed notify-send)" \
+	    'libcrypto libcurl libjansson libpq libsqlite3 '
+}
+
+@test "make install PROGRAM_PREFIX=ok- installs every program and page with the prefix, and the templates" {
+	local o
+
+	# The tree the tests run, built already: install only copies it.
+	o=$(cd "$(dirname "$(command -v notify-send)")/.." && pwd)
+	run -0 --separate-stderr mk install PROGRAM_PREFIX=ok- \
+	    DESTDIR="$BATS_TEST_TMPDIR/d" O="$o"
+	assert [ -x "$BATS_TEST_TMPDIR/d/usr/local/bin/ok-notify-send" ]
+	assert [ -x "$BATS_TEST_TMPDIR/d/usr/local/bin/ok-ship-book" ]
+	refute [ -e "$BATS_TEST_TMPDIR/d/usr/local/bin/notify-send" ]
+	assert [ -f "$BATS_TEST_TMPDIR/d/usr/local/share/man/man1/ok-notify-send.1" ]
+	assert [ -f "$BATS_TEST_TMPDIR/d/usr/local/share/orderkit/templates/shipped.email.ru" ]
 }
 
 @test "no program names a library it does not use" {
 	local p
 
 	for p in order-import order-validate order-export order-reserve \
-	    stock-levels stock-load pay-reconcile track-poll ship-book; do
+	    stock-levels stock-load pay-reconcile track-poll ship-book \
+	    notify-send; do
 		run -0 --separate-stderr ldd -u -r "$(command -v "$p")"
 		assert_output ''
 	done

@@ -71,7 +71,9 @@ text_putc(struct text *t, char c)
 static int
 secret_key(const char *key)
 {
-	static const char *ends[] = { "key", "secret", "token", "password" };
+	/* A Slack webhook's URL is its only credential. */
+	static const char *ends[] = { "key", "secret", "token", "password",
+	    "webhook_url" };
 	size_t i, n = strlen(key), m;
 
 	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {

@@ -31,6 +31,10 @@ const struct store_migration store_outbox_migrations[] = {
 	    " PRIMARY KEY (kind, key));"
 	    "CREATE INDEX outbox_state ON outbox (kind, state);",
 	    NULL },
+	/* notify-send's retries wait for their time (outbox_retry()). */
+	{ "outbox", 2,
+	    "ALTER TABLE outbox ADD COLUMN retry_at BIGINT NOT NULL DEFAULT 0",
+	    NULL },
 };
 
 const size_t store_outbox_nmigrations =
@@ -61,7 +65,8 @@ outbox_state_parse(const char *s)
 	return -1;
 }
 
-#define COLUMNS "state, owner, lease_until, attempts, intent, progress, result"
+#define COLUMNS "state, owner, lease_until, attempts, intent, progress, result,"\
+    " retry_at"
 
 void
 outbox_init(struct outbox *ob, struct store *st, int64_t lease)
@@ -94,11 +99,16 @@ outbox_init(struct outbox *ob, struct store *st, int64_t lease)
 	    " intent = CASE WHEN state = 'failed' THEN $5 ELSE intent END,"
 	    " progress = CASE WHEN state = 'failed' THEN NULL"
 	    "  ELSE progress END,"
-	    " result = NULL, updated_at = $6"
+	    " result = NULL, retry_at = 0, updated_at = $6"
 	    " WHERE kind = $1 AND key = $2 AND attempts = $7", NULL);
 	ob->set = store_prepare(st,
 	    "UPDATE outbox SET state = $4, result = $5, owner = NULL,"
 	    " lease_until = 0, updated_at = $6"
+	    " WHERE kind = $1 AND key = $2 AND attempts = $3"
+	    " AND state = 'pending' AND owner = $7", NULL);
+	ob->defer = store_prepare(st,
+	    "UPDATE outbox SET state = 'failed', result = $4, owner = NULL,"
+	    " lease_until = 0, retry_at = $5, updated_at = $6"
 	    " WHERE kind = $1 AND key = $2 AND attempts = $3"
 	    " AND state = 'pending' AND owner = $7", NULL);
 	ob->note = store_prepare(st,
@@ -138,6 +148,7 @@ read_row(struct store_stmt *q, struct outbox_entry *e)
 	e->intent = dup_text(q, 4);
 	e->progress = dup_text(q, 5);
 	e->result = dup_text(q, 6);
+	e->retry_at = store_int(q, 7);
 }
 
 static int
@@ -218,6 +229,8 @@ outbox_claim(struct outbox *ob, const char *kind, const char *key,
 			return OUTBOX_BUSY;
 		break;
 	case OUTBOX_FAILED:
+		if (ob->clock != 0 && e->retry_at > ob->clock)
+			return OUTBOX_WAITING;
 		break;
 	}
 	was_failed = e->state == OUTBOX_FAILED;
@@ -263,6 +276,14 @@ outbox_hold(struct outbox *ob, const char *kind, const char *key,
     int64_t attempt, const char *result, int64_t now)
 {
 	return settle(ob, kind, key, attempt, OUTBOX_HELD, result, now);
+}
+
+int
+outbox_retry(struct outbox *ob, const char *kind, const char *key,
+    int64_t attempt, const char *result, int64_t retry_at, int64_t now)
+{
+	return store_exec(ob->defer, "ssisiis", kind, key, attempt, result,
+	    retry_at, now, ob->owner) == 1;
 }
 
 static int

@@ -59,6 +59,27 @@ test_claims(struct outbox *ob)
 	expect_int("a held entry stays held",
 	    outbox_claim(ob, "k", "B:1", NULL, NOW + 100000, &e),
 	    OUTBOX_HOLD);
+
+	/* Retry times, by the records' clock. */
+	ob->clock = 1000;
+	expect_int("claim R", outbox_claim(ob, "k", "R:1", "{}", NOW, &e),
+	    OUTBOX_CLAIMED);
+	expect_int("it fails until 1300",
+	    outbox_retry(ob, "k", "R:1", 1, "{\"e\":1}", 1300, NOW), 1);
+	expect_int("before its time it waits",
+	    outbox_claim(ob, "k", "R:1", "{}", NOW, &e), OUTBOX_WAITING);
+	expect_int("unchanged", e.attempts, 1);
+	expect_int("its retry time", e.retry_at, 1300);
+	ob->clock = 1300;
+	expect_int("at its time it is claimed",
+	    outbox_claim(ob, "k", "R:1", "{}", NOW, &e), OUTBOX_CLAIMED);
+	expect_int("as attempt 2", e.attempts, 2);
+	expect_int("the retry time is gone", e.retry_at, 0);
+	expect_int("fails for good",
+	    outbox_retry(ob, "k", "R:1", 2, "{}", INT64_MAX, NOW), 1);
+	ob->clock = 0;
+	expect_int("without a clock a failed entry is claimed",
+	    outbox_claim(ob, "k", "R:1", "{}", NOW, &e), OUTBOX_CLAIMED);
 	outbox_entry_release(&e);
 }
 

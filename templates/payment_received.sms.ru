@@ -1,0 +1,1 @@
+{{shop.name}}: Мы получили оплату {{totals.total | money}} за заказ {{order.id}}. Спасибо!

@@ -1,0 +1,1 @@
+{{shop.name}}: Ваш заказ {{order.id}} ждёт вас по адресу: {{pickup.address}}. Трек-номер: {{tracking.number}}

@@ -1,0 +1,2 @@
+*Заказ {{order.id}} требует внимания*
+{{problem.message}}

@@ -1,0 +1,1 @@
+Заказ {{order.id}} требует внимания: {{problem.message}}

@@ -1,0 +1,2 @@
+<b>Заказ {{order.id}} требует внимания</b>
+{{problem.message}}

@@ -1,0 +1,4 @@
+Subject: Резерв заказа {{order.id}} истёк
+
+Резерв заказа {{order.id}} истёк.
+Что случилось: {{problem.message}}

@@ -1,0 +1,2 @@
+*Резерв заказа {{order.id}} истёк*
+{{problem.message}}

@@ -1,0 +1,1 @@
+Резерв заказа {{order.id}} истёк: {{problem.message}}

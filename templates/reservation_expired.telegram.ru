@@ -1,0 +1,2 @@
+<b>Резерв заказа {{order.id}} истёк</b>
+{{problem.message}}

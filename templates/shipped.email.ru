@@ -1,0 +1,10 @@
+Subject: Заказ {{order.id}} отправлен
+
+Здравствуйте, {{customer.name}}!
+
+Ваш заказ {{order.id}} передан в службу доставки {{tracking.carrier}}.
+Трек-номер: {{tracking.number}}
+Отследить: {{tracking.url}}
+
+-- 
+{{shop.name}}

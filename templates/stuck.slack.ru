@@ -1,0 +1,2 @@
+*Посылка заказа {{order.id}} застряла*
+{{problem.message}}

@@ -1,0 +1,1 @@
+Посылка заказа {{order.id}} застряла: {{problem.message}}

@@ -1,0 +1,2 @@
+<b>Посылка заказа {{order.id}} застряла</b>
+{{problem.message}}

@@ -1,0 +1,1 @@
+Заказ {{order.id}} оплачен не полностью: {{problem.message}}

@@ -1,0 +1,2 @@
+<b>Заказ {{order.id}} оплачен не полностью</b>
+{{problem.message}}

@@ -1,0 +1,4 @@
+Subject: Заказ {{order.id}} не оплачен
+
+Заказ {{order.id}} не оплачен.
+Что случилось: {{problem.message}}

@@ -1,0 +1,2 @@
+*Заказ {{order.id}} не оплачен*
+{{problem.message}}

@@ -1,0 +1,1 @@
+Заказ {{order.id}} не оплачен: {{problem.message}}

@@ -1,0 +1,2 @@
+<b>Заказ {{order.id}} не оплачен</b>
+{{problem.message}}
