@@ -1613,12 +1613,15 @@ real_dir() {
 	done
 }
 
-# real_run FILE...: "imported I, import rejects J | CODES N ... | reserved R"
-# for the pipeline over FILE..., CODES an order's hold codes joined by +.
+# real_run FILE...: "imported I, import rejects J | CODES N ... | reserved
+# R | to ship S: CLASS N ... | held at payment H: CODES N ..." for the
+# pipeline over FILE..., CODES an order's codes joined by +, CLASS the
+# payment.status pay-reconcile gave an order it passed (no provider
+# report: a marketplace that collected the money is marketplace_paid).
 real_run() {
 	local db="$BATS_TEST_TMPDIR/real.db" t="$BATS_TEST_TMPDIR"
-	rm -f "$db" "$t/imp.rej" "$t/val.rej" "$t/res.rej"
-	stock-load --db "$db" "$FIXTURES/real-stock.csv" >/dev/null
+	rm -f "$db" "$t/imp.rej" "$t/val.rej" "$t/res.rej" "$t/pay.rej"
+	stock-load --db "$db" "$FIXTURES/real-stock.csv" >/dev/null 2>&1
 	order-import --config "$FIXTURES/real.conf" --rejects "$t/imp.rej" \
 	    "$@" 2>/dev/null >"$t/imp.out"
 	order-validate --config "$FIXTURES/real.conf" \
@@ -1626,54 +1629,70 @@ real_run() {
 	    "$t/imp.out" >"$t/val.out"
 	order-reserve --db "$db" --rejects "$t/res.rej" "$t/val.out" \
 	    >"$t/res.out"
-	printf 'imported %s, import rejects %s | %s| reserved %s\n' \
+	pay-reconcile --config "$FIXTURES/real.conf" --db "$db" \
+	    --now 2026-12-01T00:00:00Z --rejects "$t/pay.rej" "$t/res.out" \
+	    >"$t/pay.out"
+	printf 'imported %s, import rejects %s | %s| reserved %s | to ship %s: %s| held at payment %s: %s\n' \
 	    "$(count_lines "$t/imp.out")" "$(count_lines "$t/imp.rej")" \
-	    "$( [[ -s $t/val.rej ]] && jq -r '[.errors[].code] | unique |
-	    join("+")' "$t/val.rej" | sort | uniq -c |
-	    awk '{ printf "%s %s ", $2, $1 }')" \
-	    "$(count_lines "$t/res.out")"
+	    "$(codes "$t/val.rej")" "$(count_lines "$t/res.out")" \
+	    "$(count_lines "$t/pay.out")" \
+	    "$( [[ -s $t/pay.out ]] && jq -r .payment.status "$t/pay.out" |
+	    sort | uniq -c | awk '{ printf "%s %s ", $2, $1 }')" \
+	    "$(count_lines "$t/pay.rej")" "$(codes "$t/pay.rej")" |
+	    sed 's/ *$//'
 }
 
-@test "the real marketplace exports: the orders a careful operator ships, the others held with the export's reason" {
+# codes FILE: each reject's codes joined by +, counted: "CODES N ...".
+codes() {
+	[[ -s $1 ]] || return 0
+	jq -r '[.errors[].code] | unique | join("+")' "$1" | sort | uniq -c |
+	    awk '{ printf "%s %s ", $2, $1 }' 
+}
+
+@test "the real marketplace exports: the orders a careful operator ships, the others held with the export's reason, to pay-reconcile" {
 	local r
 	r=$(real_dir)
 	[[ -n $r ]] || skip "no ../shared/real-exports"
 	# Hawaii pies, all "Lineitem requires shipping" FALSE: local delivery.
 	assert_equal "$(real_run "$r/shopify/cs201-excel-resaved-orders_export_1.csv")" \
-	    'imported 94, import rejects 0 | nothing_to_ship 94 | reserved 0'
+	    'imported 94, import rejects 0 | nothing_to_ship 94 | reserved 0 | to ship 0: | held at payment 0:'
 	# Dev store: fulfilled; gift cards alone; #1019 a pick-up with no
 	# contact at all.
 	assert_equal "$(real_run "$r/shopify/forezia-dev-store-orders_export.csv")" \
-	    'imported 19, import rejects 0 | already_fulfilled 13 already_fulfilled+unpaid_at_source 3 no_contact 1 nothing_to_ship 2 | reserved 0'
+	    'imported 19, import rejects 0 | already_fulfilled 13 already_fulfilled+unpaid_at_source 3 no_contact 1 nothing_to_ship 2 | reserved 0 | to ship 0: | held at payment 0:'
 	# "paid" but the whole total outstanding (48); #1044 has no address
-	# but its country; #1001 a pick-up with no contact; #1002 ships.
+	# but its country; #1001 a pick-up with no contact; #1002 would ship,
+	# but its payment is "manual": only a report proves it.
 	assert_equal "$(real_run "$r/shopify/ingestion-dev-store-orders_export_1.csv")" \
-	    'imported 51, import rejects 0 | missing_field 1 no_contact 1 unpaid_at_source 48 | reserved 1'
+	    'imported 51, import rejects 0 | missing_field 1 no_contact 1 unpaid_at_source 48 | reserved 1 | to ship 0: | held at payment 1: unpaid 1'
 	# FBA shipments: Amazon's to ship; one row cut short, one without
 	# a price, rejected at import.
 	assert_equal "$(real_run "$r/amazon/eolabs-fba-fulfilled-shipments-error.csv")" \
-	    'imported 3, import rejects 1 | fulfilled_by_marketplace 3 | reserved 0'
+	    'imported 3, import rejects 1 | fulfilled_by_marketplace 3 | reserved 0 | to ship 0: | held at payment 0:'
 	assert_equal "$(real_run "$r/amazon/eolabs-fba-fulfilled-shipments.csv")" \
-	    'imported 4, import rejects 1 | fulfilled_by_marketplace 4 | reserved 0'
+	    'imported 4, import rejects 1 | fulfilled_by_marketplace 4 | reserved 0 | to ship 0: | held at payment 0:'
 	# Unshipped merchant orders: all four ship (one below the catalog
-	# price, waived for Amazon by the profile's allow).
+	# price, waived for Amazon by the profile's allow); Amazon collected
+	# the money.
 	assert_equal "$(real_run "$r/amazon/simpleinventory-new-orders.tsv")" \
-	    'imported 4, import rejects 0 | | reserved 4'
+	    'imported 4, import rejects 0 | | reserved 4 | to ship 4: marketplace_paid 4 | held at payment 0:'
 	# Postal codes that cannot exist (US 1344-1523, 4255-3422; SE 4441),
 	# and a UK address without one.
 	assert_equal "$(real_run "$r/ebay/libreoffice-labels-SalesHistory.csv")" \
-	    'imported 4, import rejects 0 | bad_postal_code 3 missing_field 1 | reserved 0'
+	    'imported 4, import rejects 0 | bad_postal_code 3 missing_field 1 | reserved 0 | to ship 0: | held at payment 0:'
 	# Every order has a "Shipped on Date".
 	assert_equal "$(real_run "$r/ebay/storecsv-sample-ebay.csv")" \
-	    'imported 25, import rejects 0 | already_fulfilled 25 | reserved 0'
-	# 723 completed and refunded; 727 processing ships.
+	    'imported 25, import rejects 0 | already_fulfilled 25 | reserved 0 | to ship 0: | held at payment 0:'
+	# 723 completed and refunded; 727 processing would ship, but paid by
+	# bank transfer (bacs): only a report proves it.
 	assert_equal "$(real_run "$r/woocommerce/rest-api-docs-list-all-orders.json")" \
-	    'imported 2, import rejects 0 | already_fulfilled+refunded_at_source 1 | reserved 1'
-	# Both Etsy files: 9001 and 9002 shipped; 9003 ships.
+	    'imported 2, import rejects 0 | already_fulfilled+refunded_at_source 1 | reserved 1 | to ship 0: | held at payment 1: unpaid 1'
+	# Both Etsy files: 9001 and 9002 shipped; 9003 ships, Etsy has the
+	# money.
 	assert_equal "$(real_run --format etsy \
 	    "$r/etsy/digidoughnut-EtsySoldOrderItems2026-9.csv" \
 	    "$r/etsy/digidoughnut-EtsySoldOrders2026-9.csv")" \
-	    'imported 3, import rejects 0 | already_fulfilled 2 | reserved 1'
+	    'imported 3, import rejects 0 | already_fulfilled 2 | reserved 1 | to ship 1: marketplace_paid 1 | held at payment 0:'
 }
 
 @test "example: order-import --format etsy items.csv orders.csv | order-validate --config shop.conf --catalog catalog.csv --allow bad_phone" {
