@@ -117,8 +117,8 @@ needed() {
 	local prog
 	run -0 head -n 30 "$TOP/README.md"
 	for prog in label-gen notify-send return-open order-stats; do
+		[[ -e $TOP/cmd/$prog.c ]] && continue
 		refute_output --partial "$prog"
-		[[ ! -e $TOP/cmd/$prog.c ]]
 	done
 	for prog in "$TOP"/cmd/*.c; do
 		prog=$(basename "$prog" .c)
