@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 /* A party on a label: strings borrowed (from the record or the
  * configuration), NULL when not known. */
 struct label_party {
@@ -52,7 +54,23 @@ struct label_slip {
 	size_t			 nlines;
 	const char		*total;		/* NULL: no prices (a gift) */
 	int			 gift;
+	char			**owned;	/* label_slip_lines()' strings */
+	size_t			 nowned;
 };
+
+/*
+ * The lines of order's packing slip into sl: one per SKU of items[] (the
+ * lines of one SKU, split for exact money, summed into one), its name,
+ * variant values ("red / M"), and where the reservation keeps it
+ * ("MSK A-12-3": reservation.lines[] warehouse and bin); the amounts in
+ * exponent's decimals, and the total, unless the order is a gift
+ * ("gift": true) or a sum overflows.  sl->warehouse is the first one
+ * named.  The strings are the order's (borrowed) or sl's, freed by
+ * label_slip_release() with the lines.
+ */
+void	 label_slip_lines(struct label_slip *, const json_t *order,
+	    int exponent);
+void	 label_slip_release(struct label_slip *);
 
 /* One row of a manifest. */
 struct label_manifest_row {

@@ -23,7 +23,7 @@ label_file_open(struct label_file *f, const char *path)
 	f->tmp = xmalloc(strlen(path) + 16);
 	snprintf(f->tmp, strlen(path) + 16, "%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(f->tmp)) == -1 || fchmod(fd, 0644) == -1 ||
-	    (f->fp = fdopen(fd, "w")) == NULL) {
+	    (f->fp = fdopen(fd, "w+")) == NULL) {
 		warn("cannot create '%s'", f->tmp);
 		if (fd != -1) {
 			close(fd);
