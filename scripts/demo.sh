@@ -73,3 +73,15 @@ jq -c 'select(.url | endswith("/orders")) | .body | {number, tariff_code, shipme
 echo "not booked, and why:"
 jq -r '"  \(.id): " + ([.errors[] | .code + " (" + .message + ")"] | join("; "))' \
     "$out/not-booked.jsonl"
+
+echo
+labels=${ORDERKIT_DEMO_LABELS:-$top/build/demo-labels}
+echo "== label-gen: labels, packing slips and the manifest of the paid orders, in $labels"
+label-gen --config "$data/orderkit.conf" --catalog "$data/catalog.csv" \
+    --packing-slip --manifest "$labels/manifest.csv" --out "$labels" \
+    --rejects "$out/not-labelled.jsonl" "$out/paid.jsonl" \
+    >"$out/labelled.jsonl"
+jq -r '"  \(.id)  " + ([.label.parcels[].file] | join(", ")) + ", slip \(.label.packing_slip)"' \
+    "$out/labelled.jsonl"
+echo "the manifest:"
+sed 's/^/  /' "$labels/manifest.csv"

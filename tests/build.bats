@@ -83,13 +83,16 @@ needed() {
 	net+='libunistring libxml2 '
 	assert_equal "$(needed track-poll)" "$net"
 	assert_equal "$(needed ship-book)" "$net"
+	assert_equal "$(needed label-gen)" \
+	    'libcairo libcsv libfontconfig libjansson libzint '
 }
 
 @test "no program names a library it does not use" {
 	local p
 
 	for p in order-import order-validate order-export order-reserve \
-	    stock-levels stock-load pay-reconcile track-poll ship-book; do
+	    stock-levels stock-load pay-reconcile track-poll ship-book \
+	    label-gen; do
 		run -0 --separate-stderr ldd -u -r "$(command -v "$p")"
 		assert_output ''
 	done
