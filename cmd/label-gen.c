@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -715,6 +716,12 @@ main(int argc, char *argv[])
 	int ch, status;
 	size_t i;
 
+	/* cairo allocates and frees a few hundred KiB a PDF (zlib's
+	 * windows): kept rather than given back with brk(2) each time, which
+	 * cost more than drawing the label. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
 	r.dpi = 203;
