@@ -395,6 +395,12 @@ SHOP-5-slip.pdf'
 	assert_stderr --partial "cannot write '<stdout>': No space left"
 }
 
+@test "a label file that cannot be written (a full disk) exits 74" {
+	run -74 --separate-stderr lg --manifest /dev/full "$FIXTURES/courier.jsonl"
+	assert_stderr "label-gen: cannot write '/dev/full': No space left on device"
+	assert [ -c /dev/full ]
+}
+
 @test "an unreadable operand exits 66 and the others are still read" {
 	run -66 --separate-stderr lg "$BATS_TEST_TMPDIR/none.jsonl" \
 	    "$FIXTURES/courier.jsonl"

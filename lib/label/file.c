@@ -16,10 +16,21 @@
 int
 label_file_open(struct label_file *f, const char *path)
 {
-	int fd;
+	struct stat st;
+	int fd = -1;
 
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
+	/* A device or a pipe (/dev/stdout) is written as it is: renaming a
+	 * file over it would replace it. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((f->fp = fopen(path, "w")) != NULL)
+			return 0;
+		warn("cannot open '%s'", path);
+		free(f->path);
+		f->path = NULL;
+		return EX_CANTCREAT;
+	}
 	f->tmp = xmalloc(strlen(path) + 16);
 	snprintf(f->tmp, strlen(path) + 16, "%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(f->tmp)) == -1 || fchmod(fd, 0644) == -1 ||
@@ -70,6 +81,18 @@ label_file_close(struct label_file *f)
 	if (f->pdf != NULL && label_pdf_close(f->pdf) == -1)
 		rc = EX_IOERR, e = errno ? errno : EIO;
 	f->pdf = NULL;
+	if (f->tmp == NULL) {
+		if (fclose(f->fp) == EOF && rc == 0)
+			rc = EX_IOERR, e = errno;
+		if (rc != 0) {
+			errno = e;
+			warn("cannot write '%s'", f->path);
+		}
+		free(f->path);
+		f->path = NULL;
+		f->fp = NULL;
+		return rc;
+	}
 	if (rc == 0 && (fflush(f->fp) == EOF || ferror(f->fp)))
 		rc = EX_IOERR, e = errno ? errno : EIO;
 	if (rc == 0 && same_bytes(f->path, f->fp)) {
