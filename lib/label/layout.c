@@ -90,9 +90,10 @@ add(struct label_layout *l, enum label_item_kind kind, double x, double y,
 	return it;
 }
 
+/* Text at (x, y); its width w when known, else -1 to measure it. */
 static void
-text_n(struct label_layout *l, double x, double y, double size, int bold,
-    const char *s, size_t len)
+text_w(struct label_layout *l, double x, double y, double size, int bold,
+    const char *s, size_t len, double w)
 {
 	struct label_item *it = add(l, LABEL_TEXT, x, y, 0, size);
 	char *p;
@@ -103,7 +104,14 @@ text_n(struct label_layout *l, double x, double y, double size, int bold,
 	for (p = it->text; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
-	it->w = l->measure(l->arg, it->text, len, size, bold);
+	it->w = w >= 0 ? w : l->measure(l->arg, it->text, len, size, bold);
+}
+
+static void
+text_n(struct label_layout *l, double x, double y, double size, int bold,
+    const char *s, size_t len)
+{
+	text_w(l, x, y, size, bold, s, len, -1);
 }
 
 static void
@@ -147,8 +155,10 @@ wrap(struct label_layout *l, double x, double y, double w, double size,
 		s++;
 	len = strlen(s);
 	while (len > 0) {
-		if (l->measure(l->arg, s, len, size, bold) <= w) {
-			text_n(l, x, y, size, bold, s, len);
+		double full = l->measure(l->arg, s, len, size, bold);
+
+		if (full <= w) {
+			text_w(l, x, y, size, bold, s, len, full);
 			return y + size * LINE;
 		}
 		n = fit_chars(l, s, len, w, size, bold);

@@ -28,6 +28,8 @@ struct label_pdf {
 /* The two faces, and a context to measure text on, made once. */
 static cairo_font_face_t *faces[2];
 static cairo_t *measurer;
+static int last_bold = -1;
+static double last_size = -1;
 
 static void
 fonts(void)
@@ -65,8 +67,14 @@ label_pdf_measure(void *arg, const char *text, size_t len, double size,
 		s = xmalloc(len + 1);
 	memcpy(s, text, len);
 	s[len] = '\0';
-	cairo_set_font_face(measurer, faces[bold != 0]);
-	cairo_set_font_size(measurer, size);
+	/* The scaled font only when it changes: looking it up is most of
+	 * the cost of a measure. */
+	if (bold != last_bold || size != last_size) {
+		cairo_set_font_face(measurer, faces[bold != 0]);
+		cairo_set_font_size(measurer, size);
+		last_bold = bold;
+		last_size = size;
+	}
 	cairo_text_extents(measurer, s, &e);
 	if (s != buf)
 		free(s);
@@ -213,6 +221,7 @@ label_pdf_cleanup(void)
 		cairo_font_face_destroy(faces[0]);
 		cairo_font_face_destroy(faces[1]);
 		measurer = NULL;
+		last_bold = -1;
 	}
 	cairo_debug_reset_static_data();
 	FcFini();
