@@ -180,7 +180,8 @@ void	 label_manifest_csv(const struct label_manifest_row *rows, size_t n,
 	    char **buf, size_t *cap, size_t *len);
 
 /* A file made whole: written to PATH.tmp-XXXXXX and renamed to path, or
- * left as it is when it holds the same bytes already; a path that is
+ * left as it is when it holds the same bytes already or nothing was
+ * written (an empty batch is no file); a path that is
  * there and no regular file (a device, a pipe) is written to as it is. */
 struct label_file {
 	char		*path, *tmp;

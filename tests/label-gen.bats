@@ -317,6 +317,11 @@ QR-Code:https://www.cdek.ru/ru/tracking?order_id=AB^C~D>E_1'
 [2,3,\"$OUT/packing-slips.pdf\"]"
 	assert_equal "$(pdfinfo "$OUT/labels.pdf" | grep Pages:)" 'Pages:           3'
 	assert_equal "$(ls "$OUT")" $'labels.pdf\npacking-slips.pdf'
+	# A run without a label makes no empty file.
+	rm -r "$OUT"
+	run -0 --separate-stderr lg --one-file "$FIXTURES/unpaid.jsonl"
+	assert_output ''
+	assert_equal "$(ls -A "$OUT")" ''
 }
 
 @test "the manifest lists every parcel per carrier with the totals" {

@@ -95,7 +95,8 @@ label_file_close(struct label_file *f)
 	}
 	if (rc == 0 && (fflush(f->fp) == EOF || ferror(f->fp)))
 		rc = EX_IOERR, e = errno ? errno : EIO;
-	if (rc == 0 && same_bytes(f->path, f->fp)) {
+	if (rc == 0 && (ftell(f->fp) == 0 || same_bytes(f->path, f->fp))) {
+		/* Nothing to write, or nothing new. */
 		fclose(f->fp);
 		unlink(f->tmp);
 	} else if (fclose(f->fp) == EOF || rc != 0) {
