@@ -35,9 +35,11 @@ PKG_CONFIG ?= pkg-config
 # pkg-config module: Debian package, for the message when one is missing.
 PKG_DEBS = jansson:libjansson-dev sqlite3:libsqlite3-dev libpq:libpq-dev \
 	   libcurl:libcurl4-openssl-dev libcrypto:libssl-dev \
-	   libxml-2.0:libxml2-dev
+	   libxml-2.0:libxml2-dev cairo:libcairo2-dev \
+	   fontconfig:libfontconfig-dev
 # Libraries without a .pc: name, a header it installs, Debian package.
-HDR_DEBS = libcsv:csv.h:libcsv-dev libunistring:unistr.h:libunistring-dev
+HDR_DEBS = libcsv:csv.h:libcsv-dev libunistring:unistr.h:libunistring-dev \
+	   libzint:zint.h:libzint-dev
 PKGS	= $(foreach m,$(PKG_DEBS),$(firstword $(subst :, ,$(m))))
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -47,14 +49,17 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # CSV link libcsv, those that keep state in the store SQLite and libpq,
 # those on the network libcurl, libcrypto, libxml2 and libunistring.
 CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load \
-	     track-poll
+	     track-poll label-gen
 STOREPROGS = order-reserve pay-reconcile ship-book stock-levels stock-load \
 	     track-poll notify-send
 NETPROGS   = ship-book track-poll notify-send
+# Those that draw labels: cairo, fontconfig and zint (no .pc).
+LABELPROGS = label-gen
 CSV_LIBS   = -lcsv
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libpq 2>/dev/null)
 NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto libxml-2.0 \
 	      2>/dev/null) -lunistring
+LABEL_LIBS := $(shell $(PKG_CONFIG) --libs cairo fontconfig 2>/dev/null) -lzint
 JSON_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
 LDLIBS	= $(JSON_LIBS) -pthread
 
@@ -124,8 +129,11 @@ $(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
 # checkout's, for a program run from any build directory.
 $(O)/bin/notify-send: private CPPFLAGS += -DORDERKIT_DATADIR='"$(DATADIR)"' \
     -DORDERKIT_SRCDIR='"$(CURDIR)"'
-$(O)/tests/unit/%: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
-$(O)/tests/fuzz/%_fuzz: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS)
+$(LABELPROGS:%=$(O)/bin/%): LDLIBS += $(LABEL_LIBS)
+$(O)/tests/unit/%: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS) \
+    $(LABEL_LIBS)
+$(O)/tests/fuzz/%_fuzz: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS) \
+    $(LABEL_LIBS)
 
 $(O)/bin/%: cmd/%.c $(LIB) $(HDR) | libs
 	@mkdir -p $(@D)

@@ -88,3 +88,13 @@ echo "one of them, as the customer's phone would show it:"
 f=$(jq -r '[(.notifications // [])[] | select(.channel == "sms") | .file][0] // empty' \
     "$out/notified.jsonl" | head -n 1)
 if [ -n "$f" ]; then sed 's/^/  /' "$f"; fi
+labels=${ORDERKIT_DEMO_LABELS:-$top/build/demo-labels}
+echo "== label-gen: labels, packing slips and the manifest of the paid orders, in $labels"
+label-gen --config "$data/orderkit.conf" --catalog "$data/catalog.csv" \
+    --packing-slip --manifest "$labels/manifest.csv" --out "$labels" \
+    --rejects "$out/not-labelled.jsonl" "$out/paid.jsonl" \
+    >"$out/labelled.jsonl"
+jq -r '"  \(.id)  " + ([.label.parcels[].file] | join(", ")) + ", slip \(.label.packing_slip)"' \
+    "$out/labelled.jsonl"
+echo "the manifest:"
+sed 's/^/  /' "$labels/manifest.csv"

@@ -8,7 +8,21 @@ PACKAGES="gcc make pkg-config libjansson-dev libcsv-dev libcurl4-openssl-dev
 libssl-dev libunistring-dev libxml2-dev libsqlite3-dev libpq-dev sqlite3
 postgresql bats bats-support bats-assert jq mandoc shellcheck valgrind time
 miller python3 python3-aiosmtpd openssl curl
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+libcairo2-dev libfontconfig-dev libzint-dev fonts-dejavu-core zbar-tools
+poppler-utils"
+
+# label-gen's tests draw its ZPL with zpl-renderer-js from npm (Debian has
+# no ZPL renderer), kept in build/npm; they skip those checks without it.
+top=$(cd "$(dirname "$0")/.." && pwd)
+if command -v npm >/dev/null 2>&1 &&
+    [ ! -d "$top/build/npm/node_modules/zpl-renderer-js" ]; then
+	mkdir -p "$top/build/npm"
+	npm install --silent --no-audit --no-fund --prefix "$top/build/npm" \
+	    zpl-renderer-js@3.4.0 >/dev/null 2>&1 ||
+	    echo "install-deps.sh: npm cannot install zpl-renderer-js;" \
+	        "label-gen's ZPL rendering tests will skip" >&2
+fi
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

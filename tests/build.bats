@@ -83,6 +83,8 @@ needed() {
 	net+='libunistring libxml2 '
 	assert_equal "$(needed track-poll)" "$net"
 	assert_equal "$(needed ship-book)" "$net"
+	assert_equal "$(needed label-gen)" \
+	    'libcairo libcsv libfontconfig libjansson libzint '
 	# notify-send reaches neither the catalog nor the carriers.
 	assert_equal "$(needed notify-send)" \
 	    'libcrypto libcurl libjansson libpq libsqlite3 '
@@ -107,7 +109,7 @@ needed() {
 
 	for p in order-import order-validate order-export order-reserve \
 	    stock-levels stock-load pay-reconcile track-poll ship-book \
-	    notify-send; do
+	    notify-send label-gen; do
 		run -0 --separate-stderr ldd -u -r "$(command -v "$p")"
 		assert_output ''
 	done
