@@ -1009,6 +1009,7 @@ null'
 	    EtsySoldOrderItems2026-9.csv EtsySoldOrders2026-9.csv
 	assert_equal "$(jq -r .id <<<"$output" | paste -sd ' ')" '5001 5002'
 	assert_stderr ''
+}
 
 # ------------------------------------------------- maps found by name
 
