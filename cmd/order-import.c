@@ -717,12 +717,17 @@ read_map(struct options *opt, const struct cli *cli)
 	    errbuf, sizeof(errbuf))) == NULL)
 		errx(EX_NOINPUT, "%s", errbuf);
 	opt->map_path = opt->map_found;
+	/* On the way out the path found goes too: the fuzzer runs main()
+	 * again after exit(3). */
 	if ((text = mapfile_read(opt->map_path, errbuf, sizeof(errbuf),
-	    &status)) == NULL)
+	    &status)) == NULL) {
+		free(opt->map_found);
 		errx(status, "%s", errbuf);
+	}
 	if (import_map_parse(&opt->user_map, text, opt->map_path, errbuf,
 	    sizeof(errbuf)) == -1) {
 		free(text);
+		free(opt->map_found);
 		warnx("%s", errbuf);
 		(void)cli;
 		exit(EX_CONFIG);
