@@ -191,6 +191,7 @@ requests() {
 # --- templates -------------------------------------------------------------
 
 @test "example: --dry-run renders the messages into a folder and sends nothing" {
+	rm "$ORDERKIT_DB"	# setup's store: --dry-run must make none
 	run -0 --separate-stderr notify-send --now "$NOW" \
 	    --dry-run "$BATS_TEST_TMPDIR/out" "$FIXTURES/shipped.jsonl"
 	assert_stderr ''
