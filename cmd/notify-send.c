@@ -36,7 +36,8 @@ static const char usage_text[] =
     "usage: notify-send [--db PATH|URL] [--config FILE] [--templates DIR]\n"
     "                   [--event auto|NAME] [--channel LIST] [--staff]\n"
     "                   [--lang en|ru|uk] [--quiet HH:MM-HH:MM] [--now TIME]\n"
-    "                   [--dry-run DIR] [--rejects FILE] [--stats] [--strict]\n"
+    "                   [--dry-run DIR] [--progress | --no-progress]\n"
+    "                   [--rejects FILE] [--stats[=json|FILE]] [--strict]\n"
     "                   [FILE ...]\n";
 
 enum { OPT_CHANNEL = 0x200, OPT_CONFIG, OPT_DB, OPT_DRY_RUN, OPT_EVENT,
@@ -50,7 +51,9 @@ static const struct option longopts[] = {
 	{ "event",	required_argument, NULL, OPT_EVENT },
 	CLI_OPT_HELP,
 	{ "lang",	required_argument, NULL, OPT_LANG },
+	CLI_OPT_NO_PROGRESS,
 	{ "now",	required_argument, NULL, OPT_NOW },
+	CLI_OPT_PROGRESS,
 	{ "quiet",	required_argument, NULL, OPT_QUIET },
 	CLI_OPT_REJECTS,
 	{ "staff",	no_argument,	   NULL, OPT_STAFF },
@@ -59,6 +62,36 @@ static const struct option longopts[] = {
 	{ "templates",	required_argument, NULL, OPT_TEMPLATES },
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--channel LIST", "the channels, comma-separated, for every record" },
+	{ "--config FILE", "the configuration (orderkit.conf(5))" },
+	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
+	{ "--dry-run DIR", "render each message into DIR; send nothing" },
+	{ "--event auto|NAME", "the event of every record (default: auto)" },
+	CLI_ITEM_HELP,
+	{ "--lang en|ru|uk", "the language of records without one, and the "
+	    "staff's" },
+	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339)" },
+	CLI_ITEM_PROGRESS,
+	{ "--quiet HH:MM-HH:MM", "no SMS between these local times" },
+	CLI_ITEM_REJECTS,
+	{ "--staff", "send every message to the staff" },
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	{ "--templates DIR", "templates that override the shipped ones" },
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 69, 70, 71, 73, 74, 75, 78,
+    -1 };
+static const struct cli_help help_text = {
+	"Tell customers and staff what happened to an order, once, in their "
+	    "language.",
+	help_options, help_exits, "notify-send(1)"
 };
 
 /* The run: the window of notify.h and what the program counts. */
@@ -244,6 +277,7 @@ main(int argc, char *argv[])
 
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
+	r.cli.help = &help_text;
 	r.w.now = (int64_t)time(NULL);
 	r.w.quiet_from = r.w.quiet_to = -1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -303,6 +337,7 @@ main(int argc, char *argv[])
 			cli_usage_error(&r.cli, NULL);
 		}
 	}
+	cli_need_input(&r.cli, argc - optind);
 	rfc3339_format(r.w.now, r.w.offset, r.w.now_text,
 	    sizeof(r.w.now_text));
 	r.w.conf = conf = conf_load(config_arg);
@@ -353,6 +388,14 @@ main(int argc, char *argv[])
 		r.cli.out_error = "cannot write '<stdout>'; what was sent is "
 		    "not sent again";
 	http_stats(r.w.http, &hs);
+	cli_count("in", r.nin);
+	cli_count("sent", r.nsent);
+	cli_count("queued", r.nqueued);
+	cli_count("failed", r.nfailed);
+	cli_count("skipped", r.nskipped);
+	cli_count("requests", hs.requests);
+	cli_count("retries", hs.retries);
+	cli_count("connections", hs.connections);
 	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu sent, "
 	    "%lu queued, %lu failed, %lu skipped, %lu rejected", r.nin,
 	    r.nsent, r.nqueued, r.nfailed, r.nskipped, r.nrejects);

@@ -11,7 +11,7 @@ setup() {
 	DB="$BATS_TEST_TMPDIR/stock.db"
 }
 
-PROGRAMS="order-export order-import order-reserve order-validate
+PROGRAMS="notify-send order-export order-import order-reserve order-validate
     pay-reconcile ship-book stock-levels stock-load track-poll"
 
 # tty CMD...: CMD run by sh with a terminal as its standard input, output
@@ -95,6 +95,8 @@ stocked() {
 	assert_output --partial 'usage: pay-reconcile '
 	run -64 tty ship-book --dry-run
 	assert_output --partial 'usage: ship-book '
+	run -64 tty notify-send --dry-run "$BATS_TEST_TMPDIR/out"
+	assert_output --partial 'usage: notify-send '
 }
 
 @test "on a terminal, an operand or a pipe is read as before; --expire reads nothing" {

@@ -642,3 +642,11 @@ $hash"
 	run -0 grep '^Date: ' "$DATA/1.eml"
 	assert_output $'Date: Fri, 20 Nov 2026 23:30:00 -0500\r'
 }
+
+@test "--stats=json: the run's counts as one JSON object" {
+	run -0 --separate-stderr notify-send --now "$NOW" --stats=json \
+	    --dry-run "$BATS_TEST_TMPDIR/out" "$FIXTURES/shipped.jsonl"
+	run -0 jq -c '[.program, .in, .sent, .queued, .failed, .skipped,
+	    .requests, .rejects]' <<<"$stderr"
+	assert_output '["notify-send",1,0,0,0,1,0,0]'
+}
