@@ -34,7 +34,7 @@ static const struct cli_item help_options[] = {
 	{ "--warehouse ID", "only this warehouse" },
 	{ NULL, NULL }
 };
-static const int help_exits[] = { 0, 64, 73, 74, 75, 78, -1 };
+static const int help_exits[] = { 0, 64, 66, 73, 74, 75, 78, -1 };
 static const struct cli_help help_text = {
 	"Print stock per SKU and warehouse as JSON lines.",
 	help_options, help_exits, "stock-levels(1)"
