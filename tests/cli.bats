@@ -6,6 +6,7 @@
 bats_require_minimum_version 1.5.0
 setup() {
 	load test_helper/common
+	load test_helper/store
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	ROOT="$BATS_TEST_DIRNAME/fixtures"
 	DB="$BATS_TEST_TMPDIR/stock.db"
@@ -25,8 +26,15 @@ stderr_matches() {
 	[[ $stderr =~ $1 ]] || fail "stderr does not match '$1'; it was: $stderr"
 }
 
+# store_at PATH: an empty SQLite store at PATH (use_backend's), so that a
+# program's standard error is its own, without "created the store".
+store_at() {
+	BACKEND=sqlite ORDERKIT_DB=$1 make_store
+}
+
 # stocked: the store $DB with order-reserve's sample stock.
 stocked() {
+	store_at "$DB"
 	stock-load --db "$DB" "$ROOT/order-reserve/stock.csv" >/dev/null
 }
 
@@ -142,6 +150,7 @@ slow() {
 	run -0 --separate-stderr order-validate --progress \
 	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$ROOT/order-validate/one-valid.jsonl"
 	stderr_matches $'^\rorder-validate: 1 read, [0-9]+/s, 0 rejects$'
+	store_at "$DB"
 	run -0 --separate-stderr stock-load --progress --db "$DB" \
 	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$ROOT/stock-load/bad-rows.csv"
 	stderr_matches $'^\rstock-load: 5 read, [0-9]+/s, 4 rejects$'
@@ -195,6 +204,7 @@ slow() {
 	    "$ROOT/order-reserve/split.jsonl"
 	run -0 jq -c .codes <<<"$stderr"
 	assert_output '{"backorder":1,"split_needed":1}'
+	store_at "$BATS_TEST_TMPDIR/pay.db"
 	run -0 --separate-stderr pay-reconcile --db "$BATS_TEST_TMPDIR/pay.db" \
 	    --payments "$ROOT/pay-reconcile/stripe-charges.jsonl" --stats=json \
 	    --rejects /dev/null "$ROOT/pay-reconcile/stripe-orders.jsonl"
@@ -251,6 +261,7 @@ slow() {
 }
 
 @test "LANG=ru_RU.UTF-8: pay-reconcile's rejects in Russian, amounts by the exponent" {
+	store_at "$BATS_TEST_TMPDIR/pay.db"
 	LANG=ru_RU.UTF-8 LC_ALL= run -0 --separate-stderr pay-reconcile \
 	    --db "$BATS_TEST_TMPDIR/pay.db" \
 	    --payments "$ROOT/pay-reconcile/stripe-charges.jsonl" \
@@ -273,6 +284,7 @@ unpaid: оплата 25.00 USD не поступила"
 }
 
 @test "stock-load and a line that is no record speak Ukrainian too" {
+	store_at "$DB"
 	LANG=uk_UA.UTF-8 LC_ALL= run -0 --separate-stderr stock-load --db "$DB" \
 	    "$ROOT/stock-load/bad-rows.csv"
 	run -0 jq -r '.errors[0].message' <<<"$stderr"
@@ -298,6 +310,8 @@ unpaid: оплата 25.00 USD не поступила"
 	assert_output 'missing_field: нет id заказа'
 	printf '{"id":"A-1","status":"paid","items":[{"sku":"X","qty":1}]}\n' \
 	    >"$BATS_TEST_TMPDIR/b.jsonl"
+	store_at "$BATS_TEST_TMPDIR/s.db"
+	store_at "$BATS_TEST_TMPDIR/t.db"
 	LANG=ru_RU.UTF-8 LC_ALL= run -0 --separate-stderr ship-book --dry-run \
 	    --db "$BATS_TEST_TMPDIR/s.db" "$BATS_TEST_TMPDIR/b.jsonl"
 	run -0 jq -r '.errors[0] | .code + ": " + .message' <<<"$stderr"
