@@ -116,7 +116,7 @@ needed() {
 @test "the README's first screen names only programs that exist, and what make check costs" {
 	local prog
 	run -0 head -n 30 "$TOP/README.md"
-	for prog in label-gen notify-send return-open order-stats; do
+	for prog in label-gen return-open order-stats; do
 		refute_output --partial "$prog"
 		[[ ! -e $TOP/cmd/$prog.c ]]
 	done
