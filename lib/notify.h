@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "outbox.h"
+
 struct conf;
 struct http;
 
@@ -183,5 +185,105 @@ void	 notify_sha256_hex(const char *s, char out[65]);
 
 /* The recipient as shown in output: "a***@example.com", "+7916***4567". */
 char	*notify_mask(const char *channel, const char *recipient);
+
+/* --- the send window (lib/notify/plan.c, lib/notify/send.c) -------------- */
+
+/*
+ * notify-send's engine: the records of a window (up to NOTIFY_WINDOW of
+ * them) are planned (their event, language, channels and recipients, each
+ * message a job rendered from its templates), sent together (claimed in
+ * the outbox, handed to the channels, settled), then given a second pass
+ * (an SMS refused falls back to email, a message given up or in doubt is
+ * told to the staff).  The program reads the records into lines[] and
+ * writes them out with the jobs' outcomes; notify_window_clear() ends the
+ * window.
+ */
+#define NOTIFY_WINDOW		200	/* records whose messages go together */
+#define NOTIFY_NCHANNELS	5
+
+/* What became of a message. */
+enum notify_fate {
+	NOTIFY_FATE_SKIPPED,	/* not sent, and not to be: why says why */
+	NOTIFY_FATE_QUEUED,	/* for a later run */
+	NOTIFY_FATE_SEND,	/* to claim and send */
+	NOTIFY_FATE_BUSY,	/* another process has it */
+	NOTIFY_FATE_SENT,
+	NOTIFY_FATE_FAILED
+};
+
+/* A record of the window. */
+struct notify_line {
+	json_t		*record;	/* owned */
+	json_t		*errors;	/* a reject's, or NULL; owned */
+	json_t		*notes;		/* its notifications, owned; NULL:
+					 * nothing to say */
+	const char	*lang;		/* static */
+	int		 rendered, unrendered;
+};
+
+/* A message of a line; the window owns it, it owns its strings. */
+struct notify_job {
+	struct notify_line *line;	/* borrowed from the window */
+	char		*key, *event, *channel, *recipient, *masked;
+	const char	*lang;		/* static */
+	char		 delivery[65];
+	char		*subject, *text, *html;
+	json_t		*problem;	/* staff events about a message */
+	struct notify_channel *ch;	/* the window's */
+	struct notify_msg m;
+	enum notify_fate fate;
+	char		*why;		/* skipped, queued, failed */
+	char		*message_id;
+	char		*file;		/* --dry-run's */
+	int64_t		 retry_at;
+	int64_t		 attempt;
+	int		 second;	/* of pass 2: a fallback or staff note */
+	int		 settle;	/* 0 none, 1 done, 2 retry, 3 give up,
+					 * 4 hold */
+	struct outbox_item item;
+};
+
+/* The caller sets the settings and borrowed pointers (they outlive the
+ * window); the window owns its lines' records, its jobs and channels. */
+struct notify_window {
+	/* Settings, borrowed. */
+	const struct conf	*conf;
+	struct store		*st;		/* NULL under dry_run */
+	struct http		*http;
+	struct notify_templates	 tmpl;
+	const char		*event_arg, *channel_arg, *lang_arg;
+	const char		*dry_run;	/* a directory, or NULL */
+	const char		*staff_lang;	/* --lang, else [shop] lang */
+	int			 staff_arg;
+	int			 quiet_from, quiet_to;	/* minutes; -1: none */
+	int64_t			 now;
+	int			 offset;
+	char			 now_text[40];
+	long			 retries;
+	struct outbox		 ob;		/* on st */
+	/* The window. */
+	struct notify_channel	*channels[NOTIFY_NCHANNELS];
+	struct notify_line	 lines[NOTIFY_WINDOW];
+	size_t			 nlines;
+	struct notify_job	**jobs;
+	size_t			 njobs, capjobs;
+};
+
+/* Plan the messages of line l (jobs appended to the window's): none when
+ * there is no event; l->notes an array once there is one. */
+void	 notify_plan(struct notify_window *, struct notify_line *l);
+
+/* Claim, send and record the jobs from first on (under dry_run write
+ * them to its directory instead); wait for those another process holds. */
+void	 notify_send_jobs(struct notify_window *, size_t first);
+
+/* Pass 2 over the jobs before upto: fallbacks and staff alerts, sent. */
+void	 notify_second_pass(struct notify_window *, size_t upto);
+
+/* Free the jobs and lines; the window is empty again. */
+void	 notify_window_clear(struct notify_window *);
+
+/* Free the channels and the job array (after notify_window_clear()). */
+void	 notify_window_free(struct notify_window *);
 
 #endif

@@ -6,6 +6,7 @@
 bats_require_minimum_version 1.5.0
 setup() {
 	load test_helper/common
+	load test_helper/store
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	ROOT="$BATS_TEST_DIRNAME/fixtures"
 	DB="$BATS_TEST_TMPDIR/stock.db"
@@ -17,7 +18,7 @@ setup() {
 	done
 }
 
-PROGRAMS="order-export order-import order-reserve order-validate
+PROGRAMS="notify-send order-export order-import order-reserve order-validate
     pay-reconcile ship-book stock-levels stock-load track-poll"
 
 # tty CMD...: CMD run by sh with a terminal as its standard input, output
@@ -31,8 +32,15 @@ stderr_matches() {
 	[[ $stderr =~ $1 ]] || fail "stderr does not match '$1'; it was: $stderr"
 }
 
+# store_at PATH: an empty SQLite store at PATH (use_backend's), so that a
+# program's standard error is its own, without "created the store".
+store_at() {
+	BACKEND=sqlite ORDERKIT_DB=$1 make_store
+}
+
 # stocked: the store $DB with order-reserve's sample stock.
 stocked() {
+	store_at "$DB"
 	stock-load --db "$DB" "$ROOT/order-reserve/stock.csv" >/dev/null
 }
 
@@ -101,6 +109,8 @@ stocked() {
 	assert_output --partial 'usage: pay-reconcile '
 	run -64 tty ship-book --dry-run
 	assert_output --partial 'usage: ship-book '
+	run -64 tty notify-send --dry-run "$BATS_TEST_TMPDIR/out"
+	assert_output --partial 'usage: notify-send '
 }
 
 @test "on a terminal, an operand or a pipe is read as before; --expire reads nothing" {
@@ -146,6 +156,7 @@ slow() {
 	run -0 --separate-stderr order-validate --progress \
 	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$ROOT/order-validate/one-valid.jsonl"
 	stderr_matches $'^\rorder-validate: 1 read, [0-9]+/s, 0 rejects$'
+	store_at "$DB"
 	run -0 --separate-stderr stock-load --progress --db "$DB" \
 	    --rejects "$BATS_TEST_TMPDIR/r.jsonl" "$ROOT/stock-load/bad-rows.csv"
 	stderr_matches $'^\rstock-load: 5 read, [0-9]+/s, 4 rejects$'
@@ -199,6 +210,7 @@ slow() {
 	    "$ROOT/order-reserve/split.jsonl"
 	run -0 jq -c .codes <<<"$stderr"
 	assert_output '{"backorder":1,"split_needed":1}'
+	store_at "$BATS_TEST_TMPDIR/pay.db"
 	run -0 --separate-stderr pay-reconcile --db "$BATS_TEST_TMPDIR/pay.db" \
 	    --payments "$ROOT/pay-reconcile/stripe-charges.jsonl" --stats=json \
 	    --rejects /dev/null "$ROOT/pay-reconcile/stripe-orders.jsonl"
@@ -255,6 +267,7 @@ slow() {
 }
 
 @test "LANG=ru_RU.UTF-8: pay-reconcile's rejects in Russian, amounts by the exponent" {
+	store_at "$BATS_TEST_TMPDIR/pay.db"
 	LANG=ru_RU.UTF-8 LC_ALL= run -0 --separate-stderr pay-reconcile \
 	    --db "$BATS_TEST_TMPDIR/pay.db" \
 	    --payments "$ROOT/pay-reconcile/stripe-charges.jsonl" \
@@ -277,6 +290,7 @@ unpaid: оплата 25.00 USD не поступила"
 }
 
 @test "stock-load and a line that is no record speak Ukrainian too" {
+	store_at "$DB"
 	LANG=uk_UA.UTF-8 LC_ALL= run -0 --separate-stderr stock-load --db "$DB" \
 	    "$ROOT/stock-load/bad-rows.csv"
 	run -0 jq -r '.errors[0].message' <<<"$stderr"
@@ -302,6 +316,8 @@ unpaid: оплата 25.00 USD не поступила"
 	assert_output 'missing_field: нет id заказа'
 	printf '{"id":"A-1","status":"paid","items":[{"sku":"X","qty":1}]}\n' \
 	    >"$BATS_TEST_TMPDIR/b.jsonl"
+	store_at "$BATS_TEST_TMPDIR/s.db"
+	store_at "$BATS_TEST_TMPDIR/t.db"
 	LANG=ru_RU.UTF-8 LC_ALL= run -0 --separate-stderr ship-book --dry-run \
 	    --db "$BATS_TEST_TMPDIR/s.db" "$BATS_TEST_TMPDIR/b.jsonl"
 	run -0 jq -r '.errors[0] | .code + ": " + .message' <<<"$stderr"

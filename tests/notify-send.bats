@@ -191,6 +191,7 @@ requests() {
 # --- templates -------------------------------------------------------------
 
 @test "example: --dry-run renders the messages into a folder and sends nothing" {
+	rm "$ORDERKIT_DB"	# setup's store: --dry-run must make none
 	run -0 --separate-stderr notify-send --now "$NOW" \
 	    --dry-run "$BATS_TEST_TMPDIR/out" "$FIXTURES/shipped.jsonl"
 	assert_stderr ''
@@ -640,4 +641,12 @@ $hash"
 	    --now 2026-11-20T23:30:00-05:00 "$FIXTURES/paid.jsonl"
 	run -0 grep '^Date: ' "$DATA/1.eml"
 	assert_output $'Date: Fri, 20 Nov 2026 23:30:00 -0500\r'
+}
+
+@test "--stats=json: the run's counts as one JSON object" {
+	run -0 --separate-stderr notify-send --now "$NOW" --stats=json \
+	    --dry-run "$BATS_TEST_TMPDIR/out" "$FIXTURES/shipped.jsonl"
+	run -0 jq -c '[.program, .in, .sent, .queued, .failed, .skipped,
+	    .requests, .rejects]' <<<"$stderr"
+	assert_output '["notify-send",1,0,0,0,1,0,0]'
 }
