@@ -10,12 +10,6 @@ setup() {
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 	ROOT="$BATS_TEST_DIRNAME/fixtures"
 	DB="$BATS_TEST_TMPDIR/stock.db"
-	# The stores exist, so that no program says it created one: these
-	# tests read what the programs say of their records.
-	for db in "$DB" "$BATS_TEST_TMPDIR"/{pay,s,t}.db; do
-		sqlite3 "$db" 'CREATE TABLE schema_version (component TEXT
-		    PRIMARY KEY, version BIGINT NOT NULL)'
-	done
 }
 
 PROGRAMS="notify-send order-export order-import order-reserve order-validate
