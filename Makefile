@@ -59,7 +59,9 @@ CSV_LIBS   = -lcsv
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libpq 2>/dev/null)
 NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto libxml-2.0 \
 	      2>/dev/null) -lunistring
-LABEL_LIBS := $(shell $(PKG_CONFIG) --libs cairo fontconfig 2>/dev/null) -lzint
+# fontconfig's .pc names freetype, which label-gen does not call itself.
+LABEL_LIBS := $(filter-out -lfreetype,$(shell $(PKG_CONFIG) --libs cairo \
+	      fontconfig 2>/dev/null)) -lzint
 JSON_LIBS  := $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
 LDLIBS	= $(JSON_LIBS) -pthread
 

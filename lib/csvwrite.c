@@ -87,7 +87,8 @@ csvwrite_field(const struct csvwrite *cw, char **bufp, size_t *capp,
 		grow(bufp, capp, len, n + 1);
 		if (guard)
 			(*bufp)[len++] = '\'';
-		memcpy(*bufp + len, s, n);
+		if (n > 0)	/* an empty field may come as NULL */
+			memcpy(*bufp + len, s, n);
 		*lenp = len + n;
 		return;
 	}

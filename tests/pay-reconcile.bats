@@ -1719,7 +1719,7 @@ t_identity() {
 # order of that id from any source, and take the source of the first
 # order that settles them.
 t_identity_migrated() {
-	use_backend "$1"
+	use_backend --none "$1"		# the old store is all there is
 	run -0 sql "$(cat "$FIXTURES/store-v3.sql")"
 	printf '' >"$BATS_TEST_TMPDIR/none.jsonl"
 	printf '%s\n' '{"id":"P-1","source":"shopify","currency":"USD","totals":{"total":10000}}' \

@@ -1111,6 +1111,7 @@ t_lease_over() {
 # --- dry run -----------------------------------------------------------------
 
 @test "--dry-run prints the requests it would send, secrets masked, nothing sent or stored" {
+	rm -f "$ORDERKIT_DB"	# setup's store: --dry-run must make none
 	run -0 --separate-stderr ship-book --dry-run --now "$NOW" \
 	    "$FIXTURES/cdek-courier.jsonl" "$FIXTURES/easypost.jsonl" \
 	    "$FIXTURES/novaposhta.jsonl"
