@@ -47,18 +47,21 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 
 # Libraries per program, named: every program reads JSON; those that read
 # CSV link libcsv, those that keep state in the store SQLite and libpq,
-# those on the network libcurl, libcrypto, libxml2 and libunistring.
+# those on the network libcurl and libcrypto, the carriers' programs also
+# libxml2 and libunistring (Russian Post's SOAP, transliteration).
 CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load \
 	     track-poll label-gen
 STOREPROGS = order-reserve pay-reconcile ship-book stock-levels stock-load \
 	     track-poll notify-send
 NETPROGS   = ship-book track-poll notify-send
+CARRIERPROGS = ship-book track-poll
 # Those that draw labels: cairo, fontconfig and zint (no .pc).
 LABELPROGS = label-gen
 CSV_LIBS   = -lcsv
 STORE_LIBS := $(shell $(PKG_CONFIG) --libs sqlite3 libpq 2>/dev/null)
-NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto libxml-2.0 \
-	      2>/dev/null) -lunistring
+NET_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl libcrypto 2>/dev/null)
+CARRIER_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null) \
+	      -lunistring
 # fontconfig's .pc names freetype, which label-gen does not call itself.
 LABEL_LIBS := $(filter-out -lfreetype,$(shell $(PKG_CONFIG) --libs cairo \
 	      fontconfig 2>/dev/null)) -lzint
@@ -127,14 +130,17 @@ $(LIB): $(LIBOBJ)
 $(CSVPROGS:%=$(O)/bin/%): LDLIBS += $(CSV_LIBS)
 $(STOREPROGS:%=$(O)/bin/%): LDLIBS += $(STORE_LIBS)
 $(NETPROGS:%=$(O)/bin/%): LDLIBS += $(NET_LIBS)
+$(CARRIERPROGS:%=$(O)/bin/%): LDLIBS += $(CARRIER_LIBS)
 # notify-send's default templates: where make install puts them, and the
 # checkout's, for a program run from any build directory.
 $(O)/bin/notify-send: private CPPFLAGS += -DORDERKIT_DATADIR='"$(DATADIR)"' \
     -DORDERKIT_SRCDIR='"$(CURDIR)"'
 $(LABELPROGS:%=$(O)/bin/%): LDLIBS += $(LABEL_LIBS)
 $(O)/tests/unit/%: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS) \
+    $(CARRIER_LIBS) \
     $(LABEL_LIBS)
 $(O)/tests/fuzz/%_fuzz: LDLIBS += $(CSV_LIBS) $(STORE_LIBS) $(NET_LIBS) \
+    $(CARRIER_LIBS) \
     $(LABEL_LIBS)
 
 $(O)/bin/%: cmd/%.c $(LIB) $(HDR) | libs
