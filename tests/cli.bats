@@ -15,10 +15,12 @@ setup() {
 PROGRAMS="notify-send order-export order-import order-reserve order-validate
     pay-reconcile ship-book stock-levels stock-load track-poll"
 
-# tty CMD...: CMD run by sh with a terminal as its standard input, output
-# and error; what it wrote in $output, CRs kept, its status script's.
+# tty CMD...: CMD run with a terminal as its standard input, output and
+# error; what it wrote in $output, CRs kept, its status script's. script(1)
+# hands CMD to $SHELL, and printf %q may quote the bash way ($'\n'), which
+# dash (CI's and cron's /bin/sh) does not read: bash is named.
 tty() {
-	script -qec "$(printf '%q ' "$@")" /dev/null </dev/null
+	SHELL=/bin/bash script -qec "$(printf '%q ' "$@")" /dev/null </dev/null
 }
 
 # stderr_matches REGEX: $stderr matches the extended regular expression.
