@@ -27,6 +27,7 @@
 #include "parcel.h"
 #include "reject.h"
 #include "rfc3339.h"
+#include "status.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -77,6 +78,7 @@ struct run {
 	double			 w, h;
 	const char		*out, *manifest_path, *gs1_prefix;
 	char			 now_date[11];
+	int64_t			 now;		/* --now, else the clock */
 	struct strmap		 names;		/* file names of the run */
 	struct label_file		 batch, slip_batch;
 	char			*zbuf;		/* ZPL being made */
@@ -640,7 +642,7 @@ label_order(struct run *r, json_t *order, json_t *errors)
 		jsonx_set_new(ret, "label", sec);
 	else {
 		jsonx_set_new(order, "label", sec);
-		jsonx_set_new(order, "status", json_string("labelled"));
+		status_move(order, "labelled", r->now);
 	}
 	rc = 0;
 done:
@@ -711,6 +713,7 @@ main(int argc, char *argv[])
 	struct jsonl_reader in;
 	struct reject_stream rejects;
 	const char *config = NULL, *catalog = NULL, *now = NULL, *size = NULL;
+	int offset;
 	json_t *order, *errors;
 	char msg[512];
 	int ch, status;
@@ -778,6 +781,8 @@ main(int argc, char *argv[])
 	if (now != NULL && date_of(now, r.now_date) == NULL)
 		cli_usage_error(&r.cli, "--now '%s' is not an RFC 3339 time",
 		    now);
+	if (now == NULL || rfc3339_parse(now, &r.now, &offset) == -1)
+		r.now = (int64_t)time(NULL);
 	if (now == NULL) {
 		time_t t = time(NULL);
 		struct tm tm;

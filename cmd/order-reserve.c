@@ -22,6 +22,7 @@
 #include "reject.h"
 #include "reserve.h"
 #include "rfc3339.h"
+#include "status.h"
 #include "stock.h"
 #include "store.h"
 #include "strmap.h"
@@ -244,6 +245,7 @@ prepare_job(struct job *j, enum mode mode)
 	/* A reject fed back to be tried again (a backorder after a
 	 * restock): what the last try found is no longer so. */
 	json_object_del(j->order, "errors");
+	json_object_del(j->order, "rejected_by");
 	json_object_del(j->order, "backorder");
 	items = json_object_get(j->order, "items");
 	if (!json_is_array(items) || json_array_size(items) == 0) {
@@ -327,7 +329,7 @@ allocate(struct reserver *rs, struct job *j)
 		return;
 	}
 	if (j->ro.missing != NULL) {
-		jsonx_set_new(j->order, "status", json_string("backorder"));
+		status_move(j->order, "backorder", rs->now);
 		jsonx_set_new(j->order, "backorder", j->ro.missing);
 		j->ro.missing = NULL;
 	}
@@ -458,7 +460,7 @@ write_job(struct reserver *rs, struct job *j)
 		return;
 	}
 	if (strcmp(j->state, "active") == 0)
-		jsonx_set_new(j->order, "status", json_string("reserved"));
+		status_move(j->order, "reserved", rs->now);
 	jsonx_set_new(j->order, "reservation", shown_section(j->state,
 	    j->section));
 	jsonl_write(stdout, j->order);
@@ -515,8 +517,7 @@ reserve_batch(struct reserver *rs, struct job *jobs, size_t n)
 		if (rs->ttl > 0) {
 			/* The order as written, for --expire to write out. */
 			shown = shown_section("active", j->section);
-			jsonx_set_new(j->order, "status",
-			    json_string("reserved"));
+			status_move(j->order, "reserved", rs->now);
 			jsonx_set_new(j->order, "reservation", shown);
 			record = jsonx_text(j->order);
 		}
@@ -601,8 +602,7 @@ close_batch(struct reserver *rs, struct job *jobs, size_t n)
 			j->state = xstrdup(f->state);
 			j->outcome = EXISTING;
 			if (rs->mode == RELEASE)
-				jsonx_set_new(j->order, "status",
-				    json_string("cancelled"));
+				status_move(j->order, "cancelled", rs->now);
 		}
 		write_job(rs, j);
 	}
@@ -645,7 +645,7 @@ expire_all(struct reserver *rs)
 			if (section == NULL)
 				errx(EX_SOFTWARE, "reservation of '%s' is not "
 				    "JSON", f->order_id);
-			jsonx_set_new(order, "status", json_string("expired"));
+			status_move(order, "expired", rs->now);
 			jsonx_set_new(order, "reservation",
 			    shown_section("expired", section));
 			jsonl_write(stdout, order);

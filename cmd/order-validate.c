@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -26,6 +27,7 @@
 #include "profile.h"
 #include "reject.h"
 #include "rfc3339.h"
+#include "status.h"
 #include "strmap.h"
 #include "utf8.h"
 #include "valueblock.h"
@@ -831,8 +833,7 @@ main(int argc, char *argv[])
 		}
 		if (ok) {
 			ordercheck_apply(&v.oc, 1);
-			jsonx_set_new(order, "status",
-			    json_string("validated"));
+			status_move(order, "validated", time(NULL));
 			jsonl_write(stdout, order);
 			nout++;
 		} else {

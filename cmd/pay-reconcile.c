@@ -26,6 +26,7 @@
 #include "profile.h"
 #include "reject.h"
 #include "rfc3339.h"
+#include "status.h"
 #include "risk.h"
 #include "strmap.h"
 #include "valueblock.h"
@@ -673,11 +674,12 @@ reconcile(struct run *r, json_t *order, struct reject_stream *rejects,
 	 * the reason in warnings */
 	allow_apply(&r->allow, prof, order, errors);
 	if (json_array_size(errors) == 0) {
-		jsonx_set_new(order, "status", json_string(cls == PAYMATCH_COD ? "cod" :
-		    "paid"));
+		status_move(order, cls == PAYMATCH_COD ? "cod" : "paid", r->now);
 		jsonl_write(stdout, order);
-	} else
+	} else {
+		status_move(order, class_names[cls], r->now);
 		reject_write(rejects, order, errors);
+	}
 }
 
 /* Input that held no order record: when an operand is a payment report

@@ -27,6 +27,7 @@
 #include "progress.h"
 #include "reject.h"
 #include "rfc3339.h"
+#include "status.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -679,6 +680,21 @@ wait_busy(struct run *r)
 
 /* --- output ------------------------------------------------------------------- */
 
+/* When the order was booked: its shipment's booked_at, which a rerun
+ * gets from the store, so that its history says the same; else now. */
+static int64_t
+booked_at(const json_t *rec, int64_t now)
+{
+	const char *t = carrier_json_str(json_object_get(rec, "shipment"),
+	    "booked_at");
+	int64_t at;
+	int offset;
+
+	if (t == NULL || rfc3339_parse(t, &at, &offset) == -1)
+		return now;
+	return at;
+}
+
 /* The errors of the line's parcels join its own: 1 when there are any. */
 static int
 gather(struct run *r, struct line *l, struct job *first, size_t n)
@@ -727,7 +743,7 @@ write_line(struct run *r, struct line *l, struct job *first, size_t n)
 	else {
 		jsonx_set_new(l->record, "shipment", carrier_shipment(results,
 		    n));
-		jsonx_set_new(l->record, "status", json_string("booked"));
+		status_move(l->record, "booked", booked_at(l->record, r->now));
 	}
 	free(results);
 	free(parcels);

@@ -22,6 +22,7 @@
 #include "jsonx.h"
 #include "reject.h"
 #include "rfc3339.h"
+#include "status.h"
 #include "store.h"
 #include "track.h"
 #include "tracking.h"
@@ -286,7 +287,7 @@ write_change(struct run *r, struct item *it, const struct tracking_parcel *n)
 	    acc.list));
 	if (!plain && (to = track_order_status(json_string_value(
 	    json_object_get(rec, "status")), &acc.tally)) != NULL)
-		jsonx_set_new(rec, "status", json_string(to));
+		status_move(rec, to, r->now);
 	text = jsonx_text(rec);
 	if (fputs(text, stdout) == EOF || putchar('\n') == EOF)
 		r->out_failed = 1;

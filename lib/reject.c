@@ -16,6 +16,8 @@
 #include "reject.h"
 #include "xalloc.h"
 
+extern char *program_invocation_short_name;
+
 /* The language of messages: -1 until it is known. */
 static int reject_lang = -1;
 
@@ -151,7 +153,10 @@ count_codes(struct reject_stream *rs, const json_t *errors)
 void
 reject_write(struct reject_stream *rs, json_t *record, json_t *errors)
 {
-	if (json_object_set(record, "errors", errors) == -1)
+	/* the step is named, never guessed from an error's code */
+	if (json_object_set_new(record, "rejected_by",
+	    json_string(program_invocation_short_name)) == -1 ||
+	    json_object_set(record, "errors", errors) == -1)
 		xnomem();
 	if (rs->fp == stderr)
 		progress_clear();

@@ -10,7 +10,8 @@ postgresql bats bats-support bats-assert jq mandoc shellcheck valgrind time
 miller python3 python3-aiosmtpd openssl curl
 clang libclang-rt-14-dev
 libcairo2-dev libfontconfig-dev libzint-dev fonts-dejavu-core zbar-tools
-poppler-utils"
+poppler-utils
+chromium"
 
 # label-gen's tests draw its ZPL with zpl-renderer-js from npm (Debian has
 # no ZPL renderer), kept in build/npm; they skip those checks without it.

@@ -88,6 +88,7 @@ needed() {
 	# notify-send reaches neither the catalog nor the carriers.
 	assert_equal "$(needed notify-send)" \
 	    'libcrypto libcurl libjansson libpq libsqlite3 '
+	assert_equal "$(needed order-stats)" 'libjansson '
 }
 
 @test "make install PROGRAM_PREFIX=ok- installs every program and page with the prefix, and the templates" {
@@ -109,7 +110,7 @@ needed() {
 
 	for p in order-import order-validate order-export order-reserve \
 	    stock-levels stock-load pay-reconcile track-poll ship-book \
-	    notify-send label-gen; do
+	    notify-send label-gen order-stats; do
 		run -0 --separate-stderr ldd -u -r "$(command -v "$p")"
 		assert_output ''
 	done

@@ -13,7 +13,7 @@ setup() {
 }
 
 PROGRAMS="notify-send order-export order-import order-reserve order-validate
-    pay-reconcile ship-book stock-levels stock-load track-poll"
+    pay-reconcile ship-book stock-levels stock-load track-poll order-stats"
 
 # tty CMD...: CMD run with a terminal as its standard input, output and
 # error; what it wrote in $output, CRs kept, its status script's. script(1)
@@ -93,7 +93,7 @@ stocked() {
 
 @test "a program that reads records, without operands on a terminal, prints the usage and exits 64" {
 	local p
-	for p in order-export order-import order-validate stock-load; do
+	for p in order-export order-import order-validate stock-load order-stats; do
 		run -64 tty "$p"
 		assert_output --partial "$p: no input: name a FILE or pipe records in"
 		assert_output --partial "usage: $p "

@@ -90,6 +90,8 @@ gs1_valid() {
 	assert_stderr ''
 	assert_equal "$(jq -c '[.status, .label]' <<<"$output")" \
 	    "[\"labelled\",{\"format\":\"pdf\",\"parcels\":[{\"n\":1,\"file\":\"$OUT/SHOP-1-1.pdf\",\"page\":1}]}]"
+	assert_equal "$(jq -c .status_history <<<"$output")" \
+	    '[{"status":"labelled","at":"2026-11-20T15:00:00Z"}]'
 	assert_equal "$(codes "$OUT/SHOP-1-1.pdf")" "CODE-128:1000000001
 QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
 	run -0 text "$OUT/SHOP-1-1.pdf"
@@ -234,6 +236,7 @@ QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
 	assert_output ''
 	assert_equal "$(jq -c '.errors' <<<"$stderr")" \
 	    '[{"code":"not_payable","field":"status","message":"status '"'reserved'"' is not booked, paid or cod: an order not paid gets no label"}]'
+	assert_equal "$(jq -r .rejected_by <<<"$stderr")" label-gen
 	assert [ ! -e "$OUT/SHOP-8-1.pdf" ]
 }
 

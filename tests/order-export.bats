@@ -436,8 +436,10 @@ items[0].unit_price is 12.5, not a whole number of minor units"
 @test "a reject keeps the record as it was, with its errors added" {
 	run -0 --separate-stderr order-export --rejects "$REJECTS" \
 	    "$FIXTURES/not-orders.jsonl"
-	assert_equal "$(jq -c 'select(.id == "CUR-1") | del(.errors)' "$REJECTS")" \
-	    "$(sed -n 4p "$FIXTURES/not-orders.jsonl")"
+	assert_equal "$(jq -c 'select(.id == "CUR-1") | del(.errors, .rejected_by)' \
+	    "$REJECTS")" "$(sed -n 4p "$FIXTURES/not-orders.jsonl")"
+	assert_equal "$(jq -r 'select(.id == "CUR-1") | .rejected_by' \
+	    "$REJECTS")" order-export
 }
 
 @test "only the columns written are checked: per order, items are not" {

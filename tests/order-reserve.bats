@@ -232,7 +232,7 @@ t_oldest_first() {
 # order it was, without the reject's errors and backorder; one still
 # short gets them afresh.
 t_retry() {
-	local in="$BATS_TEST_TMPDIR/in.jsonl" want
+	local in="$BATS_TEST_TMPDIR/in.jsonl" want passed
 	stocked "$1"
 	cat "$FIXTURES/backorder.jsonl" "$FIXTURES/newest-first.jsonl" >"$in"
 	sql "UPDATE stock SET on_hand = 3 WHERE sku = 'CAP-BLACK'" >/dev/null
@@ -249,10 +249,15 @@ t_retry() {
 	run -0 --separate-stderr order-reserve --rejects "$BATS_TEST_TMPDIR/r2" \
 	    "$BATS_TEST_TMPDIR/r1"
 	assert_stderr ''
-	run -0 jq -c 'del(.reservation)' <<<"$output"
+	passed=$output
+	run -0 jq -c 'del(.reservation, .status_history)' <<<"$passed"
 	want=$(jq -c 'select(.id == "SHOP-7" or .id == "#1005")
 	    | .status = "reserved"' "$in")
 	assert_output "$want"
+	# The history holds both runs; the reject's rejected_by is gone.
+	run -0 jq -c '[.rejected_by, [.status_history[].status]]' <<<"$passed"
+	assert_output '[null,["backorder","reserved"]]
+[null,["backorder","reserved"]]'
 	run -0 jq -c '[.id, .status, .backorder[0].missing, [.errors[].code]]' \
 	    "$BATS_TEST_TMPDIR/r2"
 	assert_output '["#1006","backorder",1,["backorder"]]
@@ -275,15 +280,32 @@ t_bad_items() {
 @test "sqlite: an unknown SKU or a negative qty is rejected and takes nothing" { t_bad_items sqlite; }
 @test "postgres: an unknown SKU or a negative qty is rejected and takes nothing" { t_bad_items postgres; }
 
+t_history() {
+	stocked "$1"
+	run -0 --separate-stderr order-reserve --now 2026-04-01T10:00:00+03:00 \
+	    --rejects "$BATS_TEST_TMPDIR/r" "$FIXTURES/one-parcel.jsonl" \
+	    "$FIXTURES/backorder.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.status, .status_history]' <<<"$output"
+	assert_output '["reserved",[{"status":"reserved","at":"2026-04-01T07:00:00Z"}]]'
+	run -0 jq -c '[.id, .rejected_by, .status_history]' "$BATS_TEST_TMPDIR/r"
+	assert_output '["SHOP-7","order-reserve",[{"status":"backorder","at":"2026-04-01T07:00:00Z"}]]'
+}
+@test "sqlite: status_history says when at --now, and a backorder names order-reserve" { t_history sqlite; }
+@test "postgres: status_history says when at --now, and a backorder names order-reserve" { t_history postgres; }
+
 # --- idempotency -----------------------------------------------------------
 
 t_twice() {
 	stocked "$1"
-	run -0 --separate-stderr order-reserve "$FIXTURES/three.jsonl"
+	# yesterday's run again: the same --now, the same history
+	run -0 --separate-stderr order-reserve --now 2026-11-20T12:00:00Z \
+	    "$FIXTURES/three.jsonl"
 	first=$output
 	run -0 stock-levels
 	levels=$output
-	run -0 --separate-stderr order-reserve "$FIXTURES/three.jsonl"
+	run -0 --separate-stderr order-reserve --now 2026-11-20T12:00:00Z \
+	    "$FIXTURES/three.jsonl"
 	assert_output "$first"
 	assert_stderr ''
 	run -0 stock-levels
@@ -430,8 +452,8 @@ t_release() {
 	run -0 --separate-stderr order-reserve "$FIXTURES/one-parcel.jsonl"
 	for i in 1 2; do
 		run -0 --separate-stderr order-reserve --release \
-		    "$FIXTURES/id-1.jsonl"
-		assert_output '{"id":"SHOP-1","status":"cancelled","reservation":{"state":"released","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}]}}'
+		    --now 2026-11-21T12:00:00+03:00 "$FIXTURES/id-1.jsonl"
+		assert_output '{"id":"SHOP-1","status":"cancelled","status_history":[{"status":"cancelled","at":"2026-11-21T09:00:00Z"}],"reservation":{"state":"released","lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}]}}'
 		run -0 sql "SELECT SUM(reserved), SUM(on_hand) FROM stock"
 		assert_output '0|24'
 	done
@@ -669,30 +691,31 @@ with_numbers() {
 }
 
 t_numbers() {
-	local in="$BATS_TEST_TMPDIR/in.jsonl" section want i
+	local in="$BATS_TEST_TMPDIR/in.jsonl" section want reserved i
 	stocked "$1"
 	with_numbers "$FIXTURES/one-parcel.jsonl" >"$in"
 	section='"lines":[{"sku":"MUG-WHITE","warehouse":"MSK","qty":1},{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":2}],"expires_at":"2026-11-20T10:45:00+03:00"}}'
 	want=$(sed 's/"status":"validated"/"status":"reserved"/; s/}$//' "$in")
+	reserved='"status_history":[{"status":"reserved","at":"2026-11-20T07:15:00Z"}]'
 	# Reserved, then again: the second answer comes from the store.
 	for i in 1 2; do
 		run -0 --separate-stderr order-reserve --ttl 30m \
 		    --now 2026-11-20T10:15:00+03:00 "$in"
 		assert_stderr ''
-		assert_output "$want,\"reservation\":{\"state\":\"active\",$section"
+		assert_output "$want,$reserved,\"reservation\":{\"state\":\"active\",$section"
 	done
 	# The record kept for --expire is written back as it was.
 	run -0 --separate-stderr order-reserve --expire \
 	    --now 2026-11-20T07:45:00Z
 	assert_stderr ''
-	assert_output "${want/\"status\":\"reserved\"/\"status\":\"expired\"},\"reservation\":{\"state\":\"expired\",$section"
+	assert_output "${want/\"status\":\"reserved\"/\"status\":\"expired\"},${reserved%]},{\"status\":\"expired\",\"at\":\"2026-11-20T07:45:00Z\"}],\"reservation\":{\"state\":\"expired\",$section"
 	# A backorder reject keeps them too.
 	with_numbers "$FIXTURES/backorder.jsonl" >"$in"
 	run -0 --separate-stderr order-reserve "$in"
 	assert_output ''
 	assert_equal "$(sed 's/,"status":"backorder".*$//' <<<"$stderr")" \
 	    "$(sed 's/,"status":"validated".*$//' "$in")"
-	assert_equal "$(sed 's/^.*,"items"://; s/,"backorder":.*$//' <<<"$stderr")" \
+	assert_equal "$(sed 's/^.*,"items"://; s/,"status_history":.*$//' <<<"$stderr")" \
 	    "$(sed 's/^.*,"items"://; s/}$//' "$in")"
 }
 @test "sqlite: numbers under unknown keys pass through as written, the store's copy too" { t_numbers sqlite; }

@@ -31,6 +31,13 @@ accepted() {
 	fi
 }
 
+# sans_history: the records on stdin without the "status_history" and
+# "rejected_by" that the run added, their numbers as written (jq would
+# rewrite them).
+sans_history() {
+	sed -e 's/,"status_history":\[[^]]*\]//' -e 's/,"rejected_by":"[^"]*"//'
+}
+
 # rejected_as "CODE FIELD" ...: the order went to $REJECTS, unchanged but
 # for "errors", with exactly these errors in this order.
 rejected_as() {
@@ -41,7 +48,7 @@ rejected_as() {
 	want=$(printf '%s\n' "$@")
 	assert_equal "$(jq -r '.errors[] | "\(.code) \(.field)"' "$REJECTS")" \
 	    "${want%$'\n'}"
-	assert_equal "$(jq -c 'del(.errors)' "$REJECTS")" "$(cat "$IN")"
+	assert_equal "$(jq -c 'del(.errors, .rejected_by)' "$REJECTS")" "$(cat "$IN")"
 }
 
 # message_is TEXT: the message of the (first) error in $REJECTS.
@@ -70,14 +77,14 @@ priced() {
 
 @test "a valid order passes with status validated and everything else as it was" {
 	run -0 --separate-stderr order-validate "$FIXTURES/one-valid.jsonl"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr ''
 }
 
 @test "unknown keys pass through unchanged and the key order is kept" {
 	run -0 --separate-stderr order-validate "$FIXTURES/one-valid.jsonl"
 	assert_equal "$(jq -c 'keys_unsorted' <<<"$output")" \
-	    '["id","source","created_at","status","currency","customer","shipping","payment","items","totals","utm","gift"]'
+	    '["id","source","created_at","status","currency","customer","shipping","payment","items","totals","utm","gift","status_history"]'
 	assert_equal "$(jq -c .utm <<<"$output")" '{"source":"newsletter","z":1,"a":2}'
 }
 
@@ -97,8 +104,9 @@ with_numbers() {
 	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
 	assert_stderr ''
 	assert_equal "$(count_lines "$REJECTS")" 0
-	assert_output "$(sed 's/"status":"new"/"status":"validated"/' "$IN")"
-	assert_output --partial "\"marketplace\":$NUMBERS}"
+	assert_equal "$(sans_history <<<"$output")" \
+	    "$(sed 's/"status":"new"/"status":"validated"/' "$IN")"
+	assert_output --partial "\"marketplace\":$NUMBERS,\"status_history\":"
 }
 
 @test "a rejected order keeps its numbers' text, and a qty of 1e2 is quoted as 1e2" {
@@ -116,7 +124,8 @@ with_numbers() {
 		assert_equal "$(jq -c .errors "$REJECTS")" \
 		    '[{"code":"bad_qty","field":"items[0].qty","message":"quantity 1e2 is not a whole number of 1 or more"}]'
 		# The line as it came, "errors" added at the end.
-		assert_equal "$(sed 's/,"errors":\[.*\]}$/}/' "$REJECTS")" \
+		assert_equal "$(sed 's/,"errors":\[.*\]}$/}/' "$REJECTS" |
+		    sans_history)" \
 		    "$(cat "$IN")"
 	done
 }
@@ -126,7 +135,7 @@ with_numbers() {
 	    "$FIXTURES/one-valid.jsonl" >"$IN"
 	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
 	assert_equal "$(count_lines "$REJECTS")" 0
-	assert_output --partial '"gift":true,"ozon_id":12345678901234567890}'
+	assert_output --partial '"gift":true,"ozon_id":12345678901234567890,"status_history":'
 	sed 's/"unit_price":129900/"unit_price":12345678901234567890/' \
 	    "$FIXTURES/one-valid.jsonl" >"$IN"
 	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
@@ -137,7 +146,35 @@ with_numbers() {
 
 @test "an order without a status gets one at the end" {
 	check 'del(.status)'
-	accepted 'keys_unsorted | last' '"status"'
+	accepted 'keys_unsorted[-2:]' '["status","status_history"]'
+}
+
+@test "a validated order's status_history says when, by the clock, in UTC" {
+	local before after at
+	before=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	run -0 --separate-stderr order-validate "$FIXTURES/one-valid.jsonl"
+	after=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	assert_stderr ''
+	assert_equal "$(jq -c '[.status_history[].status]' <<<"$output")" \
+	    '["validated"]'
+	at=$(jq -r '.status_history[0].at' <<<"$output")
+	[[ ! $at < $before && ! $at > $after ]] ||
+	    fail "at '$at' is not between '$before' and '$after'"
+}
+
+@test "a validated order run again keeps one history entry" {
+	order-validate "$FIXTURES/one-valid.jsonl" >"$IN"
+	run -0 --separate-stderr order-validate "$IN"
+	assert_equal "$(jq '.status_history | length' <<<"$output")" 1
+}
+
+@test "a reject names its step in rejected_by" {
+	jq -c '.items[0].qty = 0' "$FIXTURES/one-valid.jsonl" >"$IN"
+	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
+	assert_output ''
+	assert_equal "$(jq -r .rejected_by "$REJECTS")" order-validate
+	assert_equal "$(jq -c 'keys_unsorted[-2:]' "$REJECTS")" \
+	    '["rejected_by","errors"]'
 }
 
 @test "output is compact, one line per record" {
@@ -151,7 +188,7 @@ with_numbers() {
 
 @test "fields are normalised: id, currency, country, phone, e-mail domain, methods, postal code, subtotal" {
 	run -0 --separate-stderr order-validate "$FIXTURES/normalise.jsonl"
-	assert_output "$(cat "$FIXTURES/normalise.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/normalise.out.jsonl")"
 	assert_stderr ''
 }
 
@@ -160,7 +197,7 @@ with_numbers() {
 	    "$FIXTURES/one-valid.jsonl" >"$IN"
 	run -0 --separate-stderr order-validate "$IN"
 	assert_output ''
-	assert_equal "$(jq -c 'del(.errors)' <<<"$stderr")" "$(cat "$IN")"
+	assert_equal "$(jq -c 'del(.errors, .rejected_by)' <<<"$stderr")" "$(cat "$IN")"
 	assert_equal "$(jq -c '.errors' <<<"$stderr")" \
 	    '[{"code":"bad_qty","field":"items[0].qty","message":"quantity 0 is not a whole number of 1 or more"}]'
 }
@@ -1061,7 +1098,7 @@ EOF
 @test "the same id twice in one run: the second is duplicate_id" {
 	cat "$FIXTURES/one-valid.jsonl" "$FIXTURES/one-valid.jsonl" >"$IN"
 	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr ''
 	assert_equal "$(jq -c .errors "$REJECTS")" \
 	    '[{"code":"duplicate_id","field":"id","message":"order SHOP-1001 was already accepted in this run (input line 1)"}]'
@@ -1079,14 +1116,14 @@ EOF
 	{ jq -c '.items[0].qty = 0' "$FIXTURES/one-valid.jsonl"
 	  cat "$FIXTURES/one-valid.jsonl"; } >"$IN"
 	run -0 --separate-stderr order-validate --rejects "$REJECTS" "$IN"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_equal "$(jq -r '.errors[].code' "$REJECTS")" bad_qty
 }
 
 @test "duplicates are found across operands" {
 	run -0 --separate-stderr order-validate --rejects "$REJECTS" \
 	    "$FIXTURES/one-valid.jsonl" "$FIXTURES/one-valid.jsonl"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_equal "$(jq -r '.errors[].code' "$REJECTS")" duplicate_id
 }
 
@@ -1171,10 +1208,10 @@ EOF
 
 @test "--strict exits 65 when an order was rejected and 0 when none was" {
 	run -0 --separate-stderr order-validate --strict "$FIXTURES/one-valid.jsonl"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	run -65 --separate-stderr order-validate --strict --rejects "$REJECTS" \
 	    "$FIXTURES/one-valid.jsonl" "$FIXTURES/five-problems.jsonl"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr ''
 	assert_equal "$(count_lines "$REJECTS")" 1
 }
@@ -1190,7 +1227,7 @@ EOF
 	    "$BROKEN/not-json.jsonl" >"$IN"
 	printf '\n   \n' >>"$IN"
 	run -0 --separate-stderr order-validate --stats --rejects "$REJECTS" "$IN"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr "order-validate: 5 read, 1 valid, 4 rejected"
 }
 
@@ -1259,7 +1296,7 @@ EOF
 @test "an unreadable operand exits 66 and the other operands are still processed" {
 	run -66 --separate-stderr order-validate --rejects "$REJECTS" \
 	    "$BATS_TEST_TMPDIR/missing.jsonl" "$FIXTURES/one-valid.jsonl"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr "order-validate: cannot open '$BATS_TEST_TMPDIR/missing.jsonl': No such file or directory"
 }
 
@@ -1267,7 +1304,7 @@ EOF
 	mkdir "$BATS_TEST_TMPDIR/dir"
 	run -66 --separate-stderr order-validate --rejects "$REJECTS" \
 	    "$BATS_TEST_TMPDIR/dir" "$FIXTURES/one-valid.jsonl"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr "order-validate: cannot read '$BATS_TEST_TMPDIR/dir': Is a directory"
 	run -66 --separate-stderr order-validate --catalog "$BATS_TEST_TMPDIR/dir" \
 	    "$FIXTURES/one-valid.jsonl"
@@ -1292,7 +1329,7 @@ EOF
 
 @test "standard input is read when there are no operands" {
 	run -0 --separate-stderr order-validate <"$FIXTURES/one-valid.jsonl"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 }
 
 @test "with several operands a bad_json reject names its file and line" {
@@ -1410,7 +1447,7 @@ not JSON: maximum parsing depth reached near '{' at column 10241"
 @test "example: order-validate --strict --stats --rejects /dev/null orders.jsonl" {
 	cat "$FIXTURES/one-valid.jsonl" "$FIXTURES/five-problems.jsonl" >"$IN"
 	run -65 --separate-stderr order-validate --strict --stats --rejects /dev/null "$IN"
-	assert_output "$(cat "$FIXTURES/one-valid.out.jsonl")"
+	assert_equal "$(sans_history <<<"$output")" "$(cat "$FIXTURES/one-valid.out.jsonl")"
 	assert_stderr "order-validate: 2 read, 1 valid, 1 rejected"
 }
 

@@ -201,6 +201,18 @@ report() {
 	assert_output "$(cat "$FIXTURES/stripe-orders.out.jsonl")"
 }
 
+@test "stripe: a reject's status is its class, in status_history at --now, and names pay-reconcile" {
+	reconcile stripe-charges.jsonl stripe-orders.jsonl
+	assert_success
+	assert_equal "$(jq -c 'select(.id == "SHOP-1002" or .id == "SHOP-1004")
+	    | [.id, .status, .status_history, .rejected_by]' \
+	    "$BATS_TEST_TMPDIR/rejects.jsonl")" \
+	    '["SHOP-1002","underpaid",[{"status":"underpaid","at":"2026-11-21T06:00:00Z"}],"pay-reconcile"]
+["SHOP-1004","unpaid",[{"status":"unpaid","at":"2026-11-21T06:00:00Z"}],"pay-reconcile"]'
+	assert_equal "$(jq -c 'select(.id == "SHOP-1001") | .status_history' \
+	    <<<"$output")" '[{"status":"paid","at":"2026-11-21T06:00:00Z"}]'
+}
+
 @test "stripe: every other class goes to the rejects with its code" {
 	reconcile stripe-charges.jsonl stripe-orders.jsonl
 	assert_success

@@ -167,6 +167,8 @@ codes() {
 	run -0 jq -r '.errors[0].message' <"$BATS_TEST_TMPDIR/rej"
 	assert_line --index 1 "no adapter for carrier 'boxberry'"
 	assert_line --index 2 "carrier 'dhl' has no booking in its API; book it by hand"
+	run -0 jq -r .rejected_by <"$BATS_TEST_TMPDIR/rej"
+	assert_output $'ship-book\nship-book\nship-book\nship-book'
 	[[ $(requests cdek) == 0 ]]
 }
 
@@ -987,6 +989,9 @@ t_cancel() {
 	["SHOP-31","cancelled","2026-11-21T10:00:00+03:00",null,"2026-11-21T10:00:00+03:00"]
 	["SHOP-32","cancelled","2026-11-21T10:00:00+03:00",null,"2026-11-21T10:00:00+03:00"]
 	OUT
+	# Booked at NOW, cancelled at the cancelling run's --now, in UTC.
+	run -0 jq -c 'select(.id == "SHOP-1") | .status_history' <<<"$out"
+	assert_output '[{"status":"booked","at":"2026-11-20T09:00:00Z"},{"status":"cancelled","at":"2026-11-21T07:00:00Z"}]'
 	# The reservation is order-reserve's: left as it was.
 	run -0 jq -c 'select(.id == "SHOP-1") | .reservation' <<<"$out"
 	assert_output '{"state":"active","lines":[{"sku":"TEE","warehouse":"MSK","qty":2}]}'

@@ -84,6 +84,21 @@ t_twice() {
 @test "sqlite: the same poll twice writes nothing the second time" { t_twice sqlite; }
 @test "postgres: the same poll twice writes nothing the second time" { t_twice postgres; }
 
+t_history() {
+	use_backend "$1"
+	put dhl "$DHL1" transit.json
+	run -0 --separate-stderr track-poll --now 2026-11-21T12:00:00+03:00 \
+	    "$FIXTURES/dhl-order.jsonl"
+	put dhl "$DHL1" delivered.json
+	run -0 --separate-stderr track-poll --now 2026-11-22T15:00:00+03:00 \
+	    </dev/null
+	assert_stderr ''
+	run -0 jq -c .status_history <<<"$output"
+	assert_output '[{"status":"shipped","at":"2026-11-21T09:00:00Z"},{"status":"delivered","at":"2026-11-22T12:00:00Z"}]'
+}
+@test "sqlite: each move of the status is in status_history at --now" { t_history sqlite; }
+@test "postgres: each move of the status is in status_history at --now" { t_history postgres; }
+
 t_change() {
 	use_backend "$1"
 	put dhl "$DHL1" transit.json
@@ -151,6 +166,8 @@ t_change() {
 	run -0 jq -c '[.id, (.errors[] | .code, .field)]' "$BATS_TEST_TMPDIR/rej"
 	assert_line --index 0 '["SHOP-4","no_tracking_number","shipping.tracking"]'
 	assert_line --index 1 '["SHOP-5","no_carrier","shipment.carrier"]'
+	run -0 jq -r .rejected_by "$BATS_TEST_TMPDIR/rej"
+	assert_output $'track-poll\ntrack-poll'
 }
 
 @test "--strict makes a reject exit 65" {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -21,6 +22,8 @@
 #include "jsonx.h"
 #include "money.h"
 #include "parcel.h"
+#include "rfc3339.h"
+#include "status.h"
 #include "xalloc.h"
 
 /* Keys whose values are secrets, wherever they sit in a body. */
@@ -547,7 +550,9 @@ carrier_shipment_cancelled(json_t *rec, const size_t *parcels,
 {
 	json_t *ship = json_object_get(rec, "shipment"), *p;
 	const char *key = "cancelled_at", *t = NULL, *k;
+	int64_t at;
 	size_t i;
+	int offset;
 
 	for (i = 0; i < n; i++) {
 		p = json_array_get(json_object_get(ship, "parcels"),
@@ -562,7 +567,10 @@ carrier_shipment_cancelled(json_t *rec, const size_t *parcels,
 	}
 	if (t != NULL)
 		jsonx_set_new(ship, key, json_string(t));
-	jsonx_set_new(rec, "status", json_string("cancelled"));
+	/* the time the carrier was asked, which is ship-book's --now */
+	if (t == NULL || rfc3339_parse(t, &at, &offset) == -1)
+		at = (int64_t)time(NULL);
+	status_move(rec, "cancelled", at);
 }
 
 const char *

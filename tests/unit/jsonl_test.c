@@ -528,24 +528,24 @@ test_reader_files(void)
 	expect_int("status", jsonl_close(&r), 0);
 	fflush(rs.fp);
 	snprintf(want, sizeof(want),
-	    "{\"file\":\"%s\",\"line\":4,\"raw\":\"[1,2]\",\"errors\":"
+	    "{\"file\":\"%s\",\"line\":4,\"raw\":\"[1,2]\",\"rejected_by\":\"jsonl_test\",\"errors\":"
 	    "[{\"code\":\"bad_json\",\"message\":\"not a JSON object but "
 	    "an array\"}]}\n"
-	    "{\"file\":\"%s\",\"line\":5,\"raw\":\"not json\",\"errors\":"
+	    "{\"file\":\"%s\",\"line\":5,\"raw\":\"not json\",\"rejected_by\":\"jsonl_test\",\"errors\":"
 	    "[{\"code\":\"bad_json\",\"message\":\"not JSON: invalid token "
 	    "near 'not' at column 3\"}]}\n"
-	    "{\"file\":\"%s\",\"line\":2,\"raw\":\"\\\"x\\\"\",\"errors\":"
+	    "{\"file\":\"%s\",\"line\":2,\"raw\":\"\\\"x\\\"\",\"rejected_by\":\"jsonl_test\",\"errors\":"
 	    "[{\"code\":\"bad_json\",\"message\":\"not a JSON object but "
 	    "a string\"}]}\n"
 	    "{\"file\":\"%s\",\"line\":3,\"raw\":\"{\\\"d\\\":1,\\\"d\\\":2}\","
-	    "\"errors\":[{\"code\":\"bad_json\",\"message\":\"not JSON: "
+	    "\"rejected_by\":\"jsonl_test\",\"errors\":[{\"code\":\"bad_json\",\"message\":\"not JSON: "
 	    "duplicate object key near '\\\"d\\\"' at column 10\"}]}\n"
 	    "{\"file\":\"%s\",\"line\":4,\"raw\":\"{\\\"e\\\":\\\"a\\\\u0000b"
-	    "\\\"}\",\"errors\":[{\"code\":\"bad_json\",\"message\":\"not "
+	    "\\\"}\",\"rejected_by\":\"jsonl_test\",\"errors\":[{\"code\":\"bad_json\",\"message\":\"not "
 	    "JSON: \\\\u0000 is not allowed in a string near '\\\"a\\\\u0000b"
 	    "\\\"' at column 15\"}]}\n"
 	    "{\"file\":\"%s\",\"line\":5,\"raw\":\"\xef\xbb\xbf{\\\"f\\\":true}\","
-	    "\"errors\":[{\"code\":\"bad_json\",\"message\":\"not JSON: "
+	    "\"rejected_by\":\"jsonl_test\",\"errors\":[{\"code\":\"bad_json\",\"message\":\"not JSON: "
 	    "invalid token near '\xef\xbb\xbf' at column 1\"}]}\n",
 	    paths[0], paths[0], paths[1], paths[1], paths[1], paths[1]);
 	expect_str("rejects of two files", rejected, want);
@@ -586,12 +586,12 @@ test_reader_stdin(void)
 	expect_int("status", jsonl_close(&r), 0);
 	fflush(rs.fp);
 	expect_str("rejects of standard input, in Russian", rejected,
-	    "{\"line\":2,\"raw\":\"{\\\"b\\\":\\\"x\\u0000y\\\"}\",\"errors\":"
+	    "{\"line\":2,\"raw\":\"{\\\"b\\\":\\\"x\\u0000y\\\"}\",\"rejected_by\":\"jsonl_test\",\"errors\":"
 	    "[{\"code\":\"bad_json\",\"message\":\"не JSON: байт NUL в "
 	    "столбце 8\"}]}\n"
-	    "{\"line\":3,\"raw\":\"\\u0000\",\"errors\":[{\"code\":"
+	    "{\"line\":3,\"raw\":\"\\u0000\",\"rejected_by\":\"jsonl_test\",\"errors\":[{\"code\":"
 	    "\"bad_json\",\"message\":\"не JSON: байт NUL в столбце 1\"}]}\n"
-	    "{\"line\":4,\"raw\":\"42\",\"errors\":[{\"code\":\"bad_json\","
+	    "{\"line\":4,\"raw\":\"42\",\"rejected_by\":\"jsonl_test\",\"errors\":[{\"code\":\"bad_json\","
 	    "\"message\":\"не объект JSON, а число\"}]}\n");
 	free(got);
 	fclose(rs.fp);
@@ -1116,12 +1116,12 @@ test_record(void)
 	    NULL);
 	fflush(rs.fp);
 	expect_str("the rejects", rejected,
-	    "{\"file\":\"b.jsonl\",\"line\":9,\"raw\":\"{x\",\"errors\":[{"
+	    "{\"file\":\"b.jsonl\",\"line\":9,\"raw\":\"{x\",\"rejected_by\":\"jsonl_test\",\"errors\":[{"
 	    "\"code\":\"bad_json\",\"message\":\"not JSON: string or '}' "
 	    "expected near 'x' at column 2\"}]}\n"
-	    "{\"line\":3,\"raw\":\"{}\\u0000\",\"errors\":[{\"code\":"
+	    "{\"line\":3,\"raw\":\"{}\\u0000\",\"rejected_by\":\"jsonl_test\",\"errors\":[{\"code\":"
 	    "\"bad_json\",\"message\":\"not JSON: a NUL byte at column 3\"}]}\n"
-	    "{\"line\":4,\"raw\":\"[1]\",\"errors\":[{\"code\":\"bad_json\","
+	    "{\"line\":4,\"raw\":\"[1]\",\"rejected_by\":\"jsonl_test\",\"errors\":[{\"code\":\"bad_json\","
 	    "\"message\":\"not a JSON object but an array\"}]}\n");
 	expect_int("counted", rs.count, 3);
 	fclose(rs.fp);
