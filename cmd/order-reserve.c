@@ -244,8 +244,7 @@ add_need(struct reserve_need *v, size_t *n, const char *sku, int64_t qty,
 	v[k].qty += qty;
 }
 
-/* Whether the item has a SKU (a text without NUL) and a qty from 1 to
- * 1000000000. */
+/* Whether sku is one: a text, not empty, without a NUL byte. */
 static int
 good_sku(const json_t *sku)
 {
@@ -253,6 +252,7 @@ good_sku(const json_t *sku)
 	    strlen(json_string_value(sku)) == json_string_length(sku);
 }
 
+/* Whether qty is a whole number from 1 to 1000000000. */
 static int
 good_qty(const json_t *qty)
 {
