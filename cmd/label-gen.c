@@ -36,7 +36,8 @@ static const char usage_text[] =
     "                 [--size 4x6|100x150|a6|a4] [--dpi 203|300] [--out DIR]\n"
     "                 [--one-file] [--packing-slip] [--manifest FILE]\n"
     "                 [--catalog FILE] [--now TIME] [--rejects FILE]\n"
-    "                 [--stats] [--strict] [FILE ...]\n";
+    "                 [--progress | --no-progress] [--stats[=json|FILE]]\n"
+    "                 [--strict] [FILE ...]\n";
 
 #define OPT_CATALOG	'c'
 #define OPT_CONFIG	'C'
@@ -56,16 +57,45 @@ static const struct option longopts[] = {
 	{ "format",	  required_argument, NULL, OPT_FORMAT },
 	CLI_OPT_HELP,
 	{ "manifest",	  required_argument, NULL, OPT_MANIFEST },
+	CLI_OPT_NO_PROGRESS,
 	{ "now",	  required_argument, NULL, OPT_NOW },
 	{ "one-file",	  no_argument,	     NULL, OPT_ONE_FILE },
 	{ "out",	  required_argument, NULL, OPT_OUT },
 	{ "packing-slip", no_argument,	     NULL, OPT_SLIP },
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	{ "size",	  required_argument, NULL, OPT_SIZE },
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--catalog FILE", "weights and sizes of the SKUs (catalog.csv)" },
+	{ "--config FILE", "the sender, warehouses, parcel (orderkit.conf(5))" },
+	{ "--dpi 203|300", "the thermal printer's resolution, for ZPL" },
+	{ "--format zpl|pdf", "labels as PDF (the default) or ZPL" },
+	CLI_ITEM_HELP,
+	{ "--manifest FILE", "write the run's parcels per carrier to FILE" },
+	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339), for the dates" },
+	{ "--one-file", "all the run's labels in one file, a page each" },
+	{ "--out DIR", "where the files go (default: labels)" },
+	{ "--packing-slip", "a packing slip for each order too" },
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	{ "--size 4x6|100x150|a6|a4", "the label's size (default: 100x150)" },
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 70, 71, 73, 74, 78, -1 };
+static const struct cli_help help_text = {
+	"Make shipping labels, packing slips and a manifest for orders.",
+	help_options, help_exits, "label-gen(1)"
 };
 
 struct run {
@@ -727,6 +757,7 @@ main(int argc, char *argv[])
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
+	r.cli.help = &help_text;
 	r.dpi = 203;
 	r.out = "labels";
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -808,6 +839,7 @@ main(int argc, char *argv[])
 			errx(ch, "%s", msg);
 		r.have_catalog = 1;
 	}
+	cli_need_input(&r.cli, argc - optind);
 	reject_open(&rejects, r.cli.rejects_path);
 	label_dir_make(r.out);
 	strmap_init(&r.names);
@@ -849,6 +881,8 @@ main(int argc, char *argv[])
 		catalog_release(&r.catalog);
 	conf_free(r.conf);
 	label_pdf_cleanup();
+	cli_count("read", r.norders);
+	cli_count("labels", r.nlabels);
 	return cli_finish(&r.cli, status, &rejects, "%lu read, %lu labels, "
 	    "%lu rejected", r.norders, r.nlabels, rejects.count);
 }

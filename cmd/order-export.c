@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "csvwrite.h"
 #include "jsonl.h"
 #include "money.h"
@@ -21,13 +22,14 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-    "usage: order-export [--columns LIST] [--crlf] [--decimal .|,]\n"
-    "                    [--delimiter c|tab] [--excel] [--no-guard]\n"
-    "                    [--no-header] [--per order|item] [--rejects FILE]\n"
-    "                    [--progress | --no-progress] [--stats[=json|FILE]]\n"
-    "                    [--strict] [FILE ...]\n";
+    "usage: order-export [--columns LIST] [--config FILE] [--crlf]\n"
+    "                    [--decimal .|,] [--delimiter c|tab] [--excel]\n"
+    "                    [--no-guard] [--no-header] [--per order|item]\n"
+    "                    [--rejects FILE] [--progress | --no-progress]\n"
+    "                    [--stats[=json|FILE]] [--strict] [FILE ...]\n";
 
 #define OPT_COLUMNS	'c'
+#define OPT_CONFIG	'f'
 #define OPT_CRLF	'C'
 #define OPT_DECIMAL	'd'
 #define OPT_DELIMITER	'D'
@@ -38,6 +40,7 @@ static const char usage_text[] =
 
 static const struct option longopts[] = {
 	{ "columns",	required_argument, NULL, OPT_COLUMNS },
+	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "crlf",	no_argument,	   NULL, OPT_CRLF },
 	{ "decimal",	required_argument, NULL, OPT_DECIMAL },
 	{ "delimiter",	required_argument, NULL, OPT_DELIMITER },
@@ -58,6 +61,8 @@ static const struct option longopts[] = {
 /* --help: what the page says, a line each. */
 static const struct cli_item help_options[] = {
 	{ "--columns LIST", "the columns and their headings (see the page)" },
+	{ "--config FILE",
+	    "the configuration: [shop] lang for --excel (orderkit.conf(5))" },
 	{ "--crlf", "end lines in CRLF" },
 	{ "--decimal .|,", "the decimal separator of amounts" },
 	{ "--delimiter c|tab", "the field delimiter (default: a comma)" },
@@ -75,7 +80,7 @@ static const struct cli_item help_options[] = {
 	CLI_ITEM_VERSION,
 	{ NULL, NULL }
 };
-static const int help_exits[] = { 0, 64, 65, 66, 71, 73, 74, -1 };
+static const int help_exits[] = { 0, 64, 65, 66, 71, 73, 74, 78, -1 };
 static const struct cli_help help_text = {
 	"Write order records as CSV for a spreadsheet or a CRM.",
 	help_options, help_exits, "order-export(1)"
@@ -734,23 +739,15 @@ static const char *const comma_places[] = {
 	"en_DK", NULL
 };
 
-/* Whether the locale the environment names for numbers (LC_ALL, else
- * LC_NUMERIC, else LANG, as setlocale(3) chooses) writes a decimal comma.
- * Read from the name, not from the installed locales: the answer is the
- * same on every machine, and a cron job's is the shop's. */
+/* Whether the locale name ("ru_RU.UTF-8", "de_CH", "fr") writes a
+ * decimal comma.  Read from the name, not from the installed locales: the
+ * answer is the same on every machine. */
 static int
-locale_comma(void)
+name_comma(const char *name)
 {
-	static const char *const vars[] = { "LC_ALL", "LC_NUMERIC", "LANG" };
-	const char *name = NULL;
 	char lang[8], place[16];
-	size_t i, n;
+	size_t n;
 
-	for (i = 0; i < 3; i++)
-		if ((name = getenv(vars[i])) != NULL && *name != '\0')
-			break;
-	if (name == NULL || *name == '\0')
-		return 0;
 	n = strcspn(name, "_.@");
 	if (n == 0 || n >= sizeof(lang))
 		return 0;
@@ -765,7 +762,59 @@ locale_comma(void)
 		if (in_list(place, comma_places))
 			return 1;
 	}
-	return in_list(lang, comma_languages);
+	return in_list(lang, comma_languages) || strcmp(lang, "ua") == 0;
+}
+
+/* Whether the locale the environment names for numbers (LC_ALL, else
+ * LC_NUMERIC, else LANG, as setlocale(3) chooses) writes a decimal
+ * comma. */
+static int
+locale_comma(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_NUMERIC", "LANG" };
+	const char *name = NULL;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if ((name = getenv(vars[i])) != NULL && *name != '\0')
+			break;
+	if (name == NULL || *name == '\0')
+		return 0;
+	return name_comma(name);
+}
+
+/* Whether text names a language as [shop] lang may: two or three
+ * lower-case letters, then perhaps "_" and a place of two upper-case
+ * letters ("ru", "de_CH"). */
+static int
+is_lang(const char *text)
+{
+	size_t n = strspn(text, "abcdefghijklmnopqrstuvwxyz");
+
+	if (n < 2 || n > 3)
+		return 0;
+	if (text[n] == '\0')
+		return 1;
+	return text[n] == '_' && strspn(text + n + 1,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 2 && text[n + 3] == '\0';
+}
+
+/* Whether --excel writes a decimal comma: by the shop's language when the
+ * configuration sets [shop] lang (so that a cron job writes what the
+ * shop's spreadsheets read), else by the environment's locale. */
+static int
+excel_comma(const struct conf *conf)
+{
+	const char *lang = conf_get(conf, "shop", NULL, "lang");
+	char key[64];
+
+	if (lang == NULL || *lang == '\0')
+		return locale_comma();
+	if (!is_lang(lang))
+		errx(EX_CONFIG, "%s '%s' is not a language such as ru or "
+		    "de_CH", conf_keyname("shop", NULL, "lang", key,
+		    sizeof(key)), lang);
+	return name_comma(lang);
 }
 
 int
@@ -775,7 +824,9 @@ main(int argc, char *argv[])
 	struct exporter ex;
 	struct jsonl_reader in;
 	struct reject_stream rejects;
+	struct conf *conf;
 	json_t *order;
+	const char *config_path = NULL;
 	char *bad;
 	const char *const *defaults;
 	int ch, rc, status = 0, excel = 0, header = 1, crlf = 0;
@@ -793,6 +844,9 @@ main(int argc, char *argv[])
 			if (add_columns(&ex, optarg, &bad) == -1)
 				cli_usage_error(&cli, "--columns: cannot read "
 				    "'%s' as PATH or PATH:HEADER", bad);
+			break;
+		case OPT_CONFIG:
+			config_path = optarg;
 			break;
 		case OPT_CRLF:
 			crlf = 1;
@@ -853,8 +907,10 @@ main(int argc, char *argv[])
 		    strcmp(c->steps[0].key, "items") == 0 &&
 		    (c->nsteps == 1 || c->steps[1].key != NULL);
 	}
+	conf = conf_load(config_path);			/* exits 78 */
 	if (decimal == 0)
-		decimal = excel && locale_comma() ? ',' : '.';
+		decimal = excel && excel_comma(conf) ? ',' : '.';
+	conf_free(conf);
 	if (delimiter == 0)
 		delimiter = decimal == ',' ? ';' : ',';
 	if (decimal == delimiter)

@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "jsonl.h"
 #include "jsonx.h"
+#include "ordercheck.h"
 #include "profile.h"
 #include "reject.h"
 #include "reserve.h"
@@ -116,6 +117,8 @@ struct job {
 					 * known by its source and id */
 	char		*items;		/* "SKU\tQTY\n" sorted: its identity */
 	struct reserve_order ro;	/* its needs; what it was given */
+	json_t		*skipped;	/* the lines it does not ship, or
+					 * NULL: the section's "skipped" */
 	int		 offset;	/* of created_at, for expires_at */
 	enum outcome	 outcome;
 	json_t		*errors;	/* when REJECTED */
@@ -222,16 +225,81 @@ need_cmp(const void *a, const void *b)
 	    ((const struct reserve_need *)b)->sku);
 }
 
+/* Add qty of sku (of the order's item i) to the needs v[*n], one per
+ * SKU. */
+static void
+add_need(struct reserve_need *v, size_t *n, const char *sku, int64_t qty,
+    size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < *n; k++)
+		if (strcmp(v[k].sku, sku) == 0)
+			break;
+	if (k == *n) {
+		v[k].sku = sku;
+		v[k].item = i;
+		v[k].qty = 0;
+		(*n)++;
+	}
+	v[k].qty += qty;
+}
+
+/* Whether sku is one: a text, not empty, without a NUL byte. */
+static int
+good_sku(const json_t *sku)
+{
+	return json_is_string(sku) && json_string_length(sku) > 0 &&
+	    strlen(json_string_value(sku)) == json_string_length(sku);
+}
+
+/* Whether qty is a whole number from 1 to 1000000000. */
+static int
+good_qty(const json_t *qty)
+{
+	return json_is_integer(qty) && json_integer_value(qty) >= 1 &&
+	    json_integer_value(qty) <= 1000000000;
+}
+
+/* Note item i, which the shop does not ship, in j->skipped:
+ * {"item", "sku", "qty", "reason"}. */
+static void
+skip_item(struct job *j, const json_t *item, size_t i)
+{
+	const json_t *sku = json_object_get(item, "sku");
+	const json_t *qty = json_object_get(item, "qty");
+	json_t *entry;
+
+	if (j->skipped == NULL && (j->skipped = json_array()) == NULL)
+		xnomem();
+	if ((entry = json_pack("{s:I}", "item", (json_int_t)i)) == NULL)
+		xnomem();
+	if (good_sku(sku))
+		jsonx_set_new(entry, "sku",
+		    json_string(json_string_value(sku)));
+	if (json_is_integer(qty))
+		jsonx_set_new(entry, "qty", json_integer(
+		    json_integer_value(qty)));
+	jsonx_set_new(entry, "reason", json_string(json_is_false(
+	    json_object_get(item, "requires_shipping")) ? "no_shipping" :
+	    "done_at_source"));
+	jsonx_append_new(j->skipped, entry);
+}
+
 /* Read what a job needs from its order; problems go to j->errors.  To
- * close a reservation only the id counts. */
+ * close a reservation only the id counts.  A line the shop does not ship
+ * (ordercheck_ships(): a gift card, a line that went out or was cancelled
+ * at the source) needs no stock; it still counts in the order's identity,
+ * so that a line fulfilled since does not make the order another. */
 static void
 prepare_job(struct job *j, enum mode mode)
 {
 	const json_t *items, *item, *sku, *qty, *addr;
+	struct reserve_need *all;
 	const char *created;
 	char field[64];
 	int64_t epoch;
-	size_t i, k, len, cap;
+	size_t i, k, len, cap, nall = 0;
 
 	j->errors = new_errors();
 	if ((j->id = order_id(j->order)) == NULL)
@@ -254,47 +322,49 @@ prepare_job(struct job *j, enum mode mode)
 		return;
 	}
 	j->ro.needs = xcalloc(json_array_size(items), sizeof(*j->ro.needs));
+	all = xcalloc(json_array_size(items), sizeof(*all));
 	json_array_foreach(items, i, item) {
 		sku = json_object_get(item, "sku");
 		qty = json_object_get(item, "qty");
-		if (!json_is_string(sku) || json_string_length(sku) == 0 ||
-		    strlen(json_string_value(sku)) != json_string_length(sku)) {
+		if (!ordercheck_ships(item)) {
+			skip_item(j, item, i);
+			if (good_sku(sku) && good_qty(qty))
+				add_need(all, &nall, json_string_value(sku),
+				    json_integer_value(qty), i);
+			continue;
+		}
+		if (!good_sku(sku)) {
 			snprintf(field, sizeof(field), "items[%zu].sku", i);
 			reject_add(j->errors, "bad_sku", field,
 			    "the item has no sku");
 			continue;
 		}
-		if (!json_is_integer(qty) || json_integer_value(qty) < 1 ||
-		    json_integer_value(qty) > 1000000000) {
+		if (!good_qty(qty)) {
 			snprintf(field, sizeof(field), "items[%zu].qty", i);
 			reject_add(j->errors, "bad_qty", field, "qty is not a "
 			    "whole number from 1 to 1000000000");
 			continue;
 		}
-		for (k = 0; k < j->ro.nneeds; k++)
-			if (strcmp(j->ro.needs[k].sku,
-			    json_string_value(sku)) == 0)
-				break;
-		if (k == j->ro.nneeds) {
-			j->ro.needs[k].sku = json_string_value(sku);
-			j->ro.needs[k].item = i;
-			j->ro.nneeds++;
-		}
-		j->ro.needs[k].qty += json_integer_value(qty);
+		add_need(j->ro.needs, &j->ro.nneeds, json_string_value(sku),
+		    json_integer_value(qty), i);
+		add_need(all, &nall, json_string_value(sku),
+		    json_integer_value(qty), i);
 	}
 	qsort(j->ro.needs, j->ro.nneeds, sizeof(*j->ro.needs), need_cmp);
+	qsort(all, nall, sizeof(*all), need_cmp);
 	cap = 64;
 	j->items = xmalloc(cap);
 	len = 0;
-	for (k = 0; k < j->ro.nneeds; k++) {
-		size_t n = strlen(j->ro.needs[k].sku) + 24;
+	for (k = 0; k < nall; k++) {
+		size_t n = strlen(all[k].sku) + 24;
 
 		while (len + n >= cap)
 			j->items = xrealloc(j->items, cap *= 2);
 		len += snprintf(j->items + len, cap - len, "%s\t%" PRId64 "\n",
-		    j->ro.needs[k].sku, j->ro.needs[k].qty);
+		    all[k].sku, all[k].qty);
 	}
 	j->items[len] = '\0';
+	free(all);
 	addr = json_object_get(json_object_get(j->order, "shipping"),
 	    "address");
 	j->ro.region = json_string_value(json_object_get(addr, "region"));
@@ -310,6 +380,7 @@ free_job(struct job *j)
 	json_decref(j->order);
 	json_decref(j->errors);
 	json_decref(j->section);
+	json_decref(j->skipped);
 	reserve_order_release(&j->ro);
 	free(j->id);
 	free(j->items);
@@ -360,6 +431,9 @@ make_section(struct reserver *rs, struct job *j)
 		jsonx_set_new(section, "backorder", j->ro.backorder);
 		j->ro.backorder = NULL;
 	}
+	if (j->skipped != NULL && json_object_set(section, "skipped",
+	    j->skipped) == -1)
+		xnomem();
 	if (rs->ttl > 0) {
 		rfc3339_format(rs->now + rs->ttl, j->offset, when,
 		    sizeof(when));

@@ -878,6 +878,16 @@ main(int argc, char *argv[])
 			cli_usage_error(&r.cli, NULL);
 		}
 	}
+	if (r.carrier_arg != NULL) {
+		/* A typo would reject every order, in cron without a word. */
+		char *name = carrier_canonical(r.carrier_arg);
+		int known = carrier_adapter(name) != NULL;
+
+		free(name);
+		if (!known)
+			cli_usage_error(&r.cli, "--carrier '%s' is not a carrier "
+			    "ship-book books with", r.carrier_arg);
+	}
 	rfc3339_format(r.now, r.offset, r.now_text, sizeof(r.now_text));
 	r.kind = r.mode == CARRIER_KIND_CANCEL ? "ship-cancel" : "ship-book";
 	r.conf = conf_load(config_arg);

@@ -132,6 +132,8 @@ reserve_allocate(struct stock_batch *b, struct reserve_order *o, int split,
 	int unknown = 0, complete;
 	char field[64];
 
+	if (o->nneeds == 0)
+		return 0;	/* nothing to ship: nothing to take */
 	for (k = 0; k < o->nneeds; k++) {
 		if (!stock_batch_stocked(b, o->needs[k].sku)) {
 			snprintf(field, sizeof(field), "items[%zu].sku",

@@ -47,7 +47,9 @@ struct reserve_order {
  * rows' available and taken counted, or -1 with the reasons appended to
  * errors (reject_add()): unknown_sku for a SKU no warehouse stocks,
  * backorder for one short of stock, split_needed when only split would
- * ship it; missing is then set, unless a SKU was unknown.
+ * ship it; missing is then set, unless a SKU was unknown.  An order
+ * that needs nothing (its lines all need no shipping) gets 0 and no
+ * takes.
  */
 int	 reserve_allocate(struct stock_batch *, struct reserve_order *,
 	    int split, int partial, json_t *errors);

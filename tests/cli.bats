@@ -13,7 +13,8 @@ setup() {
 }
 
 PROGRAMS="notify-send order-export order-import order-reserve order-validate
-    pay-reconcile ship-book stock-levels stock-load track-poll order-stats"
+    pay-reconcile ship-book stock-levels stock-load track-poll order-stats
+    label-gen"
 
 # tty CMD...: CMD run with a terminal as its standard input, output and
 # error; what it wrote in $output, CRs kept, its status script's. script(1)
@@ -107,6 +108,9 @@ stocked() {
 	assert_output --partial 'usage: ship-book '
 	run -64 tty notify-send --dry-run "$BATS_TEST_TMPDIR/out"
 	assert_output --partial 'usage: notify-send '
+	run -64 tty label-gen --out "$BATS_TEST_TMPDIR/labels"
+	assert_output --partial 'label-gen: no input: name a FILE or pipe records in'
+	assert_output --partial 'usage: label-gen '
 }
 
 @test "on a terminal, an operand or a pipe is read as before; --expire reads nothing" {

@@ -75,6 +75,12 @@ gs1_valid() {
 	assert_stderr ''
 }
 
+@test "--stats=json counts the orders read, the labels and the rejects" {
+	run -0 --separate-stderr label-gen --out "$BATS_TEST_TMPDIR/l" \
+	    --stats=json "$FIXTURES/courier.jsonl"
+	assert_stderr '{"program":"label-gen","read":1,"labels":1,"rejects":0,"codes":{}}'
+}
+
 @test "a bad option or value is a usage error, exit 64" {
 	run -64 --separate-stderr label-gen --format svg
 	assert_output ''

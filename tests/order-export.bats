@@ -275,6 +275,48 @@ US-9;Jo O'"'"'Neil;12,99;19,06'
 	EOF
 }
 
+@test "--config: [shop] lang decides --excel's decimal separator, over the locale" {
+	local conf="$BATS_TEST_TMPDIR/shop.conf"
+	printf '[shop]\nlang = ru\n' >"$conf"
+	# LC_ALL=C names no comma; the shop's language does
+	run -0 --separate-stderr order-export --config "$conf" --excel \
+	    --columns id,totals.total "$FIXTURES/orders.jsonl"
+	assert_stderr ''
+	assert_equal "$(sed -n 2p <<<"$output" | tr -d '\r')" 'SHOP-1001;3297,00'
+	# it wins over a locale that has a point, and the environment over it
+	LC_ALL=en_US.UTF-8 run -0 --separate-stderr order-export \
+	    --config "$conf" --excel --columns id,totals.total \
+	    "$FIXTURES/orders.jsonl"
+	assert_equal "$(sed -n 2p <<<"$output" | tr -d '\r')" 'SHOP-1001;3297,00'
+	ORDERKIT_SHOP_LANG=de_CH run -0 --separate-stderr order-export \
+	    --config "$conf" --excel --columns id,totals.total \
+	    "$FIXTURES/orders.jsonl"
+	assert_equal "$(sed -n 2p <<<"$output" | tr -d '\r')" 'SHOP-1001,3297.00'
+	# found by ORDERKIT_CONFIG, as by every program
+	ORDERKIT_CONFIG=$conf run -0 --separate-stderr order-export --excel \
+	    --columns id,totals.total "$FIXTURES/orders.jsonl"
+	assert_equal "$(sed -n 2p <<<"$output" | tr -d '\r')" 'SHOP-1001;3297,00'
+	# --decimal still wins; without --excel the language changes nothing
+	run -0 --separate-stderr order-export --config "$conf" --excel \
+	    --decimal . --columns id,totals.total "$FIXTURES/orders.jsonl"
+	assert_equal "$(sed -n 2p <<<"$output" | tr -d '\r')" 'SHOP-1001,3297.00'
+	run -0 --separate-stderr order-export --config "$conf" \
+	    --columns id,totals.total "$FIXTURES/orders.jsonl"
+	assert_line --index 1 'SHOP-1001,3297.00'
+}
+
+@test "--config: a file that cannot be read, or a [shop] lang that is no language, exits 78" {
+	run -78 --separate-stderr order-export --config "$BATS_TEST_TMPDIR/none.conf" \
+	    "$FIXTURES/orders.jsonl"
+	assert_output ''
+	assert_stderr "order-export: cannot open config '$BATS_TEST_TMPDIR/none.conf': No such file or directory"
+	printf '[shop]\nlang = Russian\n' >"$BATS_TEST_TMPDIR/bad.conf"
+	run -78 --separate-stderr order-export --config "$BATS_TEST_TMPDIR/bad.conf" \
+	    --excel "$FIXTURES/orders.jsonl"
+	assert_output ''
+	assert_stderr "order-export: [shop] lang 'Russian' is not a language such as ru or de_CH"
+}
+
 @test "--decimal and --delimiter override the locale, with or without --excel" {
 	LC_ALL=ru_RU.UTF-8 export_to "$OUT" --excel --decimal . \
 	    --columns id,totals.total "$FIXTURES/orders.jsonl"
@@ -512,7 +554,7 @@ EVIL-1'
 @test "--help prints the usage on standard output, --version the version" {
 	run -0 --separate-stderr order-export --help
 	assert_stderr ''
-	assert_line --index 0 'usage: order-export [--columns LIST] [--crlf] [--decimal .|,]'
+	assert_line --index 0 'usage: order-export [--columns LIST] [--config FILE] [--crlf]'
 	run -0 --separate-stderr order-export --version
 	assert_output --regexp '^order-export \(orderkit\) [0-9]+\.[0-9]+\.[0-9]+$'
 }

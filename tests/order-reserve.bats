@@ -267,6 +267,40 @@ t_retry() {
 @test "sqlite: a backorder fed back after a restock comes out clean" { t_retry sqlite; }
 @test "postgres: a backorder fed back after a restock comes out clean" { t_retry postgres; }
 
+# Lines the shop does not ship (a gift card, an e-book: requires_shipping
+# false; a line its status says went out or was cancelled) take no stock,
+# are neither backordered nor split, and the reservation lists them.
+t_no_shipping() {
+	local first
+	stocked "$1"
+	run -0 --separate-stderr order-reserve "$FIXTURES/no-shipping.jsonl"
+	assert_stderr ''
+	first=$output
+	run -0 jq -c '[.id, .status, .reservation]' <<<"$output"
+	assert_output '["SHOP-20","reserved",{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":1}],"skipped":[{"item":1,"sku":"GIFT-50","qty":1,"reason":"no_shipping"},{"item":2,"qty":1,"reason":"no_shipping"}]}]
+["SHOP-21","reserved",{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"SPB","qty":1}],"skipped":[{"item":0,"sku":"MUG-WHITE","qty":5,"reason":"done_at_source"}]}]
+["SHOP-22","reserved",{"state":"active","lines":[{"sku":"TSHIRT-RED-M","warehouse":"MSK","qty":5}],"skipped":[{"item":1,"sku":"CAP-BLACK","qty":1,"reason":"done_at_source"}]}]
+["SHOP-23","reserved",{"state":"active","lines":[],"skipped":[{"item":0,"qty":2,"reason":"no_shipping"}]}]'
+	run -0 sql "SELECT sku, warehouse, reserved FROM stock WHERE reserved <> 0
+	    ORDER BY sku, warehouse"
+	assert_output $'TSHIRT-RED-M|MSK|5\nTSHIRT-RED-M|SPB|2'
+	consistent
+	# again: the same reservations, nothing taken twice
+	run -0 --separate-stderr order-reserve "$FIXTURES/no-shipping.jsonl"
+	assert_stderr ''
+	assert_output "$first"
+	run -0 sql "SELECT SUM(reserved) FROM stock"
+	assert_output 7
+	# the order with nothing to ship is released like any other
+	run -0 --separate-stderr order-reserve --release <(grep SHOP-23 \
+	    "$FIXTURES/no-shipping.jsonl")
+	assert_stderr ''
+	run -0 jq -c '[.id, .status, .reservation.state]' <<<"$output"
+	assert_output '["SHOP-23","cancelled","released"]'
+}
+@test "sqlite: lines that need no shipping take no stock, and the reservation says so" { t_no_shipping sqlite; }
+@test "postgres: lines that need no shipping take no stock, and the reservation says so" { t_no_shipping postgres; }
+
 t_bad_items() {
 	stocked "$1"
 	run -0 --separate-stderr order-reserve "$FIXTURES/unknown-sku.jsonl" \

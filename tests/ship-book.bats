@@ -224,6 +224,15 @@ codes() {
 	[[ $(requests easypost) == 0 ]]
 }
 
+@test "a --carrier ship-book has no adapter for is a usage error, before any order is read" {
+	run -64 --separate-stderr book --carrier "Pony Express" \
+	    "$FIXTURES/cdek-courier.jsonl"
+	assert_output ''
+	assert_stderr --partial "ship-book: --carrier 'Pony Express' is not a carrier ship-book books with"
+	assert_stderr --partial 'usage: ship-book '
+	[[ $(requests cdek) == 0 ]]
+}
+
 @test "the service is --service, else the record's, else the configured one" {
 	jq -c '.shipping.service = "139"' "$FIXTURES/cdek-courier.jsonl" \
 	    >"$BATS_TEST_TMPDIR/svc.jsonl"
