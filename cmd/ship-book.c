@@ -902,24 +902,18 @@ main(int argc, char *argv[])
 	if (r.nlines > 0 && !r.out_failed)
 		process_window(&r);
 	free_window(&r);
-	r.status = cli_worse(r.status, carrier_list_report(&r.carriers,
-	    "its parcels are booked next run"));
-	r.status = cli_worse(r.status, jsonl_close(&in));
-	if (r.out_failed)
-		r.cli.out_error = "cannot write '<stdout>'; what was booked is "
-		    "written again next run";
-	http_stats(r.http, &hs);
 	cli_count("in", r.nin);
 	cli_count("booked", r.nbooked);
 	cli_count("booked_before", r.nstored);
 	cli_count("passed", r.npassed);
-	cli_count("requests", hs.requests);
-	cli_count("retries", hs.retries);
+	r.status = carrier_list_finish(&r.carriers, r.status, "its parcels "
+	    "are booked next run", &in, &r.cli, r.out_failed ? "cannot write "
+	    "'<stdout>'; what was booked is written again next run" : NULL,
+	    &hs);
 	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
 	    "booked, %lu booked before, %lu passed, %lu rejected; %lu "
 	    "requests, %lu retries", r.nin, r.nbooked, r.nstored, r.npassed,
 	    r.rejects.count, hs.requests, hs.retries);
-	carrier_list_release(&r.carriers);
 	http_free(r.http);
 	store_close(r.st);
 	if (r.has_catalog)

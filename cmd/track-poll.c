@@ -882,26 +882,20 @@ main(int argc, char *argv[])
 		if (r.stuck > 0 && !r.out_failed)
 			problems(&r);
 	}
-	r.status = cli_worse(r.status, carrier_list_report(&r.carriers,
-	    "its parcels are polled again next run"));
-	r.status = cli_worse(r.status, jsonl_close(&in));
-	if (r.out_failed)
-		r.cli.out_error = "cannot write '<stdout>'; the changes not "
-		    "written are written again next run";
-	http_stats(r.http, &hs);
 	cli_count("in", r.nin);
 	cli_count("changed", r.nchanged);
 	cli_count("problems", r.nproblems);
 	cli_count("not_polled", r.ndown);
-	cli_count("requests", hs.requests);
-	cli_count("retries", hs.retries);
+	r.status = carrier_list_finish(&r.carriers, r.status, "its parcels "
+	    "are polled again next run", &in, &r.cli, r.out_failed ? "cannot "
+	    "write '<stdout>'; the changes not written are written again next "
+	    "run" : NULL, &hs);
 	cli_count("connections", hs.connections);
 	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
 	    "changed, %lu rejected, %lu problems, %lu not polled; %lu "
 	    "requests, %lu retries, %lu connections", r.nin, r.nchanged,
 	    r.nrejects, r.nproblems, r.ndown, hs.requests, hs.retries,
 	    hs.connections);
-	carrier_list_release(&r.carriers);
 	http_free(r.http);
 	store_close(r.st);
 	conf_free(r.conf);

@@ -488,6 +488,19 @@ int		 carrier_list_report(const struct carrier_list *,
 /* carrier_free() each adapter, and the list. */
 void		 carrier_list_release(struct carrier_list *);
 
+/* The end of a carrier program's run, before cli_finish(): the adapters'
+ * state reported (carrier_list_report(), what as there) and the list
+ * released, the input in closed (jsonl_close()), cli's out_error set to
+ * out_error when not NULL (standard output failed during the run), the
+ * run's HTTP counts put in *hs and cli_count()ed as "requests" and
+ * "retries".  Returns the worse of status and what the adapters and the
+ * input call for. */
+struct cli;
+struct jsonl_reader;
+int		 carrier_list_finish(struct carrier_list *, int status,
+		    const char *what, struct jsonl_reader *in, struct cli *,
+		    const char *out_error, struct http_stats *hs);
+
 /* Queue on c->http the requests that track ps[0..n-1] at c: track()
  * calls of c->ops->batch parcels at most. */
 void		 carrier_track(struct carrier *c, struct carrier_parcel **ps,

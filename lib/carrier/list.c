@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "conf.h"
 #include "http.h"
+#include "jsonl.h"
+#include "reject.h"
 #include "xalloc.h"
 
 void
@@ -113,6 +115,22 @@ carrier_list_release(struct carrier_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+int
+carrier_list_finish(struct carrier_list *l, int status, const char *what,
+    struct jsonl_reader *in, struct cli *cli, const char *out_error,
+    struct http_stats *hs)
+{
+	status = cli_worse(status, carrier_list_report(l, what));
+	carrier_list_release(l);
+	status = cli_worse(status, jsonl_close(in));
+	if (out_error != NULL)
+		cli->out_error = out_error;
+	http_stats(l->http, hs);
+	cli_count("requests", hs->requests);
+	cli_count("retries", hs->retries);
+	return status;
 }
 
 void
