@@ -158,39 +158,19 @@ struct run {
 
 /* --- the carriers ---------------------------------------------------------- */
 
-/* The adapter that books for the carrier written, or NULL after a reject. */
+/* The adapter that books for the carrier written (or --carrier's), or NULL
+ * after a reject. */
 static struct carrier *
 carrier_of(struct run *r, struct line *l, const char *written)
 {
-	const struct carrier_ops *ops;
-	struct carrier *c = NULL;
-	char *name;
+	struct carrier *c;
 
-	if (r->carrier_arg != NULL)
-		written = r->carrier_arg;
-	if (written == NULL || *written == '\0')
-		written = conf_get(r->conf, "shop", NULL, "carrier");
-	if (written == NULL || *written == '\0') {
-		reject_addf(l->errors, "no_carrier", "shipping.carrier",
-		    "no carrier: not in the record, not given with "
-		    "--carrier, no [shop] carrier");
-		return NULL;
-	}
-	name = carrier_canonical(written);
-	ops = carrier_adapter(name);
-	if (ops == NULL)
-		reject_addf(l->errors, "unknown_carrier", "shipping.carrier",
-		    "no adapter for carrier '%s'", name);
-	else if (ops->book == NULL)
-		reject_addf(l->errors, "no_booking_api", "shipping.carrier",
-		    "carrier '%s' has no booking in its API; book it by hand",
-		    name);
-	else {
-		c = carrier_list_get(&r->carriers, ops);
+	c = carrier_list_booker(&r->carriers, r->carrier_arg != NULL ?
+	    r->carrier_arg : written, l->errors);
+	if (c != NULL) {
 		c->dry_run = r->dry_run;
 		c->dry_out = stdout;
 	}
-	free(name);
 	return c;
 }
 

@@ -485,6 +485,13 @@ struct carrier	*carrier_list_tracker(struct carrier_list *, const char *name);
 int		 carrier_list_report(const struct carrier_list *,
 		    const char *what);
 
+/* The adapter that books for the carrier written (NULL or "": the one of
+ * [shop] carrier), set up once; NULL when there is none, after a reject
+ * added to errors at shipping.carrier: no_carrier, unknown_carrier or
+ * no_booking_api. */
+struct carrier	*carrier_list_booker(struct carrier_list *, const char *written,
+		    struct json_t *errors);
+
 /* carrier_free() each adapter, and the list. */
 void		 carrier_list_release(struct carrier_list *);
 

@@ -37,6 +37,37 @@ carrier_list_get(struct carrier_list *l, const struct carrier_ops *ops)
 	return l->v[l->n++];
 }
 
+struct carrier *
+carrier_list_booker(struct carrier_list *l, const char *written,
+    json_t *errors)
+{
+	const struct carrier_ops *ops;
+	struct carrier *c = NULL;
+	char *name;
+
+	if (written == NULL || *written == '\0')
+		written = conf_get(l->conf, "shop", NULL, "carrier");
+	if (written == NULL || *written == '\0') {
+		reject_addf(errors, "no_carrier", "shipping.carrier",
+		    "no carrier: not in the record, not given with "
+		    "--carrier, no [shop] carrier");
+		return NULL;
+	}
+	name = carrier_canonical(written);
+	ops = carrier_adapter(name);
+	if (ops == NULL)
+		reject_addf(errors, "unknown_carrier", "shipping.carrier",
+		    "no adapter for carrier '%s'", name);
+	else if (ops->book == NULL)
+		reject_addf(errors, "no_booking_api", "shipping.carrier",
+		    "carrier '%s' has no booking in its API; book it by hand",
+		    name);
+	else
+		c = carrier_list_get(l, ops);
+	free(name);
+	return c;
+}
+
 /* A carrier that tracks parcels of others. */
 static int
 aggregator(const char *name)
