@@ -699,16 +699,8 @@ write_line(struct run *r, struct line *l, struct job *first, size_t n)
 	}
 	if (l->pass)
 		r->npassed++;
-	else if (r->mode == CARRIER_KIND_CANCEL)
-		carrier_shipment_cancelled(l->record, parcels, results, n);
-	else if (r->mode == CARRIER_KIND_RETURN)
-		jsonx_set_new(json_object_get(l->record, "return"), "shipment",
-		    carrier_shipment(results, n));
-	else {
-		jsonx_set_new(l->record, "shipment", carrier_shipment(results,
-		    n));
-		jsonx_set_new(l->record, "status", json_string("booked"));
-	}
+	else
+		carrier_shipment_set(l->record, r->mode, parcels, results, n);
 	free(results);
 	free(parcels);
 	if (jsonl_write(stdout, l->record) == -1)

@@ -398,6 +398,14 @@ void		 carrier_shipment_cancelled(struct json_t *rec,
 		    const size_t *parcels, struct json_t *const *results,
 		    size_t n);
 
+/* A record whose calls of kind ended with results[0..n-1] (of its parcels
+ * parcels[0..n-1]): a booking's shipment (carrier_shipment()) and the
+ * status "booked", a return's return.shipment, a cancel's as
+ * carrier_shipment_cancelled() says. */
+void		 carrier_shipment_set(struct json_t *rec,
+		    enum carrier_book_kind kind, const size_t *parcels,
+		    struct json_t *const *results, size_t n);
+
 /* The carrier a record names for a booking of kind (borrowed, or NULL):
  * a parcel's shipping.carrier; a return's return.carrier, else
  * shipment.carrier, else shipping.carrier; a cancel's shipment.carrier. */
