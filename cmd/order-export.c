@@ -712,62 +712,6 @@ write_header(struct exporter *ex, int bom)
 	    0 : -1;
 }
 
-/* ---- the locale ---- */
-
-/* Languages whose numbers have a decimal comma (glibc's LC_NUMERIC), and
- * the places where the language's other countries differ. */
-static const char *const comma_languages[] = {
-	"ab", "agr", "an", "ast", "ayc", "az", "be", "bg", "br", "bs", "ca",
-	"ce", "crh", "cs", "csb", "cv", "da", "de", "dsb", "el", "es", "et",
-	"eu", "ff", "fi", "fo", "fr", "fur", "fy", "gl", "hr", "hsb", "ht",
-	"hu", "ia", "id", "is", "it", "ka", "kab", "kk", "kl", "ku", "ky", "lb",
-	"li", "lij", "ln", "lt", "lv", "mg", "mhr", "mk", "mn", "nb", "nds",
-	"nl", "nn", "no", "oc", "os", "pap", "pl", "pt", "quz", "ro", "ru",
-	"rw", "sah", "sc", "se", "sgs", "sk", "sl", "sq", "sr", "sv", "szl",
-	"tg", "tr", "tt", "uk", "vi", "wa", "wo", NULL
-};
-static const char *const point_places[] = {
-	"az_IR", "de_CH", "de_LI", "es_DO", "es_GT", "es_HN", "es_MX", "es_NI",
-	"es_PA", "es_PR", "es_SV", "es_US", "fr_CH", "it_CH", NULL
-};
-static const char *const comma_places[] = {
-	"en_DK", NULL
-};
-
-/* Whether the locale the environment names for numbers (LC_ALL, else
- * LC_NUMERIC, else LANG, as setlocale(3) chooses) writes a decimal comma.
- * Read from the name, not from the installed locales: the answer is the
- * same on every machine, and a cron job's is the shop's. */
-static int
-locale_comma(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_NUMERIC", "LANG" };
-	const char *name = NULL;
-	char lang[8], place[16];
-	size_t i, n;
-
-	for (i = 0; i < 3; i++)
-		if ((name = getenv(vars[i])) != NULL && *name != '\0')
-			break;
-	if (name == NULL || *name == '\0')
-		return 0;
-	n = strcspn(name, "_.@");
-	if (n == 0 || n >= sizeof(lang))
-		return 0;
-	memcpy(lang, name, n);
-	lang[n] = '\0';
-	n = strcspn(name, ".@");
-	if (n < sizeof(place)) {
-		memcpy(place, name, n);
-		place[n] = '\0';
-		if (in_list(place, point_places))
-			return 0;
-		if (in_list(place, comma_places))
-			return 1;
-	}
-	return in_list(lang, comma_languages);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -854,7 +798,7 @@ main(int argc, char *argv[])
 		    (c->nsteps == 1 || c->steps[1].key != NULL);
 	}
 	if (decimal == 0)
-		decimal = excel && locale_comma() ? ',' : '.';
+		decimal = excel ? money_locale_decimal() : '.';
 	if (delimiter == 0)
 		delimiter = decimal == ',' ? ';' : ',';
 	if (decimal == delimiter)
