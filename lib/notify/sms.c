@@ -118,7 +118,7 @@ static void
 send_(struct notify_channel *c, struct notify_msg *m)
 {
 	struct http_request *r;
-	const char *base, *sid;
+	const char *base, *sid, *token;
 	char *body, *url;
 	size_t len;
 
@@ -138,9 +138,9 @@ send_(struct notify_channel *c, struct notify_msg *m)
 	} else {
 		r = notify_http_post(c, m, "sms", conf_need(c->conf, "sms",
 		    NULL, "url"), "application/json", body, len, done);
-		if (r != NULL && conf_get(c->conf, "sms", NULL, "token") != NULL)
-			http_header(r, "Authorization: Bearer %s",
-			    conf_get(c->conf, "sms", NULL, "token"));
+		token = conf_get(c->conf, "sms", NULL, "token");
+		if (r != NULL && token != NULL)
+			http_header(r, "Authorization: Bearer %s", token);
 		if (r != NULL)
 			http_header(r, "Idempotency-Key: %s", m->delivery);
 	}
