@@ -717,72 +717,6 @@ write_header(struct exporter *ex, int bom)
 	    0 : -1;
 }
 
-/* ---- the locale ---- */
-
-/* Languages whose numbers have a decimal comma (glibc's LC_NUMERIC), and
- * the places where the language's other countries differ. */
-static const char *const comma_languages[] = {
-	"ab", "agr", "an", "ast", "ayc", "az", "be", "bg", "br", "bs", "ca",
-	"ce", "crh", "cs", "csb", "cv", "da", "de", "dsb", "el", "es", "et",
-	"eu", "ff", "fi", "fo", "fr", "fur", "fy", "gl", "hr", "hsb", "ht",
-	"hu", "ia", "id", "is", "it", "ka", "kab", "kk", "kl", "ku", "ky", "lb",
-	"li", "lij", "ln", "lt", "lv", "mg", "mhr", "mk", "mn", "nb", "nds",
-	"nl", "nn", "no", "oc", "os", "pap", "pl", "pt", "quz", "ro", "ru",
-	"rw", "sah", "sc", "se", "sgs", "sk", "sl", "sq", "sr", "sv", "szl",
-	"tg", "tr", "tt", "uk", "vi", "wa", "wo", NULL
-};
-static const char *const point_places[] = {
-	"az_IR", "de_CH", "de_LI", "es_DO", "es_GT", "es_HN", "es_MX", "es_NI",
-	"es_PA", "es_PR", "es_SV", "es_US", "fr_CH", "it_CH", NULL
-};
-static const char *const comma_places[] = {
-	"en_DK", NULL
-};
-
-/* Whether the locale name ("ru_RU.UTF-8", "de_CH", "fr") writes a
- * decimal comma.  Read from the name, not from the installed locales: the
- * answer is the same on every machine. */
-static int
-name_comma(const char *name)
-{
-	char lang[8], place[16];
-	size_t n;
-
-	n = strcspn(name, "_.@");
-	if (n == 0 || n >= sizeof(lang))
-		return 0;
-	memcpy(lang, name, n);
-	lang[n] = '\0';
-	n = strcspn(name, ".@");
-	if (n < sizeof(place)) {
-		memcpy(place, name, n);
-		place[n] = '\0';
-		if (in_list(place, point_places))
-			return 0;
-		if (in_list(place, comma_places))
-			return 1;
-	}
-	return in_list(lang, comma_languages) || strcmp(lang, "ua") == 0;
-}
-
-/* Whether the locale the environment names for numbers (LC_ALL, else
- * LC_NUMERIC, else LANG, as setlocale(3) chooses) writes a decimal
- * comma. */
-static int
-locale_comma(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_NUMERIC", "LANG" };
-	const char *name = NULL;
-	size_t i;
-
-	for (i = 0; i < 3; i++)
-		if ((name = getenv(vars[i])) != NULL && *name != '\0')
-			break;
-	if (name == NULL || *name == '\0')
-		return 0;
-	return name_comma(name);
-}
-
 /* Whether text names a language as [shop] lang may: two or three
  * lower-case letters, then perhaps "_" and a place of two upper-case
  * letters ("ru", "de_CH"). */
@@ -809,12 +743,12 @@ excel_comma(const struct conf *conf)
 	char key[64];
 
 	if (lang == NULL || *lang == '\0')
-		return locale_comma();
+		return money_locale_decimal() == ',';
 	if (!is_lang(lang))
 		errx(EX_CONFIG, "%s '%s' is not a language such as ru or "
 		    "de_CH", conf_keyname("shop", NULL, "lang", key,
 		    sizeof(key)), lang);
-	return name_comma(lang);
+	return money_name_decimal(lang) == ',';
 }
 
 int

@@ -159,39 +159,19 @@ struct run {
 
 /* --- the carriers ---------------------------------------------------------- */
 
-/* The adapter that books for the carrier written, or NULL after a reject. */
+/* The adapter that books for the carrier written (or --carrier's), or NULL
+ * after a reject. */
 static struct carrier *
 carrier_of(struct run *r, struct line *l, const char *written)
 {
-	const struct carrier_ops *ops;
-	struct carrier *c = NULL;
-	char *name;
+	struct carrier *c;
 
-	if (r->carrier_arg != NULL)
-		written = r->carrier_arg;
-	if (written == NULL || *written == '\0')
-		written = conf_get(r->conf, "shop", NULL, "carrier");
-	if (written == NULL || *written == '\0') {
-		reject_addf(l->errors, "no_carrier", "shipping.carrier",
-		    "no carrier: not in the record, not given with "
-		    "--carrier, no [shop] carrier");
-		return NULL;
-	}
-	name = carrier_canonical(written);
-	ops = carrier_adapter(name);
-	if (ops == NULL)
-		reject_addf(l->errors, "unknown_carrier", "shipping.carrier",
-		    "no adapter for carrier '%s'", name);
-	else if (ops->book == NULL)
-		reject_addf(l->errors, "no_booking_api", "shipping.carrier",
-		    "carrier '%s' has no booking in its API; book it by hand",
-		    name);
-	else {
-		c = carrier_list_get(&r->carriers, ops);
+	c = carrier_list_booker(&r->carriers, r->carrier_arg != NULL ?
+	    r->carrier_arg : written, l->errors);
+	if (c != NULL) {
 		c->dry_run = r->dry_run;
 		c->dry_out = stdout;
 	}
-	free(name);
 	return c;
 }
 
@@ -735,15 +715,11 @@ write_line(struct run *r, struct line *l, struct job *first, size_t n)
 	}
 	if (l->pass)
 		r->npassed++;
-	else if (r->mode == CARRIER_KIND_CANCEL)
-		carrier_shipment_cancelled(l->record, parcels, results, n);
-	else if (r->mode == CARRIER_KIND_RETURN)
-		jsonx_set_new(json_object_get(l->record, "return"), "shipment",
-		    carrier_shipment(results, n));
 	else {
-		jsonx_set_new(l->record, "shipment", carrier_shipment(results,
-		    n));
-		status_move(l->record, "booked", booked_at(l->record, r->now));
+		carrier_shipment_set(l->record, r->mode, parcels, results, n);
+		if (r->mode == CARRIER_KIND_BOOK)
+			status_move(l->record, "booked",
+			    booked_at(l->record, r->now));
 	}
 	free(results);
 	free(parcels);
@@ -928,24 +904,18 @@ main(int argc, char *argv[])
 	if (r.nlines > 0 && !r.out_failed)
 		process_window(&r);
 	free_window(&r);
-	r.status = cli_worse(r.status, carrier_list_report(&r.carriers,
-	    "its parcels are booked next run"));
-	r.status = cli_worse(r.status, jsonl_close(&in));
-	if (r.out_failed)
-		r.cli.out_error = "cannot write '<stdout>'; what was booked is "
-		    "written again next run";
-	http_stats(r.http, &hs);
 	cli_count("in", r.nin);
 	cli_count("booked", r.nbooked);
 	cli_count("booked_before", r.nstored);
 	cli_count("passed", r.npassed);
-	cli_count("requests", hs.requests);
-	cli_count("retries", hs.retries);
+	r.status = carrier_list_finish(&r.carriers, r.status, "its parcels "
+	    "are booked next run", &in, &r.cli, r.out_failed ? "cannot write "
+	    "'<stdout>'; what was booked is written again next run" : NULL,
+	    &hs);
 	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
 	    "booked, %lu booked before, %lu passed, %lu rejected; %lu "
 	    "requests, %lu retries", r.nin, r.nbooked, r.nstored, r.npassed,
 	    r.rejects.count, hs.requests, hs.retries);
-	carrier_list_release(&r.carriers);
 	http_free(r.http);
 	store_close(r.st);
 	if (r.has_catalog)

@@ -683,8 +683,7 @@ run_webhook(struct run *r)
 	struct carrier *c;
 	struct item *it;
 	enum carrier_webhook_result res;
-	char why[512], *body, *text;
-	json_t *rec;
+	char why[512], *body;
 	size_t len;
 
 	if ((ops = carrier_adapter(r->webhook)) == NULL || ops->webhook == NULL)
@@ -708,39 +707,8 @@ run_webhook(struct run *r)
 	}
 	r->nin++;
 	it = new_item(r);
-	it->p.carrier = carrier_canonical(push.carrier);
-	it->p.number = xstrdup(push.number);
-	if (!tracking_get(&r->db, it->p.carrier, it->p.number, &it->stored) &&
-	    tracking_get_number(&r->db, it->p.number, &it->stored)) {
-		free(it->p.carrier);
-		it->p.carrier = xstrdup(it->stored.carrier);
-	}
-	if (it->stored.carrier == NULL) {
-		/* A parcel the store does not know: a plain line, whose
-		 * record is kept when the store has one. */
-		if (push.parcel.order_id != NULL)
-			it->p.order_id = xstrdup(push.parcel.order_id);
-		it->p.record_key = track_record_key(it->p.order_id,
-		    it->p.carrier, it->p.number);
-		if ((text = tracking_record(&r->db, it->p.record_key)) ==
-		    NULL) {
-			rec = track_plain_record(&it->p);
-			text = jsonx_text(rec);
-			json_decref(rec);
-		} else {
-			free(text);
-			text = NULL;
-		}
-		store_begin(r->st);
-		tracking_add(&r->db, &it->p, text, r->now, NULL);
-		store_commit(r->st);
-		free(text);
-		tracking_get(&r->db, it->p.carrier, it->p.number, &it->stored);
-	} else {
-		it->p.record_key = xstrdup(it->stored.record_key);
-		if (it->stored.order_id != NULL)
-			it->p.order_id = xstrdup(it->stored.order_id);
-	}
+	track_push_parcel(&r->db, push.carrier, push.number,
+	    push.parcel.order_id, r->now, &it->p, &it->stored);
 	it->via = c;
 	it->cp = push.parcel;
 	memset(&push.parcel, 0, sizeof(push.parcel));
@@ -883,26 +851,20 @@ main(int argc, char *argv[])
 		if (r.stuck > 0 && !r.out_failed)
 			problems(&r);
 	}
-	r.status = cli_worse(r.status, carrier_list_report(&r.carriers,
-	    "its parcels are polled again next run"));
-	r.status = cli_worse(r.status, jsonl_close(&in));
-	if (r.out_failed)
-		r.cli.out_error = "cannot write '<stdout>'; the changes not "
-		    "written are written again next run";
-	http_stats(r.http, &hs);
 	cli_count("in", r.nin);
 	cli_count("changed", r.nchanged);
 	cli_count("problems", r.nproblems);
 	cli_count("not_polled", r.ndown);
-	cli_count("requests", hs.requests);
-	cli_count("retries", hs.retries);
+	r.status = carrier_list_finish(&r.carriers, r.status, "its parcels "
+	    "are polled again next run", &in, &r.cli, r.out_failed ? "cannot "
+	    "write '<stdout>'; the changes not written are written again next "
+	    "run" : NULL, &hs);
 	cli_count("connections", hs.connections);
 	status = cli_finish(&r.cli, r.status, &r.rejects, "%lu in, %lu "
 	    "changed, %lu rejected, %lu problems, %lu not polled; %lu "
 	    "requests, %lu retries, %lu connections", r.nin, r.nchanged,
 	    r.nrejects, r.nproblems, r.ndown, hs.requests, hs.retries,
 	    hs.connections);
-	carrier_list_release(&r.carriers);
 	http_free(r.http);
 	store_close(r.st);
 	conf_free(r.conf);

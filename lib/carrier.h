@@ -398,6 +398,14 @@ void		 carrier_shipment_cancelled(struct json_t *rec,
 		    const size_t *parcels, struct json_t *const *results,
 		    size_t n);
 
+/* A record whose calls of kind ended with results[0..n-1] (of its parcels
+ * parcels[0..n-1]): a booking's shipment (carrier_shipment()) and the
+ * status "booked", a return's return.shipment, a cancel's as
+ * carrier_shipment_cancelled() says. */
+void		 carrier_shipment_set(struct json_t *rec,
+		    enum carrier_book_kind kind, const size_t *parcels,
+		    struct json_t *const *results, size_t n);
+
 /* The carrier a record names for a booking of kind (borrowed, or NULL):
  * a parcel's shipping.carrier; a return's return.carrier, else
  * shipment.carrier, else shipping.carrier; a cancel's shipment.carrier. */
@@ -485,8 +493,28 @@ struct carrier	*carrier_list_tracker(struct carrier_list *, const char *name);
 int		 carrier_list_report(const struct carrier_list *,
 		    const char *what);
 
+/* The adapter that books for the carrier written (NULL or "": the one of
+ * [shop] carrier), set up once; NULL when there is none, after a reject
+ * added to errors at shipping.carrier: no_carrier, unknown_carrier or
+ * no_booking_api. */
+struct carrier	*carrier_list_booker(struct carrier_list *, const char *written,
+		    struct json_t *errors);
+
 /* carrier_free() each adapter, and the list. */
 void		 carrier_list_release(struct carrier_list *);
+
+/* The end of a carrier program's run, before cli_finish(): the adapters'
+ * state reported (carrier_list_report(), what as there) and the list
+ * released, the input in closed (jsonl_close()), cli's out_error set to
+ * out_error when not NULL (standard output failed during the run), the
+ * run's HTTP counts put in *hs and cli_count()ed as "requests" and
+ * "retries".  Returns the worse of status and what the adapters and the
+ * input call for. */
+struct cli;
+struct jsonl_reader;
+int		 carrier_list_finish(struct carrier_list *, int status,
+		    const char *what, struct jsonl_reader *in, struct cli *,
+		    const char *out_error, struct http_stats *hs);
 
 /* Queue on c->http the requests that track ps[0..n-1] at c: track()
  * calls of c->ops->batch parcels at most. */

@@ -484,3 +484,72 @@ money_format(int64_t amount, int exponent, char *buf, size_t len)
 		    (unsigned long long)(u % scale));
 	return buf;
 }
+
+/* Languages whose numbers have a decimal comma (glibc's LC_NUMERIC), and
+ * the places where the language's other countries differ. */
+static const char *const comma_languages[] = {
+	"ab", "agr", "an", "ast", "ayc", "az", "be", "bg", "br", "bs", "ca",
+	"ce", "crh", "cs", "csb", "cv", "da", "de", "dsb", "el", "es", "et",
+	"eu", "ff", "fi", "fo", "fr", "fur", "fy", "gl", "hr", "hsb", "ht",
+	"hu", "ia", "id", "is", "it", "ka", "kab", "kk", "kl", "ku", "ky", "lb",
+	"li", "lij", "ln", "lt", "lv", "mg", "mhr", "mk", "mn", "nb", "nds",
+	"nl", "nn", "no", "oc", "os", "pap", "pl", "pt", "quz", "ro", "ru",
+	"rw", "sah", "sc", "se", "sgs", "sk", "sl", "sq", "sr", "sv", "szl",
+	"tg", "tr", "tt", "uk", "vi", "wa", "wo", NULL
+};
+static const char *const point_places[] = {
+	"az_IR", "de_CH", "de_LI", "es_DO", "es_GT", "es_HN", "es_MX", "es_NI",
+	"es_PA", "es_PR", "es_SV", "es_US", "fr_CH", "it_CH", NULL
+};
+static const char *const comma_places[] = {
+	"en_DK", NULL
+};
+
+static int
+in_list(const char *key, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(key, *list) == 0)
+			return 1;
+	return 0;
+}
+
+char
+money_name_decimal(const char *name)
+{
+	char lang[8], place[16];
+	size_t n;
+
+	n = strcspn(name, "_.@");
+	if (n == 0 || n >= sizeof(lang))
+		return '.';
+	memcpy(lang, name, n);
+	lang[n] = '\0';
+	n = strcspn(name, ".@");
+	if (n < sizeof(place)) {
+		memcpy(place, name, n);
+		place[n] = '\0';
+		if (in_list(place, point_places))
+			return '.';
+		if (in_list(place, comma_places))
+			return ',';
+	}
+	/* "ua", the country's code, is a common slip for Ukrainian, "uk". */
+	return in_list(lang, comma_languages) || strcmp(lang, "ua") == 0 ?
+	    ',' : '.';
+}
+
+char
+money_locale_decimal(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_NUMERIC", "LANG" };
+	const char *name = NULL;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if ((name = getenv(vars[i])) != NULL && *name != '\0')
+			break;
+	if (name == NULL || *name == '\0')
+		return '.';
+	return money_name_decimal(name);
+}

@@ -63,4 +63,15 @@ int	money_neg(int64_t a, int64_t *neg);
  * ("-12.50") into buf of size len (40 always suffices); returns buf. */
 char	*money_format(int64_t amount, int exponent, char *buf, size_t len);
 
+/* The decimal separator, ',' or '.', of numbers in the locale the
+ * environment names for them (LC_ALL, else LC_NUMERIC, else LANG, as
+ * setlocale(3) chooses; none: '.').  Read from the name, as glibc's
+ * LC_NUMERIC has it, not from the installed locales: the answer is the
+ * same on every machine, and a cron job's is the shop's. */
+char	 money_locale_decimal(void);
+
+/* The same for a locale or language name ("ru_RU.UTF-8", "de_CH", "fr"),
+ * such as a shop's [shop] lang; name is not NULL. */
+char	 money_name_decimal(const char *name);
+
 #endif

@@ -176,6 +176,20 @@ struct http_request;
 void	 notify_http_end(struct notify_channel *, struct http_request *r,
 	    struct notify_msg *m, const char *id_path, const char *code_path);
 
+/* The start of an HTTP channel's send, the same for each: NULL when the
+ * channel failed before (m is then ended, to be tried again), else a POST
+ * of body (len bytes of type, copied) to url on the service of [section],
+ * made on first use and kept in c->state; r->arg is m, r->arg2 c, and done
+ * is called with the answer.  The caller adds its headers and sends it. */
+struct http_request *notify_http_post(struct notify_channel *,
+	    struct notify_msg *m, const char *section, const char *url,
+	    const char *type, const char *body, size_t len,
+	    void (*done)(struct http_request *));
+
+/* For render: the compact text of body (a new value, taken; NULL: out of
+ * memory, exits 71) as a new string, its length in *len. */
+char	*notify_json_body(json_t *body, size_t *len);
+
 /* HMAC-SHA256 of data under key as lower-case hex (65 bytes with NUL). */
 void	 notify_hmac_hex(const char *key, const void *data, size_t len,
 	    char out[65]);

@@ -75,6 +75,17 @@ json_t		*track_section(const struct tracking_parcel *n,
  * "carrier","tracking_number"} of p.  A new reference. */
 json_t		*track_plain_record(const struct tracking_parcel *p);
 
+/* The parcel a carrier's push names: p (new strings) its carrier (made
+ * canonical) and number, and in *stored (released first by the caller)
+ * what the store holds of it: the parcel of that carrier and number, else
+ * the only one of that number (p's carrier is then that one's), else one
+ * added now as a plain line (order_id the push's, NULL: none) in a
+ * transaction of its own, keeping the record the store has under its key.
+ * p's record_key and order_id are then the stored parcel's. */
+void		 track_push_parcel(struct tracking_db *, const char *carrier,
+		    const char *number, const char *order_id, int64_t now,
+		    struct tracking_parcel *p, struct tracking_parcel *stored);
+
 /* The key of the record a parcel belongs to (tracking.h): its order's id,
  * else "carrier:number".  A new string. */
 char		*track_record_key(const char *order_id, const char *carrier,

@@ -545,6 +545,21 @@ carrier_booking_result(const struct carrier_booking *b, const char *carrier,
 }
 
 void
+carrier_shipment_set(json_t *rec, enum carrier_book_kind kind,
+    const size_t *parcels, json_t *const *results, size_t n)
+{
+	if (kind == CARRIER_KIND_CANCEL)
+		carrier_shipment_cancelled(rec, parcels, results, n);
+	else if (kind == CARRIER_KIND_RETURN)
+		jsonx_set_new(json_object_get(rec, "return"), "shipment",
+		    carrier_shipment(results, n));
+	else {
+		jsonx_set_new(rec, "shipment", carrier_shipment(results, n));
+		jsonx_set_new(rec, "status", json_string("booked"));
+	}
+}
+
+void
 carrier_shipment_cancelled(json_t *rec, const size_t *parcels,
     json_t *const *results, size_t n)
 {

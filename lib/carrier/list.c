@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "conf.h"
 #include "http.h"
+#include "jsonl.h"
+#include "reject.h"
 #include "xalloc.h"
 
 void
@@ -33,6 +35,37 @@ carrier_list_get(struct carrier_list *l, const struct carrier_ops *ops)
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 	l->v[l->n] = carrier_new(ops, l->conf, l->http, l->db, l->now);
 	return l->v[l->n++];
+}
+
+struct carrier *
+carrier_list_booker(struct carrier_list *l, const char *written,
+    json_t *errors)
+{
+	const struct carrier_ops *ops;
+	struct carrier *c = NULL;
+	char *name;
+
+	if (written == NULL || *written == '\0')
+		written = conf_get(l->conf, "shop", NULL, "carrier");
+	if (written == NULL || *written == '\0') {
+		reject_addf(errors, "no_carrier", "shipping.carrier",
+		    "no carrier: not in the record, not given with "
+		    "--carrier, no [shop] carrier");
+		return NULL;
+	}
+	name = carrier_canonical(written);
+	ops = carrier_adapter(name);
+	if (ops == NULL)
+		reject_addf(errors, "unknown_carrier", "shipping.carrier",
+		    "no adapter for carrier '%s'", name);
+	else if (ops->book == NULL)
+		reject_addf(errors, "no_booking_api", "shipping.carrier",
+		    "carrier '%s' has no booking in its API; book it by hand",
+		    name);
+	else
+		c = carrier_list_get(l, ops);
+	free(name);
+	return c;
 }
 
 /* A carrier that tracks parcels of others. */
@@ -113,6 +146,22 @@ carrier_list_release(struct carrier_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+int
+carrier_list_finish(struct carrier_list *l, int status, const char *what,
+    struct jsonl_reader *in, struct cli *cli, const char *out_error,
+    struct http_stats *hs)
+{
+	status = cli_worse(status, carrier_list_report(l, what));
+	carrier_list_release(l);
+	status = cli_worse(status, jsonl_close(in));
+	if (out_error != NULL)
+		cli->out_error = out_error;
+	http_stats(l->http, hs);
+	cli_count("requests", hs->requests);
+	cli_count("retries", hs->retries);
+	return status;
 }
 
 void

@@ -10,6 +10,7 @@
 #include "carrier.h"
 #include "jsonx.h"
 #include "rfc3339.h"
+#include "store.h"
 #include "track.h"
 #include "tracking.h"
 #include "xalloc.h"
@@ -204,4 +205,45 @@ track_record_key(const char *order_id, const char *carrier,
 	key = xmalloc(len);
 	snprintf(key, len, "%s:%s", carrier, number);
 	return key;
+}
+
+void
+track_push_parcel(struct tracking_db *db, const char *carrier,
+    const char *number, const char *order_id, int64_t now,
+    struct tracking_parcel *p, struct tracking_parcel *stored)
+{
+	json_t *rec;
+	char *text;
+
+	p->carrier = carrier_canonical(carrier);
+	p->number = xstrdup(number);
+	if (!tracking_get(db, p->carrier, p->number, stored) &&
+	    tracking_get_number(db, p->number, stored)) {
+		free(p->carrier);
+		p->carrier = xstrdup(stored->carrier);
+	}
+	if (stored->carrier != NULL) {
+		p->record_key = xstrdup(stored->record_key);
+		if (stored->order_id != NULL)
+			p->order_id = xstrdup(stored->order_id);
+		return;
+	}
+	/* A parcel the store does not know: a plain line, whose record is
+	 * kept when the store has one. */
+	if (order_id != NULL)
+		p->order_id = xstrdup(order_id);
+	p->record_key = track_record_key(p->order_id, p->carrier, p->number);
+	if ((text = tracking_record(db, p->record_key)) == NULL) {
+		rec = track_plain_record(p);
+		text = jsonx_text(rec);
+		json_decref(rec);
+	} else {
+		free(text);
+		text = NULL;
+	}
+	store_begin(db->st);
+	tracking_add(db, p, text, now, NULL);
+	store_commit(db->st);
+	free(text);
+	tracking_get(db, p->carrier, p->number, stored);
 }

@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
+#include "jsonx.h"
 #include "notify.h"
 #include "xalloc.h"
 
@@ -264,4 +265,38 @@ notify_http_end(struct notify_channel *c, struct http_request *r,
 	json_decref(ans);
 	notify_msg_end(m, NOTIFY_RETRY, "%s answered HTTP %ld", c->ops->name,
 	    r->status);
+}
+
+struct http_request *
+notify_http_post(struct notify_channel *c, struct notify_msg *m,
+    const char *section, const char *url, const char *type, const char *body,
+    size_t len, void (*done)(struct http_request *))
+{
+	struct http_request *r;
+
+	if (c->status != 0) {
+		notify_msg_end(m, NOTIFY_RETRY, "%s", c->error);
+		return NULL;
+	}
+	if (c->state == NULL)
+		c->state = notify_http_service(c, section);
+	r = http_request_new(c->state, "POST", url);
+	http_body(r, type, body, len);
+	r->arg = m;
+	r->arg2 = c;
+	r->done = done;
+	return r;
+}
+
+char *
+notify_json_body(json_t *body, size_t *len)
+{
+	char *s;
+
+	if (body == NULL)
+		xnomem();
+	s = jsonx_text(body);
+	json_decref(body);
+	*len = strlen(s);
+	return s;
 }

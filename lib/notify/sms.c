@@ -8,7 +8,6 @@
 #include "conf.h"
 #include "http.h"
 #include "jsonl.h"
-#include "jsonx.h"
 #include "notify.h"
 #include "xalloc.h"
 
@@ -87,7 +86,6 @@ static char *
 render(struct notify_channel *c, struct notify_msg *m, size_t *len)
 {
 	const char *tmpl = conf_get(c->conf, "sms", NULL, "body");
-	json_t *body;
 	char *s = NULL;
 
 	if (twilio(c)) {
@@ -97,12 +95,9 @@ render(struct notify_channel *c, struct notify_msg *m, size_t *len)
 	} else if (tmpl != NULL && *tmpl != '\0') {
 		s = body_template(tmpl, m, sender(c));
 	} else {
-		body = json_pack("{s:s,s:s?,s:s,s:s}", "to", m->recipient,
-		    "from", sender(c), "text", m->text, "id", m->delivery);
-		if (body == NULL)
-			xnomem();
-		s = jsonx_text(body);
-		json_decref(body);
+		return notify_json_body(json_pack("{s:s,s:s?,s:s,s:s}", "to",
+		    m->recipient, "from", sender(c), "text", m->text, "id",
+		    m->delivery), len);
 	}
 	*len = strlen(s);
 	return s;
@@ -120,25 +115,13 @@ done(struct http_request *r)
 }
 
 static void
-open_(struct notify_channel *c)
-{
-	c->state = NULL;
-}
-
-static void
 send_(struct notify_channel *c, struct notify_msg *m)
 {
 	struct http_request *r;
-	const char *base, *sid;
+	const char *base, *sid, *token;
 	char *body, *url;
 	size_t len;
 
-	if (c->status != 0) {
-		notify_msg_end(m, NOTIFY_RETRY, "%s", c->error);
-		return;
-	}
-	if (c->state == NULL)
-		c->state = notify_http_service(c, twilio(c) ? "twilio" : "sms");
 	body = render(c, m, &len);
 	if (twilio(c)) {
 		sid = conf_get(c->conf, "twilio", NULL, "account_sid");
@@ -146,27 +129,26 @@ send_(struct notify_channel *c, struct notify_msg *m)
 			base = TWILIO_URL;
 		url = xmalloc(strlen(base) + strlen(sid) + 32);
 		sprintf(url, "%s/Accounts/%s/Messages.json", base, sid);
-		r = http_request_new(c->state, "POST", url);
+		r = notify_http_post(c, m, "twilio", url,
+		    "application/x-www-form-urlencoded", body, len, done);
 		free(url);
-		http_body(r, "application/x-www-form-urlencoded", body, len);
-		http_basic_auth(r, sid, conf_need(c->conf, "twilio", NULL,
-		    "auth_token"));
+		if (r != NULL)
+			http_basic_auth(r, sid, conf_need(c->conf, "twilio",
+			    NULL, "auth_token"));
 	} else {
-		r = http_request_new(c->state, "POST", conf_need(c->conf,
-		    "sms", NULL, "url"));
-		http_body(r, "application/json", body, len);
-		if (conf_get(c->conf, "sms", NULL, "token") != NULL)
-			http_header(r, "Authorization: Bearer %s",
-			    conf_get(c->conf, "sms", NULL, "token"));
-		http_header(r, "Idempotency-Key: %s", m->delivery);
+		r = notify_http_post(c, m, "sms", conf_need(c->conf, "sms",
+		    NULL, "url"), "application/json", body, len, done);
+		token = conf_get(c->conf, "sms", NULL, "token");
+		if (r != NULL && token != NULL)
+			http_header(r, "Authorization: Bearer %s", token);
+		if (r != NULL)
+			http_header(r, "Idempotency-Key: %s", m->delivery);
 	}
 	free(body);
-	r->arg = m;
-	r->arg2 = c;
-	r->done = done;
-	http_send(r);
+	if (r != NULL)
+		http_send(r);
 }
 
 const struct notify_channel_ops notify_sms_ops = {
-	"sms", NOTIFY_ESC_NONE, open_, send_, render, NULL
+	"sms", NOTIFY_ESC_NONE, NULL, send_, render, NULL
 };

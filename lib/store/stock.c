@@ -334,26 +334,31 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The order of two keys of two strings each (sku and warehouse, order id
+ * and source): by the first, then by the second; the comparators below
+ * differ only in the struct they read. */
+static int
+pair_cmp(const char *a1, const char *a2, const char *b1, const char *b2)
+{
+	int c = strcmp(a1, b1);
+
+	return c != 0 ? c : strcmp(a2, b2);
+}
+
 static int
 row_cmp(const void *a, const void *b)
 {
 	const struct stock_row *x = a, *y = b;
-	int c;
 
-	if ((c = strcmp(x->sku, y->sku)) != 0)
-		return c;
-	return strcmp(x->warehouse, y->warehouse);
+	return pair_cmp(x->sku, x->warehouse, y->sku, y->warehouse);
 }
 
 static int
 reservation_cmp(const void *a, const void *b)
 {
 	const struct stock_reservation *x = a, *y = b;
-	int c;
 
-	if ((c = strcmp(x->order_id, y->order_id)) != 0)
-		return c;
-	return strcmp(x->source, y->source);
+	return pair_cmp(x->order_id, x->source, y->order_id, y->source);
 }
 
 /* An order's identity, as the batch was asked for it. */
@@ -365,11 +370,8 @@ static int
 wanted_cmp(const void *a, const void *b)
 {
 	const struct wanted *x = a, *y = b;
-	int c;
 
-	if ((c = strcmp(x->order_id, y->order_id)) != 0)
-		return c;
-	return strcmp(x->source, y->source);
+	return pair_cmp(x->order_id, x->source, y->order_id, y->source);
 }
 
 /* The n (source, id) pairs, sorted for bsearch(); NULL sources are "". */
@@ -624,11 +626,8 @@ static int
 delta_cmp(const void *a, const void *b)
 {
 	const struct delta *x = a, *y = b;
-	int c;
 
-	if ((c = strcmp(x->sku, y->sku)) != 0)
-		return c;
-	return strcmp(x->warehouse, y->warehouse);
+	return pair_cmp(x->sku, x->warehouse, y->sku, y->warehouse);
 }
 
 /* Add the lines of the reservation of id from source to the deltas. */

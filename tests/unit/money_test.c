@@ -463,6 +463,47 @@ test_format(void)
 	}
 }
 
+static void
+test_locale_decimal(void)
+{
+	static const struct {
+		const char *lc_all, *lc_numeric, *lang;
+		char want;
+	} cases[] = {
+		{ NULL, NULL, NULL, '.' },
+		{ "", "", "", '.' },
+		{ "C", NULL, NULL, '.' },
+		{ "ru_RU.UTF-8", NULL, NULL, ',' },
+		{ NULL, "uk_UA.UTF-8", "en_US.UTF-8", ',' },
+		{ NULL, NULL, "de_DE@euro", ',' },
+		{ "de_CH.UTF-8", NULL, NULL, '.' },	/* a place that differs */
+		{ "en_DK.UTF-8", NULL, NULL, ',' },
+		{ "en_US.UTF-8", "ru_RU.UTF-8", NULL, '.' },	/* LC_ALL first */
+		{ "", "fr_FR", NULL, ',' },
+		{ "toolonglanguage_XX", NULL, NULL, '.' },
+	};
+	char what[120];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsetenv("LC_ALL");
+		unsetenv("LC_NUMERIC");
+		unsetenv("LANG");
+		if (cases[i].lc_all != NULL)
+			setenv("LC_ALL", cases[i].lc_all, 1);
+		if (cases[i].lc_numeric != NULL)
+			setenv("LC_NUMERIC", cases[i].lc_numeric, 1);
+		if (cases[i].lang != NULL)
+			setenv("LANG", cases[i].lang, 1);
+		snprintf(what, sizeof(what), "money_locale_decimal() under "
+		    "LC_ALL=%s LC_NUMERIC=%s LANG=%s",
+		    cases[i].lc_all ? cases[i].lc_all : "(unset)",
+		    cases[i].lc_numeric ? cases[i].lc_numeric : "(unset)",
+		    cases[i].lang ? cases[i].lang : "(unset)");
+		expect_int(what, money_locale_decimal(), cases[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -473,5 +514,6 @@ main(void)
 	test_currency_anycase();
 	test_arithmetic();
 	test_format();
+	test_locale_decimal();
 	return unit_summary("money");
 }
