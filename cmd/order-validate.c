@@ -763,6 +763,7 @@ struct run {
 					 * made before any runs */
 	struct reject_stream	*rejects;
 	const struct jsonl_reader *in;
+	unsigned long		 counts[3];	/* the batches' summed */
 };
 
 enum { COUNT_RECORDS, COUNT_OUT, COUNT_CSV };
@@ -863,15 +864,14 @@ keyed(void *arg, struct pipeline_batch *b, size_t i, const char *key,
 	return 1;
 }
 
-static unsigned long run_counts[3];
-
 static void
 batch_done(void *arg, struct pipeline_batch *b)
 {
-	(void)arg;
-	run_counts[COUNT_RECORDS] += b->counts[COUNT_RECORDS];
-	run_counts[COUNT_OUT] += b->counts[COUNT_OUT];
-	run_counts[COUNT_CSV] |= b->counts[COUNT_CSV];
+	struct run *r = arg;
+
+	r->counts[COUNT_RECORDS] += b->counts[COUNT_RECORDS];
+	r->counts[COUNT_OUT] += b->counts[COUNT_OUT];
+	r->counts[COUNT_CSV] |= b->counts[COUNT_CSV];
 }
 
 static const struct pipeline_ops validate_ops = {
@@ -969,14 +969,15 @@ main(int argc, char *argv[])
 	in.lang = v.oc.lang;
 	strmap_init(&v.ids);
 	if (jobs > 1) {
+		memset(&run, 0, sizeof(run));
 		run.v = &v;
 		run.proto = v;
 		run.rejects = &rejects;
 		run.in = &in;
 		pipeline_run(&in, jobs, &validate_ops, &run, stdout, &rejects);
-		nrecords = run_counts[COUNT_RECORDS];
-		nout = run_counts[COUNT_OUT];
-		csv_like = run_counts[COUNT_CSV];
+		nrecords = run.counts[COUNT_RECORDS];
+		nout = run.counts[COUNT_OUT];
+		csv_like = run.counts[COUNT_CSV];
 	}
 	while (jobs == 1 && (line = jsonl_line(&in, &len)) != NULL) {
 		if ((order = reject_record(&rejects, &in,
