@@ -1,5 +1,5 @@
 # orderkit: small programs for an online shop's orders, one per step.
-# make | make check | make asan | make demo | make bench | make lint
+# make | make check | make asan | make tsan | make demo | make bench | make lint
 # make fuzz FUZZ_SECONDS=60 | make fuzz-ci
 # make install PREFIX=/usr/local DESTDIR=
 
@@ -197,6 +197,14 @@ asan: deps
 	@$(MAKE) --no-print-directory O=$(ASAN_O) WERROR=-Werror \
 	    CFLAGS='$(ASAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' test
 
+# make tsan: ThreadSanitizer (issue 19's workers), the same tests.  Its
+# own tree: TSan and ASan do not mix.
+TSAN_O	= build/tsan
+TSAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+tsan: deps
+	@$(MAKE) --no-print-directory O=$(TSAN_O) WERROR=-Werror \
+	    CFLAGS='$(TSAN_FLAGS)' LDFLAGS='-fsanitize=thread' test
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
@@ -276,7 +284,7 @@ clean:
 	rm -rf bin lib/*.o lib/*/*.o lib/*.a tests/unit/*_test tests/fuzz/*.o \
 	    tests/fuzz/*_fuzz build
 
-.PHONY: all libs deps check test asan demo bench fuzz fuzz-ci lint install \
+.PHONY: all libs deps check test asan tsan demo bench fuzz fuzz-ci lint install \
 	uninstall clean
 .SECONDARY: $(LIBOBJ) $(FUZZERS:%=$(O)/tests/fuzz/%_fuzz.o) \
 	$(O)/tests/fuzz/fuzz.o $(O)/tests/fuzz/replay.o

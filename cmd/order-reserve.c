@@ -19,6 +19,7 @@
 #include "jsonl.h"
 #include "jsonx.h"
 #include "ordercheck.h"
+#include "pipeline.h"
 #include "profile.h"
 #include "reject.h"
 #include "reserve.h"
@@ -33,7 +34,7 @@
 
 static const char usage_text[] =
     "usage: order-reserve [--allow CODE,...] [--batch N] [--config FILE]\n"
-    "                     [--db PATH|URL] [--now TIME] [--partial]\n"
+    "                     [--db PATH|URL] [--jobs N] [--now TIME] [--partial]\n"
     "                     [--progress | --no-progress] [--rejects FILE]\n"
     "                     [--split] [--stats[=json|FILE]] [--strict]\n"
     "                     [--ttl DURATION] [FILE ...]\n"
@@ -50,6 +51,7 @@ static const char usage_text[] =
 #define OPT_CONFIG	'C'
 #define OPT_DB		'd'
 #define OPT_EXPIRE	'e'
+#define OPT_JOBS	'j'
 #define OPT_NOW		'n'
 #define OPT_PARTIAL	'p'
 #define OPT_RELEASE	'R'
@@ -64,6 +66,7 @@ static const struct option longopts[] = {
 	{ "db",		required_argument, NULL, OPT_DB },
 	{ "expire",	no_argument,	   NULL, OPT_EXPIRE },
 	CLI_OPT_HELP,
+	{ "jobs",	required_argument, NULL, OPT_JOBS },
 	CLI_OPT_NO_PROGRESS,
 	{ "now",	required_argument, NULL, OPT_NOW },
 	{ "partial",	no_argument,	   NULL, OPT_PARTIAL },
@@ -87,6 +90,7 @@ static const struct cli_item help_options[] = {
 	{ "--db PATH|URL", "the store: a SQLite file or a postgresql:// URL" },
 	{ "--expire", "end the reservations past their time; reads no input" },
 	CLI_ITEM_HELP,
+	{ "--jobs N", "accepted as order-validate takes it; one thread for now" },
 	CLI_ITEM_NO_PROGRESS,
 	{ "--now TIME", "the time of the run (RFC 3339)" },
 	{ "--partial", "reserve what there is of an order short of stock" },
@@ -832,6 +836,14 @@ main(int argc, char *argv[])
 		case OPT_EXPIRE:
 			rs.mode = EXPIRE;
 			modes++;
+			break;
+		case OPT_JOBS:
+			/* Taken, for pipelines that give every program the
+			 * same options: the store's work is one connection's
+			 * in input order, and the rest stays beside it. */
+			if (pipeline_jobs(optarg) == -1)
+				cli_usage_error(&cli, "--jobs '%s' is not a "
+				    "number from 1 to 1024", optarg);
 			break;
 		case OPT_NOW:
 			if (rfc3339_parse(optarg, &rs.now, &offset) == -1)

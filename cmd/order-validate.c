@@ -24,6 +24,7 @@
 #include "money.h"
 #include "msg.h"
 #include "ordercheck.h"
+#include "pipeline.h"
 #include "profile.h"
 #include "reject.h"
 #include "rfc3339.h"
@@ -35,8 +36,9 @@
 
 static const char usage_text[] =
     "usage: order-validate [--allow CODE,...] [--catalog FILE] [--config FILE]\n"
-    "                      [--country CC] [--ignore-price] [--lang en|ru|uk]\n"
-    "                      [--max-qty N] [--progress | --no-progress]\n"
+    "                      [--country CC] [--ignore-price] [--jobs N]\n"
+    "                      [--lang en|ru|uk] [--max-qty N]\n"
+    "                      [--progress | --no-progress]\n"
     "                      [--rejects FILE] [--stats[=json|FILE]] [--strict]\n"
     "                      [FILE ...]\n";
 
@@ -45,6 +47,7 @@ static const char usage_text[] =
 #define OPT_CONFIG	'f'
 #define OPT_COUNTRY	'C'
 #define OPT_IGNORE	'i'
+#define OPT_JOBS	'j'
 #define OPT_LANG	'l'
 #define OPT_MAXQTY	'q'
 
@@ -55,6 +58,7 @@ static const struct option longopts[] = {
 	{ "country",	  required_argument, NULL, OPT_COUNTRY },
 	CLI_OPT_HELP,
 	{ "ignore-price", no_argument,	     NULL, OPT_IGNORE },
+	{ "jobs",	  required_argument, NULL, OPT_JOBS },
 	{ "lang",	  required_argument, NULL, OPT_LANG },
 	{ "max-qty",	  required_argument, NULL, OPT_MAXQTY },
 	CLI_OPT_NO_PROGRESS,
@@ -74,6 +78,7 @@ static const struct cli_item help_options[] = {
 	{ "--country CC", "the country of national phones and of addresses" },
 	CLI_ITEM_HELP,
 	{ "--ignore-price", "do not compare prices with the catalog" },
+	{ "--jobs N", "check on N threads (default: one per processor)" },
 	{ "--lang en|ru|uk", "the language of messages" },
 	{ "--max-qty N", "the largest quantity of one item (default: 1000)" },
 	CLI_ITEM_NO_PROGRESS,
@@ -716,6 +721,165 @@ validate_order(struct validator *v, json_t *order)
 	return 0;
 }
 
+/* The key of the duplicate check, "SOURCE\037ID", of a record that
+ * passed: a new string, its length in *lenp; NULL when it has no id. */
+static char *
+dup_key(const json_t *order, size_t *lenp)
+{
+	const char *key, *src;
+	char idbuf[JSONL_ID_BUF], *dupkey;
+	size_t keylen, srclen;
+
+	key = jsonl_id_text(json_object_get(order, "id"), idbuf, &keylen);
+	if (key == NULL)
+		return NULL;
+	/* Two channels, or two stores, may both have a #1001. */
+	src = json_string_value(json_object_get(order, "source"));
+	srclen = src != NULL ? strlen(src) : 0;
+	dupkey = xmalloc(srclen + 1 + keylen);
+	memcpy(dupkey, src != NULL ? src : "", srclen);
+	dupkey[srclen] = '\037';
+	memcpy(dupkey + srclen + 1, key, keylen);
+	*lenp = srclen + 1 + keylen;
+	return dupkey;
+}
+
+/* The record's id was first seen on line first: the problem. */
+static void
+duplicate(struct validator *v, const json_t *order, unsigned long first)
+{
+	char idbuf[JSONL_ID_BUF], idtext[64];
+	const char *key;
+	size_t keylen;
+
+	key = jsonl_id_text(json_object_get(order, "id"), idbuf, &keylen);
+	snprintf(idtext, sizeof(idtext), "%.60s", key);
+	ordercheck_problem(&v->oc, "duplicate_id", "id", "duplicate_id",
+	    idtext, first);
+}
+
+/* --jobs: the run as the workers and the writer share it. */
+struct run {
+	struct validator	*v;		/* the writer's */
+	struct validator	 proto;		/* the workers' start: a copy
+					 * made before any runs */
+	struct reject_stream	*rejects;
+	const struct jsonl_reader *in;
+	unsigned long		 counts[3];	/* the batches' summed */
+};
+
+enum { COUNT_RECORDS, COUNT_OUT, COUNT_CSV };
+
+struct worker {
+	struct validator	 v;		/* its own problems, changes */
+	const struct run	*run;
+};
+
+static void *
+worker_start(void *arg)
+{
+	const struct run *r = arg;
+	struct worker *w = xmalloc(sizeof(*w));
+
+	/* The catalog, profiles and --allow are shared, only read; the
+	 * problems and changes are the worker's. */
+	w->v = r->proto;
+	w->run = r;
+	memset(&w->v.ids, 0, sizeof(w->v.ids));
+	ordercheck_init(&w->v.oc, r->proto.oc.lang);
+	w->v.oc.country = r->proto.oc.country;
+	return w;
+}
+
+static void
+worker_stop(void *state)
+{
+	struct worker *w = state;
+
+	ordercheck_release(&w->v.oc);
+	free(w);
+}
+
+/* A line on a worker: what the loop of main() does, but for the
+ * duplicate check, which keyed() makes in input order. */
+static void
+worker_line(void *state, struct pipeline_batch *b, size_t i)
+{
+	struct worker *wk = state;
+	struct validator *w = &wk->v;
+	const struct run *r = wk->run;
+	const struct pipeline_line *l = &b->lines[i];
+	const char *line = b->text + l->off;
+	json_t *order;
+	char *key;
+	size_t keylen;
+
+	if ((order = reject_batch_record(r->rejects, &b->rejects,
+	    r->in, l->file, l->lineno, line, l->len)) == NULL) {
+		b->counts[COUNT_CSV] |= jsonl_csv_like(line, l->len);
+		return;
+	}
+	b->counts[COUNT_RECORDS]++;
+	if (validate_order(w, order)) {
+		if ((key = dup_key(order, &keylen)) != NULL) {
+			pipeline_key(b, i, key, keylen);
+			free(key);
+		}
+		ordercheck_apply(&w->oc, 1);
+		jsonx_set_new(order, "status", json_string("validated"));
+		jsonl_encode(&b->out.buf, &b->out.cap, &b->out.len, order);
+		jsonl_out_raw(&b->out, "\n", 1);
+		b->counts[COUNT_OUT]++;
+	} else {
+		ordercheck_apply(&w->oc, 0);
+		reject_batch_add(r->rejects, &b->rejects, order,
+		    w->oc.errors);
+		json_array_clear(w->oc.errors);
+	}
+	json_decref(order);
+}
+
+/* In input order: a duplicate is checked again here, as one thread
+ * checks it, to reject it as one thread does. */
+static int
+keyed(void *arg, struct pipeline_batch *b, size_t i, const char *key,
+    size_t len)
+{
+	struct run *r = arg;
+	const struct pipeline_line *l = &b->lines[i];
+	unsigned long first;
+	json_t *order;
+
+	if (strmap_add(&r->v->ids, key, len, l->lineno, &first))
+		return 0;
+	order = reject_record(r->rejects, r->in, l->file, l->lineno,
+	    b->text + l->off, l->len);
+	if (order == NULL || !validate_order(r->v, order))
+		errx(EX_SOFTWARE, "line %lu: a record checked twice differs",
+		    l->lineno);
+	duplicate(r->v, order, first);
+	ordercheck_apply(&r->v->oc, 0);
+	reject_write(r->rejects, order, r->v->oc.errors);
+	json_array_clear(r->v->oc.errors);
+	json_decref(order);
+	b->counts[COUNT_OUT]--;
+	return 1;
+}
+
+static void
+batch_done(void *arg, struct pipeline_batch *b)
+{
+	struct run *r = arg;
+
+	r->counts[COUNT_RECORDS] += b->counts[COUNT_RECORDS];
+	r->counts[COUNT_OUT] += b->counts[COUNT_OUT];
+	r->counts[COUNT_CSV] |= b->counts[COUNT_CSV];
+}
+
+static const struct pipeline_ops validate_ops = {
+	worker_start, worker_line, worker_stop, keyed, batch_done
+};
+
 int
 main(int argc, char *argv[])
 {
@@ -723,15 +887,14 @@ main(int argc, char *argv[])
 	struct validator v;
 	struct jsonl_reader in;
 	struct reject_stream rejects;
-	const char *catalog_path = NULL, *config_path = NULL, *key, *src;
-	char errbuf[512], idbuf[JSONL_ID_BUF], country[3] = "", *end, *line;
-	char *dupkey;
+	struct run run;
+	const char *catalog_path = NULL, *config_path = NULL;
+	char errbuf[512], country[3] = "", *end, *line, *dupkey;
 	unsigned long nout = 0, nrecords = 0, first;
 	struct conf *conf;
-	size_t len, srclen;
-	int csv_like = 0, ok;
+	size_t len, keylen;
+	int csv_like = 0, ok, jobs = pipeline_default_jobs();
 	json_t *order;
-	size_t keylen;
 	enum msg_lang lang = msg_lang_env();
 	int ch, status;
 
@@ -766,6 +929,11 @@ main(int argc, char *argv[])
 			break;
 		case OPT_IGNORE:
 			v.ignore_price = 1;
+			break;
+		case OPT_JOBS:
+			if ((jobs = pipeline_jobs(optarg)) == -1)
+				cli_usage_error(&cli, "--jobs '%s' is not a "
+				    "number from 1 to 1024", optarg);
 			break;
 		case OPT_LANG:
 			if (msg_lang_parse(optarg, &lang) == -1)
@@ -802,7 +970,18 @@ main(int argc, char *argv[])
 	jsonl_open(&in, argc - optind, argv + optind);
 	in.lang = v.oc.lang;
 	strmap_init(&v.ids);
-	while ((line = jsonl_line(&in, &len)) != NULL) {
+	if (jobs > 1) {
+		memset(&run, 0, sizeof(run));
+		run.v = &v;
+		run.proto = v;
+		run.rejects = &rejects;
+		run.in = &in;
+		pipeline_run(&in, jobs, &validate_ops, &run, stdout, &rejects);
+		nrecords = run.counts[COUNT_RECORDS];
+		nout = run.counts[COUNT_OUT];
+		csv_like = run.counts[COUNT_CSV];
+	}
+	while (jobs == 1 && (line = jsonl_line(&in, &len)) != NULL) {
 		if ((order = reject_record(&rejects, &in,
 		    jsonl_input_name(&in), in.lineno, line, len)) == NULL) {
 			csv_like |= jsonl_csv_like(line, len);
@@ -810,23 +989,10 @@ main(int argc, char *argv[])
 		}
 		nrecords++;
 		ok = validate_order(&v, order);
-		key = jsonl_id_text(json_object_get(order, "id"), idbuf,
-		    &keylen);
-		/* Two channels, or two stores, may both have a #1001. */
-		src = json_string_value(json_object_get(order, "source"));
-		if (ok && key != NULL) {
-			srclen = src != NULL ? strlen(src) : 0;
-			dupkey = xmalloc(srclen + 1 + keylen);
-			memcpy(dupkey, src != NULL ? src : "", srclen);
-			dupkey[srclen] = '\037';
-			memcpy(dupkey + srclen + 1, key, keylen);
-			if (!strmap_add(&v.ids, dupkey, srclen + 1 + keylen,
-			    in.lineno, &first)) {
-				char idtext[64];
-
-				snprintf(idtext, sizeof(idtext), "%.60s", key);
-				ordercheck_problem(&v.oc, "duplicate_id", "id",
-				    "duplicate_id", idtext, first);
+		if (ok && (dupkey = dup_key(order, &keylen)) != NULL) {
+			if (!strmap_add(&v.ids, dupkey, keylen, in.lineno,
+			    &first)) {
+				duplicate(&v, order, first);
 				ok = 0;
 			}
 			free(dupkey);

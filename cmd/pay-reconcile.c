@@ -23,6 +23,7 @@
 #include "paymatch.h"
 #include "payment.h"
 #include "paystore.h"
+#include "pipeline.h"
 #include "profile.h"
 #include "reject.h"
 #include "rfc3339.h"
@@ -36,7 +37,7 @@ static const char usage_text[] =
     "usage: pay-reconcile [--payments FILE ...] [--provider NAME] [--map FILE]\n"
     "                     [--allow CODE,...] [--config FILE] [--db URL]\n"
     "                     [--report FILE] [--rejects FILE] [--hold-risk SCORE]\n"
-    "                     [--now TIME] [--progress | --no-progress]\n"
+    "                     [--jobs N] [--now TIME] [--progress | --no-progress]\n"
     "                     [--stats[=json|FILE]] [--strict] [--tz ZONE]\n"
     "                     [FILE ...]\n";
 
@@ -44,6 +45,7 @@ static const char usage_text[] =
 #define OPT_CONFIG	'c'
 #define OPT_DB		'd'
 #define OPT_HOLD	'H'
+#define OPT_JOBS	'j'
 #define OPT_MAP		'm'
 #define OPT_NOW		'n'
 #define OPT_PAYMENTS	'p'
@@ -57,6 +59,7 @@ static const struct option longopts[] = {
 	{ "db",		required_argument, NULL, OPT_DB },
 	CLI_OPT_HELP,
 	{ "hold-risk",	required_argument, NULL, OPT_HOLD },
+	{ "jobs",	required_argument, NULL, OPT_JOBS },
 	{ "map",	required_argument, NULL, OPT_MAP },
 	CLI_OPT_NO_PROGRESS,
 	{ "now",	required_argument, NULL, OPT_NOW },
@@ -80,6 +83,7 @@ static const struct cli_item help_options[] = {
 	CLI_ITEM_HELP,
 	{ "--hold-risk SCORE",
 	    "reject orders whose risk score is SCORE or more" },
+	{ "--jobs N", "accepted as order-validate takes it; one thread for now" },
 	{ "--map FILE", "read CSV reports through this map" },
 	CLI_ITEM_NO_PROGRESS,
 	{ "--now TIME", "the time of the run (RFC 3339)" },
@@ -763,6 +767,14 @@ main(int argc, char *argv[])
 			    r.hold < 0 || r.hold > 100)
 				cli_usage_error(&cli, "--hold-risk '%s' is not "
 				    "a score from 0 to 100", optarg);
+			break;
+		case OPT_JOBS:
+			/* Taken, for pipelines that give every program the
+			 * same options: the store's work is one connection's
+			 * in input order, and the rest stays beside it. */
+			if (pipeline_jobs(optarg) == -1)
+				cli_usage_error(&cli, "--jobs '%s' is not a "
+				    "number from 1 to 1024", optarg);
 			break;
 		case OPT_MAP:
 			map_path = optarg;

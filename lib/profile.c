@@ -1,6 +1,7 @@
 /* profile.c: source profiles (profile.h): the built-in defaults of each
  * channel order-import reads, and [source "NAME"] over them. */
 #include <err.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ struct profile_set {
 	struct profile	**v;		/* each its own allocation: they are
 					 * handed out while the set grows */
 	size_t		 n;
+	pthread_mutex_t	 lock;		/* profile_find() on several
+					 * threads (lib/pipeline.h) */
 };
 
 static const char *const shopify_gateways[] = {
@@ -292,6 +295,8 @@ profile_load(const struct conf *conf)
 	size_t i;
 
 	set = xcalloc(1, sizeof(*set));
+	if (pthread_mutex_init(&set->lock, NULL) != 0)
+		errx(EX_OSERR, "cannot make a lock");
 	if (conf == NULL) {
 		if ((set->own = conf_parse("<none>", "", 0, err,
 		    sizeof(err))) == NULL)
@@ -317,22 +322,32 @@ profile_free(struct profile_set *set)
 		free_profile(set->v[i]);
 	free(set->v);
 	conf_free(set->own);
+	pthread_mutex_destroy(&set->lock);
 	free(set);
 }
 
 const struct profile *
 profile_find(struct profile_set *set, const char *source)
 {
+	const struct profile *p;
 	size_t i;
 
 	if (source == NULL)
 		source = "";
+	/* The set grows when a source is first seen, whichever thread
+	 * sees it; a profile, once made, stays where it is. */
+	pthread_mutex_lock(&set->lock);
 	for (i = 0; i < set->n; i++)
-		if (strcmp(set->v[i]->source, source) == 0)
-			return set->v[i];
+		if (strcmp(set->v[i]->source, source) == 0) {
+			p = set->v[i];
+			pthread_mutex_unlock(&set->lock);
+			return p;
+		}
 	set->v = xrealloc(set->v, (set->n + 1) * sizeof(*set->v));
 	set->v[set->n] = make_profile(set, source);
-	return set->v[set->n++];
+	p = set->v[set->n++];
+	pthread_mutex_unlock(&set->lock);
+	return p;
 }
 
 const struct profile *

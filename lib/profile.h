@@ -72,7 +72,8 @@ void	 profile_free(struct profile_set *);
 
 /* The profile of source (NULL or "": records without one).  A source that
  * the set does not know yet is read from the environment when it is first
- * asked for (a bad value there exits 78 then).  Never NULL. */
+ * asked for (a bad value there exits 78 then).  Never NULL.  Any thread
+ * may ask: the set has a lock. */
 const struct profile *profile_find(struct profile_set *, const char *source);
 
 /* The profile of order's "source" (one that is not a text counts as

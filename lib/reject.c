@@ -95,85 +95,158 @@ reject_addf(json_t *errors, const char *code, const char *field,
 	free(msg);
 }
 
+/* Append the C string s. */
+static void
+out_str(struct jsonl_out *o, const char *s)
+{
+	jsonl_out_raw(o, s, strlen(s));
+}
+
 /* The reject as a person reads it on a terminal: "ID: CODE: MESSAGE",
  * the record's id (else "FILE:LINE" or "line N"), its errors joined by
  * "; ". */
 static void
-write_human(FILE *fp, const json_t *record, const json_t *errors)
+human_text(struct jsonl_out *o, const json_t *record, const json_t *errors)
 {
 	const json_t *id = json_object_get(record, "id");
 	const json_t *line = json_object_get(record, "line");
 	const json_t *file = json_object_get(record, "file");
 	const json_t *e;
 	const char *code, *message;
+	char num[32];
 	size_t i;
 
 	if (json_is_string(id))
-		fputs(json_string_value(id), fp);
-	else if (json_is_integer(id))
-		fprintf(fp, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-	else if (json_is_integer(line) && json_is_string(file))
-		fprintf(fp, "%s:%" JSON_INTEGER_FORMAT, json_string_value(file),
+		out_str(o, json_string_value(id));
+	else if (json_is_integer(id)) {
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(id));
+		out_str(o, num);
+	} else if (json_is_integer(line)) {
+		if (json_is_string(file)) {
+			out_str(o, json_string_value(file));
+			out_str(o, ":");
+		} else
+			out_str(o, "line ");
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(line));
-	else if (json_is_integer(line))
-		fprintf(fp, "line %" JSON_INTEGER_FORMAT,
-		    json_integer_value(line));
-	else
-		fputs("(no id)", fp);
+		out_str(o, num);
+	} else
+		out_str(o, "(no id)");
 	json_array_foreach(errors, i, e) {
 		code = json_string_value(json_object_get(e, "code"));
 		message = json_string_value(json_object_get(e, "message"));
-		fprintf(fp, "%s %s: %s", i == 0 ? ":" : ";",
-		    code != NULL ? code : "?", message != NULL ? message : "");
+		out_str(o, i == 0 ? ": " : "; ");
+		out_str(o, code != NULL ? code : "?");
+		out_str(o, ": ");
+		out_str(o, message != NULL ? message : "");
 	}
-	putc('\n', fp);
+	jsonl_out_raw(o, "\n", 1);
 }
 
-/* Count each error's code. */
+/* Add record, with its "errors" set to errors, to rb: its text as the
+ * stream takes it, and its errors' codes. */
 static void
-count_codes(struct reject_stream *rs, const json_t *errors)
+render(const struct reject_stream *rs, struct reject_batch *rb,
+    json_t *record, json_t *errors)
 {
-	const json_t *e, *n;
+	const json_t *e;
 	const char *code;
 	size_t i;
 
-	if (rs->codes == NULL)
-		return;
-	json_array_foreach(errors, i, e) {
-		if ((code = json_string_value(json_object_get(e, "code"))) ==
+	/* the step is named, never guessed from an error's code */
+	if (json_object_set_new(record, "rejected_by",
+	    json_string(program_invocation_short_name)) == -1 ||
+	    json_object_set(record, "errors", errors) == -1)
+		xnomem();
+	if (rs->human)
+		human_text(&rb->text, record, errors);
+	else {
+		jsonl_encode(&rb->text.buf, &rb->text.cap, &rb->text.len,
+		    record);
+		jsonl_out_raw(&rb->text, "\n", 1);
+	}
+	json_array_foreach(errors, i, e)
+		if ((code = json_string_value(json_object_get(e, "code"))) !=
 		    NULL)
+			jsonl_out_raw(&rb->codes, code, strlen(code) + 1);
+	jsonl_out_raw(&rb->codes, "\n", 1);
+}
+
+void
+reject_batch_add(const struct reject_stream *rs, struct reject_batch *rb,
+    json_t *record, json_t *errors)
+{
+	render(rs, rb, record, errors);
+}
+
+void
+reject_batch_put(struct reject_stream *rs, const struct reject_batch *rb,
+    size_t from, size_t to, size_t cfrom, size_t cto)
+{
+	const char *p, *end;
+	const json_t *n;
+	size_t len;
+
+	if (to > from) {
+		if (rs->fp == stderr)
+			progress_clear();
+		fwrite(rb->text.buf + from, 1, to - from, rs->fp);
+		if (rs->fp == stderr)
+			fflush(stderr);
+	}
+	/* Count each error's code, and each reject. */
+	for (p = rb->codes.buf + cfrom, end = rb->codes.buf + cto; p < end;
+	    p += len + 1) {
+		if (*p == '\n') {
+			rs->count++;
+			progress_rejects++;
+			len = 0;
 			continue;
-		n = json_object_get(rs->codes, code);
-		if (json_object_set_new(rs->codes, code,
+		}
+		len = strlen(p);
+		if (rs->codes == NULL)
+			continue;
+		n = json_object_get(rs->codes, p);
+		if (json_object_set_new(rs->codes, p,
 		    json_integer(json_integer_value(n) + 1)) == -1)
 			xnomem();
 	}
 }
 
 void
-reject_write(struct reject_stream *rs, json_t *record, json_t *errors)
+reject_batch_release(struct reject_batch *rb)
 {
-	/* the step is named, never guessed from an error's code */
-	if (json_object_set_new(record, "rejected_by",
-	    json_string(program_invocation_short_name)) == -1 ||
-	    json_object_set(record, "errors", errors) == -1)
-		xnomem();
-	if (rs->fp == stderr)
-		progress_clear();
-	if (rs->human)
-		write_human(rs->fp, record, errors);
-	else
-		jsonl_write(rs->fp, record);
-	if (rs->fp == stderr)
-		fflush(stderr);
-	count_codes(rs, errors);
-	rs->count++;
-	progress_rejects++;
+	free(rb->text.buf);
+	free(rb->codes.buf);
+	memset(rb, 0, sizeof(*rb));
+}
+
+/* reject_write()'s: records are written one at a time, on one thread. */
+static struct reject_batch one;
+
+static void
+free_one(void)
+{
+	reject_batch_release(&one);
 }
 
 void
-reject_line(struct reject_stream *rs, const char *file, unsigned long line,
-    const char *raw, size_t len, const char *code, const char *message)
+reject_write(struct reject_stream *rs, json_t *record, json_t *errors)
+{
+	if (one.text.buf == NULL && one.codes.buf == NULL)
+		atexit(free_one);
+	one.text.len = one.codes.len = 0;
+	render(rs, &one, record, errors);
+	reject_batch_put(rs, &one, 0, one.text.len, 0, one.codes.len);
+}
+
+/* A reject for a line that is no record, written (rb NULL) or added to
+ * rb. */
+static void
+line_reject(struct reject_stream *rs, struct reject_batch *rb,
+    const char *file, unsigned long line, const char *raw, size_t len,
+    const char *code, const char *message)
 {
 	json_t *rec, *errors;
 
@@ -186,9 +259,19 @@ reject_line(struct reject_stream *rs, const char *file, unsigned long line,
 	    json_object_set_new(rec, "raw", jsonl_string_lossy(raw, len)) == -1)
 		xnomem();
 	add(errors, code, NULL, message);
-	reject_write(rs, rec, errors);
+	if (rb != NULL)
+		render(rs, rb, rec, errors);
+	else
+		reject_write(rs, rec, errors);
 	json_decref(errors);
 	json_decref(rec);
+}
+
+void
+reject_line(struct reject_stream *rs, const char *file, unsigned long line,
+    const char *raw, size_t len, const char *code, const char *message)
+{
+	line_reject(rs, NULL, file, line, raw, len, code, message);
 }
 
 int
@@ -246,9 +329,11 @@ kind_name(const struct jsonl_reader *r, const json_t *v)
 	}
 }
 
-json_t *
-reject_record(struct reject_stream *rs, const struct jsonl_reader *r,
-    const char *file, unsigned long lineno, const char *line, size_t len)
+/* reject_record(), its reject written (rb NULL) or added to rb. */
+static json_t *
+record_of(struct reject_stream *rs, struct reject_batch *rb,
+    const struct jsonl_reader *r, const char *file, unsigned long lineno,
+    const char *line, size_t len)
 {
 	json_error_t error;
 	json_t *v;
@@ -258,7 +343,7 @@ reject_record(struct reject_stream *rs, const struct jsonl_reader *r,
 	if (nul != NULL) {
 		snprintf(msg, sizeof(msg), text(r, "nul"),
 		    (size_t)(nul - line) + 1);
-		reject_line(rs, file, lineno, line, len, "bad_json", msg);
+		line_reject(rs, rb, file, lineno, line, len, "bad_json", msg);
 		return NULL;
 	}
 	/* Any JSON value, so that a number or a string is named as such
@@ -273,8 +358,25 @@ reject_record(struct reject_stream *rs, const struct jsonl_reader *r,
 	} else
 		snprintf(msg, sizeof(msg), text(r, "syntax"), error.text,
 		    error.column);
-	reject_line(rs, file, lineno, line, len, "bad_json", msg);
+	line_reject(rs, rb, file, lineno, line, len, "bad_json", msg);
 	return NULL;
+}
+
+json_t *
+reject_record(struct reject_stream *rs, const struct jsonl_reader *r,
+    const char *file, unsigned long lineno, const char *line, size_t len)
+{
+	return record_of(rs, NULL, r, file, lineno, line, len);
+}
+
+json_t *
+reject_batch_record(const struct reject_stream *rs, struct reject_batch *rb,
+    const struct jsonl_reader *r, const char *file, unsigned long lineno,
+    const char *line, size_t len)
+{
+	/* With rb, rs is only read. */
+	return record_of((struct reject_stream *)rs, rb, r, file, lineno,
+	    line, len);
 }
 
 json_t *

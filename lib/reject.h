@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-struct jsonl_reader;
+#include "jsonl.h"
 
 struct reject_stream {
 	FILE		*fp;		/* the file, or stderr */
@@ -73,6 +73,36 @@ json_t	*reject_read(struct reject_stream *, struct jsonl_reader *in);
 json_t	*reject_record(struct reject_stream *, const struct jsonl_reader *in,
 	    const char *file, unsigned long lineno, const char *line,
 	    size_t len);
+
+/* Rejects made on a worker thread (lib/pipeline.h) and written later, in
+ * input order, by the thread that owns the stream: the text
+ * reject_write() would write, and per reject its errors' codes, each
+ * ended by a NUL byte, and a '\n' (for the --stats counts).  Start
+ * zeroed; grown with xrealloc(). */
+struct reject_batch {
+	struct jsonl_out text;
+	struct jsonl_out codes;
+};
+
+/* reject_write() into rb rather than the stream: rs is only read (its
+ * form, JSON or a person's line), so that any thread may call it. */
+void	 reject_batch_add(const struct reject_stream *, struct reject_batch *,
+	    json_t *record, json_t *errors);
+
+/* reject_record() into rb, rs only read. */
+json_t	*reject_batch_record(const struct reject_stream *,
+	    struct reject_batch *, const struct jsonl_reader *in,
+	    const char *file, unsigned long lineno, const char *line,
+	    size_t len);
+
+/* Write rb's text[from..to) to the stream and count the rejects and the
+ * codes of codes[cfrom..cto), as reject_write() does: offsets that
+ * reject_batch_add() left between rejects. */
+void	 reject_batch_put(struct reject_stream *, const struct reject_batch *,
+	    size_t from, size_t to, size_t cfrom, size_t cto);
+
+/* Free rb's buffers; it is zeroed, to use again. */
+void	 reject_batch_release(struct reject_batch *);
 
 /* Close the stream (or flush stderr) and free its counts.  Returns 0, or
  * -1 after warning "cannot write 'PATH'". */

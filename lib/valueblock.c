@@ -50,7 +50,9 @@ struct value_head {
 
 #define BLOCK_START	((sizeof(struct block) + 15) & ~(size_t)15)
 
-static struct block *block_now, *block_spares;
+/* Each thread's own (lib/pipeline.c's workers): a value is made and
+ * freed on one thread, so its block needs no lock. */
+static _Thread_local struct block *block_now, *block_spares;
 
 static void *
 value_alloc(size_t n)

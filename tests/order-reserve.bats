@@ -1053,3 +1053,20 @@ P-3'
 	run -0 jq -r .status "$BATS_TEST_TMPDIR/expired.jsonl"
 	assert_output expired
 }
+
+@test "--jobs 4 is taken, and reserves as --jobs 1 does, on one thread" {
+	local j
+	for j in 1 4; do
+		rm -f "$BATS_TEST_TMPDIR/orderkit.db"
+		stocked sqlite
+		run -0 --separate-stderr order-reserve --jobs "$j" \
+		    --now 2026-11-20T10:00:00Z --rejects "$BATS_TEST_TMPDIR/rej.$j" \
+		    "$FIXTURES/region.jsonl" "$FIXTURES/backorder.jsonl"
+		printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.$j"
+	done
+	[[ -s $BATS_TEST_TMPDIR/out.1 ]]
+	cmp "$BATS_TEST_TMPDIR/out.1" "$BATS_TEST_TMPDIR/out.4"
+	cmp "$BATS_TEST_TMPDIR/rej.1" "$BATS_TEST_TMPDIR/rej.4"
+	run -64 --separate-stderr order-reserve --jobs 0 "$FIXTURES/region.jsonl"
+	assert_stderr --partial "order-reserve: --jobs '0' is not a number from 1 to 1024"
+}

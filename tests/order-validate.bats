@@ -1749,3 +1749,119 @@ codes() {
 	assert_equal "$(jq -c '[.id, [.errors[].code]]' <<<"$stderr")" \
 	    '["5002",["already_fulfilled"]]'
 }
+
+# --jobs (issue 19): the threads change nothing that is written.
+
+# same_jobs FILE [OPTION ...]: order-validate FILE with --jobs 1 and with
+# --jobs 4; their standard output, rejects, --stats=json and exit status
+# must be byte for byte the same.
+same_jobs() {
+	local file=$1 j
+	shift
+	for j in 1 4; do
+		rm -f "$BATS_TEST_TMPDIR/rej.$j"
+		run --separate-stderr order-validate --jobs "$j" \
+		    --rejects "$BATS_TEST_TMPDIR/rej.$j" \
+		    --stats="$BATS_TEST_TMPDIR/stats.$j" "$@" "$file"
+		printf '%s\n%s\n' "$status" "$output" >"$BATS_TEST_TMPDIR/out.$j"
+		printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/err.$j"
+	done
+	for f in out rej stats err; do
+		cmp "$BATS_TEST_TMPDIR/$f.1" "$BATS_TEST_TMPDIR/$f.4" ||
+		    fail "--jobs 4 differs from --jobs 1 in $f on $file"
+	done
+}
+
+@test "--jobs 4 writes what --jobs 1 does on every fixture and broken input" {
+	local f n=0
+	for f in "$FIXTURES"/*.jsonl "$BATS_TEST_DIRNAME"/fixtures/broken/*; do
+		same_jobs "$f" --catalog "$FIXTURES/catalog.csv"
+		same_jobs "$f" --lang ru --strict
+		n=$((n + 1))
+	done
+	((n > 10))
+}
+
+@test "--jobs 4 writes what --jobs 1 does on the fuzz corpus" {
+	local f n=0
+	for f in "$BATS_TEST_DIRNAME"/fuzz/corpus/order_validate/* \
+	    "$BATS_TEST_DIRNAME"/fuzz/regressions/order_validate/*; do
+		# Past the harness's option byte.
+		tail -c +2 "$f" >"$IN"
+		same_jobs "$IN"
+		same_jobs "$IN" --catalog "$FIXTURES/catalog.csv"
+		n=$((n + 1))
+	done
+	((n > 0))
+}
+
+@test "--jobs 4 writes what --jobs 1 does on the bench file, duplicates and bad lines among many batches" {
+	local gen=$BATS_TEST_DIRNAME/bench/gen-orders
+	"$gen" --catalog >"$BATS_TEST_TMPDIR/catalog.csv"
+	"$gen" 3000 >"$BATS_TEST_TMPDIR/orders.jsonl"
+	{
+		head -n 1000 "$BATS_TEST_TMPDIR/orders.jsonl"
+		printf 'id,name\n{"id":\n\n'
+		cat "$BATS_TEST_TMPDIR/orders.jsonl"
+		head -n 700 "$BATS_TEST_TMPDIR/orders.jsonl"
+	} >"$IN"
+	same_jobs "$IN" --country RU --catalog "$BATS_TEST_TMPDIR/catalog.csv"
+	run -0 grep -c duplicate_id "$BATS_TEST_TMPDIR/rej.4"
+	((output > 1000))
+	run -0 grep -c '"status":"validated"' "$BATS_TEST_TMPDIR/out.4"
+	((output > 2000))
+	# Two files: their names and line numbers in the rejects.
+	same_jobs "$IN" "$BATS_TEST_TMPDIR/orders.jsonl"
+}
+
+@test "--jobs 0 is a usage error" {
+	run -64 --separate-stderr order-validate --jobs 0 "$FIXTURES/one-valid.jsonl"
+	assert_output ''
+	assert_stderr --partial "order-validate: --jobs '0' is not a number from 1 to 1024"
+}
+
+@test "with --jobs 4 a write error on standard output exits 74, every reject still written" {
+	"$BATS_TEST_DIRNAME"/bench/gen-orders 2000 >"$IN"
+	run -0 --separate-stderr order-validate --jobs 1 --rejects "$REJECTS.1" "$IN"
+	run -74 --separate-stderr sh -c 'order-validate --jobs 4 --rejects "$1" \
+	    "$2" >/dev/full' sh "$REJECTS" "$IN"
+	assert_output ''
+	assert_stderr "order-validate: cannot write '<stdout>': No space left on device"
+	cmp "$REJECTS.1" "$REJECTS"
+}
+
+@test "with --jobs 4 a closed pipe ends the run as with --jobs 1: killed by SIGPIPE" {
+	"$BATS_TEST_DIRNAME"/bench/gen-orders 20000 >"$IN"
+	for j in 1 4; do
+		run -0 --separate-stderr bash -c 'order-validate --jobs "$1" \
+		    --rejects /dev/null "$2" | head -n 1 >/dev/null
+		    echo "${PIPESTATUS[0]}"' sh "$j" "$IN"
+		assert_output 141
+	done
+}
+
+@test "with --jobs 4 SIGINT mid-run ends the process and every thread" {
+	local pid fd rc=0
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	# A background job of a script ignores SIGINT: give it back.
+	env --default-signal=INT order-validate --jobs 4 \
+	    --rejects /dev/null <"$BATS_TEST_TMPDIR/fifo" >/dev/null &
+	pid=$!
+	# (bats has descriptor 3.)
+	exec {fd}>"$BATS_TEST_TMPDIR/fifo"
+	cat "$FIXTURES/one-valid.jsonl" >&"$fd"
+	# Its threads are up once it has read.
+	for _ in $(seq 50); do
+		[[ $(ls /proc/$pid/task 2>/dev/null | wc -l) -ge 5 ]] && break
+		sleep 0.1
+	done
+	# Its reader and four workers (and ThreadSanitizer's own, under make
+	# tsan).
+	run -0 bash -c 'ls /proc/$1/task | wc -l' sh "$pid"
+	((output >= 5))
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	exec {fd}>&-
+	assert_equal "$rc" 130
+	[[ ! -e /proc/$pid ]]
+}

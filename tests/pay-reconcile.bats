@@ -1790,3 +1790,20 @@ ch_9|A-9|'
 	assert_output ''
 	assert_stderr ''
 }
+
+@test "--jobs 4 is taken, and reconciles as --jobs 1 does, on one thread" {
+	local j
+	for j in 1 4; do
+		run -0 --separate-stderr pay-reconcile --jobs "$j" --payments \
+		    "$FIXTURES/stripe-charges.jsonl" \
+		    --rejects "$BATS_TEST_TMPDIR/rej.$j" \
+		    "$FIXTURES/stripe-orders.jsonl"
+		printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.$j"
+	done
+	[[ -s $BATS_TEST_TMPDIR/out.1 ]]
+	cmp "$BATS_TEST_TMPDIR/out.1" "$BATS_TEST_TMPDIR/out.4"
+	cmp "$BATS_TEST_TMPDIR/rej.1" "$BATS_TEST_TMPDIR/rej.4"
+	run -64 --separate-stderr pay-reconcile --jobs 0 \
+	    "$FIXTURES/stripe-orders.jsonl"
+	assert_stderr --partial "pay-reconcile: --jobs '0' is not a number from 1 to 1024"
+}

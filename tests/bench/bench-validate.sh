@@ -5,7 +5,8 @@
 #
 # For each N (default: $BENCH_ORDERS, else 100000 and 1000000) it generates N
 # orders and their catalog in a temporary directory, runs each tool once under
-# /usr/bin/time and prints a markdown section on standard output.  The binary
+# /usr/bin/time (order-validate twice: a thread per processor, and --jobs 1)
+# and prints a markdown section on standard output.  The binary
 # is taken from $BIN (default bin, relative to the repository root).
 set -euo pipefail
 
@@ -62,8 +63,13 @@ bench() {
 	echo "| tool | orders | seconds | orders/s | peak RSS MiB |"
 	echo "|---|---:|---:|---:|---:|"
 	if [[ -x "$validate" ]]; then
+		# The default (a thread per processor) and one thread, side
+		# by side (issue 19).
 		measure order-validate "$n" "$validate" --country RU --catalog "$catalog" \
 		    --rejects /dev/null "$orders" || true
+		measure "order-validate --jobs 1" "$n" "$validate" --jobs 1 \
+		    --country RU --catalog "$catalog" --rejects /dev/null \
+		    "$orders" || true
 	else
 		printf '| order-validate | %s | not built (%s missing) | | |\n' \
 		    "$n" "$validate"
@@ -76,6 +82,9 @@ bench() {
 	    order-validate "jq validate.jq");" \
 	    "order-validate / jq parse and print: $(ratio order-validate \
 	    "jq . (parse and print only)")."
+	echo
+	echo "order-validate on $(getconf _NPROCESSORS_ONLN) processors / its" \
+	    "--jobs 1: $(ratio order-validate "order-validate --jobs 1")."
 	echo
 }
 
