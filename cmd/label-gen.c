@@ -34,8 +34,9 @@ static const char usage_text[] =
     "usage: label-gen [--config FILE] [--format zpl|pdf]\n"
     "                 [--size 4x6|100x150|a6|a4] [--dpi 203|300] [--out DIR]\n"
     "                 [--one-file] [--packing-slip] [--manifest FILE]\n"
-    "                 [--catalog FILE] [--now TIME] [--rejects FILE]\n"
-    "                 [--stats] [--strict] [FILE ...]\n";
+    "                 [--catalog FILE] [--now TIME]\n"
+    "                 [--progress | --no-progress] [--rejects FILE]\n"
+    "                 [--stats[=json|FILE]] [--strict] [FILE ...]\n";
 
 #define OPT_CATALOG	'c'
 #define OPT_CONFIG	'C'
@@ -55,16 +56,47 @@ static const struct option longopts[] = {
 	{ "format",	  required_argument, NULL, OPT_FORMAT },
 	CLI_OPT_HELP,
 	{ "manifest",	  required_argument, NULL, OPT_MANIFEST },
+	CLI_OPT_NO_PROGRESS,
 	{ "now",	  required_argument, NULL, OPT_NOW },
 	{ "one-file",	  no_argument,	     NULL, OPT_ONE_FILE },
 	{ "out",	  required_argument, NULL, OPT_OUT },
 	{ "packing-slip", no_argument,	     NULL, OPT_SLIP },
+	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	{ "size",	  required_argument, NULL, OPT_SIZE },
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
 	CLI_OPT_VERSION,
 	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: what the page says, a line each. */
+static const struct cli_item help_options[] = {
+	{ "--catalog FILE", "the catalog CSV: weights of computed parcels" },
+	{ "--config FILE", "the sender, warehouses and carriers: "
+	    "orderkit.conf(5)" },
+	{ "--dpi 203|300", "the thermal printer's resolution (ZPL)" },
+	{ "--format zpl|pdf", "labels as ZPL II (thermal printers) or PDF "
+	    "(default)" },
+	CLI_ITEM_HELP,
+	{ "--manifest FILE", "write the day's handover list as CSV to FILE" },
+	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339): the ship date" },
+	{ "--one-file", "the run's labels in one file, its slips in another" },
+	{ "--out DIR", "where the files go (default: labels)" },
+	{ "--packing-slip", "a packing slip for each order too" },
+	CLI_ITEM_PROGRESS,
+	CLI_ITEM_REJECTS,
+	{ "--size 4x6|100x150|a6|a4", "the label's size (default: 100x150)" },
+	CLI_ITEM_STATS,
+	CLI_ITEM_STRICT,
+	CLI_ITEM_VERSION,
+	{ NULL, NULL }
+};
+static const int help_exits[] = { 0, 64, 65, 66, 70, 73, 74, 78, -1 };
+static const struct cli_help help_text = {
+	"Make shipping labels, packing slips and the manifest from orders.",
+	help_options, help_exits, "label-gen(1)"
 };
 
 struct run {
@@ -83,7 +115,7 @@ struct run {
 	size_t			 zcap, zlen;
 	struct label_manifest_row *rows;
 	size_t			 nrows, rowcap;
-	unsigned long		 nlabels, norders;
+	unsigned long		 nlabels, norders, nout;
 	int			 status;	/* 73, 74: stop */
 };
 
@@ -724,6 +756,7 @@ main(int argc, char *argv[])
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	memset(&r, 0, sizeof(r));
 	r.cli.usage = usage_text;
+	r.cli.help = &help_text;
 	r.dpi = 203;
 	r.out = "labels";
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -785,6 +818,7 @@ main(int argc, char *argv[])
 		gmtime_r(&t, &tm);
 		strftime(r.now_date, sizeof(r.now_date), "%Y-%m-%d", &tm);
 	}
+	cli_need_input(&r.cli, argc - optind);
 	r.conf = conf_load(config);
 	r.gs1_prefix = conf_get(r.conf, "shop", NULL, "gs1_prefix");
 	if (r.gs1_prefix != NULL && *r.gs1_prefix == '\0')
@@ -818,8 +852,10 @@ main(int argc, char *argv[])
 		r.norders++;
 		if (label_order(&r, order, errors) == -1)
 			reject_write(&rejects, order, errors);
-		else if (r.status == 0)
+		else if (r.status == 0) {
 			jsonl_write(stdout, order);
+			r.nout++;
+		}
 		json_array_clear(errors);
 		json_decref(order);
 	}
@@ -844,6 +880,9 @@ main(int argc, char *argv[])
 		catalog_release(&r.catalog);
 	conf_free(r.conf);
 	label_pdf_cleanup();
+	cli_count("read", r.norders);
+	cli_count("written", r.nout);
+	cli_count("labels", r.nlabels);
 	return cli_finish(&r.cli, status, &rejects, "%lu read, %lu labels, "
 	    "%lu rejected", r.norders, r.nlabels, rejects.count);
 }

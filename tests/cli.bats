@@ -13,7 +13,7 @@ setup() {
 }
 
 PROGRAMS="notify-send order-export order-import order-reserve order-validate
-    pay-reconcile ship-book stock-levels stock-load track-poll"
+    pay-reconcile ship-book stock-levels stock-load track-poll label-gen"
 
 # tty CMD...: CMD run with a terminal as its standard input, output and
 # error; what it wrote in $output, CRs kept, its status script's. script(1)

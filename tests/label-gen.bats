@@ -417,3 +417,63 @@ SHOP-5-slip.pdf'
 	load test_helper/broken
 	broken_lines lg
 }
+
+# ------------------------------------------------ issue 12's house rules
+
+# tty CMD...: CMD with a terminal (script(1)) as its standard input, output
+# and error; what it wrote in $output, its status script's.
+tty() {
+	command -v script >/dev/null || skip "no script(1) (util-linux)"
+	SHELL=/bin/bash script -qec "$(printf '%q ' "$@")" /dev/null </dev/null
+}
+
+@test "--help names the purpose, every option, the exit statuses and the page" {
+	run -0 --separate-stderr label-gen --help
+	assert_stderr ''
+	assert_line 'Make shipping labels, packing slips and the manifest from orders.'
+	assert_line --regexp '^  --one-file  +the run.s labels in one file'
+	assert_line --regexp '^  --stats\[=json\|FILE\]  +'
+	assert_line --regexp '^  73  an output cannot be created$'
+	assert_line 'See label-gen(1).'
+}
+
+@test "no operand on a terminal: the usage and exit 64, no folder made" {
+	run -64 tty label-gen --out "$OUT"
+	assert_output --partial 'label-gen: no input: name a FILE or pipe records in'
+	assert_output --partial 'usage: label-gen '
+	assert [ ! -e "$OUT" ]
+}
+
+@test "rejects on a terminal are one line each: id, code, message" {
+	run -0 tty sh -c 'label-gen --now "$1" --out "$2" "$3" >/dev/null' sh \
+	    "$NOW" "$OUT" "$FIXTURES/unpaid.jsonl"
+	assert_output $'SHOP-8: not_payable: status \'reserved\' is not booked, paid or cod: an order not paid gets no label\r'
+}
+
+@test "--stats=json: read, written, labels, rejects and their codes" {
+	run -0 --separate-stderr lg --stats=json --rejects /dev/null \
+	    "$FIXTURES/two-parcels.jsonl" "$FIXTURES/unpaid.jsonl" \
+	    "$FIXTURES/missing.jsonl"
+	assert_stderr '{"program":"label-gen","read":5,"written":2,"labels":3,"rejects":3,"codes":{"not_payable":1,"missing_field":4}}'
+}
+
+@test "--stats=FILE writes the object there; plain --stats stays prose" {
+	run -0 --separate-stderr lg --stats="$BATS_TEST_TMPDIR/s.json" \
+	    "$FIXTURES/courier.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.program, .read, .labels, .rejects]' "$BATS_TEST_TMPDIR/s.json"
+	assert_output '["label-gen",1,1,0]'
+	run -0 --separate-stderr lg --stats "$FIXTURES/courier.jsonl"
+	assert_stderr 'label-gen: 1 read, 1 labels, 0 rejected'
+}
+
+@test "--progress shows the orders read in a pipe; --no-progress none on a terminal" {
+	run -0 --separate-stderr lg --progress --rejects /dev/null \
+	    "$FIXTURES/courier.jsonl" "$FIXTURES/unpaid.jsonl"
+	[[ $stderr =~ ^$'\r'label-gen:\ 2\ read,\ [0-9]+/s,\ 1\ rejects$ ]] ||
+	    fail "no progress line: $stderr"
+	run -0 tty sh -c '(cat "$1"; sleep 1.3; cat "$1") | label-gen \
+	    --no-progress --now "$2" --out "$3" >/dev/null' sh \
+	    "$FIXTURES/courier.jsonl" "$NOW" "$OUT"
+	assert_output ''
+}
