@@ -358,11 +358,7 @@ emit(struct run *r, struct label_file *batch, const char *name, const char *date
 	if (batch->path == NULL) {
 		path = out_path(r, name);
 		f = &one;
-		if ((rc = label_file_open(f, path)) != 0) {
-			r->status = cli_worse(r->status, rc);
-			free(path);
-			return 0;
-		}
+		label_file_start(f, path);
 		free(path);
 	}
 	if (pdf && f->pdf == NULL && (f->pdf = label_pdf_open(f->fp,

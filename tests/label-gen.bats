@@ -308,6 +308,19 @@ QR-Code:https://www.cdek.ru/ru/tracking?order_id=AB^C~D>E_1'
 	assert_equal "$(ls "$OUT" | wc -l)" "$(ls "$BATS_TEST_TMPDIR/first" | wc -l)"
 }
 
+@test "a rerun over a label file that differs replaces it whole, no temporary name left" {
+	run -0 --separate-stderr lg --format zpl "$FIXTURES/courier.jsonl" \
+	    "$FIXTURES/two-parcels.jsonl"
+	cp -a "$OUT" "$BATS_TEST_TMPDIR/first"
+	echo 'not a label' >"$OUT/SHOP-1-1.zpl"
+	run -0 --separate-stderr lg --format zpl "$FIXTURES/courier.jsonl" \
+	    "$FIXTURES/two-parcels.jsonl"
+	assert_stderr ''
+	run -0 diff -r "$BATS_TEST_TMPDIR/first" "$OUT"
+	run -0 find "$OUT" -name '*.tmp-*'
+	assert_output ''
+}
+
 @test "--one-file puts the run's labels in one file, a page each" {
 	run -0 --separate-stderr lg --one-file --packing-slip \
 	    "$FIXTURES/courier.jsonl" "$FIXTURES/two-parcels.jsonl"
