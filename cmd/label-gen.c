@@ -469,6 +469,37 @@ fill_label(struct run *r, const json_t *order, const json_t *ship,
 	return 0;
 }
 
+/* The path of the longest text of the order a label carries: the one to
+ * shorten when the label's text does not fit. */
+static const char *
+longest_field(const json_t *order)
+{
+	static const char *const fields[][3] = {
+		{ "customer", "name", "customer.name" },
+		{ "customer", "phone", "customer.phone" },
+		{ "address", "line1", "shipping.address.line1" },
+		{ "address", "line2", "shipping.address.line2" },
+		{ "address", "city", "shipping.address.city" },
+		{ "address", "region", "shipping.address.region" },
+		{ "address", "postal_code", "shipping.address.postal_code" },
+		{ "pickup_point", "address", "shipping.pickup_point.address" },
+	};
+	const json_t *sh = json_object_get(order, "shipping");
+	const char *best = fields[0][2], *v;
+	size_t i, len, most = 0;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		v = str(strcmp(fields[i][0], "customer") == 0 ?
+		    json_object_get(order, "customer") :
+		    json_object_get(sh, fields[i][0]), fields[i][1]);
+		if (v != NULL && (len = strlen(v)) > most) {
+			most = len;
+			best = fields[i][2];
+		}
+	}
+	return best;
+}
+
 /* The fields a label cannot do without. */
 static void
 check_fields(const json_t *order, int is_return, json_t *errors)
@@ -618,9 +649,15 @@ label_order(struct run *r, json_t *order, json_t *errors)
 			reject_addf(errors, "bad_barcode", field, "%s", err);
 			goto done;
 		}
-		if (ls[i].overflow)
-			warnx("the label of '%s' parcel %d is too full to "
-			    "read well", lbs[i].order, pi[i].n);
+		if (ls[i].overflow) {
+			const char *at = longest_field(order);
+
+			reject_addf(errors, "text_too_long", at, "the text of "
+			    "parcel %d's label does not fit above its "
+			    "barcodes even at the least size: shorten %s",
+			    pi[i].n, at);
+			goto done;
+		}
 	}
 	/* All laid out: now the files. */
 	if ((list = json_array()) == NULL)

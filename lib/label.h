@@ -122,7 +122,9 @@ int	 label_size_parse(const char *name, double *w, double *h);
  * label_layout_init() prepared with its page size and measure (a
  * backend's).  Long lines are wrapped at spaces, words longer than a line
  * where they must be; when the text does not fit, it is made smaller, and
- * l->overflow set when even the least size does not fit.  0, or -1 when a
+ * l->overflow set when even the least size does not fit (the caller
+ * must not print it: text would run over the barcodes or off the
+ * page).  0, or -1 when a
  * barcode cannot be encoded (err says why). */
 void	 label_layout_init(struct label_layout *, double w, double h,
 	    label_measure_fn, void *arg);

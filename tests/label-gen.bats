@@ -217,6 +217,55 @@ QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
 	assert_output --partial "$long 125009 Москва"
 }
 
+# long_address WORDS: courier.jsonl with a first address line of WORDS
+# words and a long name, in $BATS_TEST_TMPDIR/long.jsonl.
+long_address() {
+	local line
+	line=$(seq -f 'Konstantinopolskaya-%g' 1 "$1" | tr '\n' ' ')
+	jq -c --arg l "${line% }" '.shipping.address.line1 = $l |
+	    .customer.name = "Maximilian Alexander von Hohenzollern-Sigmaringen"' \
+	    "$FIXTURES/courier.jsonl" >"$BATS_TEST_TMPDIR/long.jsonl"
+}
+
+@test "a long name and address are shrunk, never cut: every word there, the barcodes read" {
+	long_address 30
+	run -0 --separate-stderr lg "$BATS_TEST_TMPDIR/long.jsonl"
+	assert_stderr ''
+	run -0 text "$OUT/SHOP-1-1.pdf"
+	assert_output --partial 'Maximilian Alexander von Hohenzollern-Sigmaringen'
+	assert_equal "$(grep -o 'Konstantinopolskaya-[0-9]*' <<<"$output" |
+	    sort -u | wc -l)" 30
+	assert_equal "$(codes "$OUT/SHOP-1-1.pdf")" "CODE-128:1000000001
+QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
+	run -0 --separate-stderr lg --format zpl "$BATS_TEST_TMPDIR/long.jsonl" \
+	    "$FIXTURES/courier.jsonl"
+	assert_equal "$(grep -o 'Konstantinopolskaya-[0-9]*' \
+	    "$OUT/SHOP-1-1.zpl" | sort -u | wc -l)" 30
+	# Its largest type is smaller than a short address's label's.
+	local big short
+	big=$(grep -o '\^A0N,[0-9]*' "$OUT/SHOP-1-1.zpl" | cut -d, -f2 |
+	    sort -n | tail -n 1)
+	short=$(grep -o '\^A0N,[0-9]*' "$OUT/SHOP-1~2-1.zpl" | cut -d, -f2 |
+	    sort -n | tail -n 1)
+	((big < short)) || fail "type of $big dots, not below $short"
+	zpl_png "$OUT/SHOP-1-1.zpl" "$BATS_TEST_TMPDIR/long.png"
+	assert_equal "$(codes "$BATS_TEST_TMPDIR/long.png")" "CODE-128:1000000001
+QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
+}
+
+@test "text too long even at the least size is a reject, text_too_long, never a cut label" {
+	long_address 200
+	for f in pdf zpl; do
+		run -0 --separate-stderr lg --format $f \
+		    "$BATS_TEST_TMPDIR/long.jsonl" "$FIXTURES/post.jsonl"
+		run -0 jq -r '.id + " " + .label.format' <<<"$output"
+		assert_output "SHOP-2 $f"
+		run -0 jq -r '.errors[] | .code + " " + .field' <<<"$stderr"
+		assert_output 'text_too_long shipping.address.line1'
+		assert [ ! -e "$OUT/SHOP-1-1.$f" ]
+	done
+}
+
 @test "a missing field is a reject naming it; the run goes on" {
 	run -0 --separate-stderr lg "$FIXTURES/missing.jsonl"
 	assert_equal "$(jq -r .id <<<"$output")" SHOP-11
