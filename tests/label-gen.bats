@@ -403,6 +403,25 @@ dhl,,TOTAL,1,,300,,'
 	assert_output --partial 'MANIFEST 2026-11-20 cdek ORDER SHOP-4 N 1 TRACKING 1000000004 KG 0.600 COD 4590.00 RUB TOTAL: 1 PARCELS, 0.600 KG CASH ON DELIVERY: 4590.00 RUB HANDED OVER (SHOP): NAME, SIGNATURE RECEIVED (CARRIER): NAME, SIGNATURE, TIME cdek, WAREHOUSE MSK'
 }
 
+@test "a packing slip's barcode: the id, else its ASCII form, never left out when long" {
+	local id
+	for id in 'ЗАКАЗ-1001' 'SHOP-2026-11-20-0001' 'З-1'; do
+		jq -c --arg id "$id" '.id = $id' "$FIXTURES/courier.jsonl"
+	done >"$BATS_TEST_TMPDIR/ids.jsonl"
+	run -0 --separate-stderr lg --packing-slip "$BATS_TEST_TMPDIR/ids.jsonl"
+	assert_stderr ''
+	# Cyrillic: no Code 128 carries it, so '#' and its FNV-1a hash
+	# (more than 20 characters as %XX), printed under the bars too.
+	assert_equal "$(codes "$OUT/ЗАКАЗ-1001-slip.pdf")" \
+	    'CODE-128:#604EDA0BFC911424'
+	run -0 text "$OUT/ЗАКАЗ-1001-slip.pdf"
+	assert_output --partial 'ORDER ЗАКАЗ-1001 2026-11-20 #604EDA0BFC911424 SHIP TO'
+	# 20 characters: too wide beside the heading, a row of its own.
+	assert_equal "$(codes "$OUT/SHOP-2026-11-20-0001-slip.pdf")" \
+	    'CODE-128:SHOP-2026-11-20-0001'
+	assert_equal "$(codes "$OUT/З-1-slip.pdf")" 'CODE-128:%D0%97-1'
+}
+
 @test "a gift order's packing slip shows no prices" {
 	run -0 --separate-stderr lg --packing-slip "$FIXTURES/gift.jsonl"
 	run -0 text "$OUT/SHOP-12-slip.pdf"
