@@ -35,9 +35,9 @@ static const char usage_text[] =
     "usage: label-gen [--config FILE] [--format zpl|pdf]\n"
     "                 [--size 4x6|100x150|a6|a4] [--dpi 203|300] [--out DIR]\n"
     "                 [--one-file] [--packing-slip] [--manifest FILE]\n"
-    "                 [--catalog FILE] [--now TIME] [--rejects FILE]\n"
-    "                 [--progress | --no-progress] [--stats[=json|FILE]]\n"
-    "                 [--strict] [FILE ...]\n";
+    "                 [--catalog FILE] [--now TIME]\n"
+    "                 [--progress | --no-progress] [--rejects FILE]\n"
+    "                 [--stats[=json|FILE]] [--strict] [FILE ...]\n";
 
 #define OPT_CATALOG	'c'
 #define OPT_CONFIG	'C'
@@ -73,15 +73,17 @@ static const struct option longopts[] = {
 
 /* --help: what the page says, a line each. */
 static const struct cli_item help_options[] = {
-	{ "--catalog FILE", "weights and sizes of the SKUs (catalog.csv)" },
-	{ "--config FILE", "the sender, warehouses, parcel (orderkit.conf(5))" },
-	{ "--dpi 203|300", "the thermal printer's resolution, for ZPL" },
-	{ "--format zpl|pdf", "labels as PDF (the default) or ZPL" },
+	{ "--catalog FILE", "the catalog CSV: weights of computed parcels" },
+	{ "--config FILE", "the sender, warehouses and carriers: "
+	    "orderkit.conf(5)" },
+	{ "--dpi 203|300", "the thermal printer's resolution (ZPL)" },
+	{ "--format zpl|pdf", "labels as ZPL II (thermal printers) or PDF "
+	    "(default)" },
 	CLI_ITEM_HELP,
-	{ "--manifest FILE", "write the run's parcels per carrier to FILE" },
+	{ "--manifest FILE", "write the day's handover list as CSV to FILE" },
 	CLI_ITEM_NO_PROGRESS,
-	{ "--now TIME", "the time of the run (RFC 3339), for the dates" },
-	{ "--one-file", "all the run's labels in one file, a page each" },
+	{ "--now TIME", "the time of the run (RFC 3339): the ship date" },
+	{ "--one-file", "the run's labels in one file, its slips in another" },
 	{ "--out DIR", "where the files go (default: labels)" },
 	{ "--packing-slip", "a packing slip for each order too" },
 	CLI_ITEM_PROGRESS,
@@ -94,7 +96,7 @@ static const struct cli_item help_options[] = {
 };
 static const int help_exits[] = { 0, 64, 65, 66, 70, 71, 73, 74, 78, -1 };
 static const struct cli_help help_text = {
-	"Make shipping labels, packing slips and a manifest for orders.",
+	"Make shipping labels, packing slips and the manifest from orders.",
 	help_options, help_exits, "label-gen(1)"
 };
 
@@ -115,7 +117,7 @@ struct run {
 	size_t			 zcap, zlen;
 	struct label_manifest_row *rows;
 	size_t			 nrows, rowcap;
-	unsigned long		 nlabels, norders;
+	unsigned long		 nlabels, norders, nout;
 	int			 status;	/* 73, 74: stop */
 };
 
@@ -358,11 +360,7 @@ emit(struct run *r, struct label_file *batch, const char *name, const char *date
 	if (batch->path == NULL) {
 		path = out_path(r, name);
 		f = &one;
-		if ((rc = label_file_open(f, path)) != 0) {
-			r->status = cli_worse(r->status, rc);
-			free(path);
-			return 0;
-		}
+		label_file_start(f, path);
 		free(path);
 	}
 	if (pdf && f->pdf == NULL && (f->pdf = label_pdf_open(f->fp,
@@ -471,6 +469,37 @@ fill_label(struct run *r, const json_t *order, const json_t *ship,
 		lb->qr = owned[3] = xprintf("%.*s%s%s", (int)(q - t), t,
 		    p->tracking, q + strlen("{number}"));
 	return 0;
+}
+
+/* The path of the longest text of the order a label carries: the one to
+ * shorten when the label's text does not fit. */
+static const char *
+longest_field(const json_t *order)
+{
+	static const char *const fields[][3] = {
+		{ "customer", "name", "customer.name" },
+		{ "customer", "phone", "customer.phone" },
+		{ "address", "line1", "shipping.address.line1" },
+		{ "address", "line2", "shipping.address.line2" },
+		{ "address", "city", "shipping.address.city" },
+		{ "address", "region", "shipping.address.region" },
+		{ "address", "postal_code", "shipping.address.postal_code" },
+		{ "pickup_point", "address", "shipping.pickup_point.address" },
+	};
+	const json_t *sh = json_object_get(order, "shipping");
+	const char *best = fields[0][2], *v;
+	size_t i, len, most = 0;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		v = str(strcmp(fields[i][0], "customer") == 0 ?
+		    json_object_get(order, "customer") :
+		    json_object_get(sh, fields[i][0]), fields[i][1]);
+		if (v != NULL && (len = strlen(v)) > most) {
+			most = len;
+			best = fields[i][2];
+		}
+	}
+	return best;
 }
 
 /* The fields a label cannot do without. */
@@ -622,9 +651,15 @@ label_order(struct run *r, json_t *order, json_t *errors)
 			reject_addf(errors, "bad_barcode", field, "%s", err);
 			goto done;
 		}
-		if (ls[i].overflow)
-			warnx("the label of '%s' parcel %d is too full to "
-			    "read well", lbs[i].order, pi[i].n);
+		if (ls[i].overflow) {
+			const char *at = longest_field(order);
+
+			reject_addf(errors, "text_too_long", at, "the text of "
+			    "parcel %d's label does not fit above its "
+			    "barcodes even at the least size: shorten %s",
+			    pi[i].n, at);
+			goto done;
+		}
 	}
 	/* All laid out: now the files. */
 	if ((list = json_array()) == NULL)
@@ -821,6 +856,7 @@ main(int argc, char *argv[])
 		gmtime_r(&t, &tm);
 		strftime(r.now_date, sizeof(r.now_date), "%Y-%m-%d", &tm);
 	}
+	cli_need_input(&r.cli, argc - optind);
 	r.conf = conf_load(config);
 	r.gs1_prefix = conf_get(r.conf, "shop", NULL, "gs1_prefix");
 	if (r.gs1_prefix != NULL && *r.gs1_prefix == '\0')
@@ -839,7 +875,6 @@ main(int argc, char *argv[])
 			errx(ch, "%s", msg);
 		r.have_catalog = 1;
 	}
-	cli_need_input(&r.cli, argc - optind);
 	reject_open(&rejects, r.cli.rejects_path);
 	label_dir_make(r.out);
 	strmap_init(&r.names);
@@ -855,8 +890,10 @@ main(int argc, char *argv[])
 		r.norders++;
 		if (label_order(&r, order, errors) == -1)
 			reject_write(&rejects, order, errors);
-		else if (r.status == 0)
+		else if (r.status == 0) {
 			jsonl_write(stdout, order);
+			r.nout++;
+		}
 		json_array_clear(errors);
 		json_decref(order);
 	}
@@ -882,6 +919,7 @@ main(int argc, char *argv[])
 	conf_free(r.conf);
 	label_pdf_cleanup();
 	cli_count("read", r.norders);
+	cli_count("written", r.nout);
 	cli_count("labels", r.nlabels);
 	return cli_finish(&r.cli, status, &rejects, "%lu read, %lu labels, "
 	    "%lu rejected", r.norders, r.nlabels, rejects.count);

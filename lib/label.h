@@ -122,7 +122,9 @@ int	 label_size_parse(const char *name, double *w, double *h);
  * label_layout_init() prepared with its page size and measure (a
  * backend's).  Long lines are wrapped at spaces, words longer than a line
  * where they must be; when the text does not fit, it is made smaller, and
- * l->overflow set when even the least size does not fit.  0, or -1 when a
+ * l->overflow set when even the least size does not fit (the caller
+ * must not print it: text would run over the barcodes or off the
+ * page).  0, or -1 when a
  * barcode cannot be encoded (err says why). */
 void	 label_layout_init(struct label_layout *, double w, double h,
 	    label_measure_fn, void *arg);
@@ -182,21 +184,32 @@ void	 label_manifest_csv(const struct label_manifest_row *rows, size_t n,
 /* A file made whole: written to PATH.tmp-XXXXXX and renamed to path, or
  * left as it is when it holds the same bytes already or nothing was
  * written (an empty batch is no file); a path that is
- * there and no regular file (a device, a pipe) is written to as it is. */
+ * there and no regular file (a device, a pipe) is written to as it is.
+ * A small file (a label of its own) is made in memory and written at
+ * once when it ends, into an unnamed file (O_TMPFILE) that is linked to
+ * its name only when whole: no name to make and rename, no look for an
+ * old file unless its name is taken. */
 struct label_file {
 	char		*path, *tmp;
 	FILE		*fp;		/* write here */
 	struct label_pdf *pdf;		/* a PDF drawn into fp, closed with
 					 * the file; NULL: none */
 	int		 pages;		/* the caller's count */
+	int		 in_memory;	/* label_file_start()'s */
+	char		*mem;		/* its bytes */
+	size_t		 memlen;
 };
 
 /* Start the file: 0, or 73 (EX_CANTCREAT) after a warning. */
 int	 label_file_open(struct label_file *, const char *path);
 
+/* Start a small file, in memory until label_file_close(): 0 (the only
+ * failure is memory: exit 71). */
+int	 label_file_start(struct label_file *, const char *path);
+
 /* End it (the PDF first): 0, or 74 (EX_IOERR) when it could not be
- * written, 73 when not renamed, after a warning; the temporary file is
- * removed then.  A file not open is 0. */
+ * written, 73 when not created or renamed, after a warning; the temporary
+ * file is removed then.  A file not open is 0. */
 int	 label_file_close(struct label_file *);
 
 /* Make the folder dir and its parents when missing, and see that a file

@@ -75,12 +75,6 @@ gs1_valid() {
 	assert_stderr ''
 }
 
-@test "--stats=json counts the orders read, the labels and the rejects" {
-	run -0 --separate-stderr label-gen --out "$BATS_TEST_TMPDIR/l" \
-	    --stats=json "$FIXTURES/courier.jsonl"
-	assert_stderr '{"program":"label-gen","read":1,"labels":1,"rejects":0,"codes":{}}'
-}
-
 @test "a bad option or value is a usage error, exit 64" {
 	run -64 --separate-stderr label-gen --format svg
 	assert_output ''
@@ -225,6 +219,55 @@ QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
 	assert_output --partial "$long 125009 Москва"
 }
 
+# long_address WORDS: courier.jsonl with a first address line of WORDS
+# words and a long name, in $BATS_TEST_TMPDIR/long.jsonl.
+long_address() {
+	local line
+	line=$(seq -f 'Konstantinopolskaya-%g' 1 "$1" | tr '\n' ' ')
+	jq -c --arg l "${line% }" '.shipping.address.line1 = $l |
+	    .customer.name = "Maximilian Alexander von Hohenzollern-Sigmaringen"' \
+	    "$FIXTURES/courier.jsonl" >"$BATS_TEST_TMPDIR/long.jsonl"
+}
+
+@test "a long name and address are shrunk, never cut: every word there, the barcodes read" {
+	long_address 30
+	run -0 --separate-stderr lg "$BATS_TEST_TMPDIR/long.jsonl"
+	assert_stderr ''
+	run -0 text "$OUT/SHOP-1-1.pdf"
+	assert_output --partial 'Maximilian Alexander von Hohenzollern-Sigmaringen'
+	assert_equal "$(grep -o 'Konstantinopolskaya-[0-9]*' <<<"$output" |
+	    sort -u | wc -l)" 30
+	assert_equal "$(codes "$OUT/SHOP-1-1.pdf")" "CODE-128:1000000001
+QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
+	run -0 --separate-stderr lg --format zpl "$BATS_TEST_TMPDIR/long.jsonl" \
+	    "$FIXTURES/courier.jsonl"
+	assert_equal "$(grep -o 'Konstantinopolskaya-[0-9]*' \
+	    "$OUT/SHOP-1-1.zpl" | sort -u | wc -l)" 30
+	# Its largest type is smaller than a short address's label's.
+	local big short
+	big=$(grep -o '\^A0N,[0-9]*' "$OUT/SHOP-1-1.zpl" | cut -d, -f2 |
+	    sort -n | tail -n 1)
+	short=$(grep -o '\^A0N,[0-9]*' "$OUT/SHOP-1~2-1.zpl" | cut -d, -f2 |
+	    sort -n | tail -n 1)
+	((big < short)) || fail "type of $big dots, not below $short"
+	zpl_png "$OUT/SHOP-1-1.zpl" "$BATS_TEST_TMPDIR/long.png"
+	assert_equal "$(codes "$BATS_TEST_TMPDIR/long.png")" "CODE-128:1000000001
+QR-Code:https://www.cdek.ru/ru/tracking?order_id=1000000001"
+}
+
+@test "text too long even at the least size is a reject, text_too_long, never a cut label" {
+	long_address 200
+	for f in pdf zpl; do
+		run -0 --separate-stderr lg --format $f \
+		    "$BATS_TEST_TMPDIR/long.jsonl" "$FIXTURES/post.jsonl"
+		run -0 jq -r '.id + " " + .label.format' <<<"$output"
+		assert_output "SHOP-2 $f"
+		run -0 jq -r '.errors[] | .code + " " + .field' <<<"$stderr"
+		assert_output 'text_too_long shipping.address.line1'
+		assert [ ! -e "$OUT/SHOP-1-1.$f" ]
+	done
+}
+
 @test "a missing field is a reject naming it; the run goes on" {
 	run -0 --separate-stderr lg "$FIXTURES/missing.jsonl"
 	assert_equal "$(jq -r .id <<<"$output")" SHOP-11
@@ -317,6 +360,19 @@ QR-Code:https://www.cdek.ru/ru/tracking?order_id=AB^C~D>E_1'
 	assert_equal "$(ls "$OUT" | wc -l)" "$(ls "$BATS_TEST_TMPDIR/first" | wc -l)"
 }
 
+@test "a rerun over a label file that differs replaces it whole, no temporary name left" {
+	run -0 --separate-stderr lg --format zpl "$FIXTURES/courier.jsonl" \
+	    "$FIXTURES/two-parcels.jsonl"
+	cp -a "$OUT" "$BATS_TEST_TMPDIR/first"
+	echo 'not a label' >"$OUT/SHOP-1-1.zpl"
+	run -0 --separate-stderr lg --format zpl "$FIXTURES/courier.jsonl" \
+	    "$FIXTURES/two-parcels.jsonl"
+	assert_stderr ''
+	run -0 diff -r "$BATS_TEST_TMPDIR/first" "$OUT"
+	run -0 find "$OUT" -name '*.tmp-*'
+	assert_output ''
+}
+
 @test "--one-file puts the run's labels in one file, a page each" {
 	run -0 --separate-stderr lg --one-file --packing-slip \
 	    "$FIXTURES/courier.jsonl" "$FIXTURES/two-parcels.jsonl"
@@ -348,6 +404,25 @@ dhl,,SHOP-7,1,JD014600006601234567,300,,
 dhl,,TOTAL,1,,300,,'
 	run -0 text "$OUT/manifest.pdf"
 	assert_output --partial 'MANIFEST 2026-11-20 cdek ORDER SHOP-4 N 1 TRACKING 1000000004 KG 0.600 COD 4590.00 RUB TOTAL: 1 PARCELS, 0.600 KG CASH ON DELIVERY: 4590.00 RUB HANDED OVER (SHOP): NAME, SIGNATURE RECEIVED (CARRIER): NAME, SIGNATURE, TIME cdek, WAREHOUSE MSK'
+}
+
+@test "a packing slip's barcode: the id, else its ASCII form, never left out when long" {
+	local id
+	for id in 'ЗАКАЗ-1001' 'SHOP-2026-11-20-0001' 'З-1'; do
+		jq -c --arg id "$id" '.id = $id' "$FIXTURES/courier.jsonl"
+	done >"$BATS_TEST_TMPDIR/ids.jsonl"
+	run -0 --separate-stderr lg --packing-slip "$BATS_TEST_TMPDIR/ids.jsonl"
+	assert_stderr ''
+	# Cyrillic: no Code 128 carries it, so '#' and its FNV-1a hash
+	# (more than 20 characters as %XX), printed under the bars too.
+	assert_equal "$(codes "$OUT/ЗАКАЗ-1001-slip.pdf")" \
+	    'CODE-128:#604EDA0BFC911424'
+	run -0 text "$OUT/ЗАКАЗ-1001-slip.pdf"
+	assert_output --partial 'ORDER ЗАКАЗ-1001 2026-11-20 #604EDA0BFC911424 SHIP TO'
+	# 20 characters: too wide beside the heading, a row of its own.
+	assert_equal "$(codes "$OUT/SHOP-2026-11-20-0001-slip.pdf")" \
+	    'CODE-128:SHOP-2026-11-20-0001'
+	assert_equal "$(codes "$OUT/З-1-slip.pdf")" 'CODE-128:%D0%97-1'
 }
 
 @test "a gift order's packing slip shows no prices" {
@@ -425,4 +500,64 @@ SHOP-5-slip.pdf'
 @test "broken inputs: every non-blank line is a record or a reject, never a crash" {
 	load test_helper/broken
 	broken_lines lg
+}
+
+# ------------------------------------------------ issue 12's house rules
+
+# tty CMD...: CMD with a terminal (script(1)) as its standard input, output
+# and error; what it wrote in $output, its status script's.
+tty() {
+	command -v script >/dev/null || skip "no script(1) (util-linux)"
+	SHELL=/bin/bash script -qec "$(printf '%q ' "$@")" /dev/null </dev/null
+}
+
+@test "--help names the purpose, every option, the exit statuses and the page" {
+	run -0 --separate-stderr label-gen --help
+	assert_stderr ''
+	assert_line 'Make shipping labels, packing slips and the manifest from orders.'
+	assert_line --regexp '^  --one-file  +the run.s labels in one file'
+	assert_line --regexp '^  --stats\[=json\|FILE\]  +'
+	assert_line --regexp '^  73  an output cannot be created$'
+	assert_line 'See label-gen(1).'
+}
+
+@test "no operand on a terminal: the usage and exit 64, no folder made" {
+	run -64 tty label-gen --out "$OUT"
+	assert_output --partial 'label-gen: no input: name a FILE or pipe records in'
+	assert_output --partial 'usage: label-gen '
+	assert [ ! -e "$OUT" ]
+}
+
+@test "rejects on a terminal are one line each: id, code, message" {
+	run -0 tty sh -c 'label-gen --now "$1" --out "$2" "$3" >/dev/null' sh \
+	    "$NOW" "$OUT" "$FIXTURES/unpaid.jsonl"
+	assert_output $'SHOP-8: not_payable: status \'reserved\' is not booked, paid or cod: an order not paid gets no label\r'
+}
+
+@test "--stats=json: read, written, labels, rejects and their codes" {
+	run -0 --separate-stderr lg --stats=json --rejects /dev/null \
+	    "$FIXTURES/two-parcels.jsonl" "$FIXTURES/unpaid.jsonl" \
+	    "$FIXTURES/missing.jsonl"
+	assert_stderr '{"program":"label-gen","read":5,"written":2,"labels":3,"rejects":3,"codes":{"not_payable":1,"missing_field":4}}'
+}
+
+@test "--stats=FILE writes the object there; plain --stats stays prose" {
+	run -0 --separate-stderr lg --stats="$BATS_TEST_TMPDIR/s.json" \
+	    "$FIXTURES/courier.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.program, .read, .labels, .rejects]' "$BATS_TEST_TMPDIR/s.json"
+	assert_output '["label-gen",1,1,0]'
+	run -0 --separate-stderr lg --stats "$FIXTURES/courier.jsonl"
+	assert_stderr 'label-gen: 1 read, 1 labels, 0 rejected'
+}
+
+@test "--progress shows the orders read in a pipe; --no-progress none on a terminal" {
+	run -0 --separate-stderr lg --progress --rejects /dev/null \
+	    "$FIXTURES/courier.jsonl" "$FIXTURES/unpaid.jsonl"
+	[[ $stderr =~ ^$'\r'label-gen:\ 2\ read,\ [0-9]+/s,\ 1\ rejects$ ]] ||
+	    fail "no progress line: $stderr"
+	run -0 tty sh -c '(cat "$1"; sleep 1.3; cat "$1") | label-gen \
+	    --no-progress --now "$2" --out "$3" >/dev/null' sh \
+	    "$FIXTURES/courier.jsonl" "$NOW" "$OUT"
+	assert_output ''
 }

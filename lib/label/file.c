@@ -1,8 +1,11 @@
 /* file.c: the files label-gen makes, whole or not at all: written to a
- * temporary name beside their own and renamed, and left alone when they
- * hold the same bytes already. */
+ * temporary name beside their own and renamed (or, a label of its own,
+ * written unnamed and linked), and left alone when they hold the same
+ * bytes already. */
+#define _GNU_SOURCE		/* O_TMPFILE */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +51,75 @@ label_file_open(struct label_file *f, const char *path)
 	return 0;
 }
 
+int
+label_file_start(struct label_file *f, const char *path)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->in_memory = 1;
+	if ((f->fp = open_memstream(&f->mem, &f->memlen)) == NULL)
+		xnomem();
+	return 0;
+}
+
+/* buf[0..len-1] as the new file path, in one write to a file with no name
+ * that gets path only when whole, so that nothing shows a part of it and
+ * a crash leaves no temporary name behind: 0, or -1 when path is taken,
+ * the system makes no such files, or anything failed (the long way then
+ * looks, and says what failed). */
+static int
+put_new(const char *path, const char *buf, size_t len)
+{
+	char *dir, *slash, proc[40];
+	ssize_t n;
+	int fd, rc = -1;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir] = '\0';
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	free(dir);
+	if (fd == -1)
+		return -1;
+	while (len > 0 && ((n = write(fd, buf, len)) > 0 || errno == EINTR))
+		if (n > 0)
+			buf += n, len -= n;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (len == 0 && linkat(AT_FDCWD, proc, AT_FDCWD, path,
+	    AT_SYMLINK_FOLLOW) == 0)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+/* label_file_start()'s file: its bytes to its path, the short way or the
+ * long one. */
+static int
+close_memory(struct label_file *f, int rc, int e)
+{
+	struct label_file t;
+
+	if (fclose(f->fp) == EOF)
+		xnomem();
+	if (rc != 0) {
+		errno = e;
+		warn("cannot write '%s'", f->path);
+	} else if (f->memlen > 0 && put_new(f->path, f->mem,
+	    f->memlen) == -1 && (rc = label_file_open(&t, f->path)) == 0) {
+		fwrite(f->mem, 1, f->memlen, t.fp);
+		rc = label_file_close(&t);
+	}
+	free(f->mem);
+	free(f->path);
+	f->mem = f->path = NULL;
+	f->memlen = 0;
+	f->in_memory = 0;
+	f->fp = NULL;
+	return rc;
+}
+
 /* Whether the file at path holds exactly the bytes of fp (read from its
  * start). */
 static int
@@ -81,6 +153,8 @@ label_file_close(struct label_file *f)
 	if (f->pdf != NULL && label_pdf_close(f->pdf) == -1)
 		rc = EX_IOERR, e = errno ? errno : EIO;
 	f->pdf = NULL;
+	if (f->in_memory)
+		return close_memory(f, rc, e);
 	if (f->tmp == NULL) {
 		if (fclose(f->fp) == EOF && rc == 0)
 			rc = EX_IOERR, e = errno;

@@ -1,10 +1,12 @@
 /* layout.c: where everything on a label, a packing slip and a manifest
  * goes, in millimetres, for every backend alike. */
+#include <err.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sysexits.h>
 
 #include "label.h"
 #include "money.h"
@@ -453,6 +455,17 @@ label_layout_slip(struct label_layout *l, const struct label_slip *sl)
 	    sl->barcode, 0, err, sizeof(err));
 	yr = bw < 0 ? m : m + 10 * u + 4 * u;
 	y = max2(y, yr) + 2 * u;
+	if (bw < 0) {
+		/* Too wide beside the heading (an id of 20 characters, or
+		 * the ASCII form of one that is not ASCII): a row of its own
+		 * across the page, which holds the LABEL_ASCII_MAX
+		 * characters of any form at 0.25 mm a module even on A6. */
+		if (barcode(l, m, y, W, 10 * u, 2.4 * u, sl->barcode, 0, err,
+		    sizeof(err)) < 0)
+			errx(EX_SOFTWARE, "the packing slip of '%s': %s",
+			    sl->order, err);
+		y += 10 * u + 4 * u + 2 * u;
+	}
 	y = wrap(l, m, y, W, 2.4 * u, 1, "SHIP TO");
 	y = wrap(l, m, y, W, 3.6 * u, 1, sl->to.name);
 	y = wrap_free(l, m, y, W, 3 * u, 0, join(sl->to.postal_code, " ",

@@ -58,14 +58,19 @@ CONF
 export ORDERKIT_CONFIG=$tmp/orderkit.conf
 
 # run LABEL LABELS COMMAND...: COMMAND once under /usr/bin/time in a new
-# folder $tmp/out; a row: LABEL, labels, wall seconds, labels a second,
+# folder, $tmp/out; a row: LABEL, labels, wall seconds, labels a second,
 # CPU seconds, labels a CPU second, peak RSS.  The CPU rate goes to
 # $tmp/cpu.LABEL.
 run() {
 	local label=$1 count=$2 rc=0
 	shift 2
-	rm -rf "$tmp/out"
-	mkdir "$tmp/out"
+	# A folder of its own for each run, all removed at the end: files
+	# deleted just before a run make ext4 skip their inodes one by one
+	# when it makes new ones (recently_deleted()), which would charge
+	# the previous run's rm -rf to this one.
+	rm -f "$tmp/out"
+	mkdir "$tmp/out.$label"
+	ln -s "out.$label" "$tmp/out"
 	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >"$tmp/stdout" \
 	    2>"$tmp/err" || rc=$?
 	if ((rc != 0)); then
