@@ -37,7 +37,7 @@
 static const char usage_text[] =
     "usage: order-validate [--allow CODE,...] [--catalog FILE] [--config FILE]\n"
     "                      [--country CC] [--ignore-price] [--jobs N]\n"
-    "                      [--lang en|ru|uk] [--max-qty N]\n"
+    "                      [--lang en|ru|uk] [--max-qty N] [--now TIME]\n"
     "                      [--progress | --no-progress]\n"
     "                      [--rejects FILE] [--stats[=json|FILE]] [--strict]\n"
     "                      [FILE ...]\n";
@@ -50,6 +50,7 @@ static const char usage_text[] =
 #define OPT_JOBS	'j'
 #define OPT_LANG	'l'
 #define OPT_MAXQTY	'q'
+#define OPT_NOW		'n'
 
 static const struct option longopts[] = {
 	{ "allow",	  required_argument, NULL, OPT_ALLOW },
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "lang",	  required_argument, NULL, OPT_LANG },
 	{ "max-qty",	  required_argument, NULL, OPT_MAXQTY },
 	CLI_OPT_NO_PROGRESS,
+	{ "now",	  required_argument, NULL, OPT_NOW },
 	CLI_OPT_PROGRESS,
 	CLI_OPT_REJECTS,
 	CLI_OPT_STATS,
@@ -82,6 +84,7 @@ static const struct cli_item help_options[] = {
 	{ "--lang en|ru|uk", "the language of messages" },
 	{ "--max-qty N", "the largest quantity of one item (default: 1000)" },
 	CLI_ITEM_NO_PROGRESS,
+	{ "--now TIME", "the time of the run (RFC 3339): status_history's" },
 	CLI_ITEM_PROGRESS,
 	CLI_ITEM_REJECTS,
 	CLI_ITEM_STATS,
@@ -107,6 +110,7 @@ struct validator {
 	struct allow	 allow;		/* --allow */
 	struct profile_set *profiles;
 	const struct profile *profile;	/* the current record's source's */
+	int64_t		 now;		/* --now, else the clock at the start */
 };
 
 static void
@@ -826,7 +830,7 @@ worker_line(void *state, struct pipeline_batch *b, size_t i)
 			free(key);
 		}
 		ordercheck_apply(&w->oc, 1);
-		jsonx_set_new(order, "status", json_string("validated"));
+		status_move(order, "validated", r->proto.now);
 		jsonl_encode(&b->out.buf, &b->out.cap, &b->out.len, order);
 		jsonl_out_raw(&b->out, "\n", 1);
 		b->counts[COUNT_OUT]++;
@@ -896,7 +900,7 @@ main(int argc, char *argv[])
 	int csv_like = 0, ok, jobs = pipeline_default_jobs();
 	json_t *order;
 	enum msg_lang lang = msg_lang_env();
-	int ch, status;
+	int ch, status, offset, now_given = 0;
 
 	valueblock_install();
 	memset(&v, 0, sizeof(v));
@@ -948,10 +952,18 @@ main(int argc, char *argv[])
 				cli_usage_error(&cli, "--max-qty '%s' is not a "
 				    "whole number of 1 or more", optarg);
 			break;
+		case OPT_NOW:
+			if (rfc3339_parse(optarg, &v.now, &offset) == -1)
+				cli_usage_error(&cli, "--now '%s' is not an RFC "
+				    "3339 time with an offset", optarg);
+			now_given = 1;
+			break;
 		default:
 			cli_usage_error(&cli, NULL);
 		}
 	}
+	if (!now_given)
+		v.now = (int64_t)time(NULL);
 	if (catalog_path != NULL) {
 		if ((status = catalog_load(&v.catalog, catalog_path, errbuf,
 		    sizeof(errbuf))) != 0)
@@ -999,7 +1011,7 @@ main(int argc, char *argv[])
 		}
 		if (ok) {
 			ordercheck_apply(&v.oc, 1);
-			status_move(order, "validated", time(NULL));
+			status_move(order, "validated", v.now);
 			jsonl_write(stdout, order);
 			nout++;
 		} else {

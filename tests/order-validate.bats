@@ -162,6 +162,17 @@ with_numbers() {
 	    fail "at '$at' is not between '$before' and '$after'"
 }
 
+@test "--now sets the time of status_history, in UTC; a bad one exits 64" {
+	run -0 --separate-stderr order-validate --now 2026-11-20T10:00:00+03:00 \
+	    "$FIXTURES/one-valid.jsonl"
+	assert_equal "$(jq -c '.status_history' <<<"$output")" \
+	    '[{"status":"validated","at":"2026-11-20T07:00:00Z"}]'
+	run -64 --separate-stderr order-validate --now yesterday \
+	    "$FIXTURES/one-valid.jsonl"
+	assert_output ''
+	assert_stderr --partial "order-validate: --now 'yesterday' is not an RFC 3339 time"
+}
+
 @test "a validated order run again keeps one history entry" {
 	order-validate "$FIXTURES/one-valid.jsonl" >"$IN"
 	run -0 --separate-stderr order-validate "$IN"
@@ -1753,15 +1764,15 @@ codes() {
 # --jobs (issue 19): the threads change nothing that is written.
 
 # same_jobs FILE [OPTION ...]: order-validate FILE with --jobs 1 and with
-# --jobs 4; their standard output, rejects, --stats=json and exit status
-# must be byte for byte the same.
+# --jobs 4, at one --now; their standard output, rejects, --stats=json and
+# exit status must be byte for byte the same.
 same_jobs() {
 	local file=$1 j
 	shift
 	for j in 1 4; do
 		rm -f "$BATS_TEST_TMPDIR/rej.$j"
 		run --separate-stderr order-validate --jobs "$j" \
-		    --rejects "$BATS_TEST_TMPDIR/rej.$j" \
+		    --now 2026-11-20T10:00:00+03:00 --rejects "$BATS_TEST_TMPDIR/rej.$j" \
 		    --stats="$BATS_TEST_TMPDIR/stats.$j" "$@" "$file"
 		printf '%s\n%s\n' "$status" "$output" >"$BATS_TEST_TMPDIR/out.$j"
 		printf '%s\n' "$stderr" >"$BATS_TEST_TMPDIR/err.$j"
