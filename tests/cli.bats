@@ -13,7 +13,7 @@ setup() {
 }
 
 PROGRAMS="notify-send order-export order-import order-reserve order-validate
-    pay-reconcile ship-book stock-levels stock-load track-poll"
+    pay-reconcile ship-book stock-levels stock-load track-poll return-open"
 
 # tty CMD...: CMD run with a terminal as its standard input, output and
 # error; what it wrote in $output, CRs kept, its status script's. script(1)
@@ -107,6 +107,8 @@ stocked() {
 	assert_output --partial 'usage: ship-book '
 	run -64 tty notify-send --dry-run "$BATS_TEST_TMPDIR/out"
 	assert_output --partial 'usage: notify-send '
+	run -64 tty return-open --db "$DB"
+	assert_output --partial 'usage: return-open '
 }
 
 @test "on a terminal, an operand or a pipe is read as before; --expire reads nothing" {
