@@ -24,6 +24,7 @@
 #include "returns.h"
 #include "returnstore.h"
 #include "rfc3339.h"
+#include "stock.h"
 #include "store.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -32,6 +33,9 @@ static const char usage_text[] =
     "usage: return-open [--catalog FILE] [--config FILE] [--db PATH|URL]\n"
     "                   [--now TIME] [--orders FILE]... [--policy FILE]\n"
     "                   [--progress | --no-progress] [--rejects FILE]\n"
+    "                   [--stats[=json|FILE]] [--strict] [FILE ...]\n"
+    "       return-open --receive [--config FILE] [--db PATH|URL]\n"
+    "                   [--policy FILE] [--rejects FILE]\n"
     "                   [--stats[=json|FILE]] [--strict] [FILE ...]\n"
     "       return-open --overdue [--config FILE] [--db PATH|URL]\n"
     "                   [--now TIME] [--policy FILE] [--stats[=json|FILE]]\n";
@@ -43,6 +47,7 @@ static const char usage_text[] =
 #define OPT_ORDERS	'o'
 #define OPT_OVERDUE	'O'
 #define OPT_POLICY	'p'
+#define OPT_RECEIVE	'R'
 
 static const struct option longopts[] = {
 	{ "catalog",	required_argument, NULL, OPT_CATALOG },
@@ -55,6 +60,7 @@ static const struct option longopts[] = {
 	{ "overdue",	no_argument,	   NULL, OPT_OVERDUE },
 	{ "policy",	required_argument, NULL, OPT_POLICY },
 	CLI_OPT_PROGRESS,
+	{ "receive",	no_argument,	   NULL, OPT_RECEIVE },
 	CLI_OPT_REJECTS,
 	CLI_OPT_STATS,
 	CLI_OPT_STRICT,
@@ -75,6 +81,7 @@ static const struct cli_item help_options[] = {
 	{ "--policy FILE", "the returns policy, in the configuration's "
 	    "syntax" },
 	CLI_ITEM_PROGRESS,
+	{ "--receive", "the goods came back: confirm or reduce the refund" },
 	CLI_ITEM_REJECTS,
 	CLI_ITEM_STATS,
 	CLI_ITEM_STRICT,
@@ -751,6 +758,259 @@ decide_all(struct run *r, struct jsonl_reader *in)
 	free(jobs);
 }
 
+/* --- --receive ------------------------------------------------------------ */
+
+struct announced {
+	char		*sku;
+	int64_t		 qty, received, got;
+};
+
+struct announced_list {
+	struct announced *v;
+	size_t		 n;
+};
+
+static void
+announced_fn(void *arg, const char *sku, int64_t qty, int64_t received)
+{
+	struct announced_list *l = arg;
+
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n].sku = xstrdup(sku);
+	l->v[l->n].qty = qty;
+	l->v[l->n].received = received;
+	l->v[l->n++].got = 0;
+}
+
+static struct announced *
+announced_find(struct announced_list *l, const char *sku)
+{
+	size_t i;
+
+	for (i = 0; sku != NULL && i < l->n; i++)
+		if (strcmp(l->v[i].sku, sku) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+/* Check a receipt's form; errors appended. */
+static void
+check_receipt(const json_t *line, json_t *errors)
+{
+	const json_t *it;
+	int64_t e;
+	int off;
+	size_t i;
+	char field[64];
+
+	if (str(line, "rma") == NULL)
+		reject_add(errors, "missing_field", "rma", "a receipt names "
+		    "its RMA");
+	if (str(line, "received_at") == NULL ||
+	    rfc3339_parse(str(line, "received_at"), &e, &off) == -1)
+		reject_add(errors, "bad_time", "received_at", "received_at is "
+		    "not an RFC 3339 time with an offset");
+	if (json_array_size(json_object_get(line, "items")) == 0)
+		reject_add(errors, "missing_field", "items", "a receipt names "
+		    "the items that came");
+	json_array_foreach(json_object_get(line, "items"), i, it) {
+		snprintf(field, sizeof(field), "items[%zu]", i);
+		if (str(it, "sku") == NULL)
+			reject_add(errors, "missing_field", field, "an item "
+			    "without a sku");
+		if (!json_is_integer(json_object_get(it, "qty")) ||
+		    int_of(it, "qty") < 1)
+			reject_add(errors, "bad_qty", field, "qty is not a "
+			    "whole number above 0");
+		if (returns_condition_parse(str(it, "condition")) == -1)
+			reject_add(errors, "bad_condition", field, "condition "
+			    "is none of the documented ones");
+	}
+}
+
+/* The refund after the receipt: each item's for the units that came,
+ * the shipping only when all came; under review when goods the customer
+ * chose to send back came worse than declared and the law lets the
+ * shop charge the lost value. */
+static int64_t
+receipt_refund(struct run *r, json_t *ret, struct announced_list *l,
+    const json_t *line, json_t *review)
+{
+	const json_t *it, *got;
+	int64_t amount = int_of(ret, "amount"), cut = 0, f, q, g, nf;
+	size_t i, k;
+	int missing = 0, declared, came;
+
+	json_array_foreach(json_object_get(ret, "items"), i, it) {
+		struct announced *a = announced_find(l, str(it, "sku"));
+
+		q = int_of(it, "qty");
+		f = int_of(it, "refund");
+		g = a != NULL ? a->received + a->got : 0;
+		if (g > q)
+			g = q;
+		nf = g == q ? f : (int64_t)((__int128)f * g / q);
+		if (g < q)
+			missing = 1;
+		cut += f - nf;
+		jsonx_set_new((json_t *)it, "refund", json_integer(nf));
+		declared = returns_condition_parse(str(it, "condition"));
+		json_array_foreach(json_object_get(line, "items"), k, got) {
+			came = returns_condition_parse(str(got, "condition"));
+			if (str(got, "sku") == NULL || strcmp(str(got, "sku"),
+			    str(it, "sku")) != 0 || came <= declared ||
+			    returns_fault(returns_reason_parse(str(it,
+			    "reason"))) || !r->pol.value_loss_review)
+				continue;
+			reject_addf(review, "value_loss_review", "items",
+			    "%s came back %s, not %s: a person sets the value "
+			    "lost", str(it, "sku"), str(got, "condition"),
+			    str(it, "condition"));
+		}
+	}
+	if (missing && json_is_integer(json_object_get(ret,
+	    "shipping_refund"))) {
+		cut += int_of(ret, "shipping_refund");
+		json_object_del(ret, "shipping_refund");
+	}
+	amount -= cut;
+	return amount < 0 ? 0 : amount;
+}
+
+static void
+receive_one(struct run *r, struct stock_db *sdb, json_t *line)
+{
+	json_t *errors = json_array(), *review = json_array(), *rec = NULL;
+	json_t *ret, *moved, *it;
+	struct returnstore_return rr;
+	struct announced_list l = { NULL, 0 };
+	struct announced *a;
+	const char *rma = str(line, "rma"), *wh, *disp;
+	int64_t at, amount, due;
+	int off, c;
+	size_t i;
+	char field[64], date[16];
+
+	if (errors == NULL || review == NULL || (moved = json_array()) == NULL)
+		xnomem();
+	memset(&rr, 0, sizeof(rr));
+	check_receipt(line, errors);
+	if (json_array_size(errors) > 0)
+		goto reject;
+	rfc3339_parse(str(line, "received_at"), &at, &off);
+	store_begin(r->rs.st);
+	if (!returnstore_get(&r->rs, rma, &rr)) {
+		reject_add(errors, "unknown_rma", "rma", "no return of this "
+		    "RMA");
+		goto rollback;
+	}
+	if (strcmp(rr.decision, "approved") != 0 ||
+	    strcmp(rr.state, "open") != 0) {
+		reject_addf(errors, "not_open", "rma", "the return is %s, %s: "
+		    "it is received once, when approved", rr.decision,
+		    rr.state);
+		goto rollback;
+	}
+	rec = jsonl_parse(rr.record, strlen(rr.record), 0, NULL);
+	ret = json_object_get(rec, "return");
+	returnstore_items(&r->rs, rma, announced_fn, &l);
+	json_array_foreach(json_object_get(line, "items"), i, it) {
+		snprintf(field, sizeof(field), "items[%zu]", i);
+		a = announced_find(&l, str(it, "sku"));
+		if (a == NULL || a->got + int_of(it, "qty") > a->qty -
+		    a->received) {
+			reject_addf(errors, "qty_exceeds_return", field,
+			    "more of %s than the return announced",
+			    str(it, "sku"));
+			continue;
+		}
+		a->got += int_of(it, "qty");
+	}
+	if ((wh = str(line, "warehouse")) == NULL)
+		wh = str(ret, "warehouse");
+	json_array_foreach(json_object_get(line, "items"), i, it) {
+		if (json_array_size(errors) > 0)
+			break;
+		c = returns_condition_parse(str(it, "condition"));
+		disp = c <= RETURNS_UNUSED ? "restock" : "write_off";
+		snprintf(field, sizeof(field), "items[%zu]", i);
+		if (c <= RETURNS_UNUSED && (wh == NULL || stock_add(sdb,
+		    str(it, "sku"), wh, int_of(it, "qty")) == -1)) {
+			reject_addf(errors, "unknown_warehouse", "warehouse",
+			    "no warehouse '%s' to put %s back in",
+			    wh != NULL ? wh : "", str(it, "sku"));
+			break;
+		}
+		returnstore_receive(&r->rs, rma, str(it, "sku"),
+		    int_of(it, "qty"));
+		returnstore_movement(&r->rs, rma, str(it, "sku"), wh,
+		    int_of(it, "qty"), disp, str(it, "condition"), at);
+		jsonx_append_new(moved, json_pack("{s:s,s:I,s:s,s:s}", "sku",
+		    str(it, "sku"), "qty", (json_int_t)int_of(it, "qty"),
+		    "condition", str(it, "condition"), "disposition", disp));
+	}
+	if (json_array_size(errors) > 0)
+		goto rollback;
+	amount = receipt_refund(r, ret, &l, line, review);
+	jsonx_set_new(ret, "amount", json_integer(amount));
+	if (r->pol.refund_from_receipt) {
+		due = returns_period_end(&r->pol, shop_day(r, at),
+		    r->pol.refund_days);
+		jsonx_set_new(ret, "due_by", json_string(returns_day_format(due,
+		    date, sizeof(date))));
+	}
+	jsonx_set_new(ret, "received", json_pack("{s:s,s:o,s:O}", "at",
+	    str(line, "received_at"), "warehouse", jsonx_string_or_null(wh),
+	    "items", moved));
+	if (json_array_size(review) > 0)
+		jsonx_set_new(ret, "decision", json_string("needs_review"));
+	{
+		char *text = line_of(rec);
+
+		returnstore_update(&r->rs, rma, json_array_size(review) > 0 ?
+		    "review" : "received", amount, str(ret, "due_by"), text);
+		free(text);
+	}
+	store_commit(r->rs.st);
+	if (json_array_size(review) > 0) {
+		reject_write(&r->rejects, rec, review);
+		r->review++;
+	} else {
+		if (jsonl_write(stdout, rec) == -1 && r->cli.out_error == NULL)
+			r->cli.out_error = "cannot write '<stdout>'";
+		r->nout++;
+		r->approved++;
+	}
+	goto out;
+rollback:
+	store_rollback(r->rs.st);
+reject:
+	reject_write(&r->rejects, line, errors);
+	r->declined++;
+out:
+	for (i = 0; i < l.n; i++)
+		free(l.v[i].sku);
+	free(l.v);
+	returnstore_return_release(&rr);
+	json_decref(rec);
+	json_decref(moved);
+	json_decref(errors);
+	json_decref(review);
+}
+
+static void
+receive_all(struct run *r, struct jsonl_reader *in)
+{
+	struct stock_db sdb;
+	json_t *line;
+
+	stock_attach(&sdb, r->rs.st);
+	while ((line = reject_read(&r->rejects, in)) != NULL) {
+		receive_one(r, &sdb, line);
+		json_decref(line);
+	}
+}
+
 /* --- --overdue ------------------------------------------------------------ */
 
 struct owed {
@@ -872,7 +1132,7 @@ main(int argc, char *argv[])
 	const char *db = NULL, *config_path = NULL, *policy_path = NULL;
 	const char *catalog_path = NULL;
 	char **orders = NULL, err[256];
-	int norders = 0, ch, offset, overdue_mode = 0;
+	int norders = 0, ch, offset, overdue_mode = 0, receive = 0;
 	int status = 0, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -905,6 +1165,9 @@ main(int argc, char *argv[])
 		case OPT_OVERDUE:
 			overdue_mode = 1;
 			break;
+		case OPT_RECEIVE:
+			receive = 1;
+			break;
 		case OPT_POLICY:
 			policy_path = optarg;
 			break;
@@ -912,6 +1175,9 @@ main(int argc, char *argv[])
 			cli_usage_error(&r.cli, NULL);
 		}
 	}
+	if (receive && overdue_mode)
+		cli_usage_error(&r.cli, "--receive and --overdue go one at a "
+		    "time");
 	if (overdue_mode && optind != argc)
 		cli_usage_error(&r.cli, "--overdue reads no input");
 	conf = conf_load(config_path);
@@ -932,7 +1198,8 @@ main(int argc, char *argv[])
 	}
 	if (!overdue_mode) {
 		cli_need_input(&r.cli, argc - optind);
-		if ((rc = load_orders(&r, orders, norders)) != 0 && norders > 0)
+		if (!receive && (rc = load_orders(&r, orders, norders)) != 0 &&
+		    norders > 0)
 			return rc;
 	}
 	reject_open(&r.rejects, overdue_mode ? NULL : r.cli.rejects_path);
@@ -942,7 +1209,10 @@ main(int argc, char *argv[])
 		overdue(&r, db);
 	else {
 		jsonl_open(&in, argc - optind, argv + optind);
-		decide_all(&r, &in);
+		if (receive)
+			receive_all(&r, &in);
+		else
+			decide_all(&r, &in);
 		status = jsonl_close(&in);
 	}
 	returnstore_close(&r.rs);

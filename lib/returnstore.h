@@ -25,11 +25,11 @@ struct returnstore {
 	struct store_stmt	*lock, *request, *add_request, *counts;
 	struct store_stmt	*refunded, *add_return, *add_item;
 	struct store_stmt	*by_rma, *items, *receive, *set_return;
-	struct store_stmt	*open_refunds;
+	struct store_stmt	*open_refunds, *movement;
 };
 
-/* Open the store named by dbarg (store_locate()) with the returns schema
- * brought up to date. */
+/* Open the store named by dbarg (store_locate()) with the stock and the
+ * returns schemas brought up to date (store_open()). */
 void	 returnstore_open(struct returnstore *, const char *dbarg);
 void	 returnstore_close(struct returnstore *);
 
@@ -87,6 +87,12 @@ void	 returnstore_receive(struct returnstore *, const char *rma,
 void	 returnstore_update(struct returnstore *, const char *rma,
 	    const char *state, int64_t amount, const char *due_by,
 	    const char *record);
+
+/* Record that qty of sku of rma came back in condition and was put back
+ * on hand at warehouse ("restock") or written off ("write_off"). */
+void	 returnstore_movement(struct returnstore *, const char *rma,
+	    const char *sku, const char *warehouse, int64_t qty,
+	    const char *disposition, const char *condition, int64_t at);
 
 /* Call fn with each approved return whose refund is owed (amount above 0,
  * state not "refunded"), outside a transaction. */

@@ -328,9 +328,11 @@ t_overdue() {
 	assert_stderr --partial "cannot write '<stdout>': No space left"
 }
 
-@test "a bad option, or --overdue with input, is a usage error" {
+@test "a bad option, --overdue with input, or --receive with --overdue is a usage error" {
 	run -64 --separate-stderr return-open --bogus
 	assert_stderr --partial 'usage: return-open '
+	run -64 --separate-stderr return-open --receive --overdue
+	assert_stderr --partial "return-open: --receive and --overdue go one at a time"
 	run -64 --separate-stderr return-open --overdue requests.jsonl
 	assert_output ''
 	assert_stderr --partial 'return-open: --overdue reads no input'
@@ -395,4 +397,121 @@ t_overdue() {
 	    "$BATS_TEST_TMPDIR/r.jsonl"
 	run -0 decision <<<"$output"
 	assert_output '{"decision":"approved","amount":667,"codes":[]}'
+}
+
+# --- --receive ----------------------------------------------------------------------------
+
+# opened: SHOP-1 returned whole (2 tees, the mug) on the current store,
+# with the stock of warehouse MSK; its RMA in $RMA.
+opened() {
+	use_backend "$1"
+	printf 'sku,warehouse,qty\nMUG,MSK,0\n' >"$BATS_TEST_TMPDIR/stock.csv"
+	stock-load "$BATS_TEST_TMPDIR/stock.csv" >/dev/null
+	printf '%s\n' '{"order_id":"SHOP-1","requested_at":"2026-11-25T10:00:00+01:00","items":[{"sku":"TEE-RED-M","qty":2,"reason":"changed_mind","condition":"unused"},{"sku":"MUG","qty":1,"reason":"changed_mind","condition":"unused"}]}' |
+	    ro "${@:2}" >/dev/null
+	RMA=$(sql "SELECT rma FROM returns")
+}
+
+# receipt ITEMS [EXTRA]: a receipt of $RMA.
+receipt() {
+	printf '{"rma":"%s","items":%s,"received_at":"2026-12-01T10:00:00+01:00"%s}\n' \
+	    "$RMA" "$1" "${2:-}"
+}
+
+t_receive_less() {
+	opened "$1"
+	receipt '[{"sku":"TEE-RED-M","qty":1,"condition":"unused_with_tags"},{"sku":"MUG","qty":1,"condition":"unused"}]' \
+	    >"$BATS_TEST_TMPDIR/in.jsonl"
+	run -0 --separate-stderr return-open --receive --config "$CONF" \
+	    "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_stderr ''
+	# A tee did not come: its 6.67 and the shipping are not refunded.
+	run -0 jq -c '[.return.amount, [.return.items[].refund],
+	    [.return.received.items[].disposition]]' <<<"$output"
+	assert_output '[1334,[667,667],["restock","restock"]]'
+	run -0 sql "SELECT sku, warehouse, on_hand FROM stock ORDER BY sku"
+	assert_output 'MUG|MSK|1
+TEE-RED-M|MSK|1'
+	run -0 sql "SELECT sku, qty, disposition FROM return_movements ORDER BY sku"
+	assert_output 'MUG|1|restock
+TEE-RED-M|1|restock'
+	run -0 sql "SELECT state, amount FROM returns"
+	assert_output 'received|1334'
+	# Received once: the same receipt again changes nothing.
+	run -0 --separate-stderr return-open --receive --config "$CONF" \
+	    "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_output ''
+	run -0 jq -r '.errors[].code' <<<"$stderr"
+	assert_output not_open
+	run -0 sql "SELECT sum(on_hand) FROM stock"
+	assert_output 2
+}
+@test "sqlite: receiving less than announced reduces the refund and restocks what came" { t_receive_less sqlite; }
+@test "postgres: receiving less than announced reduces the refund and restocks what came" { t_receive_less postgres; }
+
+@test "an unknown RMA, or more than was announced, is rejected and moves nothing" {
+	opened sqlite
+	{
+		printf '%s\n' '{"rma":"RMA-NONE","items":[{"sku":"MUG","qty":1,"condition":"unused"}],"received_at":"2026-12-01T10:00:00+01:00"}'
+		receipt '[{"sku":"MUG","qty":2,"condition":"unused"}]'
+	} >"$BATS_TEST_TMPDIR/in.jsonl"
+	run -0 --separate-stderr return-open --receive --config "$CONF" \
+	    "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_output ''
+	run -0 jq -c '[.errors[].code]' <<<"$stderr"
+	assert_output '["unknown_rma"]
+["qty_exceeds_return"]'
+	run -0 sql "SELECT count(*) FROM return_movements"
+	assert_output 0
+}
+
+@test "goods damaged by the customer: EU a person sets the lost value; RU the refund stays whole, written off" {
+	opened sqlite
+	receipt '[{"sku":"TEE-RED-M","qty":2,"condition":"unused"},{"sku":"MUG","qty":1,"condition":"damaged"}]' \
+	    >"$BATS_TEST_TMPDIR/in.jsonl"
+	run -0 --separate-stderr return-open --receive --config "$CONF" \
+	    "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_output ''
+	run -0 jq -c '[.return.decision, .return.amount, [.errors[].code]]' \
+	    <<<"$stderr"
+	assert_output '["needs_review",2501,["value_loss_review"]]'
+	run -0 sql "SELECT disposition FROM return_movements WHERE sku = 'MUG'"
+	assert_output write_off
+	rm -f "$ORDERKIT_DB"*
+	printf '[shop]\ncountry = RU\ntz = +01:00\n' >"$BATS_TEST_TMPDIR/ru.conf"
+	CONF="$BATS_TEST_TMPDIR/ru.conf" opened sqlite
+	receipt '[{"sku":"TEE-RED-M","qty":2,"condition":"unused"},{"sku":"MUG","qty":1,"condition":"damaged"}]' \
+	    >"$BATS_TEST_TMPDIR/in.jsonl"
+	run -0 --separate-stderr return-open --receive \
+	    --config "$BATS_TEST_TMPDIR/ru.conf" "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.return.decision, .return.amount]' <<<"$output"
+	assert_output '["approved",2501]'
+}
+
+@test "UA counts the refund from the receipt: due_by is recomputed" {
+	printf '[shop]\ncountry = UA\ntz = +02:00\n' >"$BATS_TEST_TMPDIR/ua.conf"
+	CONF="$BATS_TEST_TMPDIR/ua.conf" opened sqlite
+	run -0 sql "SELECT due_by FROM returns"
+	assert_output 2026-12-25
+	receipt '[{"sku":"TEE-RED-M","qty":2,"condition":"unused"},{"sku":"MUG","qty":1,"condition":"unused"}]' \
+	    >"$BATS_TEST_TMPDIR/in.jsonl"
+	run -0 --separate-stderr return-open --receive \
+	    --config "$BATS_TEST_TMPDIR/ua.conf" "$BATS_TEST_TMPDIR/in.jsonl"
+	assert_stderr ''
+	# 2026-12-01 + 30 days is Thursday 2026-12-31.
+	run -0 jq -r .return.due_by <<<"$output"
+	assert_output 2026-12-31
+}
+
+@test "example: receive the day's parcels back at the warehouse" {
+	opened sqlite
+	receipt '[{"sku":"TEE-RED-M","qty":2,"condition":"unused"},{"sku":"MUG","qty":1,"condition":"unused"}]' \
+	    >"$BATS_TEST_TMPDIR/received.jsonl"
+	run -0 --separate-stderr return-open --receive --config "$CONF" \
+	    --rejects "$BATS_TEST_TMPDIR/review.jsonl" \
+	    "$BATS_TEST_TMPDIR/received.jsonl"
+	assert_stderr ''
+	run -0 jq -c '[.return.amount, .return.received.warehouse]' <<<"$output"
+	assert_output '[2501,"MSK"]'
 }

@@ -36,7 +36,16 @@ const struct store_migration returnstore_migrations[] = {
 	    " sku TEXT NOT NULL,"
 	    " qty BIGINT NOT NULL CHECK (qty > 0),"
 	    " received BIGINT NOT NULL DEFAULT 0 CHECK (received <= qty),"
-	    " PRIMARY KEY (rma, sku))",
+	    " PRIMARY KEY (rma, sku));"
+	    "CREATE TABLE return_movements ("
+	    " rma TEXT NOT NULL REFERENCES returns (rma),"
+	    " sku TEXT NOT NULL,"
+	    " warehouse TEXT,"
+	    " qty BIGINT NOT NULL CHECK (qty > 0),"
+	    " disposition TEXT NOT NULL CHECK (disposition IN ('restock',"
+	    " 'write_off')),"
+	    " condition TEXT NOT NULL,"
+	    " at BIGINT NOT NULL)",
 	    NULL },
 };
 
@@ -49,11 +58,20 @@ returnstore_open(struct returnstore *rs, const char *dbarg)
 	struct store *st;
 	char *where;
 
+	struct store_migration *mig;
+	size_t n = store_stock_nmigrations + returnstore_nmigrations;
+
 	memset(rs, 0, sizeof(*rs));
+	/* One store: the stock the receipts move, and the returns. */
+	mig = xcalloc(n, sizeof(*mig));
+	memcpy(mig, store_stock_migrations, store_stock_nmigrations *
+	    sizeof(*mig));
+	memcpy(mig + store_stock_nmigrations, returnstore_migrations,
+	    returnstore_nmigrations * sizeof(*mig));
 	where = store_locate(dbarg);
-	rs->st = st = store_open(where, returnstore_migrations,
-	    returnstore_nmigrations);
+	rs->st = st = store_open(where, mig, n);
 	free(where);
+	free(mig);
 	if (store_kind(st) == STORE_POSTGRES)
 		rs->lock = store_prepare(st,
 		    "SELECT count(pg_advisory_xact_lock(h)) FROM"
@@ -88,6 +106,9 @@ returnstore_open(struct returnstore *rs, const char *dbarg)
 	    " received + $3 WHERE rma = $1 AND sku = $2", NULL);
 	rs->set_return = store_prepare(st, "UPDATE returns SET state = $2,"
 	    " amount = $3, due_by = $4, record = $5 WHERE rma = $1", NULL);
+	rs->movement = store_prepare(st, "INSERT INTO return_movements (rma,"
+	    " sku, warehouse, qty, disposition, condition, at) VALUES ($1, $2,"
+	    " $3, $4, $5, $6, $7)", NULL);
 	rs->open_refunds = store_prepare(st, "SELECT rma, order_id, amount,"
 	    " currency, due_by FROM returns WHERE decision = 'approved'"
 	    " AND amount > 0 AND state <> 'refunded' ORDER BY due_by, rma",
@@ -260,6 +281,15 @@ returnstore_update(struct returnstore *rs, const char *rma,
 {
 	must(rs, store_exec(rs->set_return, "ssiss", rma, state, amount,
 	    due_by, record));
+}
+
+void
+returnstore_movement(struct returnstore *rs, const char *rma,
+    const char *sku, const char *warehouse, int64_t qty,
+    const char *disposition, const char *condition, int64_t at)
+{
+	must(rs, store_exec(rs->movement, "sssissi", rma, sku, warehouse, qty,
+	    disposition, condition, at));
 }
 
 void
