@@ -244,112 +244,10 @@ request_key(const char *order_id, const json_t *req)
 	return key;
 }
 
-/* Check the request's form; errors appended.  0 when it can be decided. */
-static int
-check_request(const json_t *req, json_t *errors)
-{
-	const json_t *items = json_object_get(req, "items"), *it;
-	char field[64];
-	int64_t e;
-	int off;
-	size_t i;
-
-	if (json_object_get(req, "order_id") == NULL)
-		reject_add(errors, "missing_field", "order_id",
-		    "a request names its order");
-	if (str(req, "requested_at") == NULL ||
-	    rfc3339_parse(str(req, "requested_at"), &e, &off) == -1)
-		reject_add(errors, "bad_time", "requested_at",
-		    "requested_at is not an RFC 3339 time with an offset");
-	if (!json_is_array(items) || json_array_size(items) == 0)
-		reject_add(errors, "missing_field", "items",
-		    "a request names the items to return");
-	json_array_foreach(items, i, it) {
-		snprintf(field, sizeof(field), "items[%zu]", i);
-		if (str(it, "sku") == NULL)
-			reject_addf(errors, "missing_field", field,
-			    "item %zu has no sku", i);
-		if (!json_is_integer(json_object_get(it, "qty")) ||
-		    json_integer_value(json_object_get(it, "qty")) < 1)
-			reject_addf(errors, "bad_qty", field,
-			    "item %zu: qty is not a whole number above 0", i);
-		if (returns_reason_parse(str(it, "reason")) == -1)
-			reject_addf(errors, "bad_reason", field,
-			    "item %zu: reason is none of the documented ones",
-			    i);
-		if (returns_condition_parse(str(it, "condition")) == -1)
-			reject_addf(errors, "bad_condition", field,
-			    "item %zu: condition is none of the documented "
-			    "ones", i);
-	}
-	return json_array_size(errors) > 0 ? -1 : 0;
-}
-
-struct counts {
-	const char	*sku;
-	int64_t		 held, approved;
-};
-
-static void
-count_fn(void *arg, const char *sku, const char *decision, int64_t qty)
-{
-	struct counts *c = arg;
-
-	if (strcmp(sku, c->sku) != 0)
-		return;
-	c->held += qty;
-	if (strcmp(decision, "approved") == 0)
-		c->approved += qty;
-}
-
-/* Units of sku the order has had returned (approved) and held (approved
- * or under review). */
-static void
-returned_of(struct run *r, const char *order_id, const char *sku,
-    int64_t *approved, int64_t *held)
-{
-	struct counts c = { sku, 0, 0 };
-
-	returnstore_counts(&r->rs, order_id, count_fn, &c);
-	*approved = c.approved;
-	*held = c.held;
-}
-
 static int64_t
 int_of(const json_t *obj, const char *key)
 {
 	return json_integer_value(json_object_get(obj, key));
-}
-
-static int64_t
-bought_of(const json_t *order, const char *sku)
-{
-	const json_t *it;
-	int64_t n = 0;
-	size_t i;
-
-	json_array_foreach(json_object_get(order, "items"), i, it)
-		if (str(it, "sku") != NULL && strcmp(str(it, "sku"), sku) == 0)
-			n += int_of(it, "qty");
-	return n;
-}
-
-/* The warehouse that shipped sku: the reservation's, else a parcel's. */
-static const char *
-warehouse_of(const json_t *order, const char *sku)
-{
-	const json_t *l, *p;
-	size_t i;
-
-	json_array_foreach(json_object_get(json_object_get(order,
-	    "reservation"), "lines"), i, l)
-		if (str(l, "sku") != NULL && strcmp(str(l, "sku"), sku) == 0)
-			return str(l, "warehouse");
-	json_array_foreach(json_object_get(json_object_get(order, "shipment"),
-	    "parcels"), i, p)
-		if (str(p, "warehouse") != NULL)
-			return str(p, "warehouse");
-	return NULL;
 }
 
 static char *
@@ -399,91 +297,10 @@ reject_of(json_t *rec, const char *decision, const char *request_id,
 	return line;
 }
 
-struct decided {
-	json_t		*ok_items, *bad_items;	/* request items */
-	json_t		*errors, *review;	/* of each part */
-	int		 fault, fee[64];
-};
-
-/* The refund of the items that stand: their units, each line's share. */
-static int64_t
-refund_of(struct run *r, const json_t *order, json_t *items, int64_t day,
-    int64_t delivered, int with_fault, int64_t *fee, int64_t *ship)
+static void
+count_fn(void *arg, const char *sku, const char *decision, int64_t qty)
 {
-	const json_t *ol = json_object_get(order, "items"), *it, *o;
-	const json_t *totals = json_object_get(order, "totals");
-	struct returns_line *lines;
-	size_t n = json_array_size(ol), i, k;
-	int64_t amount, refunded, approved, held, paid, want, take;
-	const char *id = str(order, "id"), *sku;
-	char idbuf[JSONL_ID_BUF];
-	size_t idlen;
-	int with_ship;
-
-	if (id == NULL)
-		id = jsonl_id_text(json_object_get(order, "id"), idbuf,
-		    &idlen);
-	lines = xcalloc(n + 1, sizeof(*lines));
-	json_array_foreach(ol, i, o) {
-		lines[i].qty = int_of(o, "qty");
-		lines[i].unit_price = int_of(o, "unit_price");
-	}
-	/* Units returned before, then those back now, to the lines of
-	 * their SKU in order. */
-	json_array_foreach(ol, i, o) {
-		sku = str(o, "sku");
-		if (sku == NULL || lines[i].returned > 0)
-			continue;
-		returned_of(r, id, sku, &approved, &held);
-		for (k = i; k < n && approved > 0; k++) {
-			if (str(json_array_get(ol, k), "sku") == NULL ||
-			    strcmp(str(json_array_get(ol, k), "sku"), sku) != 0)
-				continue;
-			take = approved < lines[k].qty ? approved : lines[k].qty;
-			lines[k].returned = take;
-			approved -= take;
-		}
-	}
-	json_array_foreach(items, i, it) {
-		want = int_of(it, "qty");
-		for (k = 0; k < n && want > 0; k++) {
-			o = json_array_get(ol, k);
-			if (str(o, "sku") == NULL ||
-			    strcmp(str(o, "sku"), str(it, "sku")) != 0)
-				continue;
-			take = lines[k].qty - lines[k].returned - lines[k].back;
-			take = want < take ? want : take;
-			lines[k].back += take;
-			want -= take;
-			if (take > 0 && returns_fee_applies(&r->pol, delivered,
-			    day, returns_reason_parse(str(it, "reason"))))
-				lines[k].fee = 1;
-		}
-	}
-	paid = json_is_integer(json_object_get(totals, "total")) ?
-	    int_of(totals, "total") : 0;
-	refunded = returnstore_refunded(&r->rs, id);
-	with_ship = r->pol.refund_shipping == RETURNS_SHIP_ALWAYS ||
-	    (r->pol.refund_shipping == RETURNS_SHIP_FAULT && with_fault);
-	amount = returns_refund(lines, n, int_of(totals, "discount"),
-	    int_of(totals, "shipping"), with_ship, r->pol.restocking_percent,
-	    paid, refunded, fee, ship);
-	/* Each item's refund: its lines' share for its units. */
-	json_array_foreach(items, i, it) {
-		int64_t sum = 0;
-
-		for (k = 0; k < n; k++) {
-			o = json_array_get(ol, k);
-			if (str(o, "sku") != NULL &&
-			    strcmp(str(o, "sku"), str(it, "sku")) == 0) {
-				sum += lines[k].refund;
-				lines[k].refund = 0;
-			}
-		}
-		jsonx_set_new((json_t *)it, "refund", json_integer(sum));
-	}
-	free(lines);
-	return amount;
+	returns_counts_add(arg, sku, decision, qty);
 }
 
 /* Decide a request whose order is known and delivered; fills j->out and
@@ -497,6 +314,7 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 	json_t *ok = json_array(), *bad = json_array(), *errs = json_array();
 	json_t *review = json_array(), *item, *ret;
 	struct returns_request rq = { 0, 0, 0 };
+	struct returns_counts counts = { NULL, 0 };
 	struct returns_item ri;
 	enum returns_code code;
 	int64_t at, approved, held, amount, fee, ship, due;
@@ -535,17 +353,18 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 		reject_add(review, "refund_details_missing", "refund_to",
 		    "a cash-on-delivery order is refunded to a bank account "
 		    "the request does not give");
+	returnstore_counts(&r->rs, j->order_id, count_fn, &counts);
 	json_array_foreach(json_object_get(req, "items"), i, it) {
 		memset(&ri, 0, sizeof(ri));
 		ri.sku = str(it, "sku");
 		ri.qty = int_of(it, "qty");
 		ri.reason = returns_reason_parse(str(it, "reason"));
 		ri.condition = returns_condition_parse(str(it, "condition"));
-		ri.bought = bought_of(order, ri.sku);
+		ri.bought = returns_bought(order, ri.sku);
 		if (r->has_catalog && catalog_find(&r->catalog, ri.sku))
 			ri.category = catalog_find(&r->catalog,
 			    ri.sku)->category;
-		returned_of(r, j->order_id, ri.sku, &approved, &held);
+		returns_counts_get(&counts, ri.sku, &approved, &held);
 		/* Earlier items of this request count too. */
 		json_array_foreach(ok, k, item)
 			if (strcmp(str(item, "sku"), ri.sku) == 0)
@@ -565,7 +384,7 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 				    "reason"));
 			fault |= returns_fault(ri.reason);
 			if (wh == NULL)
-				wh = warehouse_of(order, ri.sku);
+				wh = returns_warehouse(order, ri.sku);
 			jsonx_append_new(ok, item);
 		} else {
 			reject_addf(errs, returns_code_name(code), field,
@@ -579,8 +398,9 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 		r->declined++;
 	}
 	if (json_array_size(ok) > 0) {
-		amount = refund_of(r, order, ok, rq.requested_day,
-		    rq.delivered_day, fault, &fee, &ship);
+		amount = returns_order_refund(&r->pol, order, ok, &counts,
+		    returnstore_refunded(&r->rs, j->order_id),
+		    rq.delivered_day, rq.requested_day, fault, &fee, &ship);
 		due = returns_period_end(&r->pol, rq.requested_day,
 		    r->pol.refund_days);
 		rma = rma_of(j->order_id, j->key);
@@ -642,6 +462,7 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 			    int_of(it, "qty"));
 		free(rma);
 	}
+	returns_counts_release(&counts);
 	json_decref(ok);
 	json_decref(bad);
 	json_decref(errs);
@@ -734,7 +555,7 @@ decide_all(struct run *r, struct jsonl_reader *in)
 	if ((errors = json_array()) == NULL)
 		xnomem();
 	while ((req = reject_read(&r->rejects, in)) != NULL) {
-		if (check_request(req, errors) == -1 ||
+		if (returns_check_request(req, errors) == -1 ||
 		    (jobs[n].order_id = jsonl_id_strdup(json_object_get(req,
 		    "order_id"))) == NULL) {
 			if (json_array_size(errors) == 0)
@@ -793,95 +614,11 @@ announced_find(struct announced_list *l, const char *sku)
 	return NULL;
 }
 
-/* Check a receipt's form; errors appended. */
-static void
-check_receipt(const json_t *line, json_t *errors)
-{
-	const json_t *it;
-	int64_t e;
-	int off;
-	size_t i;
-	char field[64];
-
-	if (str(line, "rma") == NULL)
-		reject_add(errors, "missing_field", "rma", "a receipt names "
-		    "its RMA");
-	if (str(line, "received_at") == NULL ||
-	    rfc3339_parse(str(line, "received_at"), &e, &off) == -1)
-		reject_add(errors, "bad_time", "received_at", "received_at is "
-		    "not an RFC 3339 time with an offset");
-	if (json_array_size(json_object_get(line, "items")) == 0)
-		reject_add(errors, "missing_field", "items", "a receipt names "
-		    "the items that came");
-	json_array_foreach(json_object_get(line, "items"), i, it) {
-		snprintf(field, sizeof(field), "items[%zu]", i);
-		if (str(it, "sku") == NULL)
-			reject_add(errors, "missing_field", field, "an item "
-			    "without a sku");
-		if (!json_is_integer(json_object_get(it, "qty")) ||
-		    int_of(it, "qty") < 1)
-			reject_add(errors, "bad_qty", field, "qty is not a "
-			    "whole number above 0");
-		if (returns_condition_parse(str(it, "condition")) == -1)
-			reject_add(errors, "bad_condition", field, "condition "
-			    "is none of the documented ones");
-	}
-}
-
-/* The refund after the receipt: each item's for the units that came,
- * the shipping only when all came; under review when goods the customer
- * chose to send back came worse than declared and the law lets the
- * shop charge the lost value. */
-static int64_t
-receipt_refund(struct run *r, json_t *ret, struct announced_list *l,
-    const json_t *line, json_t *review)
-{
-	const json_t *it, *got;
-	int64_t amount = int_of(ret, "amount"), cut = 0, f, q, g, nf;
-	size_t i, k;
-	int missing = 0, declared, came;
-
-	json_array_foreach(json_object_get(ret, "items"), i, it) {
-		struct announced *a = announced_find(l, str(it, "sku"));
-
-		q = int_of(it, "qty");
-		f = int_of(it, "refund");
-		g = a != NULL ? a->received + a->got : 0;
-		if (g > q)
-			g = q;
-		nf = g == q ? f : (int64_t)((__int128)f * g / q);
-		if (g < q)
-			missing = 1;
-		cut += f - nf;
-		jsonx_set_new((json_t *)it, "refund", json_integer(nf));
-		declared = returns_condition_parse(str(it, "condition"));
-		json_array_foreach(json_object_get(line, "items"), k, got) {
-			came = returns_condition_parse(str(got, "condition"));
-			if (str(got, "sku") == NULL || strcmp(str(got, "sku"),
-			    str(it, "sku")) != 0 || came <= declared ||
-			    returns_fault(returns_reason_parse(str(it,
-			    "reason"))) || !r->pol.value_loss_review)
-				continue;
-			reject_addf(review, "value_loss_review", "items",
-			    "%s came back %s, not %s: a person sets the value "
-			    "lost", str(it, "sku"), str(got, "condition"),
-			    str(it, "condition"));
-		}
-	}
-	if (missing && json_is_integer(json_object_get(ret,
-	    "shipping_refund"))) {
-		cut += int_of(ret, "shipping_refund");
-		json_object_del(ret, "shipping_refund");
-	}
-	amount -= cut;
-	return amount < 0 ? 0 : amount;
-}
-
 static void
 receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 {
 	json_t *errors = json_array(), *review = json_array(), *rec = NULL;
-	json_t *ret, *moved, *it;
+	json_t *ret, *moved, *it, *received;
 	struct returnstore_return rr;
 	struct announced_list l = { NULL, 0 };
 	struct announced *a;
@@ -894,8 +631,7 @@ receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 	if (errors == NULL || review == NULL || (moved = json_array()) == NULL)
 		xnomem();
 	memset(&rr, 0, sizeof(rr));
-	check_receipt(line, errors);
-	if (json_array_size(errors) > 0)
+	if (returns_check_receipt(line, errors) == -1)
 		goto reject;
 	rfc3339_parse(str(line, "received_at"), &at, &off);
 	store_begin(r->rs.st);
@@ -951,7 +687,14 @@ receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 	}
 	if (json_array_size(errors) > 0)
 		goto rollback;
-	amount = receipt_refund(r, ret, &l, line, review);
+	if ((received = json_object()) == NULL)
+		xnomem();
+	for (i = 0; i < l.n; i++)
+		jsonx_set_new(received, l.v[i].sku, json_integer(l.v[i].received +
+		    l.v[i].got));
+	amount = returns_receipt_refund(&r->pol, ret, received,
+	    json_object_get(line, "items"), review);
+	json_decref(received);
 	jsonx_set_new(ret, "amount", json_integer(amount));
 	if (r->pol.refund_from_receipt) {
 		due = returns_period_end(&r->pol, shop_day(r, at),

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct conf;
 
 /* Why an item comes back.  The first two are the customer's choice, the
@@ -202,5 +204,62 @@ int64_t	 returns_refund(struct returns_line *lines, size_t n,
 
 /* percent of amount, rounded half up (amount >= 0). */
 int64_t	 returns_percent(int64_t amount, int percent);
+
+/* --- records ---------------------------------------------------------------- */
+
+/* Check the form of a request ({order_id, requested_at, items: [{sku, qty,
+ * reason, condition}]}) or of a receipt ({rma, received_at, items: [{sku,
+ * qty, condition}]}), appending to errors (codes missing_field, bad_time,
+ * bad_qty, bad_reason, bad_condition): 0 when it has none, else -1. */
+int	 returns_check_request(const json_t *req, json_t *errors);
+int	 returns_check_receipt(const json_t *line, json_t *errors);
+
+/* The units of each SKU an order's returns hold: approved, and held
+ * (approved or under review).  Zeroed memory is empty; the SKUs are
+ * copies. */
+struct returns_count {
+	char		*sku;
+	int64_t		 approved, held;
+};
+struct returns_counts {
+	struct returns_count *v;
+	size_t		 n;
+};
+void	 returns_counts_add(struct returns_counts *, const char *sku,
+	    const char *decision, int64_t qty);
+void	 returns_counts_get(const struct returns_counts *, const char *sku,
+	    int64_t *approved, int64_t *held);
+void	 returns_counts_release(struct returns_counts *);
+
+/* Units of sku in the order's items. */
+int64_t	 returns_bought(const json_t *order, const char *sku);
+
+/* The warehouse that shipped sku: its reservation line's, else a
+ * parcel's; NULL.  Borrowed from order. */
+const char *returns_warehouse(const json_t *order, const char *sku);
+
+/* The refund of items (a request's items that stand, each {sku, qty,
+ * reason}) of order (its items[].qty and unit_price, totals.discount,
+ * shipping and total) by returns_refund(), with the units counts has
+ * approved before and refunded (what earlier returns refund): each item
+ * gets its "refund"; the fee and the shipping refunded in *fee and *ship.
+ * A fee applies to the items returns_fee_applies() says, between the
+ * delivered and requested days; the shipping as the policy's
+ * refund_shipping says, fault when an item is the shop's fault. */
+int64_t	 returns_order_refund(const struct returns_policy *,
+	    const json_t *order, json_t *items,
+	    const struct returns_counts *counts, int64_t refunded,
+	    int64_t delivered, int64_t requested, int fault, int64_t *fee,
+	    int64_t *ship);
+
+/* The refund of the return section ret once its goods came: received is
+ * {SKU: units received in all}, came the receipt's items.  Each item's
+ * refund becomes the share of its units that came (rounded down), the
+ * shipping refund goes when not all came; goods the customer chose to
+ * return that came worse than declared append value_loss_review to review
+ * where the policy's law lets the shop charge the lost value.  Returns the
+ * new amount (never below 0); ret's items are updated. */
+int64_t	 returns_receipt_refund(const struct returns_policy *, json_t *ret,
+	    const json_t *received, const json_t *came, json_t *review);
 
 #endif

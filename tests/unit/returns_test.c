@@ -209,6 +209,64 @@ test_refund(void)
 	}
 }
 
+static void
+test_records(void)
+{
+	static const char order_text[] = "{\"id\":\"S\",\"items\":["
+	    "{\"sku\":\"TEE\",\"qty\":2,\"unit_price\":1000},"
+	    "{\"sku\":\"MUG\",\"qty\":1,\"unit_price\":1001}],"
+	    "\"totals\":{\"shipping\":500,\"discount\":1000,"
+	    "\"total\":2501},\"reservation\":{\"lines\":[{\"sku\":"
+	    "\"MUG\",\"warehouse\":\"SPB\",\"qty\":1}]}}";
+	struct returns_policy p;
+	struct returns_counts c = { NULL, 0 };
+	json_t *order, *items, *errors, *ret, *received, *came, *review;
+	int64_t fee, ship, amount;
+
+	returns_policy_defaults(&p, "EU", 1);
+	order = json_loads(order_text, 0, NULL);
+	expect_int("bought", returns_bought(order, "TEE"), 2);
+	expect_str("warehouse", returns_warehouse(order, "MUG"), "SPB");
+	items = json_loads("[{\"sku\":\"TEE\",\"qty\":1,\"reason\":"
+	    "\"changed_mind\"},{\"sku\":\"MUG\",\"qty\":1,\"reason\":"
+	    "\"defective\"}]", 0, NULL);
+	returns_counts_add(&c, "TEE", "approved", 1);
+	returns_counts_add(&c, "TEE", "needs_review", 0);
+	amount = returns_order_refund(&p, order, items, &c, 667, 0, 0, 1,
+	    &fee, &ship);
+	expect_int("the last tee, the mug and the shipping", amount,
+	    667 + 667 + 500);
+	expect_int("the tee's refund", json_integer_value(json_object_get(
+	    json_array_get(items, 0), "refund")), 667);
+	expect_int("shipping", ship, 500);
+	ret = json_pack("{s:I,s:I,s:O}", "amount", (json_int_t)amount,
+	    "shipping_refund", (json_int_t)500, "items", items);
+	received = json_pack("{s:i}", "TEE", 1);
+	came = json_loads("[{\"sku\":\"TEE\",\"qty\":1,\"condition\":"
+	    "\"damaged\"}]", 0, NULL);
+	json_object_set_new(json_array_get(items, 0), "condition",
+	    json_string("unused"));
+	json_object_set_new(json_array_get(items, 1), "condition",
+	    json_string("unused"));
+	review = json_array();
+	expect_int("the mug did not come: its share and the shipping go",
+	    returns_receipt_refund(&p, ret, received, came, review), 667);
+	expect_int("EU: the damaged tee is a person's", (int)json_array_size(
+	    review), 1);
+	errors = json_array();
+	expect_int("a receipt without rma", returns_check_receipt(came,
+	    errors), -1);
+	expect_int("its errors", (int)json_array_size(errors), 3);
+	returns_counts_release(&c);
+	json_decref(errors);
+	json_decref(review);
+	json_decref(came);
+	json_decref(received);
+	json_decref(ret);
+	json_decref(items);
+	json_decref(order);
+}
+
 int
 main(void)
 {
@@ -217,5 +275,6 @@ main(void)
 	test_load();
 	test_decide();
 	test_refund();
+	test_records();
 	return unit_summary("returns");
 }
