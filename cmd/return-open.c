@@ -27,6 +27,7 @@
 #include "stock.h"
 #include "store.h"
 #include "strmap.h"
+#include "tracking.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -109,6 +110,7 @@ struct run {
 	struct catalog		 catalog;
 	int			 has_catalog;
 	struct returnstore	 rs;
+	struct tracking_db	 tdb;		/* deliveries track-poll saw */
 	struct reject_stream	 rejects;
 	unsigned long		 nout, approved, review, declined, stored;
 };
@@ -297,6 +299,52 @@ reject_of(json_t *rec, const char *decision, const char *request_id,
 	return line;
 }
 
+struct delivery {
+	int	 parcels, delivered;
+	char	*at;			/* the latest delivery's time */
+	int64_t	 epoch;
+};
+
+static void
+parcel_fn(const struct tracking_parcel *p, void *arg)
+{
+	struct delivery *d = arg;
+	int64_t e;
+	int off;
+
+	d->parcels++;
+	if (p->status == NULL || strcmp(p->status, "delivered") != 0)
+		return;
+	d->delivered++;
+	if (p->time != NULL && rfc3339_parse(p->time, &e, &off) == 0 &&
+	    (d->at == NULL || e > d->epoch)) {
+		free(d->at);
+		d->at = xstrdup(p->time);
+		d->epoch = e;
+	}
+}
+
+/* An order without a tracking section: its parcels in track-poll's store
+ * give it one, {"status":"delivered","at"} when all are delivered. */
+static json_t *
+tracking_of(struct run *r, const char *order_id)
+{
+	struct delivery d = { 0, 0, NULL, 0 };
+	json_t *t;
+
+	tracking_each_of_record(&r->tdb, order_id, parcel_fn, &d);
+	if (d.parcels == 0) {
+		free(d.at);
+		return NULL;
+	}
+	t = json_pack("{s:s,s:o}", "status", d.delivered == d.parcels ?
+	    "delivered" : "shipped", "at", jsonx_string_or_null(d.at));
+	free(d.at);
+	if (t == NULL)
+		xnomem();
+	return t;
+}
+
 static void
 count_fn(void *arg, const char *sku, const char *decision, int64_t qty)
 {
@@ -325,6 +373,8 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 
 	if (ok == NULL || bad == NULL || errs == NULL || review == NULL)
 		xnomem();
+	if (tr == NULL && (tr = tracking_of(r, j->order_id)) != NULL)
+		jsonx_set_new(order, "tracking", (json_t *)tr);
 	st = str(tr, "status");
 	if (tr == NULL || st == NULL || strcmp(st, "delivered") != 0) {
 		reject_add(errs, "not_delivered", "tracking.status",
@@ -947,6 +997,7 @@ main(int argc, char *argv[])
 	}
 	reject_open(&r.rejects, overdue_mode ? NULL : r.cli.rejects_path);
 	returnstore_open(&r.rs, db);
+	tracking_init(&r.tdb, r.rs.st);
 	memset(&in, 0, sizeof(in));
 	if (overdue_mode)
 		overdue(&r, db);

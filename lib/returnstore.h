@@ -28,8 +28,8 @@ struct returnstore {
 	struct store_stmt	*open_refunds, *movement;
 };
 
-/* Open the store named by dbarg (store_locate()) with the stock and the
- * returns schemas brought up to date (store_open()). */
+/* Open the store named by dbarg (store_locate()) with the stock, the
+ * tracking and the returns schemas brought up to date (store_open()). */
 void	 returnstore_open(struct returnstore *, const char *dbarg);
 void	 returnstore_close(struct returnstore *);
 

@@ -515,3 +515,23 @@ TEE-RED-M|1|restock'
 	run -0 jq -c '[.return.amount, .return.received.warehouse]' <<<"$output"
 	assert_output '[2501,"MSK"]'
 }
+
+t_tracked() {
+	use_backend "$1"
+	ro </dev/null 2>/dev/null
+	sql "INSERT INTO tracking_parcels (carrier, tracking_number, record_key,
+	    order_id, status, event_time, first_seen) VALUES
+	    ('cdek', '1', 'SHOP-3', 'SHOP-3', 'delivered',
+	    '2026-11-20T15:00:00+01:00', 0)"
+	req SHOP-3 TEE-RED-M 1 changed_mind unused 2026-12-05T10:00:00+01:00 \
+	    >"$BATS_TEST_TMPDIR/r.jsonl"
+	req SHOP-3 TEE-RED-M 1 changed_mind unused 2026-12-04T10:00:00+01:00 \
+	    >>"$BATS_TEST_TMPDIR/r.jsonl"
+	run -0 --separate-stderr ro "$BATS_TEST_TMPDIR/r.jsonl"
+	run -0 jq -c '[.return.decision, .tracking.at]' <<<"$output"
+	assert_output '["approved","2026-11-20T15:00:00+01:00"]'
+	run -0 decision <<<"$stderr"
+	assert_output '{"decision":"declined","amount":null,"codes":["window_closed"]}'
+}
+@test "sqlite: an order without tracking takes its delivery from track-poll's store" { t_tracked sqlite; }
+@test "postgres: an order without tracking takes its delivery from track-poll's store" { t_tracked postgres; }

@@ -59,15 +59,19 @@ returnstore_open(struct returnstore *rs, const char *dbarg)
 	char *where;
 
 	struct store_migration *mig;
-	size_t n = store_stock_nmigrations + returnstore_nmigrations;
+	size_t n = store_stock_nmigrations + store_tracking_nmigrations +
+	    returnstore_nmigrations;
 
 	memset(rs, 0, sizeof(*rs));
-	/* One store: the stock the receipts move, and the returns. */
+	/* One store: the stock the receipts move, the deliveries track-poll
+	 * saw, and the returns. */
 	mig = xcalloc(n, sizeof(*mig));
 	memcpy(mig, store_stock_migrations, store_stock_nmigrations *
 	    sizeof(*mig));
-	memcpy(mig + store_stock_nmigrations, returnstore_migrations,
-	    returnstore_nmigrations * sizeof(*mig));
+	memcpy(mig + store_stock_nmigrations, store_tracking_migrations,
+	    store_tracking_nmigrations * sizeof(*mig));
+	memcpy(mig + store_stock_nmigrations + store_tracking_nmigrations,
+	    returnstore_migrations, returnstore_nmigrations * sizeof(*mig));
 	where = store_locate(dbarg);
 	rs->st = st = store_open(where, mig, n);
 	free(where);
