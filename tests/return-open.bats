@@ -535,3 +535,10 @@ t_tracked() {
 }
 @test "sqlite: an order without tracking takes its delivery from track-poll's store" { t_tracked sqlite; }
 @test "postgres: an order without tracking takes its delivery from track-poll's store" { t_tracked postgres; }
+
+@test "broken inputs: every non-blank line is a record or a reject, never a crash" {
+	load test_helper/broken
+	use_backend sqlite
+	broken_lines ro
+	broken_lines return-open --receive --config "$CONF"
+}
