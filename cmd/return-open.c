@@ -123,29 +123,16 @@ struct job {
 	char		*out, *rej;	/* the lines to write */
 };
 
-/* Minutes east of UTC of the shop's zone at epoch: [shop] tz is an offset
- * ("+03:00") or a name of the tz database, read through TZ. */
+/* Minutes east of UTC of the shop's zone at epoch. */
 static int
 shop_offset(const struct run *r, int64_t epoch)
 {
-	char probe[64];
-	int64_t e;
-	int offset = 0;
-	struct tm tm;
-	time_t t = (time_t)epoch;
+	int offset;
 
-	if (r->tz == NULL || *r->tz == '\0')
-		return 0;
-	if (*r->tz == '+' || *r->tz == '-' || strcmp(r->tz, "Z") == 0) {
-		snprintf(probe, sizeof(probe), "2000-01-01T00:00:00%s", r->tz);
-		if (rfc3339_parse(probe, &e, &offset) == -1)
-			errx(EX_CONFIG, "[shop] tz '%s' is not an offset or a "
-			    "zone", r->tz);
-		return offset;
-	}
-	if (localtime_r(&t, &tm) == NULL)
-		return 0;
-	return (int)(tm.tm_gmtoff / 60);
+	if (returns_tz_offset(r->tz, epoch, &offset) == -1)
+		errx(EX_CONFIG, "[shop] tz '%s' is not an offset or a zone",
+		    r->tz);
+	return offset;
 }
 
 static int64_t
@@ -210,61 +197,10 @@ find_order(struct run *r, const char *id)
 	return jsonl_parse(line, strlen(line), 0, NULL);
 }
 
-static int
-cmp_text(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The request's identity: its request_id, else its order, requested_at
- * and items with their quantities, sorted. */
-static char *
-request_key(const char *order_id, const json_t *req)
-{
-	const json_t *items = json_object_get(req, "items"), *it;
-	char **parts, *key, *p;
-	size_t i, n = json_array_size(items);
-	const char *rid = str(req, "request_id");
-
-	if (rid != NULL)
-		return xasprintf("%s\037id\037%s", order_id, rid);
-	parts = xcalloc(n + 1, sizeof(*parts));
-	for (i = 0; i < n; i++) {
-		it = json_array_get(items, i);
-		parts[i] = xasprintf("%s\036%" PRId64, str(it, "sku"),
-		    (int64_t)json_integer_value(json_object_get(it, "qty")));
-	}
-	qsort(parts, n, sizeof(*parts), cmp_text);
-	key = xasprintf("%s\037at\037%s", order_id, str(req, "requested_at"));
-	for (i = 0; i < n; i++) {
-		p = xasprintf("%s\037%s", key, parts[i]);
-		free(key);
-		free(parts[i]);
-		key = p;
-	}
-	free(parts);
-	return key;
-}
-
 static int64_t
 int_of(const json_t *obj, const char *key)
 {
 	return json_integer_value(json_object_get(obj, key));
-}
-
-static char *
-rma_of(const char *order_id, const char *key)
-{
-	return xasprintf("RMA-%s-%08" PRIx64, order_id,
-	    strmap_hash(key, strlen(key)) & 0xffffffffu);
-}
-
-static char *
-request_id_of(const json_t *req, const char *key)
-{
-	if (str(req, "request_id") != NULL)
-		return xstrdup(str(req, "request_id"));
-	return xasprintf("req-%016" PRIx64, strmap_hash(key, strlen(key)));
 }
 
 static char *
@@ -453,7 +389,7 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 		    rq.delivered_day, rq.requested_day, fault, &fee, &ship);
 		due = returns_period_end(&r->pol, rq.requested_day,
 		    r->pol.refund_days);
-		rma = rma_of(j->order_id, j->key);
+		rma = returns_rma(j->order_id, j->key);
 		ret = json_pack("{s:s,s:s,s:s,s:O,s:I,s:o,s:s}",
 		    "rma", rma, "decision", json_array_size(review) > 0 ?
 		    "needs_review" : "approved", "request_id", request_id,
@@ -524,7 +460,7 @@ static void
 decide_job(struct run *r, struct job *j)
 {
 	json_t *order, *errs;
-	char *request_id = request_id_of(j->req, j->key);
+	char *request_id = returns_request_id(j->req, j->key);
 
 	if (returnstore_request(&r->rs, j->key, &j->out, &j->rej)) {
 		r->stored++;
@@ -617,7 +553,7 @@ decide_all(struct run *r, struct jsonl_reader *in)
 			continue;
 		}
 		jobs[n].req = req;
-		jobs[n].key = request_key(jobs[n].order_id, req);
+		jobs[n].key = returns_request_key(jobs[n].order_id, req);
 		if (++n == BATCH) {
 			run_batch(r, jobs, n);
 			n = 0;

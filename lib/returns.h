@@ -262,4 +262,21 @@ int64_t	 returns_order_refund(const struct returns_policy *,
 int64_t	 returns_receipt_refund(const struct returns_policy *, json_t *ret,
 	    const json_t *received, const json_t *came, json_t *review);
 
+/* The identity of a request of order_id: its request_id, else its
+ * requested_at and items with their quantities, sorted (the same order,
+ * items, quantities and time are the same request).  A new string. */
+char	*returns_request_key(const char *order_id, const json_t *req);
+
+/* The RMA of the request key: "RMA-" order_id "-" and 8 hex digits of
+ * its hash; the request_id written: the request's, else "req-" and 16
+ * hex digits of the key's hash.  New strings, the same on every run. */
+char	*returns_rma(const char *order_id, const char *key);
+char	*returns_request_id(const json_t *req, const char *key);
+
+/* Minutes east of UTC at epoch of the zone tz: an offset ("+03:00", "Z")
+ * or, NULL or empty, UTC; a zone name is read through the TZ the caller
+ * set (setenv(3), tzset(3)) once for the run.  0, or -1 for an offset
+ * that cannot be read. */
+int	 returns_tz_offset(const char *tz, int64_t epoch, int *offset);
+
 #endif

@@ -1,9 +1,11 @@
 /* order.c: return-open's rules on records: the form of requests and
  * receipts, what an order holds, and the refund of its lines. */
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -11,6 +13,7 @@
 #include "reject.h"
 #include "returns.h"
 #include "rfc3339.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 static const char *
@@ -294,4 +297,77 @@ returns_receipt_refund(const struct returns_policy *pol, json_t *ret,
 	}
 	amount -= cut;
 	return amount < 0 ? 0 : amount;
+}
+
+static int
+cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The request's identity: its request_id, else its order, requested_at
+ * and items with their quantities, sorted. */
+char *
+returns_request_key(const char *order_id, const json_t *req)
+{
+	const json_t *items = json_object_get(req, "items"), *it;
+	char **parts, *key, *p;
+	size_t i, n = json_array_size(items);
+	const char *rid = str(req, "request_id");
+
+	if (rid != NULL)
+		return xasprintf("%s\037id\037%s", order_id, rid);
+	parts = xcalloc(n + 1, sizeof(*parts));
+	for (i = 0; i < n; i++) {
+		it = json_array_get(items, i);
+		parts[i] = xasprintf("%s\036%" PRId64, str(it, "sku"),
+		    (int64_t)json_integer_value(json_object_get(it, "qty")));
+	}
+	qsort(parts, n, sizeof(*parts), cmp_text);
+	key = xasprintf("%s\037at\037%s", order_id, str(req, "requested_at"));
+	for (i = 0; i < n; i++) {
+		p = xasprintf("%s\037%s", key, parts[i]);
+		free(key);
+		free(parts[i]);
+		key = p;
+	}
+	free(parts);
+	return key;
+}
+
+char *
+returns_rma(const char *order_id, const char *key)
+{
+	return xasprintf("RMA-%s-%08" PRIx64, order_id,
+	    strmap_hash(key, strlen(key)) & 0xffffffffu);
+}
+
+char *
+returns_request_id(const json_t *req, const char *key)
+{
+	if (str(req, "request_id") != NULL)
+		return xstrdup(str(req, "request_id"));
+	return xasprintf("req-%016" PRIx64, strmap_hash(key, strlen(key)));
+}
+
+int
+returns_tz_offset(const char *tz, int64_t epoch, int *offset)
+{
+	char probe[64];
+	int64_t e;
+	struct tm tm;
+	time_t t = (time_t)epoch;
+
+	*offset = 0;
+	if (tz == NULL || *tz == '\0')
+		return 0;
+	if (*tz == '+' || *tz == '-' || strcmp(tz, "Z") == 0) {
+		snprintf(probe, sizeof(probe), "2000-01-01T00:00:00%s", tz);
+		return rfc3339_parse(probe, &e, offset);
+	}
+	/* A zone's name: the caller has put it in TZ (tzset()). */
+	if (localtime_r(&t, &tm) == NULL)
+		return -1;
+	*offset = (int)(tm.tm_gmtoff / 60);
+	return 0;
 }

@@ -267,6 +267,35 @@ test_records(void)
 	json_decref(order);
 }
 
+static void
+test_identity(void)
+{
+	json_t *a = json_loads("{\"requested_at\":\"T\",\"items\":["
+	    "{\"sku\":\"B\",\"qty\":1},{\"sku\":\"A\",\"qty\":2}]}", 0,
+	    NULL);
+	json_t *b = json_loads("{\"requested_at\":\"T\",\"items\":["
+	    "{\"sku\":\"A\",\"qty\":2},{\"sku\":\"B\",\"qty\":1}]}", 0,
+	    NULL);
+	char *ka = returns_request_key("S", a), *kb = returns_request_key("S", b);
+	char *r1 = returns_rma("S", ka), *r2 = returns_rma("S", kb);
+	int off;
+
+	expect_str("items in any order are one request", ka, kb);
+	expect_str("one RMA", r1, r2);
+	expect_int("RMA form", (int)strlen(r1), (int)strlen("RMA-S-12345678"));
+	expect_int("offset", returns_tz_offset("+03:00", 0, &off), 0);
+	expect_int("offset minutes", off, 180);
+	expect_int("no zone is UTC", returns_tz_offset(NULL, 0, &off) == 0 &&
+	    off == 0, 1);
+	expect_int("a bad offset", returns_tz_offset("+3", 0, &off), -1);
+	free(ka);
+	free(kb);
+	free(r1);
+	free(r2);
+	json_decref(a);
+	json_decref(b);
+}
+
 int
 main(void)
 {
@@ -276,5 +305,6 @@ main(void)
 	test_decide();
 	test_refund();
 	test_records();
+	test_identity();
 	return unit_summary("returns");
 }
