@@ -852,6 +852,17 @@ overdue(struct run *r, const char *db)
 	strmap_release(&l.seen);
 }
 
+static void
+release_run(struct run *r)
+{
+	returns_policy_release(&r->pol);
+	if (r->has_catalog)
+		catalog_release(&r->catalog);
+	strmap_release(&r->orders);
+	arena_release(&r->arena);
+	free(r->lines);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -925,11 +936,17 @@ main(int argc, char *argv[])
 			errx(rc, "%s", err);
 		r.has_catalog = 1;
 	}
-	if (!overdue_mode) {
+	if (!overdue_mode)
 		cli_need_input(&r.cli, argc - optind);
-		if (!receive && (rc = load_orders(&r, orders, norders)) != 0 &&
-		    norders > 0)
-			return rc;
+	/* An --orders file that cannot be read stops the run before any
+	 * request is decided without its orders. */
+	if (!receive && !overdue_mode && norders > 0 &&
+	    (rc = load_orders(&r, orders, norders)) != 0) {
+		release_run(&r);
+		free(orders);
+		conf_free(policy);
+		conf_free(conf);
+		return rc;
 	}
 	reject_open(&r.rejects, overdue_mode ? NULL : r.cli.rejects_path);
 	returnstore_open(&r.rs, db);
@@ -946,12 +963,7 @@ main(int argc, char *argv[])
 		status = jsonl_close(&in);
 	}
 	returnstore_close(&r.rs);
-	returns_policy_release(&r.pol);
-	if (r.has_catalog)
-		catalog_release(&r.catalog);
-	strmap_release(&r.orders);
-	arena_release(&r.arena);
-	free(r.lines);
+	release_run(&r);
 	free(orders);
 	conf_free(policy);
 	conf_free(conf);

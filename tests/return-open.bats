@@ -542,3 +542,13 @@ t_tracked() {
 	broken_lines ro
 	broken_lines return-open --receive --config "$CONF"
 }
+
+@test "without --orders, every request's order is unknown_order; standard input is the requests'" {
+	use_backend sqlite
+	run -0 --separate-stderr sh -c 'req() { printf "%s\n" "$1"; }
+	    req "{\"order_id\":\"SHOP-1\",\"requested_at\":\"2026-11-25T10:00:00+01:00\",\"items\":[{\"sku\":\"MUG\",\"qty\":1,\"reason\":\"changed_mind\",\"condition\":\"unused\"}]}" |
+	    return-open --config "$CONF"'
+	assert_output ''
+	run -0 jq -r '.errors[].code' <<<"$stderr"
+	assert_output unknown_order
+}
