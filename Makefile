@@ -50,9 +50,9 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # those on the network libcurl and libcrypto, the carriers' programs also
 # libxml2 and libunistring (Russian Post's SOAP, transliteration).
 CSVPROGS   = order-import order-validate pay-reconcile ship-book stock-load \
-	     track-poll label-gen
+	     track-poll label-gen return-open
 STOREPROGS = order-reserve pay-reconcile ship-book stock-levels stock-load \
-	     track-poll notify-send
+	     track-poll notify-send return-open
 NETPROGS   = ship-book track-poll notify-send
 CARRIERPROGS = ship-book track-poll
 # Those that draw labels: cairo, fontconfig and zint (no .pc).

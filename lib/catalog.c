@@ -60,6 +60,7 @@ struct row {
 	const char	*sku, *product, *name, *price, *currency, *active;
 	const char	*weight, *dims;	/* optional: weight_g, dims_mm */
 	const char	*alias;		/* optional: "a|b|c" */
+	const char	*category;	/* optional */
 	const char	**options;	/* by option index, NULL when absent */
 	int		 price_is_int;	/* JSON: price given as an integer */
 };
@@ -239,6 +240,8 @@ add_row(struct catalog *c, const struct row *r, const char *where,
 	s->prices[0] = p;
 	s->nprices = 1;
 	add_aliases(s, r->alias);
+	if (r->category != NULL && *r->category != '\0')
+		s->category = xstrdup(r->category);
 	return add_size(s, r, where, err, len);
 }
 
@@ -275,6 +278,7 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 	int col_sku = -1, col_product = -1, col_name = -1, col_price = -1;
 	int col_currency = -1, col_active = -1, *optcol = NULL;
 	int col_weight = -1, col_dims = -1, col_alias = -1;
+	int col_category = -1;
 	size_t i, cap = 0;
 	int rc = 0, nopt = 0;
 	char where[64];
@@ -308,6 +312,8 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 			col_dims = i;
 		else if (strcasecmp(h, "alias") == 0)
 			col_alias = i;
+		else if (strcasecmp(h, "category") == 0)
+			col_category = i;
 		else if (strncasecmp(h, "option.", 7) == 0 && h[7] != '\0') {
 			optcol[nopt++] = i;
 			option_index(c, h + 7, 1);
@@ -331,6 +337,7 @@ load_csv(struct catalog *c, FILE *fp, const char *path, const char *first,
 		r.weight = FIELD(col_weight);
 		r.dims = FIELD(col_dims);
 		r.alias = FIELD(col_alias);
+		r.category = FIELD(col_category);
 		for (i = 0; i < (size_t)nopt; i++)
 			r.options[i] = FIELD(optcol[i]);
 #undef FIELD
@@ -452,6 +459,7 @@ load_jsonl(struct catalog *c, FILE *fp, const char *path, char *err,
 			r.alias = aliasbuf;
 		} else
 			r.alias = json_string_value(v);
+		r.category = json_string_value(json_object_get(o, "category"));
 		v = json_object_get(o, "active");
 		r.active = v == NULL || json_is_true(v) ? NULL :
 		    json_is_false(v) ? "false" :
@@ -632,6 +640,7 @@ catalog_release(struct catalog *c)
 		for (j = 0; j < c->skus[i].naliases; j++)
 			free(c->skus[i].aliases[j]);
 		free(c->skus[i].aliases);
+		free(c->skus[i].category);
 	}
 	free(c->skus);
 	for (i = 0; i < c->noptnames; i++)

@@ -27,6 +27,8 @@ struct catalog_sku {
 	char			**aliases;	/* the alias column's values,
 						 * trimmed: ids, titles */
 	size_t			 naliases;
+	char			*category;	/* the category column's value,
+						 * or NULL */
 };
 
 struct catalog {
@@ -45,7 +47,9 @@ struct catalog {
  * and size, for parcels (parcel.h).  An optional alias column holds what
  * marketplaces call the SKU, values separated by '|' (an ASIN, a listing
  * id, an item number, a title): see catalog_match(); in JSON lines, a
- * string of the same form or an array of strings.  Prices are decimal amounts as shops write them ("1299.00"),
+ * string of the same form or an array of strings.  An optional category
+ * column names the SKU's category (return-open's final_sale
+ * "category:NAME").  Prices are decimal amounts as shops write them ("1299.00"),
  * read exactly in the currency's minor units.  A SKU may have one row per
  * currency.  Returns 0; EX_NOINPUT when the file cannot be read and
  * EX_DATAERR when a row is wrong, with the reason in err (of size len). */

@@ -52,6 +52,12 @@ void	 stock_open(struct stock_db *, const char *dbarg);
  * where none is, exit 66 (store_open_existing()). */
 void	 stock_open_existing(struct stock_db *, const char *dbarg);
 
+/* Prepare the statements on st, a store opened by its caller with
+ * store_stock_migrations among its own (return-open's receipts move stock
+ * in the transaction that records them).  The store stays the caller's:
+ * no stock_close(). */
+void	 stock_attach(struct stock_db *, struct store *st);
+
 /* Close the store; an open transaction is rolled back. */
 void	 stock_close(struct stock_db *);
 

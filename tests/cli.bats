@@ -14,7 +14,7 @@ setup() {
 
 PROGRAMS="notify-send order-export order-import order-reserve order-validate
     pay-reconcile ship-book stock-levels stock-load track-poll order-stats
-    label-gen"
+    label-gen return-open"
 
 # tty CMD...: CMD run with a terminal as its standard input, output and
 # error; what it wrote in $output, CRs kept, its status script's. script(1)
@@ -111,6 +111,8 @@ stocked() {
 	run -64 tty label-gen --out "$BATS_TEST_TMPDIR/labels"
 	assert_output --partial 'label-gen: no input: name a FILE or pipe records in'
 	assert_output --partial 'usage: label-gen '
+	run -64 tty return-open --db "$DB"
+	assert_output --partial 'usage: return-open '
 }
 
 @test "on a terminal, an operand or a pipe is read as before; --expire reads nothing" {

@@ -149,6 +149,14 @@ open_stock(struct stock_db *db, const char *dbarg, int existing)
 	    store_open(where, store_stock_migrations,
 	    store_stock_nmigrations);
 	free(where);
+	stock_attach(db, st);
+}
+
+void
+stock_attach(struct stock_db *db, struct store *st)
+{
+	memset(db, 0, sizeof(*db));
+	db->st = st;
 	if (store_kind(st) == STORE_POSTGRES)
 		db->idlock = store_prepare(st,
 		    "SELECT count(pg_advisory_xact_lock(h)) FROM"
