@@ -24,6 +24,7 @@
 #include "returns.h"
 #include "returnstore.h"
 #include "rfc3339.h"
+#include "status.h"
 #include "stock.h"
 #include "store.h"
 #include "strmap.h"
@@ -433,8 +434,7 @@ decide(struct run *r, struct job *j, json_t *order, const char *request_id)
 			json_object_del(order, "errors");
 			r->review++;
 		} else {
-			jsonx_set_new(order, "status", json_string(
-			    "return_open"));
+			status_move(order, "return_open", r->now);
 			jsonx_set_new(order, "return", ret);
 			j->out = line_of(order);
 			r->approved++;

@@ -552,3 +552,34 @@ t_tracked() {
 	run -0 jq -r '.errors[].code' <<<"$stderr"
 	assert_output unknown_order
 }
+
+# --- with order-stats ----------------------------------------------------------
+
+@test "an opened return enters status_history at --now, and order-stats counts it by reason and due date" {
+	use_backend sqlite
+	jq -c 'select(.id == "SHOP-1") |
+	    .created_at = "2026-12-01T10:00:00+01:00" |
+	    .status_history = [{"status": "validated", "at": "2026-12-01T09:00:00Z"},
+	        {"status": "delivered", "at": "2026-12-03T09:00:00Z"}]' \
+	    "$ORDERS" >"$BATS_TEST_TMPDIR/orders.jsonl"
+	req SHOP-1 TEE-RED-M 1 wrong_size unused_with_tags \
+	    2026-12-04T23:30:00+01:00 >"$BATS_TEST_TMPDIR/r.jsonl"
+	run -0 --separate-stderr return-open --config "$CONF" \
+	    --orders "$BATS_TEST_TMPDIR/orders.jsonl" \
+	    --now 2026-12-05T10:00:00+01:00 "$BATS_TEST_TMPDIR/r.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/opened.jsonl"
+	assert_equal "$(jq -c '[.status_history[-1], .return.due_by]' \
+	    <<<"$output")" \
+	    '[{"status":"return_open","at":"2026-12-05T09:00:00Z"},"2026-12-18"]'
+	# before the due date: a return by its reason, none overdue
+	run -0 --separate-stderr order-stats --by month --tz +01:00 \
+	    --now 2026-12-18T22:00:00Z "$BATS_TEST_TMPDIR/orders.jsonl" \
+	    "$BATS_TEST_TMPDIR/opened.jsonl"
+	assert_line '{"period":"2026-12","by":"month","group":{"return.reason":"wrong_size"},"kpi":"returns","value":1,"n":1}'
+	refute_output --partial refunds_overdue
+	# after the last second of 2026-12-18, not seen refunded: overdue
+	run -0 --separate-stderr order-stats --by month --tz +01:00 \
+	    --now 2026-12-19T00:00:00Z "$BATS_TEST_TMPDIR/orders.jsonl" \
+	    "$BATS_TEST_TMPDIR/opened.jsonl"
+	assert_line '{"period":"2026-12","by":"month","group":{},"kpi":"refunds_overdue","value":1,"n":1}'
+}

@@ -76,6 +76,23 @@ when(const json_t *v)
 	return t;
 }
 
+/* The end of the day v names ("2026-12-20", UTC) as epoch seconds: the
+ * last second a refund due by that date is on time; 0 when v is no date. */
+static int64_t
+due_date(const json_t *v)
+{
+	char buf[32];
+	int64_t t;
+	int offset;
+
+	if (!json_is_string(v) || strlen(json_string_value(v)) != 10)
+		return 0;
+	snprintf(buf, sizeof(buf), "%sT23:59:59Z", json_string_value(v));
+	if (rfc3339_parse(buf, &t, &offset) == -1)
+		return 0;
+	return t;
+}
+
 /* Set *to from s: always when newer, else only when unknown. */
 static void
 take(struct stats_orders *o, const char **to, const char *s, int newer)
@@ -266,10 +283,22 @@ stats_orders_merge(struct stats_orders *o, const json_t *rec)
 	}
 	if (json_is_object(ret = json_object_get(rec, "return")) &&
 	    (newer || x->return_reason == NULL)) {
-		st = text(ret, "reason", NULL, NULL);
+		/* return-open's: the reason of the first item that gives one,
+		 * opened when the history reached return_open, due by the
+		 * end of due_by (a date, UTC). */
+		if ((st = text(ret, "reason", NULL, NULL)) == NULL)
+			json_array_foreach(json_object_get(ret, "items"), j, v)
+				if ((st = text(v, "reason", NULL, NULL)) != NULL)
+					break;
 		x->return_reason = intern(o, st != NULL ? st : "unknown");
 		x->return_opened = when(json_object_get(ret, "opened_at"));
+		json_array_foreach(h, i, e)
+			if (x->return_opened == 0 && (st = text(e, "status",
+			    NULL, NULL)) != NULL && strcmp(st, "return_open") == 0)
+				x->return_opened = when(json_object_get(e, "at"));
 		x->refund_due = when(json_object_get(ret, "refund_due"));
+		if (x->refund_due == 0)
+			x->refund_due = due_date(json_object_get(ret, "due_by"));
 		x->refunded_at = when(json_object_get(ret, "refunded_at"));
 	}
 	items = json_object_get(rec, "items");
