@@ -271,9 +271,10 @@ t_retry() {
 # false; a line its status says went out or was cancelled) take no stock,
 # are neither backordered nor split, and the reservation lists them.
 t_no_shipping() {
-	local first
+	# one --now for both runs: the history's time is the run's
+	local first NOW=2026-11-20T12:00:00+03:00
 	stocked "$1"
-	run -0 --separate-stderr order-reserve "$FIXTURES/no-shipping.jsonl"
+	run -0 --separate-stderr order-reserve --now "$NOW" "$FIXTURES/no-shipping.jsonl"
 	assert_stderr ''
 	first=$output
 	run -0 jq -c '[.id, .status, .reservation]' <<<"$output"
@@ -286,7 +287,7 @@ t_no_shipping() {
 	assert_output $'TSHIRT-RED-M|MSK|5\nTSHIRT-RED-M|SPB|2'
 	consistent
 	# again: the same reservations, nothing taken twice
-	run -0 --separate-stderr order-reserve "$FIXTURES/no-shipping.jsonl"
+	run -0 --separate-stderr order-reserve --now "$NOW" "$FIXTURES/no-shipping.jsonl"
 	assert_stderr ''
 	assert_output "$first"
 	run -0 sql "SELECT SUM(reserved) FROM stock"
@@ -385,11 +386,13 @@ t_sources() {
 	assert_output '#1045|etsy|active
 #1045|shopify|active'
 	# Each found again by its source: the same twice takes nothing.
-	run -0 --separate-stderr order-reserve "$in"
+	# (one --now: the history's time is the run's)
+	run -0 --separate-stderr order-reserve --now 2026-11-20T12:00:00Z "$in"
 	first=$output
 	run -0 stock-levels
 	levels=$output
-	run -0 --separate-stderr order-reserve --batch 1 "$in"
+	run -0 --separate-stderr order-reserve --now 2026-11-20T12:00:00Z \
+	    --batch 1 "$in"
 	assert_output "$first"
 	assert_stderr ''
 	run -0 stock-levels
