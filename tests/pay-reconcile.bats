@@ -1794,7 +1794,8 @@ ch_9|A-9|'
 @test "--jobs 4 is taken, and reconciles as --jobs 1 does, on one thread" {
 	local j
 	for j in 1 4; do
-		run -0 --separate-stderr pay-reconcile --jobs "$j" --payments \
+		run -0 --separate-stderr pay-reconcile --jobs "$j" \
+		    --now 2026-11-20T12:00:00Z --payments \
 		    "$FIXTURES/stripe-charges.jsonl" \
 		    --rejects "$BATS_TEST_TMPDIR/rej.$j" \
 		    "$FIXTURES/stripe-orders.jsonl"
