@@ -21,6 +21,7 @@
 #include "reject.h"
 #include "returns.h"
 #include "returnsdue.h"
+#include "returnsrecv.h"
 #include "returnstore.h"
 #include "rfc3339.h"
 #include "status.h"
@@ -566,47 +567,13 @@ decide_all(struct run *r, struct jsonl_reader *in)
 
 /* --- --receive ------------------------------------------------------------ */
 
-struct announced {
-	char		*sku;
-	int64_t		 qty, received, got;
-};
-
-struct announced_list {
-	struct announced *v;
-	size_t		 n;
-};
-
-static void
-announced_fn(void *arg, const char *sku, int64_t qty, int64_t received)
-{
-	struct announced_list *l = arg;
-
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n].sku = xstrdup(sku);
-	l->v[l->n].qty = qty;
-	l->v[l->n].received = received;
-	l->v[l->n++].got = 0;
-}
-
-static struct announced *
-announced_find(struct announced_list *l, const char *sku)
-{
-	size_t i;
-
-	for (i = 0; sku != NULL && i < l->n; i++)
-		if (strcmp(l->v[i].sku, sku) == 0)
-			return &l->v[i];
-	return NULL;
-}
-
 static void
 receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 {
 	json_t *errors = json_array(), *review = json_array(), *rec = NULL;
 	json_t *ret, *moved, *it, *received;
 	struct returnstore_return rr;
-	struct announced_list l = { NULL, 0 };
-	struct announced *a;
+	struct returns_announced_list l = { NULL, 0 };
 	const char *rma = str(line, "rma"), *wh, *disp;
 	int64_t at, amount, due;
 	int off, c;
@@ -634,18 +601,14 @@ receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 	}
 	rec = jsonl_parse(rr.record, strlen(rr.record), 0, NULL);
 	ret = json_object_get(rec, "return");
-	returnstore_items(&r->rs, rma, announced_fn, &l);
+	returnstore_items(&r->rs, rma, returns_announced_add, &l);
 	json_array_foreach(json_object_get(line, "items"), i, it) {
 		snprintf(field, sizeof(field), "items[%zu]", i);
-		a = announced_find(&l, str(it, "sku"));
-		if (a == NULL || a->got + int_of(it, "qty") > a->qty -
-		    a->received) {
+		if (returns_announced_take(&l, str(it, "sku"),
+		    int_of(it, "qty")) == -1)
 			reject_addf(errors, "qty_exceeds_return", field,
 			    "more of %s than the return announced",
 			    str(it, "sku"));
-			continue;
-		}
-		a->got += int_of(it, "qty");
 	}
 	if ((wh = str(line, "warehouse")) == NULL)
 		wh = str(ret, "warehouse");
@@ -672,11 +635,7 @@ receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 	}
 	if (json_array_size(errors) > 0)
 		goto rollback;
-	if ((received = json_object()) == NULL)
-		xnomem();
-	for (i = 0; i < l.n; i++)
-		jsonx_set_new(received, l.v[i].sku, json_integer(l.v[i].received +
-		    l.v[i].got));
+	received = returns_announced_received(&l);
 	amount = returns_receipt_refund(&r->pol, ret, received,
 	    json_object_get(line, "items"), review);
 	json_decref(received);
@@ -716,9 +675,7 @@ reject:
 	reject_write(&r->rejects, line, errors);
 	r->declined++;
 out:
-	for (i = 0; i < l.n; i++)
-		free(l.v[i].sku);
-	free(l.v);
+	returns_announced_release(&l);
 	returnstore_return_release(&rr);
 	json_decref(rec);
 	json_decref(moved);
