@@ -18,10 +18,10 @@
 #include "conf.h"
 #include "jsonl.h"
 #include "jsonx.h"
-#include "payment.h"
-#include "paystore.h"
 #include "reject.h"
 #include "returns.h"
+#include "returnsdue.h"
+#include "returnsrecv.h"
 #include "returnstore.h"
 #include "rfc3339.h"
 #include "status.h"
@@ -567,47 +567,13 @@ decide_all(struct run *r, struct jsonl_reader *in)
 
 /* --- --receive ------------------------------------------------------------ */
 
-struct announced {
-	char		*sku;
-	int64_t		 qty, received, got;
-};
-
-struct announced_list {
-	struct announced *v;
-	size_t		 n;
-};
-
-static void
-announced_fn(void *arg, const char *sku, int64_t qty, int64_t received)
-{
-	struct announced_list *l = arg;
-
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n].sku = xstrdup(sku);
-	l->v[l->n].qty = qty;
-	l->v[l->n].received = received;
-	l->v[l->n++].got = 0;
-}
-
-static struct announced *
-announced_find(struct announced_list *l, const char *sku)
-{
-	size_t i;
-
-	for (i = 0; sku != NULL && i < l->n; i++)
-		if (strcmp(l->v[i].sku, sku) == 0)
-			return &l->v[i];
-	return NULL;
-}
-
 static void
 receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 {
 	json_t *errors = json_array(), *review = json_array(), *rec = NULL;
 	json_t *ret, *moved, *it, *received;
 	struct returnstore_return rr;
-	struct announced_list l = { NULL, 0 };
-	struct announced *a;
+	struct returns_announced_list l = { NULL, 0 };
 	const char *rma = str(line, "rma"), *wh, *disp;
 	int64_t at, amount, due;
 	int off, c;
@@ -635,18 +601,14 @@ receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 	}
 	rec = jsonl_parse(rr.record, strlen(rr.record), 0, NULL);
 	ret = json_object_get(rec, "return");
-	returnstore_items(&r->rs, rma, announced_fn, &l);
+	returnstore_items(&r->rs, rma, returns_announced_add, &l);
 	json_array_foreach(json_object_get(line, "items"), i, it) {
 		snprintf(field, sizeof(field), "items[%zu]", i);
-		a = announced_find(&l, str(it, "sku"));
-		if (a == NULL || a->got + int_of(it, "qty") > a->qty -
-		    a->received) {
+		if (returns_announced_take(&l, str(it, "sku"),
+		    int_of(it, "qty")) == -1)
 			reject_addf(errors, "qty_exceeds_return", field,
 			    "more of %s than the return announced",
 			    str(it, "sku"));
-			continue;
-		}
-		a->got += int_of(it, "qty");
 	}
 	if ((wh = str(line, "warehouse")) == NULL)
 		wh = str(ret, "warehouse");
@@ -673,11 +635,7 @@ receive_one(struct run *r, struct stock_db *sdb, json_t *line)
 	}
 	if (json_array_size(errors) > 0)
 		goto rollback;
-	if ((received = json_object()) == NULL)
-		xnomem();
-	for (i = 0; i < l.n; i++)
-		jsonx_set_new(received, l.v[i].sku, json_integer(l.v[i].received +
-		    l.v[i].got));
+	received = returns_announced_received(&l);
 	amount = returns_receipt_refund(&r->pol, ret, received,
 	    json_object_get(line, "items"), review);
 	json_decref(received);
@@ -717,9 +675,7 @@ reject:
 	reject_write(&r->rejects, line, errors);
 	r->declined++;
 out:
-	for (i = 0; i < l.n; i++)
-		free(l.v[i].sku);
-	free(l.v);
+	returns_announced_release(&l);
 	returnstore_return_release(&rr);
 	json_decref(rec);
 	json_decref(moved);
@@ -742,114 +698,29 @@ receive_all(struct run *r, struct jsonl_reader *in)
 
 /* --- --overdue ------------------------------------------------------------ */
 
-struct owed {
-	char		*rma, *order_id, *currency, *due_by;
-	int64_t		 amount;
-};
-
-struct owed_list {
-	struct owed	*v;
-	size_t		 n, cap;
-	int64_t		 horizon;	/* a day number: due by then */
-	struct strmap	 seen;		/* order id: refunded, + 1 */
-	int64_t		*refunded;
-	size_t		 nrefunded;
-};
-
 static void
-owed_fn(void *arg, const char *rma, const char *order_id, int64_t amount,
-    const char *currency, const char *due_by)
+overdue_fn(void *arg, const struct returns_owed *o)
 {
-	struct owed_list *l = arg;
-	int y, m, d;
+	struct run *r = arg;
+	json_t *p;
 
-	if (due_by == NULL || sscanf(due_by, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-	    rfc3339_days(y, m, d) > l->horizon)
-		return;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n].rma = xstrdup(rma);
-	l->v[l->n].order_id = xstrdup(order_id);
-	l->v[l->n].currency = xstrdup(currency);
-	l->v[l->n].due_by = xstrdup(due_by);
-	l->v[l->n++].amount = amount;
+	p = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:s}", "type", "problem",
+	    "code", "refund_overdue", "rma", o->rma, "order_id", o->order_id,
+	    "amount", (json_int_t)o->amount, "currency", o->currency,
+	    "due_by", o->due_by);
+	if (p == NULL)
+		xnomem();
+	if (jsonl_write(stdout, p) == -1 && r->cli.out_error == NULL)
+		r->cli.out_error = "cannot write '<stdout>'";
+	json_decref(p);
+	r->nout++;
 }
 
-static void
-refund_fn(void *arg, const struct payment_txn *t, const char *matched)
-{
-	struct owed_list *l = arg;
-	const char *order = t->order_ref != NULL ? t->order_ref :
-	    t->alt_ref != NULL ? t->alt_ref : matched;
-	unsigned long *v;
-
-	if (t->kind != PAYMENT_REFUND || t->state != PAYMENT_SUCCEEDED ||
-	    order == NULL || (v = strmap_find(&l->seen, order,
-	    strlen(order))) == NULL)
-		return;
-	l->refunded[*v - 1] += t->amount;
-}
-
+/* Refunds due within a day that pay-reconcile has not seen paid. */
 static void
 overdue(struct run *r, const char *db)
 {
-	struct owed_list l;
-	struct paystore ps;
-	const char **keys;
-	unsigned long *v;
-	size_t i, nkeys = 0;
-	int added;
-	json_t *p;
-
-	memset(&l, 0, sizeof(l));
-	l.horizon = shop_day(r, r->now) + 1;
-	returnstore_open_refunds(&r->rs, owed_fn, &l);
-	keys = xcalloc(l.n + 1, sizeof(*keys));
-	for (i = 0; i < l.n; i++) {
-		v = strmap_put(&l.seen, l.v[i].order_id,
-		    strlen(l.v[i].order_id), &added);
-		if (added) {
-			keys[nkeys++] = l.v[i].order_id;
-			*v = nkeys;
-		}
-	}
-	l.refunded = xcalloc(nkeys + 1, sizeof(*l.refunded));
-	if (nkeys > 0) {
-		paystore_open(&ps, db);
-		paystore_find(&ps, PAYSTORE_REF, keys, nkeys, refund_fn, &l);
-		paystore_close(&ps);
-	}
-	/* Refunds seen pay the order's returns, earliest due first. */
-	for (i = 0; i < l.n; i++) {
-		v = strmap_find(&l.seen, l.v[i].order_id,
-		    strlen(l.v[i].order_id));
-		if (l.refunded[*v - 1] >= l.v[i].amount) {
-			l.refunded[*v - 1] -= l.v[i].amount;
-			continue;
-		}
-		p = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:s}", "type", "problem",
-		    "code", "refund_overdue", "rma", l.v[i].rma, "order_id",
-		    l.v[i].order_id, "amount", (json_int_t)l.v[i].amount,
-		    "currency", l.v[i].currency, "due_by", l.v[i].due_by);
-		if (p == NULL)
-			xnomem();
-		if (jsonl_write(stdout, p) == -1 && r->cli.out_error == NULL)
-			r->cli.out_error = "cannot write '<stdout>'";
-		json_decref(p);
-		r->nout++;
-	}
-	for (i = 0; i < l.n; i++) {
-		free(l.v[i].rma);
-		free(l.v[i].order_id);
-		free(l.v[i].currency);
-		free(l.v[i].due_by);
-	}
-	free(l.v);
-	free(l.refunded);
-	free(keys);
-	strmap_release(&l.seen);
+	returns_overdue(&r->rs, db, shop_day(r, r->now) + 1, overdue_fn, r);
 }
 
 static void

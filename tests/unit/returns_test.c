@@ -1,5 +1,6 @@
 /* returns_test.c: unit tests of lib/returns.h: the calendar, the decision
- * and the refund arithmetic. */
+ * and the refund arithmetic; lib/returnsrecv.h: the units a return
+ * announced against those that came. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "conf.h"
 #include "returns.h"
+#include "returnsrecv.h"
 #include "rfc3339.h"
 #include "unit.h"
 
@@ -296,6 +298,29 @@ test_identity(void)
 	json_decref(b);
 }
 
+static void
+test_announced(void)
+{
+	struct returns_announced_list l = { NULL, 0 };
+	json_t *got;
+
+	returns_announced_add(&l, "A", 3, 1);
+	returns_announced_add(&l, "B", 1, 0);
+	expect_int("units left", returns_announced_take(&l, "A", 2), 0);
+	expect_int("none left of A", returns_announced_take(&l, "A", 1), -1);
+	expect_int("an SKU not announced", returns_announced_take(&l, "C",
+	    1), -1);
+	expect_int("no SKU", returns_announced_take(&l, NULL, 1), -1);
+	got = returns_announced_received(&l);
+	expect_int("A received in all", (int)json_integer_value(
+	    json_object_get(got, "A")), 3);
+	expect_int("B received in all", (int)json_integer_value(
+	    json_object_get(got, "B")), 0);
+	json_decref(got);
+	returns_announced_release(&l);
+	expect_int("released", (int)l.n, 0);
+}
+
 int
 main(void)
 {
@@ -306,5 +331,6 @@ main(void)
 	test_refund();
 	test_records();
 	test_identity();
+	test_announced();
 	return unit_summary("returns");
 }
