@@ -6,13 +6,15 @@
 #include "jsonx.h"
 #include "rfc3339.h"
 #include "status.h"
+#include "xalloc.h"
 
 void
 status_move(json_t *rec, const char *status, int64_t at)
 {
-	json_t *history, *last;
+	static _Thread_local char when[32];
+	static _Thread_local int64_t when_at;
+	json_t *history, *last, *entry;
 	const char *was;
-	char when[32];
 
 	jsonx_set_new(rec, "status", json_string(status));
 	history = json_object_get(rec, "status_history");
@@ -24,7 +26,14 @@ status_move(json_t *rec, const char *status, int64_t at)
 	was = json_string_value(json_object_get(last, "status"));
 	if (was != NULL && strcmp(was, status) == 0)
 		return;
-	rfc3339_format(at, 0, when, sizeof(when));
-	jsonx_append_new(history, json_pack("{s:s, s:s}", "status", status,
-	    "at", when));
+	/* A run moves every record at one time: written once a thread. */
+	if (at != when_at || when[0] == '\0') {
+		rfc3339_format(at, 0, when, sizeof(when));
+		when_at = at;
+	}
+	if ((entry = json_object()) == NULL)
+		xnomem();
+	jsonx_set_new(entry, "status", json_string(status));
+	jsonx_set_new(entry, "at", json_string(when));
+	jsonx_append_new(history, entry);
 }
