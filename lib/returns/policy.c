@@ -310,7 +310,9 @@ returns_policy_load(struct returns_policy *p, const struct conf *conf,
 		d.p = p;
 		d.value = v;
 		each_word(v, add_holiday, &d);
-		qsort(p->holidays, p->nholidays, sizeof(*p->holidays), cmp_day);
+		if (p->nholidays > 1)
+			qsort(p->holidays, p->nholidays, sizeof(*p->holidays),
+			    cmp_day);
 	}
 }
 

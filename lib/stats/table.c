@@ -134,8 +134,10 @@ cmp(const void *a, const void *b)
 void
 stats_table_sort(struct stats_table *t)
 {
-	/* the index's values are positions: no lookups after this */
-	qsort(t->cells, t->n, sizeof(*t->cells), cmp);
+	/* the index's values are positions: no lookups after this; an empty
+	 * table has no cells at all (qsort's NULL is undefined) */
+	if (t->n > 1)
+		qsort(t->cells, t->n, sizeof(*t->cells), cmp);
 }
 
 void
