@@ -471,72 +471,6 @@ fill_label(struct run *r, const json_t *order, const json_t *ship,
 	return 0;
 }
 
-/* The path of the longest text of the order a label carries: the one to
- * shorten when the label's text does not fit. */
-static const char *
-longest_field(const json_t *order)
-{
-	static const char *const fields[][3] = {
-		{ "customer", "name", "customer.name" },
-		{ "customer", "phone", "customer.phone" },
-		{ "address", "line1", "shipping.address.line1" },
-		{ "address", "line2", "shipping.address.line2" },
-		{ "address", "city", "shipping.address.city" },
-		{ "address", "region", "shipping.address.region" },
-		{ "address", "postal_code", "shipping.address.postal_code" },
-		{ "pickup_point", "address", "shipping.pickup_point.address" },
-	};
-	const json_t *sh = json_object_get(order, "shipping");
-	const char *best = fields[0][2], *v;
-	size_t i, len, most = 0;
-
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		v = str(strcmp(fields[i][0], "customer") == 0 ?
-		    json_object_get(order, "customer") :
-		    json_object_get(sh, fields[i][0]), fields[i][1]);
-		if (v != NULL && (len = strlen(v)) > most) {
-			most = len;
-			best = fields[i][2];
-		}
-	}
-	return best;
-}
-
-/* The fields a label cannot do without. */
-static void
-check_fields(const json_t *order, int is_return, json_t *errors)
-{
-	const json_t *sh = json_object_get(order, "shipping");
-	const json_t *a = json_object_get(sh, "address");
-	const char *method = str(sh, "method");
-
-	if (str(json_object_get(order, "customer"), "name") == NULL)
-		reject_add(errors, "missing_field", "customer.name",
-		    "a label needs the name of the customer");
-	if (is_return)
-		return;
-	if (method != NULL && strcmp(method, "pickup") == 0) {
-		const json_t *pp = json_object_get(sh, "pickup_point");
-
-		if (!json_is_string(pp) && str(pp, "code") == NULL)
-			reject_add(errors, "missing_field",
-			    "shipping.pickup_point", "a pickup order's label "
-			    "needs its pickup point");
-		return;
-	}
-	if (str(a, "line1") == NULL)
-		reject_add(errors, "missing_field", "shipping.address.line1",
-		    "a label needs the first address line");
-	if (str(a, "city") == NULL)
-		reject_add(errors, "missing_field", "shipping.address.city",
-		    "a label needs the city");
-	if (method != NULL && strcmp(method, "post") == 0 &&
-	    str(a, "postal_code") == NULL)
-		reject_add(errors, "missing_field",
-		    "shipping.address.postal_code", "a post label needs the "
-		    "postal code");
-}
-
 static void
 add_row(struct run *r, const json_t *order, const struct label *lb,
     const struct pinfo *p)
@@ -621,7 +555,7 @@ label_order(struct run *r, json_t *order, json_t *errors)
 		    "order's id");
 		return -1;
 	}
-	check_fields(order, is_return, errors);
+	label_check_fields(order, is_return, errors);
 	if (json_array_size(errors) > 0)
 		return -1;
 	ship = is_return ? json_object_get(ret, "shipment") :
@@ -652,7 +586,7 @@ label_order(struct run *r, json_t *order, json_t *errors)
 			goto done;
 		}
 		if (ls[i].overflow) {
-			const char *at = longest_field(order);
+			const char *at = label_longest_field(order);
 
 			reject_addf(errors, "text_too_long", at, "the text of "
 			    "parcel %d's label does not fit above its "

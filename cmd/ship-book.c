@@ -216,7 +216,7 @@ static void
 take_booking(struct run *r, struct line *l)
 {
 	const json_t *rec = l->record, *ret = json_object_get(rec, "return");
-	const char *status = carrier_json_str(rec, "status"), *service;
+	const char *service;
 	enum carrier_delivery d = carrier_delivery_of(rec);
 	struct carrier *c;
 	struct job *j;
@@ -228,27 +228,15 @@ take_booking(struct run *r, struct line *l)
 		    "id cannot be booked once");
 		return;
 	}
-	if (r->mode == CARRIER_KIND_RETURN) {
-		if (status == NULL || strcmp(status, "return_open") != 0 ||
-		    !json_is_object(ret)) {
-			reject_addf(l->errors, "not_returnable", "status",
-			    "only records with status return_open and a "
-			    "return section are booked with --return");
-			goto out;
-		}
-		if (!json_is_true(json_object_get(ret,
-		    "shop_pays_return_shipping"))) {
-			l->pass = 1;
-			goto out;
-		}
-		l->goods = carrier_return_goods(rec);
-	} else if (status == NULL || (strcmp(status, "paid") != 0 &&
-	    strcmp(status, "cod") != 0)) {
-		reject_addf(l->errors, "not_payable", "status", "status '%s' is "
-		    "neither paid nor cod: only paid and cash-on-delivery "
-		    "orders are booked", status != NULL ? status : "");
+	switch (carrier_bookable(rec, r->mode, l->errors)) {
+	case -1:
+		goto out;
+	case 0:
+		l->pass = 1;
 		goto out;
 	}
+	if (r->mode == CARRIER_KIND_RETURN)
+		l->goods = carrier_return_goods(rec);
 	c = carrier_of(r, l, carrier_written(rec, r->mode));
 	if (r->mode == CARRIER_KIND_BOOK && d == CARRIER_PICKUP &&
 	    carrier_json_str(rec, "shipping.pickup_point") == NULL)
@@ -660,21 +648,6 @@ wait_busy(struct run *r)
 
 /* --- output ------------------------------------------------------------------- */
 
-/* When the order was booked: its shipment's booked_at, which a rerun
- * gets from the store, so that its history says the same; else now. */
-static int64_t
-booked_at(const json_t *rec, int64_t now)
-{
-	const char *t = carrier_json_str(json_object_get(rec, "shipment"),
-	    "booked_at");
-	int64_t at;
-	int offset;
-
-	if (t == NULL || rfc3339_parse(t, &at, &offset) == -1)
-		return now;
-	return at;
-}
-
 /* The errors of the line's parcels join its own: 1 when there are any. */
 static int
 gather(struct run *r, struct line *l, struct job *first, size_t n)
@@ -719,7 +692,7 @@ write_line(struct run *r, struct line *l, struct job *first, size_t n)
 		carrier_shipment_set(l->record, r->mode, parcels, results, n);
 		if (r->mode == CARRIER_KIND_BOOK)
 			status_move(l->record, "booked",
-			    booked_at(l->record, r->now));
+			    carrier_booked_at(l->record, r->now));
 	}
 	free(results);
 	free(parcels);

@@ -420,6 +420,18 @@ enum carrier_delivery carrier_delivery_of(const struct json_t *rec);
  * array, else the record's items, else none.  A new reference. */
 struct json_t	*carrier_return_goods(const struct json_t *rec);
 
+/* Whether a record is one to book in mode kind: 1 to book; 0 to pass
+ * (a return whose shipping the customer pays); -1 after a reject added
+ * to errors (not_returnable, not_payable).  A return needs status
+ * return_open and a return section; any other booking status paid or
+ * cod. */
+int		 carrier_bookable(const struct json_t *rec,
+		    enum carrier_book_kind kind, struct json_t *errors);
+
+/* When the order was booked: its shipment.booked_at, which a rerun gets
+ * from the store, so that its history says the same; else now. */
+int64_t		 carrier_booked_at(const struct json_t *rec, int64_t now);
+
 /* The outbox key of parcel i (from 0) of order id: "ID:1", a return's
  * "ID:return:1"; and the shop's number of that parcel, of n: "ID" (a
  * cancel's always), "ID-1", a return's "ID-return" or "ID-return-1".

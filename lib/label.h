@@ -245,4 +245,13 @@ double	 label_pdf_measure(void *arg, const char *text, size_t len,
  * before exit (for valgrind). */
 void	 label_pdf_cleanup(void);
 
+/* The path of the longest text of the order a label carries: the one to
+ * shorten when the label's text does not fit. */
+const char *label_longest_field(const json_t *order);
+
+/* The fields a label cannot do without (a return's: the customer's
+ * name), each missing one a missing_field reject added to errors. */
+void	 label_check_fields(const json_t *order, int is_return,
+	    json_t *errors);
+
 #endif

@@ -22,6 +22,7 @@
 #include "jsonx.h"
 #include "money.h"
 #include "parcel.h"
+#include "reject.h"
 #include "rfc3339.h"
 #include "status.h"
 #include "xalloc.h"
@@ -663,4 +664,47 @@ carrier_booking_intent(const struct carrier *c,
 	text = jsonx_text(intent);
 	json_decref(intent);
 	return text;
+}
+
+int
+carrier_bookable(const json_t *rec, enum carrier_book_kind kind,
+    json_t *errors)
+{
+	const json_t *ret = json_object_get(rec, "return");
+	const char *status = carrier_json_str(rec, "status");
+
+	if (kind == CARRIER_KIND_RETURN) {
+		if (status == NULL || strcmp(status, "return_open") != 0 ||
+		    !json_is_object(ret)) {
+			reject_addf(errors, "not_returnable", "status",
+			    "only records with status return_open and a "
+			    "return section are booked with --return");
+			return -1;
+		}
+		if (!json_is_true(json_object_get(ret,
+		    "shop_pays_return_shipping")))
+			return 0;
+		return 1;
+	}
+	if (status == NULL || (strcmp(status, "paid") != 0 &&
+	    strcmp(status, "cod") != 0)) {
+		reject_addf(errors, "not_payable", "status", "status '%s' is "
+		    "neither paid nor cod: only paid and cash-on-delivery "
+		    "orders are booked", status != NULL ? status : "");
+		return -1;
+	}
+	return 1;
+}
+
+int64_t
+carrier_booked_at(const json_t *rec, int64_t now)
+{
+	const char *t = carrier_json_str(json_object_get(rec, "shipment"),
+	    "booked_at");
+	int64_t at;
+	int offset;
+
+	if (t == NULL || rfc3339_parse(t, &at, &offset) == -1)
+		return now;
+	return at;
 }
