@@ -519,8 +519,9 @@ group_csv(const char *group)
 
 	s[0] = '\0';
 	json_object_foreach(g, k, v) {
-		vt = json_is_string(v) ? xstrdup(json_string_value(v)) :
-		    jsonx_text(v);
+		/* v is a member's value: never NULL */
+		vt = json_typeof(v) == JSON_STRING ?
+		    xstrdup(json_string_value(v)) : jsonx_text(v);
 		n = strlen(k) + strlen(vt) + 4;
 		if (len + n >= cap) {
 			cap = (len + n) * 2;
@@ -630,6 +631,8 @@ read_costs(struct run *r, const char *path)
 		r->costs = xrealloc(r->costs, (r->ncosts + 1) *
 		    sizeof(*r->costs));
 		c = &r->costs[r->ncosts];
+		/* cur is not NULL: errx(3) above does not return */
+		// cppcheck-suppress nullPointerRedundantCheck
 		if (money_parse(f[2], cur->exponent, &c->amount) != MONEY_OK)
 			errx(EX_DATAERR, "costs '%s' line %lu: '%s' is not an "
 			    "amount of %s", path, lineno, f[2], cur->code);

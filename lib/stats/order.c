@@ -132,17 +132,19 @@ stats_values(const json_t *rec, const char *path, json_t *out)
 		stats_values(v, dot + 1, out);
 		return;
 	}
-	if (json_is_array(v)) {
+	/* v is not NULL from here: json_typeof, not json_is_*, which test
+	 * for NULL and make a checker think it may be */
+	if (json_typeof(v) == JSON_ARRAY) {
 		json_array_foreach(v, i, e)
 			if (json_is_string(e))
 				jsonx_append_new(out, json_incref((json_t *)e));
 		return;
 	}
-	if (json_is_string(v)) {
+	if (json_typeof(v) == JSON_STRING) {
 		jsonx_append_new(out, json_incref((json_t *)v));
 		return;
 	}
-	if (json_is_object(v) || json_is_null(v))
+	if (json_typeof(v) == JSON_OBJECT || json_typeof(v) == JSON_NULL)
 		return;
 	t = jsonx_text(v);
 	jsonx_append_new(out, json_string(t));
