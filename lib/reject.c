@@ -195,7 +195,10 @@ reject_batch_put(struct reject_stream *rs, const struct reject_batch *rb,
 		if (rs->fp == stderr)
 			fflush(stderr);
 	}
-	/* Count each error's code, and each reject. */
+	/* Count each error's code, and each reject (none when the batch
+	 * has no codes buffer yet: NULL + 0 is undefined). */
+	if (cto <= cfrom || rb->codes.buf == NULL)
+		return;
 	for (p = rb->codes.buf + cfrom, end = rb->codes.buf + cto; p < end;
 	    p += len + 1) {
 		if (*p == '\n') {
